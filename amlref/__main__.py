@@ -1,0 +1,3 @@
+from amlref.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Entry point of the ``amlref`` command."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+
+from amlref import __version__
+from amlref.core.errors import AmlrefError
+
+# Command modules, each with register(subparsers).  Order = order in --help.
+COMMAND_MODULES = [
+    "amlref.cli.library_cmds",   # import, export, search, show, trash, tag, note, plugins, gui
+]
+
+EPILOG = """\
+The library is --library PATH, else $AMLREF_LIBRARY, else library.sqlite in the user data
+folder (created on first use).  Exit status: 0 success, 1 some records failed (reported),
+2 bad usage or unreadable input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"amlref: error: {message} (see amlref --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="amlref", description="AMLRef: a reference manager for AML immunotherapy "
+                "research.  With no command, opens the window.", epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--library", metavar="PATH", help="library file (default: $AMLREF_LIBRARY or "
+                   "the user data folder)")
+    p.add_argument("--version", action="version", version=f"amlref {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return p
+
+
+def open_library(args):
+    from amlref.storage.library import Library
+    return Library.open(getattr(args, "library", None) or None)
+
+
+def print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="amlref: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        args = parser.parse_args(["gui"] + list(argv if argv is not None else sys.argv[1:]))
+    try:
+        return int(args.func(args) or 0)
+    except AmlrefError as exc:
+        sys.stderr.write(f"amlref: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("amlref: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for a user
+        if os.environ.get("AMLREF_DEBUG"):
+            raise
+        sys.stderr.write(f"amlref: internal error: {type(exc).__name__}: {exc} "
+                         "(set AMLREF_DEBUG=1 for details)\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

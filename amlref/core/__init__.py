@@ -1,0 +1,1 @@
+"""The bottom layer: the Article model, identifiers, errors, text decoding, progress."""

@@ -1,0 +1,200 @@
+"""CSL-JSON in and out (what Zotero, Pandoc and citeproc use).
+
+Export is standard CSL-JSON: ``id`` is the citation key; ``DOI``, ``PMID``, ``PMCID`` variables.
+CSL variables with no Article field are kept in ``extra['csl']`` and written back."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterable
+
+from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
+from amlref.core.errors import InputError
+from amlref.plugins.base import Importer, Exporter
+
+_SIMPLE = {  # CSL variable -> Article field
+    "title": "title", "container-title": "container", "container-title-short": "container_short",
+    "journalAbbreviation": "container_short", "volume": "volume", "issue": "issue",
+    "page": "pages", "DOI": "doi", "PMID": "pmid", "PMCID": "pmcid", "ISBN": "isbn",
+    "ISSN": "issn", "URL": "url", "abstract": "abstract", "language": "language",
+    "publisher": "publisher",
+}
+_OUT = {"title": "title", "container": "container-title", "container_short": "container-title-short",
+        "volume": "volume", "issue": "issue", "pages": "page", "doi": "DOI", "pmid": "PMID",
+        "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN", "url": "URL", "abstract": "abstract",
+        "language": "language", "publisher": "publisher"}
+
+
+def date_to_iso(d) -> str:
+    """CSL date object -> ISO partial date."""
+    if not d:
+        return ""
+    if isinstance(d, str):
+        return d
+    parts = d.get("date-parts") if isinstance(d, dict) else None
+    if parts and parts[0] and parts[0][0] not in (None, ""):
+        p = [int(x) for x in parts[0][:3] if str(x).strip().lstrip("-").isdigit()]
+        if not p:
+            return ""
+        return "-".join([f"{p[0]:04d}"] + [f"{x:02d}" for x in p[1:]])
+    if isinstance(d, dict):
+        for k in ("raw", "literal"):
+            if d.get(k):
+                m = re.search(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", str(d[k]))
+                return m.group(0) if m else ""
+    return ""
+
+
+def iso_to_date(s: str) -> dict | None:
+    if not s:
+        return None
+    parts = [int(x) for x in re.findall(r"\d+", s)[:3]]
+    return {"date-parts": [parts]} if parts else None
+
+
+def _person(p) -> Person:
+    if isinstance(p, str):
+        return Person(literal=p)
+    if p.get("literal") and not p.get("family"):
+        return Person(literal=str(p["literal"]))
+    fam = " ".join(x for x in (p.get("non-dropping-particle"), p.get("family")) if x)
+    given = " ".join(x for x in (p.get("given"), p.get("dropping-particle")) if x)
+    if p.get("suffix"):
+        given = f"{given}, {p['suffix']}" if given else p["suffix"]
+    return Person(family=fam, given=given)
+
+
+def item_to_article(item: dict) -> Article:
+    a = Article(origin="csljson")
+    extra: dict = {}
+    for k, v in item.items():
+        if k == "id":
+            a.citekey = str(v) if v not in (None, "") else None
+        elif k == "citation-key":
+            a.citekey = str(v)
+        elif k == "type":
+            a.type = v if v in CSL_TYPES else "article"
+            if v not in CSL_TYPES:
+                extra["type"] = v
+        elif k in _SIMPLE:
+            if isinstance(v, list):
+                v = v[0] if v else ""
+            cur = getattr(a, _SIMPLE[k])
+            if not cur:
+                setattr(a, _SIMPLE[k], str(v).strip())
+        elif k == "author":
+            a.authors = [_person(p) for p in v or []]
+        elif k == "editor":
+            a.editors = [_person(p) for p in v or []]
+        elif k == "issued":
+            a.issued = date_to_iso(v)
+        elif k == "keyword":
+            a.keywords = [w.strip() for w in re.split(r"[;,]", str(v)) if w.strip()]
+        elif k == "note" and isinstance(v, str):
+            # Zotero puts "PMID: 123" lines in note
+            for line in v.splitlines():
+                m = re.match(r"^\s*(PMID|PMCID|DOI):\s*(\S+)", line)
+                if m and not getattr(a, m.group(1).lower()):
+                    setattr(a, m.group(1).lower(), m.group(2))
+            extra[k] = v
+        else:
+            extra[k] = v
+    if extra:
+        a.extra["csl"] = extra
+    return a
+
+
+class CslJsonImporter(Importer):
+    name = "csljson"
+    label = "CSL-JSON (Zotero, Pandoc, citeproc)"
+    extensions = (".json", ".csljson", ".csl.json")
+
+    def sniff(self, head: str) -> float:
+        h = head.lstrip()
+        if not h.startswith(("[", "{")):
+            return 0.0
+        if re.search(r'"(type|title|author|issued|container-title|DOI)"\s*:', h[:4000]):
+            return 0.9 if h.startswith("[") else 0.6
+        return 0.1
+
+    def parse(self, text: str, filename: str = "<text>") -> ParseResult:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", filename, exc.lineno) from None
+        if isinstance(data, dict):
+            data = data.get("items", [data]) if "items" in data else [data]
+        if not isinstance(data, list):
+            raise InputError("CSL-JSON must be a list of items", filename, 1)
+        res = ParseResult(format=self.name)
+        # line numbers: find each item's opening brace at top level
+        starts = _item_lines(text)
+        for i, item in enumerate(data):
+            line = starts[i] if i < len(starts) else None
+            if not isinstance(item, dict):
+                res.problems.append(Problem(filename, line, f"item {i + 1} is not an object"))
+                continue
+            try:
+                a = item_to_article(item)
+            except Exception as exc:  # malformed values in one item never stop the rest
+                res.problems.append(Problem(filename, line, f"item {i + 1}: {exc}"))
+                continue
+            a.line = line
+            res.articles.append(a)
+        return res
+
+
+def _item_lines(text: str) -> list[int]:
+    lines, depth, line, in_str, esc = [], 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if ch == "{" and depth == 2:
+                lines.append(line)
+        elif ch in "]}":
+            depth -= 1
+    return lines
+
+
+def article_to_item(a: Article) -> dict:
+    item: dict = {"id": a.citekey or str(a.id), "type": a.type or "article"}
+    for fld, var in _OUT.items():
+        v = getattr(a, fld)
+        if v:
+            item[var] = v
+    if a.authors:
+        item["author"] = [p.to_dict() for p in a.authors]
+    if a.editors:
+        item["editor"] = [p.to_dict() for p in a.editors]
+    d = iso_to_date(a.issued)
+    if d:
+        item["issued"] = d
+    if a.keywords:
+        item["keyword"] = ", ".join(a.keywords)
+    for k, v in (a.extra.get("csl") or {}).items():
+        item.setdefault(k, v)
+    if a.citekey:
+        item["citation-key"] = a.citekey
+    return item
+
+
+class CslJsonExporter(Exporter):
+    name = "csljson"
+    label = "CSL-JSON"
+    extension = ".json"
+
+    def export(self, articles: Iterable[Article], **options) -> str:
+        items = [article_to_item(a) for a in articles]
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,59 @@
+"""What a plugin provides.  A plugin is a class registered under an entry-point group; the
+registry instantiates it with no arguments.
+
+- ``amlref.importers``: :class:`Importer`
+- ``amlref.exporters``: :class:`Exporter`
+- ``amlref.sources``: :class:`Source` (online metadata / citations)
+- ``amlref.classifiers``: :class:`Classifier`
+"""
+from __future__ import annotations
+
+from typing import Iterable, TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amlref.core.article import Article, ParseResult
+
+
+class Importer:
+    name: str = ""                 # short id used by --format, e.g. "ris"
+    label: str = ""                # human name, e.g. "RIS (EndNote, Zotero, Scopus ...)"
+    extensions: tuple[str, ...] = ()  # lower case, with dot
+
+    def sniff(self, head: str) -> float:
+        """Confidence 0..1 that ``head`` (the first few KB of decoded text) is this format."""
+        return 0.0
+
+    def parse(self, text: str, filename: str = "<text>") -> "ParseResult":
+        """Parse decoded text.  Broken records become ``Problem`` entries (file, line, message);
+        the good ones still come back.  Must never raise for bad content, except
+        ``InputError`` when nothing at all can be read."""
+        raise NotImplementedError
+
+    def parse_bytes(self, data: bytes, filename: str = "<bytes>") -> "ParseResult":
+        """Default: decode (BOM / UTF-8 / UTF-16 / windows-1252) then :meth:`parse`."""
+        from amlref.core.text import decode_bytes
+        text, enc = decode_bytes(data)
+        result = self.parse(text, filename)
+        result.encoding = result.encoding or enc
+        return result
+
+
+class Exporter:
+    name: str = ""
+    label: str = ""
+    extension: str = ""
+
+    def export(self, articles: Iterable["Article"], **options) -> str:
+        raise NotImplementedError
+
+
+class Source:
+    name: str = ""
+    label: str = ""
+
+
+class Classifier:
+    name: str = ""
+
+    def classify(self, article: "Article") -> list:
+        raise NotImplementedError

@@ -1,0 +1,130 @@
+"""Duplicate matching and lossless merging of article records.
+
+Two records are the same work when they share a DOI, PMID or PMCID (and no identifier they both
+carry differs), or when they have the same normalised title, years within one, and the same
+first-author family name, again with no conflicting identifier.  Sharing a title alone is not
+enough: records with different PMIDs or DOIs are different works."""
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from amlref.core.article import Article, TEXT_FIELDS, title_key
+from amlref.core.citekeys import ascii_fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amlref.storage.library import Library
+
+IDS = ("doi", "pmid", "pmcid")
+
+
+def author_key(name: str) -> str:
+    return "".join(c for c in ascii_fold(name or "").lower() if c.isalnum())
+
+
+def conflicting_ids(a: dict | Article, b: dict | Article) -> bool:
+    get = (lambda o, k: o.get(k, "")) if isinstance(a, dict) else getattr
+    getb = (lambda o, k: o.get(k, "")) if isinstance(b, dict) else getattr
+    return any(get(a, k) and getb(b, k) and get(a, k) != getb(b, k) for k in IDS)
+
+
+class DedupIndex:
+    """In-memory index of the library's live articles for linear-time duplicate checks."""
+
+    def __init__(self, lib: "Library"):
+        self.by_id: dict[str, dict[str, int]] = {k: {} for k in IDS}
+        self.by_title: dict[str, list[int]] = {}
+        self.info: dict[int, dict] = {}
+        for aid, doi, pmid, pmcid, tkey, year, fa in lib.execute(
+                "SELECT id, doi, pmid, pmcid, title_key, year, first_author FROM articles "
+                "WHERE deleted_at IS NULL"):
+            self._put(aid, doi, pmid, pmcid, tkey, year, fa)
+
+    def _put(self, aid, doi, pmid, pmcid, tkey, year, fa) -> None:
+        self.info[aid] = {"doi": doi, "pmid": pmid, "pmcid": pmcid, "year": year,
+                          "fa": author_key(fa)}
+        for k, v in (("doi", doi), ("pmid", pmid), ("pmcid", pmcid)):
+            if v:
+                self.by_id[k].setdefault(v, aid)
+        if tkey:
+            self.by_title.setdefault(tkey, []).append(aid)
+
+    def add(self, a: Article) -> None:
+        self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family)
+
+    def match(self, a: Article) -> int | None:
+        for k in IDS:
+            v = getattr(a, k)
+            if v and v in self.by_id[k]:
+                aid = self.by_id[k][v]
+                if not conflicting_ids(self.info[aid], a):
+                    return aid
+        tkey = title_key(a.title)
+        if not tkey or len(tkey) < 8:
+            return None
+        fa = author_key(a.first_author_family)
+        for aid in self.by_title.get(tkey, ()):
+            inf = self.info[aid]
+            if conflicting_ids(inf, a):
+                continue
+            if inf["fa"] != fa:
+                continue
+            if inf["year"] and a.year and abs(inf["year"] - a.year) > 1:
+                continue
+            return aid
+        return None
+
+
+def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
+    """Changes to apply to ``existing`` so it holds what ``incoming`` adds.  Missing fields are
+    filled, lists united, the user's edits win, and a differing value that cannot be merged is
+    kept in ``extra['alternatives']``.  Returns (changes, anything_new)."""
+    changes: dict = {}
+    extra = copy.deepcopy(existing.extra)
+    alts = extra.get("alternatives", {})
+    edited = set(existing.user_edited)
+    for f in TEXT_FIELDS:
+        old, new = getattr(existing, f), getattr(incoming, f)
+        if not new or new == old:
+            continue
+        if not old and f not in edited:
+            changes[f] = new
+        elif old.strip().lower() != str(new).strip().lower():
+            if new not in alts.get(f, []):
+                alts.setdefault(f, []).append(new)
+    if incoming.authors and not existing.authors and "authors" not in edited:
+        changes["authors"] = incoming.authors
+    elif incoming.authors and len(incoming.authors) > len(existing.authors) and "authors" not in edited:
+        # a fuller author list (the existing one was cut short, e.g. "et al.")
+        alts.setdefault("authors", []).append([p.to_dict() for p in existing.authors])
+        changes["authors"] = incoming.authors
+    if incoming.editors and not existing.editors:
+        changes["editors"] = incoming.editors
+    for f in ("keywords", "mesh", "pub_types"):
+        old = list(getattr(existing, f))
+        add = [x for x in getattr(incoming, f) if x not in old]
+        if add and f not in edited:
+            changes[f] = old + add
+    if existing.type in ("article", "document", "") and incoming.type not in ("article", "document", ""):
+        if "type" not in edited:
+            changes["type"] = incoming.type
+    for k, v in incoming.extra.items():
+        if k not in extra:
+            extra[k] = v
+        elif extra[k] != v and k != "alternatives":
+            alts.setdefault(f"extra.{k}", [])
+            if v not in alts[f"extra.{k}"]:
+                alts[f"extra.{k}"].append(v)
+    if incoming.citekey and incoming.citekey != existing.citekey:
+        keys = extra.setdefault("alias_keys", [])
+        if incoming.citekey not in keys:
+            keys.append(incoming.citekey)
+    if incoming.origin and incoming.origin != existing.origin:
+        origins = extra.setdefault("merged_from", [])
+        if incoming.origin not in origins:
+            origins.append(incoming.origin)
+    if alts:
+        extra["alternatives"] = alts
+    if extra != existing.extra:
+        changes["extra"] = extra
+    return changes, bool(changes)

@@ -1,0 +1,311 @@
+"""Articles: add, read, update, trash, search."""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator, TYPE_CHECKING
+
+from amlref.core.article import Article, Person, TEXT_FIELDS, LIST_FIELDS, title_key
+from amlref.core import citekeys
+from amlref.core.errors import NotFound, InputError
+from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmcid, classify_identifier
+from amlref.storage.search import parse_query
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amlref.storage.library import Library
+
+COLUMNS = ("id", "citekey", "type") + TEXT_FIELDS + LIST_FIELDS + (
+    "extra", "origin", "user_edited", "added", "modified", "deleted_at")
+_INSERT_COLS = tuple(c for c in COLUMNS if c != "id") + ("first_author", "title_key", "year")
+_INSERT_SQL = (f"INSERT INTO articles ({', '.join(_INSERT_COLS)}) "
+               f"VALUES ({', '.join('?' for _ in _INSERT_COLS)})")
+_SELECT = f"SELECT {', '.join('a.' + c for c in COLUMNS)} FROM articles a"
+
+
+def normalize_identifiers(a: Article, strict: bool = True) -> None:
+    """Normalise DOI/PMID/PMCID in place; invalid ones raise IdentifierError when strict, else
+    move to ``extra`` (so nothing is lost)."""
+    for fld, fn in (("doi", normalize_doi), ("pmid", normalize_pmid), ("pmcid", normalize_pmcid)):
+        v = getattr(a, fld)
+        if not v:
+            continue
+        try:
+            setattr(a, fld, fn(v))
+        except InputError:
+            if strict:
+                raise
+            a.extra.setdefault(f"invalid_{fld}", v)
+            setattr(a, fld, "")
+
+
+def _dumps(v) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_values(a: Article, now: str) -> tuple:
+    vals = []
+    for c in _INSERT_COLS:
+        if c in ("authors", "editors"):
+            vals.append(_dumps([p.to_dict() for p in getattr(a, c)]))
+        elif c in ("keywords", "mesh", "pub_types", "user_edited"):
+            vals.append(_dumps(list(getattr(a, c))))
+        elif c == "extra":
+            vals.append(_dumps(a.extra))
+        elif c in ("added", "modified"):
+            vals.append(getattr(a, c) or now)
+        elif c == "first_author":
+            vals.append(a.first_author_family)
+        elif c == "title_key":
+            vals.append(title_key(a.title))
+        elif c == "year":
+            vals.append(a.year)
+        elif c == "deleted_at":
+            vals.append(a.deleted_at)
+        elif c == "citekey":
+            vals.append(a.citekey)
+        else:
+            v = getattr(a, c)
+            vals.append("" if v is None else str(v))
+    return tuple(vals)
+
+
+def article_from_row(row) -> Article:
+    d = dict(zip(COLUMNS, row))
+    d["authors"] = [Person.from_dict(p) for p in json.loads(d["authors"])]
+    d["editors"] = [Person.from_dict(p) for p in json.loads(d["editors"])]
+    for c in ("keywords", "mesh", "pub_types", "user_edited"):
+        d[c] = json.loads(d[c])
+    d["extra"] = json.loads(d["extra"])
+    return Article(**d)
+
+
+class ArticleStore:
+    def __init__(self, lib: "Library"):
+        self.lib = lib
+
+    # -- keys --------------------------------------------------------------------------------
+    def key_formula(self) -> str:
+        return self.lib.settings.get("citekey_formula", citekeys.DEFAULT_FORMULA)
+
+    def _taken(self) -> "_TakenKeys":
+        return _TakenKeys(self.lib)
+
+    def assign_key(self, a: Article, taken=None, formula: str | None = None) -> str:
+        taken = taken if taken is not None else self._taken()
+        if a.citekey:
+            key = citekeys.unique_key(a.citekey, taken)
+            if key != a.citekey:
+                a.extra.setdefault("original_citekey", a.citekey)
+        else:
+            key = citekeys.unique_key(citekeys.make_key(a, formula or self.key_formula()), taken)
+        a.citekey = key
+        return key
+
+    # -- writing -----------------------------------------------------------------------------
+    def add(self, a: Article, strict: bool = True) -> int:
+        return self.add_many([a], strict=strict)[0]
+
+    def taken_keys(self) -> "_TakenKeys":
+        """A snapshot of used citation keys, for many adds in one transaction."""
+        return _TakenKeys(self.lib, cache=True)
+
+    def add_many(self, articles: Iterable[Article], strict: bool = True,
+                 taken: "_TakenKeys | None" = None) -> list[int]:
+        from amlref.storage.library import now_iso
+        now = now_iso()
+        ids: list[int] = []
+        taken = taken if taken is not None else _TakenKeys(self.lib, cache=True)
+        formula = self.key_formula()
+        with self.lib.transaction():
+            cur = self.lib.conn.cursor()
+            for a in articles:
+                normalize_identifiers(a, strict=strict)
+                self.assign_key(a, taken, formula)
+                taken.add(a.citekey)
+                cur.execute(_INSERT_SQL, row_values(a, now))
+                a.id = cur.lastrowid
+                a.added = a.added or now
+                a.modified = a.modified or now
+                ids.append(a.id)
+                for note in a.notes:
+                    self.lib.notes.add(a.id, note)
+                for t in a.tags:
+                    self.lib.tags.add([a.id], t, source="import")
+            self.lib.touched(*ids)
+        return ids
+
+    def update(self, article_id: int, changes: dict, by_user: bool = False) -> Article:
+        """Change fields of one article.  ``by_user`` records the fields as the user's own edits,
+        which later merges never overwrite."""
+        from amlref.storage.library import now_iso
+        a = self.get(article_id)
+        changes = dict(changes)
+        if "citekey" in changes and changes["citekey"] != a.citekey:
+            key = changes["citekey"]
+            if not key or self.lib.execute("SELECT 1 FROM articles WHERE citekey = ? AND id != ?",
+                                           (key, article_id)).fetchone():
+                raise InputError(f"citation key {key!r} is empty or already used")
+        for k, v in changes.items():
+            if k in ("authors", "editors"):
+                v = [p if isinstance(p, Person) else Person.from_dict(p) for p in v]
+            if not hasattr(a, k) or k in ("id", "added"):
+                raise InputError(f"unknown field {k!r}")
+            setattr(a, k, v)
+        normalize_identifiers(a)
+        if by_user:
+            a.user_edited = sorted(set(a.user_edited) | (set(changes) - {"extra"}))
+        a.modified = now_iso()
+        vals = dict(zip(_INSERT_COLS, row_values(a, a.modified)))
+        sets = ", ".join(f"{c} = ?" for c in vals)
+        with self.lib.transaction():
+            self.lib.execute(f"UPDATE articles SET {sets} WHERE id = ?",
+                             tuple(vals.values()) + (article_id,))
+            self.lib.touched(article_id)
+        return a
+
+    def trash(self, ids: Iterable[int]) -> int:
+        from amlref.storage.library import now_iso
+        ids = list(ids)
+        with self.lib.transaction():
+            n = 0
+            for i in ids:
+                n += self.lib.execute("UPDATE articles SET deleted_at = ? WHERE id = ? AND "
+                                      "deleted_at IS NULL", (now_iso(), i)).rowcount
+            self.lib.touched(*ids)
+        return n
+
+    def restore(self, ids: Iterable[int]) -> int:
+        ids = list(ids)
+        with self.lib.transaction():
+            n = 0
+            for i in ids:
+                n += self.lib.execute("UPDATE articles SET deleted_at = NULL WHERE id = ? AND "
+                                      "deleted_at IS NOT NULL", (i,)).rowcount
+            self.lib.touched(*ids)
+        return n
+
+    def purge(self, ids: Iterable[int]) -> int:
+        """Delete for good (only articles already in the trash)."""
+        ids = list(ids)
+        with self.lib.transaction():
+            n = 0
+            for i in ids:
+                n += self.lib.execute("DELETE FROM articles WHERE id = ? AND deleted_at IS NOT NULL",
+                                      (i,)).rowcount
+            self.lib.touched(*ids)
+        return n
+
+    def empty_trash(self) -> int:
+        return self.purge(self.trashed_ids())
+
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, article_id: int) -> Article:
+        row = self.lib.execute(_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}")
+        return article_from_row(row)
+
+    def get_many(self, ids: Iterable[int]) -> list[Article]:
+        ids = list(ids)
+        out: dict[int, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = _SELECT + f" WHERE a.id IN ({','.join('?' * len(chunk))})"
+            for row in self.lib.execute(q, chunk):
+                a = article_from_row(row)
+                out[a.id] = a
+        return [out[i] for i in ids if i in out]
+
+    def iter_all(self, include_deleted: bool = False, order: str = "a.id") -> Iterator[Article]:
+        where = "" if include_deleted else " WHERE a.deleted_at IS NULL"
+        for row in self.lib.execute(_SELECT + where + f" ORDER BY {order}"):
+            yield article_from_row(row)
+
+    def ids(self, include_deleted: bool = False, order: str = "a.id") -> list[int]:
+        where = "" if include_deleted else " WHERE a.deleted_at IS NULL"
+        return [r[0] for r in self.lib.execute(f"SELECT a.id FROM articles a{where} ORDER BY {order}")]
+
+    def trashed_ids(self) -> list[int]:
+        return [r[0] for r in self.lib.execute(
+            "SELECT id FROM articles WHERE deleted_at IS NOT NULL ORDER BY deleted_at, id")]
+
+    def count(self, include_deleted: bool = False) -> int:
+        where = "" if include_deleted else " WHERE deleted_at IS NULL"
+        return self.lib.execute(f"SELECT count(*) FROM articles{where}").fetchone()[0]
+
+    def find(self, key: str, include_deleted: bool = False) -> Article:
+        """By citation key, DOI, PMID, PMCID (or a doi.org / PubMed URL)."""
+        key = (key or "").strip()
+        live = "" if include_deleted else " AND a.deleted_at IS NULL"
+        row = self.lib.execute(_SELECT + " WHERE a.citekey = ?" + live, (key,)).fetchone()
+        if row is None:
+            try:
+                kind, norm = classify_identifier(key)
+            except InputError:
+                kind = None
+            if kind:
+                row = self.lib.execute(_SELECT + f" WHERE a.{kind} = ?" + live + " ORDER BY a.id",
+                                       (norm,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with key or identifier {key!r}")
+        return article_from_row(row)
+
+    def find_id(self, kind: str, value: str) -> int | None:
+        """Live article id with that doi/pmid/pmcid/citekey, or None."""
+        row = self.lib.execute(f"SELECT id FROM articles WHERE {kind} = ? AND deleted_at IS NULL "
+                               "ORDER BY id LIMIT 1", (value,)).fetchone()
+        return row[0] if row else None
+
+    def search(self, query: str, limit: int | None = 50, offset: int = 0,
+               include_deleted: bool = False, within: str | None = None,
+               within_params: Iterable = ()) -> list[int]:
+        """Ids of articles matching a user query (see ``storage.search``), best first.
+        ``within`` is an optional SQL condition on ``a`` (e.g. a view) with its params."""
+        pq = parse_query(query)
+        where = [] if include_deleted else ["a.deleted_at IS NULL"]
+        params: list = []
+        sql = "SELECT a.id FROM articles a"
+        order = " ORDER BY a.year DESC, a.id DESC"
+        if pq.match:
+            sql = ("SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid")
+            where.insert(0, "articles_fts MATCH ?")
+            params.append(pq.match)
+            order = " ORDER BY f.rank"
+        where += pq.where
+        params += pq.params
+        if within:
+            where.append(within)
+            params += list(within_params)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += order
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        try:
+            return [r[0] for r in self.lib.execute(sql, params)]
+        except Exception as exc:  # a malformed FTS expression
+            import sqlite3
+            if isinstance(exc, sqlite3.OperationalError):
+                raise InputError(f"cannot search for {query!r}: {exc}") from None
+            raise
+
+
+class _TakenKeys:
+    """``in`` test for citation keys, against the library (and keys added in this batch)."""
+
+    def __init__(self, lib: "Library", cache: bool = False):
+        self.lib = lib
+        self.extra: set[str] = set()
+        self.all: set[str] | None = None
+        if cache:
+            self.all = {r[0] for r in lib.execute("SELECT citekey FROM articles WHERE citekey IS NOT NULL")}
+
+    def add(self, key: str) -> None:
+        self.extra.add(key)
+
+    def __contains__(self, key: str) -> bool:
+        if key in self.extra:
+            return True
+        if self.all is not None:
+            return key in self.all
+        return self.lib.execute("SELECT 1 FROM articles WHERE citekey = ?", (key,)).fetchone() is not None

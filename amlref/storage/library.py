@@ -1,0 +1,195 @@
+"""The Library facade: one object over the SQLite file, used by the CLI, the GUI and the tests.
+
+    lib = Library.open(path)
+    lib.articles.add(article); lib.articles.search("venetoclax")
+    lib.tags, lib.notes, lib.categories, lib.citations, lib.settings, lib.searches
+
+Writes go through ``with lib.transaction():`` (nested calls become savepoints), so an import
+either happens whole or not at all.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from amlref.core.errors import LibraryError
+from amlref.core.events import Events
+from amlref.storage import schema
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APP_ID = 0x414D4C52  # "AMLR"
+
+
+def default_library_path() -> Path:
+    """``$AMLREF_LIBRARY`` or ``library.sqlite`` in the user data folder."""
+    env = os.environ.get("AMLREF_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+    return Path(platformdirs.user_data_dir("amlref", appauthor=False)) / "library.sqlite"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise LibraryError(f"{path}: is a folder, not a library file")
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(100)
+        except OSError as exc:
+            raise LibraryError(f"{path}: cannot read library: {exc.strerror}") from None
+        if head and not head.startswith(SQLITE_MAGIC):
+            raise LibraryError(f"{path}: not an AMLRef library (not an SQLite database)")
+
+
+class Library:
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.events = Events()
+        self._depth = 0
+        self._lock = threading.RLock()
+        self._pending: set[int] = set()
+        from amlref.storage.articles import ArticleStore
+        from amlref.storage.tags import TagStore
+        from amlref.storage.notes import NoteStore
+        from amlref.storage.categories import CategoryStore
+        from amlref.storage.citations import CitationStore
+        from amlref.storage.misc import SettingsStore, SavedSearchStore
+        self.articles = ArticleStore(self)
+        self.tags = TagStore(self)
+        self.notes = NoteStore(self)
+        self.categories = CategoryStore(self)
+        self.citations = CitationStore(self)
+        self.settings = SettingsStore(self)
+        self.searches = SavedSearchStore(self)
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Library":
+        p = Path(path).expanduser() if path else default_library_path()
+        _check_file(p)
+        exists = p.exists() and p.stat().st_size > 0
+        if not exists:
+            if not create:
+                raise LibraryError(f"{p}: no such library")
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"{p}: cannot create library folder: {exc.strerror}") from None
+        elif not os.access(p, os.R_OK):
+            raise LibraryError(f"{p}: cannot read library: permission denied")
+        try:
+            conn = sqlite3.connect(str(p), timeout=10.0, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{p}: cannot open library: {exc}") from None
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > schema.LATEST:
+                raise LibraryError(
+                    f"{p}: library was written by a newer AMLRef (schema {version}, this version "
+                    f"reads up to {schema.LATEST}); upgrade AMLRef to open it")
+            if exists and version == 0:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise LibraryError(f"{p}: not an AMLRef library (an SQLite database of "
+                                       "another program)")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            lib = cls(p, conn)
+            lib._migrate(version, existed=exists)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryError(f"{p}: not a usable library: {exc}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return lib
+
+    def _migrate(self, version: int, existed: bool) -> None:
+        if version >= schema.LATEST:
+            return
+        if existed and version > 0:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
+            dst = sqlite3.connect(str(backup))
+            with dst:
+                self.conn.backup(dst)
+            dst.close()
+        with self.transaction():
+            for n in range(version, schema.LATEST):
+                for stmt in schema.MIGRATIONS[n]:
+                    self.conn.execute(stmt)
+                self.conn.execute(f"PRAGMA user_version = {n + 1}")
+            self.conn.execute(f"PRAGMA application_id = {APP_ID}")
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT; nested calls are savepoints.  On error everything in the
+        block is rolled back.  Change events are emitted after the outermost commit."""
+        with self._lock:
+            depth = self._depth
+            name = f"sp{depth}"
+            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if depth == 0:
+                    self.conn.execute("ROLLBACK")
+                    self._pending.clear()
+                else:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            self._depth -= 1
+            if depth == 0:
+                self.conn.execute("COMMIT")
+                changed, self._pending = self._pending, set()
+                if changed:
+                    self.events.emit("changed", ids=sorted(changed))
+            else:
+                self.conn.execute(f"RELEASE {name}")
+
+    def touched(self, *ids: int) -> None:
+        """Record that articles changed (events go out after commit)."""
+        self._pending.update(i for i in ids if i is not None)
+        if self._depth == 0 and self._pending:
+            changed, self._pending = self._pending, set()
+            self.events.emit("changed", ids=sorted(changed))
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)

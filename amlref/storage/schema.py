@@ -1,0 +1,193 @@
+"""Numbered schema migrations on ``PRAGMA user_version``.
+
+Each step is a list of SQL statements run in one transaction; a backup copy of the library is
+made before any step runs on an existing library (see ``library.Library._migrate``).
+Add a step by appending to ``MIGRATIONS``; never edit a released step.
+"""
+
+FTS_COLUMNS = ("title", "abstract", "authors", "keywords", "mesh", "journal", "notes")
+
+_FTS_SOURCE = """
+CREATE VIEW fts_source AS
+SELECT a.id AS id,
+       coalesce(a.title, '') AS title,
+       coalesce(a.abstract, '') AS abstract,
+       coalesce((SELECT group_concat(trim(coalesce(json_extract(j.value, '$.literal'), '') || ' ' ||
+                                          coalesce(json_extract(j.value, '$.given'), '') || ' ' ||
+                                          coalesce(json_extract(j.value, '$.family'), '')), '; ')
+                 FROM json_each(a.authors) j), '') AS authors,
+       coalesce((SELECT group_concat(j.value, '; ') FROM json_each(a.keywords) j), '') AS keywords,
+       coalesce((SELECT group_concat(j.value, '; ') FROM json_each(a.mesh) j), '') AS mesh,
+       trim(coalesce(a.container, '') || ' ' || coalesce(a.container_short, '')) AS journal,
+       coalesce((SELECT group_concat(n.text, ' ') FROM notes n WHERE n.article_id = a.id), '') AS notes
+FROM articles a
+"""
+
+_FTS_INSERT = ("INSERT INTO articles_fts(rowid, title, abstract, authors, keywords, mesh, journal, notes) "
+               "SELECT id, title, abstract, authors, keywords, mesh, journal, notes FROM fts_source WHERE id = {ref}")
+
+MIGRATION_1 = [
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        citekey TEXT UNIQUE,
+        type TEXT NOT NULL DEFAULT 'article-journal',
+        title TEXT NOT NULL DEFAULT '',
+        container TEXT NOT NULL DEFAULT '',
+        container_short TEXT NOT NULL DEFAULT '',
+        volume TEXT NOT NULL DEFAULT '',
+        issue TEXT NOT NULL DEFAULT '',
+        pages TEXT NOT NULL DEFAULT '',
+        issued TEXT NOT NULL DEFAULT '',
+        doi TEXT NOT NULL DEFAULT '',
+        pmid TEXT NOT NULL DEFAULT '',
+        pmcid TEXT NOT NULL DEFAULT '',
+        isbn TEXT NOT NULL DEFAULT '',
+        issn TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        abstract TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        publisher TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',
+        editors TEXT NOT NULL DEFAULT '[]',
+        keywords TEXT NOT NULL DEFAULT '[]',
+        mesh TEXT NOT NULL DEFAULT '[]',
+        pub_types TEXT NOT NULL DEFAULT '[]',
+        extra TEXT NOT NULL DEFAULT '{}',
+        origin TEXT NOT NULL DEFAULT '',
+        user_edited TEXT NOT NULL DEFAULT '[]',
+        first_author TEXT NOT NULL DEFAULT '',
+        title_key TEXT NOT NULL DEFAULT '',
+        year INTEGER,
+        added TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        deleted_at TEXT
+    )""",
+    "CREATE INDEX articles_doi ON articles(doi) WHERE doi != ''",
+    "CREATE INDEX articles_pmid ON articles(pmid) WHERE pmid != ''",
+    "CREATE INDEX articles_pmcid ON articles(pmcid) WHERE pmcid != ''",
+    "CREATE INDEX articles_title_key ON articles(title_key)",
+    "CREATE INDEX articles_year ON articles(year)",
+    "CREATE INDEX articles_added ON articles(added)",
+    "CREATE INDEX articles_deleted ON articles(deleted_at)",
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL
+    )""",
+    "CREATE INDEX notes_article ON notes(article_id)",
+    """CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    )""",
+    """CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        source TEXT NOT NULL DEFAULT 'user',
+        PRIMARY KEY (article_id, tag_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX article_tags_tag ON article_tags(tag_id)",
+    # Taxonomy assignments: categories and facets.  source 'auto' (classifier) or 'user';
+    # state 1 = assigned, 0 = removed by the user (sticks against re-classification).
+    """CREATE TABLE article_categories (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        slug TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'category',
+        source TEXT NOT NULL DEFAULT 'auto',
+        state INTEGER NOT NULL DEFAULT 1,
+        reason TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (article_id, slug)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX article_categories_slug ON article_categories(slug, state)",
+    # Citation graph: citing article -> cited article, or -> reference stub.
+    """CREATE TABLE reference_stubs (
+        id INTEGER PRIMARY KEY,
+        raw TEXT NOT NULL DEFAULT '',
+        doi TEXT NOT NULL DEFAULT '',
+        pmid TEXT NOT NULL DEFAULT '',
+        pmcid TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        title_key TEXT NOT NULL DEFAULT '',
+        year INTEGER,
+        authors TEXT NOT NULL DEFAULT '',
+        container TEXT NOT NULL DEFAULT '',
+        resolved_id INTEGER REFERENCES articles(id) ON DELETE SET NULL
+    )""",
+    "CREATE INDEX stubs_doi ON reference_stubs(doi) WHERE doi != ''",
+    "CREATE INDEX stubs_pmid ON reference_stubs(pmid) WHERE pmid != ''",
+    "CREATE INDEX stubs_pmcid ON reference_stubs(pmcid) WHERE pmcid != ''",
+    "CREATE INDEX stubs_title_key ON reference_stubs(title_key) WHERE title_key != ''",
+    """CREATE TABLE citations (
+        id INTEGER PRIMARY KEY,
+        citing_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        cited_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+        stub_id INTEGER REFERENCES reference_stubs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL DEFAULT 'cites',
+        origin TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL DEFAULT '',
+        CHECK ((cited_id IS NULL) != (stub_id IS NULL))
+    )""",
+    "CREATE UNIQUE INDEX citations_article_edge ON citations(citing_id, cited_id, kind) WHERE cited_id IS NOT NULL",
+    "CREATE UNIQUE INDEX citations_stub_edge ON citations(citing_id, stub_id, kind) WHERE stub_id IS NOT NULL",
+    "CREATE INDEX citations_cited ON citations(cited_id, kind)",
+    "CREATE INDEX citations_stub ON citations(stub_id, kind)",
+    """CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        path TEXT NOT NULL
+    )""",
+    """CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL DEFAULT '',
+        filters TEXT NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE auto_exports (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL DEFAULT 'biblatex',
+        view TEXT NOT NULL DEFAULT '{}',
+        last_run TEXT,
+        last_hash TEXT
+    )""",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE not_duplicates (
+        a INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID""",
+    # Change counter for listeners in other processes/threads (auto-export batching, GUI refresh).
+    """CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        what TEXT NOT NULL
+    )""",
+    # Full-text search.  remove_diacritics: "Muller" finds "Müller".
+    """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, abstract, authors, keywords, mesh, journal, notes,
+        tokenize = "unicode61 remove_diacritics 2", prefix = '2 3')""",
+    _FTS_SOURCE,
+    "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
+    + _FTS_INSERT.format(ref="new.id") + "; END",
+    "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
+    "DELETE FROM articles_fts WHERE rowid = old.id; END",
+    "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, abstract, authors, keywords, mesh, "
+    "container, container_short ON articles BEGIN "
+    "DELETE FROM articles_fts WHERE rowid = old.id; " + _FTS_INSERT.format(ref="new.id") + "; END",
+    "CREATE TRIGGER notes_fts_ai AFTER INSERT ON notes BEGIN "
+    "DELETE FROM articles_fts WHERE rowid = new.article_id; "
+    + _FTS_INSERT.format(ref="new.article_id") + "; END",
+    "CREATE TRIGGER notes_fts_au AFTER UPDATE ON notes BEGIN "
+    "DELETE FROM articles_fts WHERE rowid = new.article_id; "
+    + _FTS_INSERT.format(ref="new.article_id") + "; END",
+    "CREATE TRIGGER notes_fts_ad AFTER DELETE ON notes BEGIN "
+    "DELETE FROM articles_fts WHERE rowid = old.article_id; "
+    + _FTS_INSERT.format(ref="old.article_id") + "; END",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1]
+LATEST = len(MIGRATIONS)
