@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        args = parser.parse_args(["gui"] + list(argv if argv is not None else sys.argv[1:]))
+        from amlref.cli.library_cmds import cmd_gui
+        args.func = cmd_gui
     try:
         return int(args.func(args) or 0)
     except AmlrefError as exc:

@@ -90,8 +90,7 @@ def parse_data(data: bytes, filename: str, fmt: str | None = None) -> ParseResul
             and data[:4096].count(b"\x00") < len(data[:4096]) // 4:
         raise InputError("binary file, not a bibliography", filename)
     text, encoding = decode_bytes(data)
-    name = os.path.basename(filename[:-3] if filename.endswith(".gz") else filename)
-    fmt = fmt or detect(text, name)
+    fmt = fmt or detect(text, filename[:-3] if filename.endswith(".gz") else filename)
     imp = registry.importer(fmt)
     try:
         result = imp.parse(text, filename)
