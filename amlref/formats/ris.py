@@ -1,0 +1,476 @@
+"""RIS in and out, tolerant of the vendors' dialects.
+
+A small line reader of our own (rispy insists on ``TY  - `` with exactly two spaces, drops lines
+before the first tag silently, and cannot tell EndNote's one-value-per-line lists from wrapped
+text).  What the vendors do differently, and how it is read:
+
+- journal in ``JF``, ``T2`` (Scopus, EndNote), ``JO`` or ``JA``/``J2``/``J1`` (abbreviations ->
+  ``container_short``); issue in ``IS`` or (EndNote) ``M1``;
+- dates in ``PY``, ``Y1`` or ``DA``: ``2019``, ``2019///``, ``2019/05/03/``, ``2012/07/03``;
+- authors in ``AU`` or ``A1``, editors ``A2``/``ED``; ``Family, Given`` or ``Family GA``;
+- DOI in ``DO``/``DI``, else found by pattern in ``M3``, ``L3``, ``UR``, ``L2``, ``N1``;
+- PMID as ``PMID: n``/``PUBMED n`` in any tag, bare digits in ``AN`` (PubMed, Zotero) or ``C5``
+  (Embase);
+- abstract ``AB`` or ``N2``; keywords ``KW`` (one per line, or ``;``-separated);
+- values continued on untagged lines (EndNote writes one list item per line), a BOM, headers
+  before the first record, blank lines, a missing final ``ER``, ``TY  -  JOUR`` with extra spaces.
+
+Every tag with no Article field is kept in ``extra['ris']`` (tag -> list of values)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from amlref.core.article import Article, ParseResult, Person, Problem
+from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid
+from amlref.plugins.base import Exporter, Importer
+
+_TAG = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,4}-(?:\s(.*))?$")
+
+TYPE_MAP = {
+    "JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
+    "ABST": "article-journal", "INPR": "article-journal", "MGZN": "article-magazine",
+    "NEWS": "article-newspaper", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
+    "CHAP": "chapter", "ECHAP": "chapter", "CONF": "paper-conference",
+    "CPAPER": "paper-conference", "THES": "thesis", "RPRT": "report", "GOVDOC": "report",
+    "ELEC": "webpage", "WEB": "webpage", "BLOG": "post-weblog", "DATA": "dataset",
+    "DBASE": "dataset", "COMP": "software", "PAT": "patent", "STAT": "legislation",
+    "BILL": "bill", "CASE": "legal_case", "HEAR": "hearing", "MAP": "map", "MPCT": "motion_picture",
+    "VIDEO": "motion_picture", "SOUND": "song", "MUSIC": "musical_score", "PCOMM": "personal_communication",
+    "UNPB": "manuscript", "MANSCPT": "manuscript", "SER": "book", "ENCYC": "entry-encyclopedia",
+    "DICT": "entry-dictionary", "STAND": "standard", "ART": "graphic", "FIGURE": "figure",
+    "PAMP": "pamphlet", "GEN": "article", "CTLG": "book", "ICOMM": "personal_communication",
+}
+OUT_TYPES = {
+    "article-journal": "JOUR", "article": "GEN", "article-magazine": "MGZN",
+    "article-newspaper": "NEWS", "book": "BOOK", "chapter": "CHAP", "paper-conference": "CONF",
+    "thesis": "THES", "report": "RPRT", "webpage": "ELEC", "post-weblog": "BLOG",
+    "dataset": "DATA", "software": "COMP", "patent": "PAT", "legislation": "STAT", "bill": "BILL",
+    "legal_case": "CASE", "hearing": "HEAR", "map": "MAP", "motion_picture": "MPCT",
+    "song": "SOUND", "musical_score": "MUSIC", "personal_communication": "PCOMM",
+    "manuscript": "UNPB", "entry-encyclopedia": "ENCYC", "entry-dictionary": "DICT",
+    "standard": "STAND", "graphic": "ART", "figure": "FIGURE", "pamphlet": "PAMP",
+    "review": "JOUR", "review-book": "JOUR", "collection": "EDBOOK", "periodical": "JFULL",
+    "entry": "GEN", "post": "BLOG", "document": "GEN", "speech": "GEN", "interview": "GEN",
+}
+
+# Tags whose untagged continuation lines are further list items (EndNote style).
+_LIST_TAGS = {"AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "DB", "UR", "L1", "L2", "L3",
+              "L4", "AD", "C3", "DP"}
+_USED = {"TY", "ER", "TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2", "VL", "IS",
+         "SP", "EP", "PY", "Y1", "DA", "AU", "A1", "A2", "ED", "DO", "DI", "AB", "N2", "KW",
+         "SN", "UR", "PB", "LA"}
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_PMID_TEXT = re.compile(r"^(?:PMID|PUBMED|PubMed ID|MEDLINE)\s*[:=]?\s*(\d{1,9})\s*$", re.I)
+_PMCID_TEXT = re.compile(r"\b(PMC\d{3,10})\b")
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
+_CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
+                        r"institute|network|collaborat\w*|investigators|council|agency|"
+                        r"department|university|team|foundation|centre|center)\b", re.I)
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
+                            r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
+
+
+def parse_date(value: str) -> str:
+    """``2019///`` -> ``2019``; ``2019/05/03/`` -> ``2019-05-03``; ``May 2019`` -> ``2019-05``."""
+    v = (value or "").strip()
+    if not v:
+        return ""
+    m = re.match(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?", v)
+    if m:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        if mo and 1 <= int(mo) <= 12:
+            if d and 1 <= int(d) <= 31:
+                return f"{y}-{int(mo):02d}-{int(d):02d}"
+            return f"{y}-{int(mo):02d}"
+        if not mo and not d:
+            rest = v[4:].strip(" /.,-")
+            mm = re.match(r"([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?", rest)
+            if mm and mm.group(1).lower() in _MONTHS:
+                mon = _MONTHS[mm.group(1).lower()]
+                if mm.group(2):
+                    return f"{y}-{mon:02d}-{int(mm.group(2)):02d}"
+                return f"{y}-{mon:02d}"
+        return y
+    # "05/03/2019", "May 2019", "3 May 2019"
+    y = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", v)
+    if not y:
+        return ""
+    mm = re.search(r"\b([A-Za-z]{3})[a-z]*\b", v)
+    if mm and mm.group(1).lower() in _MONTHS:
+        return f"{y.group(1)}-{_MONTHS[mm.group(1).lower()]:02d}"
+    return y.group(1)
+
+
+def parse_name(value: str) -> Person | None:
+    """``Family, Given[, Suffix]``; ``Family GA`` (MEDLINE style); ``Given Family``."""
+    v = " ".join((value or "").split()).strip(" ;,")
+    if not v:
+        return None
+    if "," in v:
+        parts = [p.strip() for p in v.split(",")]
+        family, given = parts[0], parts[1] if len(parts) > 1 else ""
+        if len(parts) > 2 and parts[2]:
+            given = f"{given}, {parts[2]}" if given else parts[2]
+        if not family:
+            return Person(literal=v)
+        return Person(family=family, given=given)
+    words = v.split(" ")
+    if len(words) == 1:
+        return Person(family=v)
+    k = len(words)
+    while k > 1 and _INITIALS.fullmatch(words[k - 1]):
+        k -= 1
+    if k < len(words):  # "Smith JA", "Troiano L P": family name, then initials
+        return Person(family=" ".join(words[:k]), given=" ".join(words[k:]))
+    last = words[-1]
+    if len(words) > 5 or _CORPORATE.search(v):
+        return Person(literal=v)
+    return Person(family=last, given=" ".join(words[:-1]))
+
+
+def iter_records(text: str) -> Iterable[tuple[int, list[tuple[str, str]], list[str]]]:
+    """Yield (first line, [(tag, value)], warnings) per record.  Tolerant: see module doc.
+    A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
+    (Ovid writes ``NL`` there) still belong to the record they follow."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    fields: list[tuple[str, str]] | None = None
+    start = 0
+    last_tag = ""
+    closed = False
+    warns: list[str] = []
+    match = _TAG.match
+    for n, line in enumerate(text.splitlines(), 1):
+        m = match(line)
+        if m is not None:
+            tag = m.group(1)
+            val = (m.group(2) or "").strip()
+            if tag == "TY":
+                if fields is not None:
+                    if not closed:
+                        warns.append(f"line {start}: record has no ER line")
+                    yield start, fields, warns
+                    warns = []
+                fields, start, last_tag, closed = [("TY", val)], n, "TY", False
+                continue
+            if tag == "ER":
+                if fields is not None:
+                    closed = True
+                last_tag = ""
+                continue
+            if fields is None:
+                # a tag before any TY: start a record anyway (some tools omit TY)
+                fields, start, closed = [("TY", "")], n, False
+            fields.append((tag, val))
+            last_tag = tag
+            continue
+        if fields is None or not last_tag or not line.strip():
+            continue
+        # untagged line: continuation of the previous tag
+        s = line.strip()
+        if s.startswith("\ufeff"):
+            s = s.lstrip("\ufeff")
+        if last_tag in _LIST_TAGS and not line[:1].isspace():
+            fields.append((last_tag, s))
+        else:
+            t, v = fields[-1]
+            sep = " " if line[:1].isspace() or not v else "\n"
+            fields[-1] = (t, f"{v}{sep}{s}" if v else s)
+    if fields is not None:
+        if not closed:
+            warns.append(f"line {start}: record has no ER line")
+        yield start, fields, warns
+
+
+def record_to_article(fields: list[tuple[str, str]], line: int | None = None) -> Article:
+    d: dict[str, list[str]] = {}
+    for tag, val in fields:
+        if val == "" and tag != "TY":
+            continue
+        d.setdefault(tag, []).append(val)
+    a = Article(origin="ris", line=line)
+    extra: dict[str, list[str]] = {}
+    ty = (d.get("TY") or [""])[0].strip().upper()
+    a.type = TYPE_MAP.get(ty, "article-journal" if not ty else "article")
+    if ty and ty not in TYPE_MAP:
+        extra["TY"] = [ty]
+
+    def first(*tags: str) -> str:
+        for t in tags:
+            for v in d.get(t, ()):
+                if v.strip():
+                    return v.strip()
+        return ""
+
+    # title and container
+    is_part = a.type in ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary")
+    a.title = first("TI", "T1", "CT") or (first("BT") if not is_part else "")
+    full = first("JF")
+    t2 = first("T2")
+    bt = first("BT")
+    jo = first("JO")
+    abbrev = first("J2", "JA", "J1")
+    if is_part:
+        a.container = bt or t2 or full or jo
+    else:
+        a.container = full or t2 or jo or (bt if a.title != bt else "") or abbrev
+    if abbrev and abbrev != a.container:
+        a.container_short = abbrev
+    elif jo and jo != a.container:
+        a.container_short = jo
+    if not a.title and t2 and a.container != t2:
+        a.title = t2
+    for t in ("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2"):
+        vals = d.get(t, [])
+        used = {a.title, a.container, a.container_short}
+        rest = [v for v in vals if v.strip() not in used]
+        if rest:
+            extra[t] = rest
+
+    a.volume = first("VL")
+    a.issue = first("IS")
+    if not a.issue:
+        m1 = first("M1")
+        if m1 and len(m1) <= 12 and re.fullmatch(r"[\w\-/ .()]+", m1) and not re.fullmatch(r"\d{6,}", m1):
+            a.issue = m1
+    sp, ep = first("SP"), first("EP")
+    if sp and ep and ep != sp and "-" not in sp:
+        a.pages = f"{sp}-{ep}"
+    else:
+        a.pages = sp or ep
+
+    # dates: year from PY/Y1 (the publication year), month/day from DA when compatible
+    py = parse_date(first("PY", "Y1"))
+    da = parse_date(first("DA"))
+    if py and da and da[:4] == py[:4] and len(da) > len(py):
+        a.issued = da
+    else:
+        a.issued = py or da
+    for t in ("PY", "Y1", "DA"):
+        if len(d.get(t, ())) > 1:
+            extra[t] = d[t][1:]
+
+    # people
+    for tag in ("AU", "A1"):
+        for v in d.get(tag, ()):
+            for part in (v.split(";") if v.count(";") and "," in v else [v]):
+                p = parse_name(part)
+                if p:
+                    a.authors.append(p)
+    for tag in ("A2", "ED"):
+        target = a.editors
+        for v in d.get(tag, ()):
+            p = parse_name(v)
+            if p:
+                target.append(p)
+    # identifiers
+    doi = first("DO", "DI")
+    a.doi = normalize_doi(doi, strict=False) or find_doi(doi)
+    if not a.doi:
+        for t in ("M3", "L3", "UR", "L2", "L1", "N1", "ID", "M1", "C7"):
+            for v in d.get(t, ()):
+                if t in ("UR", "L2", "L1") and "doi.org/" not in v and not v.lower().startswith("doi"):
+                    continue
+                found = find_doi(v)
+                if found:
+                    a.doi = found
+                    break
+            if a.doi:
+                break
+    if not a.doi:
+        for t in ("UR", "L2"):
+            for v in d.get(t, ()):
+                found = find_doi(v)
+                if found and not found.endswith((".pdf", ".html")):
+                    a.doi = found
+                    break
+            if a.doi:
+                break
+    a.pmid = _find_pmid(d)
+    for t in ("C2", "AN", "M1", "N1", "C7", "C3"):
+        for v in d.get(t, ()):
+            m = _PMCID_TEXT.search(v)
+            if m and not a.pmcid:
+                a.pmcid = normalize_pmcid(m.group(1), strict=False)
+    # text
+    abstracts = d.get("AB", []) or d.get("N2", [])
+    a.abstract = "\n".join(v.strip() for v in abstracts if v.strip())
+    if d.get("AB") and d.get("N2") and "\n".join(d["N2"]).strip() != a.abstract:
+        extra["N2"] = d["N2"]
+    kws: list[str] = []
+    for v in d.get("KW", ()):
+        for k in (v.split(";") if ";" in v else [v]):
+            k = k.strip()
+            if k and k not in kws:
+                kws.append(k)
+    a.keywords = kws
+    for v in d.get("SN", ()):
+        for s in re.split(r"[;,\s]+(?=\d)", v):
+            s = s.strip()
+            core = re.sub(r"\s*\(.*\)$", "", s)
+            if _ISSN.match(core):
+                if not a.issn:
+                    a.issn = core if "-" in core else f"{core[:4]}-{core[4:]}"
+            elif re.sub(r"[\s-]", "", core).upper().rstrip("X").isdigit() and \
+                    len(re.sub(r"[\s-]", "", core)) in (10, 13):
+                if not a.isbn:
+                    a.isbn = core
+    if len(d.get("SN", ())) > 1 or (d.get("SN") and not (a.issn or a.isbn)):
+        extra["SN"] = d["SN"]
+    urls = d.get("UR", [])
+    a.url = next((u for u in urls if "doi.org/" not in u), urls[0] if urls else "").strip()
+    if len(urls) > 1:
+        extra["UR"] = urls
+    a.publisher = first("PB")
+    a.language = first("LA")
+    for t in ("VL", "IS", "SP", "EP", "DO", "DI", "AB", "PB", "LA"):
+        if len(d.get(t, ())) > 1:
+            extra[t] = d[t]
+    for tag, vals in d.items():
+        if tag not in _USED and tag not in extra:
+            extra[tag] = vals
+    if a.issue and "M1" in extra and extra["M1"] == [a.issue] and not first("IS"):
+        del extra["M1"]
+    if extra:
+        a.extra["ris"] = extra
+    return a
+
+
+def _find_pmid(d: dict[str, list[str]]) -> str:
+    for tag, vals in d.items():
+        for v in vals:
+            m = _PMID_TEXT.match(v.strip())
+            if m and int(m.group(1)):
+                return str(int(m.group(1)))
+    context = " ".join(d.get("DB", []) + d.get("DP", []))
+    pubmedish = bool(re.search(r"pubmed|medline|nlm|ncbi", context, re.I)) or any(
+        "pubmed" in u for u in d.get("UR", []))
+    nonpubmed = bool(_NON_PUBMED_DB.search(context)) and not pubmedish
+    for tag in ("AN", "C5", "M1", "C1"):
+        for v in d.get(tag, ()):
+            v = v.strip()
+            if not re.fullmatch(r"\d{6,9}", v):
+                continue
+            if tag == "AN" and not nonpubmed:
+                return str(int(v))
+            if tag == "C5" and re.search(r"embase", context, re.I):
+                return str(int(v))
+            if tag in ("M1", "C1") and pubmedish:
+                return str(int(v))
+    return ""
+
+
+class RisImporter(Importer):
+    name = "ris"
+    label = "RIS (EndNote, Zotero, Mendeley, Scopus, Web of Science, Embase ...)"
+    extensions = (".ris", ".txt", ".enw")
+
+    def sniff(self, head: str) -> float:
+        h = head.lstrip("\ufeff")
+        tags = re.findall(r"^([A-Z][A-Z0-9])  ?- ", h, re.M)
+        if not tags:
+            return 0.0
+        if re.search(r"^PMID- ", h, re.M):
+            return 0.2  # MEDLINE
+        if re.search(r"^\s{0,3}TY\s{1,4}-", h, re.M):
+            return 0.95
+        return 0.5 if len(tags) >= 3 else 0.2
+
+    def parse(self, text: str, filename: str = "<text>") -> ParseResult:
+        res = ParseResult(format=self.name)
+        for line, fields, warns in iter_records(text):
+            for w in warns:
+                res.warnings.append(f"{filename}: {w}")
+            try:
+                a = record_to_article(fields, line)
+            except Exception as exc:  # one broken record never stops the rest
+                res.problems.append(Problem(filename, line, f"cannot read RIS record: {exc}"))
+                continue
+            if not any(v for t, v in fields if t != "TY"):
+                res.problems.append(Problem(filename, line, "empty RIS record (no fields)"))
+                continue
+            if not (a.title or a.doi or a.pmid or a.authors or a.abstract or a.container):
+                res.warnings.append(f"{filename}:{line}: RIS record has no title, author, "
+                                    "journal or identifier")
+            res.articles.append(a)
+        if not res.articles and not res.problems and text.strip():
+            from amlref.core.errors import InputError
+            raise InputError("no RIS records found (expected lines like 'TY  - JOUR')", filename)
+        return res
+
+
+def _clean(v: str) -> str:
+    return " ".join(str(v).split())
+
+
+class RisExporter(Exporter):
+    name = "ris"
+    label = "RIS"
+    extension = ".ris"
+
+    def export(self, articles: Iterable[Article], **options) -> str:
+        out: list[str] = []
+        for a in articles:
+            out.extend(article_to_lines(a))
+            out.append("")
+        return "\n".join(out)
+
+
+def article_to_lines(a: Article) -> list[str]:
+    lines: list[str] = []
+
+    def put(tag: str, value) -> None:
+        if value not in (None, ""):
+            lines.append(f"{tag}  - {_clean(value)}")
+
+    ris_extra = (a.extra or {}).get("ris") or {}
+    ty = OUT_TYPES.get(a.type, "GEN")
+    if ris_extra.get("TY") and a.type == "article":
+        ty = ris_extra["TY"][0]
+    put("TY", ty)
+    put("TI", a.title)
+    for p in a.authors:
+        put("AU", p.display())
+    for p in a.editors:
+        put("A2", p.display())
+    if a.container:
+        if ty in ("JOUR", "MGZN", "NEWS", "JFULL"):
+            put("T2", a.container)
+            put("JO", a.container)
+        else:
+            put("T2", a.container)
+    put("J2", a.container_short)
+    if a.issued:
+        put("PY", a.issued[:4])
+        parts = a.issued.split("-")
+        if len(parts) > 1:
+            put("DA", "/".join(parts + [""] * (3 - len(parts))) + "/")
+    put("VL", a.volume)
+    put("IS", a.issue)
+    if a.pages:
+        sp, _, ep = a.pages.partition("-")
+        put("SP", sp.strip())
+        put("EP", ep.strip("- "))
+    put("DO", a.doi)
+    if a.pmid:
+        put("AN", a.pmid)
+        put("C2", "")
+    if a.pmcid:
+        put("C2", a.pmcid)
+    put("SN", a.issn or a.isbn)
+    put("PB", a.publisher)
+    put("LA", a.language)
+    put("UR", a.url)
+    if a.abstract:
+        put("AB", a.abstract)
+    for k in a.keywords:
+        put("KW", k)
+    for k in a.mesh:
+        put("KW", k)
+    if a.citekey:
+        put("ID", a.citekey)
+    lines.append("ER  - ")
+    return lines
