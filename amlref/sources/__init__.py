@@ -1,0 +1,1 @@
+"""Online metadata and citation sources (NCBI E-utilities, Crossref, doi.org, OpenAlex)."""
