@@ -1,0 +1,424 @@
+"""PubMed XML: E-utilities ``efetch`` ``PubmedArticleSet`` (journal articles and book
+articles), also a bare ``PubmedArticle``/``MedlineCitation``.
+
+Parsed with defusedxml: no entity expansion, no external entities, so a "billion laughs" file
+is refused with a clear InputError instead of eating the memory.  Structured abstracts become
+``LABEL: text`` paragraphs; MeSH ``Heading/Subheading`` with ``*`` on major topics; the
+``ReferenceList`` becomes ``cites`` links to reference stubs.
+
+:func:`parse_pubmed_xml` is public: the PubMed online source reuses it for efetch responses."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from amlref.core.article import Article, Link, ParseResult, Person, Problem, Reference
+from amlref.core.errors import InputError
+from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from amlref.formats.medline import mesh_term, parse_medline_date
+from amlref.plugins.base import Importer
+
+ORIGIN = "pubmed-xml"
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
+_RECORD_CHUNK = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>].*?</\1\s*>", re.S)
+
+
+def _text(el: ET.Element | None) -> str:
+    """All text inside ``el`` (inline markup such as <i>, <sup>, MathML flattened)."""
+    if el is None:
+        return ""
+    return " ".join("".join(el.itertext()).split())
+
+
+def _date(el: ET.Element | None) -> str:
+    if el is None:
+        return ""
+    md = el.findtext("MedlineDate")
+    if md:
+        return parse_medline_date(md)
+    y = (el.findtext("Year") or "").strip()
+    if not y:
+        return ""
+    mo = (el.findtext("Month") or "").strip()
+    d = (el.findtext("Day") or "").strip()
+    m = int(mo) if mo.isdigit() else _MONTHS.get(mo[:3].lower(), 0)
+    if not m or not 1 <= m <= 12:
+        return y
+    if d.isdigit() and 1 <= int(d) <= 31:
+        return f"{y}-{m:02d}-{int(d):02d}"
+    return f"{y}-{m:02d}"
+
+
+def _authors(lst: ET.Element | None, extra_aff: list) -> list[Person]:
+    out: list[Person] = []
+    if lst is None:
+        return out
+    for au in lst.findall("Author"):
+        coll = _text(au.find("CollectiveName"))
+        if coll:
+            out.append(Person(literal=coll))
+        else:
+            fam = _text(au.find("LastName"))
+            given = _text(au.find("ForeName")) or _text(au.find("Initials"))
+            suffix = _text(au.find("Suffix"))
+            if suffix:
+                given = f"{given}, {suffix}" if given else suffix
+            if not fam and not given:
+                continue
+            out.append(Person(family=fam, given=given) if fam else Person(literal=given))
+        affs = [_text(a) for a in au.findall("AffiliationInfo/Affiliation")]
+        ids = {i.get("Source", "id"): _text(i) for i in au.findall("Identifier")}
+        if affs or ids:
+            extra_aff.append({"author": out[-1].display(), **({"affiliations": affs} if affs else {}),
+                              **({"ids": ids} if ids else {})})
+    return out
+
+
+def _abstract(el: ET.Element | None) -> tuple[str, str]:
+    """(text, copyright).  Labelled sections become "LABEL: text" paragraphs."""
+    if el is None:
+        return "", ""
+    parts = []
+    for at in el.findall("AbstractText"):
+        t = _text(at)
+        if not t:
+            continue
+        label = (at.get("Label") or "").strip()
+        parts.append(f"{label}: {t}" if label and label.upper() != "UNLABELLED" else t)
+    return "\n\n".join(parts), _text(el.find("CopyrightInformation"))
+
+
+def _ids(el: ET.Element | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if el is None:
+        return out
+    for i in el.findall("ArticleId"):
+        kind = (i.get("IdType") or "").lower()
+        if kind and kind not in out and _text(i):
+            out[kind] = _text(i)
+    return out
+
+
+def _mesh(root: ET.Element | None) -> list[str]:
+    out: list[str] = []
+    if root is None:
+        return out
+    for mh in root.findall("MeshHeading"):
+        d = mh.find("DescriptorName")
+        if d is None:
+            continue
+        subs = [(_text(q), q.get("MajorTopicYN") == "Y") for q in mh.findall("QualifierName")]
+        for t in mesh_term(_text(d), d.get("MajorTopicYN") == "Y", subs):
+            if t not in out:
+                out.append(t)
+    return out
+
+
+def _keywords(parent: ET.Element) -> list[str]:
+    out: list[str] = []
+    for kl in parent.findall("KeywordList"):
+        for k in kl.findall("Keyword"):
+            t = _text(k)
+            if t and t not in out:
+                out.append(t)
+    return out
+
+
+def _references(data: ET.Element | None) -> list[Reference]:
+    refs: list[Reference] = []
+    if data is None:
+        return refs
+    for rl in data.iter("ReferenceList"):
+        for r in rl.findall("Reference"):
+            raw = _text(r.find("Citation"))
+            ids = _ids(r.find("ArticleIdList"))
+            ref = Reference(raw=raw,
+                            pmid=normalize_pmid(ids.get("pubmed", ""), strict=False),
+                            doi=normalize_doi(ids.get("doi", ""), strict=False),
+                            pmcid=normalize_pmcid(ids.get("pmc", ""), strict=False))
+            if not ref.doi and raw:
+                m = re.search(r"\bdoi:?\s*(10\.\d{4,9}/\S+)", raw, re.I)
+                if m:
+                    ref.doi = normalize_doi(m.group(1), strict=False)
+            y = re.search(r"\b(1[89]\d\d|20\d\d)\b", raw)
+            ref.year = int(y.group(1)) if y else None
+            if raw or ref.pmid or ref.doi:
+                refs.append(ref)
+    return refs
+
+
+def _apply_ids(a: Article, ids: dict[str, str], extra: dict) -> None:
+    a.pmid = a.pmid or normalize_pmid(ids.get("pubmed", ""), strict=False)
+    a.doi = a.doi or normalize_doi(ids.get("doi", ""), strict=False)
+    a.pmcid = a.pmcid or normalize_pmcid(ids.get("pmc", ""), strict=False)
+    other = {k: v for k, v in ids.items() if k not in ("pubmed", "doi", "pmc")}
+    if other:
+        extra["ids"] = other
+
+
+def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
+    """One ``PubmedArticle`` (or bare ``MedlineCitation``) -> Article and its references."""
+    mc = el if el.tag == "MedlineCitation" else el.find("MedlineCitation")
+    if mc is None:
+        raise ValueError("PubmedArticle without MedlineCitation")
+    a = Article(origin=ORIGIN, type="article-journal")
+    extra: dict = {}
+    a.pmid = normalize_pmid(_text(mc.find("PMID")), strict=False)
+    art = mc.find("Article")
+    if art is not None:
+        j = art.find("Journal")
+        if j is not None:
+            a.container = _text(j.find("Title"))
+            a.container_short = _text(j.find("ISOAbbreviation"))
+            issn = j.find("ISSN")
+            if issn is not None:
+                a.issn = _text(issn)
+            ji = j.find("JournalIssue")
+            if ji is not None:
+                a.volume = _text(ji.find("Volume"))
+                a.issue = _text(ji.find("Issue"))
+                a.issued = _date(ji.find("PubDate"))
+        a.title = _text(art.find("ArticleTitle")) or _text(art.find("VernacularTitle"))
+        vt = _text(art.find("VernacularTitle"))
+        if vt and vt != a.title:
+            extra["vernacular_title"] = vt
+        pg = art.find("Pagination")
+        if pg is not None:
+            a.pages = _text(pg.find("MedlinePgn"))
+            if not a.pages:
+                sp, ep = _text(pg.find("StartPage")), _text(pg.find("EndPage"))
+                a.pages = f"{sp}-{ep}" if sp and ep and ep != sp else sp
+        for eloc in art.findall("ELocationID"):
+            kind = (eloc.get("EIdType") or "").lower()
+            if kind == "doi":
+                a.doi = a.doi or normalize_doi(_text(eloc), strict=False)
+            elif _text(eloc):
+                extra.setdefault("elocation", {})[kind or "id"] = _text(eloc)
+        a.abstract, cr = _abstract(art.find("Abstract"))
+        if cr:
+            extra["copyright"] = cr
+        aff: list = []
+        a.authors = _authors(art.find("AuthorList"), aff)
+        if aff:
+            extra["affiliations"] = aff
+        langs = [_text(x) for x in art.findall("Language") if _text(x)]
+        if langs:
+            a.language = langs[0]
+            if len(langs) > 1:
+                extra["languages"] = langs
+        a.pub_types = [_text(p) for p in art.findall("PublicationTypeList/PublicationType")
+                       if _text(p)]
+        ad = art.find("ArticleDate")
+        if ad is not None:
+            extra["article_date"] = _date(ad)
+            if not a.issued:
+                a.issued = extra["article_date"]
+        grants = [{c.tag: _text(c) for c in g} for g in art.findall("GrantList/Grant")]
+        if grants:
+            extra["grants"] = grants
+    info = mc.find("MedlineJournalInfo")
+    if info is not None:
+        a.container_short = a.container_short or _text(info.find("MedlineTA"))
+        for tag, key in (("Country", "journal_country"), ("NlmUniqueID", "nlm_id"),
+                         ("ISSNLinking", "issn_linking")):
+            if _text(info.find(tag)):
+                extra[key] = _text(info.find(tag))
+        if not a.container:
+            a.container = _text(info.find("MedlineTA"))
+    a.mesh = _mesh(mc.find("MeshHeadingList"))
+    a.keywords = _keywords(mc)
+    chems = [_text(c.find("NameOfSubstance")) for c in mc.findall("ChemicalList/Chemical")]
+    if any(chems):
+        extra["chemicals"] = [c for c in chems if c]
+    data = el.find("PubmedData")
+    if data is not None:
+        _apply_ids(a, _ids(data.find("ArticleIdList")), extra)
+        status = _text(data.find("PublicationStatus"))
+        if status:
+            extra["publication_status"] = status
+    if extra:
+        a.extra["pubmed"] = extra
+    return a, _references(data)
+
+
+def article_from_book(el: ET.Element) -> tuple[Article, list[Reference]]:
+    """One ``PubmedBookArticle`` -> Article (book, or chapter when it has an ArticleTitle)."""
+    bd = el.find("BookDocument")
+    if bd is None:
+        raise ValueError("PubmedBookArticle without BookDocument")
+    a = Article(origin=ORIGIN)
+    extra: dict = {}
+    a.pmid = normalize_pmid(_text(bd.find("PMID")), strict=False)
+    book = bd.find("Book")
+    book_title = ""
+    aff: list = []
+    if book is not None:
+        book_title = _text(book.find("BookTitle"))
+        a.publisher = _text(book.find("Publisher/PublisherName"))
+        loc = _text(book.find("Publisher/PublisherLocation"))
+        if loc:
+            extra["publisher_place"] = loc
+        a.issued = _date(book.find("PubDate"))
+        a.isbn = _text(book.find("Isbn"))
+        coll = _text(book.find("CollectionTitle"))
+        if coll:
+            extra["collection_title"] = coll
+        for al in book.findall("AuthorList"):
+            people = _authors(al, aff)
+            if al.get("Type") == "editors":
+                a.editors.extend(people)
+            else:
+                a.authors.extend(people)
+        a.volume = _text(book.find("Volume"))
+        ed = _text(book.find("Edition"))
+        if ed:
+            extra["edition"] = ed
+    for parent in (book, bd):
+        if parent is None:
+            continue
+        for eloc in parent.findall("ELocationID"):
+            kind = (eloc.get("EIdType") or "").lower()
+            if kind == "doi":
+                a.doi = a.doi or normalize_doi(_text(eloc), strict=False)
+            elif _text(eloc):
+                extra.setdefault("elocation", {})[kind or "id"] = _text(eloc)
+    a.pages = _text(bd.find("Pagination/MedlinePgn"))
+    chapter = _text(bd.find("ArticleTitle"))
+    if chapter:
+        a.type, a.title, a.container = "chapter", chapter, book_title
+        chap_authors = []
+        for al in bd.findall("AuthorList"):
+            chap_authors.extend(_authors(al, aff))
+        if chap_authors:
+            if not a.editors:
+                a.editors = a.authors
+            a.authors = chap_authors
+    else:
+        a.type, a.title = "book", book_title
+        for al in bd.findall("AuthorList"):
+            a.authors.extend(_authors(al, aff))
+    if aff:
+        extra["affiliations"] = aff
+    a.language = _text(bd.find("Language"))
+    a.pub_types = [_text(p) for p in bd.findall("PublicationType") if _text(p)]
+    a.abstract, cr = _abstract(bd.find("Abstract"))
+    if cr:
+        extra["copyright"] = cr
+    a.keywords = _keywords(bd)
+    sections = [_text(s.find("SectionTitle")) for s in bd.findall("Sections/Section")]
+    if any(sections):
+        extra["sections"] = [s for s in sections if s]
+    _apply_ids(a, _ids(bd.find("ArticleIdList")), extra)
+    data = el.find("PubmedBookData")
+    if data is not None:
+        _apply_ids(a, _ids(data.find("ArticleIdList")), extra)
+        status = _text(data.find("PublicationStatus"))
+        if status:
+            extra["publication_status"] = status
+    if extra:
+        a.extra["pubmed"] = extra
+    return a, _references(bd) + _references(data)
+
+
+def _record_lines(text: str) -> list[int]:
+    lines, pos, line = [], 0, 1
+    for m in _RECORD_START.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
+    return lines
+
+
+def _parse_xml(text: str, filename: str) -> ET.Element:
+    try:
+        return fromstring(text.encode("utf-8"))
+    except DefusedXmlException as exc:
+        raise InputError(f"refused: the XML uses entity declarations or external references "
+                         f"({type(exc).__name__}); PubMed XML never does", filename) from None
+
+
+def parse_pubmed_xml(text: str, filename: str = "<pubmed-xml>") -> ParseResult:
+    """Parse an efetch ``PubmedArticleSet`` (or one article).  Broken records become
+    problems; a file that is not PubMed XML at all raises InputError."""
+    res = ParseResult(format="pubmed-xml")
+    text = text.lstrip("\ufeff")
+    lines = _record_lines(text)
+    records: list[tuple[ET.Element | None, int | None, str]] = []
+    try:
+        root = _parse_xml(text, filename)
+    except ET.ParseError as exc:
+        # broken XML: read each record on its own so the good ones still come in
+        chunks = list(_RECORD_CHUNK.finditer(text))
+        if not chunks:
+            line = exc.position[0] if getattr(exc, "position", None) else None
+            raise InputError(f"not well-formed XML: {exc}", filename, line) from None
+        for m in chunks:
+            line = text.count("\n", 0, m.start()) + 1
+            try:
+                records.append((_parse_xml(m.group(0), filename), line, ""))
+            except ET.ParseError as e2:
+                records.append((None, line, f"broken PubMed XML record: {e2}"))
+        covered = sum(len(m.group(0)) for m in chunks)
+        if len(lines) > len(chunks) or covered < len(text) * 0.5:
+            res.problems.append(Problem(filename, exc.position[0] if exc.position else None,
+                                        f"not well-formed XML, some records unreadable: {exc}"))
+    else:
+        tag = root.tag
+        if tag in ("PubmedArticle", "PubmedBookArticle", "MedlineCitation"):
+            elements = [root]
+        elif tag in ("PubmedArticleSet", "PubmedBookArticleSet", "MedlineCitationSet"):
+            elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle",
+                                                     "MedlineCitation")]
+        elif tag == "eFetchResult" or root.find(".//PubmedArticle") is not None:
+            elements = list(root.iter("PubmedArticle")) + list(root.iter("PubmedBookArticle"))
+        else:
+            raise InputError(f"XML is not PubMed XML (root element <{tag}>; expected "
+                             "<PubmedArticleSet>)", filename)
+        for i, e in enumerate(elements):
+            records.append((e, lines[i] if i < len(lines) else None, ""))
+    for el, line, err in records:
+        if el is None:
+            res.problems.append(Problem(filename, line, err))
+            continue
+        try:
+            if el.tag == "PubmedBookArticle":
+                a, refs = article_from_book(el)
+            else:
+                a, refs = article_from_pubmed(el)
+        except Exception as exc:  # one odd record never stops the rest
+            res.problems.append(Problem(filename, line, f"cannot read PubMed record: {exc}"))
+            continue
+        if not (a.pmid or a.title):
+            res.problems.append(Problem(filename, line, "PubMed record without PMID or title"))
+            continue
+        a.line = line
+        idx = len(res.articles)
+        res.articles.append(a)
+        for ref in refs:
+            res.links.append(Link(source=idx, target=ref, kind="cites", origin=ORIGIN))
+    return res
+
+
+class PubmedXmlImporter(Importer):
+    name = "pubmed-xml"
+    label = "PubMed XML (E-utilities efetch)"
+    extensions = (".xml",)
+
+    def sniff(self, head: str) -> float:
+        h = head.lstrip("\ufeff \r\n\t")
+        if not h.startswith("<"):
+            return 0.0
+        if re.search(r"<(PubmedArticleSet|PubmedBookArticleSet|PubmedArticle|PubmedBookArticle)"
+                     r"[\s>]", h) or "pubmed_" in h[:600] and "DOCTYPE PubmedArticleSet" in h:
+            return 0.95
+        if re.search(r"<MedlineCitation[\s>]", h):
+            return 0.9
+        return 0.0
+
+    def parse(self, text: str, filename: str = "<text>") -> ParseResult:
+        return parse_pubmed_xml(text, filename)
