@@ -1,20 +1,86 @@
 """Storage of citation edges and reference stubs.
 
 An edge goes from a citing article to a cited article, or to a reference stub (a work known only
-by description).  When a work enters the library, stubs that match it by DOI, PMID, PMCID or
-normalised title (+ year within 1) are resolved: their edges are moved to the article.
-Graph queries and rankings live in ``amlref.citations``."""
+by description).  One stub stands for one work: references to the same DOI, PMID, PMCID or
+(confidently) the same title share a stub, and stubs found to describe the same work are merged.
+When a work enters the library, stubs that match it are resolved: their edges move to the article.
+
+A confident title match: normalised titles equal, at least 3 words and 21 characters, years
+within 1 when both are known, and no identifier that contradicts (both have a DOI, PMID or PMCID
+and they differ).
+
+``reference_stubs.cited_count`` (schema step 2) is the number of live articles that cite a stub,
+kept exact by triggers; the "missing key papers" ranking reads it through an index.
+Graph queries with details, rankings and exports live in ``amlref.citations``.
+
+Note on indexes: the identifier indexes are partial (``WHERE doi != ''``); SQLite only uses them
+when the query repeats that term, so every lookup here says ``doi != '' AND doi = ?``."""
 from __future__ import annotations
 
+import json
+import re
 from typing import Iterable, TYPE_CHECKING
 
 from amlref.core.article import Reference, title_key
-from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmcid
+from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmcid, find_doi
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
 KINDS = ("cites", "similar")
+ID_COLUMNS = ("doi", "pmid", "pmcid")
+STUB_COLUMNS = ("id", "raw", "doi", "pmid", "pmcid", "title", "title_key", "year", "authors",
+                "container", "resolved_id", "cited_count")
+_PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+_PMCID_IN_TEXT = re.compile(r"\b(PMC\d{3,9})\b")
+_CHUNK = 500
+
+
+def confident_title(tkey: str) -> bool:
+    """Is a normalised title specific enough to identify a work on its own?"""
+    return bool(tkey) and len(tkey) > 20 and tkey.count(" ") >= 2
+
+
+def compatible(a: dict, b: dict) -> bool:
+    """No identifier contradicts: for DOI, PMID and PMCID, not (both known and different)."""
+    return all(not (a.get(c) and b.get(c) and a[c] != b[c]) for c in ID_COLUMNS)
+
+
+def years_close(y1, y2) -> bool:
+    return y1 is None or y2 is None or abs(int(y1) - int(y2)) <= 1
+
+
+def normalize_reference(ref: Reference) -> dict:
+    """The stub fields of a reference: identifiers normalised (or found in the raw text),
+    title key computed."""
+    doi = normalize_doi(ref.doi, strict=False) or ""
+    pmid = normalize_pmid(ref.pmid, strict=False) or ""
+    pmcid = normalize_pmcid(ref.pmcid, strict=False) or ""
+    raw = ref.raw or ""
+    if raw and not doi:
+        doi = find_doi(raw) or ""
+    if raw and not pmid:
+        m = _PMID_IN_TEXT.search(raw)
+        pmid = (normalize_pmid(m.group(1), strict=False) or "") if m else ""
+    if raw and not pmcid:
+        m = _PMCID_IN_TEXT.search(raw)
+        pmcid = (normalize_pmcid(m.group(1), strict=False) or "") if m else ""
+    if not raw:   # an identifier that did not normalise is kept as text, never dropped
+        got = {"doi": doi, "pmid": pmid, "pmcid": pmcid}
+        raw = "; ".join(f"{c}: {getattr(ref, c)}" for c in ID_COLUMNS
+                        if getattr(ref, c) and not got[c])
+    year = ref.year
+    if year is not None:
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            year = None
+    authors = ref.authors
+    if isinstance(authors, (list, tuple)):
+        authors = "; ".join(map(str, authors))
+    return {"raw": raw, "doi": doi, "pmid": pmid, "pmcid": pmcid, "title": ref.title or "",
+            "title_key": title_key(ref.title or ""), "year": year, "authors": authors or "",
+            "container": ref.container or ""}
 
 
 class CitationStore:
@@ -22,46 +88,89 @@ class CitationStore:
         self.lib = lib
 
     # -- stubs -----------------------------------------------------------------------------
-    def stub_id(self, ref: Reference) -> int:
-        """Find or create the stub for a reference (matched by identifier, else title+year,
-        else raw text)."""
-        doi = normalize_doi(ref.doi, strict=False)
-        pmid = normalize_pmid(ref.pmid, strict=False)
-        pmcid = normalize_pmcid(ref.pmcid, strict=False)
-        tkey = title_key(ref.title)
-        ex = self.lib.execute
-        row = None
-        if doi:
-            row = ex("SELECT id FROM reference_stubs WHERE doi = ?", (doi,)).fetchone()
-        if row is None and pmid:
-            row = ex("SELECT id FROM reference_stubs WHERE pmid = ?", (pmid,)).fetchone()
-        if row is None and pmcid:
-            row = ex("SELECT id FROM reference_stubs WHERE pmcid = ?", (pmcid,)).fetchone()
-        if row is None and not (doi or pmid or pmcid):
-            if tkey and len(tkey) > 20:
-                row = ex("SELECT id FROM reference_stubs WHERE title_key = ? AND doi = '' AND "
-                         "pmid = '' AND (year IS NULL OR ? IS NULL OR abs(year - ?) <= 1)",
-                         (tkey, ref.year, ref.year)).fetchone()
-            elif ref.raw:
-                row = ex("SELECT id FROM reference_stubs WHERE raw = ? AND doi = '' AND pmid = ''",
-                         (ref.raw,)).fetchone()
-        if row:
-            sid = row[0]
-            # fill what the stub did not know yet
-            ex("UPDATE reference_stubs SET doi = CASE WHEN doi = '' THEN ? ELSE doi END, "
-               "pmid = CASE WHEN pmid = '' THEN ? ELSE pmid END, "
-               "pmcid = CASE WHEN pmcid = '' THEN ? ELSE pmcid END, "
-               "title = CASE WHEN title = '' THEN ? ELSE title END, "
-               "title_key = CASE WHEN title_key = '' THEN ? ELSE title_key END, "
-               "year = coalesce(year, ?), raw = CASE WHEN raw = '' THEN ? ELSE raw END, "
-               "authors = CASE WHEN authors = '' THEN ? ELSE authors END, "
-               "container = CASE WHEN container = '' THEN ? ELSE container END WHERE id = ?",
-               (doi, pmid, pmcid, ref.title, tkey, ref.year, ref.raw, ref.authors, ref.container, sid))
-            return sid
-        return ex("INSERT INTO reference_stubs(raw, doi, pmid, pmcid, title, title_key, year, "
-                  "authors, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (ref.raw, doi, pmid, pmcid, ref.title, tkey, ref.year, ref.authors,
-                   ref.container)).lastrowid
+    def _stub_rows(self, where: str, params) -> list[dict]:
+        return [dict(zip(STUB_COLUMNS, r)) for r in self.lib.execute(
+            f"SELECT {', '.join(STUB_COLUMNS)} FROM reference_stubs WHERE {where}", params)]
+
+    def _matching_stubs(self, f: dict) -> list[dict]:
+        """Stubs that describe the same work as the stub fields ``f``."""
+        found: dict[int, dict] = {}
+        for col in ID_COLUMNS:
+            if f[col]:
+                for s in self._stub_rows(f"{col} != '' AND {col} = ?", (f[col],)):
+                    found.setdefault(s["id"], s)
+        if confident_title(f["title_key"]):
+            for s in self._stub_rows("title_key != '' AND title_key = ?", (f["title_key"],)):
+                if years_close(s["year"], f["year"]):
+                    found.setdefault(s["id"], s)
+        if not found and f["raw"] and not (f["doi"] or f["pmid"] or f["pmcid"] or f["title_key"]):
+            for s in self._stub_rows("raw = ? AND doi = '' AND pmid = '' AND pmcid = '' AND "
+                                     "title_key = ''", (f["raw"],)):
+                found.setdefault(s["id"], s)
+        # keep only stubs consistent with the reference; prefer unresolved, then oldest
+        return sorted((s for s in found.values() if compatible(s, f)),
+                      key=lambda s: (s["resolved_id"] is not None, s["id"]))
+
+    def stub_id(self, ref: "Reference | dict") -> int:
+        """Find or create the stub for a reference; fills in what the stub did not know yet and
+        merges stubs that the reference shows to be the same work."""
+        f = ref if isinstance(ref, dict) else normalize_reference(ref)
+        if not any(f[k] for k in ("raw", "doi", "pmid", "pmcid", "title_key")):
+            raise ValueError("an empty reference")
+        with self.lib.transaction():
+            stubs = self._matching_stubs(f)
+            if not stubs:
+                return self.lib.execute(
+                    "INSERT INTO reference_stubs(raw, doi, pmid, pmcid, title, title_key, year, "
+                    "authors, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (f["raw"], f["doi"], f["pmid"], f["pmcid"], f["title"], f["title_key"],
+                     f["year"], f["authors"], f["container"])).lastrowid
+            keep = stubs[0]
+            merged = dict(keep)
+            self._fill(merged, f)
+            for other in stubs[1:]:
+                if other["resolved_id"] is not None or not compatible(merged, other):
+                    continue
+                self._fill(merged, other)
+                self._merge_into(keep["id"], other["id"])
+            if keep["resolved_id"] is not None:
+                # the article it was resolved to is gone (else the reference had matched it)
+                merged["resolved_id"] = None
+            changed = {k: v for k, v in merged.items() if keep[k] != v}
+            if changed:
+                sets = ", ".join(f"{k} = ?" for k in changed)
+                self.lib.execute(f"UPDATE reference_stubs SET {sets} WHERE id = ?",
+                                 tuple(changed.values()) + (keep["id"],))
+            return keep["id"]
+
+    @staticmethod
+    def _fill(target: dict, source: dict) -> None:
+        for k in ("raw", "doi", "pmid", "pmcid", "title", "title_key", "authors", "container"):
+            if not target.get(k) and source.get(k):
+                target[k] = source[k]
+        if target.get("year") is None and source.get("year") is not None:
+            target["year"] = source["year"]
+
+    def _merge_into(self, keep: int, other: int) -> None:
+        self.lib.execute(
+            "INSERT OR IGNORE INTO citations(citing_id, stub_id, kind, origin, created) "
+            "SELECT citing_id, ?, kind, origin, created FROM citations WHERE stub_id = ?",
+            (keep, other))
+        self.lib.execute("DELETE FROM citations WHERE stub_id = ?", (other,))
+        self.lib.execute("DELETE FROM reference_stubs WHERE id = ?", (other,))
+
+    def stub(self, stub_id: int) -> dict:
+        rows = self._stub_rows("id = ?", (stub_id,))
+        return rows[0] if rows else {}
+
+    def stubs(self, stub_ids: Iterable[int]) -> dict[int, dict]:
+        ids = list(stub_ids)
+        out: dict[int, dict] = {}
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            for s in self._stub_rows(f"id IN ({','.join('?' * len(chunk))})", chunk):
+                out[s["id"]] = s
+        return out
 
     # -- edges -----------------------------------------------------------------------------
     def add(self, citing_id: int, target: "int | Reference", kind: str = "cites",
@@ -73,13 +182,17 @@ class CitationStore:
             raise ValueError(f"unknown relation kind {kind!r}")
         with self.lib.transaction():
             if isinstance(target, Reference):
-                aid = self.match_article(target)
+                f = normalize_reference(target)
+                if not any(f[k] for k in ("raw", "doi", "pmid", "pmcid", "title_key")):
+                    return False   # nothing to know the work by
+                aid = self.match_article(f)
                 if aid is None:
-                    sid = self.stub_id(target)
+                    sid = self.stub_id(f)
                     cur = self.lib.execute(
                         "INSERT OR IGNORE INTO citations(citing_id, stub_id, kind, origin, created) "
                         "VALUES (?, ?, ?, ?, ?)", (citing_id, sid, kind, origin, now_iso()))
-                    self.lib.touched(citing_id)
+                    if cur.rowcount > 0:
+                        self.lib.touched(citing_id)
                     return cur.rowcount > 0
                 target = aid
             if target == citing_id:
@@ -87,105 +200,223 @@ class CitationStore:
             cur = self.lib.execute(
                 "INSERT OR IGNORE INTO citations(citing_id, cited_id, kind, origin, created) "
                 "VALUES (?, ?, ?, ?, ?)", (citing_id, target, kind, origin, now_iso()))
-            self.lib.touched(citing_id, target)
+            if cur.rowcount > 0:
+                self.lib.touched(citing_id, target)
             return cur.rowcount > 0
 
-    def match_article(self, ref: Reference) -> int | None:
-        arts = self.lib.articles
-        for kind, fn in (("doi", normalize_doi), ("pmid", normalize_pmid), ("pmcid", normalize_pmcid)):
-            v = fn(getattr(ref, kind), strict=False)
-            if v:
-                aid = arts.find_id(kind, v)
-                if aid is not None:
+    def remove(self, citing_id: int, target: "int | None" = None, stub_id: int | None = None,
+               kind: str = "cites") -> bool:
+        with self.lib.transaction():
+            if stub_id is not None:
+                cur = self.lib.execute("DELETE FROM citations WHERE citing_id = ? AND stub_id = ? "
+                                       "AND kind = ?", (citing_id, stub_id, kind))
+            else:
+                cur = self.lib.execute("DELETE FROM citations WHERE citing_id = ? AND cited_id = ? "
+                                       "AND kind = ?", (citing_id, target, kind))
+            if cur.rowcount:
+                self.lib.touched(citing_id, target)
+            return cur.rowcount > 0
+
+    def match_article(self, ref: "Reference | dict") -> int | None:
+        """The live library article a reference describes, or None."""
+        f = ref if isinstance(ref, dict) else normalize_reference(ref)
+        ex = self.lib.execute
+        for col in ID_COLUMNS:
+            if f[col]:
+                row = ex(f"SELECT id FROM articles WHERE {col} != '' AND {col} = ? AND "
+                         "deleted_at IS NULL ORDER BY id LIMIT 1", (f[col],)).fetchone()
+                if row:
+                    return row[0]
+        if confident_title(f["title_key"]):
+            for aid, doi, pmid, pmcid, year in ex(
+                    "SELECT id, doi, pmid, pmcid, year FROM articles WHERE title_key = ? AND "
+                    "deleted_at IS NULL ORDER BY id", (f["title_key"],)):
+                if years_close(year, f["year"]) and compatible(
+                        {"doi": doi, "pmid": pmid, "pmcid": pmcid}, f):
                     return aid
-        tkey = title_key(ref.title)
-        if tkey and len(tkey) > 20 and not (ref.doi or ref.pmid):
-            row = self.lib.execute(
-                "SELECT id FROM articles WHERE title_key = ? AND deleted_at IS NULL AND "
-                "(? IS NULL OR year IS NULL OR abs(year - ?) <= 1) ORDER BY id LIMIT 1",
-                (tkey, ref.year, ref.year)).fetchone()
-            if row:
-                return row[0]
         return None
 
+    # -- resolution ------------------------------------------------------------------------
     def resolve_stubs(self, article_ids: Iterable[int]) -> int:
-        """Turn stubs that describe these (new) articles into real links.  Returns edges moved."""
+        """Turn stubs that describe these (new) articles into real links.  Returns the number of
+        edges moved.  Set-based: a few indexed joins per 500 articles."""
+        ids = list(dict.fromkeys(int(i) for i in article_ids if i is not None))
+        if not ids:
+            return 0
+        if self.lib.execute("SELECT 1 FROM reference_stubs WHERE resolved_id IS NULL "
+                            "LIMIT 1").fetchone() is None:
+            return 0
+        found: dict[int, int] = {}   # stub id -> article id (first match by priority wins)
+        ex = self.lib.execute
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for col in ID_COLUMNS:
+                for sid, aid in ex(
+                        f"SELECT s.id, a.id FROM articles a JOIN reference_stubs s "
+                        f"ON s.{col} = a.{col} AND s.{col} != '' "
+                        f"WHERE a.id IN ({marks}) AND a.{col} != '' AND a.deleted_at IS NULL "
+                        f"AND s.resolved_id IS NULL ORDER BY a.id", chunk):
+                    found.setdefault(sid, aid)
+            for row in ex(
+                    f"SELECT s.id, a.id, s.doi, s.pmid, s.pmcid, s.year, a.doi, a.pmid, a.pmcid, "
+                    f"a.year, a.title_key FROM articles a JOIN reference_stubs s "
+                    f"ON s.title_key = a.title_key AND s.title_key != '' "
+                    f"WHERE a.id IN ({marks}) AND a.title_key != '' AND a.deleted_at IS NULL "
+                    f"AND s.resolved_id IS NULL ORDER BY a.id", chunk):
+                sid, aid, sdoi, spmid, spmcid, syear, adoi, apmid, apmcid, ayear, tkey = row
+                if sid in found or not confident_title(tkey) or not years_close(syear, ayear):
+                    continue
+                if compatible({"doi": sdoi, "pmid": spmid, "pmcid": spmcid},
+                              {"doi": adoi, "pmid": apmid, "pmcid": apmcid}):
+                    found[sid] = aid
+        if not found:
+            return 0
         moved = 0
         with self.lib.transaction():
-            for aid in article_ids:
-                row = self.lib.execute("SELECT doi, pmid, pmcid, title_key, year FROM articles "
-                                       "WHERE id = ?", (aid,)).fetchone()
-                if not row:
-                    continue
-                doi, pmid, pmcid, tkey, year = row
-                conds, params = [], []
-                for col, v in (("doi", doi), ("pmid", pmid), ("pmcid", pmcid)):
-                    if v:
-                        conds.append(f"{col} = ?")
-                        params.append(v)
-                if tkey and len(tkey) > 20:
-                    conds.append("(title_key = ? AND doi = '' AND pmid = '' AND "
-                                 "(year IS NULL OR ? IS NULL OR abs(year - ?) <= 1))")
-                    params += [tkey, year, year]
-                if not conds:
-                    continue
-                stubs = [r[0] for r in self.lib.execute(
-                    f"SELECT id FROM reference_stubs WHERE resolved_id IS NULL AND ({' OR '.join(conds)})",
-                    params)]
-                for sid in stubs:
-                    for eid, citing, kind, origin, created in self.lib.execute(
-                            "SELECT id, citing_id, kind, origin, created FROM citations WHERE stub_id = ?",
-                            (sid,)).fetchall():
-                        if citing != aid:
-                            self.lib.execute(
-                                "INSERT OR IGNORE INTO citations(citing_id, cited_id, kind, origin, "
-                                "created) VALUES (?, ?, ?, ?, ?)", (citing, aid, kind, origin, created))
-                            self.lib.touched(citing)
-                        self.lib.execute("DELETE FROM citations WHERE id = ?", (eid,))
-                        moved += 1
-                    self.lib.execute("UPDATE reference_stubs SET resolved_id = ? WHERE id = ?", (aid, sid))
-                if stubs:
-                    self.lib.touched(aid)
+            for sid, aid in found.items():
+                moved += self._move_stub_edges(sid, aid)
         return moved
 
-    # -- simple queries --------------------------------------------------------------------
+    def _move_stub_edges(self, sid: int, aid: int) -> int:
+        ex = self.lib.execute
+        citing = [r[0] for r in ex("SELECT citing_id FROM citations WHERE stub_id = ?", (sid,))]
+        ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, kind, origin, created) "
+           "SELECT citing_id, ?, kind, origin, created FROM citations WHERE stub_id = ? AND "
+           "citing_id != ?", (aid, sid, aid))
+        moved = ex("DELETE FROM citations WHERE stub_id = ?", (sid,)).rowcount
+        ex("UPDATE reference_stubs SET resolved_id = ? WHERE id = ?", (aid, sid))
+        self.lib.touched(aid, *citing)
+        return moved
+
+    def resolve_all(self) -> int:
+        """Resolve every unresolved stub that matches a live library article (a repair sweep,
+        e.g. after identifiers were edited by hand).  Returns edges moved."""
+        ids = [r[0] for r in self.lib.execute(
+            "SELECT DISTINCT a.id FROM articles a JOIN reference_stubs s ON "
+            "(a.doi != '' AND s.doi != '' AND s.doi = a.doi) OR "
+            "(a.pmid != '' AND s.pmid != '' AND s.pmid = a.pmid) OR "
+            "(a.pmcid != '' AND s.pmcid != '' AND s.pmcid = a.pmcid) OR "
+            "(a.title_key != '' AND s.title_key != '' AND s.title_key = a.title_key) "
+            "WHERE s.resolved_id IS NULL AND a.deleted_at IS NULL")]
+        return self.resolve_stubs(ids)
+
+    def recount(self) -> int:
+        """Recompute ``cited_count`` from the edges (repair); returns rows that were wrong."""
+        with self.lib.transaction():
+            before = self.lib.conn.total_changes
+            self.lib.execute(
+                "WITH n AS (SELECT c.stub_id AS sid, count(*) AS k FROM citations c JOIN articles a "
+                "ON a.id = c.citing_id WHERE c.stub_id IS NOT NULL AND c.kind = 'cites' AND "
+                "a.deleted_at IS NULL GROUP BY c.stub_id) "
+                "UPDATE reference_stubs SET cited_count = coalesce((SELECT k FROM n WHERE "
+                "n.sid = reference_stubs.id), 0) WHERE cited_count != coalesce((SELECT k FROM n "
+                "WHERE n.sid = reference_stubs.id), 0)")
+            return self.lib.conn.total_changes - before
+
+    # -- simple queries (ids; details are in amlref.citations) -----------------------------
     def references(self, article_id: int, kind: str = "cites") -> list[dict]:
-        """What the article cites: library articles first, then stubs."""
-        rows = self.lib.execute(
-            "SELECT c.cited_id, c.stub_id, c.origin FROM citations c "
-            "LEFT JOIN articles a ON a.id = c.cited_id "
-            "WHERE c.citing_id = ? AND c.kind = ? AND (c.cited_id IS NULL OR a.deleted_at IS NULL) "
-            "ORDER BY c.cited_id IS NULL, c.id", (article_id, kind))
-        return [{"article_id": r[0], "stub_id": r[1], "origin": r[2]} for r in rows]
+        """What the article cites: live library articles first, then stubs (in insertion order).
+        Two indexed lookups (the edge indexes are partial, one per target kind)."""
+        ex = self.lib.execute
+        out = [{"article_id": r[0], "stub_id": None, "origin": r[1]} for r in ex(
+            "SELECT c.cited_id, c.origin FROM citations c JOIN articles a ON a.id = c.cited_id "
+            "WHERE c.citing_id = ? AND c.cited_id IS NOT NULL AND c.kind = ? AND "
+            "a.deleted_at IS NULL ORDER BY c.id", (article_id, kind))]
+        out += [{"article_id": None, "stub_id": r[0], "origin": r[1]} for r in ex(
+            "SELECT c.stub_id, c.origin FROM citations c WHERE c.citing_id = ? AND "
+            "c.stub_id IS NOT NULL AND c.kind = ? ORDER BY c.id", (article_id, kind))]
+        return out
 
     def cited_by(self, article_id: int, kind: str = "cites") -> list[dict]:
+        """Live library articles that cite this one."""
         rows = self.lib.execute(
             "SELECT c.citing_id, c.origin FROM citations c JOIN articles a ON a.id = c.citing_id "
             "WHERE c.cited_id = ? AND c.kind = ? AND a.deleted_at IS NULL ORDER BY c.id",
             (article_id, kind))
         return [{"article_id": r[0], "origin": r[1]} for r in rows]
 
-    def similar(self, article_id: int) -> list[dict]:
-        """'similar' is symmetric: either direction."""
-        rows = self.lib.execute(
-            "SELECT CASE WHEN c.citing_id = ? THEN c.cited_id ELSE c.citing_id END, c.stub_id, c.origin "
-            "FROM citations c WHERE c.kind = 'similar' AND (c.citing_id = ? OR c.cited_id = ?) "
-            "ORDER BY c.stub_id IS NOT NULL, c.id", (article_id, article_id, article_id))
-        return [{"article_id": r[0], "stub_id": r[1], "origin": r[2]} for r in rows]
+    def stub_cited_by(self, stub_id: int, limit: int | None = None) -> list[int]:
+        """Live library articles that cite a stub."""
+        sql = ("SELECT c.citing_id FROM citations c JOIN articles a ON a.id = c.citing_id "
+               "WHERE c.stub_id = ? AND c.kind = 'cites' AND a.deleted_at IS NULL ORDER BY c.id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in self.lib.execute(sql, (stub_id,))]
 
-    def stub(self, stub_id: int) -> dict:
-        row = self.lib.execute("SELECT id, raw, doi, pmid, pmcid, title, year, authors, container "
-                               "FROM reference_stubs WHERE id = ?", (stub_id,)).fetchone()
-        keys = ("id", "raw", "doi", "pmid", "pmcid", "title", "year", "authors", "container")
-        return dict(zip(keys, row)) if row else {}
+    def similar(self, article_id: int) -> list[dict]:
+        """'similar' is symmetric: either direction; library articles first, then stubs."""
+        ex = self.lib.execute
+        seen: set[int] = set()
+        out = []
+        for sql in ("SELECT c.cited_id, c.origin, c.id FROM citations c JOIN articles a ON "
+                    "a.id = c.cited_id WHERE c.citing_id = ? AND c.cited_id IS NOT NULL AND "
+                    "c.kind = 'similar' AND a.deleted_at IS NULL",
+                    "SELECT c.citing_id, c.origin, c.id FROM citations c JOIN articles a ON "
+                    "a.id = c.citing_id WHERE c.cited_id = ? AND c.kind = 'similar' AND "
+                    "a.deleted_at IS NULL"):
+            for aid, origin, _ in sorted(ex(sql, (article_id,)), key=lambda r: r[2]):
+                if aid not in seen:
+                    seen.add(aid)
+                    out.append({"article_id": aid, "stub_id": None, "origin": origin})
+        out += [{"article_id": None, "stub_id": r[0], "origin": r[1]} for r in ex(
+            "SELECT c.stub_id, c.origin FROM citations c WHERE c.citing_id = ? AND "
+            "c.stub_id IS NOT NULL AND c.kind = 'similar' ORDER BY c.id", (article_id,))]
+        return out
 
     def count_cited_by(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """Number of live library articles citing each of these articles."""
         ids = list(article_ids)
         out: dict[int, int] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
             for aid, n in self.lib.execute(
-                    f"SELECT cited_id, count(*) FROM citations WHERE kind = 'cites' AND cited_id IN "
-                    f"({','.join('?' * len(chunk))}) GROUP BY cited_id", chunk):
+                    f"SELECT c.cited_id, count(*) FROM citations c JOIN articles a ON "
+                    f"a.id = c.citing_id WHERE c.kind = 'cites' AND a.deleted_at IS NULL AND "
+                    f"c.cited_id IN ({','.join('?' * len(chunk))}) GROUP BY c.cited_id", chunk):
                 out[aid] = n
         return out
+
+    def counts(self, article_id: int) -> dict[str, int]:
+        """references (in library / stubs), cited_by, similar of one article."""
+        ex = self.lib.execute
+        in_lib = ex("SELECT count(*) FROM citations c JOIN articles a ON a.id = c.cited_id WHERE "
+                    "c.citing_id = ? AND c.cited_id IS NOT NULL AND c.kind = 'cites' AND "
+                    "a.deleted_at IS NULL", (article_id,)).fetchone()[0]
+        stubs = ex("SELECT count(*) FROM citations WHERE citing_id = ? AND stub_id IS NOT NULL "
+                   "AND kind = 'cites'", (article_id,)).fetchone()[0]
+        cited_by = ex("SELECT count(*) FROM citations c JOIN articles a ON a.id = c.citing_id "
+                      "WHERE c.cited_id = ? AND c.kind = 'cites' AND a.deleted_at IS NULL",
+                      (article_id,)).fetchone()[0]
+        return {"references": in_lib + stubs, "references_in_library": in_lib,
+                "references_missing": stubs, "cited_by": cited_by,
+                "similar": len(self.similar(article_id))}
+
+    # -- ranking ---------------------------------------------------------------------------
+    def top_stubs(self, limit: int = 50, offset: int = 0) -> list[tuple[int, int]]:
+        """(stub id, live citing articles) of unresolved stubs, most cited first: an index scan
+        on the maintained ``cited_count``."""
+        return [tuple(r) for r in self.lib.execute(
+            "SELECT id, cited_count FROM reference_stubs WHERE cited_count > 0 AND "
+            "resolved_id IS NULL ORDER BY cited_count DESC, id LIMIT ? OFFSET ?",
+            (limit, offset))]
+
+    def top_stubs_within(self, limit: int = 50, offset: int = 0,
+                         article_ids: Iterable[int] | None = None, where: str | None = None,
+                         params: Iterable = ()) -> list[tuple[int, int]]:
+        """Like :meth:`top_stubs`, counting only citing articles in a set: ``article_ids``, or
+        an SQL condition ``where`` on the articles table aliased ``a``."""
+        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL",
+                 "s.resolved_id IS NULL"]
+        args: list = []
+        if article_ids is not None:
+            conds.append("a.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps([int(i) for i in article_ids]))
+        if where:
+            conds.append(f"({where})")
+            args += list(params)
+        return [tuple(r) for r in self.lib.execute(
+            "SELECT c.stub_id, count(*) AS n FROM articles a "
+            "JOIN citations c ON c.citing_id = a.id JOIN reference_stubs s ON s.id = c.stub_id "
+            f"WHERE {' AND '.join(conds)} GROUP BY c.stub_id ORDER BY n DESC, c.stub_id "
+            "LIMIT ? OFFSET ?", args + [limit, offset])]

@@ -189,5 +189,38 @@ MIGRATION_1 = [
     + _FTS_INSERT.format(ref="old.article_id") + "; END",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1]
+# Citation graph, step 2 (additive): a maintained count of live citing articles per reference
+# stub ("missing key papers" is then an index scan), kept exact by triggers on citations and on
+# articles (trash, restore, delete).  See amlref/storage/citations.py.
+_LIVE = "EXISTS (SELECT 1 FROM articles WHERE id = {ref} AND deleted_at IS NULL)"
+MIGRATION_2 = [
+    "ALTER TABLE reference_stubs ADD COLUMN cited_count INTEGER NOT NULL DEFAULT 0",
+    "UPDATE reference_stubs SET cited_count = (SELECT count(*) FROM citations c JOIN articles a "
+    "ON a.id = c.citing_id WHERE c.stub_id = reference_stubs.id AND c.kind = 'cites' AND "
+    "a.deleted_at IS NULL)",
+    "CREATE INDEX stubs_cited_count ON reference_stubs(cited_count DESC, id)",
+    "CREATE TRIGGER citations_count_ai AFTER INSERT ON citations "
+    "WHEN new.stub_id IS NOT NULL AND new.kind = 'cites' AND " + _LIVE.format(ref="new.citing_id")
+    + " BEGIN UPDATE reference_stubs SET cited_count = cited_count + 1 WHERE id = new.stub_id; END",
+    "CREATE TRIGGER citations_count_ad AFTER DELETE ON citations "
+    "WHEN old.stub_id IS NOT NULL AND old.kind = 'cites' AND " + _LIVE.format(ref="old.citing_id")
+    + " BEGIN UPDATE reference_stubs SET cited_count = cited_count - 1 WHERE id = old.stub_id; END",
+    "CREATE TRIGGER citations_count_au AFTER UPDATE OF citing_id, stub_id, kind ON citations BEGIN "
+    "UPDATE reference_stubs SET cited_count = cited_count - 1 WHERE id = old.stub_id AND "
+    "old.kind = 'cites' AND " + _LIVE.format(ref="old.citing_id") + "; "
+    "UPDATE reference_stubs SET cited_count = cited_count + 1 WHERE id = new.stub_id AND "
+    "new.kind = 'cites' AND " + _LIVE.format(ref="new.citing_id") + "; END",
+    "CREATE TRIGGER articles_count_trash AFTER UPDATE OF deleted_at ON articles "
+    "WHEN (old.deleted_at IS NULL) != (new.deleted_at IS NULL) BEGIN "
+    "UPDATE reference_stubs SET cited_count = cited_count + "
+    "(CASE WHEN new.deleted_at IS NULL THEN 1 ELSE -1 END) WHERE id IN (SELECT stub_id FROM "
+    "citations WHERE citing_id = new.id AND stub_id IS NOT NULL AND kind = 'cites'); END",
+    # a live article deleted outright: its edges go by cascade after the row is gone, when the
+    # citations trigger no longer counts them
+    "CREATE TRIGGER articles_count_bd BEFORE DELETE ON articles WHEN old.deleted_at IS NULL BEGIN "
+    "UPDATE reference_stubs SET cited_count = cited_count - 1 WHERE id IN (SELECT stub_id FROM "
+    "citations WHERE citing_id = old.id AND stub_id IS NOT NULL AND kind = 'cites'); END",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2]
 LATEST = len(MIGRATIONS)
