@@ -10,7 +10,7 @@ import re
 import pytest
 
 from amlref import citations as cg
-from amlref.core.article import Article, Reference, title_key
+from amlref.core.article import Article, Link, ParseResult, Reference, title_key
 from amlref.core.identifiers import find_doi
 from amlref.storage import schema
 from amlref.storage.library import Library
@@ -20,13 +20,13 @@ SEED_PMID = "39697225"
 
 
 # -- the seed page ---------------------------------------------------------------------------
-def _fallback_parse(text: str):
-    """Until the pubmed-page importer exists: the page's own sections, read plainly."""
+def _fallback_parse(text: str) -> ParseResult:
+    """Until the pubmed-page importer exists: the page's own sections, read plainly (same shape
+    as the importer's result: every listed work an article, links between them)."""
     lines = text.splitlines()
     main = Article(title=lines[0].strip(), pmid=SEED_PMID,
                    pmcid=re.search(r"PMCID: (PMC\d+)", text).group(1),
-                   doi=re.search(r"DOI: (\S+)", text).group(1), issued="2024",
-                   origin="pubmed-page")
+                   doi=re.search(r"DOI: (\S+)", text).group(1), origin="pubmed-page")
     sections: dict[str, list[str]] = {}
     current = None
     for ln in lines:
@@ -36,37 +36,56 @@ def _fallback_parse(text: str):
             sections[s] = []
         elif current and s not in ("-", ""):
             sections[current].append(re.sub(r"^- ", "", s))
-    arts, links = [main], []
-    for sec, kind in (("Similar articles", "similar"), ("Cited by", "cited_by")):
+    res = ParseResult(articles=[main], format="pubmed-page")
+    for sec, kind in (("Similar articles", "similar"), ("Cited by", "cited_by"),
+                      ("References", "cites")):
         for entry in sections.get(sec, []):
-            title = re.split(r"\.(?=\S)", entry, maxsplit=1)[0] + "."
             year = re.search(r"\b(20\d\d|19\d\d)\b", entry).group(1)
-            a = Article(title=title, pmid=re.search(r"PMID: (\d+)", entry).group(1),
-                        doi=find_doi(entry), issued=year, origin="pubmed-page")
-            arts.append(a)
-            i = len(arts) - 1
-            links.append((0, i, "similar") if kind == "similar" else (i, 0, "cites"))
-    refs = [Reference(raw=e) for e in sections.get("References", [])]
-    return arts, links, refs
+            if kind == "cites":
+                parts = re.split(r"\. (?=[A-Z])", entry)
+                title = next(p for p in parts[1:] if len(p) > 30) + "."
+            else:
+                title = re.split(r"\.(?=\S)", entry, maxsplit=1)[0] + "."
+            pmid = re.search(r"PMID: (\d+)", entry)
+            res.articles.append(Article(title=title, pmid=pmid.group(1) if pmid else "",
+                                        doi=find_doi(entry), issued=year, origin="pubmed-page"))
+            i = len(res.articles) - 1
+            res.links.append(Link(i, 0, "cites", "pubmed-page") if kind == "cited_by"
+                             else Link(0, i, kind, "pubmed-page"))
+    return res
+
+
+def seed_parse() -> ParseResult:
+    path = corpus("seed", "pubmed-page-39697225.txt")
+    from amlref.plugins.registry import registry
+    if "pubmed-page" in registry.importers():
+        from amlref.services.importing import parse_data
+        return parse_data(path.read_bytes(), str(path))
+    return _fallback_parse(path.read_text(encoding="utf-8"))
+
+
+def _import(lib, result: ParseResult, name="seed"):
+    # the real import pipeline (dedup, links, stub resolution); classification is not what
+    # these tests are about
+    from amlref.services.importing import import_results
+    return import_results(lib, [(name, result)], classify=False)
 
 
 @pytest.fixture
 def seed(lib):
-    """The seed page in the library: the importer when it exists, else built from the page."""
-    path = corpus("seed", "pubmed-page-39697225.txt")
-    from amlref.plugins.registry import registry
-    if "pubmed-page" in registry.importers():
-        from amlref.services.importing import import_paths
-        import_paths(lib, [str(path)])
-    else:
-        arts, links, refs = _fallback_parse(path.read_text(encoding="utf-8"))
-        ids = lib.articles.add_many(arts)
-        for s, t, kind in links:
-            lib.citations.add(ids[s], ids[t], kind=kind, origin="pubmed-page")
-        for r in refs:
-            lib.citations.add(ids[0], r, origin="pubmed-page")
-        lib.citations.resolve_stubs(ids)
+    """The seed page in the library (the pubmed-page importer when it exists)."""
+    _import(lib, seed_parse())
     return lib.articles.find(SEED_PMID)
+
+
+def as_reference(a: Article, how: str) -> Reference:
+    """What a reference list knows of a work: only its PMID, only its DOI (in the citation
+    text), or only title and year."""
+    if how == "pmid":
+        return Reference(pmid=a.pmid)
+    if how == "doi":
+        return Reference(raw=a.extra.get("citation") or f"{a.title} doi: {a.doi}")
+    return Reference(title=a.title, year=a.year, raw=a.extra.get("citation", ""))
 
 
 def _pmids(entries):
@@ -74,8 +93,7 @@ def _pmids(entries):
 
 
 def test_seed_page_graph(lib, seed):
-    n = lib.articles.count()
-    assert n >= 9   # the review, 5 similar, 3 citing (references may be articles or stubs)
+    assert lib.articles.count() == 11   # the review, 5 similar, 3 citing, 2 references
     sim = cg.similar(lib, seed.id)
     assert _pmids(sim) >= {"34412685", "30640734", "28286924", "35551662", "39960017"}
     assert all(e["in_library"] for e in sim)
@@ -85,9 +103,7 @@ def test_seed_page_graph(lib, seed):
     dois = {e["doi"] for e in refs}
     assert "10.1182/blood-2009-07-235358" in dois          # Dohner 2010, European LeukemiaNet
     assert len(refs) == 2
-    # library articles first, then works not in the library
-    flags = [e["in_library"] for e in refs]
-    assert flags == sorted(flags, reverse=True)
+    assert all(e["in_library"] for e in refs) and not cg.missing_works(lib)
     c = cg.counts(lib, seed.id)
     assert c["cited_by"] == 3 and c["similar"] == len(sim) and c["references"] == 2
     # the citing articles see the review among their references
@@ -95,25 +111,45 @@ def test_seed_page_graph(lib, seed):
     assert SEED_PMID in _pmids(cg.references(lib, other.id))
 
 
-def test_seed_stub_resolves_when_cited_work_is_added_by_doi(lib, seed):
-    refs = cg.references(lib, seed.id)
-    dohner = next(e for e in refs if e["doi"] == "10.1182/blood-2009-07-235358")
-    if dohner["in_library"]:
-        pytest.skip("the importer made the reference an article already")
-    assert any(w.doi == dohner["doi"] for w in cg.missing_works(lib))
-    # the work comes in through the import pipeline (as `amlref add` does), DOI spelled as a URL
-    from amlref.services.importing import import_results
-    from amlref.core.article import ParseResult
-    art = Article(title="Diagnosis and management of acute myeloid leukemia in adults: "
-                  "recommendations from an international expert panel, on behalf of the "
-                  "European LeukemiaNet", doi="https://doi.org/10.1182/BLOOD-2009-07-235358",
-                  issued="2010", container="Blood")
-    rep = import_results(lib, [("doi", ParseResult(articles=[art], format="crossref"))])
+@pytest.mark.parametrize("how", ["pmid", "doi", "title"])
+def test_seed_stubs_turn_into_links_when_the_work_is_added(lib, how):
+    """The seed page with some listed works known only by description: a similar article by
+    PMID, the ELN 2010 reference by DOI (in its citation text), the CIBMTR slides by title.
+    Adding the work through the import pipeline turns the stub into a link."""
+    res = seed_parse()
+    pick = {"pmid": "39960017", "doi": "10.1182/blood-2009-07-235358",
+            "title": "current use and outcome of hematopoietic stem cell transplantation"}[how]
+    idx = next(i for i, a in enumerate(res.articles)
+               if pick in (a.pmid, a.doi) or title_key(a.title).startswith(pick))
+    work = res.articles[idx]
+    kind = next(lk.kind for lk in res.links if lk.target == idx)
+    keep = [a for i, a in enumerate(res.articles) if i != idx]
+    new_index = {i: (i if i < idx else i - 1) for i in range(len(res.articles)) if i != idx}
+    links = [Link(new_index[lk.source], as_reference(work, how) if lk.target == idx
+                  else new_index[lk.target], lk.kind, lk.origin) for lk in res.links]
+    _import(lib, ParseResult(articles=keep, links=links, format=res.format))
+    seed = lib.articles.find(SEED_PMID)
+    listed = cg.similar(lib, seed.id) if kind == "similar" else cg.references(lib, seed.id)
+    stub = [e for e in listed if not e["in_library"]]
+    assert len(stub) == 1 and (stub[0]["pmid"] == work.pmid or stub[0]["doi"] == work.doi
+                               or title_key(stub[0]["title"]) == title_key(work.title))
+    if kind == "cites":
+        assert [w.stub_id for w in cg.missing_works(lib)] == [stub[0]["stub_id"]]
+    # the work arrives (as `amlref add` would bring it)
+    added = Article(title=work.title, issued=work.issued, container=work.container,
+                    **({"pmid": work.pmid} if how == "pmid" else
+                       {"doi": "https://doi.org/" + work.doi.upper()} if how == "doi" else {}))
+    rep = _import(lib, ParseResult(articles=[added], format="pubmed-xml"), name="added")
     new_id = rep.added[0]
-    refs = cg.references(lib, seed.id)
-    assert refs[0]["in_library"] and refs[0]["article_id"] == new_id
-    assert [e["article_id"] for e in cg.cited_by(lib, new_id)] == [seed.id]
-    assert all(w.doi != "10.1182/blood-2009-07-235358" for w in cg.missing_works(lib))
+    listed = cg.similar(lib, seed.id) if kind == "similar" else cg.references(lib, seed.id)
+    assert all(e["in_library"] for e in listed)
+    assert new_id in [e["article_id"] for e in listed]
+    if kind == "cites":
+        assert [e["article_id"] for e in cg.cited_by(lib, new_id)] == [seed.id]
+        assert cg.missing_works(lib) == []
+    else:
+        assert seed.id in [e["article_id"] for e in cg.similar(lib, new_id)]
+    assert lib.execute("SELECT resolved_id FROM reference_stubs").fetchall() == [(new_id,)]
     assert lib.citations.recount() == 0
 
 
@@ -129,8 +165,8 @@ def test_stub_resolves_on_real_csljson_import(lib, seed):
     assert lib.citations.add(other.id, Reference(doi=doi.upper()))
     top = cg.missing_works(lib)
     assert (top[0].doi, top[0].count) == (doi.lower(), 2)
-    from amlref.services.importing import import_text
-    rep = import_text(lib, json.dumps(record), fmt="csljson", name="doi.json")
+    from amlref.services.importing import parse_data
+    rep = _import(lib, parse_data(json.dumps(record).encode(), "doi.json", "csljson"))
     target = lib.articles.find(doi)
     assert target.id in rep.added
     assert {e["article_id"] for e in cg.cited_by(lib, target.id)} == {seed.id, other.id}

@@ -111,8 +111,8 @@ def _article_node(r: dict, in_view: bool, cited_by: int) -> dict:
 
 def _stub_label(s: dict) -> str:
     who = (s["authors"] or "").split(",")[0].split(";")[0].strip()
-    if who and s["year"]:
-        return f"{who} {s['year']}"
+    if who:
+        return f"{who} {s['year']}" if s["year"] else who
     if s["pmid"]:
         return f"PMID {s['pmid']}"
     if s["doi"]:

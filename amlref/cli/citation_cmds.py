@@ -63,7 +63,7 @@ def register(sub) -> None:
 
     s = CITATION_SUBPARSERS.add_parser(
         "graph", help="export the citation graph of the library or a view as GraphML or DOT")
-    s.add_argument("-f", "--format", default="graphml", choices=["graphml", "dot"])
+    s.add_argument("-f", "--format", default="graphml", help="graphml (default) or dot")
     _view_options(s)
     s.add_argument("--external", action="store_true",
                    help="also the works cited outside the view (other articles, missing works)")
