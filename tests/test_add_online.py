@@ -213,10 +213,12 @@ def test_seed_page_then_add_a_cited_by_article_links_it(api, cli, lib_path):
     lib = Library.open(lib_path)
     seed_id = lib.articles.find("39697225").id
     before_ids = set(lib.articles.ids())
+    known = lib.articles.find_id("pmid", "40443513")   # the page's brief record, if kept
     lib.close()
     api.route("/eutils/efetch.fcgi", efetch_by_id)
     r = cli("add", "40443513", "--json")
     assert r.code == 0, r
+    assert (r.json()["added"], r.json()["merged"]) == ((0, 1) if known else (1, 0))
     lib = Library.open(lib_path)
     rows = lib.execute("SELECT id FROM articles WHERE pmid = '40443513'").fetchall()
     assert len(rows) == 1                                  # no duplicate article
@@ -225,6 +227,7 @@ def test_seed_page_then_add_a_cited_by_article_links_it(api, cli, lib_path):
     art = lib.articles.get(new_id)
     assert art.title.startswith("Drug-tolerant persister cells in acute myeloid leukemia")
     assert art.doi == "10.3389/fmed.2025.1586552"
+    assert "2296-858X" in art.issn                       # only efetch says this
     # nothing else was created or lost
     assert set(lib.articles.ids()) - before_ids <= {new_id}
     lib.close()
