@@ -1,8 +1,19 @@
-"""Start the window.  Gives a clear message (not a Qt abort) when no display is available."""
+"""Start the window.  Gives a clear message (not a Qt abort) when no display or Qt platform
+plugin is available, shows errors as readable messages (never tracebacks), and offers the demo
+library on the first run with an empty default library.
+
+On Debian/Ubuntu, Qt 6.5+ on X11 needs: libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1
+libfontconfig1 libdbus-1-3 (and libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+libxcb-randr0 libxcb-render-util0 libxcb-image0 on minimal systems)."""
 from __future__ import annotations
 
 import os
 import sys
+import traceback
+
+QT_PACKAGES = ("libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 "
+               "libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 "
+               "libxcb-render-util0 libxcb-image0")
 
 
 def _display_problem() -> str | None:
@@ -15,17 +26,106 @@ def _display_problem() -> str | None:
     return None
 
 
+def _platform_problem() -> str | None:
+    """Qt aborts the process when the xcb plugin cannot load; check its libraries first."""
+    plat = os.environ.get("QT_QPA_PLATFORM", "")
+    if sys.platform != "linux" or plat not in ("", "xcb") or not os.environ.get("DISPLAY"):
+        return None
+    if os.environ.get("WAYLAND_DISPLAY") and not plat:
+        return None
+    import ctypes.util
+    missing = [lib for lib in ("xcb-cursor", "xkbcommon-x11") if ctypes.util.find_library(lib) is None]
+    if missing:
+        return (f"the Qt X11 platform plugin needs libraries that are not installed "
+                f"({', '.join('lib' + m for m in missing)}); on Debian/Ubuntu: "
+                f"sudo apt install {QT_PACKAGES}")
+    return None
+
+
+def readable(exc: BaseException) -> str:
+    from amlref.core.errors import AmlrefError
+    if isinstance(exc, AmlrefError):
+        return str(exc)
+    return f"Something went wrong: {type(exc).__name__}: {exc}"
+
+
+def install_excepthook(parent_getter=lambda: None):
+    """Unexpected errors in slots show a message box (and go to stderr for a bug report) instead
+    of a traceback in the user's face or a silent abort."""
+    def hook(etype, value, tb):
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        traceback.print_exception(etype, value, tb, file=sys.stderr)
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+            if QApplication.instance() is not None:
+                box = QMessageBox(QMessageBox.Warning, "AMLRef", readable(value), QMessageBox.Ok,
+                                  parent_getter())
+                box.setAttribute(__import__("PySide6.QtCore").QtCore.Qt.WA_DeleteOnClose)
+                box.open()
+                hook.last = readable(value)
+        except Exception:
+            pass
+    hook.last = None
+    sys.excepthook = hook
+    return hook
+
+
+def offer_demo(window, is_default: bool) -> bool:
+    """First run with an empty default library: offer the demo library.  True when loading."""
+    from PySide6.QtWidgets import QMessageBox
+    s = window.settings
+    if not is_default or window.lib.articles.count(include_deleted=True) > 0:
+        return False
+    if s.value("demo_offered", False, type=bool):
+        return False
+    s.setValue("demo_offered", True)
+    answer = QMessageBox.question(
+        window, "Welcome to AMLRef",
+        "Your library is empty.  Load a small demo library (the review “Updates in novel "
+        "immunotherapeutic strategies for relapsed/refractory AML” and its related articles)?\n\n"
+        "You can also drop BibTeX, RIS, PubMed files or DOIs on the window at any time.")
+    if answer == QMessageBox.Yes:
+        window.load_demo()
+        return True
+    return False
+
+
 def run(library: str | None = None) -> int:
-    problem = _display_problem()
+    problem = _display_problem() or _platform_problem()
     if problem:
         sys.stderr.write(f"amlref: error: {problem}\n")
         return 2
-    from PySide6.QtWidgets import QApplication, QLabel
+    from amlref.core.errors import AmlrefError
+    from amlref.storage.library import Library, default_library_path
+    try:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError as exc:
+        sys.stderr.write(f"amlref: error: cannot load Qt (PySide6): {exc}\n")
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    w = QLabel("AMLRef")
-    w.resize(800, 600)
-    w.show()
-    return app.exec()
+    app.setApplicationName("AMLRef")
+    app.setOrganizationName("AMLRef")
+    settings = QSettings("AMLRef", "AMLRef")
+    path = library or settings.value("library_path", "") or None
+    is_default = path is None
+    try:
+        lib = Library.open(path or default_library_path())
+    except AmlrefError as exc:
+        QMessageBox.critical(None, "AMLRef", f"Cannot open the library:\n{exc}")
+        sys.stderr.write(f"amlref: error: {exc}\n")
+        return 2
+    from amlref.gui.main_window import MainWindow
+    window = MainWindow(lib, settings)
+    install_excepthook(lambda: window)
+    window.show()
+    offer_demo(window, is_default)
+    try:
+        return app.exec()
+    finally:
+        lib.close()
 
 
 def main() -> int:

@@ -1,0 +1,808 @@
+"""The main window: sidebar | article table | detail pane, a search box that filters as you
+type, drag and drop in and out, dialogs, undo/redo.  Widgets call the Library facade and the
+services; long work goes to :class:`~amlref.gui.workers.JobRunner`."""
+from __future__ import annotations
+
+import json
+import os
+
+from PySide6.QtCore import QByteArray, QSettings, QTimer, QUrl, Qt, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar, QWidget)
+
+from amlref.gui import queries, undo
+from amlref.gui.detail import DetailPane
+from amlref.gui.mime import make_mime, read_mime
+from amlref.gui.sidebar import Sidebar
+from amlref.gui.table_model import ArticleTableModel
+from amlref.gui.workers import JobRunner, ViewLoader, describe_error
+from amlref.services.views import View
+
+COLUMN_WIDTHS = (160, 48, 380, 160, 170, 64, 86)
+SEARCH_DELAY_MS = 150
+
+
+class MainWindow(QMainWindow):
+    view_loaded = Signal(int)          # number of rows now shown
+    job_finished = Signal(str, object)  # what, result (report / message)
+
+    def __init__(self, lib, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.lib = lib
+        self.settings = settings if settings is not None else QSettings("AMLRef", "AMLRef")
+        self.messages: list[tuple[str, str]] = []   # (kind, text) of every message shown
+        self.last_report = None
+        self.user_sorted = False
+        self.node = ("all", None)
+        self._pending_select: list[int] | None = None
+        self._dup_count: int | None = None
+        self.undo_stack = QUndoStack(self)
+        self.runner = JobRunner(str(lib.path), self)
+        self.loader = ViewLoader(str(lib.path), self)
+        self.loader.loaded.connect(self._ids_loaded)
+        self.setWindowTitle(f"AMLRef — {os.path.basename(str(lib.path))}")
+        self.setAcceptDrops(True)
+        self._build_ui()
+        self._build_actions()
+        self._restore_settings()
+        self.rebuild_sidebar()
+        self.sidebar.select_node(self.node, emit=False)
+        self.reload()
+
+    # == UI ====================================================================================
+    def _build_ui(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search: words, \"a phrase\", author:name, title:car, "
+                                       "year:2020..2024, doi:…, -exclude   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+
+        self.sidebar = Sidebar()
+        self.sidebar.node_selected.connect(self.select_node)
+        self.sidebar.dropped_on.connect(self.handle_mime)
+
+        self.model = ArticleTableModel(self.lib, self)
+        self.model.sort_requested.connect(self._sort_requested)
+        t = self.table = QTableView()
+        t.setObjectName("articles")
+        t.setModel(self.model)
+        t.setSelectionBehavior(QAbstractItemView.SelectRows)
+        t.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        t.setSortingEnabled(True)
+        t.horizontalHeader().setSortIndicator(queries.COLUMNS.index(queries.DEFAULT_SORT[0]),
+                                              Qt.DescendingOrder)
+        t.setDragEnabled(True)
+        t.setDragDropMode(QAbstractItemView.DragOnly)
+        t.setDefaultDropAction(Qt.CopyAction)
+        t.setWordWrap(False)
+        t.setAlternatingRowColors(True)
+        t.setShowGrid(False)
+        t.verticalHeader().hide()
+        t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
+        t.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        t.horizontalHeader().setHighlightSections(False)
+        t.horizontalHeader().setStretchLastSection(False)
+        for i, w in enumerate(COLUMN_WIDTHS):
+            t.setColumnWidth(i, w)
+        t.setContextMenuPolicy(Qt.CustomContextMenu)
+        t.customContextMenuRequested.connect(self._table_menu)
+        t.selectionModel().selectionChanged.connect(self._selection_changed)
+        t.doubleClicked.connect(lambda _i: self.detail.tabs.setCurrentIndex(0))
+
+        self.detail = DetailPane()
+        self.detail.edit_requested.connect(self.edit_article)
+        self.detail.category_toggled.connect(
+            lambda aid, slug, on: self.set_category([aid], slug, on))
+        self.detail.tag_requested.connect(lambda aid, name, add: self.tag([aid], name, add))
+        self.detail.note_saved.connect(self.save_note)
+        self.detail.jump_requested.connect(self.jump_to)
+        self.detail.stub_add_requested.connect(self.add_stub)
+        self.detail.link_activated.connect(self.open_url)
+        self.detail.missing_requested.connect(self.show_missing_papers)
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 800, 430])
+        self.setCentralWidget(self.splitter)
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.resize(1440, 860)
+
+    def _action(self, text, slot, shortcut=None, menu=None, context=None, tip=None):
+        a = QAction(text, self)
+        a.triggered.connect(lambda _=False: slot())
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        if context is not None:
+            a.setShortcutContext(context)
+        if tip:
+            a.setStatusTip(tip)
+        if menu is not None:
+            menu.addAction(a)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self.act_import = self._action("&Import files…", self.import_dialog, "Ctrl+I", f)
+        self.act_add = self._action("&Add by identifier…", self.add_dialog, "Ctrl+N", f)
+        self._action("&Paste references / identifiers", self.paste, None, f)
+        f.addSeparator()
+        self.act_export = self._action("&Export…", self.export_dialog, "Ctrl+E", f)
+        self._action("A&uto-export…", self.auto_export_dialog, None, f)
+        f.addSeparator()
+        self._action("Load &demo library", self.load_demo, None, f)
+        self._action("&Preferences…", self.preferences_dialog, "Ctrl+,", f)
+        f.addSeparator()
+        self._action("&Quit", self.close, QKeySequence.Quit, f)
+
+        e = mb.addMenu("&Edit")
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence.Redo, QKeySequence("Ctrl+Shift+Z")])
+        e.addAction(self.act_undo)
+        e.addAction(self.act_redo)
+        e.addSeparator()
+        tw = Qt.WidgetWithChildrenShortcut
+        self.act_copy = self._action("&Copy (\\cite, BibTeX, reference)", self.copy,
+                                     QKeySequence.Copy, e, tw)
+        self.table.addAction(self.act_copy)
+        self.act_paste = self._action("Paste", self.paste, QKeySequence.Paste, None, tw)
+        self.table.addAction(self.act_paste)
+        self.sidebar.addAction(self.act_paste)
+        self.act_tag = self._action("&Tag selected…", self.tag_dialog, "Ctrl+T", e)
+        self.act_delete = self._action("&Delete (to trash)", self.delete_selected,
+                                       QKeySequence.Delete, e, tw)
+        self.table.addAction(self.act_delete)
+        self._action("&Restore from trash", self.restore_selected, "Ctrl+Shift+R", e)
+        self._action("Empty trash…", self.empty_trash, None, e)
+        e.addSeparator()
+        self.act_merge = self._action("&Merge duplicates…", self.merge_dialog, "Ctrl+M", e)
+        self._action("Select &all", self.table.selectAll, QKeySequence.SelectAll, None, tw)
+
+        v = mb.addMenu("&View")
+        self._action("&Find", self.focus_search, QKeySequence.Find, v)
+        self._action("&Refresh", self.refresh, QKeySequence.Refresh, v)
+        self._action("Save &search…", self.save_search, "Ctrl+S", v)
+        self._action("Show &duplicates", lambda: self.sidebar.select_node(("duplicates", None)),
+                     None, v)
+        self._action("Show &trash", lambda: self.sidebar.select_node(("trash", None)), None, v)
+
+        lib_menu = mb.addMenu("&Library")
+        self._action("&Classify all articles", self.classify_all, None, lib_menu)
+        self._action("Refresh &citations online (selection)", self.refresh_citations, None,
+                     lib_menu)
+        self._action("&Missing key papers of this view", self.show_missing_papers, None, lib_menu)
+
+        tb = QToolBar("Main")
+        tb.setObjectName("main_toolbar")
+        tb.setMovable(False)
+        tb.addAction(self.act_import)
+        tb.addAction(self.act_add)
+        tb.addAction(self.act_export)
+        tb.addSeparator()
+        tb.addAction(self.act_undo)
+        tb.addAction(self.act_redo)
+        tb.addSeparator()
+        tb.addWidget(self.search)
+        self.addToolBar(tb)
+
+    # == settings ============================================================================
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geo = s.value("window/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        split = s.value("window/splitter")
+        if isinstance(split, QByteArray) and not split.isEmpty():
+            self.splitter.restoreState(split)
+        header = s.value("table/header")
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
+            h = self.table.horizontalHeader()
+            col = h.sortIndicatorSection()
+            if 0 <= col < len(queries.COLUMNS):
+                self.model.sort_column = queries.COLUMNS[col]
+                self.model.sort_desc = h.sortIndicatorOrder() == Qt.DescendingOrder
+        node = s.value("view/node")
+        if node:
+            try:
+                kind, value = json.loads(node)
+                self.node = (kind, value)
+            except (ValueError, TypeError):
+                pass
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.setValue("view/node", json.dumps(list(self.node)))
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.runner.busy:
+            for job in list(self.runner.jobs):
+                job.cancel.cancel()
+            self.runner.wait(10000)
+        self.save_settings()
+        self.loader.stop()
+        super().closeEvent(event)
+
+    # == views ================================================================================
+    def current_view(self) -> View:
+        q = self.search.text().strip() or None
+        kind, value = self.node
+        if kind == "category":
+            return View(category=value, query=q)
+        if kind == "facet":
+            return View(facets=[value], query=q)
+        if kind == "tag":
+            return View(tag=value, query=q)
+        if kind == "trash":
+            return View(trash=True, query=q)
+        if kind == "search":
+            from amlref.services.views import saved_view
+            try:
+                v = saved_view(self.lib, value)
+            except Exception:
+                return View(query=q)
+            if q:
+                v.query = f"{v.query} {q}" if v.query else q
+            return v
+        return View(query=q)
+
+    def view_label(self) -> str:
+        kind, value = self.node
+        label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
+            kind, f"{kind} {value}")
+        if self.search.text().strip():
+            label += f" matching “{self.search.text().strip()}”"
+        return label
+
+    def select_node(self, node) -> None:
+        self.node = tuple(node)
+        self.reload()
+
+    def _search_now(self) -> None:
+        self.search_timer.stop()
+        self.reload()
+
+    def _sort_requested(self, column, desc) -> None:
+        self.user_sorted = True
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask for the ids of the current view (in the loader thread; the answer comes back to
+        :meth:`_ids_loaded`)."""
+        if self.node[0] == "duplicates":
+            try:
+                groups = queries.duplicate_groups(self.lib)
+            except Exception as exc:
+                self._ids_loaded([], describe_error(exc))
+                return
+            self._dup_count = len(groups)
+            self._ids_loaded([i for g in groups for i in g], "")
+            return
+        view = self.current_view()
+        column = self.model.sort_column
+        if view.query and not self.user_sorted:
+            column = None  # best match first
+        self.loader.request(view, column, self.model.sort_desc)
+
+    def _ids_loaded(self, ids, error: str) -> None:
+        keep = self._pending_select if self._pending_select is not None else self.selected_ids()
+        self._pending_select = None
+        self.model.set_ids(ids)
+        if error:
+            self.statusBar().showMessage(error, 8000)
+        self.count_label.setText(f"{len(ids):,} articles · {self.view_label()}")
+        self.select_ids(keep, scroll=True) or (ids and self.select_ids([ids[0]]))
+        if not ids:
+            self.detail.show_article(self.lib, None)
+        self.view_loaded.emit(len(ids))
+
+    def refresh(self, structural: bool = True) -> None:
+        self.model.invalidate()
+        if structural:
+            self.rebuild_sidebar()
+        self.reload()
+
+    def rebuild_sidebar(self) -> None:
+        self.sidebar.rebuild(self.lib, self._dup_count)
+        self.detail.set_category_choices(self.sidebar.categories, self.sidebar.facets)
+
+    def _changed(self, ids, structural: bool) -> None:
+        """After an undoable command: repaint the rows, refresh the detail pane, and for
+        structural changes (tags, categories, trash) the sidebar counts and the view."""
+        self.model.invalidate(ids)
+        if structural:
+            self.refresh(True)
+        cur = self.current_id()
+        if cur is not None and cur in ids:
+            self.detail.show_article(self.lib, cur)
+
+    # == selection ===========================================================================
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.ids[r] for r in rows if r < len(self.model.ids)]
+
+    def current_id(self) -> int | None:
+        ids = self.selected_ids()
+        return ids[0] if ids else None
+
+    def select_ids(self, ids, scroll: bool = False) -> bool:
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+        rows = [r for r in (self.model.row_of(i) for i in ids or []) if r >= 0]
+        if not rows:
+            return False
+        sel = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows:
+            sel.select(self.model.index(r, 0), self.model.index(r, last))
+        sm = self.table.selectionModel()
+        sm.select(sel, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        sm.setCurrentIndex(self.model.index(rows[0], 0), QItemSelectionModel.NoUpdate)
+        if scroll:
+            self.table.scrollTo(self.model.index(rows[0], 0))
+        return True
+
+    def _selection_changed(self, *_):
+        self.detail.show_article(self.lib, self.current_id())
+
+    def jump_to(self, article_id: int) -> None:
+        """Select an article; when it is not in the view, show All articles first."""
+        if self.select_ids([article_id], scroll=True):
+            return
+        self._pending_select = [article_id]
+        if self.search.text():
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+        self.node = ("all", None)
+        self.sidebar.select_node(self.node, emit=False)
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # == messages ============================================================================
+    def show_message(self, kind: str, title: str, text: str, details: str = "") -> QMessageBox:
+        """Non-blocking message box (errors are readable sentences, never tracebacks)."""
+        self.messages.append((kind, text))
+        icon = {"error": QMessageBox.Warning, "info": QMessageBox.Information}.get(
+            kind, QMessageBox.Information)
+        box = QMessageBox(icon, title, text, QMessageBox.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModal)
+        box.open()
+        self.statusBar().showMessage(text.splitlines()[0] if text else "", 8000)
+        return box
+
+    def error(self, text: str, title: str = "AMLRef") -> None:
+        self.show_message("error", title, text)
+
+    def open_url(self, url: str) -> None:
+        QDesktopServices.openUrl(QUrl(url))
+
+    # == editing (undoable) ====================================================================
+    def _push(self, cmd) -> bool:
+        try:
+            self.undo_stack.push(cmd)
+            return True
+        except Exception as exc:
+            self.error(describe_error(exc))
+            self.detail.show_article(self.lib, self.current_id())
+            return False
+
+    def edit_article(self, article_id: int, changes: dict) -> bool:
+        try:
+            cmd = undo.EditFields(self.lib, article_id, changes, self._changed)
+        except Exception as exc:
+            self.error(describe_error(exc))
+            return False
+        return self._push(cmd)
+
+    def tag(self, ids: list[int], name: str, add: bool = True) -> bool:
+        if not ids or not name.strip():
+            return False
+        return self._push(undo.Tag(self.lib, ids, name.strip(), add, self._changed))
+
+    def set_category(self, ids: list[int], slug: str, on: bool, kind: str = "category") -> bool:
+        if not ids or not slug:
+            return False
+        return self._push(undo.SetCategory(self.lib, ids, slug, on, self._changed, kind=kind))
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self._push(undo.Trash(self.lib, ids, self._changed, restore=self.node[0] == "trash"))
+
+    def restore_selected(self) -> None:
+        ids = [i for i in self.selected_ids()
+               if self.lib.articles.get(i).deleted_at is not None]
+        if ids:
+            self._push(undo.Trash(self.lib, ids, self._changed, restore=True))
+
+    def empty_trash(self) -> None:
+        n = len(self.lib.articles.trashed_ids())
+        if not n:
+            return
+        if QMessageBox.question(self, "Empty trash", f"Delete {n} article(s) for good? "
+                                "This cannot be undone.") != QMessageBox.Yes:
+            return
+        self.lib.articles.empty_trash()
+        self.undo_stack.clear()
+        self.refresh()
+
+    def save_note(self, article_id: int, note_id, text: str) -> None:
+        try:
+            if note_id is None:
+                if text.strip():
+                    self.lib.notes.add(article_id, text)
+            elif text.strip():
+                self.lib.notes.update(note_id, text)
+            else:
+                self.lib.notes.delete(note_id)
+        except Exception as exc:
+            self.error(describe_error(exc))
+        self.detail.show_article(self.lib, article_id)
+
+    def tag_dialog(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        names = [n for n, _ in self.lib.tags.counts()]
+        name, ok = QInputDialog.getItem(self, "Tag", f"Tag {len(ids)} article(s) with:", names,
+                                        0, True)
+        if ok and name.strip():
+            self.tag(ids, name, True)
+
+    def save_search(self) -> None:
+        v = self.current_view()
+        name, ok = QInputDialog.getText(self, "Save search", "Name:")
+        if ok and name.strip():
+            try:
+                filters = {k: val for k, val in v.to_dict().items() if k != "query"}
+                self.lib.searches.save(name.strip(), v.query or "", filters)
+            except Exception as exc:
+                self.error(describe_error(exc))
+            self.rebuild_sidebar()
+
+    # == merge ================================================================================
+    def merge_group(self, keep: int, others: list[int]) -> bool:
+        return self._push(undo.Merge(self.lib, keep, others, self._changed))
+
+    def merge_dialog(self) -> None:
+        from amlref.gui.dialogs import MergeDialog
+        sel = self.selected_ids()
+        groups = [sel] if len(sel) > 1 else queries.duplicate_groups(self.lib)
+        if not groups:
+            self.show_message("info", "Merge duplicates", "No duplicates found.")
+            return
+        for n, g in enumerate(groups, 1):
+            d = MergeDialog(self, self.lib, g, f"group {n} of {len(groups)}")
+            if d.exec() != MergeDialog.Accepted:
+                break
+            if d.result_kind == "merge":
+                self.merge_group(d.keep_id(), d.other_ids())
+            elif d.result_kind == "not-duplicates":
+                with self.lib.transaction():
+                    for x in g:
+                        for y in g:
+                            if x < y:
+                                self.lib.execute("INSERT OR IGNORE INTO not_duplicates(a, b) "
+                                                 "VALUES (?, ?)", (x, y))
+        self.refresh()
+
+    # == copy / paste / drop ===================================================================
+    def copy(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            QGuiApplication.clipboard().setMimeData(make_mime(self.lib, ids))
+            self.statusBar().showMessage(f"Copied {len(ids)} reference(s): \\cite, BibTeX and "
+                                         "formatted reference", 4000)
+
+    def paste(self) -> None:
+        md = QGuiApplication.clipboard().mimeData()
+        if md is not None:
+            self.handle_mime(None, md)
+
+    def dragEnterEvent(self, event) -> None:
+        md = event.mimeData()
+        if md.hasUrls() or md.hasText():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        from amlref.gui.mime import IDS_MIME
+        if event.mimeData().hasFormat(IDS_MIME):
+            event.ignore()  # our own articles dropped back on the window: nothing to do
+            return
+        self.handle_mime(None, event.mimeData())
+        event.acceptProposedAction()
+
+    def handle_mime(self, node, md) -> str:
+        """Do what a drop or paste means; returns what was done ("assign", "import-files",
+        "add-identifiers", "import-text" or "")."""
+        d = read_mime(md)
+        node = tuple(node) if node else None
+        if d.ids:
+            if node:
+                self.assign(node, d.ids)
+                return "assign"
+            return ""
+        if d.files:
+            self.import_files(d.files, node)
+            return "import-files"
+        if d.identifiers:
+            self.add_identifiers([v for _, v in d.identifiers], node, typed=d.identifiers)
+            return "add-identifiers"
+        if d.text:
+            self.import_text(d.text, node)
+            return "import-text"
+        return ""
+
+    def assign(self, node, ids: list[int]) -> None:
+        kind, value = node
+        if kind in ("category", "facet"):
+            self.set_category(ids, value, True, kind="category" if kind == "category" else "facet")
+        elif kind == "tag":
+            self.tag(ids, value, True)
+        elif kind == "trash":
+            self._push(undo.Trash(self.lib, ids, self._changed))
+
+    # == long jobs ==============================================================================
+    def _after_import(self, report, node, what: str) -> None:
+        self.last_report = report
+        ids = list(report.added) + [m["id"] for m in report.merged] + list(report.unchanged)
+        if node and ids and node[0] in ("category", "facet"):
+            self.set_category(ids, node[1], True, kind=node[0])
+        from amlref.gui.dialogs import import_report_text
+        summary, details = import_report_text(report)
+        self._pending_select = ids[:1000] or None
+        self.refresh()
+        kind = "info" if report.ok else "error"
+        self.show_message(kind, f"Import: {what}", f"Import finished: {summary}.", details)
+        self.job_finished.emit("import", report)
+
+    def _job_error(self, what: str):
+        def fail(message: str):
+            self.error(f"{what}: {message}")
+            self.job_finished.emit("error", message)
+        return fail
+
+    def import_files(self, paths: list[str], node=None) -> None:
+        from amlref.services.importing import import_paths
+        tags = [node[1]] if node and node[0] == "tag" else []
+        names = ", ".join(os.path.basename(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        self.runner.start(lambda lib, progress, cancel: import_paths(
+            lib, paths, tags=tags, progress=progress, cancel=cancel),
+            f"Importing {names}", lambda r: self._after_import(r, node, names),
+            self._job_error("Import failed"), parent=self)
+
+    def import_text(self, text: str, node=None) -> None:
+        from amlref.services.importing import import_text
+        tags = [node[1]] if node and node[0] == "tag" else []
+        self.runner.start(lambda lib, progress, cancel: import_text(
+            lib, text, name="<dropped text>", tags=tags, progress=progress, cancel=cancel),
+            "Importing dropped text", lambda r: self._after_import(r, node, "dropped text"),
+            self._job_error("Cannot import that text"), parent=self)
+
+    def add_identifiers(self, identifiers: list[str], node=None, typed=None) -> None:
+        """Articles already in the library are selected at once; the others are looked up
+        online (PubMed, Crossref, doi.org) in the background."""
+        from amlref.core.errors import InputError
+        from amlref.core.identifiers import classify_identifier
+        known, unknown = [], []
+        for raw in identifiers:
+            try:
+                kind, value = classify_identifier(raw)
+            except InputError:
+                unknown.append(raw)
+                continue
+            aid = self.lib.articles.find_id(kind, value)
+            (known.append(aid) if aid is not None else unknown.append(raw))
+        if known:
+            if node:
+                self.assign(node, known)
+            self.jump_to(known[0]) if len(known) == 1 else self._select_later(known)
+        if not unknown:
+            if known:
+                self.statusBar().showMessage(f"{len(known)} already in the library", 5000)
+                self.job_finished.emit("known", known)
+            return
+        try:
+            from amlref.services.online import add_identifiers
+        except ImportError:
+            self.error("Online lookup is not available in this installation; add "
+                       f"{', '.join(unknown[:5])} from a file instead.")
+            return
+        tags = [node[1]] if node and node[0] == "tag" else []
+        self.runner.start(lambda lib, progress, cancel: add_identifiers(
+            lib, unknown, tags=tags, progress=progress, cancel=cancel),
+            f"Looking up {', '.join(unknown[:3])}{' …' if len(unknown) > 3 else ''}",
+            lambda r: self._after_import(r, node, "online lookup"),
+            self._job_error("Online lookup failed"), parent=self)
+
+    def _select_later(self, ids) -> None:
+        if not self.select_ids(ids, scroll=True):
+            self._pending_select = ids
+            self.node = ("all", None)
+            self.sidebar.select_node(self.node, emit=False)
+            self.reload()
+
+    def add_stub(self, stub: dict) -> None:
+        ident = stub.get("identifier") or stub.get("pmid") or stub.get("doi") or stub.get("pmcid")
+        if not ident:
+            self.error("This reference has no DOI, PMID or PMCID to look up; add it by hand "
+                       f"(“{(stub.get('title') or stub.get('raw') or '')[:80]}”).")
+            return
+        self.add_identifiers([str(ident)])
+
+    def classify_all(self) -> None:
+        from amlref.services.classify import classify_all
+        self.runner.start(lambda lib, progress, cancel: classify_all(
+            lib, progress=progress, cancel=cancel), "Classifying",
+            lambda n: (self.refresh(), self.statusBar().showMessage(f"Classified {n} articles",
+                                                                    5000)),
+            self._job_error("Classification failed"), parent=self)
+
+    def refresh_citations(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        try:
+            from amlref.services.online import refresh_citations
+        except ImportError:
+            self.error("Online citation refresh is not available in this installation.")
+            return
+        self.runner.start(lambda lib, progress, cancel: refresh_citations(
+            lib, ids, progress=progress, cancel=cancel), "Refreshing citations",
+            lambda r: (self.refresh(), self.show_message(
+                "info", "Citations", f"Citations refreshed: {getattr(r, 'summary', lambda: r)()}")),
+            self._job_error("Citation refresh failed"), parent=self)
+
+    def show_missing_papers(self) -> None:
+        try:
+            from amlref.services.citations import missing
+        except ImportError:
+            self.error("Citation ranking is not available in this installation.")
+            return
+        view = None if self.node[0] in ("duplicates", "trash") else self.current_view()
+        try:
+            rows = missing(self.lib, view, limit=30)
+        except Exception as exc:
+            self.error(describe_error(exc))
+            return
+        self.detail.tabs.setCurrentIndex(self.detail.tabs.count() - 1)
+        self.detail.show_missing(rows, self.view_label())
+
+    def load_demo(self) -> None:
+        from amlref.gui.demo import load_demo
+        self.runner.start(lambda lib, progress, cancel: load_demo(lib, progress, cancel),
+                          "Loading the demo library",
+                          lambda r: self._after_import(r, None, "demo library"),
+                          self._job_error("Cannot load the demo library"), parent=self)
+
+    # == dialogs =================================================================================
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import", "", "Bibliographies (*.bib *.ris *.nbib *.txt *.xml *.json *.gz);;"
+            "All files (*)")
+        if paths:
+            self.import_files(paths)
+
+    def add_dialog(self) -> None:
+        from amlref.gui.dialogs import AddIdentifierDialog
+        d = AddIdentifierDialog(self)
+        if d.exec() == AddIdentifierDialog.Accepted and d.identifiers():
+            self.add_identifiers(d.identifiers())
+
+    def export_ids(self, scope: str, category: str | None = None) -> list[int]:
+        from amlref.services.views import view_ids
+        if scope == "selection":
+            return self.selected_ids()
+        if scope == "category":
+            return view_ids(self.lib, View(category=category), order="a.citekey COLLATE BINARY")
+        return list(self.model.ids)
+
+    def export_to(self, path: str, fmt: str, ids: list[int]) -> None:
+        from amlref.services.exporting import export_articles
+        from amlref.services.files import atomic_write
+
+        def job(lib, progress, cancel):
+            progress(0, len(ids), "reading")
+            arts = lib.articles.get_many(ids)
+            cancel.check()
+            atomic_write(path, export_articles(arts, fmt))
+            return len(arts)
+        self.runner.start(job, f"Exporting {len(ids)} articles",
+                          lambda n: (self.statusBar().showMessage(
+                              f"Exported {n} articles to {path}", 8000),
+                              self.job_finished.emit("export", n)),
+                          self._job_error("Export failed"), parent=self)
+
+    def export_dialog(self) -> None:
+        from amlref.gui.dialogs import ExportDialog
+        cats = self.sidebar.categories
+        d = ExportDialog(self, len(self.selected_ids()), len(self.model.ids),
+                         [(c["slug"], f"{c['label']} ({c['count']})") for c in cats],
+                         self.view_label())
+        if d.exec() == ExportDialog.Accepted:
+            c = d.choice()
+            self.export_to(c["path"], c["format"], self.export_ids(c["scope"], c["category"]))
+
+    def auto_export_dialog(self) -> None:
+        from amlref.gui.dialogs import AutoExportDialog
+        AutoExportDialog(self, self.lib, self.current_view().to_dict()).exec()
+
+    def preferences_dialog(self) -> None:
+        from amlref.gui.dialogs import PreferencesDialog
+        d = PreferencesDialog(self, self.lib, self.settings, self.auto_export_dialog)
+        if d.exec() == PreferencesDialog.Accepted:
+            try:
+                if d.save():
+                    self.show_message("info", "Preferences", "The new library location is used "
+                                      "from the next start.")
+            except Exception as exc:
+                self.error(describe_error(exc))
+
+    # == context menu ============================================================================
+    def _table_menu(self, pos) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        m = QMenu(self)
+        m.addAction(self.act_copy)
+        m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
+            make_mime(self.lib, ids).text()))
+        m.addSeparator()
+        m.addAction(self.act_tag)
+        tags = sorted({t for i in ids[:200] for t in self.lib.tags.of(i)})
+        if tags:
+            rm = m.addMenu("Remove tag")
+            for t in tags:
+                rm.addAction(t, lambda t=t: self.tag(ids, t, False))
+        cm = m.addMenu("Add to category")
+        for c in self.sidebar.categories:
+            cm.addAction(c["label"], lambda s=c["slug"]: self.set_category(ids, s, True))
+        m.addSeparator()
+        a = self.lib.articles.get(ids[0])
+        if a.pmid:
+            m.addAction("Open in PubMed",
+                        lambda: self.open_url(f"https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/"))
+        if a.doi:
+            m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
+        m.addAction("Refresh citations online", self.refresh_citations)
+        if len(ids) > 1:
+            m.addAction("Merge selected…", self.merge_dialog)
+        m.addSeparator()
+        m.addAction("Export selected…", self.export_dialog)
+        if self.node[0] == "trash":
+            m.addAction("Restore", self.restore_selected)
+        else:
+            m.addAction(self.act_delete)
+        m.exec(self.table.viewport().mapToGlobal(pos))

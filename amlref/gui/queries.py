@@ -1,0 +1,146 @@
+"""What the window asks the library: ids of a view in a column order, and table rows by page.
+No widgets here; everything goes through the Library facade and the services."""
+from __future__ import annotations
+
+import json
+
+from amlref.services.views import View, view_condition, view_ids
+from amlref.storage.search import parse_query
+
+COLUMNS = ("authors", "year", "title", "journal", "categories", "cited_by", "added")
+HEADERS = ("Authors", "Year", "Title", "Journal", "Categories", "Cited by", "Added")
+
+SORT_SQL = {
+    "authors": "a.first_author COLLATE NOCASE",
+    "year": "a.year",
+    "title": "a.title_key",
+    "journal": "a.container COLLATE NOCASE",
+    "categories": "(SELECT min(c.slug) FROM article_categories c WHERE c.article_id = a.id "
+                  "AND c.state = 1 AND c.kind = 'category')",
+    "cited_by": "(SELECT count(*) FROM citations c WHERE c.cited_id = a.id AND c.kind = 'cites')",
+    "added": "a.added",
+}
+DEFAULT_SORT = ("year", True)
+
+
+def order_sql(column: str | None, desc: bool) -> str:
+    col = SORT_SQL.get(column or "", None)
+    if col is None:
+        return "a.id DESC" if desc else "a.id"
+    d = " DESC" if desc else ""
+    # articles without a value go last whatever the direction
+    return f"{col} IS NULL, {col}{d}, a.id{d}"
+
+
+def ids_for(lib, view: View, column: str | None = None, desc: bool = False) -> list[int]:
+    """Ids of a view, sorted by a table column (SQL ORDER BY); a search without a chosen column
+    comes best match first."""
+    if not view.query:
+        return view_ids(lib, view, order=order_sql(column, desc))
+    if column is None:
+        return view_ids(lib, view)
+    pq = parse_query(view.query)
+    cond, params = view_condition(lib, view)
+    where = [] if view.trash else ["a.deleted_at IS NULL"]
+    args: list = []
+    if pq.match:
+        where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        args.append(pq.match)
+    where += pq.where
+    args += pq.params
+    if cond:
+        where.append(cond)
+        args += params
+    sql = "SELECT a.id FROM articles a"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + order_sql(column, desc)
+    return [r[0] for r in lib.execute(sql, args)]
+
+
+def _authors_short(raw: str) -> str:
+    try:
+        people = json.loads(raw or "[]")
+    except ValueError:
+        return ""
+    names = []
+    for p in people[:3]:
+        if p.get("literal"):
+            names.append(p["literal"])
+        else:
+            given = "".join(w[0] for w in (p.get("given") or "").replace("-", " ").split() if w)
+            names.append(f"{p.get('family', '')} {given}".strip())
+    s = ", ".join(names)
+    if len(people) > 3:
+        s += " et al."
+    return s
+
+
+def rows_for(lib, ids: list[int]) -> dict[int, tuple]:
+    """Display rows (in COLUMNS order) of these ids, three queries for the whole page."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    out: dict[int, list] = {}
+    for aid, authors, year, title, container, short, added in lib.execute(
+            f"SELECT id, authors, year, title, container, container_short, added FROM articles "
+            f"WHERE id IN ({marks})", ids):
+        out[aid] = [_authors_short(authors), year if year is not None else "", title,
+                    container or short, "", 0, (added or "")[:10]]
+    for aid, slugs in lib.execute(
+            f"SELECT article_id, group_concat(slug, ', ') FROM (SELECT article_id, slug FROM "
+            f"article_categories WHERE state = 1 AND kind = 'category' AND article_id IN ({marks}) "
+            f"ORDER BY slug) GROUP BY article_id", ids):
+        if aid in out:
+            out[aid][4] = slugs
+    for aid, n in lib.citations.count_cited_by(ids).items():
+        if aid in out:
+            out[aid][5] = n
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def duplicate_groups(lib, limit: int | None = None) -> list[list[int]]:
+    """Groups of live articles that look like the same work.  Uses the dedup service when it is
+    there; else: same DOI, same PMID, or same normalised title + year + first author (pairs the
+    user marked "not duplicates" are left out)."""
+    try:
+        from amlref.services import dedup  # written by the lead; optional here
+        fn = getattr(dedup, "find_groups", None) or getattr(dedup, "find_duplicates", None)
+        if fn is not None:
+            groups = []
+            for g in fn(lib):
+                ids = getattr(g, "ids", None) or (g.get("ids") if isinstance(g, dict) else g)
+                groups.append([int(i) for i in ids])
+            return groups[:limit] if limit else groups
+    except ImportError:
+        pass
+    not_dup = {(a, b) for a, b in lib.execute("SELECT a, b FROM not_duplicates")}
+    seen: dict[int, int] = {}
+    groups: list[list[int]] = []
+
+    def add(ids):
+        ids = sorted(set(ids))
+        if len(ids) < 2:
+            return
+        if all((min(x, y), max(x, y)) in not_dup for x in ids for y in ids if x < y):
+            return
+        gi = next((seen[i] for i in ids if i in seen), None)
+        if gi is None:
+            groups.append([])
+            gi = len(groups) - 1
+        for i in ids:
+            if i not in seen:
+                seen[i] = gi
+                groups[gi].append(i)
+
+    for col in ("doi", "pmid", "pmcid"):
+        for (ids,) in lib.execute(
+                f"SELECT group_concat(id) FROM articles WHERE deleted_at IS NULL AND {col} != '' "
+                f"GROUP BY {col} HAVING count(*) > 1"):
+            add(int(x) for x in ids.split(","))
+    for (ids,) in lib.execute(
+            "SELECT group_concat(id) FROM articles WHERE deleted_at IS NULL AND title_key != '' "
+            "GROUP BY title_key, year, lower(first_author) HAVING count(*) > 1"):
+        add(int(x) for x in ids.split(","))
+    groups = [sorted(g) for g in groups if len(g) > 1]
+    return groups[:limit] if limit else groups

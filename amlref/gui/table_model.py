@@ -1,0 +1,130 @@
+"""The article table model: holds only row ids and fetches rows on demand, a page at a time,
+with a small cache (the way to show 100,000 articles; see Anki's browser table model).
+Sorting asks the library for the ids in a new SQL ORDER BY."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from amlref.gui import queries
+from amlref.gui.mime import IDS_MIME, make_mime
+
+PAGE = 200
+MAX_PAGES = 64
+
+
+class ArticleTableModel(QAbstractTableModel):
+    sort_requested = Signal(object, bool)   # column name (or None), descending
+
+    def __init__(self, lib, parent=None):
+        super().__init__(parent)
+        self.lib = lib
+        self.ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._pages: OrderedDict[int, dict[int, tuple]] = OrderedDict()
+        self.fetches = 0
+        self.sort_column: str | None = queries.DEFAULT_SORT[0]
+        self.sort_desc = queries.DEFAULT_SORT[1]
+
+    # -- content -----------------------------------------------------------------------------
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = list(ids)
+        self._row_of = None
+        self._pages.clear()
+        self.endResetModel()
+
+    def invalidate(self, ids=None) -> None:
+        """Forget cached rows (all, or the pages holding these ids) and repaint."""
+        if ids is None:
+            self._pages.clear()
+        else:
+            wanted = set(ids)
+            for p in [p for p, rows in self._pages.items() if wanted & rows.keys()]:
+                del self._pages[p]
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.ids) - 1, len(queries.COLUMNS) - 1))
+
+    def row_of(self, article_id: int) -> int:
+        if self._row_of is None:
+            self._row_of = {aid: i for i, aid in enumerate(self.ids)}
+        return self._row_of.get(article_id, -1)
+
+    def id_at(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def _row(self, row: int) -> tuple | None:
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            chunk = self.ids[page * PAGE:(page + 1) * PAGE]
+            rows = queries.rows_for(self.lib, chunk)
+            self.fetches += 1
+            self._pages[page] = rows
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows.get(self.ids[row])
+
+    # -- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(queries.COLUMNS)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.ids):
+            return None
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            row = self._row(index.row())
+            if row is None:
+                return "" if role == Qt.DisplayRole else None
+            v = row[index.column()]
+            if role == Qt.ToolTipRole:
+                return str(v) if index.column() in (0, 2, 3, 4) and v else None
+            if index.column() == 5:
+                return str(v) if v else ""
+            return str(v) if v != "" else ""
+        if role == Qt.TextAlignmentRole and index.column() in (1, 5):
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.UserRole:
+            return self.ids[index.row()]
+        return None
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return queries.HEADERS[section]
+        if orientation == Qt.Horizontal and role == Qt.FontRole:
+            f = QFont()
+            f.setBold(True)
+            return f
+        return None
+
+    def flags(self, index):
+        f = super().flags(index)
+        if index.isValid():
+            f |= Qt.ItemIsDragEnabled
+        return f
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        name = queries.COLUMNS[column] if 0 <= column < len(queries.COLUMNS) else None
+        self.sort_column = name
+        self.sort_desc = order == Qt.DescendingOrder
+        self.sort_requested.emit(name, self.sort_desc)
+
+    # -- drag out ----------------------------------------------------------------------------
+    def mimeTypes(self):
+        return ["text/plain", "application/x-bibtex", "text/html", "text/uri-list", IDS_MIME]
+
+    def supportedDragActions(self):
+        return Qt.CopyAction | Qt.LinkAction
+
+    def mimeData(self, indexes):
+        rows = sorted({i.row() for i in indexes})
+        ids = [self.ids[r] for r in rows if r < len(self.ids)]
+        return make_mime(self.lib, ids)

@@ -1,0 +1,174 @@
+"""Undoable actions (QUndoStack): field edits, tags, categories, trash/restore, merges.
+Each command calls the Library facade and then ``on_change(ids)`` so the window refreshes."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+
+class _Cmd(QUndoCommand):
+    def __init__(self, lib, text: str, on_change: Callable[[list[int], bool], None]):
+        super().__init__(text)
+        self.lib, self.on_change = lib, on_change
+
+
+class EditFields(_Cmd):
+    """Change fields of one article as the user's own edit (merges never overwrite them)."""
+
+    def __init__(self, lib, article_id: int, changes: dict, on_change):
+        a = lib.articles.get(article_id)
+        self.old = {k: getattr(a, k) for k in changes}
+        self.old_user = list(a.user_edited)
+        super().__init__(lib, f"Edit {', '.join(changes)} of {a.citekey}", on_change)
+        self.id, self.changes = article_id, dict(changes)
+
+    def redo(self):
+        self.lib.articles.update(self.id, self.changes, by_user=True)
+        self.on_change([self.id], False)
+
+    def undo(self):
+        changes = dict(self.old)
+        changes["user_edited"] = self.old_user
+        self.lib.articles.update(self.id, changes, by_user=False)
+        self.on_change([self.id], False)
+
+
+class Tag(_Cmd):
+    def __init__(self, lib, ids: list[int], name: str, add: bool, on_change):
+        verb = "Tag" if add else "Untag"
+        super().__init__(lib, f"{verb} {len(ids)} article(s) '{name}'", on_change)
+        self.ids, self.name, self.add = list(ids), name, add
+        have = set(lib.tags.ids_with(name)) if lib.execute(
+            "SELECT 1 FROM tags WHERE name = ?", (name,)).fetchone() else set()
+        # only the articles this command really changes
+        self.changed = [i for i in self.ids if (i in have) != add]
+
+    def redo(self):
+        with self.lib.transaction():
+            if self.add:
+                self.lib.tags.add(self.changed, self.name)
+            else:
+                self.lib.tags.remove(self.changed, self.name)
+        self.on_change(self.ids, True)
+
+    def undo(self):
+        with self.lib.transaction():
+            if self.add:
+                self.lib.tags.remove(self.changed, self.name)
+            else:
+                self.lib.tags.add(self.changed, self.name)
+        self.on_change(self.ids, True)
+
+
+class SetCategory(_Cmd):
+    """Add or remove a category by hand: the decision sticks against re-classification."""
+
+    def __init__(self, lib, ids: list[int], slug: str, on: bool, on_change, kind: str = "category"):
+        super().__init__(lib, f"{'Add' if on else 'Remove'} category {slug}", on_change)
+        self.ids, self.slug, self.on, self.kind = list(ids), slug, on, kind
+        self.before = {}
+        for i in self.ids:
+            rows = [r for r in lib.categories.of(i, include_removed=True) if r["slug"] == slug]
+            self.before[i] = rows[0] if rows else None
+
+    def redo(self):
+        with self.lib.transaction():
+            for i in self.ids:
+                self.lib.categories.set_user(i, self.slug, self.on, kind=self.kind)
+        self.on_change(self.ids, True)
+
+    def undo(self):
+        with self.lib.transaction():
+            for i, row in self.before.items():
+                if row is None:
+                    self.lib.categories.clear_user(i, self.slug)
+                elif row["source"] == "user":
+                    self.lib.categories.set_user(i, self.slug, bool(row["state"]), kind=row["kind"])
+                else:  # it was the classifier's: forget the user row, put the auto row back
+                    self.lib.categories.clear_user(i, self.slug)
+                    self.lib.execute(
+                        "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, "
+                        "state, reason) VALUES (?, ?, ?, 'auto', ?, ?)",
+                        (i, self.slug, row["kind"], row["state"], _json(row["reason"])))
+        self.on_change(self.ids, True)
+
+
+def _json(v) -> str:
+    import json
+    return json.dumps(v, ensure_ascii=False)
+
+
+class Trash(_Cmd):
+    """Delete = move to the trash; undo restores.  In the trash view, ``restore=True``."""
+
+    def __init__(self, lib, ids: list[int], on_change, restore: bool = False):
+        super().__init__(lib, f"{'Restore' if restore else 'Delete'} {len(ids)} article(s)",
+                         on_change)
+        self.ids, self.restore = list(ids), restore
+
+    def redo(self):
+        (self.lib.articles.restore if self.restore else self.lib.articles.trash)(self.ids)
+        self.on_change(self.ids, True)
+
+    def undo(self):
+        (self.lib.articles.trash if self.restore else self.lib.articles.restore)(self.ids)
+        self.on_change(self.ids, True)
+
+
+class Merge(_Cmd):
+    """Merge duplicates into one article: the keeper gets the fields it lacked, tags, notes,
+    categories and citation edges of the others; the others go to the trash.  Undo restores
+    the others and the keeper's old fields (edges and tags moved stay on the keeper too)."""
+
+    def __init__(self, lib, keep: int, others: list[int], on_change, chosen: dict | None = None):
+        super().__init__(lib, f"Merge {len(others) + 1} duplicates", on_change)
+        self.keep, self.others, self.chosen = keep, list(others), dict(chosen or {})
+        k = lib.articles.get(keep)
+        self.old = {f: getattr(k, f) for f in _MERGE_FIELDS}
+        self.old["user_edited"] = list(k.user_edited)
+        self.old_tags = set(lib.tags.of(keep))
+
+    def redo(self):
+        from amlref.services.merge import merge_articles
+        lib = self.lib
+        with lib.transaction():
+            keeper = lib.articles.get(self.keep)
+            for o in lib.articles.get_many(self.others):
+                changes, new = merge_articles(keeper, o)
+                if new:
+                    changes.pop("citekey", None)
+                    keeper = lib.articles.update(self.keep, changes)
+                for t in lib.tags.of(o.id):
+                    lib.tags.add([self.keep], t)
+                for _, text in lib.notes.of(o.id):
+                    if text not in [t for _, t in lib.notes.of(self.keep)]:
+                        lib.notes.add(self.keep, text)
+                for row in lib.categories.of(o.id):
+                    if row["source"] == "user":
+                        lib.categories.set_user(self.keep, row["slug"], True, kind=row["kind"])
+                for r in lib.citations.references(o.id):
+                    if r["article_id"]:
+                        lib.citations.add(self.keep, r["article_id"], origin="merge")
+                for r in lib.citations.cited_by(o.id):
+                    lib.citations.add(r["article_id"], self.keep, origin="merge")
+            if self.chosen:
+                lib.articles.update(self.keep, self.chosen, by_user=True)
+            lib.articles.trash(self.others)
+            lib.execute("DELETE FROM not_duplicates WHERE a IN ({0}) OR b IN ({0})".format(
+                ",".join("?" * len(self.others))), self.others + self.others)
+        self.on_change([self.keep] + self.others, True)
+
+    def undo(self):
+        lib = self.lib
+        with lib.transaction():
+            lib.articles.restore(self.others)
+            lib.articles.update(self.keep, self.old, by_user=False)
+            for t in set(lib.tags.of(self.keep)) - self.old_tags:
+                lib.tags.remove([self.keep], t)
+        self.on_change([self.keep] + self.others, True)
+
+
+_MERGE_FIELDS = ("title", "container", "container_short", "volume", "issue", "pages", "issued",
+                 "doi", "pmid", "pmcid", "isbn", "issn", "url", "abstract", "language",
+                 "publisher", "authors", "editors", "keywords", "mesh", "pub_types", "extra", "type")
