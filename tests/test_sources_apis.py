@@ -104,7 +104,9 @@ def test_idconv_maps_pmcid_and_doi(api, client):
     assert out["PMC11652486"]["pmid"] == "39697225"
     assert out["10.3389/FONC.2024.1374963"]["pmcid"] == "PMC11652486"
     assert "PMC0000001" not in out
-    assert api.calls[0][1]["format"] == ["json"]
+    assert [(a["idtype"], a["ids"]) for _, a in api.calls] == [
+        (["pmcid"], ["PMC11652486,PMC0000001"]), (["doi"], ["10.3389/FONC.2024.1374963"])]
+    assert all(a["format"] == ["json"] and a["tool"] == ["amlref"] for _, a in api.calls)
 
 
 # -- Crossref -------------------------------------------------------------------------------------

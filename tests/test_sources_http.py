@@ -232,3 +232,23 @@ def test_settings_from_library(lib):
     s = Settings.from_library(lib)
     assert s.eutils_url == "http://127.0.0.1:1/eutils" and s.ncbi_rate == 10.0
     assert s.timeout == 3.0 and isinstance(s.timeout, float)
+
+
+def test_pubmed_source_spaces_ncbi_requests_3_or_10_a_second(api, tmp_path):
+    from amlref.sources.pubmed import PubmedSource
+    api.route("/eutils/elink.fcgi", api_file("pubmed", "biopython-entrez", "elink1.xml"), XML)
+    for key, gap in (("", 1 / 3), ("KEY", 0.1)):
+        s = settings_for(api, tmp_path, rate_ncbi=0, ncbi_api_key=key, cache=False)
+        client = HttpClient(s)
+        now, slept = [0.0], []
+
+        def sleep(d):
+            slept.append(d)
+            now[0] += d
+        client.limiters["ncbi"] = RateLimiter(s.ncbi_rate, clock=lambda: now[0], sleep=sleep)
+        pm = PubmedSource(client=client)
+        pm.references(["9298984"])
+        pm.cited_by(["9298984"])
+        pm.references(["12242737"])
+        assert slept == pytest.approx([gap, gap])
+    assert [a.get("api_key") for _, a in api.calls] == [None] * 3 + [["KEY"]] * 3

@@ -109,10 +109,15 @@ class PubmedSource(Source):
         """PMID / PMCID / DOI -> ``{"pmid", "pmcid", "doi"}`` via the PMC ID converter.  Keys are
         the asked identifiers as given; unknown ones are left out."""
         asked = [str(i) for i in dict.fromkeys(ids) if i]
+        groups: dict[str, list[str]] = {}      # one ID type per request, as NCBI asks
+        for i in asked:
+            kind = ("pmcid" if re.match(r"(?i)^PMC\d+$", i) else "doi" if i.startswith("10.")
+                    else "pmid")
+            groups.setdefault(kind, []).append(i)
         out: dict[str, dict] = {}
-        for chunk in _chunks(asked, IDCONV_BATCH):
+        for kind, chunk in ((k, c) for k, g in groups.items() for c in _chunks(g, IDCONV_BATCH)):
             resp = self.client.get(self.settings.idconv_url,
-                                   self._params(ids=",".join(chunk), format="json"),
+                                   self._params(ids=",".join(chunk), idtype=kind, format="json"),
                                    service="ncbi", what="PMC ID converter")
             data = resp.json()
             if not isinstance(data, dict) or "records" not in data:
