@@ -206,3 +206,18 @@ def test_default_library_in_user_data_folder(tmp_path, monkeypatch):
     assert default_library_path() == tmp_path / "data" / "amlref" / "library.sqlite"
     monkeypatch.setenv("AMLREF_LIBRARY", str(tmp_path / "env.sqlite"))
     assert default_library_path() == tmp_path / "env.sqlite"
+
+
+def test_very_common_terms_list_newest_first(lib, monkeypatch):
+    import amlref.storage.articles as arts_mod
+    ids = [lib.articles.add(art(f"Acute myeloid leukemia study {i}", doi=f"10.1000/{i}"))
+           for i in range(5)]
+    rare = lib.articles.add(art("Acute myeloid leukemia and a rare word zanubrutinib"))
+    monkeypatch.setattr(arts_mod, "COMMON_DOCS", 3)
+    # every term common: newest first, exact hit set
+    assert lib.articles.search("leukemia", limit=3) == [rare, ids[4], ids[3]]
+    assert lib.articles.search("leuk", limit=50) == [rare] + ids[::-1]
+    # a rare term among them: relevance ranking as usual
+    assert lib.articles.search("leukemia zanubrutinib") == [rare]
+    lib.articles.trash([rare])
+    assert lib.articles.search("leukemia", limit=2) == [ids[4], ids[3]]

@@ -45,10 +45,22 @@ def _auth(a: Article, n: int = 1) -> str:
     return "".join(out) or "anon"
 
 
+_SPLIT = re.compile(r"[\s\-/:]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def _title_word(a: Article, n: int = 1) -> str:
-    words = [_word(w) for w in re.split(r"[\s\-/:]+", re.sub(r"[{}\\$]", "", a.title or ""))]
-    sig = [w for w in words if w and w not in STOPWORDS and not w.isdigit()]
-    return "".join(sig[:n])
+    title = re.sub(r"[{}\\$]", "", a.title or "")
+    if not title.isascii():
+        title = ascii_fold(title)
+    sig = []
+    for w in _SPLIT.split(title.lower()):
+        w = _NON_ALNUM.sub("", w)
+        if w and w not in STOPWORDS and not w.isdigit():
+            sig.append(w)
+            if len(sig) == n:
+                break
+    return "".join(sig)
 
 
 def make_key(article: Article, formula: str = DEFAULT_FORMULA) -> str:
@@ -73,24 +85,28 @@ def make_key(article: Article, formula: str = DEFAULT_FORMULA) -> str:
     return key or "ref"
 
 
-def suffixes():
-    """a, b, ..., z, aa, ab, ..."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    for c in letters:
-        yield c
-    for c1 in letters:
-        for c2 in letters:
-            yield c1 + c2
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def unique_key(base: str, taken) -> str:
-    """``base`` if free, else base+a, base+b ... (``taken`` supports ``in``)."""
+def suffix(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, 27 -> ab ... (bijective base 26)."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = _LETTERS[r] + out
+    return out
+
+
+def unique_key(base: str, taken, hint: dict | None = None) -> str:
+    """``base`` if free, else base+a, base+b ... (``taken`` supports ``in``).  ``hint`` (a dict
+    kept across calls) remembers where the search for each base stopped, so adding many
+    articles with the same base key stays linear."""
     if base not in taken:
         return base
-    for s in suffixes():
-        if base + s not in taken:
-            return base + s
-    i = 2
-    while f"{base}-{i}" in taken:
-        i += 1
-    return f"{base}-{i}"
+    n = hint.get(base, 0) if hint is not None else 0
+    while base + suffix(n) in taken:
+        n += 1
+    if hint is not None:
+        hint[base] = n + 1
+    return base + suffix(n)

@@ -91,12 +91,13 @@ class ArticleStore:
 
     def assign_key(self, a: Article, taken=None, formula: str | None = None) -> str:
         taken = taken if taken is not None else self._taken()
+        hint = getattr(taken, "hint", None)
         if a.citekey:
-            key = citekeys.unique_key(a.citekey, taken)
+            key = citekeys.unique_key(a.citekey, taken, hint)
             if key != a.citekey:
                 a.extra.setdefault("original_citekey", a.citekey)
         else:
-            key = citekeys.unique_key(citekeys.make_key(a, formula or self.key_formula()), taken)
+            key = citekeys.unique_key(citekeys.make_key(a, formula or self.key_formula()), taken, hint)
         a.citekey = key
         return key
 
@@ -255,6 +256,9 @@ class ArticleStore:
                                "ORDER BY id LIMIT 1", (value,)).fetchone()
         return row[0] if row else None
 
+    def _all_common(self, pq) -> bool:
+        return _all_common_impl(self.lib, pq)
+
     def search(self, query: str, limit: int | None = 50, offset: int = 0,
                include_deleted: bool = False, within: str | None = None,
                within_params: Iterable = ()) -> list[int]:
@@ -266,10 +270,25 @@ class ArticleStore:
         sql = "SELECT a.id FROM articles a"
         order = " ORDER BY a.year DESC, a.id DESC"
         if pq.match:
-            sql = ("SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid")
-            where.insert(0, "articles_fts MATCH ?")
-            params.append(pq.match)
-            order = " ORDER BY f.rank"
+            if not pq.where and not within and limit is not None:
+                # Common case: rank inside FTS5 first (cheap), then drop trashed rows.  The
+                # inner limit leaves room for every trashed article, so the result is exact.
+                spare = 0 if include_deleted else self.lib.execute(
+                    "SELECT count(*) FROM articles WHERE deleted_at IS NOT NULL").fetchone()[0]
+                # A query every term of which is in a large share of the library (e.g. "AML"
+                # in an AML library) gains nothing from relevance ranking and would rank
+                # every hit: such hits come newest first instead, which FTS5 does lazily.
+                rank = "rowid DESC" if self._all_common(pq) else "rank"
+                sql = ("SELECT a.id FROM (SELECT rowid, rank FROM articles_fts WHERE "
+                       f"articles_fts MATCH ? ORDER BY {rank} LIMIT ?) f "
+                       "JOIN articles a ON a.id = f.rowid")
+                params = [pq.match, limit + offset + spare]
+                order = " ORDER BY f.rank" if rank == "rank" else " ORDER BY a.id DESC"
+            else:
+                sql = "SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+                where.insert(0, "articles_fts MATCH ?")
+                params.append(pq.match)
+                order = " ORDER BY f.rank"
         where += pq.where
         params += pq.params
         if within:
@@ -290,12 +309,37 @@ class ArticleStore:
             raise
 
 
+COMMON_DOCS = 20_000
+
+
+def _fold(word: str) -> str:
+    import unicodedata
+    w = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in w if not unicodedata.combining(c))
+
+
+def _all_common_impl(lib, pq) -> bool:
+    if not pq.required:
+        return False
+    for word, is_prefix in pq.required:
+        w = _fold(word)
+        if is_prefix:
+            row = lib.execute("SELECT sum(doc) FROM articles_fts_vocab WHERE term >= ? AND "
+                              "term < ?", (w, w + "\uffff")).fetchone()
+        else:
+            row = lib.execute("SELECT doc FROM articles_fts_vocab WHERE term = ?", (w,)).fetchone()
+        if not row or (row[0] or 0) < COMMON_DOCS:
+            return False
+    return True
+
+
 class _TakenKeys:
     """``in`` test for citation keys, against the library (and keys added in this batch)."""
 
     def __init__(self, lib: "Library", cache: bool = False):
         self.lib = lib
         self.extra: set[str] = set()
+        self.hint: dict[str, int] = {}
         self.all: set[str] | None = None
         if cache:
             self.all = {r[0] for r in lib.execute("SELECT citekey FROM articles WHERE citekey IS NOT NULL")}

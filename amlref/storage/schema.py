@@ -170,6 +170,8 @@ MIGRATION_1 = [
     """CREATE VIRTUAL TABLE articles_fts USING fts5(
         title, abstract, authors, keywords, mesh, journal, notes,
         tokenize = "unicode61 remove_diacritics 2", prefix = '2 3')""",
+    # term -> number of documents, to choose a search plan
+    "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
     _FTS_SOURCE,
     "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
     + _FTS_INSERT.format(ref="new.id") + "; END",

@@ -27,6 +27,8 @@ class ParsedQuery:
     match: str = ""
     where: list[str] = field(default_factory=list)
     params: list = field(default_factory=list)
+    # single words that every hit must contain (for choosing a plan): (word, is_prefix)
+    required: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -91,9 +93,12 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
             parts.append(("NOT", expr))
         elif pending_or and parts:
             op, prev = parts.pop()
+            pq.required = [r for r in pq.required if f'"{r[0]}"' not in prev]
             parts.append((op, f"({prev} OR {expr})"))
         else:
             parts.append(("AND", expr))
+            if len(words) == 1 and phrase is None:
+                pq.required.append((words[0], expr.endswith("*")))
         pending_or = False
     pos = [e for op, e in parts if op == "AND"]
     negs = [e for op, e in parts if op == "NOT"]
