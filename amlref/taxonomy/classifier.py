@@ -1,0 +1,409 @@
+"""The built-in immunotherapy classifier: categories and facets from title, abstract, keywords and
+MeSH, each with its reasons.
+
+How a category is decided (weights and lists live in resources/taxonomy.toml):
+
+- every term hit counts once per field: title x3, keywords x2, MeSH x2, and once per abstract
+  sentence x1 (at most ``abstract_cap``); weak terms (a bare "PD-1", "NK cells") count half and
+  never make a category alone unless they stand in the title;
+- a hit preceded in its sentence by a negation cue ("not eligible for", "prior", "excluded") or in a
+  sentence with an exclusion phrase ("COVID-19" for vaccines, "cell cycle checkpoint") does not count;
+- a sub-category's hits count for its parent;
+- when the title is about immunotherapy in general (a review of several modalities) abstract hits
+  count double (``focus``);
+- an article with no AML/myeloid context gets a category only from its title, keywords or MeSH
+  (``other_disease = "title"``), never from its abstract;
+- ``yield_to``: a category (antibodies) that yields to others (checkpoint inhibitors, T-cell
+  engagers) needs a named drug when one of those is assigned;
+- ``combine_weak``: the weak terms of allo-HSCT/GVL ("relapse after transplant") count only when
+  the article is in another immunotherapy category.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from amlref.plugins.base import Classifier
+from amlref.taxonomy.matching import TermIndex, compile_terms, normalize, sentence_starts
+from amlref.taxonomy.model import Node, Taxonomy, load
+
+VERSION = "1"  # bump when the rules below change: stored assignments are recomputed
+
+STRONG_LISTS = ("drugs", "synonyms", "terms", "targets", "mesh")
+FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
+
+
+@dataclass
+class Hit:
+    slug: str
+    rule: str          # "<slug>/<list>"
+    field: str
+    words: str
+    strong: bool
+    sentence: int = 0
+    dropped: str = ""  # why it does not count ("negation: prior", "excluded: COVID-19", ...)
+    value: float | None = None  # its weight when not the usual (strong 1, weak ``weak``)
+
+
+@dataclass
+class Decision:
+    slug: str
+    kind: str
+    score: float = 0.0
+    assigned: bool = False
+    hits: list[Hit] = field(default_factory=list)
+    note: str = ""
+
+    def reasons(self) -> list[dict]:
+        out: dict[tuple, dict] = {}
+        for h in self.hits:
+            if h.dropped:
+                continue
+            r = out.setdefault((h.rule, h.field), {"rule": h.rule, "field": h.field, "words": []})
+            if h.words not in r["words"]:
+                r["words"].append(h.words)
+        reasons = list(out.values())
+        if self.note:
+            reasons.append({"rule": self.note, "field": "", "words": []})
+        return reasons
+
+
+class _Fields:
+    """The normalised text of one article."""
+    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts")
+
+    def __init__(self, article):
+        self.title = normalize(getattr(article, "title", "") or "")
+        self.abstract = normalize(getattr(article, "abstract", "") or "")
+        self.keywords = normalize("; ".join(getattr(article, "keywords", None) or []))
+        mesh = "; ".join(getattr(article, "mesh", None) or [])
+        self.mesh = normalize(re.sub(r"\s*/\s*", "/", mesh).replace("*", ""))
+        self.pub_types = {p.strip().lower() for p in (getattr(article, "pub_types", None) or [])}
+        self._starts = None
+
+    def get(self, name: str) -> str:
+        return getattr(self, name)
+
+    def sentence_of(self, pos: int) -> int:
+        if self._starts is None:
+            self._starts = sentence_starts(self.abstract)
+        return bisect.bisect_right(self._starts, pos) - 1
+
+    def sentence_start(self, idx: int) -> int:
+        return self._starts[idx] if self._starts else 0
+
+    def sentence_text(self, idx: int) -> str:
+        starts = self._starts or [0]
+        end = starts[idx + 1] if idx + 1 < len(starts) else len(self.abstract)
+        return self.abstract[starts[idx]:end]
+
+
+class _Rule:
+    """The settings of one category or facet (its terms live in the shared TermIndex)."""
+
+    def __init__(self, node: Node):
+        self.node = node
+        d = node.data
+        self.pub_types = {p.lower() for p in d.get("pub_types") or []}
+        self.yield_to = list(d.get("yield_to") or [])
+        self.yield_lists = tuple(d.get("yield_lists") or STRONG_LISTS)
+        self.weak_title = bool(d.get("weak_title"))
+        self.combine_weak = bool(d.get("combine_weak"))
+        self.combine_weight = float(d.get("combine_weight", 0.75))
+        self.min_score = float(d.get("min_score", 2.0))
+
+
+class Rules:
+    """A taxonomy compiled for classification (regexes built once)."""
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+        s, w, c = tax.settings, tax.weights, tax.context
+        self.threshold = float(s.get("threshold", 2.0))
+        self.other_disease = str(s.get("other_disease", "title"))
+        self.w = {"title": float(w.get("title", 3.0)), "keywords": float(w.get("keywords", 2.0)),
+                  "mesh": float(w.get("mesh", 2.0)), "abstract": float(w.get("abstract", 1.0))}
+        self.cap = float(w.get("abstract_cap", 4.0))
+        self.weak = float(w.get("weak", 0.5))
+        self.focus_factor = float(w.get("focus", 2.0))
+        self.negation = compile_terms(c.get("negation") or [])
+        index = TermIndex()
+        for group in ("aml", "not_aml", "focus", "therapy_title"):
+            index.add("context", group, c.get(group))
+        for node in tax.nodes.values():
+            for group in STRONG_LISTS + ("weak", "exclude"):
+                index.add(node.slug, group, node.data.get(group))
+            index.add(node.slug, "study_title", node.data.get("title"))
+            index.add(node.slug, "study_abstract", node.data.get("abstract"))
+        self.index = index.build()
+        self.categories = [_Rule(n) for n in tax.categories()]
+        self.cat_rules = {r.node.slug: r for r in self.categories}
+        self.facets = [_Rule(n) for n in tax.facets()]
+        # children before parents, so a parent sees its children's hits
+        depth = {n.slug: len(tax.ancestors(n.slug)) for n in tax.categories()}
+        self.order = sorted(self.cat_rules, key=lambda s: -depth[s])
+
+
+_rules_cache: dict = {}
+
+
+def rules_for(tax: Taxonomy | None = None) -> Rules:
+    tax = tax or load()
+    hit = _rules_cache.get("rules")
+    if hit is not None and hit.tax is tax:
+        return hit
+    r = Rules(tax)
+    _rules_cache["rules"] = r
+    return r
+
+
+class ImmunotherapyClassifier(Classifier):
+    name = "immunotherapy"
+    label = "AML immunotherapy taxonomy"
+
+    def __init__(self, taxonomy: Taxonomy | None = None):
+        self._taxonomy = taxonomy
+
+    @property
+    def version(self) -> str:
+        return f"{VERSION}:{self.rules.tax.hash}"
+
+    @property
+    def rules(self) -> Rules:
+        return rules_for(self._taxonomy) if self._taxonomy is not None else rules_for()
+
+    def classify(self, article) -> list:
+        out = []
+        for d in self.analyse(article):
+            if d.assigned:
+                out.append((d.slug, d.kind, d.reasons()))
+        return out
+
+    # -- the work -------------------------------------------------------------------------------
+    def analyse(self, article) -> list[Decision]:
+        """Every category and facet with its score, hits (also the ones that did not count) and
+        whether it is assigned.  ``classify`` keeps the assigned ones."""
+        R = self.rules
+        f = _Fields(article)
+        found = self._scan(R, f)
+        aml_words = self._aml_context(found)
+        has_aml = bool(aml_words)
+        decisions: dict[str, Decision] = {}
+        for slug in R.order:
+            decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+        focus = self._is_focus(f, found, decisions)
+        # a weak term ("TIM-3", "STING") in a title that speaks of therapy is the subject
+        if any(g == "therapy_title" for g, _, _ in found.get(("context", "title"), ())):
+            for slug, d in decisions.items():
+                if R.cat_rules[slug].weak_title:
+                    for h in d.hits:
+                        if h.field == "title" and not h.strong:
+                            h.value = 1.0
+        # children's hits go to parents (order: children first)
+        for slug in R.order:
+            parent = R.cat_rules[slug].node.parent
+            if parent in decisions:
+                decisions[parent].hits.extend(decisions[slug].hits)
+        deferred = []
+        for slug in R.order:
+            rule = R.cat_rules[slug]
+            if rule.combine_weak or rule.yield_to:
+                deferred.append(slug)
+                continue
+            self._decide(R, rule, decisions[slug], has_aml, focus)
+        for slug in deferred:
+            rule = R.cat_rules[slug]
+            others = [s for s, d in decisions.items() if d.assigned and s != slug
+                      and s not in R.tax.descendants(slug) and not R.tax.get(s).parent]
+            self._decide(R, rule, decisions[slug], has_aml, focus, others=others)
+        # a sub-category only with its parent
+        for slug in R.order:
+            parent = R.cat_rules[slug].node.parent
+            if parent and decisions[slug].assigned and not decisions[parent].assigned:
+                decisions[slug].assigned = False
+        result = [decisions[n.slug] for n in R.tax.categories()]
+        result += self._facets(R, f, found, decisions, aml_words)
+        return result
+
+    @staticmethod
+    def _scan(R: Rules, f: _Fields) -> dict:
+        """{(owner, field): [(group, start, end), ...]} for every field, in one pass each."""
+        found: dict = {}
+        for name in FIELD_NAMES:
+            text = f.get(name)
+            if not text:
+                continue
+            for owner, group, start, end in R.index.scan(text):
+                found.setdefault((owner, name), []).append((group, start, end))
+        return found
+
+    @staticmethod
+    def _aml_context(found: dict) -> list[str]:
+        words = []
+        for name in FIELD_NAMES:
+            ms = found.get(("context", name))
+            if not ms:
+                continue
+            masks = [(s, e) for g, s, e in ms if g == "not_aml"]
+            for g, s, e in ms:
+                if g != "aml" or any(ms_ <= s < me for ms_, me in masks):
+                    continue
+                words.append((name, s, e))
+        return words
+
+    def _is_focus(self, f: _Fields, found: dict, decisions: dict[str, Decision]) -> bool:
+        """A title about immunotherapy in general (no category named in it)."""
+        if not any(g == "focus" for g, _, _ in found.get(("context", "title"), ())):
+            return False
+        return not any(h.field == "title" and h.strong and not h.dropped
+                       for d in decisions.values() for h in d.hits)
+
+    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
+              groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
+        hits = []
+        for name in FIELD_NAMES:
+            ms = found.get((slug, name))
+            if not ms:
+                continue
+            text = f.get(name)
+            excludes = [(s, e) for g, s, e in ms if g == "exclude"]
+            last_end = -1
+            for group, start, end in ms:
+                if group not in groups or start < last_end:
+                    continue
+                last_end = end
+                h = Hit(slug, f"{slug}/{group}", name, text[start:end],
+                        group not in ("weak", "study_abstract"))
+                if name == "abstract":
+                    h.sentence = f.sentence_of(start)
+                    sent_start = f.sentence_start(h.sentence)
+                    if R.negation is not None:
+                        neg = R.negation.search(text, max(sent_start, start - 60), start)
+                        if neg:
+                            h.dropped = f"negation: {neg.group(0).strip()}"
+                    if not h.dropped:
+                        for es, ee in excludes:
+                            if f.sentence_of(es) == h.sentence:
+                                h.dropped = f"excluded: {text[es:ee]}"
+                                break
+                elif excludes:
+                    h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
+                hits.append(h)
+        return hits
+
+    def _score(self, R: Rules, hits: list[Hit], focus: bool, strong_only: bool = False,
+               fields: tuple = FIELD_NAMES, weak_counts: bool = True) -> tuple[float, bool, bool]:
+        """(score, any strong hit, weak hit in the title)."""
+        best: dict = {}
+        sentences: dict[int, float] = {}
+        has_strong = weak_title = False
+        for h in hits:
+            if h.dropped or h.field not in fields:
+                continue
+            if not h.strong and (strong_only or not weak_counts):
+                continue
+            val = h.value if h.value is not None else (1.0 if h.strong else R.weak)
+            has_strong = has_strong or h.strong
+            if h.field == "title" and not h.strong:
+                weak_title = True
+            if h.field == "abstract":
+                sentences[h.sentence] = max(sentences.get(h.sentence, 0.0), val)
+            else:
+                best[h.field] = max(best.get(h.field, 0.0), val)
+        score = sum(R.w[k] * v for k, v in best.items())
+        if sentences:
+            ab = sum(sentences.values()) * R.w["abstract"] * (R.focus_factor if focus else 1.0)
+            score += min(ab, R.cap)
+        return score, has_strong, weak_title
+
+    def _decide(self, R: Rules, rule: _Rule, d: Decision, has_aml: bool, focus: bool,
+                others: list[str] | None = None) -> None:
+        hits = d.hits
+        weak_counts = True
+        if rule.yield_to and others and any(o in rule.yield_to for o in others):
+            keep = tuple(f"/{name}" for name in rule.yield_lists)
+            hits = [h for h in hits if h.strong and h.rule.endswith(keep)]
+            d.note = "yields to " + ", ".join(o for o in others if o in rule.yield_to)
+        if rule.combine_weak:
+            if others:   # weak evidence ("relapse after transplant") counts in full here
+                hits = [h if h.strong else Hit(**{**h.__dict__, "strong": True,
+                                                  "value": rule.combine_weight}) for h in hits]
+                d.note = d.note or "with " + ", ".join(others)
+            else:
+                weak_counts = False
+        if has_aml or R.other_disease == "always":
+            score, strong, weak_title = self._score(R, hits, focus, weak_counts=weak_counts)
+        elif R.other_disease == "title":
+            score, strong, weak_title = self._score(R, hits, False, strong_only=True,
+                                                    fields=("title", "keywords", "mesh"))
+            if not d.note:
+                d.note = "context: no AML context (title, keywords and MeSH only)"
+        else:
+            d.score, d.note = 0.0, "context: no AML context"
+            return
+        d.score = score
+        if score >= R.threshold and strong:
+            d.assigned = True
+        elif rule.weak_title and weak_title and score >= R.threshold + 1.0:
+            d.assigned = True
+
+    # -- facets ---------------------------------------------------------------------------------
+    def _facets(self, R: Rules, f: _Fields, found: dict, cats: dict[str, Decision],
+                aml_words: list) -> list[Decision]:
+        any_cat = any(d.assigned for d in cats.values())
+        out = []
+        trial = False
+        for rule in R.facets:
+            node = rule.node
+            d = Decision(node.slug, "facet")
+            out.append(d)
+            group = node.group
+            if node.data.get("computed"):
+                if node.slug == "disease:aml" and aml_words:
+                    d.assigned = True
+                    for name, s, e in aml_words[:3]:
+                        d.hits.append(Hit(node.slug, "context/aml", name, f.get(name)[s:e], True))
+                elif node.slug == "disease:other" and any_cat and not aml_words:
+                    d.assigned = True
+                    d.note = "context: no AML or myeloid words"
+                continue
+            if group == "target" and not any_cat:
+                continue
+            if group == "study":
+                self._study(rule, f, found, d, trial)
+                if node.slug == "study:clinical-trial":
+                    trial = d.assigned
+                continue
+            d.hits = self._hits(R, node.slug, f, found)
+            score, _, _ = self._score(R, d.hits, False)
+            d.score = score
+            d.assigned = score >= rule.min_score
+        # facets with a parent: a child implies its parent
+        by_slug = {d.slug: d for d in out}
+        for d in out:
+            parent = R.tax.get(d.slug).parent
+            if d.assigned and parent in by_slug and not by_slug[parent].assigned:
+                by_slug[parent].assigned = True
+                by_slug[parent].note = f"implied by {d.slug}"
+        return out
+
+    def _study(self, rule: _Rule, f: _Fields, found: dict, d: Decision, trial: bool) -> None:
+        slug = rule.node.slug
+        pts = sorted(rule.pub_types & f.pub_types)
+        if pts:
+            d.assigned = True
+            d.hits.append(Hit(slug, f"{slug}/pub_types", "pub_types", "; ".join(pts), True))
+            return
+        for g, s, e in found.get((slug, "title"), ()):
+            if g == "study_title":
+                d.assigned = True
+                d.hits.append(Hit(slug, f"{slug}/title", "title", f.title[s:e], True))
+                return
+        words = [f.abstract[s:e] for g, s, e in found.get((slug, "abstract"), ())
+                 if g == "study_abstract"]
+        phase = slug.startswith("study:phase")
+        # phase words in an abstract only for trials; preclinical words in two places
+        if words and ((phase and trial) or (not phase and len(words) >= 2)):
+            d.assigned = True
+            d.hits.append(Hit(slug, f"{slug}/abstract", "abstract", words[0], True))

@@ -1,0 +1,197 @@
+"""Term lists to compiled regular expressions, and text normalisation (see the term syntax at
+the top of resources/taxonomy.toml)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda",
+          "ε": "epsilon", "ζ": "zeta", "Α": "alpha", "Β": "beta", "Γ": "gamma", "Δ": "delta"}
+_TRANS = str.maketrans({**_GREEK, "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                        "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00ad": "", "\u2019": "'",
+                        "\u2018": "'", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalize(text: str) -> str:
+    """Same length-insensitive normalisation for terms and texts: Greek letters as names,
+    dashes as '-', odd spaces as ' '."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_TRANS)
+    return text
+
+
+_SEP = r"[\s\-]?"
+_LEFT = r"(?<![A-Za-z0-9])"
+_RIGHT = r"(?![A-Za-z0-9])"
+
+
+def term_pattern(term: str) -> str | None:
+    """One term as a regex fragment (no flags); case-sensitive terms wrapped in (?-i:...)."""
+    term = term.strip()
+    if not term:
+        return None
+    if term.startswith("re:"):
+        body = term[3:]
+        re.compile(body)  # fail early on a broken user pattern
+        return f"(?:{body})"
+    cs = term.startswith("=")
+    if cs:
+        term = term[1:]
+    term = normalize(term)
+    wildcard = term.endswith("*")
+    if wildcard:
+        term = term[:-1]
+    parts = re.split(r"[\s\-]+", term)
+    body = _SEP.join(re.escape(p) for p in parts if p)
+    if not body:
+        return None
+    left = _LEFT if term[:1].isalnum() else ""
+    if wildcard:
+        right = r"[\w\-]*"
+    elif term[-1:].isalpha() and term[-1:].islower():
+        right = r"(?:s|es)?" + _RIGHT       # plural
+    elif term[-1:].isalnum():
+        right = r"s?" + _RIGHT
+    else:
+        right = ""
+    pat = left + body + right
+    return f"(?-i:{pat})" if cs else f"(?:{pat})"
+
+
+def compile_terms(terms: Iterable[str]) -> re.Pattern | None:
+    """All terms as one alternation (longest first so the reported words are the fullest)."""
+    pats = []
+    for t in sorted({t for t in terms if isinstance(t, str)}, key=len, reverse=True):
+        p = term_pattern(t)
+        if p:
+            pats.append(p)
+    if not pats:
+        return None
+    return re.compile("|".join(pats), re.IGNORECASE)
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'0-9])|\n+")
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences of a text."""
+    starts = [0]
+    starts.extend(m.end() for m in _SENT.finditer(text))
+    return starts
+
+
+_WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
+_KEY_DROP = str.maketrans("", "", " -/")
+
+
+def _regex_key(body: str) -> str:
+    """The literal start of a regex that begins at a word start (``\\bCAR(?=...)`` -> "car"),
+    or "" when it has none."""
+    for lead in ("\\b", "(?<![A-Za-z0-9])"):
+        if body.startswith(lead):
+            body = body[len(lead):]
+            break
+    else:
+        return ""
+    key = ""
+    for i, ch in enumerate(body):
+        nxt = body[i + 1:i + 2]
+        if not ch.isalnum() or nxt in ("?", "*", "{"):
+            break
+        key += ch.lower()
+        if len(key) == 3:
+            break
+    return key if len(key) >= 2 else ""
+
+
+class TermIndex:
+    """Many term lists matched in one pass over a text.
+
+    A regex alternation of a thousand terms tries every term at every position; here the terms
+    are indexed by the first (up to three) characters of their first word, so at each word start
+    only the few terms that can begin there are tried.  ``re:`` patterns are searched as they are.
+    """
+
+    def __init__(self):
+        self._terms: dict[tuple, list[str]] = {}     # (key, owner, group, cs) -> patterns
+        self._fallback: dict[tuple, list[str]] = {}  # (owner, group) -> patterns
+        self.by_key: dict[str, list] = {}
+        self.fallback: list = []
+
+    def add(self, owner: str, group: str, terms) -> None:
+        for t in terms or []:
+            if not isinstance(t, str) or not t.strip():
+                continue
+            t = t.strip()
+            pat = term_pattern(t)
+            if pat is None:
+                continue
+            if t.startswith("re:"):
+                key = _regex_key(t[3:])
+                if key:
+                    self._terms.setdefault((key, owner, group), []).append(pat)
+                else:
+                    self._fallback.setdefault((owner, group), []).append(pat)
+                continue
+            key = normalize(t.lstrip("=")).lower().translate(_KEY_DROP).rstrip("*")[:3]
+            if not key or not key[0].isalnum() or "*" in key:
+                self._fallback.setdefault((owner, group), []).append(pat)
+                continue
+            # a left boundary is checked by the scanner (matches start at word starts only)
+            if pat.startswith("(?-i:" + _LEFT):
+                pat = "(?-i:" + pat[len("(?-i:" + _LEFT):]
+            elif pat.startswith("(?:" + _LEFT):
+                pat = "(?:" + pat[len("(?:" + _LEFT):]
+            self._terms.setdefault((key, owner, group), []).append(pat)
+
+    def build(self) -> "TermIndex":
+        by_key: dict[str, list] = {}
+        for (key, owner, group), pats in self._terms.items():
+            pats = sorted(set(pats), key=len, reverse=True)
+            rx = re.compile("|".join(pats), re.IGNORECASE)
+            by_key.setdefault(key, []).append((owner, group, rx.match))
+        self.by_key = by_key
+        self._lookup: dict[str, list] = {}
+        self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer)
+                         for (owner, group), pats in self._fallback.items()]
+        return self
+
+    def _entries(self, k3: str) -> list:
+        """Terms that may start with these (up to 3) characters: keys k3, k3[:2], k3[:1]."""
+        entries = []
+        for n in range(len(k3), 0, -1):
+            entries.extend(self.by_key.get(k3[:n], ()))
+        if len(self._lookup) < 200_000:
+            self._lookup[k3] = entries
+        return entries
+
+    def scan(self, text: str, owners: set | None = None) -> list[tuple[str, str, int, int]]:
+        """Every match as (owner, group, start, end), sorted by start."""
+        out = []
+        if not text:
+            return out
+        lookup = self._lookup
+        low = text.lower()
+        for m in _WORD_START.finditer(text):
+            pos = m.start()
+            k3 = low[pos:pos + 8].translate(_KEY_DROP)[:3]
+            entries = lookup.get(k3)
+            if entries is None:
+                entries = self._entries(k3)
+            for owner, group, match in entries:
+                if owners is not None and owner not in owners:
+                    continue
+                mm = match(text, pos)
+                if mm and mm.end() > pos:
+                    out.append((owner, group, pos, mm.end()))
+        for owner, group, finditer in self.fallback:
+            if owners is not None and owner not in owners:
+                continue
+            for mm in finditer(text):
+                if mm.end() > mm.start():
+                    out.append((owner, group, mm.start(), mm.end()))
+        out.sort(key=lambda x: (x[2], -(x[3] - x[2])))
+        return out

@@ -1,0 +1,196 @@
+"""The taxonomy as data: categories and facets read from ``resources/taxonomy.toml``, extended or
+overridden by the user's copy in the config folder.
+
+A user table ``[category.SLUG]`` / ``[facet.SLUG]`` replaces the keys it names; ``add_<key>``
+extends a list (``add_drugs = ["..."]``); ``disabled = true`` removes the entry (and its children).
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amlref.core.errors import InputError
+
+TOP_LEVEL = ("checkpoint-inhibitors", "adoptive-cell-therapy", "t-cell-engagers",
+             "antibody-therapy", "vaccines", "innate-agonists", "allo-hsct-gvl")
+
+
+def builtin_path() -> Path:
+    """The taxonomy shipped with AMLRef."""
+    here = Path(__file__).resolve()
+    for cand in (here.parents[2] / "resources" / "taxonomy.toml",
+                 here.parents[1] / "resources" / "taxonomy.toml"):
+        if cand.exists():
+            return cand
+    return here.parents[2] / "resources" / "taxonomy.toml"
+
+
+def user_path() -> Path:
+    """The user's copy (may not exist): ``$AMLREF_TAXONOMY`` or the config folder."""
+    env = os.environ.get("AMLREF_TAXONOMY")
+    if env:
+        return Path(env)
+    import platformdirs
+    return Path(platformdirs.user_config_dir("amlref")) / "taxonomy.toml"
+
+
+@dataclass
+class Node:
+    slug: str
+    kind: str                      # "category" or "facet"
+    label: str
+    parent: str | None = None
+    data: dict = field(default_factory=dict)
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def group(self) -> str:
+        """Facet group ("target", "study", "setting", "disease"); "" for categories."""
+        return self.slug.split(":", 1)[0] if self.kind == "facet" and ":" in self.slug else ""
+
+
+class Taxonomy:
+    def __init__(self, data: dict, sources: list[str] | None = None):
+        self.data = data
+        self.sources = sources or []
+        self.settings = dict(data.get("settings", {}))
+        self.weights = dict(data.get("weights", {}))
+        self.context = dict(data.get("context", {}))
+        self.nodes: dict[str, Node] = {}
+        for kind, table in (("category", data.get("category", {})), ("facet", data.get("facet", {}))):
+            for slug, d in table.items():
+                if not isinstance(d, dict):
+                    raise InputError(f"taxonomy: [{kind}.{slug}] must be a table")
+                self.nodes[slug] = Node(slug, kind, str(d.get("label") or slug), d.get("parent"), d)
+        for n in self.nodes.values():
+            if n.parent:
+                if n.parent not in self.nodes:
+                    raise InputError(f"taxonomy: {n.slug} has an unknown parent {n.parent!r}")
+                self.nodes[n.parent].children.append(n.slug)
+        self.hash = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False)
+                                   .encode()).hexdigest()[:16]
+
+    # -- structure ------------------------------------------------------------------------------
+    def categories(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == "category"]
+
+    def facets(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == "facet"]
+
+    def roots(self, kind: str = "category") -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == kind and not n.parent]
+
+    def get(self, slug: str) -> Node | None:
+        return self.nodes.get(slug)
+
+    def descendants(self, slug: str) -> list[str]:
+        """The slug and every slug below it (depth first)."""
+        out, stack = [], [slug]
+        while stack:
+            s = stack.pop(0)
+            if s in out:
+                continue
+            out.append(s)
+            node = self.nodes.get(s)
+            if node:
+                stack[0:0] = node.children
+        return out
+
+    def ancestors(self, slug: str) -> list[str]:
+        out = []
+        node = self.nodes.get(slug)
+        while node and node.parent and node.parent not in out:
+            out.append(node.parent)
+            node = self.nodes.get(node.parent)
+        return out
+
+    def kind_of(self, slug: str) -> str:
+        node = self.nodes.get(slug)
+        if node:
+            return node.kind
+        return "facet" if ":" in slug else "category"
+
+
+# -- loading ------------------------------------------------------------------------------------
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        line = None
+        msg = str(exc)
+        if "line " in msg:
+            try:
+                line = int(msg.split("line ")[1].split(",")[0].split(")")[0])
+            except ValueError:
+                line = None
+        raise InputError(f"taxonomy is not valid TOML: {msg}", str(path), line) from None
+    except OSError as exc:
+        raise InputError(f"cannot read taxonomy: {exc.strerror or exc}", str(path)) from None
+
+
+def merge(base: dict, user: dict) -> dict:
+    """The user's taxonomy over the built-in one (see module doc)."""
+    out = copy.deepcopy(base)
+    for section in ("settings", "weights", "context"):
+        for k, v in (user.get(section) or {}).items():
+            if k.startswith("add_") and isinstance(v, list):
+                key = k[4:]
+                out.setdefault(section, {}).setdefault(key, [])
+                out[section][key] = list(out[section][key]) + list(v)
+            else:
+                out.setdefault(section, {})[k] = v
+    for kind in ("category", "facet"):
+        table = out.setdefault(kind, {})
+        for slug, d in (user.get(kind) or {}).items():
+            if not isinstance(d, dict):
+                continue
+            if d.get("disabled"):
+                _remove(table, slug)
+                continue
+            cur = table.setdefault(slug, {})
+            for k, v in d.items():
+                if k.startswith("add_") and isinstance(v, list):
+                    cur[k[4:]] = list(cur.get(k[4:], [])) + list(v)
+                else:
+                    cur[k] = v
+    return out
+
+
+def _remove(table: dict, slug: str) -> None:
+    table.pop(slug, None)
+    for child in [s for s, d in table.items() if isinstance(d, dict) and d.get("parent") == slug]:
+        _remove(table, child)
+
+
+_cache: dict = {}
+
+
+def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxonomy:
+    """The merged taxonomy (cached while the files are unchanged).  ``user=False``: built-in only."""
+    b = Path(builtin) if builtin else builtin_path()
+    u = None if user is False else (Path(user) if user else user_path())
+    stamp = []
+    for p in (b, u):
+        try:
+            st = p.stat() if p else None
+            stamp.append((str(p), st.st_mtime_ns, st.st_size) if st else None)
+        except OSError:
+            stamp.append(None)
+    key = tuple(stamp)
+    hit = _cache.get("taxonomy")
+    if hit and hit[0] == key:
+        return hit[1]
+    data = _read(b)
+    sources = [str(b)]
+    if u is not None and u.exists():
+        data = merge(data, _read(u))
+        sources.append(str(u))
+    tax = Taxonomy(data, sources)
+    _cache["taxonomy"] = (key, tax)
+    return tax
