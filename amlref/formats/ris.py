@@ -62,7 +62,8 @@ _USED = {"TY", "ER", "TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2",
          "SN", "UR", "PB", "LA"}
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_PMID_TEXT = re.compile(r"^(?:PMID|PUBMED|PubMed ID|MEDLINE)\s*[:=]?\s*(\d{1,9})\s*$", re.I)
+_PMID_TEXT = re.compile(r"^(?:(?:PMID|PUBMED|PubMed ID|MEDLINE)\s*[:=]?\s*(\d{1,9})|"
+                        r"(\d{1,9})\s*\[pmid\])\s*$", re.I)
 _PMCID_TEXT = re.compile(r"\b(PMC\d{3,10})\b")
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
 _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
@@ -167,7 +168,7 @@ def iter_records(text: str) -> Iterable[tuple[int, list[tuple[str, str]], list[s
             fields.append((tag, val))
             last_tag = tag
             continue
-        if fields is None or not last_tag or not line.strip():
+        if fields is None or closed or not last_tag or not line.strip():
             continue
         # untagged line: continuation of the previous tag
         s = line.strip()
@@ -343,8 +344,8 @@ def _find_pmid(d: dict[str, list[str]]) -> str:
     for tag, vals in d.items():
         for v in vals:
             m = _PMID_TEXT.match(v.strip())
-            if m and int(m.group(1)):
-                return str(int(m.group(1)))
+            if m and int(m.group(1) or m.group(2)):
+                return str(int(m.group(1) or m.group(2)))
     context = " ".join(d.get("DB", []) + d.get("DP", []))
     pubmedish = bool(re.search(r"pubmed|medline|nlm|ncbi", context, re.I)) or any(
         "pubmed" in u for u in d.get("UR", []))
