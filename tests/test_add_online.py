@@ -231,3 +231,24 @@ def test_seed_page_then_add_a_cited_by_article_links_it(api, cli, lib_path):
     # nothing else was created or lost
     assert set(lib.articles.ids()) - before_ids <= {new_id}
     lib.close()
+
+
+@pytest.mark.slow
+def test_add_all_recorded_pmids_in_one_batch(api, cli, lib_path):
+    """The 164 recorded efetch answers (one is empty): one request, every record imported."""
+    pmids = sorted(p.stem for p in corpus("pubmed", "metapub-pmid-xml").glob("*.xml"))
+    empty = [p for p in pmids if "<PubmedArticle>" not in
+             corpus("pubmed", "metapub-pmid-xml", f"{p}.xml").read_text("utf-8")
+             and "<PubmedBookArticle>" not in
+             corpus("pubmed", "metapub-pmid-xml", f"{p}.xml").read_text("utf-8")]
+    api.route("/eutils/efetch.fcgi", efetch_by_id)
+    r = cli("add", *pmids, "--json")
+    d = r.json()
+    assert api.count("/eutils/efetch") == 1 and len(api.calls[0][1]["id"][0].split(",")) == len(pmids)
+    assert {e["message"] for e in d["errors"]} == {f"PMID {p}: not found in PubMed" for p in empty}
+    assert d["added"] + d["merged"] == len(pmids) - len(empty)
+    assert r.code == (1 if empty else 0)
+    lib = Library.open(lib_path)
+    got = {row[0] for row in lib.execute("SELECT pmid FROM articles")}
+    lib.close()
+    assert got == set(pmids) - set(empty)

@@ -176,24 +176,35 @@ def add_identifiers(lib: Library, identifiers: Iterable[str], tags: Iterable[str
 def link_known_citers(lib: Library, ids: Iterable[int]) -> int:
     """Articles that an earlier refresh saw citing a library article from outside the library
     (``extra["cited_by_elsewhere"]``) become real links once they are added."""
+    import json
+    waiting: dict[str, list[int]] = {}
+    for cited, extra in lib.execute("SELECT id, extra FROM articles WHERE deleted_at IS NULL AND "
+                                    "extra LIKE '%cited_by_elsewhere%'"):
+        try:
+            keys = json.loads(extra).get("cited_by_elsewhere") or []
+        except (ValueError, AttributeError):
+            continue
+        for k in keys:
+            waiting.setdefault(str(k), []).append(cited)
+    if not waiting:
+        return 0
     made = 0
     with lib.transaction():
         for aid in dict.fromkeys(ids):
             a = lib.articles.get(aid)
-            keys = [f"pmid:{a.pmid}" if a.pmid else "", f"doi:{a.doi}" if a.doi else ""]
-            for key in filter(None, keys):
-                rows = lib.execute("SELECT id FROM articles WHERE extra LIKE ? AND id != ?",
-                                   (f'%"{key}"%', aid)).fetchall()
-                for (cited,) in rows:
-                    c = lib.articles.get(cited)
-                    lst = list(c.extra.get("cited_by_elsewhere") or [])
-                    if key not in lst:
+            keys = [k for k in (f"pmid:{a.pmid}" if a.pmid else "", f"doi:{a.doi}" if a.doi else "")
+                    if k]
+            for key in keys:
+                for cited in waiting.pop(key, []):
+                    if cited == aid:
                         continue
-                    if lib.citations.add(aid, cited, "cites", "eutils" if key.startswith("pmid")
-                                         else "openalex"):
+                    origin = "eutils" if key.startswith("pmid:") else "openalex"
+                    if lib.citations.add(aid, cited, "cites", origin):
                         made += 1
+                    c = lib.articles.get(cited)
                     extra = dict(c.extra)
-                    extra["cited_by_elsewhere"] = [k for k in lst if k not in keys]
+                    extra["cited_by_elsewhere"] = [k for k in extra.get("cited_by_elsewhere") or []
+                                                   if k not in keys]
                     lib.articles.update(cited, {"extra": extra})
     return made
 
