@@ -14,6 +14,7 @@ from amlref.core.errors import AmlrefError
 # Command modules, each with register(subparsers).  Order = order in --help.
 COMMAND_MODULES = [
     "amlref.cli.library_cmds",   # import, export, search, show, trash, tag, note, plugins, gui
+    "amlref.cli.dedup_cmds",     # dedup
     "amlref.cli.citation_cmds",  # citations show/missing/graph (must precede online_cmds)
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
 ]

@@ -31,10 +31,12 @@ def conflicting_ids(a: dict | Article, b: dict | Article) -> bool:
 class DedupIndex:
     """In-memory index of the library's live articles for linear-time duplicate checks."""
 
-    def __init__(self, lib: "Library"):
+    def __init__(self, lib: "Library | None"):
         self.by_id: dict[str, dict[str, int]] = {k: {} for k in IDS}
         self.by_title: dict[str, list[int]] = {}
         self.info: dict[int, dict] = {}
+        if lib is None:
+            return
         for aid, doi, pmid, pmcid, tkey, year, fa in lib.execute(
                 "SELECT id, doi, pmid, pmcid, title_key, year, first_author FROM articles "
                 "WHERE deleted_at IS NULL"):
@@ -53,26 +55,32 @@ class DedupIndex:
         self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family)
 
     def match(self, a: Article) -> int | None:
+        for aid in self.candidates(a):
+            return aid
+        return None
+
+    def candidates(self, a: Article):
+        """Library articles that are the same work as ``a``, best evidence first."""
+        seen = set()
         for k in IDS:
             v = getattr(a, k)
             if v and v in self.by_id[k]:
                 aid = self.by_id[k][v]
-                if not conflicting_ids(self.info[aid], a):
-                    return aid
+                if aid not in seen and not conflicting_ids(self.info[aid], a):
+                    seen.add(aid)
+                    yield aid
         tkey = title_key(a.title)
         if not tkey or len(tkey) < 8:
-            return None
+            return
         fa = author_key(a.first_author_family)
         for aid in self.by_title.get(tkey, ()):
             inf = self.info[aid]
-            if conflicting_ids(inf, a):
-                continue
-            if inf["fa"] != fa:
+            if aid in seen or conflicting_ids(inf, a) or inf["fa"] != fa:
                 continue
             if inf["year"] and a.year and abs(inf["year"] - a.year) > 1:
                 continue
-            return aid
-        return None
+            seen.add(aid)
+            yield aid
 
 
 def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:

@@ -244,7 +244,7 @@ class ArticleStore:
             except InputError:
                 kind = None
             if kind:
-                row = self.lib.execute(_SELECT + f" WHERE a.{kind} = ?" + live + " ORDER BY a.id",
+                row = self.lib.execute(_SELECT + f" WHERE a.{kind} != '' AND a.{kind} = ?" + live + " ORDER BY a.id",
                                        (norm,)).fetchone()
         if row is None:
             raise NotFound(f"no article with key or identifier {key!r}")
@@ -252,7 +252,8 @@ class ArticleStore:
 
     def find_id(self, kind: str, value: str) -> int | None:
         """Live article id with that doi/pmid/pmcid/citekey, or None."""
-        row = self.lib.execute(f"SELECT id FROM articles WHERE {kind} = ? AND deleted_at IS NULL "
+        row = self.lib.execute(f"SELECT id FROM articles WHERE {kind} != '' AND {kind} = ? "
+                               "AND deleted_at IS NULL "
                                "ORDER BY id LIMIT 1", (value,)).fetchone()
         return row[0] if row else None
 

@@ -74,7 +74,7 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
                     "pmid": lambda v: normalize_pmid(v, strict=False),
                     "pmcid": lambda v: normalize_pmcid(v, strict=False)}.get(fld, lambda v: v)
             col = "citekey" if fld in ("key", "citekey") else fld
-            pq.where.append(f"a.{col} = ?")
+            pq.where.append(f"a.{col} != '' AND a.{col} = ?" if col != "citekey" else "a.citekey = ?")
             pq.params.append(norm(value) or value)
             continue
         words = _words(value)

@@ -1,0 +1,139 @@
+"""Duplicates already in the library: find groups, merge them in bulk, remember "not duplicates".
+
+Merging keeps one article (the one with the user's edits, tags and notes, else the oldest),
+fills it from the others without loss (``merge.merge_articles``), moves tags, notes, category
+decisions, citation edges and attachments to it, and moves the others to the trash (so a merge
+can be undone by restoring them) with ``extra['merged_into']`` pointing at the kept article."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amlref.core.errors import InputError
+from amlref.core.progress import CancelToken, Progress, check, no_progress
+from amlref.services.merge import DedupIndex, merge_articles
+from amlref.storage.library import Library
+
+
+@dataclass
+class Group:
+    keep: int
+    others: list[int]
+
+    @property
+    def ids(self) -> list[int]:
+        return [self.keep] + self.others
+
+
+def _not_dup_pairs(lib: Library) -> set[tuple[int, int]]:
+    return {(a, b) for a, b in lib.execute("SELECT a, b FROM not_duplicates")}
+
+
+def find_groups(lib: Library, progress: Progress | None = None,
+                cancel: CancelToken | None = None) -> list[Group]:
+    """Groups of live articles that are the same work.  Linear: one pass with an index."""
+    progress = progress or no_progress
+    excluded = _not_dup_pairs(lib)
+    index = DedupIndex(None)
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    ids = lib.articles.ids()
+    for start in range(0, len(ids), 1000):
+        check(cancel)
+        progress(start, len(ids), "looking for duplicates")
+        for a in lib.articles.get_many(ids[start:start + 1000]):
+            for other in index.candidates(a):
+                pair = (min(a.id, other), max(a.id, other))
+                if pair in excluded:
+                    continue
+                parent[root(a.id)] = root(other)
+                break
+            index.add(a)
+    members: dict[int, list[int]] = {}
+    for x in parent:
+        members.setdefault(root(x), []).append(x)
+    groups = []
+    for r, m in members.items():
+        m = sorted(set(m) | {r})
+        if len(m) > 1:
+            keep = _choose_keeper(lib, m)
+            groups.append(Group(keep, [i for i in m if i != keep]))
+    groups.sort(key=lambda g: g.keep)
+    return groups
+
+
+def _choose_keeper(lib: Library, ids: list[int]) -> int:
+    def score(aid: int):
+        a = lib.articles.get(aid)
+        n_tags = lib.execute("SELECT count(*) FROM article_tags WHERE article_id = ?", (aid,)).fetchone()[0]
+        n_notes = lib.execute("SELECT count(*) FROM notes WHERE article_id = ?", (aid,)).fetchone()[0]
+        return (-len(a.user_edited), -(n_tags + n_notes), aid)
+    return min(ids, key=score)
+
+
+def merge_group(lib: Library, ids: list[int], keep: int | None = None) -> int:
+    """Merge the articles ``ids`` into one; returns the id kept."""
+    ids = list(dict.fromkeys(ids))
+    if len(ids) < 2:
+        raise InputError("a merge needs at least two articles")
+    keep = keep if keep is not None else _choose_keeper(lib, ids)
+    if keep not in ids:
+        raise InputError("the article to keep must be one of those merged")
+    with lib.transaction():
+        for other in ids:
+            if other == keep:
+                continue
+            master = lib.articles.get(keep)
+            dup = lib.articles.get(other)
+            changes, new = merge_articles(master, dup)
+            if new:
+                lib.articles.update(keep, changes)
+            ex = lib.execute
+            ex("INSERT OR IGNORE INTO article_tags(article_id, tag_id, source) "
+               "SELECT ?, tag_id, source FROM article_tags WHERE article_id = ?", (keep, other))
+            ex("UPDATE notes SET article_id = ? WHERE article_id = ?", (keep, other))
+            ex("UPDATE attachments SET article_id = ? WHERE article_id = ?", (keep, other))
+            # the user's category decisions on the duplicate carry over unless the kept one has its own
+            ex("INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, reason) "
+               "SELECT ?, slug, kind, source, state, reason FROM article_categories "
+               "WHERE article_id = ? AND source = 'user'", (keep, other))
+            # citation edges: re-point to the kept article (skip self-links and existing edges)
+            ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
+               "SELECT ?, cited_id, stub_id, kind, origin, created FROM citations WHERE citing_id = ? "
+               "AND (cited_id IS NULL OR cited_id != ?)", (keep, other, keep))
+            ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
+               "SELECT citing_id, ?, NULL, kind, origin, created FROM citations WHERE cited_id = ? "
+               "AND citing_id != ?", (keep, other, keep))
+            ex("DELETE FROM citations WHERE citing_id = ? OR cited_id = ?", (other, other))
+            extra = dict(dup.extra)
+            extra["merged_into"] = master.citekey
+            lib.articles.update(other, {"extra": extra})
+            lib.articles.trash([other])
+            ex("DELETE FROM not_duplicates WHERE a = ? OR b = ?", (other, other))
+    return keep
+
+
+def merge_all(lib: Library, groups: list[Group] | None = None, progress: Progress | None = None,
+              cancel: CancelToken | None = None) -> list[Group]:
+    """Merge every group in one transaction (all or nothing)."""
+    progress = progress or no_progress
+    groups = find_groups(lib) if groups is None else groups
+    with lib.transaction():
+        for i, g in enumerate(groups):
+            check(cancel)
+            progress(i, len(groups), "merging duplicates")
+            merge_group(lib, g.ids, keep=g.keep)
+    return groups
+
+
+def mark_not_duplicates(lib: Library, a: int, b: int) -> None:
+    """Remember that two articles are different works: never grouped again."""
+    if a == b:
+        raise InputError("an article is always its own duplicate")
+    with lib.transaction():
+        lib.execute("INSERT OR IGNORE INTO not_duplicates(a, b) VALUES (?, ?)", (min(a, b), max(a, b)))

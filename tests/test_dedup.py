@@ -1,0 +1,130 @@
+"""Duplicates: merged on import without loss; found and merged in bulk; decisions remembered."""
+import json
+
+import pytest
+
+from amlref.core.article import Article, ParseResult, Person, Link, Reference
+from amlref.services.dedup import find_groups, mark_not_duplicates, merge_all, merge_group
+from amlref.services.importing import import_results
+
+
+def rec(title="CD123-directed CAR T cells for relapsed AML", family="Smith", year="2021", **kw):
+    return Article(title=title, authors=[Person(family=family, given="J")], issued=year,
+                   origin=kw.pop("origin", "ris"), **kw)
+
+
+def imp(lib, *arts, links=()):
+    return import_results(lib, [("f.ris", ParseResult(articles=list(arts), links=list(links),
+                                                     format="ris"))], classify=False)
+
+
+def test_same_doi_merges_and_fills_missing_fields(lib):
+    r1 = imp(lib, rec(doi="10.1000/abc", volume="12"))
+    r2 = imp(lib, rec(doi="https://doi.org/10.1000/ABC", pmid="123", abstract="New abstract",
+                      volume="13", keywords=["CAR-T"]))
+    assert len(r1.added) == 1 and r2.added == [] and len(r2.merged) == 1
+    a = lib.articles.get(r1.added[0])
+    assert a.pmid == "123" and a.abstract == "New abstract" and a.keywords == ["CAR-T"]
+    assert a.volume == "12"                                  # existing value kept
+    assert a.extra["alternatives"]["volume"] == ["13"]       # differing value not thrown away
+
+
+def test_title_year_author_rule(lib):
+    first = imp(lib, rec(year="2021")).added[0]
+    assert imp(lib, rec(title="CD123 directed CAR-T cells for relapsed AML.", year="2022")).added == []
+    assert imp(lib, rec(year="2024")).added != []            # year too far
+    assert imp(lib, rec(family="Jones")).added != []         # other first author
+    assert lib.articles.get(first).title.startswith("CD123-directed")
+
+
+def test_shared_title_with_different_identifiers_is_not_duplicate(lib):
+    imp(lib, rec(pmid="111"))
+    assert len(imp(lib, rec(pmid="222")).added) == 1
+    imp(lib, rec(title="Editorial comment on AML therapy", doi="10.1000/x"))
+    assert len(imp(lib, rec(title="Editorial comment on AML therapy", doi="10.1000/y")).added) == 1
+
+
+def test_user_edits_and_tags_win(lib):
+    aid = imp(lib, rec(doi="10.1000/abc")).added[0]
+    lib.articles.update(aid, {"title": "My corrected title", "container": ""},
+                        by_user=True)
+    lib.tags.add([aid], "to-read")
+    inc = rec(title="CD123-directed CAR T cells for relapsed AML", doi="10.1000/abc",
+              container="Blood", tags=["imported"])
+    imp(lib, inc)
+    a = lib.articles.get(aid)
+    assert a.title == "My corrected title"
+    assert a.container == ""                                  # the user emptied it on purpose
+    assert sorted(lib.tags.of(aid)) == ["imported", "to-read"]
+
+
+def test_links_are_united_and_same_file_twice_adds_nothing(lib):
+    main = rec(title="Main review of AML immunotherapy", pmid="1")
+    cited = rec(title="A cited trial of magrolimab", family="Sallman", pmid="2")
+    links = [Link(0, 1, "cites", "pubmed-page"), Link(0, Reference(raw="Some book", pmid="3"), "cites")]
+    r1 = imp(lib, main, cited, links=links)
+    assert len(r1.added) == 2 and r1.links == 2
+    r2 = imp(lib, rec(title="Main review of AML immunotherapy", pmid="1"),
+             rec(title="A cited trial of magrolimab", family="Sallman", pmid="2"), links=links)
+    assert r2.added == [] and r2.links == 0
+    assert lib.articles.count() == 2
+
+
+def test_import_rolls_back_whole_on_error(lib, monkeypatch):
+    imp(lib, rec(doi="10.1000/first"))
+    import amlref.services.importing as importing
+
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(importing, "DedupIndex", lambda l: type("X", (), {
+        "match": lambda s, a: None, "add": boom})())
+    with pytest.raises(RuntimeError):
+        imp(lib, rec(title="Another one entirely", doi="10.1000/second"))
+    assert lib.articles.count() == 1
+
+
+def test_find_and_merge_groups(lib):
+    ids = lib.articles.add_many([
+        rec(doi="10.1000/a"), rec(doi="10.1000/A", pmid="5"),                  # same DOI
+        rec(title="Other paper about TIM-3 sabatolimab", family="Zeidan", pmid="9"),
+        rec(title="Other paper about TIM-3 sabatolimab.", family="Zeidan", year="2022"),
+        rec(title="Unrelated", family="Jones"),
+    ])
+    lib.tags.add([ids[1]], "keep-me")
+    lib.notes.add(ids[1], "important note")
+    other = lib.articles.add(rec(title="Citing paper", family="Y"))
+    lib.citations.add(other, ids[1], "cites")
+    groups = find_groups(lib)
+    assert sorted(g.ids for g in groups) == [[ids[1], ids[0]], [ids[2], ids[3]]]
+    assert groups[0].keep == ids[1]                                  # has tag and note
+    merge_all(lib, groups)
+    assert lib.articles.count() == 4
+    kept = lib.articles.get(ids[1])
+    assert kept.pmid == "5" and kept.doi == "10.1000/a"
+    assert [c["article_id"] for c in lib.citations.references(other)] == [ids[1]]
+    trashed = lib.articles.get(ids[0])
+    assert trashed.deleted_at and trashed.extra["merged_into"] == kept.citekey
+    assert find_groups(lib) == []
+
+
+def test_not_duplicates_is_remembered(lib):
+    a, b = lib.articles.add_many([rec(), rec(year="2022")])
+    assert len(find_groups(lib)) == 1
+    mark_not_duplicates(lib, a, b)
+    assert find_groups(lib) == []
+
+
+def test_dedup_cli_dry_run_then_merge(cli, tmp_path):
+    items = [{"id": "k1", "type": "article-journal", "title": "Flotetuzumab for AML",
+              "author": [{"family": "Uy"}], "issued": {"date-parts": [[2021]]}},
+             {"id": "k2", "type": "article-journal", "title": "Flotetuzumab for AML",
+              "author": [{"family": "Uy"}], "issued": {"date-parts": [[2021]]}, "DOI": "10.1000/f"}]
+    for i, it in enumerate(items):
+        p = tmp_path / f"{i}.json"
+        p.write_text(json.dumps([it]))
+        cli("--library", tmp_path / "lib.sqlite", "import", p)
+    # the second import merged into the first already (same title/author/year):
+    r = cli("--library", tmp_path / "lib.sqlite", "show", "k1", "--json")
+    assert r.json()["doi"] == "10.1000/f" and "k2" in r.json()["extra"]["alias_keys"]
+    r = cli("--library", tmp_path / "lib.sqlite", "dedup", "--json")
+    assert r.json()["groups"] == []
