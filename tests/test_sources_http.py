@@ -138,6 +138,7 @@ def test_offline_gives_one_clear_line(tmp_path):
         c.get(f"http://127.0.0.1:{port}/works/10.1/x", what="Crossref lookup of 10.1/x")
     msg = str(ei.value)
     assert msg.startswith("Crossref lookup of 10.1/x: cannot reach 127.0.0.1:") and "offline" in msg
+    assert msg.endswith("(connection refused)")
     assert "\n" not in msg and "Traceback" not in msg
 
 

@@ -328,6 +328,9 @@ class HttpClient:
                     continue
                 raise NetworkError(f"{label}: no answer from {host} within {s.timeout:g} s "
                                    f"({attempt + 1} tries); try again later") from None
+            except requests.exceptions.SSLError as exc:
+                raise NetworkError(f"{label}: secure connection to {host} failed "
+                                   f"({_short(exc)})") from None
             except requests.exceptions.ConnectionError as exc:
                 raise NetworkError(f"{label}: cannot reach {host}: offline, or the server is "
                                    f"down ({_short(exc)})") from None
@@ -384,11 +387,22 @@ class HttpClient:
         return b"".join(chunks)
 
 
+_REASONS = (("Failed to resolve", "name lookup failed"), ("NameResolution", "name lookup failed"),
+            ("Name or service not known", "name lookup failed"),
+            ("Connection refused", "connection refused"),
+            ("Network is unreachable", "network unreachable"),
+            ("No route to host", "no route to host"), ("Connection reset", "connection reset"),
+            ("CERTIFICATE_VERIFY_FAILED", "certificate not trusted"),
+            ("RemoteDisconnected", "server closed the connection"))
+
+
 def _short(exc: BaseException) -> str:
+    """A few words for a requests/urllib3 error instead of its long nested repr."""
     msg = str(exc)
-    # requests wraps urllib3 errors in long reprs; keep the reason at the end
+    for needle, reason in _REASONS:
+        if needle in msg:
+            return reason
     for marker in ("Caused by ", "Failed to establish a new connection: "):
         if marker in msg:
             msg = msg.split(marker, 1)[1]
-    msg = msg.strip("()'\" ")
-    return msg[:160]
+    return msg.strip("()'\" ")[:120]
