@@ -1,0 +1,299 @@
+"""LaTeX <-> Unicode for bibliographic text.
+
+``to_unicode`` turns BibTeX field text into plain Unicode for storage and search
+(``M{\\"u}ller`` -> ``Müller``, ``{\\'\\i}`` -> ``í``, ``--`` -> ``–``).  A hand-written decoder
+handles the common cases (accents, special letters, escaped characters, font commands, quotes,
+dashes, protective braces) at regex speed; anything it does not know (math, unknown macros) goes
+to pylatexenc, which is complete but about 50 times slower.
+
+``escape`` turns literal text (from RIS, PubMed, online sources, or typed by the user) into safe
+LaTeX: every special character is escaped, so ``\\input{/etc/passwd}`` comes out as harmless
+text.  ``ascii_latex`` rewrites non-ASCII characters as LaTeX commands for classic BibTeX.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# -- decoding ------------------------------------------------------------------------------------
+
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+    "r": "\u030a", "b": "\u0331", "d": "\u0323", "t": "\u0361", "G": "\u030f", "U": "\u030e",
+}
+
+_SYMBOLS = {
+    "ss": "ß", "SS": "SS", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
+    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
+    "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ", "IJ": "Ĳ", "ij": "ĳ",
+    "textendash": "–", "textemdash": "—", "textquoteright": "’", "textquoteleft": "‘",
+    "textquotedblleft": "“", "textquotedblright": "”", "textquotesingle": "'",
+    "textquotedbl": '"', "quotedblbase": "„", "guillemotleft": "«", "guillemotright": "»",
+    "guillemetleft": "«", "guillemetright": "»", "flqq": "«", "frqq": "»",
+    "glqq": "„", "grqq": "“", "glq": "‚", "grq": "‘",
+    "textbackslash": "\\", "textbraceleft": "\x01", "textbraceright": "\x02",
+    "textasciitilde": "\x03", "textasciicircum": "^", "textunderscore": "_", "textbar": "|",
+    "textless": "<", "textgreater": ">", "textdollar": "$", "textpercent": "%",
+    "textperiodcentered": "·", "textbullet": "•", "textdagger": "†", "dag": "†", "ddag": "‡",
+    "textdaggerdbl": "‡", "S": "§", "P": "¶", "textsection": "§", "textparagraph": "¶",
+    "copyright": "©", "textcopyright": "©", "textregistered": "®", "texttrademark": "™",
+    "pounds": "£", "textsterling": "£", "euro": "€", "texteuro": "€", "textyen": "¥",
+    "textcent": "¢", "textdegree": "°", "textordfeminine": "ª", "textordmasculine": "º",
+    "textexclamdown": "¡", "textquestiondown": "¿", "ldots": "…", "dots": "…",
+    "textellipsis": "…", "LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX",
+    "slash": "/", "textslash": "/", "textmu": "µ", "textpm": "±", "texttimes": "×",
+    "textdiv": "÷", "textonehalf": "½", "textonequarter": "¼", "textthreequarters": "¾",
+    "textsuperscript": "", "textsubscript": "", "ocircumflex": "ô",
+    "relax": "", "protect": "", "noopsort": "", "nocase": "", "/": "", "-": "", "@": "",
+    "newblock": " ", "par": " ", "quad": " ", "qquad": " ", "hfill": " ", "break": " ",
+    "linebreak": " ", "allowbreak": "", "nobreak": "", "space": " ", "enspace": " ",
+    "thinspace": " ", "negthinspace": "", "unskip": "", "ignorespaces": "",
+    "textnumero": "№", "textasteriskcentered": "*", "textvisiblespace": "␣",
+}
+# Commands whose argument is kept as text (the command itself disappears).
+_STYLE = frozenset("""emph textit textbf textsc textup textsl textsf texttt textrm textmd
+textnormal textsuperscript textsubscript mbox hbox text textenglish textfrench textgerman
+textspanish textlatin textgreek textrussian foreignlanguage uppercase lowercase MakeUppercase
+MakeLowercase enquote mkbibquote mkbibemph mkbibitalic mkbibbold url nolinkurl path
+hyphenation ensuremath bibstring NoCaseChange textstylename it bf sc sl sf tt rm em upshape
+itshape bfseries scshape slshape sffamily ttfamily rmfamily normalfont small footnotesize
+scriptsize tiny large Large LARGE huge Huge normalsize sout uline underline""".split())
+# Escaped one-character symbols (control symbols).
+_CTRL_SYM = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}": "\x02",
+             " ": " ", ",": " ", ";": " ", ":": " ", "!": "", "\\": " ", "/": "", "-": "",
+             "@": "", "\n": " ", "\t": " ", "textbackslash": "\\"}
+
+_NEEDS = re.compile(r"[\\{}~$]|--|``|''")
+_CMD = re.compile(
+    r"\\(?:"
+    r"([`'^\"~=.])\s*(?:\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
+    r"|([uvHckrbdtGU])(?:\s*\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|\s+(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
+    r"|([a-zA-Z]+)\*?(?:\{\}|\s*)"
+    r"|(.)"
+    r")", re.S)
+_WS = re.compile(r"\s+")
+
+
+class _Unknown(Exception):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def _accent(acc: str, letter: str) -> str:
+    if letter in ("\\i", "\\j"):
+        letter = letter[1]
+    if not letter:
+        # accent on nothing: the accent character itself
+        return {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "~",
+                "\u0304": "¯"}.get(_ACCENTS[acc], "")
+    return unicodedata.normalize("NFC", letter + _ACCENTS[acc])
+
+
+def _sub_cmd(m: re.Match) -> str:
+    acc = m.group(1)
+    if acc is not None:
+        return _accent(acc, m.group(2) if m.group(2) is not None else (m.group(3) or ""))
+    acc = m.group(4)
+    if acc is not None:
+        return _accent(acc, m.group(5) if m.group(5) is not None else (m.group(6) or ""))
+    word = m.group(7)
+    if word is not None:
+        if word in _SYMBOLS:
+            return _SYMBOLS[word]
+        if word in _STYLE:
+            return ""
+        raise _Unknown(word)
+    ch = m.group(8)
+    if ch in _CTRL_SYM:
+        return _CTRL_SYM[ch]
+    raise _Unknown(ch)
+
+
+def _fast(text: str) -> str:
+    """The hand-written decoder; raises _Unknown for what it cannot handle."""
+    if "$" in text.replace("\\$", ""):
+        raise _Unknown("$")
+    if "\\" in text:
+        text = _CMD.sub(_sub_cmd, text)
+    if "--" in text:
+        text = text.replace("---", "—").replace("--", "–")
+    if "``" in text or "''" in text:
+        text = text.replace("``", "“").replace("''", "”")
+    if "~" in text:
+        text = text.replace("~", " ")
+    if "{" in text or "}" in text:
+        text = text.replace("{", "").replace("}", "")
+    if "\x01" in text or "\x02" in text or "\x03" in text:
+        text = text.replace("\x01", "{").replace("\x02", "}").replace("\x03", "~")
+    return text
+
+
+_pylatexenc = None
+
+
+def _slow(text: str) -> str:
+    global _pylatexenc
+    if _pylatexenc is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+        _pylatexenc = LatexNodes2Text(math_mode="text", keep_comments=False,
+                                      strict_latex_spaces=False)
+    try:
+        out = _pylatexenc.latex_to_text(text)
+    except Exception:  # pylatexenc gives up on broken input: keep the text readable
+        out = text.replace("{", "").replace("}", "")
+    return out
+
+
+def to_unicode(text: str) -> str:
+    """LaTeX text -> Unicode, whitespace collapsed."""
+    if not text:
+        return ""
+    if _NEEDS.search(text) is not None:
+        try:
+            text = _fast(text)
+        except _Unknown:
+            text = _slow(text)
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+        text = _WS.sub(" ", text)
+    return text.strip()
+
+
+def has_latex(text: str) -> bool:
+    return _NEEDS.search(text) is not None
+
+
+# -- encoding ------------------------------------------------------------------------------------
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\{}$&%#_~^]")
+
+
+def escape(text: str) -> str:
+    """Literal text -> LaTeX source that prints that text (no command can survive)."""
+    if not text:
+        return ""
+    if _SPECIAL_RE.search(text) is None:
+        return text
+    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], text)
+
+
+_ACCENT_CMDS = {v: k for k, v in _ACCENTS.items()}
+_CHAR_LATEX = {
+    "ß": r"{\ss}", "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\aa}", "Å": r"{\AA}", "æ": r"{\ae}",
+    "Æ": r"{\AE}", "œ": r"{\oe}", "Œ": r"{\OE}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
+    "ȷ": r"{\j}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}", "ŋ": r"{\ng}",
+    "Ŋ": r"{\NG}", "đ": r"{\dj}", "Đ": r"{\DJ}", "–": "--", "—": "---", "‘": "`", "’": "'",
+    "“": "``", "”": "''", "„": r"{\quotedblbase}", "«": r"{\guillemotleft}",
+    "»": r"{\guillemotright}", "\u00a0": "~", "…": r"{\ldots}", "§": r"{\S}", "¶": r"{\P}",
+    "©": r"{\textcopyright}", "®": r"{\textregistered}", "™": r"{\texttrademark}",
+    "£": r"{\pounds}", "€": r"{\texteuro}", "°": r"{\textdegree}", "¡": r"{\textexclamdown}",
+    "¿": r"{\textquestiondown}", "†": r"{\dag}", "‡": r"{\ddag}", "·": r"{\textperiodcentered}",
+    "•": r"{\textbullet}", "±": r"{\textpm}", "×": r"{\texttimes}", "÷": r"{\textdiv}",
+    "µ": r"{\textmu}", "¼": r"{\textonequarter}", "½": r"{\textonehalf}",
+    "¾": r"{\textthreequarters}", "\u2009": r"\,", "\u202f": r"\,", "\u2002": " ", "\u2003": " ",
+    "\u200b": "", "\u00ad": r"\-", "‐": "-", "‑": "-", "‒": "--", "−": "-", "′": "'",
+    "≤": r"{$\leq$}", "≥": r"{$\geq$}", "≈": r"{$\approx$}", "→": r"{$\rightarrow$}",
+    "∼": r"{$\sim$}",
+    "ª": r"{\textordfeminine}", "º": r"{\textordmasculine}", "¢": r"{\textcent}",
+    "¥": r"{\textyen}", "¨": r'{\"{}}', "´": r"{\'{}}",
+}
+_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+                  "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi "
+                  "rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+                  "Upsilon Phi Psi Omega".split()))
+for _g, _n in _GREEK.items():
+    _CHAR_LATEX[_g] = f"{{$\\{_n}$}}"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=8192)
+def _char_to_latex(ch: str) -> str:
+    if ch in _CHAR_LATEX:
+        return _CHAR_LATEX[ch]
+    d = unicodedata.normalize("NFD", ch)
+    base, marks = d[:1], d[1:]
+    if base.isascii() and base.isalpha() and marks and all(m in _ACCENT_CMDS for m in marks):
+        out = "\\i" if base == "i" else ("\\j" if base == "j" else base)
+        for m in marks:
+            cmd = _ACCENT_CMDS[m]
+            if cmd.isalpha() or len(out) > 1 and not out.startswith("\\"):
+                out = f"\\{cmd}{{{out}}}"
+            else:
+                out = f"\\{cmd}{out}"
+        return "{" + out + "}"
+    try:
+        import logging
+        logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+        from pylatexenc.latexencode import unicode_to_latex
+        enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
+        if enc.isascii() and enc:
+            return enc
+    except Exception:
+        pass
+    return ch  # no LaTeX form known: keep the character (UTF-8 input still works)
+
+
+def ascii_latex(text: str) -> str:
+    """Replace non-ASCII characters by LaTeX commands (for classic BibTeX files)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return _NON_ASCII.sub(lambda m: "".join(_char_to_latex(c) for c in m.group(0)), text)
+
+
+# Words whose case matters: acronyms and gene/antigen names (AML, CAR, CD123, FLT3, mRNA,
+# IL-2) and single capitals after the first word (T cells, NK cells).
+_WORD = re.compile(r"[^\W_]+", re.U)
+
+
+_CS = re.compile(r"\\(?:[a-zA-Z]+|.)", re.S)
+
+
+def _protect_word(w: str, first: bool) -> bool:
+    if len(w) == 1:
+        return w.isupper() and not first
+    return any(c.isupper() for c in w[1:])
+
+
+def protect_case(latex: str) -> str:
+    """Brace-protect acronyms/gene names in already escaped title text (``{AML}``, ``{CD123}``).
+
+    Only words outside braces and not part of a command are touched."""
+    if not any(c.isupper() for c in latex):
+        return latex
+    out = []
+    depth = 0
+    i = 0
+    n = len(latex)
+    first = True
+    while i < n:
+        c = latex[i]
+        if c == "\\":
+            m = _CS.match(latex, i)
+            tok = m.group(0) if m else c
+            out.append(tok)
+            i += len(tok)
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and (c.isalnum()):
+            m = _WORD.match(latex, i)
+            w = m.group(0)
+            if _protect_word(w, first):
+                out.append("{" + w + "}")
+            else:
+                out.append(w)
+            first = False
+            i += len(w)
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
