@@ -54,11 +54,11 @@ def _date(el: ET.Element | None) -> str:
     return f"{y}-{m:02d}"
 
 
-def _authors(lst: ET.Element | None, extra_aff: list) -> list[Person]:
+def _authors(lst: ET.Element | None, extra_aff: list, tag: str = "Author") -> list[Person]:
     out: list[Person] = []
     if lst is None:
         return out
-    for au in lst.findall("Author"):
+    for au in lst.findall(tag):
         coll = _text(au.find("CollectiveName"))
         if coll:
             out.append(Person(literal=coll))
@@ -168,7 +168,9 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
         raise ValueError("PubmedArticle without MedlineCitation")
     a = Article(origin=ORIGIN, type="article-journal")
     extra: dict = {}
-    a.pmid = normalize_pmid(_text(mc.find("PMID")), strict=False)
+    pmids = sorted(mc.findall("PMID"), key=lambda e: int(e.get("Version") or 1)
+                   if (e.get("Version") or "1").isdigit() else 1)
+    a.pmid = normalize_pmid(_text(pmids[-1]), strict=False) if pmids else ""
     art = mc.find("Article")
     if art is not None:
         j = art.find("Journal")
@@ -232,6 +234,9 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
             a.container = _text(info.find("MedlineTA"))
     a.mesh = _mesh(mc.find("MeshHeadingList"))
     a.keywords = _keywords(mc)
+    subjects = _authors(mc.find("PersonalNameSubjectList"), [], tag="PersonalNameSubject")
+    if subjects:  # people the article is about, not its authors
+        extra["personal_name_subjects"] = [p.display() for p in subjects]
     chems = [_text(c.find("NameOfSubstance")) for c in mc.findall("ChemicalList/Chemical")]
     if any(chems):
         extra["chemicals"] = [c for c in chems if c]
