@@ -1,37 +1,156 @@
 """Run the classifier plugins over articles and store their assignments (with reasons).
-User decisions are stored apart (source 'user') and never touched here."""
+
+User decisions are stored apart (source 'user') and never touched here: only rows with source
+'auto' are replaced, and new rows go in with INSERT OR IGNORE, so a user row for the same
+(article, slug) wins.
+
+The library remembers which taxonomy and rules it was classified with (setting
+``classifier_version``: each classifier's version, which for the built-in one includes a hash of the
+merged taxonomy file).  When the taxonomy file, the user's copy or the rules change,
+:func:`ensure_current` re-classifies the whole library once.
+"""
 from __future__ import annotations
 
+import json
+import logging
+from types import SimpleNamespace
 from typing import Iterable
 
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.plugins.registry import registry
 from amlref.storage.library import Library
 
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "classifier_version"
+BATCH = 2000
+
+_broken: dict[str, str] = {}   # classifier name -> error (disabled for this session)
+
+
+def _classifiers() -> list[tuple[str, object]]:
+    return [(name, c) for name, c in sorted(registry.classifiers().items()) if name not in _broken]
+
+
+def current_version() -> str:
+    """The version of the classifiers and taxonomy in use now."""
+    parts = []
+    for name, clf in _classifiers():
+        try:
+            v = getattr(clf, "version", "") or ""
+        except Exception as exc:  # a broken taxonomy file: reported by classify
+            v = f"error:{type(exc).__name__}"
+        parts.append(f"{name}={v}")
+    return ";".join(parts)
+
+
+def _lean(lib: Library, ids: list[int]) -> list[SimpleNamespace]:
+    """Only the fields a classifier reads (much cheaper than full articles)."""
+    q = ("SELECT id, title, abstract, keywords, mesh, pub_types, type FROM articles WHERE id IN "
+         f"({','.join('?' * len(ids))})")
+    out = []
+    for i, title, abstract, kw, mesh, pt, typ in lib.execute(q, ids):
+        out.append(SimpleNamespace(id=i, title=title or "", abstract=abstract or "",
+                                   keywords=json.loads(kw or "[]"), mesh=json.loads(mesh or "[]"),
+                                   pub_types=json.loads(pt or "[]"), type=typ))
+    return out
+
+
+def classify_articles(articles: Iterable) -> dict[int, list[tuple[str, str, list]]]:
+    """Run every classifier over these (unsaved or lean) articles: {id: [(slug, kind, reasons)]}."""
+    out: dict[int, list] = {}
+    classifiers = _classifiers()
+    for art in articles:
+        rows = out.setdefault(art.id, [])
+        for name, clf in classifiers:
+            if name in _broken:
+                continue
+            try:
+                rows.extend(clf.classify(art))
+            except Exception as exc:  # a plugin that raises is disabled and reported
+                msg = f"{type(exc).__name__}: {exc}"
+                _broken[name] = msg
+                log.warning("classifier %s disabled: %s", name, msg)
+    return out
+
 
 def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> int:
     """Classify these articles; returns how many were classified."""
     progress = progress or no_progress
-    ids = list(ids)
-    classifiers = list(registry.classifiers().values())
-    if not classifiers:
+    ids = list(dict.fromkeys(ids))
+    if not ids or not _classifiers():
         return 0
     n = 0
     with lib.transaction():
-        for start in range(0, len(ids), 1000):
+        for start in range(0, len(ids), BATCH):
             check(cancel)
             progress(start, len(ids), "classifying")
-            for art in lib.articles.get_many(ids[start:start + 1000]):
-                rows = []
-                for clf in classifiers:
-                    for slug, kind, reason in clf.classify(art):
-                        rows.append((slug, kind, reason))
-                lib.categories.set_auto(art.id, rows)
-                n += 1
+            chunk = ids[start:start + BATCH]
+            arts = _lean(lib, chunk)
+            results = classify_articles(arts)
+            rows = [(aid, slug, kind, json.dumps(reasons, ensure_ascii=False))
+                    for aid, assigned in results.items() for slug, kind, reasons in assigned]
+            marks = ",".join("?" * len(chunk))
+            lib.execute(f"DELETE FROM article_categories WHERE source = 'auto' AND article_id IN "
+                        f"({marks})", chunk)
+            lib.conn.executemany(
+                "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
+                "reason) VALUES (?, ?, ?, 'auto', 1, ?)", rows)
+            lib.touched(*chunk)
+            n += len(arts)
+        progress(len(ids), len(ids), "classifying")
+        if lib.settings.get(VERSION_KEY) is None:
+            # a new library classified in full (its first import): remember the version
+            total = lib.execute("SELECT count(*) FROM articles").fetchone()[0]
+            if total <= n:
+                lib.settings.set(VERSION_KEY, current_version())
     return n
 
 
 def classify_all(lib: Library, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> int:
-    return classify_ids(lib, lib.articles.ids(), progress=progress, cancel=cancel)
+    """Re-classify every article (also those in the trash); user decisions stay."""
+    version = current_version()
+    with lib.transaction():
+        n = classify_ids(lib, lib.articles.ids(include_deleted=True), progress=progress,
+                         cancel=cancel)
+        lib.settings.set(VERSION_KEY, version)
+    return n
+
+
+def is_current(lib: Library) -> bool:
+    stored = lib.settings.get(VERSION_KEY)
+    if stored == current_version():
+        return True
+    return stored is None and lib.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
+
+def ensure_current(lib: Library, progress: Progress | None = None,
+                   cancel: CancelToken | None = None) -> int:
+    """Re-classify the library when the taxonomy or the rules changed since it was classified.
+    Returns how many articles were classified (0 when nothing changed)."""
+    if is_current(lib):
+        return 0
+    return classify_all(lib, progress=progress, cancel=cancel)
+
+
+def explain(article) -> list[dict]:
+    """For ``amlref classify --explain``: every category and facet the built-in classifier
+    considered, with its score, the hits that counted and the ones that did not (and why)."""
+    out = []
+    for name, clf in _classifiers():
+        analyse = getattr(clf, "analyse", None)
+        if analyse is None:
+            out += [{"classifier": name, "slug": s, "kind": k, "assigned": True, "score": None,
+                     "reasons": r, "ignored": []} for s, k, r in clf.classify(article)]
+            continue
+        for d in analyse(article):
+            if not d.hits and not d.assigned:
+                continue
+            out.append({
+                "classifier": name, "slug": d.slug, "kind": d.kind, "assigned": d.assigned,
+                "score": round(d.score, 2), "note": d.note, "reasons": d.reasons(),
+                "ignored": [{"rule": h.rule, "field": h.field, "words": [h.words], "why": h.dropped}
+                            for h in d.hits if h.dropped]})
+    return out

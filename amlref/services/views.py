@@ -39,6 +39,9 @@ def expand_slug(slug: str) -> list[str]:
 def view_condition(lib: Library, view: View) -> tuple[str, list]:
     """An SQL condition on articles ``a`` (without the full-text part) and its params."""
     conds, params = [], []
+    if view.category or view.facets:
+        from amlref.services.classify import ensure_current
+        ensure_current(lib)   # the taxonomy changed since the library was classified
     if view.trash:
         conds.append("a.deleted_at IS NOT NULL")
     if view.category:
@@ -80,3 +83,121 @@ def saved_view(lib: Library, name: str) -> View:
     v = View.from_dict(s["filters"])
     v.query = s["query"] or v.query
     return v
+
+
+# -- counts for the sidebar and `amlref categories` -----------------------------------------------
+def _taxonomy():
+    from amlref.taxonomy import load
+    return load()
+
+
+def slug_counts(lib: Library) -> tuple[dict[str, int], dict[str, int]]:
+    """({slug: live articles assigned directly}, {slug: live articles in it or below it})."""
+    direct = lib.categories.counts()
+    tax = _taxonomy()
+    total = dict(direct)
+    for node in tax.nodes.values():
+        if not node.children:
+            continue
+        slugs = tax.descendants(node.slug)
+        total[node.slug] = lib.execute(
+            "SELECT count(DISTINCT c.article_id) FROM article_categories c JOIN articles a ON "
+            "a.id = c.article_id WHERE c.state = 1 AND a.deleted_at IS NULL AND c.slug IN "
+            f"({','.join('?' * len(slugs))})", slugs).fetchone()[0]
+    return direct, total
+
+
+def category_tree(lib: Library, include_facets: bool = True) -> dict:
+    """The taxonomy with counts: {"total", "uncategorized", "categories": [node...],
+    "facets": {group: [node...]}}; node = {slug, label, kind, count, direct, children}.
+    Slugs the library has but the taxonomy does not (a user's own) are listed too."""
+    tax = _taxonomy()
+    direct, total = slug_counts(lib)
+
+    def node(slug: str) -> dict:
+        n = tax.get(slug)
+        return {"slug": slug, "label": n.label if n else slug, "kind": tax.kind_of(slug),
+                "count": total.get(slug, 0), "direct": direct.get(slug, 0),
+                "children": [node(c) for c in (n.children if n else [])]}
+
+    cats = [node(n.slug) for n in tax.roots("category")]
+    known = set(tax.nodes)
+    for slug in sorted(direct):
+        if slug not in known and tax.kind_of(slug) == "category":
+            cats.append(node(slug))
+    live = lib.articles.count()
+    categorized = lib.execute(
+        "SELECT count(DISTINCT c.article_id) FROM article_categories c JOIN articles a ON "
+        "a.id = c.article_id WHERE c.state = 1 AND c.kind = 'category' AND a.deleted_at IS NULL"
+    ).fetchone()[0]
+    out = {"total": live, "uncategorized": live - categorized, "categories": cats}
+    if include_facets:
+        groups: dict[str, list] = {}
+        for n in tax.roots("facet"):
+            groups.setdefault(n.group or "other", []).append(node(n.slug))
+        for slug in sorted(direct):
+            if slug not in known and tax.kind_of(slug) == "facet":
+                groups.setdefault(slug.split(":", 1)[0], []).append(node(slug))
+        out["facets"] = groups
+    return out
+
+
+def count_view(lib: Library, view: View) -> int:
+    return len(view_ids(lib, view))
+
+
+def combination_counts(lib: Library, category: str | None, group: str,
+                       base: View | None = None) -> list[tuple[str, int]]:
+    """For a category (or view), how many articles each facet of a group adds to it:
+    e.g. car-t x target:* -> [("target:cd123", 12), ...] (non-zero only, largest first)."""
+    tax = _taxonomy()
+    view = View(**{**(base.to_dict() if base else {})})
+    if category:
+        view.category = category
+    cond, params = view_condition(lib, view)
+    if view.query:
+        ids = view_ids(lib, view)
+        if not ids:
+            return []
+        cond = f"a.id IN ({','.join(map(str, ids))})"
+        params = []
+    where = f"a.deleted_at IS NULL AND ({cond or '1'})"
+    rows = lib.execute(
+        "SELECT c.slug, count(DISTINCT c.article_id) FROM article_categories c JOIN articles a ON "
+        f"a.id = c.article_id WHERE c.state = 1 AND c.slug LIKE ? AND {where} GROUP BY c.slug",
+        [group + ":%"] + params)
+    counts = {s: n for s, n in rows}
+    for n in tax.facets():   # a facet with children counts its children too
+        if n.group == group and n.children:
+            v = View(**{**view.to_dict()})
+            v.facets = list(v.facets) + [n.slug]
+            counts[n.slug] = count_view(lib, v)
+    return sorted(((s, n) for s, n in counts.items() if n), key=lambda x: (-x[1], x[0]))
+
+
+# -- saved searches -------------------------------------------------------------------------------
+def save_view(lib: Library, name: str, view: View) -> int:
+    """A saved search: the full-text query plus the filters, shown as a view of its own."""
+    filters = {k: v for k, v in view.to_dict().items() if k != "query"}
+    return lib.searches.save(name, view.query or "", filters)
+
+
+def saved_views(lib: Library, counts: bool = True) -> list[dict]:
+    out = []
+    for s in lib.searches.all():
+        v = View.from_dict(s["filters"])
+        v.query = s["query"] or v.query
+        d = {"name": s["name"], "query": s["query"], "filters": s["filters"]}
+        if counts:
+            try:
+                d["count"] = count_view(lib, v)
+            except Exception as exc:  # a bad saved query must not hide the others
+                d["count"] = None
+                d["error"] = str(exc)
+        out.append(d)
+    return out
+
+
+def remove_saved(lib: Library, name: str) -> None:
+    lib.searches.get(name)  # NotFound when there is none
+    lib.searches.delete(name)

@@ -246,9 +246,11 @@ class ImmunotherapyClassifier(Classifier):
             if not ms:
                 continue
             masks = [(s, e) for g, s, e in ms if g == "not_aml"]
+            last_end = -1
             for g, s, e in ms:
-                if g != "aml" or any(ms_ <= s < me for ms_, me in masks):
+                if g != "aml" or s < last_end or any(ms_ <= s < me for ms_, me in masks):
                     continue
+                last_end = e
                 words.append((name, s, e))
         return words
 

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,9 +56,11 @@ class Node:
 
 
 class Taxonomy:
-    def __init__(self, data: dict, sources: list[str] | None = None):
+    def __init__(self, data: dict, sources: list[str] | None = None,
+                 warnings: list[str] | None = None):
         self.data = data
         self.sources = sources or []
+        self.warnings = warnings or []
         self.settings = dict(data.get("settings", {}))
         self.weights = dict(data.get("weights", {}))
         self.context = dict(data.get("context", {}))
@@ -72,6 +75,16 @@ class Taxonomy:
                 if n.parent not in self.nodes:
                     raise InputError(f"taxonomy: {n.slug} has an unknown parent {n.parent!r}")
                 self.nodes[n.parent].children.append(n.slug)
+        for n in self.nodes.values():
+            for key, terms in n.data.items():
+                if isinstance(terms, list):
+                    for t in terms:
+                        if isinstance(t, str) and t.startswith("re:"):
+                            try:
+                                re.compile(t[3:])
+                            except re.error as exc:
+                                raise InputError(f"taxonomy: {n.slug}.{key}: bad pattern {t!r}: "
+                                                 f"{exc}") from None
         self.hash = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False)
                                    .encode()).hexdigest()[:16]
 
@@ -172,9 +185,16 @@ _cache: dict = {}
 
 
 def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxonomy:
-    """The merged taxonomy (cached while the files are unchanged).  ``user=False``: built-in only."""
+    """The merged taxonomy (cached while the files are unchanged; the files are looked at no more
+    than once a second).  ``user=False``: the built-in one only.  A broken user copy is reported in
+    ``warnings`` and ignored; a broken built-in file raises InputError."""
+    import time
     b = Path(builtin) if builtin else builtin_path()
     u = None if user is False else (Path(user) if user else user_path())
+    hit = _cache.get("taxonomy")
+    now = time.monotonic()
+    if hit and hit[2] == (str(b), str(u)) and now - hit[3] < 1.0:
+        return hit[1]
     stamp = []
     for p in (b, u):
         try:
@@ -183,14 +203,23 @@ def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxono
         except OSError:
             stamp.append(None)
     key = tuple(stamp)
-    hit = _cache.get("taxonomy")
     if hit and hit[0] == key:
+        _cache["taxonomy"] = (key, hit[1], (str(b), str(u)), now)
         return hit[1]
     data = _read(b)
-    sources = [str(b)]
+    sources, warnings = [str(b)], []
     if u is not None and u.exists():
-        data = merge(data, _read(u))
-        sources.append(str(u))
-    tax = Taxonomy(data, sources)
-    _cache["taxonomy"] = (key, tax)
+        try:
+            merged = merge(data, _read(u))
+            tax = Taxonomy(merged, sources + [str(u)])
+        except InputError as exc:
+            warnings.append(f"{u}: {exc} (ignored)")
+            tax = Taxonomy(data, sources, warnings)
+    else:
+        tax = Taxonomy(data, sources)
+    _cache["taxonomy"] = (key, tax, (str(b), str(u)), now)
     return tax
+
+
+def clear_cache() -> None:
+    _cache.clear()
