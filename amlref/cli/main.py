@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "amlref.cli.dedup_cmds",     # dedup
     "amlref.cli.citation_cmds",  # citations show/missing/graph (must precede online_cmds)
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
+    "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
 ]
 
 EPILOG = """\
