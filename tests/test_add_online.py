@@ -164,7 +164,8 @@ def test_pmid_missing_from_pubmed_is_reported(api, cli, lib_path):
     assert [e["message"] for e in r.json()["errors"]] == ["PMID 99999999: not found in PubMed"]
 
 
-@pytest.mark.parametrize("failure", ["500", "timeout-crossref", "malformed-efetch", "429"])
+@pytest.mark.parametrize("failure", ["500", "timeout-crossref", "malformed-efetch", "429",
+                                     "malformed-json", "oversize"])
 def test_failure_half_way_writes_nothing(api, cli, lib_path, httpserver, failure):
     """PubMed answered fine for two PMIDs, then the Crossref lookup of the DOI fails: nothing
     is written (not even the PubMed records)."""
@@ -189,6 +190,15 @@ def test_failure_half_way_writes_nothing(api, cli, lib_path, httpserver, failure
             time.sleep(0.5)
             return Response("{}", content_type=JSON)
         api.route(f"/crossref/works/{doi}", slow)
+    elif failure == "malformed-json":
+        body = api_file("api", "crossref-habanero", "test_works_with_many_ids.03.json")
+        api.route(f"/crossref/works/{doi}", body[:-200], JSON)
+    elif failure == "oversize":        # efetch answer ~33 KB passes, Crossref's 39 KB does not
+        lib = Library.open(lib_path)
+        lib.settings.set("online.max_bytes", 36000)
+        lib.close()
+        api.route(f"/crossref/works/{doi}",
+                  api_file("api", "crossref-habanero", "test_works_with_many_ids.03.json"), JSON)
     else:
         good = efetch_by_id
         api.route("/eutils/efetch.fcgi",
@@ -197,6 +207,11 @@ def test_failure_half_way_writes_nothing(api, cli, lib_path, httpserver, failure
     r = cli("add", "24349601", "11618220", doi)
     assert r.code == 2, r
     assert r.err.startswith("amlref: error: ") and r.err.count("\n") == 1
+    expect = {"500": "HTTP 500", "429": "HTTP 429", "timeout-crossref": "no answer",
+              "malformed-efetch": "malformed XML", "malformed-json": "malformed JSON",
+              "oversize": "too large"}[failure]
+    assert expect in r.err
+    assert ("PubMed efetch" if failure == "malformed-efetch" else f"Crossref lookup of {doi}") in r.err
     assert count(lib_path) == before == 0
     lib = Library.open(lib_path)
     assert lib.execute("SELECT count(*) FROM reference_stubs").fetchone()[0] == 0

@@ -116,6 +116,7 @@ class Response:
     content: bytes
     from_cache: bool = False
     headers: dict = field(default_factory=dict)
+    what: str = ""            # the lookup this answers, for error messages
 
     @property
     def text(self) -> str:
@@ -132,7 +133,8 @@ class Response:
         try:
             return json.loads(self.content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise NetworkError(f"{_host(self.url)} sent malformed JSON ({exc})") from None
+            raise NetworkError(f"{self.what or _host(self.url)}: {_host(self.url)} sent malformed "
+                               f"JSON ({exc})") from None
 
 
 # -- rate limiting --------------------------------------------------------------------------------
@@ -301,8 +303,10 @@ class HttpClient:
             hit = self.cache.get(key)
             if hit is not None:
                 self.cache_hits += 1
+                hit.what = what
                 return hit
         resp = self._fetch(url, params, service, accept, what)
+        resp.what = what
         if key is not None and 200 <= resp.status < 300:
             self.cache.put(key, resp)
         return resp

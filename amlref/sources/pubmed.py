@@ -49,7 +49,7 @@ class PubmedSource(Source):
 
     def _xml(self, util: str, params: dict, what: str):
         resp = self.client.get(self._url(util), params, service="ncbi", what=what)
-        root = parse_xml(resp.content, f"NCBI {util}")
+        root = parse_xml(resp.content, f"{what}: NCBI {util}")
         err = root.find("ERROR") if root.tag != "ERROR" else root
         if err is not None and (err.text or "").strip() and not len(root.findall("LinkSet")) \
                 and root.find("PubmedArticle") is None:
@@ -66,7 +66,7 @@ class PubmedSource(Source):
             resp = self.client.get(self._url("efetch"),
                                    self._params(db="pubmed", id=",".join(chunk), retmode="xml"),
                                    service="ncbi", what=what)
-            root = parse_xml(resp.content, "NCBI efetch")   # malformed -> NetworkError
+            root = parse_xml(resp.content, f"{what}: NCBI")   # malformed -> NetworkError
             if root.tag != "PubmedArticleSet":
                 msg = (root.findtext("ERROR") or "").strip() or f"unexpected <{root.tag}>"
                 raise NetworkError(f"{what}: NCBI efetch answered {msg}")
