@@ -11,16 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPORA = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora"))
-
-
-def corpus(*parts: str) -> Path:
-    """Path of a real-world file; skips the test when the corpora are not there."""
-    p = CORPORA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"corpus file not available: {p}")
-    return p
+from support import CORPORA, ROOT, corpus  # noqa: F401  (re-exported for test modules)
 
 
 @pytest.fixture
