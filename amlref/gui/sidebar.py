@@ -39,7 +39,17 @@ def category_nodes(lib) -> tuple[list[dict], list[dict]]:
         from amlref.services import views
         tree_fn = getattr(views, "category_tree", None)
         if tree_fn is not None:
-            nodes = [_norm(n) for n in tree_fn(lib)]
+            tree = tree_fn(lib)
+            if isinstance(tree, dict):
+                cats = [_norm(n) for n in tree.get("categories", [])]
+                facets = []
+                for group, nodes in (tree.get("facets") or {}).items():
+                    kept = [k for k in (_prune(_norm(n)) for n in nodes) if k is not None]
+                    if kept:
+                        facets.append({"slug": None, "label": FACET_GROUPS.get(
+                            group, str(group).capitalize()), "count": None, "children": kept})
+                return cats, facets
+            nodes = [_norm(n) for n in tree]
             cats = [n for n in nodes if n.get("kind", "category") == "category"]
             facets = [n for n in nodes if n.get("kind") not in (None, "category")]
             return cats, facets
@@ -89,6 +99,12 @@ def category_nodes(lib) -> tuple[list[dict], list[dict]]:
     return cats, facets
 
 
+def _prune(n: dict) -> dict | None:
+    """Drop facet nodes without articles (the facet lists are long)."""
+    n["children"] = [k for k in (_prune(c) for c in n["children"]) if k is not None]
+    return n if n["count"] or n["children"] else None
+
+
 def _norm(n) -> dict:
     if not isinstance(n, dict):
         n = dict(vars(n)) if hasattr(n, "__dict__") else {"slug": str(n)}
@@ -129,7 +145,7 @@ class Sidebar(QTreeWidget):
         def add(parent, text, node, count=None, tip=None):
             it = QTreeWidgetItem(parent, [text, "" if count is None else str(count)])
             it.setData(0, NODE, node)
-            it.setTextAlignment(1, int(Qt.AlignRight | Qt.AlignVCenter))
+            it.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
             if tip:
                 it.setToolTip(0, tip)
             return it

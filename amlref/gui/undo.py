@@ -18,20 +18,20 @@ class EditFields(_Cmd):
 
     def __init__(self, lib, article_id: int, changes: dict, on_change):
         a = lib.articles.get(article_id)
+        super().__init__(lib, f"Edit {', '.join(changes)} of {a.citekey}", on_change)
         self.old = {k: getattr(a, k) for k in changes}
         self.old_user = list(a.user_edited)
-        super().__init__(lib, f"Edit {', '.join(changes)} of {a.citekey}", on_change)
-        self.id, self.changes = article_id, dict(changes)
+        self.aid, self.changes = article_id, dict(changes)
 
     def redo(self):
-        self.lib.articles.update(self.id, self.changes, by_user=True)
-        self.on_change([self.id], False)
+        self.lib.articles.update(self.aid, self.changes, by_user=True)
+        self.on_change([self.aid], False)
 
     def undo(self):
         changes = dict(self.old)
         changes["user_edited"] = self.old_user
-        self.lib.articles.update(self.id, changes, by_user=False)
-        self.on_change([self.id], False)
+        self.lib.articles.update(self.aid, changes, by_user=False)
+        self.on_change([self.aid], False)
 
 
 class Tag(_Cmd):

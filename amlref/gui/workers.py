@@ -190,6 +190,10 @@ class ViewLoader(QObject):
         self._close.connect(self.worker.close, Qt.BlockingQueuedConnection)
         self.worker.done.connect(self._done, Qt.QueuedConnection)
         self.thread.start()
+        from PySide6.QtCore import QCoreApplication
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
     def request(self, view, column, desc) -> int:
         self.gen += 1
