@@ -267,3 +267,15 @@ def test_add_all_recorded_pmids_in_one_batch(api, cli, lib_path):
     got = {row[0] for row in lib.execute("SELECT pmid FROM articles")}
     lib.close()
     assert got == set(pmids) - set(empty)
+
+
+def test_add_survives_500_then_429_then_success(api, cli, lib_path, httpserver):
+    httpserver.expect_oneshot_request("/eutils/efetch.fcgi").respond_with_data(
+        "<html><body>Internal Server Error</body></html>", status=500, content_type="text/html")
+    httpserver.expect_oneshot_request("/eutils/efetch.fcgi").respond_with_data(
+        '{"error":"API rate limit exceeded","count":"11"}', status=429,
+        headers={"Retry-After": "0"}, content_type="application/json")
+    api.route("/eutils/efetch.fcgi", efetch_by_id)
+    r = cli("add", "11618220", "--json")
+    assert r.code == 0 and r.json()["added"] == 1
+    assert len([x for x in httpserver.log if x[0].path == "/eutils/efetch.fcgi"]) == 3
