@@ -16,7 +16,7 @@ _SIMPLE = {  # CSL variable -> Article field
     "title": "title", "container-title": "container", "container-title-short": "container_short",
     "journalAbbreviation": "container_short", "volume": "volume", "issue": "issue",
     "page": "pages", "DOI": "doi", "PMID": "pmid", "PMCID": "pmcid", "ISBN": "isbn",
-    "ISSN": "issn", "URL": "url", "abstract": "abstract", "language": "language",
+    "ISSN": "issn", "URL": "url", "language": "language",
     "publisher": "publisher",
 }
 _OUT = {"title": "title", "container": "container-title", "container_short": "container-title-short",
@@ -89,7 +89,15 @@ def item_to_article(item: dict) -> Article:
         elif k == "issued":
             a.issued = date_to_iso(v)
         elif k == "keyword":
-            a.keywords = [w.strip() for w in re.split(r"[;,]", str(v)) if w.strip()]
+            if isinstance(v, list):
+                words = [str(w) for w in v]
+            else:  # ";" separates when present (keywords may hold commas), else ","
+                words = str(v).split(";") if ";" in str(v) else str(v).split(",")
+            a.keywords = [w.strip() for w in words if w.strip()]
+        elif k == "abstract" and isinstance(v, str):
+            a.abstract = re.sub(r"\s*</?jats:[^>]*>\s*", " ", v).strip() if "<jats:" in v else v.strip()
+            if a.abstract != v.strip():
+                extra["abstract"] = v
         elif k == "note" and isinstance(v, str):
             # Zotero puts "PMID: 123" lines in note
             for line in v.splitlines():
@@ -99,6 +107,12 @@ def item_to_article(item: dict) -> Article:
             extra[k] = v
         else:
             extra[k] = v
+    if not a.issued:  # Crossref's CSL often has only these
+        for k in ("published-print", "published-online", "published"):
+            if extra.get(k):
+                a.issued = date_to_iso(extra[k])
+                if a.issued:
+                    break
     if extra:
         a.extra["csl"] = extra
     return a
@@ -181,8 +195,9 @@ def article_to_item(a: Article) -> dict:
     d = iso_to_date(a.issued)
     if d:
         item["issued"] = d
-    if a.keywords:
-        item["keyword"] = ", ".join(a.keywords)
+    if a.keywords:  # "; " so that keywords holding commas come back whole
+        item["keyword"] = "; ".join(a.keywords) + (";" if len(a.keywords) == 1 and
+                                                   "," in a.keywords[0] else "")
     for k, v in (a.extra.get("csl") or {}).items():
         item.setdefault(k, v)
     if a.citekey:

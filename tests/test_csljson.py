@@ -1,0 +1,85 @@
+"""CSL-JSON in and out: Crossref/doi.org responses, Zotero notes, round trip, bad items."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from amlref.core.article import Article, Person
+from amlref.core.errors import InputError
+from amlref.core.text import read_text
+from amlref.formats.csljson import CslJsonExporter, CslJsonImporter
+from amlref.formats.detect import detect
+from amlref.services.importing import import_text
+from tests.conftest import corpus
+
+imp = CslJsonImporter()
+
+
+def test_crossref_items():
+    data = json.loads(read_text(str(corpus("api", "crossref-csl-json-doi.json")))[0])
+    items = [it for _, (url, got) in data.items() for it in got]
+    res = imp.parse(json.dumps(items), "x.json")
+    assert res.problems == [] and len(res.articles) == len(items)
+    a = res.articles[0]
+    assert a.doi.lower() == "10.1021/ja01577a030"
+    assert (a.volume, a.issue, a.pages, a.issued) == ("79", "20", "5441-5444", "1957-10")
+    assert a.authors == [Person("Hall", "H. K., Jr.")]
+    assert a.container_short == "J. Am. Chem. Soc."
+    assert a.extra["csl"]["source"] == "Crossref"
+
+
+def test_doi_org_content_negotiation_object():
+    path = corpus("api", "crossref-habanero", "test_content_negotiation_citeproc_json.02.json")
+    text, _ = read_text(str(path))
+    assert detect(text, path.name) == "csljson"
+    (a,) = imp.parse(text, str(path)).articles
+    assert a.title and a.authors and a.year == 1970
+    assert "<jats:" not in a.abstract and a.abstract.startswith("The train of thought")
+    assert "<jats:" in a.extra["csl"]["abstract"]  # the original is kept
+
+
+def test_zotero_note_identifiers_and_keywords():
+    text = json.dumps([{"id": "k1", "type": "article-journal", "title": "T",
+                        "note": "PMID: 39697225\nPMCID: PMC11652486",
+                        "keyword": "Leukemia, Myeloid, Acute; immunotherapy"}])
+    (a,) = imp.parse(text, "z.json").articles
+    assert (a.pmid, a.pmcid, a.citekey) == ("39697225", "PMC11652486", "k1")
+    assert a.keywords == ["Leukemia, Myeloid, Acute", "immunotherapy"]
+
+
+def test_round_trip():
+    a = Article(citekey="bawek2024", type="review", title="Updates in AML",
+                container="Frontiers in Oncology", container_short="Front Oncol", volume="14",
+                pages="1374963", issued="2024-12-04", doi="10.3389/fonc.2024.1374963",
+                pmid="39697225", pmcid="PMC11652486", keywords=["Leukemia, Myeloid, Acute"],
+                authors=[Person("Bawek", "Jane"), Person(literal="AML Group")],
+                extra={"csl": {"note": "kept"}})
+    out = CslJsonExporter().export([a])
+    item = json.loads(out)[0]
+    assert item["id"] == "bawek2024" and item["PMID"] == "39697225" and item["note"] == "kept"
+    assert item["issued"] == {"date-parts": [[2024, 12, 4]]}
+    (b,) = imp.parse(out, "r.json").articles
+    for f in ("citekey", "type", "title", "container", "container_short", "volume", "pages",
+              "issued", "doi", "pmid", "pmcid", "keywords", "authors"):
+        assert getattr(b, f) == getattr(a, f), f
+
+
+def test_bad_items_are_problems_with_lines():
+    text = '[\n  {"title": "ok"},\n  42,\n  {"title": "also", "issued": {"date-parts": [["x"]]}}\n]'
+    res = imp.parse(text, "b.json")
+    assert [a.title for a in res.articles] == ["ok", "also"]
+    assert len(res.problems) == 1 and "item 2" in res.problems[0].message
+
+
+def test_not_json():
+    with pytest.raises(InputError, match="not valid JSON"):
+        imp.parse("[{oops", "bad.json")
+
+
+def test_import_twice(lib):
+    text = json.dumps([{"id": "a", "type": "article-journal", "title": "Same thing",
+                        "DOI": "10.1000/same", "author": [{"family": "Roe", "given": "K"}]}])
+    assert len(import_text(lib, text, name="a.json").added) == 1
+    assert import_text(lib, text, name="a.json").added == []
+    assert lib.articles.count() == 1
