@@ -234,3 +234,13 @@ def test_plugins_are_registered():
     srcs = registry._load("amlref.sources")
     assert {"pubmed", "crossref", "openalex", "doi"} <= set(srcs)
     assert isinstance(srcs["pubmed"], PubmedSource)
+
+
+def test_elink_batches_of_100_with_progress(api, client):
+    api.route("/eutils/elink.fcgi", api_file("pubmed", "biopython-entrez", "elink1.xml"), XML)
+    seen = []
+    asked = [str(i) for i in range(5000, 5250)] + ["9298984"]
+    out = PubmedSource(client=client).references(asked, lambda d, n: seen.append((d, n)))
+    assert [len(a["id"]) for _, a in api.calls] == [100, 100, 51]
+    assert seen == [(0, 251), (100, 251), (200, 251)]
+    assert len(out["9298984"]) == 56 and len(out) == 251

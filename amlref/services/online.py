@@ -129,7 +129,10 @@ def add_identifiers(lib: Library, identifiers: Iterable[str], tags: Iterable[str
     if pmids:
         check(cancel)
         progress(0, len(pmids), f"fetching {len(pmids)} record(s) from PubMed")
-        results = [_parse_pubmed(text, "PubMed efetch") for text in pm.fetch_xml(pmids)]
+        def batch(done, total):
+            check(cancel)
+            progress(done, total, f"fetching records from PubMed ({done}/{total})")
+        results = [_parse_pubmed(text, "PubMed efetch") for text in pm.fetch_xml(pmids, batch)]
         pr = _concat(results, "pubmed-xml")
         got = {a.pmid for a in pr.articles}
         for raw, k, v in wanted:
@@ -256,13 +259,14 @@ def refresh_citations(lib: Library, ids: Iterable[int], progress: Progress | Non
     if "pubmed" in sources:
         by_pmid = {a.pmid: a.id for a in arts if a.pmid}
         if by_pmid:
-            check(cancel)
-            progress(0, total, f"PubMed: references of {len(by_pmid)} article(s)")
-            for p, linked in online.pubmed.references(by_pmid).items():
+            def batch(label):
+                def cb(done, n):
+                    check(cancel)
+                    progress(done, n, f"PubMed: {label} ({done}/{n} articles)")
+                return cb
+            for p, linked in online.pubmed.references(by_pmid, batch("references")).items():
                 refs += [(by_pmid[p], Reference(pmid=q), "eutils") for q in linked]
-            check(cancel)
-            progress(0, total, f"PubMed: cited by, {len(by_pmid)} article(s)")
-            for p, linked in online.pubmed.cited_by(by_pmid).items():
+            for p, linked in online.pubmed.cited_by(by_pmid, batch("cited by")).items():
                 citing += [(Reference(pmid=q), by_pmid[p], "eutils") for q in linked]
     have_refs = {aid for aid, _, _ in refs}
 

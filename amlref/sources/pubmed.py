@@ -57,11 +57,14 @@ class PubmedSource(Source):
         return resp, root
 
     # -- efetch ----------------------------------------------------------------------------
-    def fetch_xml(self, pmids: Iterable[str]) -> list[str]:
-        """PubMed XML (``PubmedArticleSet``) for the PMIDs, one text per batch of up to 200."""
+    def fetch_xml(self, pmids: Iterable[str], on_batch=None) -> list[str]:
+        """PubMed XML (``PubmedArticleSet``) for the PMIDs, one text per batch of up to 200.
+        ``on_batch(done, total)`` is called before each batch (it may raise to stop)."""
         ids = [str(p) for p in dict.fromkeys(pmids) if p]
         out = []
-        for chunk in _chunks(ids, EFETCH_BATCH):
+        for i, chunk in enumerate(_chunks(ids, EFETCH_BATCH)):
+            if on_batch:
+                on_batch(i * EFETCH_BATCH, len(ids))
             what = f"PubMed efetch of {len(chunk)} PMID{'s' if len(chunk) > 1 else ''}"
             resp = self.client.get(self._url("efetch"),
                                    self._params(db="pubmed", id=",".join(chunk), retmode="xml"),
@@ -74,12 +77,15 @@ class PubmedSource(Source):
         return out
 
     # -- elink -----------------------------------------------------------------------------
-    def links(self, pmids: Iterable[str], linkname: str) -> dict[str, list[str]]:
+    def links(self, pmids: Iterable[str], linkname: str, on_batch=None) -> dict[str, list[str]]:
         """``{pmid: [linked pmids]}`` for one link name (``pubmed_pubmed_refs``: what the
-        article cites; ``pubmed_pubmed_citedin``: what cites it).  Every asked PMID is a key."""
+        article cites; ``pubmed_pubmed_citedin``: what cites it).  Every asked PMID is a key.
+        ``on_batch(done, total)`` is called before each batch of 100 (it may raise to stop)."""
         ids = [str(p) for p in dict.fromkeys(pmids) if p]
         result: dict[str, list[str]] = {p: [] for p in ids}
-        for chunk in _chunks(ids, ELINK_BATCH):
+        for i, chunk in enumerate(_chunks(ids, ELINK_BATCH)):
+            if on_batch:
+                on_batch(i * ELINK_BATCH, len(ids))
             # id=A&id=B (not id=A,B) makes NCBI answer one LinkSet per PMID
             params = self._params(dbfrom="pubmed", db="pubmed", cmd="neighbor",
                                   linkname=linkname, retmode="xml")
@@ -90,11 +96,11 @@ class PubmedSource(Source):
                     result[pmid] = list(dict.fromkeys(result[pmid] + linked))
         return result
 
-    def references(self, pmids: Iterable[str]) -> dict[str, list[str]]:
-        return self.links(pmids, REFS)
+    def references(self, pmids: Iterable[str], on_batch=None) -> dict[str, list[str]]:
+        return self.links(pmids, REFS, on_batch)
 
-    def cited_by(self, pmids: Iterable[str]) -> dict[str, list[str]]:
-        return self.links(pmids, CITEDIN)
+    def cited_by(self, pmids: Iterable[str], on_batch=None) -> dict[str, list[str]]:
+        return self.links(pmids, CITEDIN, on_batch)
 
     # -- esearch by DOI --------------------------------------------------------------------
     def pmid_for_doi(self, doi: str) -> str:
