@@ -47,6 +47,13 @@ def test_refresh_from_pubmed_elink(lib, api, online):
     sets = elink_sets(ELINK1)
     refs, citedin = sets["pubmed_pubmed_refs"], sets["pubmed_pubmed_citedin"]
     api.route("/eutils/elink.fcgi", api_file(*ELINK1), XML)
+    # esummary: the recorded answer, its first document relabelled as refs[0]
+    summ = json.loads(api_file("api", "ncbi-eutils-json", "esummary.pubmed.json"))
+    doc = summ["result"].pop("5683731")
+    doc["uid"] = refs[0]
+    summ["result"][refs[0]] = doc
+    summ["result"]["uids"] = [refs[0], "22144687"]
+    api.route("/eutils/esummary.fcgi", json.dumps(summ), "application/json; charset=UTF-8")
     main = lib.articles.add(Article(title="Main article", pmid="9298984"))
     cited = lib.articles.add(Article(title="A cited one already here", pmid=refs[3]))
     citer = lib.articles.add(Article(title="A citing one already here", pmid=citedin[5]))
@@ -60,11 +67,17 @@ def test_refresh_from_pubmed_elink(lib, api, online):
     assert {e["origin"] for e in out} == {"eutils"}
     a = lib.articles.get(main)
     assert len(a.extra["cited_by_elsewhere"]) == 38 and f"pmid:{citedin[0]}" in a.extra["cited_by_elsewhere"]
-    assert rep.requests == 2                                 # one elink per link name
+    stub = lib.citations.stub(next(e["stub_id"] for e in out
+                                   if e["stub_id"] and lib.citations.stub(e["stub_id"])["pmid"] == refs[0]))
+    assert stub["title"] == "An assistive device for smoking." and stub["year"] == 1968
+    assert stub["doi"] == "10.1038/sc.1968.18" and stub["container"] == "Paraplegia"
+    esum = [a for p, a in api.calls if p == "/eutils/esummary.fcgi"]
+    assert len(esum) == 1 and len(esum[0]["id"][0].split(",")) == 55   # only those not here
+    assert rep.requests == 3                                 # elink x2, esummary
     # the same refresh again: nothing new, nothing sent (cache)
     before = state(lib)
     rep2 = refresh_citations(lib, [main], online=online)
-    assert (rep2.references, rep2.cited_by, rep2.requests) == (0, 0, 0) and rep2.cache_hits == 2
+    assert (rep2.references, rep2.cited_by, rep2.requests) == (0, 0, 0) and rep2.cache_hits == 3
     assert state(lib) == before
 
 
@@ -176,11 +189,13 @@ def test_cli_citations_refresh(api, cli, lib_path, tmp_path):
     key = lib.articles.get(a).citekey
     lib.close()
     api.route("/eutils/elink.fcgi", api_file(*ELINK1), XML)
+    api.route("/eutils/esummary.fcgi", api_file("api", "ncbi-eutils-json", "esummary.pubmed.json"),
+              "application/json; charset=UTF-8")
     r = cli("citations", "refresh", "--tag", "review", "--json")
     assert r.code == 0, r
     d = r.json()
     assert d["articles"] == 1 and d["references"] == 56
-    assert all(args["id"] == ["9298984"] for _, args in api.calls)
+    assert all(args["id"] == ["9298984"] for p, args in api.calls if "elink" in p)
     r = cli("citations", "refresh", key)
     assert r.code == 0 and "0 new reference link(s)" in r.out
     r = cli("citations", "refresh", "no-such-key")

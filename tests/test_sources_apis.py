@@ -244,3 +244,22 @@ def test_elink_batches_of_100_with_progress(api, client):
     assert [len(a["id"]) for _, a in api.calls] == [100, 100, 51]
     assert seen == [(0, 251), (100, 251), (200, 251)]
     assert len(out["9298984"]) == 56 and len(out) == 251
+
+
+def test_esummary_describes_works(api, client):
+    api.route("/eutils/esummary.fcgi", api_file("api", "ncbi-eutils-json", "esummary.pubmed.json"),
+              "application/json; charset=UTF-8")
+    out = PubmedSource(client=client).summaries(["5683731", "22144687"])
+    r = out["5683731"]
+    assert (r.title, r.year, r.container, r.doi) == (
+        "An assistive device for smoking.", 1968, "Paraplegia", "10.1038/sc.1968.18")
+    assert r.authors == "Goldberg MJ, Davis LJ" and r.pmid == "5683731"
+    assert out["22144687"].year and out["22144687"].title
+    assert api.calls[0][1]["retmode"] == ["json"]
+
+
+def test_esummary_error_answer(api, client):
+    api.route("/eutils/esummary.fcgi", api_file("api", "ncbi-eutils-json", "esummary.error.json"),
+              "application/json; charset=UTF-8")
+    with pytest.raises(NetworkError, match="Invalid db name"):
+        PubmedSource(client=client).summaries(["1"])

@@ -239,7 +239,8 @@ class RefreshReport:
 
 def refresh_citations(lib: Library, ids: Iterable[int], progress: Progress | None = None,
                       cancel: CancelToken | None = None, online: Online | None = None,
-                      sources: Sequence[str] = DEFAULT_REFRESH) -> RefreshReport:
+                      sources: Sequence[str] = DEFAULT_REFRESH,
+                      describe: bool = True) -> RefreshReport:
     """Fetch references and cited-by of the articles and store the edges.  Everything is
     fetched before anything is written; a failure or a cancel writes nothing."""
     progress = progress or no_progress
@@ -268,6 +269,13 @@ def refresh_citations(lib: Library, ids: Iterable[int], progress: Progress | Non
                 refs += [(by_pmid[p], Reference(pmid=q), "eutils") for q in linked]
             for p, linked in online.pubmed.cited_by(by_pmid, batch("cited by")).items():
                 citing += [(Reference(pmid=q), by_pmid[p], "eutils") for q in linked]
+            # describe the cited works that are not in the library (title, year, journal, DOI),
+            # so that "missing key papers" reads as papers, not numbers
+            unknown = [r.pmid for _, r, _ in refs
+                       if r.pmid and lib.articles.find_id("pmid", r.pmid) is None]
+            if unknown and describe:
+                found = online.pubmed.summaries(unknown, batch("describing cited works"))
+                refs = [(aid, found.get(r.pmid, r), o) for aid, r, o in refs]
     have_refs = {aid for aid, _, _ in refs}
 
     if "crossref" in sources:

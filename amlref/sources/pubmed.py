@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from amlref.core.article import Reference
 from amlref.core.errors import NetworkError
 from amlref.plugins.base import Source
 from amlref.sources.http import HttpClient, Settings
@@ -102,6 +103,29 @@ class PubmedSource(Source):
     def cited_by(self, pmids: Iterable[str], on_batch=None) -> dict[str, list[str]]:
         return self.links(pmids, CITEDIN, on_batch)
 
+    # -- esummary: short descriptions of works not in the library ------------------------
+    def summaries(self, pmids: Iterable[str], on_batch=None) -> dict[str, Reference]:
+        """``{pmid: Reference(title, year, authors, journal, doi)}`` via esummary (JSON), in
+        batches of 200.  PMIDs NCBI does not know are left out."""
+        ids = [str(p) for p in dict.fromkeys(pmids) if p]
+        out: dict[str, Reference] = {}
+        for i, chunk in enumerate(_chunks(ids, EFETCH_BATCH)):
+            if on_batch:
+                on_batch(i * EFETCH_BATCH, len(ids))
+            what = f"PubMed summaries of {len(chunk)} PMID(s)"
+            data = self.client.get(self._url("esummary"),
+                                   self._params(db="pubmed", id=",".join(chunk), retmode="json"),
+                                   service="ncbi", what=what).json()
+            res = data.get("result") if isinstance(data, dict) else None
+            if not isinstance(res, dict):
+                err = data.get("esummaryresult") or data.get("error") if isinstance(data, dict) else ""
+                raise NetworkError(f"{what}: NCBI esummary error: {err or 'unexpected answer'}")
+            for uid in res.get("uids") or []:
+                d = res.get(str(uid))
+                if isinstance(d, dict) and not d.get("error"):
+                    out[str(uid)] = summary_to_reference(d)
+        return out
+
     # -- esearch by DOI --------------------------------------------------------------------
     def pmid_for_doi(self, doi: str) -> str:
         """The PMID of a DOI via esearch ``<doi>[doi]``; "" when none or ambiguous."""
@@ -164,3 +188,22 @@ def parse_elink(root, linkname: str) -> dict[str, list[str]]:
             out.setdefault(s, [])
             out[s] = list(dict.fromkeys(out[s] + linked))
     return out
+
+
+def summary_to_reference(d: dict) -> Reference:
+    """One esummary (JSON) document as a Reference."""
+    m = re.match(r"\s*(\d{4})", str(d.get("pubdate") or d.get("epubdate") or ""))
+    ids = {a.get("idtype"): str(a.get("value") or "") for a in d.get("articleids") or []
+           if isinstance(a, dict)}
+    names = [a.get("name", "") for a in d.get("authors") or [] if isinstance(a, dict)]
+    authors = ", ".join(n for n in names[:3] if n) + (" et al." if len(names) > 3 else "")
+    pmcid = ids.get("pmc", "") or ids.get("pmcid", "").split(";")[0].replace("pmc-id: ", "")
+    doi = ids.get("doi", "")
+    title = str(d.get("title") or "").strip()
+    src = str(d.get("source") or "")
+    raw = ". ".join(x for x in (authors, title.rstrip("."), src,
+                                str(d.get("pubdate") or "")) if x)
+    return Reference(raw=raw, pmid=str(d.get("uid") or ""), doi=doi.lower(),
+                     pmcid=pmcid if pmcid.upper().startswith("PMC") else "",
+                     title=title, year=int(m.group(1)) if m else None, authors=authors,
+                     container=src)
