@@ -1,0 +1,189 @@
+"""The taxonomy file: structure, term syntax, the user's copy (extend, override, disable), and
+re-classification of a library when the taxonomy changes."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from amlref.core.article import Article
+from amlref.taxonomy import descendants, load, taxonomy_hash
+from amlref.taxonomy import model
+from amlref.taxonomy.classifier import ImmunotherapyClassifier
+from amlref.taxonomy.matching import TermIndex, compile_terms, term_pattern
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    model.clear_cache()
+    yield
+    model.clear_cache()
+
+
+def user_file() -> Path:
+    p = model.user_path()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def write_user(text: str) -> Path:
+    p = user_file()
+    p.write_text(text, encoding="utf-8")
+    model.clear_cache()
+    return p
+
+
+def test_builtin_tree_has_the_seven_slugs_and_sub_categories():
+    tax = load(user=False)
+    assert [n.slug for n in tax.roots("category")] == list(model.TOP_LEVEL)
+    for slug in model.TOP_LEVEL:
+        node = tax.get(slug)
+        assert node.label and node.kind == "category"
+        # every category names its therapy in several ways
+        assert sum(len(node.data.get(k) or []) for k in ("terms", "drugs", "synonyms")) >= 5 or \
+            any(len(tax.get(c).data.get("terms") or []) for c in node.children)
+    act = descendants("adoptive-cell-therapy")
+    assert act[0] == "adoptive-cell-therapy"
+    assert {"car-t", "car-nk", "nk-cell-therapy", "tcr-t", "cik"} <= set(act)
+    assert descendants("car-t") == ["car-t"]
+    assert descendants("no-such-slug") == ["no-such-slug"]
+    assert tax.ancestors("car-t") == ["adoptive-cell-therapy"]
+
+
+def test_facets_carry_their_group_as_prefix():
+    tax = load(user=False)
+    groups = {n.group for n in tax.facets()}
+    assert groups == {"target", "study", "setting", "disease"}
+    assert all(":" in n.slug for n in tax.facets())
+    for slug in ("target:cd33", "target:cd123", "target:cll-1", "target:cd47", "target:tim-3",
+                 "target:pd-1", "target:wt1", "target:cd70", "target:flt3", "target:nkg2d",
+                 "target:cd7", "target:cd38", "study:review", "study:clinical-trial",
+                 "study:preclinical", "study:case-report", "setting:relapsed-refractory",
+                 "setting:newly-diagnosed", "setting:post-transplant", "setting:mrd"):
+        assert tax.get(slug), slug
+    assert tax.kind_of("target:cd33") == "facet" and tax.kind_of("car-t") == "category"
+
+
+def test_every_term_of_the_file_compiles():
+    tax = load(user=False)
+    n = 0
+    for node in tax.nodes.values():
+        for key, terms in node.data.items():
+            if isinstance(terms, list) and key not in ("yield_to", "yield_lists"):
+                for t in terms:
+                    assert term_pattern(t) is not None, (node.slug, t)
+                    n += 1
+    assert n > 500
+
+
+@pytest.mark.parametrize("term,text,hit", [
+    ("CAR T", "CAR-T cells", True), ("CAR T", "CART cells", True), ("CAR T", "CAR T cells", True),
+    ("PD-1", "anti-PD1 therapy", True), ("PD-1", "PD-10", False), ("PD-1", "SPD-1", False),
+    ("=STING", "a sting", False), ("=STING", "STING agonists", True),
+    ("immunotherap*", "immunotherapeutic", True), ("vaccine", "vaccines", True),
+    ("SIRPalpha", "SIRPα", True), ("CLL-1", "CLL", False), ("CD33", "CD333", False),
+    ("re:\\bCD3\\s*x\\s*CD\\d+", "CD3 x CD123", True),
+])
+def test_term_syntax(term, text, hit):
+    from amlref.taxonomy.matching import normalize
+    rx = compile_terms([term])
+    assert bool(rx.search(normalize(text))) is hit
+    idx = TermIndex()
+    idx.add("o", "g", [term])
+    idx.build()
+    assert bool(idx.scan(normalize(text))) is hit
+
+
+def test_user_copy_extends_overrides_and_disables():
+    base_hash = load().hash
+    write_user("""
+[settings]
+threshold = 2.0
+[category.vaccines]
+add_drugs = ["ZX-4711"]
+[category.cik]
+disabled = true
+[category.bispecific-nk]
+parent = "t-cell-engagers"
+label = "NK engagers (mine)"
+terms = ["NK engager*"]
+[facet."target:siglec-15"]
+label = "Siglec-15"
+terms = ["Siglec-15"]
+""")
+    tax = load()
+    assert tax.hash != base_hash and len(tax.sources) == 2
+    assert "ZX-4711" in tax.get("vaccines").data["drugs"]
+    assert "galinpepimut-S" in tax.get("vaccines").data["drugs"]      # extended, not replaced
+    assert tax.get("cik") is None and "cik" not in descendants("adoptive-cell-therapy")
+    assert "bispecific-nk" in descendants("t-cell-engagers")
+    clf = ImmunotherapyClassifier()
+    a = Article(title="ZX-4711 in patients with acute myeloid leukemia in remission")
+    assert "vaccines" in {s for s, _, _ in clf.classify(a)}
+    b = Article(title="NK engagers against CD33+ AML", abstract="NK engagers in AML.")
+    got = {s for s, _, _ in clf.classify(b)}
+    assert {"t-cell-engagers", "bispecific-nk", "target:cd33"} <= got
+
+
+def test_broken_user_copy_is_ignored_with_a_warning():
+    write_user("[category.vaccines\nterms = [")
+    tax = load()
+    assert tax.warnings and "taxonomy.toml" in tax.warnings[0]
+    assert tax.hash == load(user=False).hash
+    write_user('[category.vaccines]\nadd_terms = ["re:(unclosed"]\n')
+    tax = load()
+    assert tax.warnings and "bad pattern" in tax.warnings[0]
+
+
+def test_unknown_parent_is_an_input_error(tmp_path):
+    from amlref.core.errors import InputError
+    p = tmp_path / "t.toml"
+    p.write_text('[category.x]\nparent = "nope"\n', encoding="utf-8")
+    with pytest.raises(InputError):
+        load(builtin=p, user=False)
+
+
+def test_library_is_reclassified_when_the_taxonomy_changes_and_user_decisions_stick(lib):
+    from amlref.services.classify import VERSION_KEY, classify_all, ensure_current, is_current
+    ids = lib.articles.add_many([
+        Article(title="ZX-4711 peptide in acute myeloid leukemia", abstract="A phase 1 study."),
+        Article(title="Gemtuzumab ozogamicin in relapsed acute myeloid leukemia"),
+        Article(title="Nivolumab after allogeneic transplantation for acute myeloid leukemia"),
+    ])
+    classify_all(lib)
+    assert is_current(lib) and lib.settings.get(VERSION_KEY)
+    assert lib.categories.ids_in(["vaccines"]) == []
+    assert ids[1] in lib.categories.ids_in(["antibody-therapy"])
+    # the user's own decisions
+    lib.categories.set_user(ids[1], "antibody-therapy", False)     # remove
+    lib.categories.set_user(ids[1], "vaccines", True)              # add
+    classify_all(lib)
+    assert ids[1] not in lib.categories.ids_in(["antibody-therapy"])
+    assert ids[1] in lib.categories.ids_in(["vaccines"])
+    # the taxonomy changes: the library is out of date and re-classified once
+    write_user('[category.vaccines]\nadd_drugs = ["ZX-4711"]\n')
+    assert not is_current(lib)
+    assert ensure_current(lib) == 3
+    assert ensure_current(lib) == 0
+    assert set(lib.categories.ids_in(["vaccines"])) == {ids[0], ids[1]}
+    assert ids[1] not in lib.categories.ids_in(["antibody-therapy"])   # still removed
+    rows = {r["slug"]: r for r in lib.categories.of(ids[1], include_removed=True)}
+    assert rows["antibody-therapy"]["source"] == "user" and rows["antibody-therapy"]["state"] == 0
+    # forgetting the decision hands it back to the classifier
+    lib.categories.clear_user(ids[1], "antibody-therapy")
+    classify_all(lib)
+    assert ids[1] in lib.categories.ids_in(["antibody-therapy"])
+
+
+def test_classification_stores_reasons_as_json(lib):
+    from amlref.services.classify import classify_ids
+    i = lib.articles.add(Article(title="CD123 CAR T cells for relapsed acute myeloid leukemia"))
+    assert classify_ids(lib, [i]) == 1
+    rows = {r["slug"]: r for r in lib.categories.of(i)}
+    assert {"adoptive-cell-therapy", "car-t", "target:cd123", "disease:aml"} <= set(rows)
+    r = rows["car-t"]
+    assert r["source"] == "auto" and r["kind"] == "category"
+    assert r["reason"][0]["field"] == "title" and r["reason"][0]["words"]
+    assert rows["target:cd123"]["kind"] == "facet"
