@@ -71,6 +71,8 @@ def test_second_identical_add_makes_no_request_and_no_duplicate(api, cli, lib_pa
     assert r.code == 0 and len(api.calls) == n_calls      # served from the disk cache
     assert r.json()["added"] == 0 and r.json()["merged"] == 1
     assert count(lib_path) == 1
+    assert cli("add", "24349601", "--fresh").code == 0 and len(api.calls) == n_calls + 1
+    assert count(lib_path) == 1
 
 
 def test_add_several_pmids_in_one_efetch(api, cli, lib_path):

@@ -253,3 +253,35 @@ def test_pubmed_source_spaces_ncbi_requests_3_or_10_a_second(api, tmp_path):
         pm.references(["12242737"])
         assert slept == pytest.approx([gap, gap])
     assert [a.get("api_key") for _, a in api.calls] == [None] * 3 + [["KEY"]] * 3
+
+
+def test_fresh_skips_cache_reads_but_refreshes_it(api, tmp_path):
+    api.route("/f", "v1", "text/plain")
+    c, _ = client_for(api, tmp_path)
+    assert c.get(api.url("/f")).text == "v1"
+    api.route("/f", "v2", "text/plain")
+    assert c.get(api.url("/f")).text == "v1"              # cached
+    c.fresh = True
+    assert c.get(api.url("/f")).text == "v2"              # asked again
+    c.fresh = False
+    assert c.get(api.url("/f")).text == "v2"              # and the cache holds the new answer
+    assert api.count("/f") == 2
+
+
+def test_prune_removes_expired_entries_once_a_day(api, tmp_path):
+    api.route("/a", "A", "text/plain")
+    api.route("/b", "B", "text/plain")
+    c, _ = client_for(api, tmp_path, cache_days=1.0)
+    c.get(api.url("/a"))
+    c.get(api.url("/b"))
+    import json
+    key_a = DiskCache.key("GET", api.url("/a"), None, "")
+    meta = next((tmp_path / "http-cache").rglob(f"{key_a}.json"))
+    m = json.loads(meta.read_text())
+    m["stored"] -= 3 * 86400
+    meta.write_text(json.dumps(m))
+    cache = DiskCache(tmp_path / "http-cache", 86400)
+    assert cache.prune() == 0                    # ran already today (first put of the client)
+    (tmp_path / "http-cache" / ".pruned").unlink()
+    assert cache.prune() == 2                    # the .json and .body of /a
+    assert not meta.exists() and cache.get(DiskCache.key("GET", api.url("/b"), None, "")) is not None

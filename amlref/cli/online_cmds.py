@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("ids", nargs="+", metavar="ID", help="DOI, PMID, PMCID or link ('-' reads "
                    "identifiers from stdin, one a line)")
     p.add_argument("--tag", action="append", default=[], help="tag every added article")
+    p.add_argument("--fresh", action="store_true", help="ask the servers again even when the "
+                   "answer is in the cache")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_add)
 
@@ -36,6 +38,8 @@ def register_refresh(citations_sub) -> None:
     p.add_argument("--query", help="the articles matching this search")
     p.add_argument("--source", action="append", default=[],
                    help="pubmed, crossref, openalex (repeatable; default pubmed and crossref)")
+    p.add_argument("--fresh", action="store_true", help="ask the servers again even when the "
+                   "answer is in the cache (cited-by lists grow)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_refresh)
 
@@ -44,6 +48,13 @@ def _progress(done: int, total: int, message: str) -> None:
     if sys.stderr.isatty():
         sys.stderr.write(f"\r\x1b[K{message}")
         sys.stderr.flush()
+
+
+def _online(lib, args):
+    from amlref.services.online import Online
+    online = Online.for_library(lib)
+    online.client.fresh = bool(getattr(args, "fresh", False))
+    return online
 
 
 def cmd_add(args) -> int:
@@ -58,7 +69,8 @@ def cmd_add(args) -> int:
         raise UsageError("no identifiers given")
     lib = open_library(args)
     with lib:
-        report = add_identifiers(lib, ids, tags=args.tag, progress=_progress)
+        online = _online(lib, args)
+        report = add_identifiers(lib, ids, tags=args.tag, progress=_progress, online=online)
         if sys.stderr.isatty():
             sys.stderr.write("\r\x1b[K")
         if args.json:
@@ -99,7 +111,7 @@ def cmd_refresh(args) -> int:
     lib = open_library(args)
     with lib:
         ids = _ids_for(lib, args)
-        report = refresh_citations(lib, ids, progress=_progress,
+        report = refresh_citations(lib, ids, progress=_progress, online=_online(lib, args),
                                    sources=tuple(sources) or DEFAULT_REFRESH)
         if sys.stderr.isatty():
             sys.stderr.write("\r\x1b[K")

@@ -224,6 +224,32 @@ class DiskCache:
         except OSError:
             pass  # a cache that cannot be written only costs a repeated lookup
 
+    def prune(self, every_seconds: float = 86400) -> int:
+        """Delete expired entries, at most once per ``every_seconds`` (a marker file keeps the
+        time of the last run).  Returns the number of files removed."""
+        marker = self.root / ".pruned"
+        try:
+            if marker.exists() and time.time() - marker.stat().st_mtime < every_seconds:
+                return 0
+            self.root.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            return 0
+        n = 0
+        for meta_p in self.root.glob("*/*.json"):
+            try:
+                stored = float(json.loads(meta_p.read_text("utf-8"))["stored"])
+            except (OSError, ValueError, KeyError, TypeError):
+                stored = 0.0
+            if time.time() - stored > self.ttl:
+                for p in (meta_p, meta_p.with_suffix(".body")):
+                    try:
+                        p.unlink()
+                        n += 1
+                    except OSError:
+                        pass
+        return n
+
     def clear(self) -> int:
         n = 0
         if self.root.exists():
@@ -284,6 +310,8 @@ class HttpClient:
         self.limiters: dict[str, RateLimiter] = {}
         self.requests_sent = 0      # real requests, for tests and reports
         self.cache_hits = 0
+        self.fresh = False          # True: do not read the cache (answers are still stored)
+        self._pruned = False
 
     def limiter(self, service: str) -> RateLimiter | None:
         if service in self.limiters:
@@ -300,7 +328,7 @@ class HttpClient:
         key = None
         if self.cache is not None and use_cache:
             key = DiskCache.key("GET", url, params, accept)
-            hit = self.cache.get(key)
+            hit = None if self.fresh else self.cache.get(key)
             if hit is not None:
                 self.cache_hits += 1
                 hit.what = what
@@ -308,6 +336,9 @@ class HttpClient:
         resp = self._fetch(url, params, service, accept, what)
         resp.what = what
         if key is not None and 200 <= resp.status < 300:
+            if not self._pruned:
+                self._pruned = True
+                self.cache.prune()
             self.cache.put(key, resp)
         return resp
 
