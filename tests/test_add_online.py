@@ -29,8 +29,13 @@ def efetch_by_id(request):
     ids = ids_of(request.args)
     parts = []
     for pmid in ids:
-        p = corpus("pubmed", "metapub-pmid-xml", f"{pmid}.xml") if pmid != "40443513" else None
-        text = EFETCH_40443513 if p is None else p.read_text("utf-8")
+        p = corpus("pubmed", "metapub-pmid-xml") / f"{pmid}.xml"
+        if pmid == "40443513":
+            text = EFETCH_40443513
+        elif p.exists():
+            text = p.read_text("utf-8")
+        else:
+            continue                          # PubMed leaves unknown PMIDs out
         m = re.search(r"<PubmedArticleSet>(.*)</PubmedArticleSet>", text, re.S)
         parts.append(m.group(1) if m else "")
     head = ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
@@ -281,3 +286,22 @@ def test_add_survives_500_then_429_then_success(api, cli, lib_path, httpserver):
     r = cli("add", "11618220", "--json")
     assert r.code == 0 and r.json()["added"] == 1
     assert len([x for x in httpserver.log if x[0].path == "/eutils/efetch.fcgi"]) == 3
+
+
+def test_doi_mapped_to_a_pmid_pubmed_lacks_falls_back_to_crossref(api, cli, lib_path):
+    doi = "10.1371/journal.pone.0033693"
+    api.route("/idconv/", idconv_json([{"requested-id": doi, "doi": doi, "pmid": "22514668",
+                                        "pmcid": "PMC3326014"}]), JSON)
+    api.route("/eutils/efetch.fcgi", efetch_by_id)       # has no record 22514668: empty set
+    api.route(f"/crossref/works/{doi}",
+              api_file("api", "crossref-habanero", "test_works_with_one_id.01.json"), JSON)
+    r = cli("add", doi, "--json")
+    assert r.code == 0, r
+    assert r.json()["articles"][0]["doi"] == doi
+    assert [p for p, _ in api.calls] == ["/idconv/", "/eutils/efetch.fcgi", f"/crossref/works/{doi}"]
+
+
+def test_add_reads_identifiers_from_stdin(api, cli, lib_path):
+    api.route("/eutils/efetch.fcgi", efetch_by_id)
+    r = cli("add", "-", "--json", stdin="11618220\n\n24084238\n")
+    assert r.code == 0 and r.json()["added"] == 2

@@ -138,7 +138,10 @@ def add_identifiers(lib: Library, identifiers: Iterable[str], tags: Iterable[str
         for raw, k, v in wanted:
             p = pmid_of.get((k, v))
             if p and p not in got:
-                problems.append(Problem(raw, None, f"PMID {p}: not found in PubMed"))
+                if k == "doi":          # try Crossref / doi.org below
+                    del pmid_of[(k, v)]
+                else:
+                    problems.append(Problem(raw, None, f"PMID {p}: not found in PubMed"))
         parsed.append(("PubMed (E-utilities)", pr))
 
     cr_results, doi_results = [], []
