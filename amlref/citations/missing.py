@@ -100,20 +100,34 @@ def missing_works(lib: "Library", limit: int = 50, article_ids: Iterable[int] | 
         if len(rows) < batch:
             break
     if citing and out:
-        _fill_citing(lib, out, citing, set(ids) if ids is not None else None, where, params)
+        _fill_citing(lib, out, citing, ids, where, params)
     return out
 
 
-def _fill_citing(lib, works: list[MissingWork], n: int, ids: set | None, where, params) -> None:
-    for w in works:
+def _fill_citing(lib, works: list[MissingWork], n: int, ids: list | None, where, params) -> None:
+    """The first ``n`` citing articles of each work (of the view, when there is one)."""
+    import json
+    found: dict[int, list[int]] = {w.stub_id: [] for w in works}
+    if ids is None and not where:
+        for w in works:
+            found[w.stub_id] = lib.citations.stub_cited_by(w.stub_id, limit=n)
+    else:
+        # one pass over the view's edges to these works (not over every citing article)
+        conds = ["c.stub_id IN (SELECT value FROM json_each(?))", "c.stub_id IS NOT NULL",
+                 "c.kind = 'cites'", "a.deleted_at IS NULL"]
+        args: list = [json.dumps(list(found))]
+        if ids is not None:
+            conds.append("a.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(ids))
         if where:
-            sql = ("SELECT c.citing_id FROM citations c JOIN articles a ON a.id = c.citing_id "
-                   "WHERE c.stub_id = ? AND c.kind = 'cites' AND a.deleted_at IS NULL AND "
-                   f"({where}) ORDER BY c.id LIMIT ?")
-            cit = [r[0] for r in lib.execute(sql, [w.stub_id] + params + [n])]
-        elif ids is not None:
-            cit = [i for i in lib.citations.stub_cited_by(w.stub_id) if i in ids][:n]
-        else:
-            cit = lib.citations.stub_cited_by(w.stub_id, limit=n)
-        rows = article_rows(lib, cit)
-        w.citing = [{"article_id": i, "citekey": rows[i]["citekey"]} for i in cit if i in rows]
+            conds.append(f"({where})")
+            args += list(params)
+        for sid, aid in lib.execute(
+                "SELECT c.stub_id, c.citing_id FROM articles a CROSS JOIN citations c ON "
+                f"c.citing_id = a.id WHERE {' AND '.join(conds)} ORDER BY c.id", args):
+            if len(found[sid]) < n:
+                found[sid].append(aid)
+    rows = article_rows(lib, [i for cit in found.values() for i in cit])
+    for w in works:
+        w.citing = [{"article_id": i, "citekey": rows[i]["citekey"]}
+                    for i in found[w.stub_id] if i in rows]

@@ -281,11 +281,13 @@ class CitationStore:
     def _move_stub_edges(self, sid: int, aid: int) -> int:
         ex = self.lib.execute
         citing = [r[0] for r in ex("SELECT citing_id FROM citations WHERE stub_id = ?", (sid,))]
-        ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, kind, origin, created) "
-           "SELECT citing_id, ?, kind, origin, created FROM citations WHERE stub_id = ? AND "
-           "citing_id != ?", (aid, sid, aid))
-        moved = ex("DELETE FROM citations WHERE stub_id = ?", (sid,)).rowcount
-        ex("UPDATE reference_stubs SET resolved_id = ? WHERE id = ?", (aid, sid))
+        # in place (one write per edge); edges the article already has, or a self-citation,
+        # are left behind by OR IGNORE / the condition and deleted
+        moved = ex("UPDATE OR IGNORE citations SET cited_id = ?, stub_id = NULL WHERE "
+                   "stub_id = ? AND citing_id != ?", (aid, sid, aid)).rowcount
+        moved += ex("DELETE FROM citations WHERE stub_id = ?", (sid,)).rowcount
+        # (moving an edge off a stub does not decrement its count: see schema step 2)
+        ex("UPDATE reference_stubs SET resolved_id = ?, cited_count = 0 WHERE id = ?", (aid, sid))
         self.lib.touched(aid, *citing)
         return moved
 
@@ -417,6 +419,6 @@ class CitationStore:
             args += list(params)
         return [tuple(r) for r in self.lib.execute(
             "SELECT c.stub_id, count(*) AS n FROM articles a "
-            "JOIN citations c ON c.citing_id = a.id JOIN reference_stubs s ON s.id = c.stub_id "
+            "CROSS JOIN citations c ON c.citing_id = a.id JOIN reference_stubs s ON s.id = c.stub_id "
             f"WHERE {' AND '.join(conds)} GROUP BY c.stub_id ORDER BY n DESC, c.stub_id "
             "LIMIT ? OFFSET ?", args + [limit, offset])]

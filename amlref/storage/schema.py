@@ -207,7 +207,10 @@ MIGRATION_2 = [
     "CREATE TRIGGER citations_count_ad AFTER DELETE ON citations "
     "WHEN old.stub_id IS NOT NULL AND old.kind = 'cites' AND " + _LIVE.format(ref="old.citing_id")
     + " BEGIN UPDATE reference_stubs SET cited_count = cited_count - 1 WHERE id = old.stub_id; END",
-    "CREATE TRIGGER citations_count_au AFTER UPDATE OF citing_id, stub_id, kind ON citations BEGIN "
+    # a stub's edges moved to the article it was resolved to: the resolver zeroes the count
+    # once (resolved stubs are out of the ranking), instead of one decrement per edge here
+    "CREATE TRIGGER citations_count_au AFTER UPDATE OF citing_id, stub_id, kind ON citations "
+    "WHEN NOT (old.stub_id IS NOT NULL AND new.stub_id IS NULL) BEGIN "
     "UPDATE reference_stubs SET cited_count = cited_count - 1 WHERE id = old.stub_id AND "
     "old.kind = 'cites' AND " + _LIVE.format(ref="old.citing_id") + "; "
     "UPDATE reference_stubs SET cited_count = cited_count + 1 WHERE id = new.stub_id AND "
