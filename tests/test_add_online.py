@@ -305,3 +305,29 @@ def test_add_reads_identifiers_from_stdin(api, cli, lib_path):
     api.route("/eutils/efetch.fcgi", efetch_by_id)
     r = cli("add", "-", "--json", stdin="11618220\n\n24084238\n")
     assert r.code == 0 and r.json()["added"] == 2
+
+
+BIOCOMMONS = {"20412080": "10.1111/j.1399-0004.2010.01436.x", "22351513": "10.1002/jsfa.5627",
+              "22528466": "10.1007/s11248-012-9616-0", "23121403": "10.1056/nejmoa1210384",
+              "29915538": "10.3389/fphar.2018.00576"}
+
+
+def test_add_by_doi_with_recorded_eutils_answers(api, cli, lib_path):
+    """biocommons/eutils' recorded efetch answers, reached by DOI through the ID converter."""
+    for pmid, doi in BIOCOMMONS.items():
+        api.route("/eutils/efetch.fcgi", api_file(
+            "api", "ncbi-eutils-biocommons", f"test_eutils_xmlfacades_pubmedarticle_{pmid}.01.xml"),
+            "text/xml; charset=UTF-8", when=lambda a, p=pmid: a.get("id") == p)
+    api.route("/idconv/", lambda req: idconv_json(
+        [{"requested-id": i, "doi": i, "pmid": p} for i in req.args["ids"].split(",")
+         for p, d in BIOCOMMONS.items() if d == i.lower()]), JSON)
+    for pmid, doi in BIOCOMMONS.items():
+        r = cli("add", doi.upper(), "--json")
+        assert r.code == 0, r
+        assert r.json()["articles"][0]["pmid"] == pmid
+    lib = Library.open(lib_path)
+    assert {a.doi: a.pmid for a in lib.articles.iter_all()} == {d: p for p, d in BIOCOMMONS.items()}
+    nejm = lib.articles.find("23121403")
+    assert nejm.container_short == "N Engl J Med" and nejm.authors and nejm.abstract
+    lib.close()
+    assert api.count("/eutils/efetch") == 5 and api.count("/idconv/") == 5

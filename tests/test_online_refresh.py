@@ -215,3 +215,21 @@ def test_cli_refresh_offline_is_one_line(cli, lib_path, tmp_path):
     r = cli("citations", "refresh")
     assert r.code == 2 and r.err.count("\n") == 1
     assert "cannot reach 127.0.0.1" in r.err and "offline" in r.err
+
+
+def test_add_then_refresh_with_biocommons_recordings(lib, api, online):
+    parts = ("api", "ncbi-eutils-biocommons", "test_elink.01.xml")
+    citedin = elink_sets(parts)["pubmed_pubmed_citedin"]
+    api.route("/eutils/efetch.fcgi", api_file("api", "ncbi-eutils-biocommons", "test_efetch.01.xml"),
+              "text/xml; charset=UTF-8")
+    api.route("/eutils/elink.fcgi", api_file(*parts), "text/xml; charset=UTF-8")
+    rep = add_identifiers(lib, ["1234567"], online=online)
+    aid = rep.added[0]
+    assert lib.articles.get(aid).doi == "10.1159/000398269"
+    r = refresh_citations(lib, [aid], online=online)
+    assert r.references == 0 and r.cited_by == 0          # no refs link set in this answer
+    assert r.cited_by_elsewhere == len(set(citedin)) > 0
+    assert sorted(lib.articles.get(aid).extra["cited_by_elsewhere"]) == sorted(
+        f"pmid:{p}" for p in set(citedin))
+    assert api.count("/eutils/esummary") == 0 and api.count("/crossref") == 1
+    assert r.not_found == ["crossref:10.1159/000398269"]   # PubMed gave no refs: Crossref asked
