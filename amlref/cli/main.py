@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "amlref.cli.citation_cmds",  # citations show/missing/graph (must precede online_cmds)
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
     "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
+    "amlref.cli.bib_cmds",       # autoexport
 ]
 
 EPILOG = """\
@@ -46,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_library(args):
     from amlref.storage.library import Library
-    return Library.open(getattr(args, "library", None) or None)
+    from amlref.services.autoexport import attach
+    lib = Library.open(getattr(args, "library", None) or None)
+    attach(lib)  # auto-exports are rewritten once, after the command (see main)
+    return lib
 
 
 def print_json(obj) -> None:
@@ -61,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         from amlref.cli.library_cmds import cmd_gui
         args.func = cmd_gui
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        from amlref.services.autoexport import flush_pending
+        flush_pending()
+        return code
     except AmlrefError as exc:
         sys.stderr.write(f"amlref: error: {exc}\n")
         return exc.exit_code
