@@ -7,6 +7,7 @@ enough: records with different PMIDs or DOIs are different works."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import TYPE_CHECKING
 
 from amlref.core.article import Article, TEXT_FIELDS, title_key
@@ -37,14 +38,15 @@ class DedupIndex:
         self.info: dict[int, dict] = {}
         if lib is None:
             return
-        for aid, doi, pmid, pmcid, tkey, year, fa in lib.execute(
-                "SELECT id, doi, pmid, pmcid, title_key, year, first_author FROM articles "
-                "WHERE deleted_at IS NULL"):
-            self._put(aid, doi, pmid, pmcid, tkey, year, fa)
+        for aid, doi, pmid, pmcid, tkey, year, fa, key, aliases in lib.execute(
+                "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
+                "json_extract(extra, '$.alias_keys') FROM articles WHERE deleted_at IS NULL"):
+            keys = {key} | set(json.loads(aliases) if aliases else ())
+            self._put(aid, doi, pmid, pmcid, tkey, year, fa, keys)
 
-    def _put(self, aid, doi, pmid, pmcid, tkey, year, fa) -> None:
+    def _put(self, aid, doi, pmid, pmcid, tkey, year, fa, keys=()) -> None:
         self.info[aid] = {"doi": doi, "pmid": pmid, "pmcid": pmcid, "year": year,
-                          "fa": author_key(fa)}
+                          "fa": author_key(fa), "keys": set(keys)}
         for k, v in (("doi", doi), ("pmid", pmid), ("pmcid", pmcid)):
             if v:
                 self.by_id[k].setdefault(v, aid)
@@ -52,10 +54,20 @@ class DedupIndex:
             self.by_title.setdefault(tkey, []).append(aid)
 
     def add(self, a: Article) -> None:
-        self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family)
+        self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family,
+                  {a.citekey} | set(a.extra.get("alias_keys", ())))
 
     def match(self, a: Article) -> int | None:
+        """The library article ``a`` should merge into on import, or None.
+
+        A BibTeX entry carries a key its author chose: two entries with different keys are two
+        records of the user's bibliography (a reprint, a translation, an arXiv version), and
+        merging them would break a ``\\cite``.  So a BibTeX record merges only into an article
+        known under the same key (or one without a key of its own); ``amlref dedup`` still lists
+        such pairs for a decision."""
         for aid in self.candidates(a):
+            if a.origin == "bibtex" and a.citekey and a.citekey not in self.info[aid]["keys"]:
+                continue
             return aid
         return None
 
