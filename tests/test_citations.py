@@ -292,6 +292,25 @@ def test_missing_ranking_and_views(lib):
     assert lib.citations.recount() == 0
 
 
+def test_merging_duplicate_articles_keeps_every_edge(lib):
+    keep, dup, x, y = (lib.articles.add(Article(title=t)) for t in ("Keep", "Dup", "X", "Y"))
+    lib.citations.add(dup, x)                          # dup cites x (keep does too)
+    lib.citations.add(keep, x)
+    lib.citations.add(dup, Reference(pmid="777"))      # a work not in the library
+    lib.citations.add(y, dup)                          # y cites dup
+    lib.citations.add(dup, keep)                       # would become a self-citation
+    lib.citations.add(dup, y, kind="similar")
+    lib.citations.move_article_edges(dup, keep)
+    lib.articles.trash([dup])
+    lib.articles.empty_trash()
+    assert [e["article_id"] for e in lib.citations.references(keep)] == [x, None]
+    assert lib.citations.references(keep)[1]["stub_id"]
+    assert [e["article_id"] for e in lib.citations.cited_by(keep)] == [y]
+    assert [e["article_id"] for e in lib.citations.similar(keep)] == [y]
+    assert [(w.identifier, w.count) for w in cg.missing_works(lib)] == [("777", 1)]
+    assert lib.citations.recount() == 0
+
+
 def test_counts_stay_exact_under_random_changes(lib):
     rnd = random.Random(7)
     ids = [lib.articles.add(Article(title=f"Article number {i} about leukemia therapy"))
@@ -311,6 +330,9 @@ def test_counts_stay_exact_under_random_changes(lib):
             lib.articles.restore(ids)
         elif op < 0.85:
             lib.articles.empty_trash()
+        elif op < 0.87 and len(live) > 2:
+            a, b = rnd.sample(live, 2)
+            lib.citations.move_article_edges(a, b)
         elif op < 0.9:
             w = rnd.choice(works)
             lib.citations.resolve_stubs([lib.articles.add(Article(title="Added", doi=w.doi,
@@ -353,3 +375,35 @@ def test_migration_from_schema_1_computes_counts(lib_path, monkeypatch):
     with Library.open(lib_path) as new:
         assert new.schema_version == schema.LATEST
         assert [(w.identifier, w.count) for w in cg.missing_works(new)] == [("10.7000/x", 2)]
+
+
+def test_services_one_step_add_helpers(lib, seed):
+    from amlref.core.errors import NotFound, UsageError
+    from amlref.services import citations as svc
+    from amlref.services.views import View
+    other = lib.articles.find("40566589")
+    lib.citations.add(other.id, Reference(doi="10.1000/xyz", pmid="33333333"))
+    lib.citations.add(other.id, Reference(doi="10.1000/only-doi"))
+    lib.citations.add(seed.id, Reference(doi="10.1000/only-doi"))
+    lib.citations.add(other.id, Reference(raw="A conference talk without identifiers, 2019"))
+    rows = svc.missing(lib)
+    assert [(r["rank"], r["identifier"], r["count"]) for r in rows] == [
+        (1, "10.1000/only-doi", 2), (2, "33333333", 1), (3, None, 1)]
+    assert rows[1]["add_command"] == "amlref add 33333333"
+    assert svc.identifier_to_add(lib, rows[1]["stub_id"]) == "33333333"
+    with pytest.raises(UsageError):
+        svc.identifier_to_add(lib, rows[2]["stub_id"])
+    with pytest.raises(NotFound):
+        svc.identifier_to_add(lib, 99999)
+    assert svc.missing_identifiers(lib) == ["10.1000/only-doi", "33333333"]
+    lib.tags.add([seed.id], "review")
+    assert [r["identifier"] for r in svc.missing(lib, View(tag="review"))] == ["10.1000/only-doi"]
+    # in that view both are cited once: ties go to the work known first
+    assert svc.missing_identifiers(lib, View(query="galectin")) == ["33333333",
+                                                                   "10.1000/only-doi"]
+    # once added, the stub is resolved and the helper says so
+    sid = rows[1]["stub_id"]
+    new = lib.articles.add(Article(title="Added", pmid="33333333"))
+    lib.citations.resolve_stubs([new])
+    with pytest.raises(UsageError):
+        svc.identifier_to_add(lib, sid)

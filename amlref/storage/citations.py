@@ -291,6 +291,24 @@ class CitationStore:
         self.lib.touched(aid, *citing)
         return moved
 
+    def move_article_edges(self, other: int, keep: int) -> int:
+        """Duplicates merged: every edge of ``other`` (what it cites, works not in the library
+        included, what cites it, similar) becomes an edge of ``keep``; duplicates and
+        self-links are dropped.  Call before ``other`` is deleted.  Returns edges moved."""
+        if other == keep:
+            return 0
+        ex = self.lib.execute
+        with self.lib.transaction():
+            moved = ex("UPDATE OR IGNORE citations SET citing_id = ? WHERE citing_id = ? AND "
+                       "(cited_id IS NULL OR cited_id != ?)", (keep, other, keep)).rowcount
+            moved += ex("UPDATE OR IGNORE citations SET cited_id = ? WHERE cited_id = ? AND "
+                        "citing_id != ?", (keep, other, keep)).rowcount
+            ex("DELETE FROM citations WHERE citing_id = ?", (other,))
+            ex("DELETE FROM citations WHERE cited_id = ?", (other,))
+            ex("UPDATE reference_stubs SET resolved_id = ? WHERE resolved_id = ?", (keep, other))
+            self.lib.touched(keep, other)
+        return moved
+
     def resolve_all(self) -> int:
         """Resolve every unresolved stub that matches a live library article (a repair sweep,
         e.g. after identifiers were edited by hand).  Returns edges moved."""
