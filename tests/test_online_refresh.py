@@ -12,8 +12,8 @@ from amlref.core.errors import Cancelled, NetworkError
 from amlref.core.progress import CancelToken
 from amlref.services.online import Online, add_identifiers, refresh_citations
 from amlref.storage.library import Library
-from test_sources_support import (JSON, XML, EFETCH_40443513, FakeApi, api_file, library_settings,
-                                  settings_for)
+from test_sources_support import (JSON, XML, EFETCH_40443513, FakeApi, api_file, idconv_json,
+                                  library_settings, settings_for)
 from conftest import corpus
 
 ELINK1 = ("pubmed", "biopython-entrez", "elink1.xml")      # PMID 9298984, all link sets
@@ -127,12 +127,26 @@ def test_refresh_crossref_for_articles_without_pmid(lib, api, online):
     first_doi = msg["reference"][0]["DOI"].lower()
     here = lib.articles.add(Article(title="Stimulants: therapeutic actions in ADHD", doi=first_doi))
     main = lib.articles.add(Article(title="PLoS paper", doi=doi))
+    api.route("/idconv/", idconv_json([{"requested-id": doi, "status": "error",
+                                        "errmsg": "Identifier not found in PMC"}]), JSON)
     rep = refresh_citations(lib, [main], online=online)
     distinct = {r.get("DOI", "").lower() or r.get("article-title") for r in msg["reference"]}
     assert rep.references == len(distinct) == 69      # 70 listed; ref5 and ref6 are one work
     out = lib.citations.references(main)
     assert out[0]["article_id"] == here and {e["origin"] for e in out} == {"crossref"}
-    assert api.count("/eutils") == 0                         # no PMID: PubMed not asked
+    assert api.count("/eutils") == 0                         # no PMID found: no elink
+    assert api.count("/idconv/") == 1
+
+
+def test_refresh_doi_only_article_finds_its_pmid(lib, api, online):
+    api.route("/idconv/", idconv_json([{"requested-id": "10.1000/main", "doi": "10.1000/main",
+                                        "pmid": "9298984", "pmcid": "PMC1"}]), JSON)
+    api.route("/eutils/elink.fcgi", api_file(*ELINK1), XML)
+    api.route("/eutils/esummary.fcgi", api_file("api", "ncbi-eutils-json", "esummary.pubmed.json"),
+              "application/json; charset=UTF-8")
+    main = lib.articles.add(Article(title="Main article, imported from BibTeX", doi="10.1000/main"))
+    rep = refresh_citations(lib, [main], online=online)
+    assert rep.references == 56 and api.count("/crossref") == 0
 
 
 def test_refresh_openalex(lib, api, online):

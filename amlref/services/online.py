@@ -262,6 +262,13 @@ def refresh_citations(lib: Library, ids: Iterable[int], progress: Progress | Non
 
     if "pubmed" in sources:
         by_pmid = {a.pmid: a.id for a in arts if a.pmid}
+        doi_only = {a.doi: a.id for a in arts if a.doi and not a.pmid}
+        if doi_only:             # articles known by DOI only (BibTeX, RIS ...): PMIDs via PMC
+            check(cancel)
+            progress(0, total, f"PMC ID converter: {len(doi_only)} DOI(s)")
+            for doi, ids in online.pubmed.convert_ids(doi_only).items():
+                if ids.get("pmid") and ids["pmid"] not in by_pmid:
+                    by_pmid[ids["pmid"]] = doi_only[doi]
         if by_pmid:
             def batch(label):
                 def cb(done, n):
