@@ -26,6 +26,7 @@ from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid
 from amlref.plugins.base import Exporter, Importer
 
 _TAG = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,4}-(?:\s(.*))?$")
+_TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*))?\r?$\n?", re.M)
 
 TYPE_MAP = {
     "JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
@@ -69,6 +70,11 @@ _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
 _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
                         r"institute|network|collaborat\w*|investigators|council|agency|"
                         r"department|university|team|foundation|centre|center)\b", re.I)
+_NO_IDS = {"TY", "TI", "T1", "AB", "N2", "AU", "A1", "KW", "T2", "JF", "JO", "PY", "Y1", "DA",
+           "SP", "EP", "VL", "IS", "PB"}
+_TITLE_TAGS = frozenset(("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2"))
+_ISSUE = re.compile(r"[\w\-/ .()]+")
+_LONG_NUM = re.compile(r"\d{6,}")
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
@@ -107,6 +113,11 @@ def parse_date(value: str) -> str:
 
 def parse_name(value: str) -> Person | None:
     """``Family, Given[, Suffix]``; ``Family GA`` (MEDLINE style); ``Given Family``."""
+    if value.count(",") == 1 and "  " not in value:  # the common "Family, Given"
+        family, _, given = value.partition(",")
+        family, given = family.strip(), given.strip(" ;")
+        if family and given:
+            return Person(family=family, given=given)
     v = " ".join((value or "").split()).strip(" ;,")
     if not v:
         return None
@@ -135,7 +146,9 @@ def parse_name(value: str) -> Person | None:
 def iter_records(text: str) -> Iterable[tuple[int, list[tuple[str, str]], list[str]]]:
     """Yield (first line, [(tag, value)], warnings) per record.  Tolerant: see module doc.
     A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
-    (Ovid writes ``NL`` there) still belong to the record they follow."""
+    (Ovid writes ``NL`` there) still belong to the record they follow.  Tag lines are found by
+    one regex scan over the whole text; the text between two tag lines, if any, continues the
+    previous value."""
     if text.startswith("\ufeff"):
         text = text[1:]
     fields: list[tuple[str, str]] | None = None
@@ -143,55 +156,70 @@ def iter_records(text: str) -> Iterable[tuple[int, list[tuple[str, str]], list[s
     last_tag = ""
     closed = False
     warns: list[str] = []
-    match = _TAG.match
-    for n, line in enumerate(text.splitlines(), 1):
-        m = match(line)
-        if m is not None:
-            tag = m.group(1)
-            val = (m.group(2) or "").strip()
-            if tag == "TY":
-                if fields is not None:
-                    if not closed:
-                        warns.append(f"line {start}: record has no ER line")
-                    yield start, fields, warns
-                    warns = []
-                fields, start, last_tag, closed = [("TY", val)], n, "TY", False
-                continue
-            if tag == "ER":
-                if fields is not None:
-                    closed = True
-                last_tag = ""
-                continue
+    line = 1
+    pos = 0
+    prev = 0
+    count = text.count
+    for m in _TAG_LINE.finditer(text):
+        ms = m.start()
+        if ms > pos:
+            gap = text[pos:ms]
+            if fields is not None and not closed and last_tag and gap.strip():
+                _continue(fields, last_tag, gap)
+        line += count("\n", prev, ms)
+        prev = ms
+        pos = m.end()
+        tag = m.group(1)
+        val = m.group(2)
+        val = val.strip() if val else ""
+        if tag == "TY":
+            if fields is not None:
+                if not closed:
+                    warns.append(f"line {start}: record has no ER line")
+                yield start, fields, warns
+                warns = []
+            fields, start, last_tag, closed = [("TY", val)], line, "TY", False
+        elif tag == "ER":
+            if fields is not None:
+                closed = True
+            last_tag = ""
+        else:
             if fields is None:
                 # a tag before any TY: start a record anyway (some tools omit TY)
-                fields, start, closed = [("TY", "")], n, False
+                fields, start, closed = [("TY", "")], line, False
             fields.append((tag, val))
             last_tag = tag
-            continue
-        if fields is None or closed or not last_tag or not line.strip():
-            continue
-        # untagged line: continuation of the previous tag
-        s = line.strip()
-        if s.startswith("\ufeff"):
-            s = s.lstrip("\ufeff")
-        if last_tag in _LIST_TAGS and not line[:1].isspace():
-            fields.append((last_tag, s))
-        else:
-            t, v = fields[-1]
-            sep = " " if line[:1].isspace() or not v else "\n"
-            fields[-1] = (t, f"{v}{sep}{s}" if v else s)
     if fields is not None:
+        gap = text[pos:]
+        if not closed and last_tag and gap.strip():
+            _continue(fields, last_tag, gap)
         if not closed:
             warns.append(f"line {start}: record has no ER line")
         yield start, fields, warns
 
 
+def _continue(fields: list[tuple[str, str]], last_tag: str, gap: str) -> None:
+    """Untagged lines after a tag line: more list items (EndNote) or more of the value."""
+    for raw in gap.split("\n"):
+        s = raw.strip().lstrip("\ufeff")
+        if not s:
+            continue
+        if last_tag in _LIST_TAGS and not raw[:1].isspace():
+            fields.append((last_tag, s))
+        else:
+            t, v = fields[-1]
+            sep = " " if raw[:1].isspace() or not v else "\n"
+            fields[-1] = (t, f"{v}{sep}{s}" if v else s)
+
+
 def record_to_article(fields: list[tuple[str, str]], line: int | None = None) -> Article:
     d: dict[str, list[str]] = {}
     for tag, val in fields:
-        if val == "" and tag != "TY":
-            continue
-        d.setdefault(tag, []).append(val)
+        if val or tag == "TY":
+            if tag in d:
+                d[tag].append(val)
+            else:
+                d[tag] = [val]
     a = Article(origin="ris", line=line)
     extra: dict[str, list[str]] = {}
     ty = (d.get("TY") or [""])[0].strip().upper()
@@ -199,11 +227,10 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
     if ty and ty not in TYPE_MAP:
         extra["TY"] = [ty]
 
-    def first(*tags: str) -> str:
+    def first(*tags: str) -> str:  # values are stripped and non-empty already
         for t in tags:
-            for v in d.get(t, ()):
-                if v.strip():
-                    return v.strip()
+            if t in d:
+                return d[t][0]
         return ""
 
     # title and container
@@ -224,10 +251,9 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
         a.container_short = jo
     if not a.title and t2 and a.container != t2:
         a.title = t2
-    for t in ("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2"):
-        vals = d.get(t, [])
-        used = {a.title, a.container, a.container_short}
-        rest = [v for v in vals if v.strip() not in used]
+    used = {a.title, a.container, a.container_short}
+    for t in _TITLE_TAGS.intersection(d):
+        rest = [v for v in d[t] if v not in used]
         if rest:
             extra[t] = rest
 
@@ -235,7 +261,7 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
     a.issue = first("IS")
     if not a.issue:
         m1 = first("M1")
-        if m1 and len(m1) <= 12 and re.fullmatch(r"[\w\-/ .()]+", m1) and not re.fullmatch(r"\d{6,}", m1):
+        if m1 and len(m1) <= 12 and _ISSUE.fullmatch(m1) and not _LONG_NUM.fullmatch(m1):
             a.issue = m1
     sp, ep = first("SP"), first("EP")
     if sp and ep and ep != sp and "-" not in sp:
@@ -251,7 +277,7 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
     else:
         a.issued = py or da
     for t in ("PY", "Y1", "DA"):
-        if len(d.get(t, ())) > 1:
+        if t in d and len(d[t]) > 1:
             extra[t] = d[t][1:]
 
     # people
@@ -328,7 +354,7 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
     a.publisher = first("PB")
     a.language = first("LA")
     for t in ("VL", "IS", "SP", "EP", "DO", "DI", "AB", "PB", "LA"):
-        if len(d.get(t, ())) > 1:
+        if t in d and len(d[t]) > 1:
             extra[t] = d[t]
     for tag, vals in d.items():
         if tag not in _USED and tag not in extra:
@@ -342,7 +368,11 @@ def record_to_article(fields: list[tuple[str, str]], line: int | None = None) ->
 
 def _find_pmid(d: dict[str, list[str]]) -> str:
     for tag, vals in d.items():
+        if tag in _NO_IDS:
+            continue
         for v in vals:
+            if len(v) > 40 or not (v[:1] in "PpMm" or v.endswith("]")):
+                continue
             m = _PMID_TEXT.match(v.strip())
             if m and int(m.group(1) or m.group(2)):
                 return str(int(m.group(1) or m.group(2)))

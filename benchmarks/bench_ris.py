@@ -1,0 +1,135 @@
+"""RIS import speed against a bare ``rispy.load`` of the same file, measured in the same run.
+
+    .venv/bin/python benchmarks/bench_ris.py            # 10,000 and 100,000 records
+    .venv/bin/python benchmarks/bench_ris.py 20000      # other sizes
+
+For each size N it writes a synthetic RIS file (N distinct records: authors, title, journal,
+year, volume/issue/pages, DOI, abstract, keywords; every 20th record repeated so the duplicate
+check has work), then times:
+
+- ``rispy``: ``rispy.load`` of the file (the baseline, parsing only);
+- ``parse``: our RIS importer alone;
+- ``import``: the real import into a fresh SQLite library (read, detect, parse, duplicate
+  check, insert, full-text index, classification), as ``amlref import`` does it.
+
+``--no-classify`` times the import without the immunotherapy classifier (it runs after the
+records are stored, and is measured by its own benchmark).
+
+Target: import <= 2 x rispy at 100,000 records; and import time per record about the same at
+10k and 100k (the duplicate check is not quadratic)."""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+
+import rispy
+
+from amlref.core.text import read_text
+from amlref.formats.ris import RisImporter
+from amlref.services.importing import import_paths, import_results, parse_data, read_input
+from amlref.storage.library import Library
+
+WORDS = ("acute myeloid leukemia immunotherapy CAR-T cells checkpoint inhibitor relapsed "
+         "refractory venetoclax azacitidine trial outcome survival bispecific antibody CD33 "
+         "CD123 FLT3 NPM1 TP53 transplant allogeneic vaccine dendritic NK cell response "
+         "minimal residual disease elderly patients induction consolidation").split()
+JOURNALS = ["Blood", "Leukemia", "J Clin Oncol", "Lancet Haematol", "Front Oncol",
+            "Haematologica", "Blood Adv", "Cancer Cell", "Nat Med", "Am J Hematol"]
+FAMILIES = ["Smith", "Döhner", "Wei", "Kantarjian", "Garcia", "Müller", "Tanaka", "Rossi",
+            "Nguyen", "O'Brien", "Kim", "Dupont", "Novak", "Silva", "Cohen", "Ivanov"]
+
+
+def write_corpus(path: str, n: int, seed: int = 7) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            k = i - 1 if i % 20 == 19 else i  # a duplicate every 20 records
+            r = random.Random(k * 7919 + seed)
+            title = " ".join(r.choice(WORDS) for _ in range(r.randint(8, 16))).capitalize()
+            fh.write("TY  - JOUR\n")
+            for _ in range(r.randint(2, 8)):
+                fh.write(f"AU  - {r.choice(FAMILIES)}, {r.choice('ABCDEFGHJK')}.\n")
+            fh.write(f"TI  - {title} ({k})\n")
+            fh.write(f"T2  - {r.choice(JOURNALS)}\n")
+            fh.write(f"PY  - {r.randint(1995, 2025)}\n")
+            fh.write(f"VL  - {r.randint(1, 140)}\nIS  - {r.randint(1, 12)}\n")
+            sp = r.randint(1, 3000)
+            fh.write(f"SP  - {sp}\nEP  - {sp + r.randint(1, 20)}\n")
+            fh.write(f"DO  - 10.{r.randint(1000, 9999)}/bench.{k}\n")
+            fh.write("AB  - " + " ".join(r.choice(WORDS) for _ in range(r.randint(60, 160)))
+                     + ".\n")
+            for _ in range(r.randint(2, 6)):
+                fh.write(f"KW  - {r.choice(WORDS)}\n")
+            fh.write("ER  - \n\n")
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def run(n: int, tmp: str) -> dict:
+    path = os.path.join(tmp, f"bench-{n}.ris")
+    write_corpus(path, n)
+    size = os.path.getsize(path) / 1048576
+
+    def bare_rispy():
+        with open(path, encoding="utf-8") as fh:
+            return rispy.load(fh)
+
+    t_rispy, recs = timed(bare_rispy)
+    t_parse, res = timed(lambda: RisImporter().parse(read_text(path)[0], path))
+    lib = Library.open(os.path.join(tmp, f"lib-{n}.sqlite"))
+    try:
+        if CLASSIFY:
+            t_import, report = timed(lambda: import_paths(lib, [path]))
+        else:  # the same import minus the classifier (another component, timed apart)
+            t_import, report = timed(lambda: import_results(
+                lib, [(path, parse_data(read_input(path)[0], path))], classify=False))
+        count = lib.articles.count()
+    finally:
+        lib.close()
+    return {"n": n, "mb": size, "rispy": t_rispy, "rispy_records": len(recs),
+            "parse": t_parse, "parsed": len(res.articles), "import": t_import,
+            "added": len(report.added), "merged": len(report.merged) + len(report.unchanged),
+            "count": count}
+
+
+CLASSIFY = True
+
+
+def main(argv: list[str]) -> int:
+    global CLASSIFY
+    if "--no-classify" in argv:
+        CLASSIFY = False
+        argv = [a for a in argv if a != "--no-classify"]
+    print("import " + ("with" if CLASSIFY else "WITHOUT") + " classification")
+    sizes = [int(x) for x in argv] or [10_000, 100_000]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            r = run(n, tmp)
+            rows.append(r)
+            print(f"{r['n']:>7} records ({r['mb']:.0f} MB): rispy.load {r['rispy']:.2f}s | "
+                  f"our parse {r['parse']:.2f}s ({r['parse'] / r['rispy']:.2f}x) | "
+                  f"import into SQLite {r['import']:.2f}s ({r['import'] / r['rispy']:.2f}x rispy; "
+                  f"{1e6 * r['import'] / r['n']:.0f} us/record) | added {r['added']}, "
+                  f"merged {r['merged']}", flush=True)
+            assert r["added"] + r["merged"] == r["n"] == r["parsed"] == r["rispy_records"]
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        per = (b["import"] / b["n"]) / (a["import"] / a["n"])
+        print(f"per-record import time {b['n']} vs {a['n']}: {per:.2f}x "
+              f"(1.0 = linear; quadratic would be {b['n'] / a['n']:.0f}x)")
+    last = rows[-1]
+    ratio = last["import"] / last["rispy"]
+    print(f"RESULT: import/rispy at {last['n']} records = {ratio:.2f} (target <= 2.0): "
+          f"{'OK' if ratio <= 2.0 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
