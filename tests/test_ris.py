@@ -220,3 +220,21 @@ def test_cli_import_reports_problem_lines(cli, tmp_path):
 def test_import_text_ris(lib):
     rep = import_text(lib, "TY  - JOUR\nTI  - Pasted\nDO  - 10.1000/p1\nER  - \n")
     assert len(rep.added) == 1 and lib.articles.get(rep.added[0]).doi == "10.1000/p1"
+
+
+def test_web_of_science_plain_text(corpora):
+    path = corpora / "ris" / "rispy-tests" / "example_wos.ris"
+    text, _ = read_text(str(path))
+    from amlref.formats.detect import detect
+    assert detect(text, path.name) == "ris"
+    res = ris.parse(text, str(path))
+    assert res.problems == [] and len(res.articles) == 2
+    a = res.articles[0]
+    assert a.title.startswith("Interactions stabilizing the structure of the core light-harvesting "
+                              "complex (LHl)")
+    assert (a.container, a.container_short, a.volume, a.pages) == (
+        "Biochemistry", "BIOCHEMISTRY-US", "43", "7003-7016")
+    assert (a.doi, a.pmid, a.issued) == ("10.1021/bi049798f", "15170338", "2004-06-08")
+    assert [p.display() for p in a.authors][:2] == ["Parkes-Loach, PS", "Majeed, AP"]
+    cited = [l.target for l in res.links if l.source == 0]
+    assert len(cited) > 30 and cited[0].doi == "10.1073/pnas.83.22.8589" and cited[0].year == 1986
