@@ -52,6 +52,8 @@ class BibtexImporter(Importer):
     _SNIFF = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.M)
 
     def sniff(self, head: str) -> float:
+        if "\r" in head:
+            head = head.replace("\r\n", "\n").replace("\r", "\n")   # old Mac line ends
         m = self._SNIFF.search(head)
         if not m:
             return 0.0

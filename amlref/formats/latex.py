@@ -50,7 +50,7 @@ _SYMBOLS = {
     "newblock": " ", "par": " ", "quad": " ", "qquad": " ", "hfill": " ", "break": " ",
     "linebreak": " ", "allowbreak": "", "nobreak": "", "space": " ", "enspace": " ",
     "thinspace": " ", "negthinspace": "", "unskip": "", "ignorespaces": "",
-    "textnumero": "№", "textasteriskcentered": "*", "textvisiblespace": "␣",
+    "textminus": "−", "textnumero": "№", "textasteriskcentered": "*", "textvisiblespace": "␣",
 }
 # Commands whose argument is kept as text (the command itself disappears).
 _STYLE = frozenset("""emph textit textbf textsc textup textsl textsf texttt textrm textmd
@@ -157,6 +157,8 @@ def to_unicode(text: str) -> str:
             text = _slow(text)
     if "\n" in text or "  " in text or "\t" in text or "\r" in text:
         text = _WS.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)   # one form for search (u + ¨ -> ü)
     return text.strip()
 
 
@@ -197,7 +199,8 @@ _CHAR_LATEX = {
     "•": r"{\textbullet}", "±": r"{\textpm}", "×": r"{\texttimes}", "÷": r"{\textdiv}",
     "µ": r"{\textmu}", "¼": r"{\textonequarter}", "½": r"{\textonehalf}",
     "¾": r"{\textthreequarters}", "\u2009": r"\,", "\u202f": r"\,", "\u2002": " ", "\u2003": " ",
-    "\u200b": "", "\u00ad": r"\-", "‐": "-", "‑": "-", "‒": "--", "−": "-", "′": "'",
+    "\u200b": "", "\u00ad": r"\-", "‐": "-", "‑": "-", "‒": "--", "−": r"{\textminus}",
+    "′": "'",
     "≤": r"{$\leq$}", "≥": r"{$\geq$}", "≈": r"{$\approx$}", "→": r"{$\rightarrow$}",
     "∼": r"{$\sim$}",
     "ª": r"{\textordfeminine}", "º": r"{\textordmasculine}", "¢": r"{\textcent}",

@@ -1,0 +1,255 @@
+"""BibTeX / biblatex export: escaping, brace protection, months, determinism, round trips over
+every corpus file, and real pdflatex + biber / bibtex runs (marked ``latex``)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from amlref.core.article import Article, Person
+from amlref.core.errors import InputError
+from amlref.formats.bibtex import BibtexImporter, export_bib
+from amlref.services.exporting import export_view
+from amlref.services.importing import parse_data
+from tests.conftest import CORPORA, corpus
+
+HOSTILE = [r"\input{/etc/passwd}", r"\immediate\write18{touch /tmp/pwned}",
+           r"}\end{document}", r"50% of {AML} & $x_1$ ~ ^ # _ \\"]
+
+
+def article(**kw) -> Article:
+    d = dict(citekey="k", title="T", origin="ris", authors=[Person("Doe", "Jane")],
+             issued="2024-09-15", container="Blood")
+    d.update(kw)
+    return Article(**d)
+
+
+def reparse(text: str) -> Article:
+    res = BibtexImporter().parse(text, "out.bib")
+    assert not res.problems
+    assert len(res.articles) == 1
+    return res.articles[0]
+
+
+@pytest.mark.parametrize("biblatex", [False, True])
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_titles_from_other_sources_come_out_as_literal_text(title, biblatex):
+    out = export_bib([article(title=title, abstract=title)], biblatex=biblatex)
+    assert "\\input{" not in out and "\\write18{" not in out and "\\end{document" not in out
+    for line in out.splitlines()[1:-1]:
+        value = line.split(" = ", 1)[1].rstrip(",")
+        assert value.count("{") == value.count("}")     # bibtex/biber see balanced braces
+    back = reparse(out)
+    assert back.title == title and back.abstract == title
+
+
+def test_latex_from_bibtex_is_kept_as_written_until_edited(lib):
+    text = r"@article{x, title = {Targeting \emph{FLT3} in {AML} \cite{y}}, year = 2020}"
+    res = parse_data(text.encode(), "x.bib")
+    [aid] = lib.articles.add_many(res.articles)
+    out, _ = export_view(lib, "biblatex")
+    assert r"title = {Targeting \emph{FLT3} in {AML} \cite{y}}" in out
+    lib.articles.update(aid, {"title": r"Now \cite{z} is text"}, by_user=True)
+    out, _ = export_view(lib, "biblatex")
+    assert r"title = {Now \textbackslash{}cite\textbraceleft{}z\textbraceright{} is text}" in out
+
+
+def test_special_characters_escaped_in_text_not_in_url_or_doi():
+    a = article(title="Costs & benefits: 50% of $1 #2 a_b", doi="10.1000/a_b%c",
+                url="https://example.org/a_b?x=1&y=%20#frag")
+    out = export_bib([a], biblatex=False)
+    assert r"title = {Costs \& benefits: 50\% of \$1 \#2 a\_b}" in out
+    assert "doi = {10.1000/a_b%c}" in out
+    assert "url = {https://example.org/a_b?x=1&y=%20#frag}" in out
+    back = reparse(out)
+    assert (back.title, back.doi, back.url) == (a.title, a.doi, a.url)
+
+
+def test_brace_protection_only_for_acronyms_and_gene_names():
+    a = article(title="CD123-directed CAR T cells and FLT3 inhibitors in AML")
+    out = export_bib([a], biblatex=True)
+    assert "title = {{CD123}-directed {CAR} {T} cells and {FLT3} inhibitors in {AML}}" in out
+    assert "{{" not in out.replace("{{CD123}", "")     # never a whole-title double brace
+
+
+def test_months_macros_in_bibtex_numbers_in_biblatex():
+    a = article(issued="2024-09")
+    assert "  month = sep" in export_bib([a], biblatex=False)
+    out = export_bib([a], biblatex=True)
+    assert "  month = {9}" in out and "year = {2024}" in out
+    assert "date = {2024-09-15}" in export_bib([article()], biblatex=True)
+    assert reparse(export_bib([a], biblatex=False)).issued == "2024-09"
+
+
+def test_bibtex_is_ascii_biblatex_is_utf8():
+    a = article(title="Étude of Müller–Ørsted ß", authors=[Person("Çetinkaya", "Bekir")])
+    bib = export_bib([a], biblatex=False)
+    assert bib.isascii()
+    assert r"{\'E}tude of M{\"u}ller--{\O}rsted {\ss}" in bib
+    assert r"author = {{\c{C}}etinkaya, Bekir}" in bib
+    blx = export_bib([a], biblatex=True)
+    assert "Étude of Müller–Ørsted ß" in blx
+    for text in (bib, blx):
+        back = reparse(text)
+        assert back.title == a.title and back.authors == a.authors
+
+
+def test_export_is_deterministic(lib, lib_path):
+    res = parse_data(corpus("bibtex", "biblatex-examples.bib").read_bytes(), "b.bib")
+    lib.articles.add_many(res.articles)
+    first = {f: export_view(lib, f)[0] for f in ("bibtex", "biblatex")}
+    from amlref.storage.library import Library
+    with Library.open(lib_path) as again:
+        for f in ("bibtex", "biblatex"):
+            assert export_view(again, f)[0] == first[f]
+
+
+def _norm(a: Article) -> dict:
+    d = a.to_dict()
+    for k in ("id", "line", "added", "modified"):
+        d.pop(k)
+    d["extra"].pop("original_citekey", None)   # a renamed duplicate key is unique once written
+    return d
+
+
+CORE = ("title", "authors", "editors", "container", "container_short", "volume", "issue",
+        "pages", "issued", "doi", "pmid", "pmcid", "isbn", "issn", "url", "abstract",
+        "language", "publisher", "keywords")
+
+
+def _bib_files():
+    root = CORPORA / "bibtex"
+    if not root.exists():
+        return [pytest.param(None, marks=pytest.mark.skip(reason="corpora not available"))]
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*.bib"))
+
+
+@pytest.mark.parametrize("name", _bib_files())
+def test_round_trip_every_corpus_file(name):
+    """import -> export -> import gives the same fields: everything (extra included) through
+    biblatex, the bibliographic fields through ASCII BibTeX.  Differences are listed."""
+    path = corpus("bibtex", *Path(name).parts)
+    if not path.read_bytes().strip():
+        with pytest.raises(InputError):
+            parse_data(path.read_bytes(), str(path))
+        return
+    first = parse_data(path.read_bytes(), str(path))
+    for i, a in enumerate(first.articles):
+        a.citekey = a.citekey or f"nokey{i}"
+    diffs = []
+    for biblatex in (True, False):
+        text = export_bib(first.articles, biblatex=biblatex)
+        second = BibtexImporter().parse(text, "out.bib")
+        assert not second.problems, second.problems
+        again = {a.citekey: a for a in second.articles}
+        for a in first.articles:
+            b = again.get(a.citekey)
+            if b is None:
+                diffs.append((biblatex, a.citekey, "missing"))
+                continue
+            da, db = _norm(a), _norm(b)
+            if not biblatex:    # ASCII BibTeX percent-encodes non-ASCII URLs (same address)
+                da["url"], db["url"] = unquote(da["url"]), unquote(db["url"])
+            fields = da.keys() if biblatex else CORE
+            diffs += [(biblatex, a.citekey, f, da[f], db[f]) for f in fields if da[f] != db[f]]
+    assert diffs == []
+
+
+# -- real LaTeX runs --------------------------------------------------------------------------
+
+def _have(*tools):
+    return all(shutil.which(t) for t in tools)
+
+
+def _run(cmd, cwd):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
+                          encoding="utf-8", errors="replace")
+
+
+PREAMBLE = ("\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
+            # the standard fonts have no italic small caps: substitute silently
+            "\\DeclareFontShape{OT1}{cmr}{m}{scit}{<->ssub*cmr/m/sc}{}\n")
+
+
+def _latex_warnings(log: str) -> list[str]:
+    return [ln for ln in log.splitlines() if "Warning" in ln or ln.startswith("!")]
+
+
+def _library_with_examples(lib):
+    res = parse_data(corpus("bibtex", "biblatex-examples.bib").read_bytes(), "b.bib")
+    lib.articles.add_many(res.articles)
+    return [a.citekey for a in res.articles]
+
+
+@pytest.mark.latex
+@pytest.mark.slow
+def test_biblatex_export_compiles_with_biber_without_errors_or_warnings(lib, tmp_path):
+    if not _have("pdflatex", "biber"):
+        pytest.skip("pdflatex/biber not installed")
+    keys = _library_with_examples(lib)
+    text, n = export_view(lib, "biblatex")
+    assert n == 92
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
+    assert _run(latex, tmp_path).returncode == 0
+    biber = _run(["biber", "doc"], tmp_path)
+    assert biber.returncode == 0, biber.stdout[-2000:]
+    assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    for _ in range(2):
+        r = _run(latex, tmp_path)
+    assert r.returncode == 0
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert _latex_warnings(log) == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert [k for k in keys if "\\entry{%s}" % k not in bbl] == []
+
+
+@pytest.mark.latex
+@pytest.mark.slow
+def test_bibtex_export_compiles_with_plain_style(lib, tmp_path):
+    if not _have("pdflatex", "bibtex"):
+        pytest.skip("pdflatex/bibtex not installed")
+    keys = _library_with_examples(lib)
+    text, n = export_view(lib, "bibtex")
+    assert text.isascii()
+    (tmp_path / "refs.bib").write_text(text, encoding="ascii")
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
+        "\\bibliography{refs}\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
+    assert _run(latex, tmp_path).returncode == 0
+    bib = _run(["bibtex", "doc"], tmp_path)
+    # bibtex exits 1 for warnings (e.g. "empty publisher"), 2 and up for errors
+    assert bib.returncode <= 1 and "error message" not in bib.stdout, bib.stdout[-2000:]
+    for _ in range(2):
+        r = _run(latex, tmp_path)
+    assert r.returncode == 0
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert [ln for ln in log.splitlines() if ln.startswith("!")] == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="latin-1")
+    assert bbl.count("\\bibitem") == len(keys) == 92
+
+
+@pytest.mark.latex
+def test_hostile_title_is_harmless_in_a_real_latex_run(tmp_path):
+    if not _have("pdflatex", "bibtex"):
+        pytest.skip("pdflatex/bibtex not installed")
+    arts = [article(citekey=f"h{i}", title=t) for i, t in enumerate(HOSTILE)]
+    (tmp_path / "refs.bib").write_text(export_bib(arts, biblatex=False), encoding="ascii")
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
+        "\\bibliography{refs}\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
+    _run(latex, tmp_path)
+    assert _run(["bibtex", "doc"], tmp_path).returncode <= 1
+    r = _run(latex, tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:]
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert "(/etc/passwd" not in log and "write18" not in log.split("bbl")[-1]
+    assert not Path("/tmp/pwned").exists()
