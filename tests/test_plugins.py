@@ -63,7 +63,6 @@ def test_third_party_plugin_works_and_broken_one_is_reported(third_party):
 def test_third_party_importer_used_for_import(third_party, cli, tmp_path, monkeypatch):
     from amlref.plugins import registry
     registry.reset()   # rediscover with the third-party distribution on the path
-    monkeypatch.setattr(registry, "_extra", registry._extra)  # restored state at teardown
     f = tmp_path / "refs.toy"
     f.write_text("TITLE: Toy article about CD33\n")
     r = cli("import", f, "--json")
