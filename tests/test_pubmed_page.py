@@ -168,3 +168,25 @@ def test_pasted_page_text_via_import_text(lib):
 def test_not_a_page():
     assert PubmedPageImporter().sniff("TY  - JOUR\nTI  - x\nER  - ") == 0
     assert PubmedPageImporter().sniff("Hello\nworld") == 0
+
+
+SUMMARY = """1. Updates in novel immunotherapeutic strategies for relapsed/refractory AML.
+Bawek J, Gurusinghe S, Burwinkel B, Przespolewski A.
+Front Oncol. 2024 Dec 4;14:1374963. doi: 10.3389/fonc.2024.1374963. eCollection 2024.
+PMID: 39697225 Free PMC article. Review.
+
+2. Progress in the problem of relapsed or refractory acute myeloid leukemia.
+Short NJ, Kantarjian H.
+Curr Opin Hematol. 2019 Mar;26(2):88-95. doi: 10.1097/MOH.0000000000000490.
+PMID: 30640734 Review.
+"""
+
+
+def test_pubmed_summary_text_export():
+    assert detect(SUMMARY, "pubmed-summary.txt") == "pubmed-page"
+    res = parse_pubmed_page(SUMMARY, "s.txt")
+    assert res.links == [] and [a.pmid for a in res.articles] == ["39697225", "30640734"]
+    a = res.articles[0]
+    assert a.title.startswith("Updates in novel") and a.container == "Front Oncol"
+    assert [p.family for p in a.authors] == ["Bawek", "Gurusinghe", "Burwinkel", "Przespolewski"]
+    assert res.articles[1].line == 6 and res.articles[1].pages == "88-95"

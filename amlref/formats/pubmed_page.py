@@ -58,9 +58,12 @@ def _clean_doi(v: str) -> str:
 
 
 def _heading(line: str) -> str | None:
-    s = line.strip().rstrip(":")
+    """Section name of a heading line ("Cited by", "Cited by 12 articles", "References (45)")."""
+    if len(line) > 60:
+        return None
+    s = re.sub(r"\s*(?:\(\d+\)|\d+\s+articles?)$", "", line.strip().rstrip(":"), flags=re.I)
     if _SECTION_RE.match(s):
-        return re.sub(r"\s*\(\d+\)$", "", s).lower()
+        return s.lower()
     return None
 
 
@@ -357,6 +360,7 @@ def parse_main(lines: list[tuple[int, str]], sections: dict[str, list[tuple[int,
 
 
 def parse_pubmed_page(text: str, filename: str = "<pubmed page>") -> ParseResult:
+    """A PubMed abstract page (or a PubMed "Summary (text)" list of docsums)."""
     res = ParseResult(format="pubmed-page")
     raw = text.lstrip("\ufeff").splitlines()
     header: list[tuple[int, str]] = []
@@ -391,6 +395,8 @@ def parse_pubmed_page(text: str, filename: str = "<pubmed page>") -> ParseResult
             header.append((n, line))
         else:
             sections[current].append((n, line))
+    if not sections and _NUMBERED.search(text):
+        return parse_summary_list(raw, filename)
     if not _PMID.search("\n".join(s for _, s in header)) and not header:
         raise InputError("not a PubMed page (no PMID line before the abstract)", filename)
     main = parse_main(header, sections)
@@ -422,6 +428,31 @@ def parse_pubmed_page(text: str, filename: str = "<pubmed page>") -> ParseResult
     return res
 
 
+_NUMBERED = re.compile(r"^1\.\s+\S.*\n(?:.*\n){1,6}?.*\bPMID:\s*\d+", re.M)
+
+
+def parse_summary_list(raw: list[str], filename: str) -> ParseResult:
+    """PubMed "Save > Summary (text)": numbered docsums ("1. Title" / authors / citation /
+    "PMID: n"), no main article and no links."""
+    res = ParseResult(format="pubmed-page")
+    entries: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(raw, 1):
+        m = re.match(r"^(\d+)\.\s+(\S.*)$", line)
+        if m and (not entries or int(m.group(1)) == len(entries) + 1):
+            entries.append((n, [m.group(2).strip()]))
+        elif entries and line.strip():
+            entries[-1][1].append(line.strip())
+    for start, lines in entries:
+        try:
+            a = parse_docsum(lines)
+        except Exception as exc:  # one odd entry never stops the rest
+            res.problems.append(Problem(filename, start, f"cannot read entry: {exc}"))
+            continue
+        a.line = start
+        res.articles.append(a)
+    return res
+
+
 class PubmedPageImporter(Importer):
     name = "pubmed-page"
     label = "PubMed page text (pasted or saved)"
@@ -439,6 +470,8 @@ class PubmedPageImporter(Importer):
                        r"^References\s*$", r"^Keywords:", r"^Affiliations\s*$"):
             if re.search(marker, head, re.M):
                 score += 0.1
+        if _NUMBERED.search(head):
+            score += 0.2  # PubMed "Summary (text)" export
         return min(score, 0.9)
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
