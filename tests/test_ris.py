@@ -238,3 +238,16 @@ def test_web_of_science_plain_text(corpora):
     assert [p.display() for p in a.authors][:2] == ["Parkes-Loach, PS", "Majeed, AP"]
     cited = [l.target for l in res.links if l.source == 0]
     assert len(cited) > 30 and cited[0].doi == "10.1073/pnas.83.22.8589" and cited[0].year == 1986
+
+
+def test_export_is_read_by_rispy_and_reimports_as_duplicates(lib):
+    import rispy
+    from amlref.services.exporting import export_view
+    import_paths(lib, [str(corpus("pubmed", "nbib-holub008", "pubmed-balloongui-set.nbib"))])
+    text, n = export_view(lib, "ris")
+    entries = rispy.loads(text)
+    assert n == len(entries) == 75
+    assert {e["primary_title"] for e in entries} == {a.title for a in
+                                                     lib.articles.get_many(lib.articles.ids())}
+    rep = import_text(lib, text, name="again.ris")
+    assert rep.added == [] and lib.articles.count() == 75
