@@ -19,6 +19,7 @@ Every tag with no Article field is kept in ``extra['ris']`` (tag -> list of valu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from amlref.core.article import Article, ParseResult, Person, Problem
@@ -113,6 +114,17 @@ def parse_date(value: str) -> str:
 
 def parse_name(value: str) -> Person | None:
     """``Family, Given[, Suffix]``; ``Family GA`` (MEDLINE style); ``Given Family``."""
+    t = _name_parts(value or "")
+    return Person(*t) if t else None
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(value: str) -> tuple[str, str, str] | None:
+    p = _parse_name(value)
+    return (p.family, p.given, p.literal) if p else None
+
+
+def _parse_name(value: str) -> Person | None:
     if value.count(",") == 1 and "  " not in value:  # the common "Family, Given"
         family, _, given = value.partition(",")
         family, given = family.strip(), given.strip(" ;")
