@@ -251,3 +251,12 @@ def test_export_is_read_by_rispy_and_reimports_as_duplicates(lib):
                                                      lib.articles.get_many(lib.articles.ids())}
     rep = import_text(lib, text, name="again.ris")
     assert rep.added == [] and lib.articles.count() == 75
+
+
+def test_line_ends_crlf_and_cr():
+    text = "TY  - JOUR\nTI  - One\nAB  - para one\n   continued\nER  -\n\nTY  - BOOK\nTI  - Two\nER  -\n"
+    for variant in (text.replace("\n", "\r\n"), text.replace("\n", "\r")):
+        res = parse(variant)
+        assert [a.title for a in res.articles] == ["One", "Two"]
+        assert res.articles[0].abstract == "para one continued"
+        assert res.articles[1].line == 7 and res.articles[1].type == "book"

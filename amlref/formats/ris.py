@@ -163,6 +163,8 @@ def iter_records(text: str) -> Iterable[tuple[int, list[tuple[str, str]], list[s
     previous value."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text[:20000] and "\n" not in text[:20000]:
+        text = text.replace("\r", "\n")  # old Mac line ends
     fields: list[tuple[str, str]] | None = None
     start = 0
     last_tag = ""
