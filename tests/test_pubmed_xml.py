@@ -186,3 +186,12 @@ def test_importer_via_registry_text(lib):
     rep = import_text(lib, STRUCTURED, name="pasted.xml")
     assert len(rep.added) == 2 and len(rep.skipped) == 1
     assert PubmedXmlImporter().sniff(STRUCTURED) > 0.9
+
+
+def test_declared_encoding_of_decoded_text(lib):
+    xml = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<PubmedArticleSet><PubmedArticle>'
+           '<MedlineCitation><PMID>9</PMID><Article><ArticleTitle>Müller’s β-cells</ArticleTitle>'
+           '</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>')
+    assert parse_pubmed_xml(xml, "e.xml").articles[0].title == "Müller’s β-cells"
+    rep = import_text(lib, xml, name="e.xml")  # bytes path: decoded then parsed
+    assert lib.articles.get(rep.added[0]).title == "Müller’s β-cells"

@@ -24,6 +24,7 @@ from amlref.plugins.base import Importer
 ORIGIN = "pubmed-xml"
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_XML_DECL_ENC = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
 _RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
 _RECORD_CHUNK = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>].*?</\1\s*>", re.S)
 
@@ -340,6 +341,8 @@ def _record_lines(text: str) -> list[int]:
 
 
 def _parse_xml(text: str, filename: str) -> ET.Element:
+    # the text is already decoded: a declared encoding would make the parser decode it again
+    text = _XML_DECL_ENC.sub(r"\1", text, count=1)
     try:
         return fromstring(text.encode("utf-8"))
     except DefusedXmlException as exc:
