@@ -119,14 +119,18 @@ class AddIdentifierDialog(QDialog):
 
 
 # -- auto-export --------------------------------------------------------------------------------
-def auto_export_rows(lib) -> list[dict]:
+def _service():
     try:
         from amlref.services import autoexport
-        fn = getattr(autoexport, "list_exports", None) or getattr(autoexport, "all", None)
-        if fn is not None:
-            return [dict(r) if not isinstance(r, dict) else r for r in fn(lib)]
-    except ImportError:
-        pass
+        return autoexport
+    except ImportError:  # the window still works without the auto-export service
+        return None
+
+
+def auto_export_rows(lib) -> list[dict]:
+    svc = _service()
+    if svc is not None and hasattr(svc, "list_all"):
+        return svc.list_all(lib)
     return [{"id": r[0], "path": r[1], "format": r[2], "view": json.loads(r[3] or "{}"),
              "last_run": r[4]} for r in lib.execute(
         "SELECT id, path, format, view, last_run FROM auto_exports ORDER BY path")]
@@ -175,11 +179,6 @@ class AutoExportDialog(QDialog):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             view = r.get("view") or {}
-            if isinstance(view, str):
-                try:
-                    view = json.loads(view)
-                except ValueError:
-                    view = {}
             vals = [r.get("path", ""), r.get("format", ""),
                     ", ".join(f"{k}={v}" for k, v in view.items()) or "all articles",
                     r.get("last_run") or "never"]
@@ -189,52 +188,29 @@ class AutoExportDialog(QDialog):
                 self.table.setItem(i, j, it)
 
     def add_export(self, path: str, fmt: str, view: dict) -> None:
-        try:
-            from amlref.services import autoexport
-        except ImportError:
-            autoexport = None
-        fn = getattr(autoexport, "add_export", None) or getattr(autoexport, "add", None)
-        if fn is not None:
-            from amlref.services.views import View
-            try:
-                fn(self.lib, path, fmt, View.from_dict(view))
-            except TypeError:
-                fn(self.lib, path, fmt=fmt, view=View.from_dict(view))
+        svc = _service()
+        if svc is not None:
+            svc.add(self.lib, path, fmt, view)          # writes the file at once
         else:
             with self.lib.transaction():
                 self.lib.execute("INSERT INTO auto_exports(path, format, view) VALUES (?, ?, ?) "
                                  "ON CONFLICT(path) DO UPDATE SET format = excluded.format, "
                                  "view = excluded.view", (path, fmt, json.dumps(view)))
-        self.run_now(path)
+            self.run_now()
         self.refresh()
 
-    def run_now(self, path: str | None = None) -> int:
-        """Write the file(s) now; returns how many were written."""
-        try:
-            from amlref.services import autoexport
-            fn = getattr(autoexport, "run_all", None) or getattr(autoexport, "run", None)
-        except ImportError:
-            fn = None
-        if fn is not None:
-            try:
-                res = fn(self.lib)
-                return len(res) if hasattr(res, "__len__") else 1
-            except TypeError:
-                pass
+    def run_now(self) -> int:
+        """Write every bound file now; returns how many were written."""
+        svc = _service()
+        if svc is not None:
+            return sum(1 for r in svc.run_all(self.lib, force=True) if r.get("written"))
         from amlref.services.exporting import export_view
         from amlref.services.files import atomic_write
         from amlref.services.views import View
-        from amlref.storage.library import now_iso
         n = 0
         for r in auto_export_rows(self.lib):
-            if path and r["path"] != path:
-                continue
-            view = r["view"] if isinstance(r["view"], dict) else json.loads(r["view"] or "{}")
-            text, _ = export_view(self.lib, r["format"], View.from_dict(view))
+            text, _ = export_view(self.lib, r["format"], View.from_dict(r["view"]))
             atomic_write(r["path"], text)
-            with self.lib.transaction():
-                self.lib.execute("UPDATE auto_exports SET last_run = ? WHERE path = ?",
-                                 (now_iso(), r["path"]))
             n += 1
         return n
 
@@ -251,13 +227,9 @@ class AutoExportDialog(QDialog):
         if row < 0:
             return
         path = self.table.item(row, 0).text()
-        try:
-            from amlref.services import autoexport
-            fn = getattr(autoexport, "remove_export", None) or getattr(autoexport, "remove", None)
-        except ImportError:
-            fn = None
-        if fn is not None:
-            fn(self.lib, path)
+        svc = _service()
+        if svc is not None:
+            svc.remove(self.lib, path)
         else:
             with self.lib.transaction():
                 self.lib.execute("DELETE FROM auto_exports WHERE path = ?", (path,))

@@ -20,6 +20,9 @@ from amlref.gui.table_model import ArticleTableModel
 from amlref.gui.workers import JobRunner, ViewLoader, describe_error
 from amlref.services.views import View
 
+from PySide6.QtCore import QItemSelectionModel  # noqa: E402
+
+_SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
 COLUMN_WIDTHS = (160, 48, 380, 160, 170, 64, 86)
 SEARCH_DELAY_MS = 150
 
@@ -39,6 +42,10 @@ class MainWindow(QMainWindow):
         self._pending_select: list[int] | None = None
         self._dup_count: int | None = None
         self.undo_stack = QUndoStack(self)
+        self.autoexport_timer = QTimer(self)
+        self.autoexport_timer.setSingleShot(True)
+        self.autoexport_timer.setInterval(1500)
+        self.autoexport_timer.timeout.connect(self.run_auto_exports)
         self.runner = JobRunner(str(lib.path), self)
         self.loader = ViewLoader(str(lib.path), self)
         self.loader.loaded.connect(self._ids_loaded)
@@ -47,9 +54,9 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         self._restore_settings()
+        self.reload()            # the ids load in the loader thread while the sidebar is built
         self.rebuild_sidebar()
         self.sidebar.select_node(self.node, emit=False)
-        self.reload()
 
     # == UI ====================================================================================
     def _build_ui(self) -> None:
@@ -330,11 +337,40 @@ class MainWindow(QMainWindow):
         """After an undoable command: repaint the rows, refresh the detail pane, and for
         structural changes (tags, categories, trash) the sidebar counts and the view."""
         self.model.invalidate(ids)
+        self.schedule_auto_export()
         if structural:
             self.refresh(True)
         cur = self.current_id()
         if cur is not None and cur in ids:
             self.detail.show_article(self.lib, cur)
+
+    # == auto-export =============================================================================
+    def schedule_auto_export(self) -> None:
+        """Files bound to views are rewritten shortly after changes (batched), off the GUI
+        thread; unchanged content is not rewritten."""
+        self.autoexport_timer.start()
+
+    def run_auto_exports(self) -> None:
+        try:
+            from amlref.services.autoexport import run_all
+        except ImportError:
+            return
+        if not self.lib.execute("SELECT 1 FROM auto_exports LIMIT 1").fetchone():
+            return
+        if self.runner.busy:
+            self.autoexport_timer.start()
+            return
+
+        def done(results):
+            written = [r for r in results if r.get("written")]
+            errors = [r for r in results if r.get("error")]
+            if written:
+                self.statusBar().showMessage(f"Auto-export: rewrote {len(written)} file(s)", 5000)
+            for r in errors:
+                self.statusBar().showMessage(f"Auto-export {r['path']}: {r['error']}", 10000)
+            self.job_finished.emit("auto-export", results)
+        self.runner.start(lambda lib, progress, cancel: run_all(lib), "Auto-export", done,
+                          self._job_error("Auto-export failed"), parent=None, progress=False)
 
     # == selection ===========================================================================
     def selected_ids(self) -> list[int]:
@@ -355,7 +391,7 @@ class MainWindow(QMainWindow):
         for r in rows:
             sel.select(self.model.index(r, 0), self.model.index(r, last))
         sm = self.table.selectionModel()
-        sm.select(sel, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        sm.select(sel, _SELECT_ROWS)
         sm.setCurrentIndex(self.model.index(rows[0], 0), QItemSelectionModel.NoUpdate)
         if scroll:
             self.table.scrollTo(self.model.index(rows[0], 0))
@@ -491,6 +527,16 @@ class MainWindow(QMainWindow):
     def merge_group(self, keep: int, others: list[int]) -> bool:
         return self._push(undo.Merge(self.lib, keep, others, self._changed))
 
+    def mark_not_duplicates(self, ids: list[int]) -> None:
+        with self.lib.transaction():
+            for x in ids:
+                for y in ids:
+                    if x < y:
+                        self.lib.execute("INSERT OR IGNORE INTO not_duplicates(a, b) VALUES (?, ?)",
+                                         (x, y))
+        self._dup_count = None
+        self.refresh()
+
     def merge_dialog(self) -> None:
         from amlref.gui.dialogs import MergeDialog
         sel = self.selected_ids()
@@ -505,12 +551,7 @@ class MainWindow(QMainWindow):
             if d.result_kind == "merge":
                 self.merge_group(d.keep_id(), d.other_ids())
             elif d.result_kind == "not-duplicates":
-                with self.lib.transaction():
-                    for x in g:
-                        for y in g:
-                            if x < y:
-                                self.lib.execute("INSERT OR IGNORE INTO not_duplicates(a, b) "
-                                                 "VALUES (?, ?)", (x, y))
+                self.mark_not_duplicates(g)
         self.refresh()
 
     # == copy / paste / drop ===================================================================
@@ -584,6 +625,8 @@ class MainWindow(QMainWindow):
         summary, details = import_report_text(report)
         self._pending_select = ids[:1000] or None
         self.refresh()
+        if ids:
+            self.schedule_auto_export()
         kind = "info" if report.ok else "error"
         self.show_message(kind, f"Import: {what}", f"Import finished: {summary}.", details)
         self.job_finished.emit("import", report)

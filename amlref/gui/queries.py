@@ -17,7 +17,8 @@ SORT_SQL = {
     "journal": "a.container COLLATE NOCASE",
     "categories": "(SELECT min(c.slug) FROM article_categories c WHERE c.article_id = a.id "
                   "AND c.state = 1 AND c.kind = 'category')",
-    "cited_by": "(SELECT count(*) FROM citations c WHERE c.cited_id = a.id AND c.kind = 'cites')",
+    "cited_by": "(SELECT count(*) FROM citations c CROSS JOIN articles x ON x.id = c.citing_id "
+                "WHERE c.cited_id = a.id AND c.kind = 'cites' AND x.deleted_at IS NULL)",
     "added": "a.added",
 }
 DEFAULT_SORT = ("year", True)
@@ -93,7 +94,12 @@ def rows_for(lib, ids: list[int]) -> dict[int, tuple]:
             f"ORDER BY slug) GROUP BY article_id", ids):
         if aid in out:
             out[aid][4] = slugs
-    for aid, n in lib.citations.count_cited_by(ids).items():
+    # cited by live library articles; CROSS JOIN keeps SQLite on the citations_cited index
+    # (left to itself the planner may scan every live article first)
+    for aid, n in lib.execute(
+            f"SELECT c.cited_id, count(*) FROM citations c CROSS JOIN articles x ON "
+            f"x.id = c.citing_id WHERE c.kind = 'cites' AND x.deleted_at IS NULL AND "
+            f"c.cited_id IN ({marks}) GROUP BY c.cited_id", ids):
         if aid in out:
             out[aid][5] = n
     return {k: tuple(v) for k, v in out.items()}

@@ -11,8 +11,14 @@ from PySide6.QtGui import QFont
 from amlref.gui import queries
 from amlref.gui.mime import IDS_MIME, make_mime
 
-PAGE = 200
+PAGE = 100
 MAX_PAGES = 64
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_USER = Qt.ItemDataRole.UserRole
+_RIGHT = Qt.AlignRight | Qt.AlignVCenter
+_FLAGS = Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemIsDragEnabled
 
 
 class ArticleTableModel(QAbstractTableModel):
@@ -77,23 +83,25 @@ class ArticleTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(queries.COLUMNS)
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.ids):
-            return None
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            row = self._row(index.row())
-            if row is None:
-                return "" if role == Qt.DisplayRole else None
-            v = row[index.column()]
-            if role == Qt.ToolTipRole:
-                return str(v) if index.column() in (0, 2, 3, 4) and v else None
-            if index.column() == 5:
-                return str(v) if v else ""
-            return str(v) if v != "" else ""
-        if role == Qt.TextAlignmentRole and index.column() in (1, 5):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.UserRole:
-            return self.ids[index.row()]
+    def data(self, index, role=_DISPLAY):
+        # called thousands of times per paint: plain comparisons, constants precomputed
+        if role == _DISPLAY:
+            row = index.row()
+            if row >= len(self.ids):
+                return None
+            r = self._row(row)
+            if r is None:
+                return ""
+            v = r[index.column()]
+            return str(v) if v else ""
+        if role == _ALIGN:
+            return _RIGHT if index.column() in (1, 5) else None
+        if role == _TOOLTIP:
+            r = self._row(index.row()) if index.row() < len(self.ids) else None
+            c = index.column()
+            return str(r[c]) if r is not None and c in (0, 2, 3, 4) and r[c] else None
+        if role == _USER:
+            return self.ids[index.row()] if index.row() < len(self.ids) else None
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
@@ -106,10 +114,7 @@ class ArticleTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
-        f = super().flags(index)
-        if index.isValid():
-            f |= Qt.ItemIsDragEnabled
-        return f
+        return _FLAGS
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         name = queries.COLUMNS[column] if 0 <= column < len(queries.COLUMNS) else None

@@ -117,56 +117,80 @@ class Trash(_Cmd):
 
 
 class Merge(_Cmd):
-    """Merge duplicates into one article: the keeper gets the fields it lacked, tags, notes,
-    categories and citation edges of the others; the others go to the trash.  Undo restores
-    the others and the keeper's old fields (edges and tags moved stay on the keeper too)."""
+    """Merge duplicates into one article (the dedup service: the keeper gets the fields it
+    lacked, tags, notes, category decisions and citation edges; the others go to the trash).
+    Undo puts everything back: the others restored with their notes, tags and edges, the
+    keeper's old fields."""
 
-    def __init__(self, lib, keep: int, others: list[int], on_change, chosen: dict | None = None):
+    def __init__(self, lib, keep: int, others: list[int], on_change):
         super().__init__(lib, f"Merge {len(others) + 1} duplicates", on_change)
-        self.keep, self.others, self.chosen = keep, list(others), dict(chosen or {})
+        self.keep, self.others = keep, list(others)
+        ids = [keep] + self.others
+        marks = ",".join("?" * len(ids))
         k = lib.articles.get(keep)
         self.old = {f: getattr(k, f) for f in _MERGE_FIELDS}
         self.old["user_edited"] = list(k.user_edited)
-        self.old_tags = set(lib.tags.of(keep))
+        self.old_extra = {a.id: a.extra for a in lib.articles.get_many(self.others)}
+        self.notes = [tuple(r) for r in lib.execute(
+            f"SELECT id, article_id FROM notes WHERE article_id IN ({marks})", ids)]
+        self.tags = [tuple(r) for r in lib.execute(
+            f"SELECT article_id, tag_id, source FROM article_tags WHERE article_id IN ({marks})", ids)]
+        self.cats = [tuple(r) for r in lib.execute(
+            f"SELECT article_id, slug, kind, source, state, reason FROM article_categories "
+            f"WHERE article_id IN ({marks})", ids)]
+        self.edges = [tuple(r) for r in lib.execute(
+            f"SELECT id, citing_id, cited_id, stub_id, kind, origin, created FROM citations "
+            f"WHERE citing_id IN ({marks}) OR cited_id IN ({marks})", ids + ids)]
 
     def redo(self):
-        from amlref.services.merge import merge_articles
-        lib = self.lib
-        with lib.transaction():
-            keeper = lib.articles.get(self.keep)
-            for o in lib.articles.get_many(self.others):
-                changes, new = merge_articles(keeper, o)
-                if new:
-                    changes.pop("citekey", None)
-                    keeper = lib.articles.update(self.keep, changes)
-                for t in lib.tags.of(o.id):
-                    lib.tags.add([self.keep], t)
-                for _, text in lib.notes.of(o.id):
-                    if text not in [t for _, t in lib.notes.of(self.keep)]:
-                        lib.notes.add(self.keep, text)
-                for row in lib.categories.of(o.id):
-                    if row["source"] == "user":
-                        lib.categories.set_user(self.keep, row["slug"], True, kind=row["kind"])
-                for r in lib.citations.references(o.id):
-                    if r["article_id"]:
-                        lib.citations.add(self.keep, r["article_id"], origin="merge")
-                for r in lib.citations.cited_by(o.id):
-                    lib.citations.add(r["article_id"], self.keep, origin="merge")
-            if self.chosen:
-                lib.articles.update(self.keep, self.chosen, by_user=True)
-            lib.articles.trash(self.others)
-            lib.execute("DELETE FROM not_duplicates WHERE a IN ({0}) OR b IN ({0})".format(
-                ",".join("?" * len(self.others))), self.others + self.others)
+        try:
+            from amlref.services.dedup import merge_group
+        except ImportError:
+            merge_group = _merge_group
+        merge_group(self.lib, [self.keep] + self.others, keep=self.keep)
         self.on_change([self.keep] + self.others, True)
 
     def undo(self):
         lib = self.lib
+        ids = [self.keep] + self.others
+        marks = ",".join("?" * len(ids))
         with lib.transaction():
             lib.articles.restore(self.others)
             lib.articles.update(self.keep, self.old, by_user=False)
-            for t in set(lib.tags.of(self.keep)) - self.old_tags:
-                lib.tags.remove([self.keep], t)
-        self.on_change([self.keep] + self.others, True)
+            for aid, extra in self.old_extra.items():
+                lib.articles.update(aid, {"extra": extra})
+            for nid, aid in self.notes:
+                lib.execute("UPDATE notes SET article_id = ? WHERE id = ?", (aid, nid))
+            lib.execute(f"DELETE FROM article_tags WHERE article_id IN ({marks})", ids)
+            lib.conn.executemany("INSERT OR IGNORE INTO article_tags(article_id, tag_id, source) "
+                                 "VALUES (?, ?, ?)", self.tags)
+            lib.execute(f"DELETE FROM article_categories WHERE article_id IN ({marks})", ids)
+            lib.conn.executemany("INSERT OR IGNORE INTO article_categories(article_id, slug, kind, "
+                                 "source, state, reason) VALUES (?, ?, ?, ?, ?, ?)", self.cats)
+            lib.execute(f"DELETE FROM citations WHERE citing_id IN ({marks}) OR cited_id IN "
+                        f"({marks})", ids + ids)
+            lib.conn.executemany("INSERT OR IGNORE INTO citations(id, citing_id, cited_id, stub_id, "
+                                 "kind, origin, created) VALUES (?, ?, ?, ?, ?, ?, ?)", self.edges)
+            lib.touched(*ids)
+        self.on_change(ids, True)
+
+
+def _merge_group(lib, ids: list[int], keep: int) -> int:
+    """Fallback when the dedup service is not installed: fill, move tags and notes, trash."""
+    from amlref.services.merge import merge_articles
+    with lib.transaction():
+        for other in ids:
+            if other == keep:
+                continue
+            changes, new = merge_articles(lib.articles.get(keep), lib.articles.get(other))
+            if new:
+                lib.articles.update(keep, changes)
+            lib.execute("INSERT OR IGNORE INTO article_tags(article_id, tag_id, source) "
+                        "SELECT ?, tag_id, source FROM article_tags WHERE article_id = ?",
+                        (keep, other))
+            lib.execute("UPDATE notes SET article_id = ? WHERE article_id = ?", (keep, other))
+            lib.articles.trash([other])
+    return keep
 
 
 _MERGE_FIELDS = ("title", "container", "container_short", "volume", "issue", "pages", "issued",

@@ -68,6 +68,22 @@ def test_auto_export_manager_adds_and_writes(qtbot, demo_window, demo_lib, tmp_p
     assert auto_export_rows(demo_lib) == [] and d.table.rowCount() == 0
 
 
+def test_auto_export_is_rewritten_after_an_edit(qtbot, demo_window, demo_lib, tmp_path):
+    from amlref.gui.dialogs import AutoExportDialog
+    w = demo_window
+    out = tmp_path / "all.json"
+    d = AutoExportDialog(w, demo_lib, {})
+    qtbot.addWidget(d)
+    d.add_export(str(out), "csljson", {})
+    seed = demo_lib.articles.find("39697225").id
+    w.autoexport_timer.setInterval(10)
+    with qtbot.waitSignal(w.job_finished, timeout=10000,
+                          check_params_cb=lambda what, r: what == "auto-export"):
+        w.edit_article(seed, {"volume": "99"})
+    items = {i["id"]: i for i in json.loads(out.read_text())}
+    assert items["Bawek2024"]["volume"] == "99"
+
+
 def test_add_by_identifier_dialog_splits_input(qtbot, demo_window):
     from amlref.gui.dialogs import AddIdentifierDialog
     d = AddIdentifierDialog(demo_window, "10.1000/a, 39697225\nhttps://pubmed.ncbi.nlm.nih.gov/1/")
@@ -95,6 +111,9 @@ def test_duplicates_node_and_merge_with_undo(qtbot, demo_window, demo_lib):
     w = demo_window
     a, b = make_duplicates(demo_lib)
     demo_lib.tags.add([b], "cd47")
+    demo_lib.notes.add(b, "Phase 1b data")
+    seed = demo_lib.articles.find("39697225").id
+    demo_lib.citations.add(seed, b)
     w.refresh()
     wait_view(qtbot, w, lambda: w.sidebar.select_node(("duplicates", None)))
     assert sorted(w.model.ids) == sorted([a, b])
@@ -109,11 +128,19 @@ def test_duplicates_node_and_merge_with_undo(qtbot, demo_window, demo_lib):
     kept = demo_lib.articles.get(a)
     assert kept.pmid == "36000001" and kept.abstract == "CD47 blockade."
     assert "cd47" in demo_lib.tags.of(a)
+    assert [t for _, t in demo_lib.notes.of(a)] == ["Phase 1b data"]
+    assert a in [r["article_id"] for r in demo_lib.citations.references(seed)]
     assert demo_lib.articles.get(b).deleted_at is not None
     w.undo_stack.undo()
     assert demo_lib.articles.get(b).deleted_at is None
     kept = demo_lib.articles.get(a)
     assert kept.pmid == "" and kept.abstract == "" and "cd47" not in demo_lib.tags.of(a)
+    assert [t for _, t in demo_lib.notes.of(b)] == ["Phase 1b data"] and not demo_lib.notes.of(a)
+    refs = [r["article_id"] for r in demo_lib.citations.references(seed)]
+    assert b in refs and a not in refs
+    assert "merged_into" not in demo_lib.articles.get(b).extra
+    w.undo_stack.redo()
+    assert demo_lib.articles.get(b).deleted_at is not None
 
 
 def test_not_duplicates_are_left_out(demo_window, demo_lib):
