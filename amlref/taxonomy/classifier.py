@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from dataclasses import dataclass, field
 
 from amlref.plugins.base import Classifier
@@ -104,7 +105,10 @@ class _Rule:
 
     def __init__(self, node: Node):
         self.node = node
+        self.slug = node.slug
+        self.group = node.group
         d = node.data
+        self.computed = bool(d.get("computed"))
         self.pub_types = {p.lower() for p in d.get("pub_types") or []}
         self.yield_to = list(d.get("yield_to") or [])
         self.yield_lists = tuple(d.get("yield_lists") or STRONG_LISTS)
@@ -128,6 +132,12 @@ class Rules:
         self.weak = float(w.get("weak", 0.5))
         self.focus_factor = float(w.get("focus", 2.0))
         self.negation = compile_terms(c.get("negation") or [])
+        # plain substrings of the cues: a cheap test before the regex
+        self.negation_cues = tuple({t.lstrip("=").split("*")[0].strip().lower()[:6]
+                                    for t in c.get("negation") or []
+                                    if isinstance(t, str) and not t.startswith("re:")})
+        if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
+            self.negation_cues = ()   # a regex cue: always ask the regex
         index = TermIndex()
         for group in ("aml", "not_aml", "focus", "therapy_title"):
             index.add("context", group, c.get(group))
@@ -151,7 +161,7 @@ _rules_cache: dict = {}
 def rules_for(tax: Taxonomy | None = None) -> Rules:
     tax = tax or load()
     hit = _rules_cache.get("rules")
-    if hit is not None and hit.tax is tax:
+    if hit is not None and (hit.tax is tax or hit.tax.hash == tax.hash):
         return hit
     r = Rules(tax)
     _rules_cache["rules"] = r
@@ -164,6 +174,8 @@ class ImmunotherapyClassifier(Classifier):
 
     def __init__(self, taxonomy: Taxonomy | None = None):
         self._taxonomy = taxonomy
+        self._rules: Rules | None = None
+        self._checked = 0.0
 
     @property
     def version(self) -> str:
@@ -171,7 +183,12 @@ class ImmunotherapyClassifier(Classifier):
 
     @property
     def rules(self) -> Rules:
-        return rules_for(self._taxonomy) if self._taxonomy is not None else rules_for()
+        """The compiled taxonomy (recompiled when the files change; see ``model.load``)."""
+        if self._taxonomy is not None:
+            if self._rules is None:
+                self._rules = rules_for(self._taxonomy)
+            return self._rules
+        return rules_for()
 
     def classify(self, article) -> list:
         out = []
@@ -187,11 +204,13 @@ class ImmunotherapyClassifier(Classifier):
         R = self.rules
         f = _Fields(article)
         found = self._scan(R, f)
+        owners = {o for o, _ in found}
         aml_words = self._aml_context(found)
         has_aml = bool(aml_words)
         decisions: dict[str, Decision] = {}
         for slug in R.order:
-            decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+            decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found)
+                                       if slug in owners else [])
         focus = self._is_focus(f, found, decisions)
         # a weak term ("TIM-3", "STING") in a title that speaks of therapy is the subject
         if any(g == "therapy_title" for g, _, _ in found.get(("context", "title"), ())):
@@ -223,7 +242,7 @@ class ImmunotherapyClassifier(Classifier):
             if parent and decisions[slug].assigned and not decisions[parent].assigned:
                 decisions[slug].assigned = False
         result = [decisions[n.slug] for n in R.tax.categories()]
-        result += self._facets(R, f, found, decisions, aml_words)
+        result += self._facets(R, f, found, owners, decisions, aml_words)
         return result
 
     @staticmethod
@@ -280,8 +299,11 @@ class ImmunotherapyClassifier(Classifier):
                 if name == "abstract":
                     h.sentence = f.sentence_of(start)
                     sent_start = f.sentence_start(h.sentence)
-                    if R.negation is not None:
-                        neg = R.negation.search(text, max(sent_start, start - 60), start)
+                    lo = max(sent_start, start - 60)
+                    window = text[lo:start].lower()
+                    if R.negation is not None and (not R.negation_cues or any(
+                            c in window for c in R.negation_cues)):
+                        neg = R.negation.search(text, lo, start)
                         if neg:
                             h.dropped = f"negation: {neg.group(0).strip()}"
                     if not h.dropped:
@@ -351,44 +373,45 @@ class ImmunotherapyClassifier(Classifier):
             d.assigned = True
 
     # -- facets ---------------------------------------------------------------------------------
-    def _facets(self, R: Rules, f: _Fields, found: dict, cats: dict[str, Decision],
-                aml_words: list) -> list[Decision]:
+    def _facets(self, R: Rules, f: _Fields, found: dict, owners: set,
+                cats: dict[str, Decision], aml_words: list) -> list[Decision]:
+        """The facets this article has evidence for (the others are left out)."""
         any_cat = any(d.assigned for d in cats.values())
-        out = []
+        out: dict[str, Decision] = {}
         trial = False
         for rule in R.facets:
-            node = rule.node
-            d = Decision(node.slug, "facet")
-            out.append(d)
-            group = node.group
-            if node.data.get("computed"):
-                if node.slug == "disease:aml" and aml_words:
-                    d.assigned = True
+            slug, group = rule.slug, rule.group
+            if rule.computed:
+                if slug == "disease:aml" and aml_words:
+                    d = out[slug] = Decision(slug, "facet", assigned=True)
                     for name, s, e in aml_words[:3]:
-                        d.hits.append(Hit(node.slug, "context/aml", name, f.get(name)[s:e], True))
-                elif node.slug == "disease:other" and any_cat and not aml_words:
-                    d.assigned = True
-                    d.note = "context: no AML or myeloid words"
+                        d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
+                elif slug == "disease:other" and any_cat and not aml_words:
+                    out[slug] = Decision(slug, "facet", assigned=True,
+                                         note="context: no AML or myeloid words")
                 continue
             if group == "target" and not any_cat:
                 continue
             if group == "study":
-                self._study(rule, f, found, d, trial)
-                if node.slug == "study:clinical-trial":
-                    trial = d.assigned
+                if slug in owners or (rule.pub_types and rule.pub_types & f.pub_types):
+                    d = out[slug] = Decision(slug, "facet")
+                    self._study(rule, f, found, d, trial)
+                    if slug == "study:clinical-trial":
+                        trial = d.assigned
                 continue
-            d.hits = self._hits(R, node.slug, f, found)
-            score, _, _ = self._score(R, d.hits, False)
-            d.score = score
-            d.assigned = score >= rule.min_score
-        # facets with a parent: a child implies its parent
-        by_slug = {d.slug: d for d in out}
-        for d in out:
+            if slug not in owners:
+                continue
+            d = out[slug] = Decision(slug, "facet", hits=self._hits(R, slug, f, found))
+            d.score = self._score(R, d.hits, False)[0]
+            d.assigned = d.score >= rule.min_score
+        # a facet implies its parent facet
+        for d in list(out.values()):
             parent = R.tax.get(d.slug).parent
-            if d.assigned and parent in by_slug and not by_slug[parent].assigned:
-                by_slug[parent].assigned = True
-                by_slug[parent].note = f"implied by {d.slug}"
-        return out
+            if d.assigned and parent:
+                p = out.get(parent) or out.setdefault(parent, Decision(parent, "facet"))
+                if not p.assigned:
+                    p.assigned, p.note = True, f"implied by {d.slug}"
+        return [out[r.slug] for r in R.facets if r.slug in out]
 
     def _study(self, rule: _Rule, f: _Fields, found: dict, d: Decision, trial: bool) -> None:
         slug = rule.node.slug

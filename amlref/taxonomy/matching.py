@@ -87,6 +87,31 @@ _WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
 _KEY_DROP = str.maketrans("", "", " -/")
 
 
+def _trie(words: list[str]) -> str:
+    """A regex matching any of these words, factored by common prefixes; " ", "-" or "/" may
+    stand between two characters (as in the texts: "T-cell" has the key "tce")."""
+    root: dict = {}
+    for w in words:
+        d = root
+        for ch in w:
+            d = d.setdefault(ch, {})
+        d[""] = {}
+
+    def rx(d: dict) -> str:
+        alts = []
+        for ch, sub in sorted(d.items()):
+            if ch == "":
+                continue
+            tail = rx(sub)
+            alts.append(re.escape(ch) + (r"[ /\-]?" + tail if tail else ""))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in d else body
+
+    return rx(root)
+
+
 def _regex_key(body: str) -> str:
     """The literal start of a regex that begins at a word start (``\\bCAR(?=...)`` -> "car"),
     or "" when it has none."""
@@ -104,7 +129,7 @@ def _regex_key(body: str) -> str:
         key += ch.lower()
         if len(key) == 3:
             break
-    return key if len(key) >= 2 else ""
+    return key
 
 
 class TermIndex:
@@ -118,6 +143,7 @@ class TermIndex:
     def __init__(self):
         self._terms: dict[tuple, list[str]] = {}     # (key, owner, group, cs) -> patterns
         self._fallback: dict[tuple, list[str]] = {}  # (owner, group) -> patterns
+        self._prefixes: set[str] = set()   # how each indexed term begins (for the prefilter)
         self.by_key: dict[str, list] = {}
         self.fallback: list = []
 
@@ -131,13 +157,15 @@ class TermIndex:
                 continue
             if t.startswith("re:"):
                 key = _regex_key(t[3:])
-                if key:
+                if len(key) >= 2:
                     self._terms.setdefault((key, owner, group), []).append(pat)
+                    self._prefixes.add(key)
                 else:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
-            key = normalize(t.lstrip("=")).lower().translate(_KEY_DROP).rstrip("*")[:3]
-            if not key or not key[0].isalnum() or "*" in key:
+            flat = normalize(t.lstrip("=")).lower().translate(_KEY_DROP).rstrip("*")
+            key = flat[:3]
+            if len(key) < 2 or not key[0].isalnum() or "*" in key:
                 self._fallback.setdefault((owner, group), []).append(pat)
                 continue
             # a left boundary is checked by the scanner (matches start at word starts only)
@@ -146,6 +174,7 @@ class TermIndex:
             elif pat.startswith("(?:" + _LEFT):
                 pat = "(?:" + pat[len("(?:" + _LEFT):]
             self._terms.setdefault((key, owner, group), []).append(pat)
+            self._prefixes.add(flat[:12])
 
     def build(self) -> "TermIndex":
         by_key: dict[str, list] = {}
@@ -155,15 +184,19 @@ class TermIndex:
             by_key.setdefault(key, []).append((owner, group, rx.match))
         self.by_key = by_key
         self._lookup: dict[str, list] = {}
+        # where a term can start: one regex over the lower-cased text finds the word starts
+        # that begin like some term (a trie of the terms' first characters, separators allowed
+        # between them), so Python looks only at those few places
+        self._starts = re.compile(r"(?<![a-z0-9])(?=(" + _trie(sorted(self._prefixes)) + "))") \
+            if by_key else None
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer)
                          for (owner, group), pats in self._fallback.items()]
         return self
 
     def _entries(self, k3: str) -> list:
-        """Terms that may start with these (up to 3) characters: keys k3, k3[:2], k3[:1]."""
-        entries = []
-        for n in range(len(k3), 0, -1):
-            entries.extend(self.by_key.get(k3[:n], ()))
+        """Terms that may start with these 3 characters (keys of 3, or 2, characters)."""
+        entries = self.by_key.get(k3, []) + self.by_key.get(k3[:2], []) if len(k3) == 3 \
+            else list(self.by_key.get(k3, []))
         if len(self._lookup) < 200_000:
             self._lookup[k3] = entries
         return entries
@@ -175,9 +208,13 @@ class TermIndex:
             return out
         lookup = self._lookup
         low = text.lower()
-        for m in _WORD_START.finditer(text):
-            pos = m.start()
-            k3 = low[pos:pos + 8].translate(_KEY_DROP)[:3]
+        if self._starts is not None and len(low) == len(text):
+            positions = ((m.start(), m.group(1)) for m in self._starts.finditer(low))
+        else:   # lower() changed the length (rare letters): try every word start
+            positions = ((m.start(), low[m.start():m.start() + 8])
+                         for m in _WORD_START.finditer(text))
+        for pos, head in positions:
+            k3 = head.translate(_KEY_DROP)[:3]
             entries = lookup.get(k3)
             if entries is None:
                 entries = self._entries(k3)

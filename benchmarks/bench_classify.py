@@ -1,0 +1,130 @@
+"""Classification speed at scale, and quality on the expert-labelled development set.
+
+Speed (target: classifying N articles takes well under the time to import them):
+  - baseline: importing N articles through the real import service (dedup, storage, FTS)
+    with classification switched off
+  - classify_all over the same library (rules, regexes, storing assignments with reasons)
+  - the classifier alone (no database), per article
+Articles are the real aml-dev records (titles, abstracts, keywords) repeated with a distinct title
+suffix, so the texts are real abstracts; without the corpus, synthetic articles are used.
+
+Quality: per-category precision, recall and F1 on ../shared/corpora/aml-dev and the macro-F1.
+
+    .venv/bin/python benchmarks/bench_classify.py [--articles 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from amlref.core.article import Article, ParseResult  # noqa: E402
+from amlref.storage.library import Library  # noqa: E402
+from amlref.taxonomy.classifier import ImmunotherapyClassifier  # noqa: E402
+from amlref.taxonomy.model import TOP_LEVEL  # noqa: E402
+
+DEV = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora")) / "aml-dev"
+
+
+def dev_records() -> list[dict]:
+    p = DEV / "records.jsonl"
+    if not p.exists():
+        return []
+    return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def make_articles(n: int) -> list[Article]:
+    recs = dev_records()
+    if not recs:
+        from benchmarks.synthetic import make_articles as synth
+        return synth(n)
+    out = []
+    for i in range(n):
+        r = recs[i % len(recs)]
+        out.append(Article(title=f"{r['title'] or 'Untitled'} (set {i})", abstract=r["abstract"],
+                           keywords=list(r["keywords"]), mesh=list(r["mesh"]),
+                           issued=r.get("year") or "", container=r.get("journal") or ""))
+    return out
+
+
+def quality() -> None:
+    recs = dev_records()
+    if not recs:
+        print("quality: aml-dev corpus not available")
+        return
+    with open(DEV / "labels.tsv", encoding="utf-8") as fh:
+        labels = {r["record_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    clf = ImmunotherapyClassifier()
+    tp = {c: 0 for c in TOP_LEVEL}
+    fp, fn = dict(tp), dict(tp)
+    for r in recs:
+        a = Article(title=r["title"], abstract=r["abstract"], keywords=r["keywords"], mesh=r["mesh"])
+        got = {s for s, k, _ in clf.classify(a) if k == "category" and s in TOP_LEVEL}
+        gold = {c for c in labels[r["record_id"]]["categories"].split(",") if c}
+        for c in TOP_LEVEL:
+            tp[c] += c in got and c in gold
+            fp[c] += c in got and c not in gold
+            fn[c] += c in gold and c not in got
+    print(f"\nquality on aml-dev ({len(recs)} records)")
+    print(f"  {'category':<24} {'P':>5} {'R':>5} {'F1':>5}")
+    f1s = []
+    for c in TOP_LEVEL:
+        p = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 0.0
+        r_ = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 0.0
+        f1 = 2 * p * r_ / (p + r_) if p + r_ else 0.0
+        f1s.append(f1)
+        print(f"  {c:<24} {p:5.2f} {r_:5.2f} {f1:5.2f}")
+    print(f"  macro-F1 {sum(f1s) / len(f1s):.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=100_000)
+    args = ap.parse_args()
+    n = args.articles
+    arts = make_articles(n)
+
+    clf = ImmunotherapyClassifier()
+    clf.classify(arts[0])  # compile the rules (reported apart)
+    sample = arts[:min(n, 20_000)]
+    t = time.perf_counter()
+    for a in sample:
+        clf.classify(a)
+    per = (time.perf_counter() - t) / len(sample)
+    print(f"classifier alone: {per * 1000:.3f} ms per article "
+          f"({per * 100_000:.0f} s per 100,000)")
+
+    from amlref.services.classify import classify_all
+    from amlref.services.importing import import_results
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = Library.open(Path(tmp) / "bench.sqlite")
+        t = time.perf_counter()
+        report = import_results(lib, [("bench", ParseResult(articles=arts))], classify=False)
+        t_import = time.perf_counter() - t
+        print(f"baseline import of {n} articles (no classification): {t_import:.1f} s "
+              f"({len(report.added)} added)")
+        t = time.perf_counter()
+        classified = classify_all(lib)
+        t_cls = time.perf_counter() - t
+        rows = lib.execute("SELECT count(*) FROM article_categories").fetchone()[0]
+        print(f"classify_all of {classified} articles: {t_cls:.1f} s, {rows} assignments stored")
+        print(f"ratio classify / import: {t_cls / t_import:.2f}  (target: well under 1)")
+        t = time.perf_counter()
+        from amlref.services.views import category_tree
+        tree = category_tree(lib)
+        print(f"category tree with counts: {(time.perf_counter() - t) * 1000:.0f} ms "
+              f"({tree['total'] - tree['uncategorized']} categorized)")
+        lib.close()
+    quality()
+
+
+if __name__ == "__main__":
+    main()
