@@ -407,3 +407,25 @@ def test_services_one_step_add_helpers(lib, seed):
     lib.citations.resolve_stubs([new])
     with pytest.raises(UsageError):
         svc.identifier_to_add(lib, sid)
+
+
+def test_citations_known_only_by_text(lib):
+    a, b = (lib.articles.add(Article(title=t)) for t in ("A", "B"))
+    raw = ("Bolon Y, Atshan R, Allbee-Johnson M, Estrada Merly N, Lee SJ. Current use and outcome "
+           "of hematopoietic stem cell transplantation: CIBMTR summary slides. (2022).")
+    lib.citations.add(a, Reference(raw=raw))
+    lib.citations.add(b, Reference(raw=raw))
+    lib.citations.add(b, Reference(raw="Ibid."))
+    lib.citations.add(a, Reference(raw="Ibid."))
+    lib.citations.add(a, Reference(raw="Personal communication"))
+    assert lib.execute("SELECT count(*) FROM reference_stubs").fetchone()[0] == 3
+    assert [(w.count, w.identifier) for w in cg.missing_works(lib)][:2] == [(2, None), (2, None)]
+    plan = " ".join(r[3] for r in lib.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM reference_stubs WHERE title_key != '' AND "
+        "title_key = ? AND doi = '' AND pmid = '' AND pmcid = ''", ("x",)))
+    assert "INDEX" in plan
+    # an identifier that does not normalise is kept as the text of the reference
+    lib.citations.add(a, Reference(doi="not a doi"))
+    assert lib.execute("SELECT raw FROM reference_stubs WHERE raw LIKE 'doi:%'").fetchone() == \
+        ("doi: not a doi",)
+    assert not lib.citations.add(a, Reference())   # nothing to know it by

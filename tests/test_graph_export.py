@@ -151,7 +151,7 @@ def test_escaping_of_awkward_text(lib):
     a = lib.articles.add(Article(title=NASTY, citekey='k"1<&>'))
     b = lib.articles.add(Article(title="Plain"))
     lib.citations.add(a, b, origin='user "x" & <y>')
-    lib.citations.add(b, Reference(raw=NASTY, authors='O"Brien, \\ K'))
+    lib.citations.add(b, Reference(raw="Cited: " + NASTY, authors='O"Brien, \\ K'))
     g = cg.collect_graph(lib, [a, b], external=True)
     _, nodes, edges = _graphml(cg.to_graphml(g))
     assert nodes[f"a{a}"]["title"].startswith('A "quoted" <b>bold</b> & \\ backslash\nnew line ')

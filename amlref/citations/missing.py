@@ -86,7 +86,7 @@ def missing_works(lib: "Library", limit: int = 50, article_ids: Iterable[int] | 
                 rows = []
                 break
             s = stubs.get(sid)
-            if not s or _in_library(lib, s):
+            if not s or s["resolved_id"] is not None or _in_library(lib, s):
                 continue
             ident = add_identifier(s)
             if addable_only and not ident:
@@ -99,6 +99,7 @@ def missing_works(lib: "Library", limit: int = 50, article_ids: Iterable[int] | 
                 break
         if len(rows) < batch:
             break
+        batch *= 4   # many skipped: ask for more at once (each pass re-ranks a view)
     if citing and out:
         _fill_citing(lib, out, citing, ids, where, params)
     return out

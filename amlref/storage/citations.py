@@ -79,8 +79,10 @@ def normalize_reference(ref: Reference) -> dict:
     if isinstance(authors, (list, tuple)):
         authors = "; ".join(map(str, authors))
     return {"raw": raw, "doi": doi, "pmid": pmid, "pmcid": pmcid, "title": ref.title or "",
-            "title_key": title_key(ref.title or ""), "year": year, "authors": authors or "",
-            "container": ref.container or ""}
+            # a citation known only by its text is keyed by that text (an indexed look-up
+            # for the same citation again; it matches an article only if it is just the title)
+            "title_key": title_key(ref.title or "") or title_key(raw), "year": year,
+            "authors": authors or "", "container": ref.container or ""}
 
 
 class CitationStore:
@@ -103,10 +105,12 @@ class CitationStore:
             for s in self._stub_rows("title_key != '' AND title_key = ?", (f["title_key"],)):
                 if years_close(s["year"], f["year"]):
                     found.setdefault(s["id"], s)
-        if not found and f["raw"] and not (f["doi"] or f["pmid"] or f["pmcid"] or f["title_key"]):
-            for s in self._stub_rows("raw = ? AND doi = '' AND pmid = '' AND pmcid = '' AND "
-                                     "title_key = ''", (f["raw"],)):
-                found.setdefault(s["id"], s)
+        elif f["title_key"] and not (f["doi"] or f["pmid"] or f["pmcid"]):
+            # too short to trust, no identifier: only the very same description
+            for s in self._stub_rows("title_key != '' AND title_key = ? AND doi = '' AND "
+                                     "pmid = '' AND pmcid = ''", (f["title_key"],)):
+                if (s["raw"], s["title"], s["year"]) == (f["raw"], f["title"], f["year"]):
+                    found.setdefault(s["id"], s)
         # keep only stubs consistent with the reference; prefer unresolved, then oldest
         return sorted((s for s in found.values() if compatible(s, f)),
                       key=lambda s: (s["resolved_id"] is not None, s["id"]))
@@ -145,6 +149,8 @@ class CitationStore:
 
     @staticmethod
     def _fill(target: dict, source: dict) -> None:
+        if not target.get("title") and source.get("title"):
+            target["title_key"] = source["title_key"]   # a real title beats the raw text
         for k in ("raw", "doi", "pmid", "pmcid", "title", "title_key", "authors", "container"):
             if not target.get(k) and source.get(k):
                 target[k] = source[k]
@@ -426,8 +432,8 @@ class CitationStore:
                          params: Iterable = ()) -> list[tuple[int, int]]:
         """Like :meth:`top_stubs`, counting only citing articles in a set: ``article_ids``, or
         an SQL condition ``where`` on the articles table aliased ``a``."""
-        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL",
-                 "s.resolved_id IS NULL"]
+        # (no join on reference_stubs: a resolved stub has no edges left, they moved)
+        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
         args: list = []
         if article_ids is not None:
             conds.append("a.id IN (SELECT value FROM json_each(?))")
@@ -437,6 +443,6 @@ class CitationStore:
             args += list(params)
         return [tuple(r) for r in self.lib.execute(
             "SELECT c.stub_id, count(*) AS n FROM articles a "
-            "CROSS JOIN citations c ON c.citing_id = a.id JOIN reference_stubs s ON s.id = c.stub_id "
+            "CROSS JOIN citations c ON c.citing_id = a.id "
             f"WHERE {' AND '.join(conds)} GROUP BY c.stub_id ORDER BY n DESC, c.stub_id "
             "LIMIT ? OFFSET ?", args + [limit, offset])]
