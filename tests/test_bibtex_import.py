@@ -178,3 +178,27 @@ def test_cli_import_biblatex_examples_adds_all_92(cli):
     assert (d["added"], d["merged"], d["skipped"]) == (92, 0, 0)
     r = cli("search", "Özge", "--json")
     assert [x["citekey"] for x in r.json()["results"]] == ["aksin"]
+
+
+def _all_bib_files():
+    from tests.conftest import CORPORA
+    files = sorted((CORPORA / "bibtex").rglob("*.bib"))
+    return [str(f) for f in files] or ["missing"]
+
+
+@pytest.mark.parametrize("path", _all_bib_files(), ids=lambda p: p.rsplit("/", 1)[-1])
+def test_fast_splitter_agrees_with_bibtexparser(path, monkeypatch):
+    """The regex fast path for well-formed entries gives exactly what bibtexparser's splitter
+    gives (which still handles @string, @comment, broken and unusual entries)."""
+    import amlref.formats.bibtex as B
+    from amlref.core.text import read_text
+    if path == "missing":
+        pytest.skip("corpora not available")
+    text, _ = read_text(path)
+    fast = B.BibtexImporter().parse(text, path)
+    real = B.split_blocks
+    monkeypatch.setattr(B, "split_blocks", lambda t, fast=True: real(t, fast=False))
+    slow = B.BibtexImporter().parse(text, path)
+    assert [a.to_dict() for a in fast.articles] == [a.to_dict() for a in slow.articles]
+    assert [str(p) for p in fast.problems] == [str(p) for p in slow.problems]
+    assert fast.warnings == slow.warnings

@@ -21,6 +21,7 @@ bytes.
 """
 from __future__ import annotations
 
+import gc
 import re
 from typing import Iterable
 
@@ -60,13 +61,22 @@ class BibtexImporter(Importer):
         return 0.9 if re.search(r"^\s*@\s*[a-zA-Z]+\s*[{(][^,\n]*,", head, re.M) else 0.6
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
-        from bibtexparser.splitter import Splitter
+        # many small objects and no reference cycles: the cyclic GC only costs time here
+        gc_on = gc.isenabled()
+        gc.disable()
+        try:
+            return self._parse(text, filename)
+        finally:
+            if gc_on:
+                gc.enable()
+
+    def _parse(self, text: str, filename: str) -> ParseResult:
         from bibtexparser import model as M
 
         res = ParseResult(format=self.name)
         if text.startswith("\ufeff"):
             text = text[1:]
-        blocks = Splitter(bibstr=text).split().blocks
+        blocks = split_blocks(text)
 
         macros: dict[str, str] = {}
         preambles: list[str] = []
@@ -89,7 +99,12 @@ class BibtexImporter(Importer):
             entries.append((e.entry_type.strip().lower(), key, fields, line))
 
         for b in blocks:
-            if isinstance(b, M.Entry):
+            if type(b) is _FastEntry:
+                if b.dup_fields:
+                    add_entry(b, dup_fields=b.dup_fields)
+                else:
+                    entries.append((b.entry_type, b.key, b.fields, b.start_line + 1))
+            elif isinstance(b, M.Entry):
                 add_entry(b)
             elif isinstance(b, M.String):
                 macros[b.key.strip().lower()] = F.evaluate(b.value, macros, undefined)
@@ -165,6 +180,99 @@ class BibtexImporter(Importer):
                 "@" not in text:
             res.warnings.append(f"{filename}: no BibTeX entries found")
         return res
+
+
+# -- splitting -------------------------------------------------------------------------------------
+# A fast path for the common, well-formed entry (one regex match with possessive quantifiers, so
+# no catastrophic backtracking); everything else (@string, @preamble, @comment, parenthesised or
+# broken entries, escaped braces) goes to bibtexparser's splitter, which also reports errors.
+
+_BR = r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}"
+_QT = r'"(?:[^"{}]++|' + _BR + r')*+"'
+_PIECE = r"(?:" + _BR + "|" + _QT + r"|[^\s,{}\"#=()]++)"
+_VALUE = _PIECE + r"(?:\s*+#\s*+" + _PIECE + r")*+"
+_FIELD = r"\s*+([^\s=,{}\"#()]++)\s*+=\s*+(" + _VALUE + r")\s*+"
+_FIELD_RE = re.compile(_FIELD + ",?")
+_ENTRY_RE = re.compile(r"@[ \t]*+([a-zA-Z][\w\-]*+)[ \t]*+\{\s*+([^\s,{}\"#()=]*+)\s*+"
+                       r"(?:,((?:" + _FIELD + r",)*+(?:" + _FIELD + r")?)\s*+)?\}")
+_CHUNK_START = re.compile(r"^[ \t]*@", re.M)
+_SPECIAL_TYPES = ("string", "preamble", "comment")
+
+
+class _Field:
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: str, value: str):
+        self.key, self.value = key, value
+
+
+class _FastEntry:
+    __slots__ = ("entry_type", "key", "fields", "start_line", "dup_fields")
+
+    def __init__(self, entry_type, key, fields, start_line, dup_fields):
+        self.entry_type, self.key, self.start_line = entry_type, key, start_line
+        self.fields, self.dup_fields = fields, dup_fields
+
+
+def _fast_entry(chunk: str, line: int):
+    """A _FastEntry when ``chunk`` is one well-formed entry (plus trailing comment text)."""
+    m = _ENTRY_RE.match(chunk, chunk.index("@"))
+    if m is None or "@" in chunk[m.end():]:
+        return None
+    etype = m.group(1).lower()
+    if etype in _SPECIAL_TYPES or "\\{" in chunk or "\\}" in chunk:
+        return None
+    fields: dict[str, str] = {}
+    dups = None
+    body = m.group(3)
+    if body:
+        for f in _FIELD_RE.finditer(body):
+            k = f.group(1).lower()
+            if k in fields:
+                dups = (dups or set()) | {f.group(1)}
+                continue
+            fields[k] = f.group(2)
+    if dups:
+        return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in fields.items()], line, dups)
+    return _FastEntry(etype, m.group(2), fields, line, None)
+
+
+def split_blocks(text: str, fast: bool = True) -> list:
+    """Blocks of a .bib text in order: fast entries, or bibtexparser blocks (0-based lines)."""
+    from bibtexparser.splitter import Splitter
+    starts = [m.start() for m in _CHUNK_START.finditer(text)] if fast else []
+    if not starts or ("\r" in text and "\n" not in text):   # nothing to speed up / old Mac
+        return Splitter(bibstr=text).split().blocks
+    out: list = []
+    slow_from = None          # start of a run of chunks for bibtexparser
+    slow_line = 0
+    line = text.count("\n", 0, starts[0]) if starts else 0
+
+    def flush_slow(end: int) -> None:
+        nonlocal slow_from
+        if slow_from is None:
+            return
+        for b in Splitter(bibstr=text[slow_from:end]).split().blocks:
+            if b.start_line is not None:
+                b._start_line_in_file = b.start_line + slow_line
+            out.append(b)
+        slow_from = None
+
+    if starts and text[:starts[0]].find("@") >= 0:
+        slow_from, slow_line = 0, 0
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        chunk = text[start:end]
+        fe = _fast_entry(chunk, line)
+        if fe is None:
+            if slow_from is None:
+                slow_from, slow_line = start, line
+        else:
+            flush_slow(start)
+            out.append(fe)
+        line += chunk.count("\n")
+    flush_slow(len(text))
+    return out
 
 
 def _defined_commands(preamble: str) -> list[str] | None:

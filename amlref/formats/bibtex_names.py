@@ -5,6 +5,7 @@ names as ``literal``), following BibTeX's own rules for "First von Last", "von L
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from amlref.core.article import Person
 from amlref.formats.latex import ascii_latex, escape, to_unicode
@@ -139,12 +140,13 @@ def _braced_whole(name: str) -> bool:
     return True
 
 
-def to_person(raw: str) -> Person:
-    raw = raw.strip()
+@lru_cache(maxsize=65536)
+def _person_parts(raw: str) -> tuple[str, str, str]:
+    """(family, given, literal) of one name; cached: names repeat a lot in real files."""
     if _braced_whole(raw):
-        return Person(literal=to_unicode(raw[1:-1]))
+        return "", "", to_unicode(raw[1:-1])
     if raw.lower() == "others":
-        return Person(literal="others")
+        return "", "", "others"
     first, von, last, jr = parse_name(raw)
     family = to_unicode(f"{von} {last}" if von else last)
     given = to_unicode(first)
@@ -153,7 +155,12 @@ def to_person(raw: str) -> Person:
         given = f"{given}, {jr}" if given else jr
     if not family and given:
         family, given = given, ""
-    return Person(family=family, given=given)
+    return family, given, ""
+
+
+def to_person(raw: str) -> Person:
+    family, given, literal = _person_parts(raw.strip())
+    return Person(family=family, given=given, literal=literal)
 
 
 def parse_names(raw: str) -> list[Person]:
