@@ -153,6 +153,11 @@ class Rules:
         # children before parents, so a parent sees its children's hits
         depth = {n.slug: len(tax.ancestors(n.slug)) for n in tax.categories()}
         self.order = sorted(self.cat_rules, key=lambda s: -depth[s])
+        self.cat_order = [n.slug for n in tax.categories()]
+        self.cat_slugs = set(self.cat_order)
+        self.parent = {s: tax.get(s).parent for s in self.cat_order if tax.get(s).parent}
+        self.ancestors = {s: tax.ancestors(s) for s in self.cat_order}
+        self.descendants = {s: set(tax.descendants(s)) for s in self.cat_order}
 
 
 _rules_cache: dict = {}
@@ -199,18 +204,31 @@ class ImmunotherapyClassifier(Classifier):
 
     # -- the work -------------------------------------------------------------------------------
     def analyse(self, article) -> list[Decision]:
-        """Every category and facet with its score, hits (also the ones that did not count) and
-        whether it is assigned.  ``classify`` keeps the assigned ones."""
+        """The categories and facets this article has evidence for, each with its score, hits
+        (also the ones that did not count, and why) and whether it is assigned.  ``classify``
+        keeps the assigned ones."""
         R = self.rules
         f = _Fields(article)
         found = self._scan(R, f)
         owners = {o for o, _ in found}
         aml_words = self._aml_context(found)
-        has_aml = bool(aml_words)
         decisions: dict[str, Decision] = {}
-        for slug in R.order:
-            decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found)
-                                       if slug in owners else [])
+        if owners & R.cat_slugs:
+            decisions = self._categories(R, f, found, owners, bool(aml_words))
+        result = [decisions[s] for s in R.cat_order if s in decisions]
+        result += self._facets(R, f, found, owners, decisions, aml_words)
+        return result
+
+    def _categories(self, R: Rules, f: _Fields, found: dict, owners: set,
+                    has_aml: bool) -> dict[str, Decision]:
+        decisions: dict[str, Decision] = {}
+        for slug in R.order:   # children first
+            if slug in owners:
+                decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+        for slug in list(decisions):   # ancestors of a category with hits are considered too
+            for anc in R.ancestors[slug]:
+                if anc not in decisions:
+                    decisions[anc] = Decision(anc, "category")
         focus = self._is_focus(f, found, decisions)
         # a weak term ("TIM-3", "STING") in a title that speaks of therapy is the subject
         if any(g == "therapy_title" for g, _, _ in found.get(("context", "title"), ())):
@@ -219,31 +237,31 @@ class ImmunotherapyClassifier(Classifier):
                     for h in d.hits:
                         if h.field == "title" and not h.strong:
                             h.value = 1.0
-        # children's hits go to parents (order: children first)
+        # children's hits go to their parents (children first)
         for slug in R.order:
-            parent = R.cat_rules[slug].node.parent
-            if parent in decisions:
+            parent = R.parent.get(slug)
+            if parent and slug in decisions:
                 decisions[parent].hits.extend(decisions[slug].hits)
         deferred = []
         for slug in R.order:
+            if slug not in decisions:
+                continue
             rule = R.cat_rules[slug]
             if rule.combine_weak or rule.yield_to:
                 deferred.append(slug)
                 continue
             self._decide(R, rule, decisions[slug], has_aml, focus)
         for slug in deferred:
-            rule = R.cat_rules[slug]
-            others = [s for s, d in decisions.items() if d.assigned and s != slug
-                      and s not in R.tax.descendants(slug) and not R.tax.get(s).parent]
-            self._decide(R, rule, decisions[slug], has_aml, focus, others=others)
+            below = R.descendants[slug]
+            others = [s for s, d in decisions.items() if d.assigned and s not in below
+                      and s not in R.parent]
+            self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others)
         # a sub-category only with its parent
-        for slug in R.order:
-            parent = R.cat_rules[slug].node.parent
-            if parent and decisions[slug].assigned and not decisions[parent].assigned:
-                decisions[slug].assigned = False
-        result = [decisions[n.slug] for n in R.tax.categories()]
-        result += self._facets(R, f, found, owners, decisions, aml_words)
-        return result
+        for slug, d in decisions.items():
+            parent = R.parent.get(slug)
+            if parent and d.assigned and not decisions[parent].assigned:
+                d.assigned = False
+        return decisions
 
     @staticmethod
     def _scan(R: Rules, f: _Fields) -> dict:

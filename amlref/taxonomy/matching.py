@@ -84,6 +84,7 @@ def sentence_starts(text: str) -> list[int]:
 
 
 _WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
+PREFIX_LEN = 6   # how much of each term the prefilter trie holds
 _KEY_DROP = str.maketrans("", "", " -/")
 
 
@@ -164,7 +165,7 @@ class TermIndex:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
             flat = normalize(t.lstrip("=")).lower().translate(_KEY_DROP).rstrip("*")
-            key = flat[:3]
+            key = flat[:PREFIX_LEN]
             if len(key) < 2 or not key[0].isalnum() or "*" in key:
                 self._fallback.setdefault((owner, group), []).append(pat)
                 continue
@@ -174,7 +175,7 @@ class TermIndex:
             elif pat.startswith("(?:" + _LEFT):
                 pat = "(?:" + pat[len("(?:" + _LEFT):]
             self._terms.setdefault((key, owner, group), []).append(pat)
-            self._prefixes.add(flat[:12])
+            self._prefixes.add(flat[:PREFIX_LEN])
 
     def build(self) -> "TermIndex":
         by_key: dict[str, list] = {}
