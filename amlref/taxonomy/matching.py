@@ -165,7 +165,7 @@ class TermIndex:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
             flat = normalize(t.lstrip("=")).lower().translate(_KEY_DROP).rstrip("*")
-            key = flat[:PREFIX_LEN]
+            key = flat[:3]
             if len(key) < 2 or not key[0].isalnum() or "*" in key:
                 self._fallback.setdefault((owner, group), []).append(pat)
                 continue
