@@ -34,7 +34,8 @@ def main() -> int:
     classify_all(lib)
     settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.IniFormat)
     win = MainWindow(lib, settings)
-    win.resize(1500, 860)
+    win.resize(1600, 900)
+    win.splitter.setSizes([250, 950, 400])
     win.show()
 
     def settle(ms=300):
@@ -57,6 +58,8 @@ def main() -> int:
         print(path.relative_to(ROOT))
 
     settle(500)
+    win.splitter.setSizes([250, 950, 400])
+    print("splitter", win.splitter.sizes(), "detail min", win.detail.minimumSizeHint().width())
     seed = lib.articles.find("39697225").id
     win.jump_to(seed)
     settle(300)

@@ -58,11 +58,11 @@ def text_to_value(name: str, text: str):
 def identifier_links(a) -> str:
     links = []
     if a.doi:
-        links.append(f'DOI <a href="https://doi.org/{html.escape(a.doi)}">{html.escape(a.doi)}</a>')
+        links.append(f'DOI&nbsp;<a href="https://doi.org/{html.escape(a.doi)}">{html.escape(a.doi)}</a>')
     if a.pmid:
-        links.append(f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/">{a.pmid}</a>')
+        links.append(f'PMID&nbsp;<a href="https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/">{a.pmid}</a>')
     if a.pmcid:
-        links.append(f'PMCID <a href="https://www.ncbi.nlm.nih.gov/pmc/articles/{a.pmcid}/">'
+        links.append(f'PMCID&nbsp;<a href="https://www.ncbi.nlm.nih.gov/pmc/articles/{a.pmcid}/">'
                      f'{a.pmcid}</a>')
     if a.url and not links:
         links.append(f'<a href="{html.escape(a.url)}">{html.escape(a.url[:60])}</a>')
@@ -85,8 +85,8 @@ def reason_text(reasons) -> str:
 
 class DetailPane(QWidget):
     edit_requested = Signal(int, dict)
-    category_toggled = Signal(int, str, bool)
-    tag_requested = Signal(int, str, bool)
+    category_toggled = Signal(int, str, int)    # ints, not bools (PySide6 refcount bug)
+    tag_requested = Signal(int, str, int)
     note_saved = Signal(int, object, str)        # article id, note id or None, text
     jump_requested = Signal(int)
     stub_add_requested = Signal(dict)
@@ -107,11 +107,14 @@ class DetailPane(QWidget):
         self.ids_label = QLabel()
         self.ids_label.setTextFormat(Qt.RichText)
         self.ids_label.setOpenExternalLinks(False)
+        self.ids_label.setWordWrap(True)
         self.ids_label.linkActivated.connect(self.link_activated)
         self.ids_label.setObjectName("identifiers")
         lay.addWidget(self.heading)
         lay.addWidget(self.ids_label)
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setExpanding(False)
         lay.addWidget(self.tabs, 1)
 
         # Details: editable fields
@@ -156,8 +159,10 @@ class DetailPane(QWidget):
         row.addWidget(add_cat)
         cl.addWidget(self.categories)
         cl.addLayout(row)
-        cl.addWidget(QLabel("Unticking removes a category for good: re-classification keeps "
-                            "your choice."))
+        hint = QLabel("Unticking removes a category for good: re-classification keeps your "
+                      "choice.")
+        hint.setWordWrap(True)
+        cl.addWidget(hint)
         self.tabs.addTab(cw, "Categories")
 
         # Tags and notes
@@ -260,15 +265,18 @@ class DetailPane(QWidget):
         self.categories.blockSignals(True)
         self.categories.clear()
         for row in lib.categories.of(a.id, include_removed=True):
-            it = QTreeWidgetItem([row["slug"], row["source"] + (" (removed)" if not row["state"]
-                                                                 else ""),
+            from amlref.gui.queries import label
+            it = QTreeWidgetItem([label(row["slug"]), row["source"] + (" (removed)" if not
+                                                                       row["state"] else ""),
                                   reason_text(row["reason"])])
+            it.setToolTip(0, row["slug"])
             it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
             it.setCheckState(0, Qt.Checked if row["state"] else Qt.Unchecked)
             it.setData(0, ITEM, (row["slug"], row["kind"]))
             it.setToolTip(2, json.dumps(row["reason"], ensure_ascii=False)[:500])
             self.categories.addTopLevelItem(it)
         self.categories.resizeColumnToContents(0)
+        self.categories.resizeColumnToContents(1)
         self.categories.blockSignals(False)
 
     def set_category_choices(self, cats, facets) -> None:
@@ -354,7 +362,7 @@ class DetailPane(QWidget):
         if self.article is None or column != 0:
             return
         slug, _kind = item.data(0, ITEM)
-        self.category_toggled.emit(self.article.id, slug, item.checkState(0) == Qt.Checked)
+        self.category_toggled.emit(self.article.id, slug, 1 if item.checkState(0) == Qt.Checked else 0)
 
     def _add_category(self) -> None:
         if self.article is None:
@@ -364,18 +372,18 @@ class DetailPane(QWidget):
         slug = self.category_pick.itemData(i) if i >= 0 and self.category_pick.itemText(i) == text \
             else text
         if slug:
-            self.category_toggled.emit(self.article.id, slug, True)
+            self.category_toggled.emit(self.article.id, slug, 1)
 
     def _add_tag(self) -> None:
         name = self.tag_edit.text().strip()
         if self.article is not None and name:
             self.tag_edit.clear()
-            self.tag_requested.emit(self.article.id, name, True)
+            self.tag_requested.emit(self.article.id, name, 1)
 
     def _remove_tag(self) -> None:
         it = self.tags.currentItem()
         if self.article is not None and it is not None:
-            self.tag_requested.emit(self.article.id, it.text(), False)
+            self.tag_requested.emit(self.article.id, it.text(), 0)
 
     def _tag_menu(self, pos) -> None:
         it = self.tags.itemAt(pos)
@@ -383,7 +391,7 @@ class DetailPane(QWidget):
             return
         m = QMenu(self)
         m.addAction(f"Remove tag '{it.text()}'",
-                    lambda: self.tag_requested.emit(self.article.id, it.text(), False))
+                    lambda: self.tag_requested.emit(self.article.id, it.text(), 0))
         m.exec(self.tags.mapToGlobal(pos))
 
     def _save_note(self) -> None:

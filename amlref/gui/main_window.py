@@ -23,12 +23,13 @@ from amlref.services.views import View
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-COLUMN_WIDTHS = (160, 48, 380, 160, 170, 64, 86)
+COLUMN_WIDTHS = (150, 44, 330, 130, 170, 60, 84)
 SEARCH_DELAY_MS = 150
 
 
 class MainWindow(QMainWindow):
-    view_loaded = Signal(int)          # number of rows now shown
+    view_loaded = Signal(int)          # the view is complete: number of rows
+    first_rows = Signal(int)           # the first screen of a view is shown (maybe not all yet)
     job_finished = Signal(str, object)  # what, result (report / message)
 
     def __init__(self, lib, settings: QSettings | None = None, parent=None):
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.user_sorted = False
         self.node = ("all", None)
         self._pending_select: list[int] | None = None
+        self._partial = False
         self._dup_count: int | None = None
         self.undo_stack = QUndoStack(self)
         self.autoexport_timer = QTimer(self)
@@ -107,8 +109,8 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane()
         self.detail.edit_requested.connect(self.edit_article)
         self.detail.category_toggled.connect(
-            lambda aid, slug, on: self.set_category([aid], slug, on))
-        self.detail.tag_requested.connect(lambda aid, name, add: self.tag([aid], name, add))
+            lambda aid, slug, on: self.set_category([aid], slug, bool(on)))
+        self.detail.tag_requested.connect(lambda aid, name, add: self.tag([aid], name, bool(add)))
         self.detail.note_saved.connect(self.save_note)
         self.detail.jump_requested.connect(self.jump_to)
         self.detail.stub_add_requested.connect(self.add_stub)
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([270, 800, 430])
+        self.splitter.setSizes([250, 930, 400])
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -311,17 +313,31 @@ class MainWindow(QMainWindow):
             column = None  # best match first
         self.loader.request(view, column, self.model.sort_desc)
 
-    def _ids_loaded(self, ids, error: str) -> None:
-        keep = self._pending_select if self._pending_select is not None else self.selected_ids()
-        self._pending_select = None
-        self.model.set_ids(ids)
+    def _ids_loaded(self, ids, error: str = "", complete: int = 1) -> None:
+        complete = bool(complete)
+        m = self.model
+        if self._partial and complete and not error and len(ids) >= len(m.ids) \
+                and ids[:len(m.ids)] == m.ids:
+            m.extend(ids[len(m.ids):])       # the rest of the list: scroll and selection stay
+        else:
+            keep = self._pending_select if self._pending_select is not None else self.selected_ids()
+            m.set_ids(ids)
+            if self.select_ids(keep, scroll=True):
+                self._pending_select = None
+            else:
+                self._pending_select = None if complete else (keep or None)
+                if ids:
+                    self.select_ids([ids[0]])
+            if not ids:
+                self.detail.show_article(self.lib, None)
+        self._partial = not complete
         if error:
             self.statusBar().showMessage(error, 8000)
-        self.count_label.setText(f"{len(ids):,} articles · {self.view_label()}")
-        self.select_ids(keep, scroll=True) or (ids and self.select_ids([ids[0]]))
-        if not ids:
-            self.detail.show_article(self.lib, None)
-        self.view_loaded.emit(len(ids))
+        n = f"{len(ids):,}" if complete else f"{len(ids):,}+"
+        self.count_label.setText(f"{n} articles · {self.view_label()}")
+        self.first_rows.emit(len(ids))
+        if complete:
+            self.view_loaded.emit(len(ids))
 
     def refresh(self, structural: bool = True) -> None:
         self.model.invalidate()

@@ -29,34 +29,59 @@ def order_sql(column: str | None, desc: bool) -> str:
     if col is None:
         return "a.id DESC" if desc else "a.id"
     d = " DESC" if desc else ""
+    if column in ("year", "added"):   # indexed: plain order so the index can serve it
+        return f"{col}{d}, a.id{d}"
     # articles without a value go last whatever the direction
     return f"{col} IS NULL, {col}{d}, a.id{d}"
 
 
-def ids_for(lib, view: View, column: str | None = None, desc: bool = False) -> list[int]:
+def ids_for(lib, view: View, column: str | None = None, desc: bool = False,
+            limit: int | None = None) -> list[int]:
     """Ids of a view, sorted by a table column (SQL ORDER BY); a search without a chosen column
-    comes best match first."""
-    if not view.query:
-        return view_ids(lib, view, order=order_sql(column, desc))
-    if column is None:
-        return view_ids(lib, view)
-    pq = parse_query(view.query)
+    comes best match first.  ``limit``: only the first ones (the first screen, fast)."""
+    if view.query and column is None:
+        return view_ids(lib, view, limit=limit)
+    pq = parse_query(view.query) if view.query else None
     cond, params = view_condition(lib, view)
-    where = [] if view.trash else ["a.deleted_at IS NULL"]
+    # "+" keeps SQLite from using the deleted_at index (every live row matches it), so an
+    # ORDER BY on an indexed column (year, added) can walk that index and stop at the limit
+    where = [] if view.trash else ["+a.deleted_at IS NULL"]
     args: list = []
-    if pq.match:
-        where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        args.append(pq.match)
-    where += pq.where
-    args += pq.params
+    if pq is not None:
+        if pq.match:
+            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            args.append(pq.match)
+        where += pq.where
+        args += pq.params
     if cond:
-        where.append(cond)
+        where.append(f"({cond})")
         args += params
     sql = "SELECT a.id FROM articles a"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + order_sql(column, desc)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     return [r[0] for r in lib.execute(sql, args)]
+
+
+_LABELS: dict[str, str] | None = None
+
+
+def labels() -> dict[str, str]:
+    """Display names of category and facet slugs (from the taxonomy; slugs when absent)."""
+    global _LABELS
+    if _LABELS is None:
+        try:
+            from amlref.taxonomy import load
+            _LABELS = {slug: n.label for slug, n in load().nodes.items()}
+        except Exception:  # the window works without a taxonomy
+            _LABELS = {}
+    return _LABELS
+
+
+def label(slug: str) -> str:
+    return labels().get(slug, slug)
 
 
 def _authors_short(raw: str) -> str:
@@ -87,13 +112,13 @@ def rows_for(lib, ids: list[int]) -> dict[int, tuple]:
             f"SELECT id, authors, year, title, container, container_short, added FROM articles "
             f"WHERE id IN ({marks})", ids):
         out[aid] = [_authors_short(authors), year if year is not None else "", title,
-                    container or short, "", 0, (added or "")[:10]]
+                    short or container, "", 0, (added or "")[:10]]
     for aid, slugs in lib.execute(
             f"SELECT article_id, group_concat(slug, ', ') FROM (SELECT article_id, slug FROM "
             f"article_categories WHERE state = 1 AND kind = 'category' AND article_id IN ({marks}) "
             f"ORDER BY slug) GROUP BY article_id", ids):
         if aid in out:
-            out[aid][4] = slugs
+            out[aid][4] = ", ".join(label(x) for x in slugs.split(", "))
     # cited by live library articles; CROSS JOIN keeps SQLite on the citations_cited index
     # (left to itself the planner may scan every live article first)
     for aid, n in lib.execute(

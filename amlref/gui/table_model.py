@@ -22,7 +22,7 @@ _FLAGS = Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemIsDragEnabled
 
 
 class ArticleTableModel(QAbstractTableModel):
-    sort_requested = Signal(object, bool)   # column name (or None), descending
+    sort_requested = Signal(object, int)    # column name (or None), descending (0/1)
 
     def __init__(self, lib, parent=None):
         super().__init__(parent)
@@ -41,6 +41,18 @@ class ArticleTableModel(QAbstractTableModel):
         self._row_of = None
         self._pages.clear()
         self.endResetModel()
+
+    def extend(self, more: list[int]) -> None:
+        """Append rows (the rest of a list whose head is shown): keeps scroll and selection."""
+        if not more:
+            return
+        n = len(self.ids)
+        self.beginInsertRows(QModelIndex(), n, n + len(more) - 1)
+        self.ids.extend(more)
+        self._row_of = None
+        last = n // PAGE
+        self._pages.pop(last, None)   # the last page was cut short: fetch it again
+        self.endInsertRows()
 
     def invalidate(self, ids=None) -> None:
         """Forget cached rows (all, or the pages holding these ids) and repaint."""
@@ -120,7 +132,7 @@ class ArticleTableModel(QAbstractTableModel):
         name = queries.COLUMNS[column] if 0 <= column < len(queries.COLUMNS) else None
         self.sort_column = name
         self.sort_desc = order == Qt.DescendingOrder
-        self.sort_requested.emit(name, self.sort_desc)
+        self.sort_requested.emit(name, 1 if self.sort_desc else 0)
 
     # -- drag out ----------------------------------------------------------------------------
     def mimeTypes(self):

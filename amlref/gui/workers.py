@@ -139,8 +139,11 @@ class JobRunner(QObject):
         return self.pool.waitForDone(msecs)
 
 
+HEAD = 300   # ids sent first, so the first screen shows before the whole list is known
+
+
 class _ViewWorker(QObject):
-    done = Signal(int, object, str)
+    done = Signal(int, object, str, int)   # no bool: PySide6 mis-counts bools across threads
 
     def __init__(self, lib_path: str):
         super().__init__()
@@ -149,8 +152,8 @@ class _ViewWorker(QObject):
         self.latest = 0
         self.lock = threading.Lock()
 
-    @Slot(int, object, object, bool)
-    def load(self, gen: int, view, column, desc: bool) -> None:
+    @Slot(int, object, object, int)
+    def load(self, gen: int, view, column, desc: int) -> None:
         with self.lock:
             if gen < self.latest:
                 return  # a newer request is queued: skip this one
@@ -159,11 +162,19 @@ class _ViewWorker(QObject):
             if self.lib is None:
                 from amlref.storage.library import Library
                 self.lib = Library.open(self.lib_path)
+            head = ids_for(self.lib, view, column, desc, limit=HEAD)
+            if len(head) < HEAD:
+                self.done.emit(gen, head, "", 1)
+                return
+            self.done.emit(gen, head, "", 0)
+            with self.lock:
+                if gen < self.latest:
+                    return
             ids = ids_for(self.lib, view, column, desc)
         except Exception as exc:
-            self.done.emit(gen, [], describe_error(exc))
+            self.done.emit(gen, [], describe_error(exc), 1)
             return
-        self.done.emit(gen, ids, "")
+        self.done.emit(gen, ids, "", 1)
 
     @Slot()
     def close(self) -> None:
@@ -173,10 +184,11 @@ class _ViewWorker(QObject):
 
 
 class ViewLoader(QObject):
-    """Ask with ``request(view, column, desc)``; ``loaded(ids, error)`` answers the latest one."""
+    """Ask with ``request(view, column, desc)``; ``loaded(ids, error, complete)`` answers the
+    latest one: first the head of the list (complete=False) when it is long, then all of it."""
 
-    loaded = Signal(object, str)
-    _ask = Signal(int, object, object, bool)
+    loaded = Signal(object, str, int)
+    _ask = Signal(int, object, object, int)
     _close = Signal()
 
     def __init__(self, lib_path: str, parent: QObject | None = None):
@@ -199,13 +211,13 @@ class ViewLoader(QObject):
         self.gen += 1
         with self.worker.lock:
             self.worker.latest = self.gen
-        self._ask.emit(self.gen, view, column, bool(desc))
+        self._ask.emit(self.gen, view, column, 1 if desc else 0)
         return self.gen
 
-    @Slot(int, object, str)
-    def _done(self, gen: int, ids, error: str) -> None:
+    @Slot(int, object, str, int)
+    def _done(self, gen: int, ids, error: str, complete: int) -> None:
         if gen == self.gen:
-            self.loaded.emit(ids, error)
+            self.loaded.emit(ids, error, int(complete))
 
     def stop(self) -> None:
         if self.thread.isRunning():

@@ -83,8 +83,10 @@ def test_categories_show_reasons_and_user_removal_sticks(qtbot, demo_window, dem
     demo_lib.categories.set_auto(aid, [("vaccines", "category",
                                         [{"rule": "drug", "field": "abstract", "words": ["vaccine"]}])])
     w.detail.show_article(demo_lib, aid)
-    items = {w.detail.categories.topLevelItem(i).text(0): w.detail.categories.topLevelItem(i)
+    from amlref.gui.detail import ITEM
+    items = {w.detail.categories.topLevelItem(i).data(0, ITEM)[0]: w.detail.categories.topLevelItem(i)
              for i in range(w.detail.categories.topLevelItemCount())}
+    assert items["vaccines"].text(0) == "Vaccines"       # the taxonomy's label, slug as tooltip
     assert "vaccine (abstract)" in items["vaccines"].text(2)
     items["vaccines"].setCheckState(0, Qt.Unchecked)      # the user removes it
     row = [r for r in demo_lib.categories.of(aid, include_removed=True) if r["slug"] == "vaccines"][0]
