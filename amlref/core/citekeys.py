@@ -63,24 +63,83 @@ def _title_word(a: Article, n: int = 1) -> str:
     return "".join(sig)
 
 
+_TOKEN = re.compile(r"\[([A-Za-z]+)(\d*)((?::[a-z]+)*)\]")
+TOKENS = ("auth", "authors", "authetal", "editor", "year", "shortyear", "title",
+          "shorttitle", "veryshorttitle", "journal", "volume", "firstpage", "pmid")
+MODIFIERS = ("lower", "upper", "capitalize")
+
+
+def _token(article: Article, name: str, n: str) -> str | None:
+    if name == "auth":
+        return _auth(article, int(n or 1))
+    if name == "authors":            # up to N (default 3) family names, then "etal"
+        k = int(n or 3)
+        out = _auth(article, k)
+        return out + ("etal" if len(article.authors) > k else "")
+    if name == "authetal":           # smith / smithjones / smithetal
+        if len(article.authors) > 2:
+            return _auth(article, 1) + "etal"
+        return _auth(article, 2)
+    if name == "editor":
+        return _auth(Article(authors=article.editors), int(n or 1))
+    if name == "year":
+        return str(article.year or "")
+    if name == "shortyear":
+        return str(article.year or "")[-2:]
+    if name == "shorttitle":
+        return _title_word(article, 3)
+    if name in ("title", "veryshorttitle"):
+        return _title_word(article, int(n or 1))
+    if name == "journal":
+        return _word(article.container_short or article.container)[:int(n or 10)]
+    if name == "volume":
+        return _word(article.volume)
+    if name == "firstpage":
+        m = re.match(r"\s*([A-Za-z]?\d+)", article.pages or "")
+        return m.group(1).lower() if m else ""
+    if name == "pmid":
+        return article.pmid or ""
+    return None
+
+
+def check_formula(formula: str) -> None:
+    """Raise ValueError naming the first unknown token or modifier of a key formula."""
+    if not formula or not _TOKEN.search(formula):
+        raise ValueError("a key formula needs at least one [token], e.g. [auth][year][title]")
+    for m in _TOKEN.finditer(formula):
+        if m.group(1).lower() not in TOKENS:
+            raise ValueError(f"unknown token [{m.group(1)}]; known: "
+                             + ", ".join(f"[{t}]" for t in TOKENS))
+        for mod in filter(None, m.group(3).split(":")):
+            if mod not in MODIFIERS:
+                raise ValueError(f"unknown modifier :{mod}; known: "
+                                 + ", ".join(f":{x}" for x in MODIFIERS))
+    if re.search(r"[^A-Za-z0-9_\-:.]", _TOKEN.sub("", formula)):
+        raise ValueError("only letters, digits and _ - : . may stand between tokens")
+
+
 def make_key(article: Article, formula: str = DEFAULT_FORMULA) -> str:
-    """Build the base key (without clash suffix).  Tokens: [auth], [auth2] (two authors),
-    [authN]... [year], [title], [title2], [shorttitle] (=three words), [journal]."""
+    """Build the base key (without clash suffix) from a formula such as ``[auth][year][title]``.
+
+    Tokens: [auth] (first author), [authN] (N authors), [authors] / [authorsN] (up to 3 / N
+    family names, then "etal"), [authEtAl], [editor], [year], [shortyear], [title] / [titleN]
+    (first N significant title words), [shorttitle] (three), [veryshorttitle] (one),
+    [journal], [volume], [firstpage], [pmid].  Modifiers: [auth:upper], [title:capitalize],
+    [journal:lower].  Text between tokens is kept.  Unknown tokens give nothing (see
+    :func:`check_formula`)."""
     def repl(m: re.Match) -> str:
-        tok = m.group(1).lower()
-        if tok.startswith("auth"):
-            n = int(tok[4:] or 1)
-            return _auth(article, n)
-        if tok == "year":
-            return str(article.year or "")
-        if tok == "shorttitle":
-            return _title_word(article, 3)
-        if tok.startswith("title"):
-            return _title_word(article, int(tok[5:] or 1))
-        if tok == "journal":
-            return _word(article.container_short or article.container)[:10]
-        return ""
-    key = re.sub(r"\[([A-Za-z]+\d*)\]", repl, formula or DEFAULT_FORMULA)
+        value = _token(article, m.group(1).lower(), m.group(2))
+        if value is None:
+            return ""
+        for mod in filter(None, m.group(3).split(":")):
+            if mod == "upper":
+                value = value.upper()
+            elif mod == "lower":
+                value = value.lower()
+            elif mod == "capitalize":
+                value = value[:1].upper() + value[1:]
+        return value
+    key = _TOKEN.sub(repl, formula or DEFAULT_FORMULA)
     key = re.sub(r"[^A-Za-z0-9_\-:.]", "", key)
     return key or "ref"
 
