@@ -63,72 +63,78 @@ def missing_works(lib: "Library", limit: int = 50, article_ids: Iterable[int] | 
     ``article_ids`` or ``where`` (an SQL condition on ``articles a`` with ``params``) restrict
     the citing articles to a view; neither means the whole library.  ``citing`` is how many
     citing articles to list per work.  ``addable_only`` skips works without an identifier."""
-    store = lib.citations
     ids = list(article_ids) if article_ids is not None else None
-    params = list(params)
-    scoped = ids is not None or bool(where)
     if ids is not None and not ids:
         return []
+    if ids is not None or where:
+        return _missing_in_view(lib, limit, ids, where, list(params), min_count, citing,
+                                addable_only)
+    store = lib.citations
     out: list[MissingWork] = []
     offset, batch = 0, max(limit * 2, 20)
     while len(out) < limit:
-        if scoped:
-            rows = store.top_stubs_within(batch, offset, article_ids=ids, where=where,
-                                          params=params)
-        else:
-            rows = store.top_stubs(batch, offset)
+        rows = store.top_stubs(batch, offset)   # the maintained count: an index scan
         if not rows:
             break
         offset += len(rows)
-        stubs = store.stubs(sid for sid, _ in rows)
-        for sid, n in rows:
-            if n < min_count:
-                rows = []
-                break
-            s = stubs.get(sid)
-            if not s or s["resolved_id"] is not None or _in_library(lib, s):
-                continue
-            ident = add_identifier(s)
-            if addable_only and not ident:
-                continue
-            out.append(MissingWork(stub_id=sid, count=n, title=s["title"] or s["raw"],
-                                   year=s["year"], authors=s["authors"], container=s["container"],
-                                   doi=s["doi"], pmid=s["pmid"], pmcid=s["pmcid"], raw=s["raw"],
-                                   identifier=ident))
-            if len(out) >= limit:
-                break
+        rows = [(sid, n) for sid, n in rows if n >= min_count]
+        out += _works(lib, rows, limit - len(out), addable_only)
         if len(rows) < batch:
             break
-        batch *= 4   # many skipped: ask for more at once (each pass re-ranks a view)
-    if citing and out:
-        _fill_citing(lib, out, citing, ids, where, params)
+        batch *= 4
+    if citing:
+        found = {w.stub_id: store.stub_cited_by(w.stub_id, limit=citing) for w in out}
+        _set_citing(lib, out, found)
     return out
 
 
-def _fill_citing(lib, works: list[MissingWork], n: int, ids: list | None, where, params) -> None:
-    """The first ``n`` citing articles of each work (of the view, when there is one)."""
-    import json
-    found: dict[int, list[int]] = {w.stub_id: [] for w in works}
-    if ids is None and not where:
-        for w in works:
-            found[w.stub_id] = lib.citations.stub_cited_by(w.stub_id, limit=n)
-    else:
-        # one pass over the view's edges to these works (not over every citing article)
-        conds = ["c.stub_id IN (SELECT value FROM json_each(?))", "c.stub_id IS NOT NULL",
-                 "c.kind = 'cites'", "a.deleted_at IS NULL"]
-        args: list = [json.dumps(list(found))]
-        if ids is not None:
-            conds.append("a.id IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps(ids))
-        if where:
-            conds.append(f"({where})")
-            args += list(params)
-        for sid, aid in lib.execute(
-                "SELECT c.stub_id, c.citing_id FROM articles a CROSS JOIN citations c ON "
-                f"c.citing_id = a.id WHERE {' AND '.join(conds)} ORDER BY c.id", args):
-            if len(found[sid]) < n:
-                found[sid].append(aid)
+def _works(lib, rows: list[tuple[int, int]], room: int, addable_only: bool) -> list[MissingWork]:
+    """MissingWork for ranked (stub id, count) rows, skipping works that are in the library."""
+    out: list[MissingWork] = []
+    stubs = lib.citations.stubs(sid for sid, _ in rows)
+    for sid, n in rows:
+        if len(out) >= room:
+            break
+        s = stubs.get(sid)
+        if not s or s["resolved_id"] is not None or _in_library(lib, s):
+            continue
+        ident = add_identifier(s)
+        if addable_only and not ident:
+            continue
+        out.append(MissingWork(stub_id=sid, count=n, title=s["title"] or s["raw"],
+                               year=s["year"], authors=s["authors"], container=s["container"],
+                               doi=s["doi"], pmid=s["pmid"], pmcid=s["pmcid"], raw=s["raw"],
+                               identifier=ident))
+    return out
+
+
+def _missing_in_view(lib, limit, ids, where, params, min_count, citing, addable_only):
+    """One pass over the view's edges to works not in the library: counted and listed here."""
+    import heapq
+    from collections import Counter
+    from operator import itemgetter
+    edges = lib.citations.stub_edges_within(article_ids=ids, where=where, params=params)
+    counts = Counter(map(itemgetter(0), edges))
+    out: list[MissingWork] = []
+    want = max(limit * 2, 20)
+    while True:
+        ranked = heapq.nsmallest(want, ((-n, sid) for sid, n in counts.items() if n >= min_count))
+        out = _works(lib, [(sid, -m) for m, sid in ranked], limit, addable_only)
+        if len(out) >= limit or len(ranked) < want:
+            break
+        want *= 4
+    if citing and out:
+        chosen = {w.stub_id: [] for w in out}
+        for sid, aid in edges:
+            lst = chosen.get(sid)
+            if lst is not None:
+                lst.append(aid)
+        _set_citing(lib, out, {sid: sorted(c)[:citing] for sid, c in chosen.items()})
+    return out
+
+
+def _set_citing(lib, works: list[MissingWork], found: dict[int, list[int]]) -> None:
     rows = article_rows(lib, [i for cit in found.values() for i in cit])
     for w in works:
         w.citing = [{"article_id": i, "citekey": rows[i]["citekey"]}
-                    for i in found[w.stub_id] if i in rows]
+                    for i in found.get(w.stub_id, []) if i in rows]

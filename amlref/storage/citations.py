@@ -427,6 +427,23 @@ class CitationStore:
             "resolved_id IS NULL ORDER BY cited_count DESC, id LIMIT ? OFFSET ?",
             (limit, offset))]
 
+    def stub_edges_within(self, article_ids: Iterable[int] | None = None,
+                          where: str | None = None, params: Iterable = ()) -> list[tuple[int, int]]:
+        """(stub id, citing article id) of every 'cites' edge to a stub from the live articles
+        of a set (``article_ids`` or an SQL condition on ``a``), by citing article.  One pass:
+        the view's rankings and citing lists are both made from it."""
+        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
+        args: list = []
+        if article_ids is not None:
+            conds.append("a.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps([int(i) for i in article_ids]))
+        if where:
+            conds.append(f"({where})")
+            args += list(params)
+        return self.lib.execute(
+            "SELECT c.stub_id, c.citing_id FROM articles a CROSS JOIN citations c ON "
+            f"c.citing_id = a.id WHERE {' AND '.join(conds)}", args).fetchall()
+
     def top_stubs_within(self, limit: int = 50, offset: int = 0,
                          article_ids: Iterable[int] | None = None, where: str | None = None,
                          params: Iterable = ()) -> list[tuple[int, int]]:
