@@ -187,3 +187,12 @@ def test_classification_stores_reasons_as_json(lib):
     assert r["source"] == "auto" and r["kind"] == "category"
     assert r["reason"][0]["field"] == "title" and r["reason"][0]["words"]
     assert rows["target:cd123"]["kind"] == "facet"
+
+
+def test_other_disease_policy_can_be_strict():
+    a = Article(title="CD19 CAR T-cell therapy in relapsed B-cell acute lymphoblastic leukemia")
+    assert "adoptive-cell-therapy" in {s for s, _, _ in ImmunotherapyClassifier().classify(a)}
+    write_user('[settings]\nother_disease = "never"\n')
+    assert not {s for s, k, _ in ImmunotherapyClassifier().classify(a) if k == "category"}
+    aml = Article(title="CD33 CAR T-cell therapy in relapsed acute myeloid leukemia")
+    assert "car-t" in {s for s, _, _ in ImmunotherapyClassifier().classify(aml)}

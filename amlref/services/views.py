@@ -10,6 +10,12 @@ from amlref.core.errors import NotFound
 from amlref.storage.library import Library
 
 
+# A view by category re-classifies the library first when the taxonomy changed since it was
+# classified (once; a no-op otherwise).  The GUI turns this off and calls
+# services.classify.ensure_current in its worker instead, so no click waits for it.
+AUTO_RECLASSIFY = True
+
+
 @dataclass
 class View:
     category: str | None = None
@@ -39,7 +45,7 @@ def expand_slug(slug: str) -> list[str]:
 def view_condition(lib: Library, view: View) -> tuple[str, list]:
     """An SQL condition on articles ``a`` (without the full-text part) and its params."""
     conds, params = [], []
-    if view.category or view.facets:
+    if (view.category or view.facets) and AUTO_RECLASSIFY:
         from amlref.services.classify import ensure_current
         ensure_current(lib)   # the taxonomy changed since the library was classified
     if view.trash:
