@@ -31,7 +31,7 @@ from amlref.taxonomy.model import Node, Taxonomy, load
 
 VERSION = "1"  # bump when the rules below change: stored assignments are recomputed
 
-STRONG_LISTS = ("drugs", "synonyms", "terms", "targets", "mesh")
+STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
 FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
 
 
