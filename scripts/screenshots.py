@@ -16,9 +16,12 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def main() -> int:
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
+    from amlref.gui.app import _display_problem, _platform_problem
+    problem = _display_problem() or _platform_problem()
+    if problem:
+        print(f"({problem}: rendering offscreen)")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
     from amlref.gui.demo import load_demo
@@ -59,7 +62,6 @@ def main() -> int:
 
     settle(500)
     win.splitter.setSizes([250, 950, 400])
-    print("splitter", win.splitter.sizes(), "detail min", win.detail.minimumSizeHint().width())
     seed = lib.articles.find("39697225").id
     win.jump_to(seed)
     settle(300)

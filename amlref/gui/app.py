@@ -11,9 +11,9 @@ import os
 import sys
 import traceback
 
-QT_PACKAGES = ("libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 "
-               "libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 "
-               "libxcb-render-util0 libxcb-image0")
+QT_PACKAGES = ("libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 "
+               "libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libegl1 libgl1 "
+               "libfontconfig1 libdbus-1-3")
 
 
 def _display_problem() -> str | None:
@@ -26,19 +26,42 @@ def _display_problem() -> str | None:
     return None
 
 
+def debian_package(soname: str) -> str:
+    """``libxcb-icccm.so.4`` -> ``libxcb-icccm4`` (Debian's naming of shared-library packages)."""
+    import re
+    m = re.match(r"^(lib[\w.+-]+?)\.so\.(\d+)", soname)
+    if not m:
+        return soname
+    name, ver = m.group(1).lower(), m.group(2)
+    return f"{name}-{ver}" if name[-1].isdigit() else f"{name}{ver}"
+
+
 def _platform_problem() -> str | None:
-    """Qt aborts the process when the xcb plugin cannot load; check its libraries first."""
+    """Qt aborts the whole process when the xcb platform plugin cannot load.  Load the plugin
+    library ourselves first: if the system lacks one of its libraries, say which one."""
     plat = os.environ.get("QT_QPA_PLATFORM", "")
     if sys.platform != "linux" or plat not in ("", "xcb") or not os.environ.get("DISPLAY"):
         return None
     if os.environ.get("WAYLAND_DISPLAY") and not plat:
         return None
-    import ctypes.util
-    missing = [lib for lib in ("xcb-cursor", "xkbcommon-x11") if ctypes.util.find_library(lib) is None]
-    if missing:
-        return (f"the Qt X11 platform plugin needs libraries that are not installed "
-                f"({', '.join('lib' + m for m in missing)}); on Debian/Ubuntu: "
-                f"sudo apt install {QT_PACKAGES}")
+    import ctypes
+    import re
+    try:
+        import PySide6
+    except ImportError:
+        return None
+    plugin = os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms",
+                          "libqxcb.so")
+    if not os.path.exists(plugin):
+        return None
+    try:
+        ctypes.CDLL(plugin)
+    except OSError as exc:
+        m = re.search(r"(lib[^\s:]+\.so[.\d]*)", str(exc).replace(plugin, ""))
+        missing = m.group(1) if m else str(exc)
+        return (f"the Qt X11 platform plugin cannot load: {missing} is missing; on "
+                f"Debian/Ubuntu: sudo apt-get install {debian_package(missing)} (all Qt needs: "
+                f"{QT_PACKAGES}); or run with QT_QPA_PLATFORM=offscreen")
     return None
 
 
@@ -57,15 +80,16 @@ def install_excepthook(parent_getter=lambda: None):
             sys.__excepthook__(etype, value, tb)
             return
         traceback.print_exception(etype, value, tb, file=sys.stderr)
+        hook.last = readable(value)
         try:
+            from PySide6.QtCore import Qt
             from PySide6.QtWidgets import QApplication, QMessageBox
             if QApplication.instance() is not None:
-                box = QMessageBox(QMessageBox.Warning, "AMLRef", readable(value), QMessageBox.Ok,
+                box = QMessageBox(QMessageBox.Warning, "AMLRef", hook.last, QMessageBox.Ok,
                                   parent_getter())
-                box.setAttribute(__import__("PySide6.QtCore").QtCore.Qt.WA_DeleteOnClose)
+                box.setAttribute(Qt.WA_DeleteOnClose)
                 box.open()
-                hook.last = readable(value)
-        except Exception:
+        except Exception:  # never let the error display itself fail loudly
             pass
     hook.last = None
     sys.excepthook = hook

@@ -319,6 +319,9 @@ class MainWindow(QMainWindow):
         if self._partial and complete and not error and len(ids) >= len(m.ids) \
                 and ids[:len(m.ids)] == m.ids:
             m.extend(ids[len(m.ids):])       # the rest of the list: scroll and selection stay
+            if self._pending_select:         # what was selected before is further down
+                self.select_ids(self._pending_select, scroll=True)
+            self._pending_select = None
         else:
             keep = self._pending_select if self._pending_select is not None else self.selected_ids()
             m.set_ids(ids)
@@ -831,9 +834,14 @@ class MainWindow(QMainWindow):
 
     # == context menu ============================================================================
     def _table_menu(self, pos) -> None:
-        ids = self.selected_ids()
+        m = self.table_menu(self.selected_ids())
+        if m is not None:
+            m.exec(self.table.viewport().mapToGlobal(pos))
+
+    def table_menu(self, ids: list[int]) -> QMenu | None:
+        """The context menu of the selected articles."""
         if not ids:
-            return
+            return None
         m = QMenu(self)
         m.addAction(self.act_copy)
         m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
@@ -864,4 +872,4 @@ class MainWindow(QMainWindow):
             m.addAction("Restore", self.restore_selected)
         else:
             m.addAction(self.act_delete)
-        m.exec(self.table.viewport().mapToGlobal(pos))
+        return m

@@ -168,3 +168,51 @@ def test_error_in_a_job_is_a_message(qtbot, window, tmp_path):
     assert what == "error"
     kind, text = window.messages[-1]
     assert kind == "error" and "binary" in text and "Traceback" not in text
+
+
+def test_long_view_shows_its_head_first_then_the_rest_keeping_the_selection(qtbot, make_window, lib):
+    from amlref.gui.workers import HEAD
+    lib.articles.add_many(synthetic(HEAD * 3))
+    w = make_window(lib)
+    firsts = []
+    w.first_rows.connect(firsts.append)
+    target = w.model.ids[5]
+    w.select_ids([target])
+    with qtbot.waitSignal(w.view_loaded, timeout=5000):
+        w.table.sortByColumn(2, Qt.AscendingOrder)
+    assert firsts[0] == HEAD and firsts[-1] == HEAD * 3      # head, then the whole list
+    assert w.model.rowCount() == HEAD * 3 and w.current_id() == target
+    assert len(set(w.model.ids)) == HEAD * 3
+
+
+def test_context_menu_offers_the_common_actions(demo_window, demo_lib):
+    w = demo_window
+    seed = demo_lib.articles.find("39697225").id
+    other = demo_lib.articles.find("34412685").id
+    m = w.table_menu([seed, other])
+    texts = [a.text() for a in m.actions()]
+    for expected in ("Open in PubMed", "Open DOI", "Merge selected…", "Export selected…",
+                     "Add to category", "Remove tag", "&Tag selected…"):
+        assert any(expected in t for t in texts), (expected, texts)
+    cats = [a for a in m.actions() if a.text() == "Add to category"][0].menu()
+    [a for a in cats.actions() if a.text() == "Vaccines"][0].trigger()
+    assert {seed, other} <= set(demo_lib.categories.ids_in(["vaccines"]))
+    assert w.table_menu([]) is None
+
+
+def test_missing_x11_library_is_named_with_its_package(monkeypatch):
+    import ctypes
+    from amlref.gui import app
+    assert app.debian_package("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert app.debian_package("libxkbcommon-x11.so.0") == "libxkbcommon-x11-0"
+    assert app.debian_package("libEGL.so.1") == "libegl1"
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+
+    def fail(path, *a, **k):
+        raise OSError("libxcb-cursor.so.0: cannot open shared object file: No such file or directory")
+    monkeypatch.setattr(ctypes, "CDLL", fail)
+    msg = app._platform_problem()
+    assert "libxcb-cursor.so.0 is missing" in msg and "apt-get install libxcb-cursor0" in msg
