@@ -142,6 +142,13 @@ def run(path: Path, info: dict, repeat: int) -> dict:
     r["missing_top50_view_where_year_ms"] = timed(          # ~1/35 of the library
         lambda i: cg.missing_works(lib, limit=50, where="a.year = ?", params=[2000]), few)
 
+    # the graph of a view of 1,000 articles with the works they cite, as GraphML and DOT
+    def export(i):
+        g = cg.collect_graph(lib, view1k, external=True)
+        cg.to_graphml(g)
+        cg.to_dot(g)
+    r["graph_export_1k_view_ms"] = timed(export, few)
+
     # a stub edge added by an importer (match an article, else find/merge/create the stub)
     stubs_n = info["stubs"]
     r["add_reference_edge_ms"] = timed(lambda i: lib.citations.add(
@@ -245,6 +252,7 @@ def main() -> int:
             ("missing top 50, view of 10k ids", res["missing_top50_view_10k_ids_ms"], scan, 500),
             ("missing top 50, view by SQL (year)", res["missing_top50_view_where_year_ms"], scan,
              500),
+            ("graph of 1k articles, GraphML + DOT", res["graph_export_1k_view_ms"], scan, None),
             ("add a reference edge", res["add_reference_edge_ms"], pk, None),
             ("insert 1000 articles (baseline)", res["baseline_insert_1000_articles_ms"], None,
              None),

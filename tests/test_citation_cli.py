@@ -76,3 +76,20 @@ def test_graph_files(cli, lib, seed, tmp_path):  # noqa: F811
     assert len(nodes) == 1 and edges == []
     assert cli("citations", "graph", "-f", "png").code == 2
     assert cli("citations").code == 2
+
+
+def test_import_then_citations_end_to_end(cli, tmp_path):
+    """The seed page through `amlref import` (the whole pipeline), then the citation commands."""
+    from tests.conftest import corpus
+    page = corpus("seed", "pubmed-page-39697225.txt")
+    r = cli("import", page, "--json")
+    assert r.code == 0, r
+    assert r.json()["added"] >= 9
+    d = cli("citations", "show", "39697225", "--json").json()
+    assert d["counts"]["cited_by"] == 3 and d["counts"]["similar"] == 5
+    assert d["counts"]["references"] == 2
+    cli("import", page)   # idempotent: nothing new
+    assert cli("citations", "show", "39697225", "--json").json() == d
+    g = cli("citations", "graph", "-f", "dot").out
+    nodes, edges = parse_dot(g)
+    assert len(edges) == 10 and len(nodes) >= 9
