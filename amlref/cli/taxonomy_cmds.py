@@ -171,7 +171,7 @@ def _print_explain(a, report: list[dict], stored: list[dict]) -> None:
         note = f" ({d['note']})" if d.get("note") else ""
         print(f" {mark} {d['slug']} [{d['kind']}]{score}{note}")
         for r in d["reasons"]:
-            if r.get("rule"):
+            if r.get("rule") and r.get("words"):
                 where = f" in {r['field']}" if r.get("field") else ""
                 print(f"      {r['rule']}: {_words(r)}{where}")
         for r in d["ignored"]:

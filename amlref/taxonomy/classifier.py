@@ -256,6 +256,11 @@ class ImmunotherapyClassifier(Classifier):
             others = [s for s, d in decisions.items() if d.assigned and s not in below
                       and s not in R.parent]
             self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others)
+        if focus:
+            for d in decisions.values():
+                if d.assigned and any(h.field == "abstract" for h in d.hits if not h.dropped):
+                    d.note = "; ".join(filter(None, [d.note, "the title is about immunotherapy "
+                                                     "in general: abstract words count double"]))
         # a sub-category only with its parent
         for slug, d in decisions.items():
             parent = R.parent.get(slug)
