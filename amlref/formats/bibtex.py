@@ -750,7 +750,17 @@ _MACRO_USE = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![a-zA-Z])")
 
 
 def export_bib(articles: Iterable[Article], biblatex: bool) -> str:
-    arts = _order(list(articles))
+    gc_on = gc.isenabled()
+    gc.disable()     # many short-lived strings, no cycles: the cyclic GC only costs time
+    try:
+        return _export_bib(list(articles), biblatex)
+    finally:
+        if gc_on:
+            gc.enable()
+
+
+def _export_bib(articles: list[Article], biblatex: bool) -> str:
+    arts = _order(articles)
     w = _Writer(biblatex)
     parts = []
     preambles: list[str] = []
