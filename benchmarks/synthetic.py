@@ -23,17 +23,20 @@ def _vocabulary(rnd: random.Random, size: int = 30_000) -> tuple[list[str], list
             "pro", "lym", "mye", "leu", "cyte", "kin", "tor", "ol", "an", "ex", "ib", "mab"]
     pseudo = {"".join(rnd.choice(syll) for _ in range(rnd.randint(2, 4))) for _ in range(size)}
     vocab = list(WORDS) + sorted(pseudo)
-    weights = [1.0 / (r + 1) for r in range(len(vocab))]
-    return vocab, weights
+    cum, total = [], 0.0
+    for r in range(len(vocab)):
+        total += 1.0 / (r + 1)
+        cum.append(total)
+    return vocab, cum
 
 
 def make_articles(n: int, seed: int = 1) -> list[Article]:
     rnd = random.Random(seed)
-    vocab, weights = _vocabulary(rnd)
+    vocab, cum = _vocabulary(rnd)
     out = []
     for i in range(n):
-        title = " ".join(rnd.choices(vocab, weights, k=rnd.randint(6, 14))).capitalize()
-        abstract = " ".join(rnd.choices(vocab, weights, k=rnd.randint(80, 200)))
+        title = " ".join(rnd.choices(vocab, cum_weights=cum, k=rnd.randint(6, 14))).capitalize()
+        abstract = " ".join(rnd.choices(vocab, cum_weights=cum, k=rnd.randint(80, 200)))
         authors = [Person(family=rnd.choice(FAMILIES), given=rnd.choice("ABCDEFGHJK") + ".")
                    for _ in range(rnd.randint(1, 8))]
         out.append(Article(

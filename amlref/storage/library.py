@@ -111,6 +111,8 @@ class Library:
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")   # 64 MB page cache: big imports, FTS merges
+            conn.execute("PRAGMA temp_store = MEMORY")
             lib = cls(p, conn)
             lib._migrate(version, existed=exists)
         except sqlite3.DatabaseError as exc:
