@@ -133,10 +133,10 @@ def run(path: Path, info: dict, repeat: int) -> dict:
     top = cg.missing_works(lib, limit=50)
     r["missing_top1_count"] = top[0].count
     r["missing_top50_last_count"] = top[-1].count
-    view1k = rnd.sample(range(1, n + 1), 1000)
+    view1k = rnd.sample(range(1, n + 1), min(1000, n))
     r["missing_top50_view_1k_ids_ms"] = timed(
         lambda i: cg.missing_works(lib, limit=50, article_ids=view1k), few)
-    view10k = rnd.sample(range(1, n + 1), 10_000)
+    view10k = rnd.sample(range(1, n + 1), min(10_000, n))
     r["missing_top50_view_10k_ids_ms"] = timed(
         lambda i: cg.missing_works(lib, limit=50, article_ids=view10k), few)
     r["missing_top50_view_where_year_ms"] = timed(          # ~1/35 of the library
