@@ -150,6 +150,7 @@ class _ViewWorker(QObject):
         self.lib_path = lib_path
         self.lib = None
         self.latest = 0
+        self.current = 0
         self.lock = threading.Lock()
 
     @Slot(int, object, object, int)
@@ -162,19 +163,24 @@ class _ViewWorker(QObject):
             if self.lib is None:
                 from amlref.storage.library import Library
                 self.lib = Library.open(self.lib_path)
+                # a newer request (the next keystroke) interrupts the query that is running
+                self.lib.conn.set_progress_handler(self._stale, 20000)
+            self.current = gen
             head = ids_for(self.lib, view, column, desc, limit=HEAD)
             if len(head) < HEAD:
                 self.done.emit(gen, head, "", 1)
                 return
             self.done.emit(gen, head, "", 0)
-            with self.lock:
-                if gen < self.latest:
-                    return
             ids = ids_for(self.lib, view, column, desc)
         except Exception as exc:
+            if self._stale():
+                return          # interrupted by a newer request: its answer will come
             self.done.emit(gen, [], describe_error(exc), 1)
             return
         self.done.emit(gen, ids, "", 1)
+
+    def _stale(self) -> int:
+        return 1 if self.latest > self.current else 0
 
     @Slot()
     def close(self) -> None:
