@@ -174,6 +174,14 @@ NEGATIVES = [
         "stem cells",
         "A CRISPR screen in AML identified dependence on PSTK. PSTK inhibition triggered cGAS-STING "
         "signalling and ferroptosis.")),
+    ("NK cells as a mechanism of a drug, not a cell product", art(
+        "Decitabine enhances NK cell cytotoxicity against AML blasts",
+        "Hypomethylating agents upregulate NKG2D ligands on AML cells. NK cells from healthy "
+        "donors killed decitabine-treated blasts more efficiently. NK cell degranulation "
+        "increased. These data support combining HMAs with NK cell-based immunotherapy.")),
+    ("checkpoint expression as a biomarker", art(
+        "PD-L1 expression in acute myeloid leukemia",
+        "PD-L1 was high on blasts. PD-L1 predicted survival. PD-L1 correlated with TP53.")),
     ("AML genetics", art(
         "Prognostic impact of TP53 mutations in acute myeloid leukemia treated with intensive "
         "chemotherapy", "Relapse after transplant was frequent in TP53-mutated AML.")),

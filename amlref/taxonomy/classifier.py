@@ -29,7 +29,7 @@ from amlref.plugins.base import Classifier
 from amlref.taxonomy.matching import TermIndex, compile_terms, normalize, sentence_starts
 from amlref.taxonomy.model import Node, Taxonomy, load
 
-VERSION = "1"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "2"  # bump when the rules below change: stored assignments are recomputed
 
 STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
 FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
@@ -126,6 +126,7 @@ class Rules:
         s, w, c = tax.settings, tax.weights, tax.context
         self.threshold = float(s.get("threshold", 2.0))
         self.other_disease = str(s.get("other_disease", "title"))
+        self.strong_alone = bool(s.get("strong_alone", True))
         self.w = {"title": float(w.get("title", 3.0)), "keywords": float(w.get("keywords", 2.0)),
                   "mesh": float(w.get("mesh", 2.0)), "abstract": float(w.get("abstract", 1.0))}
         self.cap = float(w.get("abstract_cap", 4.0))
@@ -379,20 +380,26 @@ class ImmunotherapyClassifier(Classifier):
                 d.note = d.note or "with " + ", ".join(others)
             else:
                 weak_counts = False
+        fields = FIELD_NAMES
         if has_aml or R.other_disease == "always":
             score, strong, weak_title = self._score(R, hits, focus, weak_counts=weak_counts)
         elif R.other_disease == "title":
+            fields = ("title", "keywords", "mesh")
             score, strong, weak_title = self._score(R, hits, False, strong_only=True,
-                                                    fields=("title", "keywords", "mesh"))
+                                                    fields=fields)
             if not d.note:
                 d.note = "context: no AML context (title, keywords and MeSH only)"
         else:
             d.score, d.note = 0.0, "context: no AML context"
             return
         d.score = score
-        if score >= R.threshold and strong:
+        if score >= R.threshold and strong and (
+                not R.strong_alone or self._score(R, hits, focus and has_aml, strong_only=True,
+                                                  fields=fields)[0] >= R.threshold):
             d.assigned = True
-        elif rule.weak_title and weak_title and score >= R.threshold + 1.0:
+        elif rule.weak_title and weak_title and score >= R.threshold + 1.0 and (
+                strong or any(h.field == "title" and h.value for h in hits)):
+            # a checkpoint named in the title, with a therapy word there or a strong word
             d.assigned = True
 
     # -- facets ---------------------------------------------------------------------------------
