@@ -72,6 +72,7 @@ _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
 _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
                         r"institute|network|collaborat\w*|investigators|council|agency|"
                         r"department|university|team|foundation|centre|center)\b", re.I)
+_DATE_YMD = re.compile(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?")
 _NO_IDS = {"TY", "TI", "T1", "AB", "N2", "AU", "A1", "KW", "T2", "JF", "JO", "PY", "Y1", "DA",
            "SP", "EP", "VL", "IS", "PB"}
 _TITLE_TAGS = frozenset(("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2"))
@@ -87,7 +88,9 @@ def parse_date(value: str) -> str:
     v = (value or "").strip()
     if not v:
         return ""
-    m = re.match(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?", v)
+    if len(v) == 4 and v.isdigit():
+        return v
+    m = _DATE_YMD.match(v)
     if m:
         y, mo, d = m.group(1), m.group(2), m.group(3)
         if mo and 1 <= int(mo) <= 12:
@@ -172,22 +175,22 @@ def iter_records(text: str) -> Iterable[tuple[int, dict[str, list[str]], list[st
     last_tag = ""
     closed = False
     warns: list[str] = []
-    line = 1
-    pos = 0
+    line = 1        # line numbers are counted only where a record starts
     prev = 0
+    pos = 0
     count = text.count
     for m in _TAG_LINE.finditer(text):
-        ms = m.start()
+        ms, me = m.span()
         if ms > pos and last is not None and not closed:
             gap = text[pos:ms]
             if gap.strip():
                 _continue(last, last_tag, gap)
-        line += count("\n", prev, ms)
-        prev = ms
-        pos = m.end()
-        tag = m.group(1)
-        val = m.group(2)
+        pos = me
+        tag, val = m.groups()
         val = val.strip() if val else ""
+        if tag == "TY" or rec is None:
+            line += count("\n", prev, ms)
+            prev = ms
         if tag == "TY":
             if rec is not None:
                 if not closed:
@@ -405,6 +408,8 @@ def _find_pmid(d: dict[str, list[str]]) -> str:
             m = _PMID_TEXT.match(v.strip())
             if m and int(m.group(1) or m.group(2)):
                 return str(int(m.group(1) or m.group(2)))
+    if not ("AN" in d or "C5" in d or "M1" in d or "C1" in d):
+        return ""
     context = " ".join(d.get("DB", []) + d.get("DP", []))
     pubmedish = bool(re.search(r"pubmed|medline|nlm|ncbi", context, re.I)) or any(
         "pubmed" in u for u in d.get("UR", []))
@@ -412,7 +417,7 @@ def _find_pmid(d: dict[str, list[str]]) -> str:
     for tag in ("AN", "C5", "M1", "C1"):
         for v in d.get(tag, ()):
             v = v.strip()
-            if not re.fullmatch(r"\d{6,9}", v):
+            if not (6 <= len(v) <= 9 and v.isdigit()):
                 continue
             if tag == "AN" and not nonpubmed:
                 return str(int(v))
