@@ -253,3 +253,36 @@ def test_hostile_title_is_harmless_in_a_real_latex_run(tmp_path):
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
     assert "(/etc/passwd" not in log and "write18" not in log.split("bbl")[-1]
     assert not Path("/tmp/pwned").exists()
+
+
+@pytest.mark.latex
+@pytest.mark.slow
+def test_records_from_pubmed_and_ris_compile_cleanly_with_biber(tmp_path):
+    if not _have("pdflatex", "biber"):
+        pytest.skip("pdflatex/biber not installed")
+    kinds = [("article-journal", r"\input{/etc/passwd} CD123-directed CAR T cells in AML",
+              "2024-12-03"), ("chapter", "Immunotherapy: the T-cell view", "2023-05"),
+             ("report", "FLT3 inhibitors & 50% of blasts", "2022"),
+             ("webpage", "A web page about NK_cells", "2021"), ("thesis", "NK cells", "2020")]
+    arts = [article(citekey=f"h{i}", origin="pubmed-xml", type=t, title=title, issued=iss,
+                    abstract="p < 0.05; 50% of CD33+ AML blasts & $x$ {x} ~ 2",
+                    authors=[Person("Bawek", "Sarah"), Person(literal="AML Study Group")],
+                    container="Frontiers in Oncology", container_short="Front Oncol",
+                    volume="14", issue="3", pages="1234-1250", doi="10.3389/fonc.2024.1497241",
+                    pmid="39697225", pmcid="PMC11652145", url="https://example.org/a_b?x=1&y=2",
+                    keywords=["CAR T", "AML"], language="eng", publisher="Frontiers")
+            for i, (t, title, iss) in enumerate(kinds)]
+    (tmp_path / "refs.bib").write_text(export_bib(arts, biblatex=True), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
+    assert _run(latex, tmp_path).returncode == 0
+    biber = _run(["biber", "doc"], tmp_path)
+    assert biber.returncode == 0
+    assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    for _ in range(2):
+        r = _run(latex, tmp_path)
+    assert r.returncode == 0
+    assert _latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == 5
