@@ -260,3 +260,19 @@ def test_line_ends_crlf_and_cr():
         assert [a.title for a in res.articles] == ["One", "Two"]
         assert res.articles[0].abstract == "para one continued"
         assert res.articles[1].line == 7 and res.articles[1].type == "book"
+
+
+def test_jabref_odd_files():
+    src = corpus("ris", "jabref-importer", "RisImporterCorrupted.ris")
+    (a,) = ris.parse(read_text(str(src))[0], str(src)).articles   # no TY line: still read
+    assert a.doi == "10.1023/a:1017379030770" and a.issued == "2001-09-01"
+    assert a.container == "Empirical Software Engineering" and a.pages == "193-194"
+    src = corpus("ris", "jabref-importer", "RisImporterTestDoiAndJournalTitle.ris")
+    (b,) = ris.parse(read_text(str(src))[0], str(src)).articles   # "ER  - dsfd"
+    assert (b.type, b.doi, b.issue, b.issued, b.language) == (
+        "patent", "10.1201/b19107-2", "25", "2014-12-12", "eng")
+    assert [(p.family, p.given) for p in b.editors] == [("editor", "some")]
+    assert b.extra["ris"]["ET"] == ["5"] and b.extra["ris"]["CA"] == ["254"]
+    src = corpus("ris", "jabref-importer", "RisImporterTest1.ris")
+    res = ris.parse(read_text(str(src))[0], str(src))   # nine TY lines in a row
+    assert res.articles and all(p.line for p in res.problems)
