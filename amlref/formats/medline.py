@@ -7,6 +7,7 @@ major topics), OT keywords, PT publication types, LA, IS, and everything else in
 ``extra['medline']``.  Detection is by content, so a MEDLINE file named ``.ris`` is read here."""
 from __future__ import annotations
 
+import gc
 import re
 from typing import Iterable
 
@@ -236,6 +237,20 @@ class MedlineImporter(Importer):
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
         res = ParseResult(format=self.name)
         warns: list[str] = []
+        was_enabled = gc.isenabled()
+        gc.disable()  # no reference cycles are made: skip the collector's passes
+        try:
+            self._read(res, text, filename, warns)
+        finally:
+            if was_enabled:
+                gc.enable()
+        res.warnings.extend(f"{filename}: {w}" for w in warns)
+        if not res.articles and not res.problems:
+            raise InputError("no MEDLINE records found (expected lines like 'PMID- 12345')",
+                             filename)
+        return res
+
+    def _read(self, res: ParseResult, text: str, filename: str, warns: list[str]) -> None:
         for line, fields in iter_records(text, warns):
             try:
                 a = record_to_article(fields, line)
@@ -247,8 +262,3 @@ class MedlineImporter(Importer):
                                             "MEDLINE record without PMID, title or journal"))
                 continue
             res.articles.append(a)
-        res.warnings.extend(f"{filename}: {w}" for w in warns)
-        if not res.articles and not res.problems:
-            raise InputError("no MEDLINE records found (expected lines like 'PMID- 12345')",
-                             filename)
-        return res
