@@ -153,6 +153,42 @@ def test_seed_stubs_turn_into_links_when_the_work_is_added(lib, how):
     assert lib.citations.recount() == 0
 
 
+def test_seed_cited_by_work_added_by_pmid_becomes_a_link(lib):
+    """The issue's case: the seed page with one "Cited by" article known only by its PMID (a
+    stub the review is cited by); adding that article by PMID turns it into a link."""
+    res = seed_parse()
+    idx = next(i for i, a in enumerate(res.articles) if a.pmid == "40762019")
+    work = res.articles[idx]
+    assert any(lk.source == idx and lk.target == 0 and lk.kind == "cites" for lk in res.links)
+    keep = [a for i, a in enumerate(res.articles) if i != idx]
+    new_index = {i: (i if i < idx else i - 1) for i in range(len(res.articles)) if i != idx}
+    links = [Link(0, Reference(pmid=work.pmid), "cited_by", lk.origin) if lk.source == idx
+             else Link(new_index[lk.source], new_index[lk.target], lk.kind, lk.origin)
+             for lk in res.links]
+    _import(lib, ParseResult(articles=keep, links=links, format=res.format))
+    seed = lib.articles.find(SEED_PMID)
+    by = cg.cited_by(lib, seed.id)
+    assert [e["in_library"] for e in by] == [True, True, False]
+    assert by[-1]["pmid"] == "40762019"
+    c = cg.counts(lib, seed.id)
+    assert (c["cited_by"], c["cited_by_in_library"], c["cited_by_outside"]) == (3, 2, 1)
+    assert cg.missing_works(lib) == []          # a citing work is not a missing key paper
+    g = cg.collect_graph(lib, [seed.id], external=True)
+    stub_node = next(n for n in g.nodes if n.startswith("s"))
+    assert (stub_node, f"a{seed.id}", "cites") in [e[:3] for e in g.edges]
+    added = Article(title=work.title, issued=work.issued, pmid=work.pmid)
+    new_id = _import(lib, ParseResult(articles=[added], format="pubmed-xml")).added[0]
+    by = cg.cited_by(lib, seed.id)
+    assert all(e["in_library"] for e in by) and new_id in [e["article_id"] for e in by]
+    assert [e["article_id"] for e in cg.references(lib, new_id)] == [seed.id]
+    assert lib.citations.recount() == 0
+    # an article known to be cited by another library article: stored the right way round
+    other = lib.articles.find("34412685")
+    assert lib.citations.add(seed.id, other.id, kind="cited_by")
+    assert seed.id in [e["article_id"] for e in cg.references(lib, other.id)]
+    assert not lib.citations.add(other.id, seed.id)   # the same edge
+
+
 def test_stub_resolves_on_real_csljson_import(lib, seed):
     """A reference known only by DOI becomes a link when the real Crossref CSL-JSON record is
     imported through the import pipeline."""
@@ -323,7 +359,7 @@ def test_counts_stay_exact_under_random_changes(lib):
                                               "id = ?", (i,)).fetchone()]
         if op < 0.6 and live:
             lib.citations.add(rnd.choice(live), rnd.choice(works),
-                              kind=rnd.choice(["cites", "cites", "similar"]))
+                              kind=rnd.choice(["cites", "cites", "similar", "cited_by"]))
         elif op < 0.7 and live:
             lib.articles.trash([rnd.choice(live)])
         elif op < 0.8:

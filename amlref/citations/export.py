@@ -60,10 +60,12 @@ def collect_graph(lib: "Library", article_ids: Iterable[int], external: bool = F
         f"AND c.kind IN ({kmarks}) AND t.deleted_at IS NULL ORDER BY c.id",
         [id_json, *kinds]))
     if external:
+        stub_kinds = kinds + (("cited_by",) if "cites" in kinds else ())
         rows += list(lib.execute(
             "SELECT c.citing_id, c.cited_id, c.stub_id, c.kind, c.origin FROM citations c "
             "WHERE c.citing_id IN (SELECT value FROM json_each(?)) AND c.stub_id IS NOT NULL "
-            f"AND c.kind IN ({kmarks}) ORDER BY c.id", [id_json, *kinds]))
+            f"AND c.kind IN ({','.join('?' * len(stub_kinds))}) ORDER BY c.id",
+            [id_json, *stub_kinds]))
     # ... and 'similar' edges pointing into the set from articles outside it
     if "similar" in kinds and external:
         rows += list(lib.execute(
@@ -82,6 +84,8 @@ def collect_graph(lib: "Library", article_ids: Iterable[int], external: bool = F
         else:
             ext_stubs.add(stub)
             src, dst = f"a{citing}", f"s{stub}"
+            if kind == "cited_by":   # a work not in the library cites the article
+                src, dst, kind = dst, src, "cites"
         if kind == "similar":
             pair = tuple(sorted((src, dst)))
             if pair in seen_similar:

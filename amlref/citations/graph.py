@@ -66,7 +66,7 @@ def references(lib: "Library", article_id: int) -> list[dict]:
 
 
 def cited_by(lib: "Library", article_id: int) -> list[dict]:
-    """Library articles that cite this one."""
+    """Library articles that cite this one, then works not in the library known to cite it."""
     return describe(lib, lib.citations.cited_by(article_id))
 
 

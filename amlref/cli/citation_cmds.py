@@ -101,7 +101,8 @@ def cmd_show(args) -> int:
     a, c = d["article"], d["counts"]
     print(f"{a['citekey']}  {a['year'] or ''}  {a['title']}")
     print(f"  references: {c['references']} ({c['references_in_library']} in the library, "
-          f"{c['references_missing']} not)   cited by: {c['cited_by']}   similar: {c['similar']}")
+          f"{c['references_missing']} not)   cited by: {c['cited_by']} "
+          f"({c['cited_by_in_library']} in the library)   similar: {c['similar']}")
     for label in ("references", "cited_by", "similar"):
         if d[label]:
             print(f"{label.replace('_', ' ')}:")

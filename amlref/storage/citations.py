@@ -27,7 +27,10 @@ from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmc
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
-KINDS = ("cites", "similar")
+# 'cited_by' exists only towards a stub: "this article is cited by a work not in the library"
+# (PubMed "Cited by", E-utilities citedin, OpenAlex cites:).  The edge row keeps the article in
+# citing_id; when the work enters the library the edge becomes work -> article 'cites'.
+KINDS = ("cites", "similar", "cited_by")
 ID_COLUMNS = ("doi", "pmid", "pmcid")
 STUB_COLUMNS = ("id", "raw", "doi", "pmid", "pmcid", "title", "title_key", "year", "authors",
                 "container", "resolved_id", "cited_count")
@@ -182,7 +185,8 @@ class CitationStore:
     def add(self, citing_id: int, target: "int | Reference", kind: str = "cites",
             origin: str = "") -> bool:
         """Add an edge; returns False when it was already there.  A reference that matches a
-        library article becomes a direct edge."""
+        library article becomes a direct edge.  ``kind="cited_by"``: the target cites the
+        article (stored the other way round once the target is a library article)."""
         from amlref.storage.library import now_iso
         if kind not in KINDS:
             raise ValueError(f"unknown relation kind {kind!r}")
@@ -192,7 +196,7 @@ class CitationStore:
                 if not any(f[k] for k in ("raw", "doi", "pmid", "pmcid", "title_key")):
                     return False   # nothing to know the work by
                 aid = self.match_article(f)
-                if aid is None:
+                if aid is None:   # a stub edge ('cited_by' kept as such)
                     sid = self.stub_id(f)
                     cur = self.lib.execute(
                         "INSERT OR IGNORE INTO citations(citing_id, stub_id, kind, origin, created) "
@@ -203,6 +207,8 @@ class CitationStore:
                 target = aid
             if target == citing_id:
                 return False
+            if kind == "cited_by":
+                citing_id, target, kind = target, citing_id, "cites"
             cur = self.lib.execute(
                 "INSERT OR IGNORE INTO citations(citing_id, cited_id, kind, origin, created) "
                 "VALUES (?, ?, ?, ?, ?)", (citing_id, target, kind, origin, now_iso()))
@@ -287,10 +293,15 @@ class CitationStore:
     def _move_stub_edges(self, sid: int, aid: int) -> int:
         ex = self.lib.execute
         citing = [r[0] for r in ex("SELECT citing_id FROM citations WHERE stub_id = ?", (sid,))]
+        # "cited by the work": now the work cites the article (SET sees the old citing_id)
+        moved = ex("UPDATE OR IGNORE citations SET cited_id = citing_id, citing_id = ?, "
+                   "stub_id = NULL, kind = 'cites' WHERE stub_id = ? AND kind = 'cited_by' AND "
+                   "citing_id != ?", (aid, sid, aid)).rowcount
         # in place (one write per edge); edges the article already has, or a self-citation,
         # are left behind by OR IGNORE / the condition and deleted
-        moved = ex("UPDATE OR IGNORE citations SET cited_id = ?, stub_id = NULL WHERE "
-                   "stub_id = ? AND citing_id != ?", (aid, sid, aid)).rowcount
+        moved += ex("UPDATE OR IGNORE citations SET cited_id = ?, stub_id = NULL WHERE "
+                    "stub_id = ? AND kind != 'cited_by' AND citing_id != ?",
+                    (aid, sid, aid)).rowcount
         moved += ex("DELETE FROM citations WHERE stub_id = ?", (sid,)).rowcount
         # (moving an edge off a stub does not decrement its count: see schema step 2)
         ex("UPDATE reference_stubs SET resolved_id = ?, cited_count = 0 WHERE id = ?", (aid, sid))
@@ -355,12 +366,18 @@ class CitationStore:
         return out
 
     def cited_by(self, article_id: int, kind: str = "cites") -> list[dict]:
-        """Live library articles that cite this one."""
-        rows = self.lib.execute(
+        """Live library articles that cite this one, then works not in the library known to
+        cite it ('cited_by' stub edges)."""
+        ex = self.lib.execute
+        out = [{"article_id": r[0], "stub_id": None, "origin": r[1]} for r in ex(
             "SELECT c.citing_id, c.origin FROM citations c JOIN articles a ON a.id = c.citing_id "
             "WHERE c.cited_id = ? AND c.kind = ? AND a.deleted_at IS NULL ORDER BY c.id",
-            (article_id, kind))
-        return [{"article_id": r[0], "origin": r[1]} for r in rows]
+            (article_id, kind))]
+        if kind == "cites":
+            out += [{"article_id": None, "stub_id": r[0], "origin": r[1]} for r in ex(
+                "SELECT c.stub_id, c.origin FROM citations c WHERE c.citing_id = ? AND "
+                "c.stub_id IS NOT NULL AND c.kind = 'cited_by' ORDER BY c.id", (article_id,))]
+        return out
 
     def stub_cited_by(self, stub_id: int, limit: int | None = None) -> list[int]:
         """Live library articles that cite a stub."""
@@ -414,8 +431,11 @@ class CitationStore:
         cited_by = ex("SELECT count(*) FROM citations c JOIN articles a ON a.id = c.citing_id "
                       "WHERE c.cited_id = ? AND c.kind = 'cites' AND a.deleted_at IS NULL",
                       (article_id,)).fetchone()[0]
+        outside = ex("SELECT count(*) FROM citations WHERE citing_id = ? AND stub_id IS NOT NULL "
+                     "AND kind = 'cited_by'", (article_id,)).fetchone()[0]
         return {"references": in_lib + stubs, "references_in_library": in_lib,
-                "references_missing": stubs, "cited_by": cited_by,
+                "references_missing": stubs, "cited_by": cited_by + outside,
+                "cited_by_in_library": cited_by, "cited_by_outside": outside,
                 "similar": len(self.similar(article_id))}
 
     # -- ranking ---------------------------------------------------------------------------
