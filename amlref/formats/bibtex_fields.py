@@ -57,11 +57,6 @@ BIBLATEX_TO_BIBTEX = {
     "electronic": "misc", "suppperiodical": "article", "periodical": "misc", "patent": "misc",
     "software": "misc", "dataset": "misc", "set": "misc",
 }
-# biblatex aliases biber resolves itself; written as the real type (+ type field)
-BIBLATEX_ALIASES = {"phdthesis": ("thesis", "phdthesis"), "mastersthesis": ("thesis", "mathesis"),
-                    "techreport": ("report", "techreport"), "conference": ("inproceedings", ""),
-                    "electronic": ("online", ""), "www": ("online", "")}
-
 CHAPTER_TYPES = ("chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary", "entry")
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
