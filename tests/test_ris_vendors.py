@@ -165,3 +165,11 @@ def test_against_csv_companions(parsed, stem, csv_stem):
             if stem != "baseline_citavi":
                 assert len(a.authors) == len(names), a.title
     assert matched >= min(len(rows), len(arts)) - 1, (stem, matched)
+
+
+def test_scopus_c2_is_the_pmid(parsed):
+    arts = parsed["baseline_scopus"][1].articles
+    with_pmid = [a for a in arts if a.pmid]
+    assert len(with_pmid) >= 4
+    c2 = [a.extra["ris"]["C2"][0] for a in with_pmid]
+    assert [a.pmid for a in with_pmid] == c2

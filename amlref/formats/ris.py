@@ -9,8 +9,8 @@ text).  What the vendors do differently, and how it is read:
 - dates in ``PY``, ``Y1`` or ``DA``: ``2019``, ``2019///``, ``2019/05/03/``, ``2012/07/03``;
 - authors in ``AU`` or ``A1``, editors ``A2``/``ED``; ``Family, Given`` or ``Family GA``;
 - DOI in ``DO``/``DI``, else found by pattern in ``M3``, ``L3``, ``UR``, ``L2``, ``N1``;
-- PMID as ``PMID: n``/``PUBMED n`` in any tag, bare digits in ``AN`` (PubMed, Zotero) or ``C5``
-  (Embase);
+- PMID as ``PMID: n``/``PUBMED n``/``n[pmid]`` in any tag, bare digits in ``AN`` (PubMed,
+  Zotero), ``C5`` (Embase) or ``C2`` (Scopus);
 - abstract ``AB`` or ``N2``; keywords ``KW`` (one per line, or ``;``-separated);
 - values continued on untagged lines (EndNote writes one list item per line), a BOM, headers
   before the first record, blank lines, a missing final ``ER``, ``TY  -  JOUR`` with extra spaces.
@@ -408,13 +408,14 @@ def _find_pmid(d: dict[str, list[str]]) -> str:
             m = _PMID_TEXT.match(v.strip())
             if m and int(m.group(1) or m.group(2)):
                 return str(int(m.group(1) or m.group(2)))
-    if not ("AN" in d or "C5" in d or "M1" in d or "C1" in d):
+    if not ("AN" in d or "C5" in d or "M1" in d or "C1" in d or "C2" in d):
         return ""
     context = " ".join(d.get("DB", []) + d.get("DP", []))
     pubmedish = bool(re.search(r"pubmed|medline|nlm|ncbi", context, re.I)) or any(
         "pubmed" in u for u in d.get("UR", []))
     nonpubmed = bool(_NON_PUBMED_DB.search(context)) and not pubmedish
-    for tag in ("AN", "C5", "M1", "C1"):
+    scopus = "scopus" in context.lower() or any("scopus.com" in u for u in d.get("UR", []))
+    for tag in ("AN", "C5", "M1", "C1", "C2"):
         for v in d.get(tag, ()):
             v = v.strip()
             if not (6 <= len(v) <= 9 and v.isdigit()):
@@ -424,6 +425,8 @@ def _find_pmid(d: dict[str, list[str]]) -> str:
             if tag == "C5" and re.search(r"embase", context, re.I):
                 return str(int(v))
             if tag in ("M1", "C1") and pubmedish:
+                return str(int(v))
+            if tag == "C2" and scopus:  # Scopus writes the PubMed ID in C2
                 return str(int(v))
     return ""
 
