@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from amlref.core.article import Article, ParseResult, Person, Problem
-from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid
+from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid, normalize_pmid
 from amlref.plugins.base import Exporter, Importer
 
 _TAG = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,4}-(?:\s(.*))?$")
@@ -73,6 +73,10 @@ _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|
                         r"institute|network|collaborat\w*|investigators|council|agency|"
                         r"department|university|team|foundation|centre|center)\b", re.I)
 _DATE_YMD = re.compile(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?")
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|"
+                         r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})\b", re.I)
+_PMC_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/|"
+                      r"europepmc\.org/(?:article|abstract)/PMC/)(PMC\d+)\b", re.I)
 _NO_IDS = {"TY", "TI", "T1", "AB", "N2", "AU", "A1", "KW", "T2", "JF", "JO", "PY", "Y1", "DA",
            "SP", "EP", "VL", "IS", "PB"}
 _TITLE_TAGS = frozenset(("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2"))
@@ -354,6 +358,17 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
             m = _PMCID_TEXT.search(v)
             if m and not a.pmcid:
                 a.pmcid = normalize_pmcid(m.group(1), strict=False)
+    if (not a.pmid or not a.pmcid) and ("UR" in d or "L2" in d):
+        # links to the record's own PubMed / PMC pages (Lens, Citavi); used only when they agree
+        links = d.get("UR", []) + d.get("L2", [])
+        if not a.pmid:
+            found = {m.group(1) for u in links for m in _PUBMED_URL.finditer(u)}
+            if len(found) == 1:
+                a.pmid = normalize_pmid(found.pop(), strict=False)
+        if not a.pmcid:
+            found = {m.group(1).upper() for u in links for m in _PMC_URL.finditer(u)}
+            if len(found) == 1:
+                a.pmcid = normalize_pmcid(found.pop(), strict=False)
     # text
     abstracts = d.get("AB", []) or d.get("N2", [])
     a.abstract = "\n".join(v.strip() for v in abstracts if v.strip())
