@@ -190,3 +190,38 @@ def test_pubmed_summary_text_export():
     assert a.title.startswith("Updates in novel") and a.container == "Front Oncol"
     assert [p.family for p in a.authors] == ["Bawek", "Gurusinghe", "Burwinkel", "Przespolewski"]
     assert res.articles[1].line == 6 and res.articles[1].pages == "88-95"
+
+
+PAGE_WITH_LABELS = """Review
+Blood
+. 2023 Jan 5;141(1):12-20.
+doi: 10.1182/blood.2022016867.
+A made-up review of CAR-T in AML
+Ann Smith 1 2, Bo Li 3
+Affiliations
+PMID: 12345678 DOI: 10.1182/blood.2022016867
+Abstract
+Background: text here.
+Similar articles
+First similar title.
+Doe J, Roe K.
+Leukemia. 2020 Jan;34(1):1-10. doi: 10.1038/s41375-019-0001-1.
+PMID: 11111111
+Free PMC article.
+Review.
+Second similar title.
+Poe E.
+Nat Med. 2019;25:5-6.
+PMID: 22222222
+Clinical Trial.
+"""
+
+
+def test_labels_on_their_own_lines():
+    res = parse_pubmed_page(PAGE_WITH_LABELS, "p.txt")
+    main, s1, s2 = res.articles
+    assert (main.pub_types, main.volume, main.issue, main.pages) == (["Review"], "141", "1", "12-20")
+    assert [p.display() for p in main.authors] == ["Smith, Ann", "Li, Bo"]
+    assert (s1.pmid, s1.pub_types, s1.container) == ("11111111", ["Review"], "Leukemia")
+    assert (s2.title, s2.pmid, s2.pub_types) == ("Second similar title.", "22222222",
+                                                 ["Clinical Trial"])

@@ -47,6 +47,10 @@ _CITE = re.compile(  # "Stem Cell Res Ther. 2021 Aug 20;12(1):465." (journal, da
     r"^(?P<j>[A-Z][^.;]{0,120}?)\.\s*(?P<d>(?:1[89]|20)\d\d(?:\s[A-Z][a-z]{2}(?:-[A-Z][a-z]{2})?)?"
     r"(?:\s\d{1,2})?)(?P<rest>[;:.][^\n]*)?")
 _TAIL = re.compile(r"([A-Z][^.]{0,120}?)\.\s*((?:1[89]|20)\d\d)\.\s*PMID:\s*\d+")
+_PUB_TYPES = (r"Review|Systematic Review|Meta-Analysis|Clinical Trial(?:, Phase [IV]+)?|"
+              r"Randomized Controlled Trial|Case Reports|Editorial|Comment|Letter|"
+              r"Observational Study|Practice Guideline|Guideline|Multicenter Study")
+_PUBTYPE_LINE = re.compile(r"^(?:" + _PUB_TYPES + r")\.?$")
 _BULLET = re.compile(r"^\s*[-–•*]\s*$")
 _SKIP_LINE = re.compile(r"^(see all|show all|show more|show less|load more|free (pmc )?article|"
                         r"full text|item in clipboard|cite|display options|expand|collapse)\b",
@@ -121,10 +125,11 @@ def parse_docsum(lines: list[str]) -> Article:
     m = _PMCID.search(text)
     if m:
         a.pmcid = normalize_pmcid(m.group(1), strict=False)
-    tags = re.findall(r"\b(Review|Clinical Trial|Meta-Analysis|Systematic Review|"
-                      r"Randomized Controlled Trial|Editorial|Comment|Case Reports)\.?\s*$", text)
+    pm = _PMID.search(text)
+    after = text[pm.end():] if pm else ""
+    tags = re.findall(r"\b(" + _PUB_TYPES + r")\.", after + ".")
     if tags:
-        a.pub_types = tags
+        a.pub_types = list(dict.fromkeys(tags))
     cite_line = ""
     if len(lines) >= 2:
         a.title = lines[0].strip()
@@ -253,6 +258,9 @@ def _split_entries(lines: list[tuple[int, str]], kind: str) -> list[tuple[int, l
         return [(n, [s]) for n, s in lines]
     cur, start = [], 0
     for n, s in lines:
+        if not cur and entries and _PUBTYPE_LINE.match(s.strip()):
+            entries[-1][1].append(s)  # "Review." on its own line after the PMID line
+            continue
         if not cur:
             start = n
         cur.append(s)
@@ -347,6 +355,8 @@ def parse_main(lines: list[tuple[int, str]], sections: dict[str, list[tuple[int,
     a.keywords = list(dict.fromkeys(keywords))
     a.pub_types = [s.strip() for _, s in sections.get("publication types", [])
                    if s.strip() and not _SKIP_LINE.match(s.strip())]
+    if not a.pub_types:  # the label above the journal line ("Review", "Clinical Trial")
+        a.pub_types = [h.rstrip(".") for h in header[:8] if _PUBTYPE_LINE.match(h)][:1]
     for _, s in sections.get("mesh terms", []):
         if s.strip() and not _SKIP_LINE.match(s.strip()):
             for t in _mesh_line(s.strip()):
