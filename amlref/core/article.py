@@ -177,7 +177,10 @@ def title_key(title: str) -> str:
     """A normalised title for duplicate detection: ASCII letters/digits only, lower case."""
     if not title:
         return ""
-    t = unicodedata.normalize("NFKD", title)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    if title.isascii():   # fast path (same result): nothing to decompose
+        t = title.lower()
+    else:
+        t = unicodedata.normalize("NFKD", title)
+        t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     t = re.sub(r"<[^>]+>|[{}\\]", "", t)
     return " ".join(_WORD.findall(t))

@@ -38,6 +38,8 @@ def normalize_identifiers(a: Article, strict: bool = True) -> None:
 
 
 def _dumps(v) -> str:
+    if not v:   # fast path (same text) for the many empty lists/dicts
+        return "[]" if isinstance(v, list) else ("{}" if isinstance(v, dict) else json.dumps(v))
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
