@@ -3,7 +3,8 @@
 
 Nodes are the articles of the set; with ``external=True`` also the works they cite or are
 similar to outside the set (other library articles and reference stubs), marked
-``in_view=false``.  Node ids: ``a<article id>`` and ``s<stub id>``.  Edges ``cites`` are
+``in_view=false``.  ``cited_by``: library articles citing a node (for the set's articles and
+for works not in the library).  Node ids: ``a<article id>`` and ``s<stub id>``.  Edges ``cites`` are
 directed citing -> cited; ``similar`` edges are exported once per pair."""
 from __future__ import annotations
 
@@ -92,10 +93,9 @@ def collect_graph(lib: "Library", article_ids: Iterable[int], external: bool = F
                 continue
             seen_similar.add(pair)
         g.edges.append((src, dst, kind, origin or ""))
-    if ext_articles:
-        ext_counts = lib.citations.count_cited_by(ext_articles)
+    if ext_articles:   # (no cited-by count outside the view: it costs more than the rest)
         for aid, r in article_rows(lib, ext_articles).items():
-            g.nodes[f"a{aid}"] = _article_node(r, False, ext_counts.get(aid, 0))
+            g.nodes[f"a{aid}"] = _article_node(r, False, None)
     if ext_stubs:
         for sid, s in lib.citations.stubs(ext_stubs).items():
             g.nodes[f"s{sid}"] = {
@@ -107,7 +107,7 @@ def collect_graph(lib: "Library", article_ids: Iterable[int], external: bool = F
     return g
 
 
-def _article_node(r: dict, in_view: bool, cited_by: int) -> dict:
+def _article_node(r: dict, in_view: bool, cited_by: int | None) -> dict:
     return {"label": r["citekey"] or f"article {r['id']}", "title": r["title"], "year": r["year"],
             "authors": r["first_author"], "container": r["container"], "doi": r["doi"],
             "pmid": r["pmid"], "in_library": True, "in_view": in_view, "cited_by": cited_by}
