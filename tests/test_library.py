@@ -221,3 +221,32 @@ def test_very_common_terms_list_newest_first(lib, monkeypatch):
     assert lib.articles.search("leukemia zanubrutinib") == [rare]
     lib.articles.trash([rare])
     assert lib.articles.search("leukemia", limit=2) == [ids[4], ids[3]]
+
+
+def test_bulk_add_is_indexed_once_and_exactly(lib):
+    before = lib.articles.add(art("Earlier magrolimab paper"))
+    with lib.articles.bulk():
+        ids = lib.articles.add_many([art(f"Bulk paper {i} about flotetuzumab", family=f"F{i}")
+                                     for i in range(30)])
+        lib.articles.update(ids[0], {"title": "Retitled vibecotamab paper"})
+        lib.notes.add(ids[1], "note mentioning gemtuzumab")
+        lib.articles.update(before, {"title": "Earlier sabatolimab paper"})
+    assert lib.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 31
+    assert lib.execute("SELECT count(*) FROM fts_pause").fetchone()[0] == 0
+    assert len(lib.articles.search("flotetuzumab", limit=None)) == 29
+    assert lib.articles.search("vibecotamab") == [ids[0]]
+    assert lib.articles.search("gemtuzumab") == [ids[1]]
+    assert lib.articles.search("sabatolimab") == [before]
+    lib.articles.add(art("Single insert after bulk: pivekimab"))   # trigger path again
+    assert len(lib.articles.search("pivekimab")) == 1
+
+
+def test_failed_bulk_leaves_nothing(lib):
+    with pytest.raises(RuntimeError):
+        with lib.articles.bulk():
+            lib.articles.add_many([art(f"Paper {i}") for i in range(25)])
+            raise RuntimeError("stop")
+    assert lib.articles.count() == 0
+    assert lib.execute("SELECT count(*) FROM fts_pause").fetchone()[0] == 0
+    lib.articles.add(art("Indexed again"))
+    assert len(lib.articles.search("indexed")) == 1

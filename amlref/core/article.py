@@ -6,6 +6,7 @@ has no field here goes into ``extra`` (a JSON-able dict) so that nothing is ever
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, asdict
@@ -173,6 +174,7 @@ class ParseResult:
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def title_key(title: str) -> str:
     """A normalised title for duplicate detection: ASCII letters/digits only, lower case."""
     if not title:

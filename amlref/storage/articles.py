@@ -1,6 +1,7 @@
 """Articles: add, read, update, trash, search."""
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Iterable, Iterator, TYPE_CHECKING
 
@@ -107,6 +108,25 @@ class ArticleStore:
     def add(self, a: Article, strict: bool = True) -> int:
         return self.add_many([a], strict=strict)[0]
 
+    @contextlib.contextmanager
+    def bulk(self):
+        """Many adds in one transaction, indexed for full-text search once at the end (much
+        faster than row by row).  Articles added inside are not searchable until it ends."""
+        with self.lib.transaction():
+            if self.lib.execute("SELECT 1 FROM fts_pause").fetchone():
+                yield self       # already bulk loading (nested)
+                return
+            first = (self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+            self.lib.execute("INSERT INTO fts_pause VALUES (1)")
+            yield self
+            self.lib.execute("DELETE FROM fts_pause")
+            # every id >= first was added in this transaction (single writer); rows that
+            # updates or notes indexed meanwhile are replaced
+            self.lib.execute("DELETE FROM articles_fts WHERE rowid >= ?", (first,))
+            self.lib.execute("INSERT INTO articles_fts(rowid, title, abstract, authors, keywords, "
+                             "mesh, journal, notes) SELECT id, title, abstract, authors, keywords, "
+                             "mesh, journal, notes FROM fts_source WHERE id >= ?", (first,))
+
     def taken_keys(self) -> "_TakenKeys":
         """A snapshot of used citation keys, for many adds in one transaction."""
         return _TakenKeys(self.lib, cache=True)
@@ -118,7 +138,8 @@ class ArticleStore:
         ids: list[int] = []
         taken = taken if taken is not None else _TakenKeys(self.lib, cache=True)
         formula = self.key_formula()
-        with self.lib.transaction():
+        articles = list(articles)
+        with (self.bulk() if len(articles) > 20 else self.lib.transaction()):
             cur = self.lib.conn.cursor()
             for a in articles:
                 normalize_identifiers(a, strict=strict)
