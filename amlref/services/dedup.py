@@ -102,14 +102,7 @@ def merge_group(lib: Library, ids: list[int], keep: int | None = None) -> int:
             ex("INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, reason) "
                "SELECT ?, slug, kind, source, state, reason FROM article_categories "
                "WHERE article_id = ? AND source = 'user'", (keep, other))
-            # citation edges: re-point to the kept article (skip self-links and existing edges)
-            ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
-               "SELECT ?, cited_id, stub_id, kind, origin, created FROM citations WHERE citing_id = ? "
-               "AND (cited_id IS NULL OR cited_id != ?)", (keep, other, keep))
-            ex("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
-               "SELECT citing_id, ?, NULL, kind, origin, created FROM citations WHERE cited_id = ? "
-               "AND citing_id != ?", (keep, other, keep))
-            ex("DELETE FROM citations WHERE citing_id = ? OR cited_id = ?", (other, other))
+            lib.citations.move_article_edges(other, keep)
             extra = dict(dup.extra)
             extra["merged_into"] = master.citekey
             lib.articles.update(other, {"extra": extra})

@@ -202,7 +202,8 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
                     report.links += 1
         check(cancel)
         progress(total, total, "linking references")
-        lib.citations.resolve_stubs(report.added)
+        # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links
+        lib.citations.resolve_stubs(report.added + [m["id"] for m in report.merged])
         if classify and (report.added or touched):
             from amlref.services.classify import classify_ids
             classify_ids(lib, report.added + [m["id"] for m in report.merged], cancel=cancel)
