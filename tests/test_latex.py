@@ -93,3 +93,10 @@ def test_name_split_respects_braces_and_case_insensitive_and():
     assert parse_names("{Barnes and Noble} AND Smith, J.") == [
         Person(literal="Barnes and Noble"), Person(family="Smith", given="J.")]
     assert parse_names(r"{\'E}mile Zola") == [Person(family="Zola", given="Émile")]
+
+
+def test_macros_of_the_files_own_keep_their_text_without_pylatexenc(monkeypatch):
+    monkeypatch.setattr(latex, "_slow", lambda t: pytest.fail(f"slow path for {t!r}"))
+    assert to_unicode(r"\acro{GUI} and \LuaTeX{} in \TUB, \MF\ fonts") == \
+        "GUI and LuaTeX in TUB, MF fonts"
+    assert to_unicode(r"\pkg{graphicx} \TUB is") == "graphicx TUB is"

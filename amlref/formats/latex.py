@@ -50,7 +50,7 @@ _SYMBOLS = {
     "newblock": " ", "par": " ", "quad": " ", "qquad": " ", "hfill": " ", "break": " ",
     "linebreak": " ", "allowbreak": "", "nobreak": "", "space": " ", "enspace": " ",
     "thinspace": " ", "negthinspace": "", "unskip": "", "ignorespaces": "",
-    "textminus": "−", "textnumero": "№", "textasteriskcentered": "*", "textvisiblespace": "␣",
+    "textminus": "−", "Dash": "—", "textnumero": "№", "textasteriskcentered": "*", "textvisiblespace": "␣",
 }
 # Commands whose argument is kept as text (the command itself disappears).
 _STYLE = frozenset("""emph textit textbf textsc textup textsl textsf texttt textrm textmd
@@ -60,6 +60,11 @@ MakeLowercase enquote mkbibquote mkbibemph mkbibitalic mkbibbold url nolinkurl p
 hyphenation ensuremath bibstring NoCaseChange textstylename it bf sc sl sf tt rm em upshape
 itshape bfseries scshape slshape sffamily ttfamily rmfamily normalfont small footnotesize
 scriptsize tiny large Large LARGE huge Huge normalsize sout uline underline""".split())
+# Macros whose arguments are not text (or need real expansion): left to pylatexenc.
+_COMPLEX = frozenset("""kern hspace vspace hskip vskip raise lower rule char symbol newcommand
+renewcommand providecommand def let cite citep citet citeauthor ref eqref pageref label footnote
+href includegraphics input include write immediate catcode mathrm mathit mathbf frac sqrt
+begin end item""".split())
 # Escaped one-character symbols (control symbols).
 _CTRL_SYM = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}": "\x02",
              " ": " ", ",": " ", ";": " ", ":": " ", "!": "", "\\": " ", "/": "", "-": "",
@@ -104,7 +109,14 @@ def _sub_cmd(m: re.Match) -> str:
             return _SYMBOLS[word]
         if word in _STYLE:
             return ""
-        raise _Unknown(word)
+        if word in _COMPLEX:
+            raise _Unknown(word)
+        # a macro of the file's own (@preamble): with an argument, keep the argument
+        # (\acro{GUI} -> GUI); without, it is a name or logo (\LuaTeX{} -> LuaTeX)
+        end = m.end()
+        if m.group(0).endswith("}") or end >= len(m.string) or m.string[end] != "{":
+            return word + " " if m.group(0)[-1].isspace() else word
+        return ""
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
