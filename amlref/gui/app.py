@@ -65,6 +65,21 @@ def _platform_problem() -> str | None:
     return None
 
 
+def _binding_problem() -> str | None:
+    """PySide6 6.12 on Python < 3.12 corrupts the reference counts of None and True (each call
+    of a void method drops one), and the process aborts after a few thousand calls."""
+    try:
+        import PySide6
+    except ImportError as exc:
+        return f"cannot load Qt (PySide6): {exc}"
+    version = tuple(int(x) for x in PySide6.__version__.split(".")[:2] if x.isdigit())
+    if version >= (6, 12) and sys.version_info < (3, 12):
+        return (f"PySide6 {PySide6.__version__} does not work with Python "
+                f"{sys.version_info[0]}.{sys.version_info[1]} (it aborts after a while); "
+                "install 'PySide6-Essentials>=6.5,<6.12' or use Python 3.12+")
+    return None
+
+
 def readable(exc: BaseException) -> str:
     from amlref.core.errors import AmlrefError
     if isinstance(exc, AmlrefError):
@@ -117,7 +132,7 @@ def offer_demo(window, is_default: bool) -> bool:
 
 
 def run(library: str | None = None) -> int:
-    problem = _display_problem() or _platform_problem()
+    problem = _display_problem() or _binding_problem() or _platform_problem()
     if problem:
         sys.stderr.write(f"amlref: error: {problem}\n")
         return 2

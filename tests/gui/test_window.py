@@ -216,3 +216,28 @@ def test_missing_x11_library_is_named_with_its_package(monkeypatch):
     monkeypatch.setattr(ctypes, "CDLL", fail)
     msg = app._platform_problem()
     assert "libxcb-cursor.so.0 is missing" in msg and "apt-get install libxcb-cursor0" in msg
+
+
+def test_the_installed_binding_keeps_reference_counts(qtbot):
+    """PySide6 6.12.0 on Python 3.11 dropped a reference to None on every void call and to
+    True on every emit (the app aborted after a few thousand calls): pinned below 6.12."""
+    from PySide6.QtWidgets import QLineEdit
+    from amlref.gui.app import _binding_problem
+    e = QLineEdit()
+    qtbot.addWidget(e)
+    before_none, before_true = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(200):
+        e.setText("x")
+        e.textChanged.emit("y")
+    assert sys.getrefcount(None) >= before_none - 5
+    assert sys.getrefcount(True) >= before_true - 5
+    assert _binding_problem() is None
+
+
+def test_broken_binding_is_refused_with_a_message(monkeypatch):
+    import PySide6
+    from amlref.gui import app
+    monkeypatch.setattr(PySide6, "__version__", "6.12.0")
+    monkeypatch.setattr(sys, "version_info", (3, 11, 7, "final", 0))
+    msg = app._binding_problem()
+    assert msg and "PySide6-Essentials>=6.5,<6.12" in msg
