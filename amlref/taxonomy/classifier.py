@@ -139,18 +139,33 @@ class Rules:
                                     if isinstance(t, str) and not t.startswith("re:")})
         if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
             self.negation_cues = ()   # a regex cue: always ask the regex
-        index = TermIndex()
-        for group in ("aml", "not_aml", "focus", "therapy_title"):
-            index.add("context", group, c.get(group))
+        # two indexes: one for titles, one for the other fields (title-only lists stay out of
+        # it); groups of one owner that may match at the same place need owners of their own
+        title, body = TermIndex(), TermIndex()
+        for index in (title, body):
+            for group in ("aml", "not_aml"):
+                index.add("context", group, c.get(group))
+            for node in tax.nodes.values():
+                for group in STRONG_LISTS + ("weak", "exclude"):
+                    index.add(node.slug, group, node.data.get(group))
+        title.add("context:focus", "focus", c.get("focus"))
+        title.add("context:therapy", "therapy_title", c.get("therapy_title"))
         for node in tax.nodes.values():
-            for group in STRONG_LISTS + ("weak", "exclude"):
-                index.add(node.slug, group, node.data.get(group))
-            index.add(node.slug, "study_title", node.data.get("title"))
-            index.add(node.slug, "study_abstract", node.data.get("abstract"))
-        self.index = index.build()
+            title.add(node.slug + "#title", "study_title", node.data.get("title"))
+            body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
+        self.title_index = title.build()
+        self.index = body.build()
         self.categories = [_Rule(n) for n in tax.categories()]
         self.cat_rules = {r.node.slug: r for r in self.categories}
         self.facets = [_Rule(n) for n in tax.facets()]
+        # which facet rules an owner found in the text concerns (by position in self.facets)
+        self.facet_by_owner: dict[str, int] = {}
+        self.facets_always: list[int] = []
+        for i, r in enumerate(self.facets):
+            for owner in (r.slug, r.slug + "#title", r.slug + "#abstract"):
+                self.facet_by_owner[owner] = i
+            if r.computed or r.pub_types:
+                self.facets_always.append(i)
         # children before parents, so a parent sees its children's hits
         depth = {n.slug: len(tax.ancestors(n.slug)) for n in tax.categories()}
         self.order = sorted(self.cat_rules, key=lambda s: -depth[s])
@@ -232,7 +247,7 @@ class ImmunotherapyClassifier(Classifier):
                     decisions[anc] = Decision(anc, "category")
         focus = self._is_focus(f, found, decisions)
         # a weak term ("TIM-3", "STING") in a title that speaks of therapy is the subject
-        if any(g == "therapy_title" for g, _, _ in found.get(("context", "title"), ())):
+        if found.get(("context:therapy", "title")):
             for slug, d in decisions.items():
                 if R.cat_rules[slug].weak_title:
                     for h in d.hits:
@@ -277,7 +292,8 @@ class ImmunotherapyClassifier(Classifier):
             text = f.get(name)
             if not text:
                 continue
-            for owner, group, start, end in R.index.scan(text):
+            index = R.title_index if name == "title" else R.index
+            for owner, group, start, end in index.scan(text):
                 found.setdefault((owner, name), []).append((group, start, end))
         return found
 
@@ -299,7 +315,7 @@ class ImmunotherapyClassifier(Classifier):
 
     def _is_focus(self, f: _Fields, found: dict, decisions: dict[str, Decision]) -> bool:
         """A title about immunotherapy in general (no category named in it)."""
-        if not any(g == "focus" for g, _, _ in found.get(("context", "title"), ())):
+        if not found.get(("context:focus", "title")):
             return False
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
@@ -409,7 +425,10 @@ class ImmunotherapyClassifier(Classifier):
         any_cat = any(d.assigned for d in cats.values())
         out: dict[str, Decision] = {}
         trial = False
-        for rule in R.facets:
+        todo = {R.facet_by_owner[o] for o in owners if o in R.facet_by_owner}
+        todo.update(R.facets_always)
+        for i in sorted(todo):
+            rule = R.facets[i]
             slug, group = rule.slug, rule.group
             if rule.computed:
                 if slug == "disease:aml" and aml_words:
@@ -423,7 +442,8 @@ class ImmunotherapyClassifier(Classifier):
             if group == "target" and not any_cat:
                 continue
             if group == "study":
-                if slug in owners or (rule.pub_types and rule.pub_types & f.pub_types):
+                if (slug + "#title") in owners or (slug + "#abstract") in owners or (
+                        f.pub_types and rule.pub_types & f.pub_types):
                     d = out[slug] = Decision(slug, "facet")
                     self._study(rule, f, found, d, trial)
                     if slug == "study:clinical-trial":
@@ -450,13 +470,11 @@ class ImmunotherapyClassifier(Classifier):
             d.assigned = True
             d.hits.append(Hit(slug, f"{slug}/pub_types", "pub_types", "; ".join(pts), True))
             return
-        for g, s, e in found.get((slug, "title"), ()):
-            if g == "study_title":
-                d.assigned = True
-                d.hits.append(Hit(slug, f"{slug}/title", "title", f.title[s:e], True))
-                return
-        words = [f.abstract[s:e] for g, s, e in found.get((slug, "abstract"), ())
-                 if g == "study_abstract"]
+        for g, s, e in found.get((slug + "#title", "title"), ()):
+            d.assigned = True
+            d.hits.append(Hit(slug, f"{slug}/title", "title", f.title[s:e], True))
+            return
+        words = [f.abstract[s:e] for g, s, e in found.get((slug + "#abstract", "abstract"), ())]
         phase = slug.startswith("study:phase")
         # phase words in an abstract only for trials; preclinical words in two places
         if words and ((phase and trial) or (not phase and len(words) >= 2)):

@@ -34,7 +34,7 @@ def term_pattern(term: str) -> str | None:
     if not term:
         return None
     if term.startswith("re:"):
-        body = term[3:]
+        body = re.sub(r"\(\?P<\w+>", "(?:", term[3:])   # names would clash when combined
         re.compile(body)  # fail early on a broken user pattern
         return f"(?:{body})"
     cs = term.startswith("=")
@@ -84,8 +84,23 @@ def sentence_starts(text: str) -> list[int]:
 
 
 _WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
-PREFIX_LEN = 6   # how much of each term the prefilter trie holds
+PREFIX_LEN = 10  # how much of each term the prefilter trie holds
 _KEY_DROP = str.maketrans("", "", " -/")
+
+
+_COMPILED: dict[tuple, re.Pattern] = {}
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern:
+    """re.compile with a cache of its own (re's own cache holds only 512 patterns; the title
+    and body indexes share most of theirs, and a changed taxonomy recompiles only what changed)."""
+    key = (pattern, flags)
+    rx = _COMPILED.get(key)
+    if rx is None:
+        if len(_COMPILED) > 20_000:
+            _COMPILED.clear()
+        rx = _COMPILED[key] = re.compile(pattern, flags)
+    return rx
 
 
 def _trie(words: list[str]) -> str:
@@ -178,26 +193,36 @@ class TermIndex:
             self._prefixes.add(flat[:PREFIX_LEN])
 
     def build(self) -> "TermIndex":
-        by_key: dict[str, list] = {}
+        """One regex per (key, owner): the owner's groups as named alternatives (exclusions
+        first, so an excluded phrase wins over a term at the same place)."""
+        merged: dict[tuple, list] = {}
         for (key, owner, group), pats in self._terms.items():
-            pats = sorted(set(pats), key=len, reverse=True)
-            rx = re.compile("|".join(pats), re.IGNORECASE)
-            by_key.setdefault(key, []).append((owner, group, rx.match))
+            merged.setdefault((key, owner), []).append((group, pats))
+        by_key: dict[str, list] = {}
+        for (key, owner), groups in merged.items():
+            groups.sort(key=lambda g: (g[0] != "exclude", g[0] == "weak"))
+            alts = []
+            for group, pats in groups:
+                pats = sorted(set(pats), key=len, reverse=True)
+                alts.append(f"(?P<{group}>{'|'.join(pats)})")
+            by_key.setdefault(key, []).append((owner, "|".join(alts)))
         self.by_key = by_key
         self._lookup: dict[str, list] = {}
         # where a term can start: one regex over the lower-cased text finds the word starts
         # that begin like some term (a trie of the terms' first characters, separators allowed
         # between them), so Python looks only at those few places
-        self._starts = re.compile(r"(?<![a-z0-9])(?=(" + _trie(sorted(self._prefixes)) + "))") \
+        self._starts = _compile(r"(?<![a-z0-9])(?=(" + _trie(sorted(self._prefixes)) + "))") \
             if by_key else None
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer)
                          for (owner, group), pats in self._fallback.items()]
         return self
 
     def _entries(self, k3: str) -> list:
-        """Terms that may start with these 3 characters (keys of 3, or 2, characters)."""
-        entries = self.by_key.get(k3, []) + self.by_key.get(k3[:2], []) if len(k3) == 3 \
+        """Terms that may start with these 3 characters (keys of 3, or 2, characters); their
+        regexes are compiled here, on first use (a short run pays only for what it meets)."""
+        raw = self.by_key.get(k3, []) + self.by_key.get(k3[:2], []) if len(k3) == 3 \
             else list(self.by_key.get(k3, []))
+        entries = [(owner, _compile(pat, re.IGNORECASE).match) for owner, pat in raw]
         if len(self._lookup) < 200_000:
             self._lookup[k3] = entries
         return entries
@@ -219,12 +244,12 @@ class TermIndex:
             entries = lookup.get(k3)
             if entries is None:
                 entries = self._entries(k3)
-            for owner, group, match in entries:
+            for owner, match in entries:
                 if owners is not None and owner not in owners:
                     continue
                 mm = match(text, pos)
                 if mm and mm.end() > pos:
-                    out.append((owner, group, pos, mm.end()))
+                    out.append((owner, mm.lastgroup, pos, mm.end()))
         for owner, group, finditer in self.fallback:
             if owners is not None and owner not in owners:
                 continue
