@@ -3,6 +3,8 @@ browser copy (title, authors, journal line, structured abstract, three-line docs
 read the same way."""
 from __future__ import annotations
 
+import pytest
+
 from amlref.core.text import read_text
 from amlref.formats.detect import detect
 from amlref.formats.pubmed_page import PubmedPageImporter, parse_pubmed_page, parse_reference
@@ -225,3 +227,22 @@ def test_labels_on_their_own_lines():
     assert (s1.pmid, s1.pub_types, s1.container) == ("11111111", ["Review"], "Leukemia")
     assert (s2.title, s2.pmid, s2.pub_types) == ("Second similar title.", "22222222",
                                                  ["Clinical Trial"])
+
+
+def test_authors_and_year_from_the_copyright_line_when_the_page_has_no_author_line():
+    from amlref.formats.pubmed_page import parse_pubmed_page
+    res = parse_pubmed_page(corpus("seed", "pubmed-page-39697225.txt").read_text(encoding="utf-8"))
+    main = res.articles[0]
+    assert [p.family for p in main.authors] == ["Bawek", "Gurusinghe", "Burwinkel", "Przespolewski"]
+    assert main.year == 2024 and main.extra["authors_from"] == "copyright line"
+
+
+@pytest.mark.parametrize("line", ["Copyright © 2023 The Author(s).",
+                                  "© 2022 Elsevier Ltd. All rights reserved.",
+                                  "Copyright © 2021 American Society of Hematology"])
+def test_copyright_holders_that_are_not_people_are_not_authors(line):
+    from amlref.core.article import Article
+    from amlref.formats.pubmed_page import _from_copyright
+    a = Article(title="x", extra={"copyright": line})
+    _from_copyright(a)
+    assert a.authors == [] and a.year in (2021, 2022, 2023)

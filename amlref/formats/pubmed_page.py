@@ -353,6 +353,7 @@ def parse_main(lines: list[tuple[int, str]], sections: dict[str, list[tuple[int,
             keywords.extend(k.strip() for k in re.split(r";\s*", s.strip().rstrip(".")) if k.strip())
     a.abstract = "\n".join(abstract)
     a.keywords = list(dict.fromkeys(keywords))
+    _from_copyright(a)
     a.pub_types = [s.strip() for _, s in sections.get("publication types", [])
                    if s.strip() and not _SKIP_LINE.match(s.strip())]
     if not a.pub_types:  # the label above the journal line ("Review", "Clinical Trial")
@@ -367,6 +368,31 @@ def parse_main(lines: list[tuple[int, str]], sections: dict[str, list[tuple[int,
         if vals:
             a.extra[name.replace(" ", "_")] = vals
     return a
+
+
+_COPYRIGHT = re.compile(r"^(?:copyright\s*)?(?:©|\(c\))?\s*(?:copyright\s*)?(?:©\s*)?"
+                        r"((?:19|20)\d\d)\s+(.+?)\.?$", re.I)
+_SURNAME = re.compile(r"^[A-ZÀ-Þ][\w'’\-]+(?:\s+[A-ZÀ-Þ][\w'’\-]+)?$")
+
+
+def _from_copyright(a: Article) -> None:
+    """A page copied without its author line still has the CC-BY copyright line,
+    "Copyright © 2024 Bawek, Gurusinghe, Burwinkel and Przespolewski.": the year, and the
+    authors' family names when the holders are people (not "The Author(s)", a publisher ...)."""
+    m = _COPYRIGHT.match(a.extra.get("copyright", "").strip())
+    if not m:
+        return
+    if not a.issued:
+        a.issued = m.group(1)
+    if a.authors:
+        return
+    holders = re.sub(r"\s+et al\.?$", "", m.group(2).strip())
+    names = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", holders) if n.strip()]
+    if names and all(_SURNAME.match(n) for n in names) and not re.search(
+            r"\b(?:authors?|society|press|publishing|elsevier|springer|wiley|ltd|inc|llc|"
+            r"university|foundation|association|journal)\b", holders, re.I):
+        a.authors = [Person(family=n) for n in names]
+        a.extra["authors_from"] = "copyright line"
 
 
 def parse_pubmed_page(text: str, filename: str = "<pubmed page>") -> ParseResult:
