@@ -128,3 +128,16 @@ def test_dedup_cli_dry_run_then_merge(cli, tmp_path):
     assert r.json()["doi"] == "10.1000/f" and "k2" in r.json()["extra"]["alias_keys"]
     r = cli("--library", tmp_path / "lib.sqlite", "dedup", "--json")
     assert r.json()["groups"] == []
+
+
+def test_given_names_fill_in_family_only_authors(lib):
+    aid = imp(lib, Article(title="Updates in novel immunotherapeutic strategies", pmid="39697225",
+                           authors=[Person(family="Bawek"), Person(family="Przespolewski")])).added[0]
+    imp(lib, Article(title="Updates in novel immunotherapeutic strategies", pmid="39697225",
+                     authors=[Person("Bawek", "Sarah"), Person("Przespolewski", "Amanda")]))
+    assert [p.given for p in lib.articles.get(aid).authors] == ["Sarah", "Amanda"]
+    # different people are not "fuller": kept apart as an alternative
+    imp(lib, Article(title="Updates in novel immunotherapeutic strategies", pmid="39697225",
+                     authors=[Person("Other", "A"), Person("Person", "B")]))
+    a = lib.articles.get(aid)
+    assert [p.family for p in a.authors] == ["Bawek", "Przespolewski"]

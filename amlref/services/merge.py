@@ -95,6 +95,15 @@ class DedupIndex:
             yield aid
 
 
+def _fuller(new: list, old: list) -> bool:
+    if len(new) > len(old):
+        return True
+    if len(new) != len(old):
+        return False
+    same = all(author_key(n.sort_name()) == author_key(o.sort_name()) for n, o in zip(new, old))
+    return same and sum(bool(p.given) for p in new) > sum(bool(p.given) for p in old)
+
+
 def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
     """Changes to apply to ``existing`` so it holds what ``incoming`` adds.  Missing fields are
     filled, lists united, the user's edits win, and a differing value that cannot be merged is
@@ -114,8 +123,9 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
                 alts.setdefault(f, []).append(new)
     if incoming.authors and not existing.authors and "authors" not in edited:
         changes["authors"] = incoming.authors
-    elif incoming.authors and len(incoming.authors) > len(existing.authors) and "authors" not in edited:
-        # a fuller author list (the existing one was cut short, e.g. "et al.")
+    elif incoming.authors and "authors" not in edited and _fuller(incoming.authors, existing.authors):
+        # a fuller author list (the existing one was cut short, e.g. "et al.", or had no
+        # given names)
         alts.setdefault("authors", []).append([p.to_dict() for p in existing.authors])
         changes["authors"] = incoming.authors
     if incoming.editors and not existing.editors:
