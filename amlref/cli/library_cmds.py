@@ -246,14 +246,16 @@ def cmd_show(args) -> int:
 
 
 def _reason_text(r) -> str:
-    if isinstance(r, dict):
-        words = r.get("words") or r.get("terms") or []
-        if isinstance(words, (list, tuple)):
-            words = ", ".join(map(str, words))
-        fld = r.get("field", "")
-        rule = r.get("rule", "")
-        return f"{rule}: {words}" + (f" in {fld}" if fld else "")
-    return str(r)
+    """One reason as a phrase: 'car-t/terms: CAR-T in keywords' (or the rule alone)."""
+    if not isinstance(r, dict):
+        return str(r)
+    words = r.get("words") or r.get("terms") or []
+    if isinstance(words, (list, tuple)):
+        words = ", ".join(map(str, words))
+    rule, fld = r.get("rule", ""), r.get("field", "")
+    if not words:
+        return rule
+    return f"{rule}: {words}" + (f" in {fld}" if fld else "")
 
 
 # -- trash / delete -----------------------------------------------------------------------------
