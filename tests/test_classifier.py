@@ -267,3 +267,14 @@ def test_seed_review_from_the_real_pubmed_page():
     assert "antibody-therapy" not in by and "t-cell-engagers" not in by
     assert any("STING" in " ".join(r["words"]) or "stimulator of interferon genes" in
                " ".join(r["words"]) for r in by["innate-agonists"])
+
+
+def test_with_or_without_is_not_a_negation(clf):
+    a = art("Randomised trial in older patients with acute myeloid leukemia",
+            "Patients were randomised to induction with or without gemtuzumab ozogamicin. The "
+            "addition of gemtuzumab ozogamicin improved survival.")
+    assert "antibody-therapy" in cats(clf, a)
+    b = art("Venetoclax in acute myeloid leukemia",
+            "Patients without prior gemtuzumab ozogamicin were enrolled. Patients previously "
+            "treated with gemtuzumab ozogamicin were excluded.")
+    assert cats(clf, b) == set()

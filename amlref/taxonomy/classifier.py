@@ -137,6 +137,8 @@ class Rules:
         self.negation_cues = tuple({t.lstrip("=").split("*")[0].strip().lower()[:6]
                                     for t in c.get("negation") or []
                                     if isinstance(t, str) and not t.startswith("re:")})
+        self.not_negation = tuple(t.lower() for t in c.get("not_negation") or []
+                                  if isinstance(t, str) and t)
         if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
             self.negation_cues = ()   # a regex cue: always ask the regex
         # two indexes: one for titles, one for the other fields (title-only lists stay out of
@@ -343,7 +345,9 @@ class ImmunotherapyClassifier(Classifier):
                     window = text[lo:start].lower()
                     if R.negation is not None and (not R.negation_cues or any(
                             c in window for c in R.negation_cues)):
-                        neg = R.negation.search(text, lo, start)
+                        for phrase in R.not_negation:   # "with or without GO" is no negation
+                            window = window.replace(phrase, " " * len(phrase))
+                        neg = R.negation.search(window)
                         if neg:
                             h.dropped = f"negation: {neg.group(0).strip()}"
                     if not h.dropped:
