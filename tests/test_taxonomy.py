@@ -196,3 +196,26 @@ def test_other_disease_policy_can_be_strict():
     assert not {s for s, k, _ in ImmunotherapyClassifier().classify(a) if k == "category"}
     aml = Article(title="CD33 CAR T-cell therapy in relapsed acute myeloid leukemia")
     assert "car-t" in {s for s, _, _ in ImmunotherapyClassifier().classify(aml)}
+
+
+def test_a_classifier_that_raises_keeps_stored_rows_and_is_disabled(lib):
+    from amlref.plugins.registry import registry
+    from amlref.services import classify as svc
+    ids = lib.articles.add_many([Article(title=f"CD33 CAR T cells in acute myeloid leukemia {i}")
+                                 for i in range(30)])
+    svc.classify_all(lib)
+    assert len(lib.categories.ids_in(["car-t"])) == 30
+
+    class Broken:
+        def classify(self, article):
+            raise RuntimeError("boom")
+    registry.register("amlref.classifiers", "zz-broken", Broken())
+    try:
+        # the articles it failed on keep what they had; after 20 failures it is disabled
+        assert svc.classify_ids(lib, ids) == 10
+        assert len(lib.categories.ids_in(["car-t"])) == 30
+        assert "zz-broken" in svc._broken
+        assert svc.classify_ids(lib, ids) == 30           # the others go on without it
+    finally:
+        registry.unregister("amlref.classifiers", "zz-broken")
+        svc._broken.pop("zz-broken", None)

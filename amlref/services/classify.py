@@ -56,21 +56,32 @@ def _lean(lib: Library, ids: list[int]) -> list[SimpleNamespace]:
     return out
 
 
-def classify_articles(articles: Iterable) -> dict[int, list[tuple[str, str, list]]]:
-    """Run every classifier over these (unsaved or lean) articles: {id: [(slug, kind, reasons)]}."""
+def classify_articles(articles: Iterable, failed: set | None = None
+                      ) -> dict[int, list[tuple[str, str, list]]]:
+    """Run every classifier over these (unsaved or lean) articles: {id: [(slug, kind, reasons)]}.
+    An article a classifier raises on goes into ``failed`` (its stored rows are kept); a
+    classifier that fails on most of what it sees is disabled for the session and reported."""
     out: dict[int, list] = {}
     classifiers = _classifiers()
+    tries: dict[str, list[int]] = {name: [0, 0] for name, _ in classifiers}
     for art in articles:
         rows = out.setdefault(art.id, [])
         for name, clf in classifiers:
             if name in _broken:
                 continue
+            tries[name][0] += 1
             try:
                 rows.extend(clf.classify(art))
-            except Exception as exc:  # a plugin that raises is disabled and reported
+            except Exception as exc:
+                tries[name][1] += 1
+                if failed is not None:
+                    failed.add(art.id)
                 msg = f"{type(exc).__name__}: {exc}"
-                _broken[name] = msg
-                log.warning("classifier %s disabled: %s", name, msg)
+                log.warning("classifier %s failed on article %s: %s", name, art.id, msg)
+                n, bad = tries[name]
+                if n >= 20 and bad > n // 2:   # a plugin that raises is disabled and reported
+                    _broken[name] = msg
+                    log.warning("classifier %s disabled: %s", name, msg)
     return out
 
 
@@ -88,9 +99,12 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
             progress(start, len(ids), "classifying")
             chunk = ids[start:start + BATCH]
             arts = _lean(lib, chunk)
-            results = classify_articles(arts)
+            failed: set[int] = set()
+            results = classify_articles(arts, failed)
             rows = [(aid, slug, kind, json.dumps(reasons, ensure_ascii=False))
-                    for aid, assigned in results.items() for slug, kind, reasons in assigned]
+                    for aid, assigned in results.items() if aid not in failed
+                    for slug, kind, reasons in assigned]
+            chunk = [i for i in chunk if i not in failed]   # keep what they had
             marks = ",".join("?" * len(chunk))
             lib.execute(f"DELETE FROM article_categories WHERE source = 'auto' AND article_id IN "
                         f"({marks})", chunk)
@@ -98,7 +112,7 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
                 "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
                 "reason) VALUES (?, ?, ?, 'auto', 1, ?)", rows)
             lib.touched(*chunk)
-            n += len(arts)
+            n += len(chunk)
         progress(len(ids), len(ids), "classifying")
         if lib.settings.get(VERSION_KEY) is None:
             # a new library classified in full (its first import): remember the version
