@@ -278,3 +278,13 @@ def test_with_or_without_is_not_a_negation(clf):
             "Patients without prior gemtuzumab ozogamicin were enrolled. Patients previously "
             "treated with gemtuzumab ozogamicin were excluded.")
     assert cats(clf, b) == set()
+
+
+def test_abbreviations_in_parentheses_and_product_codes(clf):
+    assert "nk-cell-therapy" in slugs(clf, art(
+        "Natural killer (NK) cell therapy for acute myeloid leukemia"))
+    assert "tcr-t" in slugs(clf, art("T-cell receptor (TCR) gene therapy in AML"))
+    assert "car-t" in slugs(clf, art("CART123 cells eradicate acute myeloid leukemia in mice"))
+    # the antigen in parentheses is kept for the target facet
+    a = art("Interleukin-3 receptor alpha (CD123) CAR T cells in AML")
+    assert "target:cd123" in slugs(clf, a)

@@ -70,13 +70,25 @@ class Decision:
         return reasons
 
 
+_ABBREV = re.compile(r" \(([A-Za-z]{2,8})\)(?=[\s,;:.-])")
+
+
+def _drop_abbreviations(text: str) -> str:
+    """"natural killer (NK) cell therapy" -> "natural killer cell therapy", so the full term
+    matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
+    if " (" not in text:
+        return text
+    return _ABBREV.sub(lambda m: "" if sum(ch.isupper() for ch in m.group(1)) >= 2
+                       else m.group(0), text)
+
+
 class _Fields:
     """The normalised text of one article."""
     __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts")
 
     def __init__(self, article):
-        self.title = normalize(getattr(article, "title", "") or "")
-        self.abstract = normalize(getattr(article, "abstract", "") or "")
+        self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
+        self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
         self.keywords = normalize("; ".join(getattr(article, "keywords", None) or []))
         mesh = "; ".join(getattr(article, "mesh", None) or [])
         self.mesh = normalize(re.sub(r"\s*/\s*", "/", mesh).replace("*", ""))
