@@ -35,7 +35,7 @@ STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
 FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     slug: str
     rule: str          # "<slug>/<list>"
@@ -47,7 +47,7 @@ class Hit:
     value: float | None = None  # its weight when not the usual (strong 1, weak ``weak``)
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     slug: str
     kind: str
@@ -80,6 +80,12 @@ def _drop_abbreviations(text: str) -> str:
         return text
     return _ABBREV.sub(lambda m: "" if sum(ch.isupper() for ch in m.group(1)) >= 2
                        else m.group(0), text)
+
+
+def _copy_hit(h: Hit, **changes) -> Hit:
+    d = {k: getattr(h, k) for k in Hit.__slots__}
+    d.update(changes)
+    return Hit(**d)
 
 
 class _Fields:
@@ -153,6 +159,8 @@ class Rules:
                                   if isinstance(t, str) and t)
         if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
             self.negation_cues = ()   # a regex cue: always ask the regex
+        self.negation_quick = re.compile("|".join(re.escape(c) for c in self.negation_cues if c)) \
+            if self.negation_cues else None
         # two indexes: one for titles, one for the other fields (title-only lists stay out of
         # it); groups of one owner that may match at the same place need owners of their own
         title, body = TermIndex(), TermIndex()
@@ -355,8 +363,8 @@ class ImmunotherapyClassifier(Classifier):
                     sent_start = f.sentence_start(h.sentence)
                     lo = max(sent_start, start - 60)
                     window = text[lo:start].lower()
-                    if R.negation is not None and (not R.negation_cues or any(
-                            c in window for c in R.negation_cues)):
+                    if R.negation is not None and (R.negation_quick is None or
+                                                   R.negation_quick.search(window)):
                         for phrase in R.not_negation:   # "with or without GO" is no negation
                             window = window.replace(phrase, " " * len(phrase))
                         neg = R.negation.search(window)
@@ -407,8 +415,8 @@ class ImmunotherapyClassifier(Classifier):
             d.note = "yields to " + ", ".join(o for o in others if o in rule.yield_to)
         if rule.combine_weak:
             if others:   # weak evidence ("relapse after transplant") counts in full here
-                hits = [h if h.strong else Hit(**{**h.__dict__, "strong": True,
-                                                  "value": rule.combine_weight}) for h in hits]
+                hits = [h if h.strong else _copy_hit(h, strong=True,
+                                                        value=rule.combine_weight) for h in hits]
                 d.note = d.note or "with " + ", ".join(others)
             else:
                 weak_counts = False

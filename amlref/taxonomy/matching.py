@@ -208,6 +208,7 @@ class TermIndex:
             by_key.setdefault(key, []).append((owner, "|".join(alts)))
         self.by_key = by_key
         self._lookup: dict[str, list] = {}
+        self._by_head: dict[str, list] = {}
         # where a term can start: one regex over the lower-cased text finds the word starts
         # that begin like some term (a trie of the terms' first characters, separators allowed
         # between them), so Python looks only at those few places
@@ -227,34 +228,39 @@ class TermIndex:
             self._lookup[k3] = entries
         return entries
 
-    def scan(self, text: str, owners: set | None = None) -> list[tuple[str, str, int, int]]:
-        """Every match as (owner, group, start, end), sorted by start."""
-        out = []
+    def scan(self, text: str) -> list[tuple[str, str, int, int]]:
+        """Every match as (owner, group, start, end), in text order."""
         if not text:
-            return out
-        lookup = self._lookup
+            return []
         low = text.lower()
+        out: list = []
+        append = out.append
         if self._starts is not None and len(low) == len(text):
-            positions = ((m.start(), m.group(1)) for m in self._starts.finditer(low))
+            lookup = self._by_head
+            for m in self._starts.finditer(low):
+                pos = m.start()
+                head = m.group(1)
+                entries = lookup.get(head)
+                if entries is None:
+                    entries = lookup[head] = self._entries(head.translate(_KEY_DROP)[:3]) \
+                        if len(lookup) < 200_000 else self._entries(head.translate(_KEY_DROP)[:3])
+                for owner, match in entries:
+                    mm = match(text, pos)
+                    if mm is not None:
+                        end = mm.end()
+                        if end > pos:
+                            append((owner, mm.lastgroup, pos, end))
         else:   # lower() changed the length (rare letters): try every word start
-            positions = ((m.start(), low[m.start():m.start() + 8])
-                         for m in _WORD_START.finditer(text))
-        for pos, head in positions:
-            k3 = head.translate(_KEY_DROP)[:3]
-            entries = lookup.get(k3)
-            if entries is None:
-                entries = self._entries(k3)
-            for owner, match in entries:
-                if owners is not None and owner not in owners:
-                    continue
-                mm = match(text, pos)
-                if mm and mm.end() > pos:
-                    out.append((owner, mm.lastgroup, pos, mm.end()))
-        for owner, group, finditer in self.fallback:
-            if owners is not None and owner not in owners:
-                continue
-            for mm in finditer(text):
-                if mm.end() > mm.start():
-                    out.append((owner, group, mm.start(), mm.end()))
-        out.sort(key=lambda x: (x[2], -(x[3] - x[2])))
+            for m in _WORD_START.finditer(text):
+                pos = m.start()
+                for owner, match in self._entries(low[pos:pos + 8].translate(_KEY_DROP)[:3]):
+                    mm = match(text, pos)
+                    if mm is not None and mm.end() > pos:
+                        append((owner, mm.lastgroup, pos, mm.end()))
+        if self.fallback:
+            for owner, group, finditer in self.fallback:
+                for mm in finditer(text):
+                    if mm.end() > mm.start():
+                        append((owner, group, mm.start(), mm.end()))
+            out.sort(key=lambda x: (x[2], -(x[3] - x[2])))
         return out
