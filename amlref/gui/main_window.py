@@ -38,10 +38,10 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings("AMLRef", "AMLRef")
         self.messages: list[tuple[str, str]] = []   # (kind, text) of every message shown
         self.last_report = None
-        self.user_sorted = False
         self.node = ("all", None)
         self._pending_select: list[int] | None = None
         self._partial = False
+        self._detail_dirty = False
         self._dup_count: int | None = None
         self.undo_stack = QUndoStack(self)
         self.autoexport_timer = QTimer(self)
@@ -254,7 +254,8 @@ class MainWindow(QMainWindow):
 
     # == views ================================================================================
     def current_view(self) -> View:
-        q = self.search.text().strip() or None
+        q = self.search.text().strip()
+        q = q if len(q) >= 2 else None     # one letter does not filter yet
         kind, value = self.node
         if kind == "category":
             return View(category=value, query=q)
@@ -292,7 +293,6 @@ class MainWindow(QMainWindow):
         self.reload()
 
     def _sort_requested(self, column, desc) -> None:
-        self.user_sorted = True
         self.reload()
 
     def reload(self) -> None:
@@ -307,11 +307,9 @@ class MainWindow(QMainWindow):
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
             return
-        view = self.current_view()
-        column = self.model.sort_column
-        if view.query and not self.user_sorted:
-            column = None  # best match first
-        self.loader.request(view, column, self.model.sort_desc)
+        # a search keeps the table's order (newest first unless a column was clicked), as the
+        # sort indicator says; ranking every match by relevance costs too much while typing
+        self.loader.request(self.current_view(), self.model.sort_column, self.model.sort_desc)
 
     def _ids_loaded(self, ids, error: str = "", complete: int = 1) -> None:
         complete = bool(complete)
@@ -343,6 +341,7 @@ class MainWindow(QMainWindow):
             self.view_loaded.emit(len(ids))
 
     def refresh(self, structural: bool = True) -> None:
+        self._detail_dirty = True      # the library changed: show the selected article afresh
         self.model.invalidate()
         if structural:
             self.rebuild_sidebar()
@@ -417,7 +416,12 @@ class MainWindow(QMainWindow):
         return True
 
     def _selection_changed(self, *_):
-        self.detail.show_article(self.lib, self.current_id())
+        cur = self.current_id()
+        shown = self.detail.article
+        if cur is not None and shown is not None and shown.id == cur and not self._detail_dirty:
+            return   # the same article stays selected (e.g. while typing a search)
+        self._detail_dirty = False
+        self.detail.show_article(self.lib, cur)
 
     def jump_to(self, article_id: int) -> None:
         """Select an article; when it is not in the view, show All articles first."""

@@ -22,6 +22,8 @@ SORT_SQL = {
     "added": "a.added",
 }
 DEFAULT_SORT = ("year", True)
+# columns with an index on articles: the first screen of a view walks it and stops early
+INDEXES = {"year": "articles_year", "added": "articles_added", "title": "articles_title_key"}
 
 
 def order_sql(column: str | None, desc: bool) -> str:
@@ -29,7 +31,7 @@ def order_sql(column: str | None, desc: bool) -> str:
     if col is None:
         return "a.id DESC" if desc else "a.id"
     d = " DESC" if desc else ""
-    if column in ("year", "added"):   # indexed: plain order so the index can serve it
+    if column in INDEXES:   # indexed, never NULL-first issues: plain order the index can serve
         return f"{col}{d}, a.id{d}"
     # articles without a value go last whatever the direction
     return f"{col} IS NULL, {col}{d}, a.id{d}"
@@ -37,7 +39,7 @@ def order_sql(column: str | None, desc: bool) -> str:
 
 def ids_for(lib, view: View, column: str | None = None, desc: bool = False,
             limit: int | None = None) -> list[int]:
-    """Ids of a view, sorted by a table column (SQL ORDER BY); a search without a chosen column
+    """Ids of a view, sorted by a table column (SQL ORDER BY); with ``column=None`` a search
     comes best match first.  ``limit``: only the first ones (the first screen, fast)."""
     if view.query and column is None:
         return view_ids(lib, view, limit=limit)
@@ -56,10 +58,19 @@ def ids_for(lib, view: View, column: str | None = None, desc: bool = False,
     if cond:
         where.append(f"({cond})")
         args += params
-    sql = "SELECT a.id FROM articles a"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY " + order_sql(column, desc)
+    tail = (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY " + \
+        order_sql(column, desc)
+    if limit is not None and column in INDEXES:
+        # the first screen: walk the column's index in order, test each article against the
+        # (materialised) match list and stop at the limit -- tens of ms even when the search
+        # matches most of a 100,000-article library, where sorting every match takes hundreds
+        try:
+            return [r[0] for r in lib.execute(
+                f"SELECT a.id FROM articles a INDEXED BY {INDEXES[column]}{tail} "
+                f"LIMIT {int(limit)}", args)]
+        except Exception:  # the index is not there (an older or newer schema): plain plan
+            pass
+    sql = "SELECT a.id FROM articles a" + tail
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [r[0] for r in lib.execute(sql, args)]

@@ -10,6 +10,7 @@ Workers never touch widgets."""
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
@@ -140,6 +141,7 @@ class JobRunner(QObject):
 
 
 HEAD = 300   # ids sent first, so the first screen shows before the whole list is known
+PAINT_PAUSE_STEPS = 8   # x 10 ms
 
 
 class _ViewWorker(QObject):
@@ -171,6 +173,12 @@ class _ViewWorker(QObject):
                 self.done.emit(gen, head, "", 1)
                 return
             self.done.emit(gen, head, "", 0)
+            # let the window paint the first screen before the rest of the list is built
+            # (building it holds the GIL the painting needs)
+            for _ in range(PAINT_PAUSE_STEPS):
+                if self._stale():
+                    return
+                time.sleep(0.01)
             ids = ids_for(self.lib, view, column, desc)
         except Exception as exc:
             if self._stale():

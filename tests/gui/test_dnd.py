@@ -200,3 +200,19 @@ def test_copy_puts_several_formats_on_the_clipboard(demo_window, demo_lib):
     assert md.text() == "\\cite{Bawek2024}"
     assert "@" in bytes(md.data(BIBTEX_MIME)).decode() and "Bawek2024" in bytes(md.data(BIBTEX_MIME)).decode()
     assert "Bawek S, Gurusinghe S, Burwinkel M, Przespolewski A." in md.html()
+
+
+def test_import_that_merges_into_the_shown_article_refreshes_the_detail_pane(qtbot, demo_window,
+                                                                            demo_lib):
+    w = demo_window
+    seed = demo_lib.articles.find("39697225").id
+    w.jump_to(seed)
+    qtbot.waitUntil(lambda: w.current_id() == seed)
+    assert w.detail.edits["issue"].text() == ""
+    text = '[{"id": "dup", "type": "article-journal", "title": "Updates in novel ' \
+           'immunotherapeutic strategies for relapsed/refractory AML", "PMID": "39697225", ' \
+           '"issue": "7"}]'
+    what, report = wait_job(qtbot, w, lambda: w.handle_mime(None, text_mime(text)))
+    assert report.merged and report.merged[0]["id"] == seed
+    qtbot.waitUntil(lambda: w.detail.edits["issue"].text() == "7", timeout=5000)
+    assert w.current_id() == seed
