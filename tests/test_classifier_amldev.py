@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
 from conftest import corpus
 
 from amlref.core.article import Article

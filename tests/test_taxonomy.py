@@ -114,7 +114,7 @@ label = "Siglec-15"
 terms = ["Siglec-15"]
 """)
     tax = load()
-    assert tax.hash != base_hash and len(tax.sources) == 2
+    assert tax.hash != base_hash and len(tax.sources) == 2 and taxonomy_hash() == tax.hash
     assert "ZX-4711" in tax.get("vaccines").data["drugs"]
     assert "galinpepimut-S" in tax.get("vaccines").data["drugs"]      # extended, not replaced
     assert tax.get("cik") is None and "cik" not in descendants("adoptive-cell-therapy")

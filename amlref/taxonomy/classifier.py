@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import time
 from dataclasses import dataclass, field
 
 from amlref.plugins.base import Classifier
