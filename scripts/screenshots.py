@@ -38,7 +38,7 @@ def main() -> int:
     settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.IniFormat)
     win = MainWindow(lib, settings)
     win.resize(1600, 900)
-    win.splitter.setSizes([250, 950, 400])
+    win.splitter.setSizes([250, 900, 450])
     win.show()
 
     def settle(ms=300):
@@ -61,7 +61,7 @@ def main() -> int:
         print(path.relative_to(ROOT))
 
     settle(500)
-    win.splitter.setSizes([250, 950, 400])
+    win.splitter.setSizes([250, 900, 450])
     seed = lib.articles.find("39697225").id
     win.jump_to(seed)
     settle(300)

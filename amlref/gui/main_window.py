@@ -23,7 +23,7 @@ from amlref.services.views import View
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-COLUMN_WIDTHS = (150, 44, 330, 130, 170, 60, 84)
+COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84)
 SEARCH_DELAY_MS = 150
 
 
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([250, 930, 400])
+        self.splitter.setSizes([250, 880, 450])
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
