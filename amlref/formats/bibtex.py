@@ -135,7 +135,9 @@ class BibtexImporter(Importer):
         evaluated: list[tuple[str, str, dict[str, str], int | None]] = []
         by_key: dict[str, tuple[str, dict[str, str]]] = {}
         for etype, key, fields, line in entries:
-            vals = {k: F.evaluate(v, macros, undefined) for k, v in fields.items()}
+            # the common {...} value inline; macros and concatenation in evaluate()
+            vals = {k: v[1:-1] if v[:1] == "{" and v[-1:] == "}" and "#" not in v
+                    else F.evaluate(v, macros, undefined) for k, v in fields.items()}
             evaluated.append((etype, key, vals, line))
             if key and key.lower() not in by_key:
                 by_key[key.lower()] = (etype, vals)
@@ -222,16 +224,17 @@ def _fast_entry(chunk: str, line: int):
     etype = m.group(1).lower()
     if etype in _SPECIAL_TYPES or "\\{" in chunk or "\\}" in chunk:
         return None
-    fields: dict[str, str] = {}
-    dups = None
     body = m.group(3)
-    if body:
-        for f in _FIELD_RE.finditer(body):
-            k = f.group(1).lower()
-            if k in fields:
-                dups = (dups or set()) | {f.group(1)}
-                continue
-            fields[k] = f.group(2)
+    pairs = _FIELD_RE.findall(body) if body else []
+    fields = {k.lower(): v for k, v in pairs}
+    dups = None
+    if len(fields) != len(pairs):          # a repeated field: BibTeX keeps the first
+        fields, dups = {}, set()
+        for k, v in pairs:
+            if k.lower() in fields:
+                dups.add(k)
+            else:
+                fields[k.lower()] = v
     if dups:
         return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in fields.items()], line, dups)
     return _FastEntry(etype, m.group(2), fields, line, None)
