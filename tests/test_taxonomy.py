@@ -219,3 +219,24 @@ def test_a_classifier_that_raises_keeps_stored_rows_and_is_disabled(lib):
     finally:
         registry.unregister("amlref.classifiers", "zz-broken")
         svc._broken.pop("zz-broken", None)
+
+
+def test_worker_processes_give_the_same_result(lib, monkeypatch):
+    import json as _json
+    from amlref.services import classify as svc
+    path = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "aml-dev" / "records.jsonl"
+    if not path.exists():
+        pytest.skip("aml-dev corpus not available")
+    recs = [_json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    ids = lib.articles.add_many([Article(title=r["title"] or "x", abstract=r["abstract"],
+                                         keywords=r["keywords"], mesh=r["mesh"]) for r in recs])
+    monkeypatch.setenv("AMLREF_WORKERS", "1")
+    svc.classify_ids(lib, ids)
+    before = sorted(lib.execute("SELECT article_id, slug, reason FROM article_categories"))
+    lib.execute("DELETE FROM article_categories")
+    monkeypatch.setenv("AMLREF_WORKERS", "2")
+    monkeypatch.setattr(svc, "PARALLEL_MIN", 10)
+    assert svc._workers(len(ids)) == 2
+    assert svc.classify_ids(lib, ids) == len(ids)
+    after = sorted(lib.execute("SELECT article_id, slug, reason FROM article_categories"))
+    assert after == before and len(before) > 100

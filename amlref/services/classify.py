@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from types import SimpleNamespace
 from typing import Iterable
 
@@ -85,22 +86,87 @@ def classify_articles(articles: Iterable, failed: set | None = None
     return out
 
 
+PARALLEL_MIN = 8000   # from this many articles on, $AMLREF_WORKERS=N classifies in N processes
+
+
+def _workers(n: int) -> int:
+    """How many worker processes for n articles (1: in this process, the default).
+    $AMLREF_WORKERS=N asks for N."""
+    env = os.environ.get("AMLREF_WORKERS", "").strip()
+    # off unless asked for: on a busy 2-core machine workers were slower than one process
+    w = int(env) if env.isdigit() else 1
+    if n < PARALLEL_MIN or w < 2:
+        return 1
+    # only the built-in classifier is sure to be the same in a fresh process
+    if [name for name, _ in _classifiers()] != ["immunotherapy"]:
+        return 1
+    return w
+
+
+def _rows(arts: list[SimpleNamespace]) -> list[tuple]:
+    return [(a.id, a.title, a.abstract, a.keywords, a.mesh, a.pub_types, a.type) for a in arts]
+
+
+def _classify_rows(rows: list[tuple]) -> tuple[dict, set]:
+    """In a worker process: classify plain rows (see _rows)."""
+    arts = [SimpleNamespace(id=r[0], title=r[1], abstract=r[2], keywords=r[3], mesh=r[4],
+                            pub_types=r[5], type=r[6]) for r in rows]
+    failed: set[int] = set()
+    return classify_articles(arts, failed), failed
+
+
+def _chunks_in_process(lib, chunks):
+    for chunk in chunks:
+        failed: set[int] = set()
+        yield chunk, classify_articles(_lean(lib, chunk), failed), failed
+
+
+def _chunks_in_workers(lib, chunks, workers: int):
+    """The same as _chunks_in_process, with the classification done by worker processes while
+    this one reads the next articles and writes the results (in order)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    chunks = list(chunks)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            pending = []
+            it = iter(chunks)
+            for chunk in it:
+                pending.append((chunk, pool.submit(_classify_rows, _rows(_lean(lib, chunk)))))
+                if len(pending) > workers:
+                    chunk0, fut = pending.pop(0)
+                    results, failed = fut.result()
+                    done += 1
+                    yield chunk0, results, failed
+            for chunk0, fut in pending:
+                results, failed = fut.result()
+                done += 1
+                yield chunk0, results, failed
+    except (OSError, RuntimeError, ImportError) as exc:   # no workers here: do it ourselves
+        log.warning("classifying in this process (workers unavailable: %s)", exc)
+        yield from _chunks_in_process(lib, chunks[done:])
+
+
 def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> int:
-    """Classify these articles; returns how many were classified."""
+    """Classify these articles; returns how many were classified.  Large batches are classified
+    by worker processes (see _workers)."""
     progress = progress or no_progress
     ids = list(dict.fromkeys(ids))
     if not ids or not _classifiers():
         return 0
+    workers = _workers(len(ids))
+    size = BATCH if workers == 1 else 1000
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    source = _chunks_in_process(lib, chunks) if workers == 1 else \
+        _chunks_in_workers(lib, chunks, workers)
     n = 0
     with lib.transaction():
-        for start in range(0, len(ids), BATCH):
+        progress(0, len(ids), "classifying")
+        for chunk, results, failed in source:
             check(cancel)
-            progress(start, len(ids), "classifying")
-            chunk = ids[start:start + BATCH]
-            arts = _lean(lib, chunk)
-            failed: set[int] = set()
-            results = classify_articles(arts, failed)
             rows = [(aid, slug, kind, json.dumps(reasons, ensure_ascii=False))
                     for aid, assigned in results.items() if aid not in failed
                     for slug, kind, reasons in assigned]
@@ -113,6 +179,7 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
                 "reason) VALUES (?, ?, ?, 'auto', 1, ?)", rows)
             lib.touched(*chunk)
             n += len(chunk)
+            progress(n, len(ids), "classifying")
         progress(len(ids), len(ids), "classifying")
         if lib.settings.get(VERSION_KEY) is None:
             # a new library classified in full (its first import): remember the version
