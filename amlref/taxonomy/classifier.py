@@ -31,6 +31,7 @@ from amlref.taxonomy.model import Node, Taxonomy, load
 VERSION = "2"  # bump when the rules below change: stored assignments are recomputed
 
 STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
+_JOIN = "\n.\n"   # between fields scanned together: no term or sentence spans it
 FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
 
 
@@ -160,20 +161,19 @@ class Rules:
             self.negation_cues = ()   # a regex cue: always ask the regex
         self.negation_quick = re.compile("|".join(re.escape(c) for c in self.negation_cues if c)) \
             if self.negation_cues else None
-        # two indexes: one for titles, one for the other fields (title-only lists stay out of
-        # it); groups of one owner that may match at the same place need owners of their own
-        title, body = TermIndex(), TermIndex()
-        for index in (title, body):
-            for group in ("aml", "not_aml"):
-                index.add("context", group, c.get(group))
-            for node in tax.nodes.values():
-                for group in STRONG_LISTS + ("weak", "exclude"):
-                    index.add(node.slug, group, node.data.get(group))
+        # one index for all fields (scanned once over them joined), and a small one for the
+        # lists that apply to titles only; groups of one owner that may match at the same place
+        # need owners of their own
+        body, title = TermIndex(), TermIndex()
+        for group in ("aml", "not_aml"):
+            body.add("context", group, c.get(group))
+        for node in tax.nodes.values():
+            for group in STRONG_LISTS + ("weak", "exclude"):
+                body.add(node.slug, group, node.data.get(group))
+            body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
+            title.add(node.slug + "#title", "study_title", node.data.get("title"))
         title.add("context:focus", "focus", c.get("focus"))
         title.add("context:therapy", "therapy_title", c.get("therapy_title"))
-        for node in tax.nodes.values():
-            title.add(node.slug + "#title", "study_title", node.data.get("title"))
-            body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
         self.title_index = title.build()
         self.index = body.build()
         self.categories = [_Rule(n) for n in tax.categories()]
@@ -307,15 +307,31 @@ class ImmunotherapyClassifier(Classifier):
 
     @staticmethod
     def _scan(R: Rules, f: _Fields) -> dict:
-        """{(owner, field): [(group, start, end), ...]} for every field, in one pass each."""
+        """{(owner, field): [(group, start, end), ...]}: the fields joined and scanned in one
+        pass (positions given back per field), the title once more for its own lists."""
         found: dict = {}
+        parts, starts, pos = [], [], 0
         for name in FIELD_NAMES:
             text = f.get(name)
-            if not text:
-                continue
-            index = R.title_index if name == "title" else R.index
-            for owner, group, start, end in index.scan(text):
+            if text:
+                parts.append(text)
+                starts.append((pos, name))
+                pos += len(text) + len(_JOIN)
+        if not parts:
+            return found
+        if len(parts) == 1:
+            name = starts[0][1]
+            for owner, group, start, end in R.index.scan(parts[0]):
                 found.setdefault((owner, name), []).append((group, start, end))
+        else:
+            offsets = [p for p, _ in starts]
+            for owner, group, start, end in R.index.scan(_JOIN.join(parts)):
+                i = bisect.bisect_right(offsets, start) - 1
+                base, name = starts[i]
+                found.setdefault((owner, name), []).append((group, start - base, end - base))
+        if f.title:
+            for owner, group, start, end in R.title_index.scan(f.title):
+                found.setdefault((owner, "title"), []).append((group, start, end))
         return found
 
     @staticmethod

@@ -8,18 +8,25 @@ from typing import Iterable
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda",
           "ε": "epsilon", "ζ": "zeta", "Α": "alpha", "Β": "beta", "Γ": "gamma", "Δ": "delta"}
-_TRANS = str.maketrans({**_GREEK, "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                        "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00ad": "", "\u2019": "'",
-                        "\u2018": "'", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_MAP = {**_GREEK, "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00ad": "", "\u2019": "'", "\u2018": "'", "\u00a0": " ",
+        "\u2009": " ", "\u202f": " "}
+_SPECIAL = re.compile("[" + "".join(_MAP) + "]")
+
+
+def _swap(m: re.Match) -> str:
+    return _MAP[m.group(0)]
 
 
 def normalize(text: str) -> str:
-    """Same length-insensitive normalisation for terms and texts: Greek letters as names,
-    dashes as '-', odd spaces as ' '."""
+    """Same normalisation for terms and texts: Greek letters as names, dashes as '-', odd
+    spaces as ' ' (a regex finds the few such characters; str.translate would visit all)."""
     if not text:
         return ""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_TRANS)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _SPECIAL.sub(_swap, text)
     return text
 
 
