@@ -23,7 +23,8 @@ SORT_SQL = {
 }
 DEFAULT_SORT = ("year", True)
 # columns with an index on articles: the first screen of a view walks it and stops early
-INDEXES = {"year": "articles_year", "added": "articles_added", "title": "articles_title_key"}
+INDEXES = {"year": "articles_year", "added": "articles_added", "title": "articles_title_key",
+           "authors": "articles_first_author"}
 
 
 def order_sql(column: str | None, desc: bool) -> str:

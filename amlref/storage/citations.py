@@ -414,7 +414,9 @@ class CitationStore:
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i:i + _CHUNK]
             for aid, n in self.lib.execute(
-                    f"SELECT c.cited_id, count(*) FROM citations c JOIN articles a ON "
+                    # CROSS JOIN keeps SQLite on the citations_cited index (left to itself the
+                    # planner may scan every live article first: 1 s for 200 ids at 100k)
+                    f"SELECT c.cited_id, count(*) FROM citations c CROSS JOIN articles a ON "
                     f"a.id = c.citing_id WHERE c.kind = 'cites' AND a.deleted_at IS NULL AND "
                     f"c.cited_id IN ({','.join('?' * len(chunk))}) GROUP BY c.cited_id", chunk):
                 out[aid] = n

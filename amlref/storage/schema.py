@@ -235,6 +235,8 @@ MIGRATION_3 = [
     "DROP TRIGGER articles_fts_ai",
     "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles "
     "WHEN NOT EXISTS (SELECT 1 FROM fts_pause) BEGIN " + _FTS_INSERT.format(ref="new.id") + "; END",
+    # the article table sorted by first author
+    "CREATE INDEX articles_first_author ON articles(first_author COLLATE NOCASE)",
 ]
 
 MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
