@@ -97,19 +97,32 @@ def _taxonomy():
     return load()
 
 
+def _live(lib: Library) -> tuple[str, str]:
+    """(join, condition) restricting article_categories ``c`` to live articles; nothing at all
+    when the trash is empty (then the counts come from the (slug, state) index alone)."""
+    if lib.execute("SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
+        return " JOIN articles a ON a.id = c.article_id", " AND a.deleted_at IS NULL"
+    return "", ""
+
+
 def slug_counts(lib: Library) -> tuple[dict[str, int], dict[str, int]]:
     """({slug: live articles assigned directly}, {slug: live articles in it or below it})."""
-    direct = lib.categories.counts()
+    join, live = _live(lib)
+    direct = {r[0]: r[1] for r in lib.execute(
+        f"SELECT c.slug, count(*) FROM article_categories c{join} WHERE c.state = 1{live} "
+        "GROUP BY c.slug")}
     tax = _taxonomy()
     total = dict(direct)
     for node in tax.nodes.values():
         if not node.children:
             continue
-        slugs = tax.descendants(node.slug)
+        slugs = [x for x in tax.descendants(node.slug) if direct.get(x)]
+        if len(slugs) <= 1:
+            total[node.slug] = direct.get(slugs[0], 0) if slugs else 0
+            continue
         total[node.slug] = lib.execute(
-            "SELECT count(DISTINCT c.article_id) FROM article_categories c JOIN articles a ON "
-            "a.id = c.article_id WHERE c.state = 1 AND a.deleted_at IS NULL AND c.slug IN "
-            f"({','.join('?' * len(slugs))})", slugs).fetchone()[0]
+            f"SELECT count(DISTINCT c.article_id) FROM article_categories c{join} WHERE "
+            f"c.state = 1{live} AND c.slug IN ({','.join('?' * len(slugs))})", slugs).fetchone()[0]
     return direct, total
 
 
@@ -132,10 +145,10 @@ def category_tree(lib: Library, include_facets: bool = True) -> dict:
         if slug not in known and tax.kind_of(slug) == "category":
             cats.append(node(slug))
     live = lib.articles.count()
+    join, cond = _live(lib)
     categorized = lib.execute(
-        "SELECT count(DISTINCT c.article_id) FROM article_categories c JOIN articles a ON "
-        "a.id = c.article_id WHERE c.state = 1 AND c.kind = 'category' AND a.deleted_at IS NULL"
-    ).fetchone()[0]
+        f"SELECT count(DISTINCT c.article_id) FROM article_categories c{join} WHERE c.state = 1 "
+        f"AND c.kind = 'category'{cond}").fetchone()[0]
     out = {"total": live, "uncategorized": live - categorized, "categories": cats}
     if include_facets:
         groups: dict[str, list] = {}
