@@ -165,6 +165,8 @@ def _words(r: dict) -> str:
 
 def _print_explain(a, report: list[dict], stored: list[dict]) -> None:
     print(f"{a.citekey}: {a.title}")
+    if not any(d["kind"] == "category" for d in report):
+        print("   no category: no term of the taxonomy in its title, abstract, keywords or MeSH")
     for d in report:
         mark = "+" if d["assigned"] else "-"
         score = "" if d["score"] is None else f" score {d['score']}"
