@@ -288,3 +288,10 @@ def test_abbreviations_in_parentheses_and_product_codes(clf):
     # the antigen in parentheses is kept for the target facet
     a = art("Interleukin-3 receptor alpha (CD123) CAR T cells in AML")
     assert "target:cd123" in slugs(clf, a)
+
+
+def test_bispecific_car_is_cell_therapy_not_an_engager(clf):
+    a = art("Bispecific CAR T cells targeting CD33 and CLL-1 in acute myeloid leukemia",
+            "We engineered bispecific CAR T cells. The bispecific CAR T cells eradicated AML in "
+            "mice.")
+    assert cats(clf, a) == {"adoptive-cell-therapy"}
