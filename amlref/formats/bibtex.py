@@ -522,6 +522,8 @@ _PROTECTED_FIELDS = ("title", "container")
 
 
 def _balanced(v: str) -> bool:
+    if "{" not in v and "}" not in v:
+        return True
     depth = 0
     for c in v:
         if c == "{":
