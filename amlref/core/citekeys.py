@@ -21,7 +21,9 @@ her new novel toward towards using use based role update updates""".split()) - {
 
 
 def ascii_fold(text: str) -> str:
-    t = unicodedata.normalize("NFKD", (text or "").translate(_FOLD))
+    if not text or text.isascii():   # fast path (same result): nothing to fold
+        return text or ""
+    t = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(c for c in t if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
 
 
