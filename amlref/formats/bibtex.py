@@ -376,6 +376,12 @@ def _split_keywords(text: str) -> list[str]:
     return [w.strip() for w in text.split(sep) if w.strip()]
 
 
+_MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
+    "author", "editor", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev",
+    "journal-abbrev", "journal_abbrev", "number", "issue", "pages", "publisher", "school",
+    "institution", "year", "month", "day", "date", "keywords", "keyword"}
+
+
 def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     """One evaluated entry (field -> raw LaTeX) -> Article."""
     csl = F.TYPE_TO_CSL.get(etype, "document")
@@ -390,6 +396,9 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     year = month = day = date = None
     chapterish = csl in F.CHAPTER_TYPES
     for k, v in vals.items():
+        if k not in _MAPPED:          # most fields of real files: kept as they are
+            other[k] = v
+            continue
         if k in _SIMPLE_TEXT:
             fld = _SIMPLE_TEXT[k]
             if getattr(a, fld):
