@@ -5,7 +5,7 @@ import pytest
 
 from amlref.core.article import Person
 from amlref.formats.bibtex import BibtexImporter
-from amlref.services.importing import import_paths, import_text, parse_data
+from amlref.services.importing import import_text, parse_data
 from tests.conftest import corpus
 
 

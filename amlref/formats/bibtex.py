@@ -84,7 +84,7 @@ class BibtexImporter(Importer):
         seen_keys: dict[str, int] = {}
         undefined: list[str] = []
 
-        def add_entry(e, renamed_from: str | None = None, dup_fields: set | None = None) -> None:
+        def add_entry(e, dup_fields: set | None = None) -> None:
             fields: dict[str, str] = {}
             for f in e.fields:
                 k = f.key.strip().lower()
