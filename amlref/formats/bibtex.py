@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import re
+from sys import intern as _intern
 from typing import Iterable
 
 from amlref.core.article import Article, ParseResult, Problem
@@ -126,6 +127,7 @@ class BibtexImporter(Importer):
                 first = (b.raw or "").strip().splitlines()[:1]
                 what = f" in {first[0][:60]!r}" if first else ""
                 res.problems.append(Problem(filename, _line(b), f"broken entry{what}: {msg}"))
+        blocks = None   # free the split text as we go (large files)
         if undefined:
             res.warnings.append(f"{filename}: undefined @string macro(s) kept as text: "
                                 f"{', '.join(sorted(set(undefined)))}")
@@ -141,13 +143,16 @@ class BibtexImporter(Importer):
             evaluated.append((etype, key, vals, line))
             if key and key.lower() not in by_key:
                 by_key[key.lower()] = (etype, vals)
+        entries = None
         if undefined:
             res.warnings.append(f"{filename}: undefined @string macro(s) kept as text: "
                                 f"{', '.join(sorted(set(undefined)))}")
 
         preamble = " # ".join(preambles)
         pre_cmds = _defined_commands(preamble) if preamble else None
-        for etype, key, vals, line in evaluated:
+        evaluated.reverse()
+        while evaluated:
+            etype, key, vals, line = evaluated.pop()
             if etype in ("xdata",):
                 continue
             if "xdata" in vals:
@@ -226,7 +231,7 @@ def _fast_entry(chunk: str, line: int):
         return None
     body = m.group(3)
     pairs = _FIELD_RE.findall(body) if body else []
-    fields = {k.lower(): v for k, v in pairs}
+    fields = {_intern(k.lower()): v for k, v in pairs}   # shared field names: less memory
     dups = None
     if len(fields) != len(pairs):          # a repeated field: BibTeX keeps the first
         fields, dups = {}, set()
