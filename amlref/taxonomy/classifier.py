@@ -470,7 +470,7 @@ class ImmunotherapyClassifier(Classifier):
             rule = R.facets[i]
             slug, group = rule.slug, rule.group
             if rule.computed:
-                if slug == "disease:aml" and aml_words:
+                if slug == "disease:aml" and aml_words and any_cat:
                     d = out[slug] = Decision(slug, "facet", assigned=True)
                     for name, s, e in aml_words[:3]:
                         d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
