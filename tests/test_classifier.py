@@ -161,6 +161,11 @@ NEGATIVES = [
         "Antibody responses to COVID-19 vaccination in patients with acute myeloid leukemia",
         "Seroconversion after two doses of BNT162b2 mRNA vaccine was lower in patients receiving "
         "active treatment for AML.")),
+    ("COVID-19 vaccination, the vaccine named only in the abstract", art(
+        "COVID-19 in patients with acute myeloid leukemia: outcomes of a registry",
+        "Patients with AML had a high mortality from COVID-19. After two doses of an mRNA "
+        "vaccine, seroconversion was 60%. Patients on venetoclax responded less to mRNA vaccines. "
+        "A third vaccine dose improved responses.")),
     ("tagraxofusp is not an antibody", art(
         "Tagraxofusp in blastic plasmacytoid dendritic-cell neoplasm",
         "Tagraxofusp (SL-401), a CD123-directed cytotoxin of interleukin-3 fused to truncated "

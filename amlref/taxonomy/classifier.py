@@ -360,6 +360,9 @@ class ImmunotherapyClassifier(Classifier):
     def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
               groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
         hits = []
+        # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
+        # words for this category (not a named drug)
+        title_ex = [f.title[s:e] for g, s, e in found.get((slug, "title"), ()) if g == "exclude"]
         for name in FIELD_NAMES:
             ms = found.get((slug, name))
             if not ms:
@@ -392,6 +395,8 @@ class ImmunotherapyClassifier(Classifier):
                                 break
                 elif excludes:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
+                if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                    h.dropped = f"excluded by the title: {title_ex[0]}"
                 hits.append(h)
         return hits
 
