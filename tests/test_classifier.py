@@ -300,3 +300,9 @@ def test_bispecific_car_is_cell_therapy_not_an_engager(clf):
             "We engineered bispecific CAR T cells. The bispecific CAR T cells eradicated AML in "
             "mice.")
     assert cats(clf, a) == {"adoptive-cell-therapy"}
+
+
+def test_a_named_drug_is_never_excluded(clf):
+    a = art("Flow cytometric monitoring of CD33 expression during gemtuzumab ozogamicin therapy "
+            "in acute myeloid leukemia")
+    assert cats(clf, a) == {"antibody-therapy"}

@@ -388,12 +388,12 @@ class ImmunotherapyClassifier(Classifier):
                         neg = R.negation.search(window)
                         if neg:
                             h.dropped = f"negation: {neg.group(0).strip()}"
-                    if not h.dropped:
+                    if not h.dropped and group != "drugs":   # a named drug is never excluded
                         for es, ee in excludes:
                             if f.sentence_of(es) == h.sentence:
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
-                elif excludes:
+                elif excludes and group != "drugs":
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
                 if title_ex and not h.dropped and group != "drugs":   # a named drug stays
                     h.dropped = f"excluded by the title: {title_ex[0]}"
