@@ -166,6 +166,10 @@ NEGATIVES = [
         "Patients with AML had a high mortality from COVID-19. After two doses of an mRNA "
         "vaccine, seroconversion was 60%. Patients on venetoclax responded less to mRNA vaccines. "
         "A third vaccine dose improved responses.")),
+    ("a target paper naming therapies once (not a review of them)", art(
+        "Expression of CLL-1 on AML stem cells as a target for immunotherapy",
+        "CLL-1 is expressed on leukemic stem cells but not on normal HSCs, making it an "
+        "attractive target for antibody and CAR T cell therapy.")),
     ("tagraxofusp is not an antibody", art(
         "Tagraxofusp in blastic plasmacytoid dendritic-cell neoplasm",
         "Tagraxofusp (SL-401), a CD123-directed cytotoxin of interleukin-3 fused to truncated "

@@ -173,6 +173,9 @@ class Rules:
             body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
             title.add(node.slug + "#title", "study_title", node.data.get("title"))
         title.add("context:focus", "focus", c.get("focus"))
+        title.add("context:survey", "focus_survey", c.get("focus_survey"))
+        body.add("context:survey", "survey_abstract", c.get("survey_abstract"))
+        self.survey_needed = bool(c.get("focus_survey"))
         title.add("context:therapy", "therapy_title", c.get("therapy_title"))
         self.title_index = title.build()
         self.index = body.build()
@@ -353,6 +356,10 @@ class ImmunotherapyClassifier(Classifier):
     def _is_focus(self, f: _Fields, found: dict, decisions: dict[str, Decision]) -> bool:
         """A title about immunotherapy in general (no category named in it)."""
         if not found.get(("context:focus", "title")):
+            return False
+        if self.rules.survey_needed and not (
+                found.get(("context:survey", "title")) or found.get(("context:survey", "abstract"))
+                or "review" in f.pub_types):
             return False
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
