@@ -95,10 +95,11 @@ class _Fields:
     def __init__(self, article):
         self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
         self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
-        self.keywords = normalize("; ".join(getattr(article, "keywords", None) or []))
-        mesh = "; ".join(getattr(article, "mesh", None) or [])
+        self.keywords = normalize("; ".join(map(str, getattr(article, "keywords", None) or [])))
+        mesh = "; ".join(map(str, getattr(article, "mesh", None) or []))
         self.mesh = normalize(re.sub(r"\s*/\s*", "/", mesh).replace("*", ""))
-        self.pub_types = {p.strip().lower() for p in (getattr(article, "pub_types", None) or [])}
+        self.pub_types = {str(p).strip().lower()
+                          for p in (getattr(article, "pub_types", None) or [])}
         self._starts = None
 
     def get(self, name: str) -> str:
