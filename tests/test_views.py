@@ -184,3 +184,21 @@ def test_taxonomy_change_reclassifies_on_next_view(seeded):
     model.clear_cache()
     after = find(seeded("categories", "--json").json()["categories"], "t-cell-engagers")["count"]
     assert after >= 1
+
+
+def test_real_pubmed_records_with_mesh_and_other_diseases(cli):
+    """Real efetch records: an older-patients cohort on checkpoint inhibitors (MeSH "Immune
+    Checkpoint Inhibitors") and a DLBCL review with CAR-T in its keywords: categories from the
+    title, keywords and MeSH, marked disease:other; a guideline on liver lesions gets none."""
+    files = [corpus("pubmed", "metapub-pmid-xml", f"{p}.xml")
+             for p in ("38704912", "36873252", "38958301")]
+    r = cli("import", *files, "--json")
+    assert r.code == 0, r
+    ici = {c["slug"]: c for c in cli("show", "38704912", "--json").json()["categories"]}
+    assert {"checkpoint-inhibitors", "disease:other"} <= set(ici)
+    assert "mesh" in {x["field"] for x in ici["checkpoint-inhibitors"]["reason"]}
+    dlbcl = {c["slug"] for c in cli("show", "36873252", "--json").json()["categories"]}
+    assert {"adoptive-cell-therapy", "car-t", "disease:other", "study:review"} <= dlbcl
+    assert "disease:aml" not in dlbcl and "checkpoint-inhibitors" not in dlbcl
+    liver = cli("show", "38958301", "--json").json()["categories"]
+    assert not [c for c in liver if c["kind"] == "category"]

@@ -453,6 +453,9 @@ class ImmunotherapyClassifier(Classifier):
             score, strong, weak_title = self._score(R, hits, focus, weak_counts=weak_counts)
         elif R.other_disease == "title":
             fields = ("title", "keywords", "mesh")
+            for h in hits:   # say which words did not count
+                if not h.dropped and (h.field not in fields or not h.strong):
+                    h.dropped = "no AML context: only the title, keywords and MeSH count"
             score, strong, weak_title = self._score(R, hits, False, strong_only=True,
                                                     fields=fields)
             if not d.note:
