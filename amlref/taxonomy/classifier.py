@@ -28,7 +28,7 @@ from amlref.plugins.base import Classifier
 from amlref.taxonomy.matching import TermIndex, compile_terms, normalize, sentence_starts
 from amlref.taxonomy.model import Node, Taxonomy, load
 
-VERSION = "2"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "3"  # bump when the rules below change: stored assignments are recomputed
 
 STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
 _JOIN = "\n.\n"   # between fields scanned together: no term or sentence spans it
