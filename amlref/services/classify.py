@@ -86,15 +86,22 @@ def classify_articles(articles: Iterable, failed: set | None = None
     return out
 
 
-PARALLEL_MIN = 8000   # from this many articles on, $AMLREF_WORKERS=N classifies in N processes
+PARALLEL_MIN = 8000   # from this many articles on, classify in worker processes (see _workers)
 
 
 def _workers(n: int) -> int:
-    """How many worker processes for n articles (1: in this process, the default).
-    $AMLREF_WORKERS=N asks for N."""
+    """How many worker processes for n articles (1: in this process).  $AMLREF_WORKERS=N asks
+    for N (1: none)."""
+    import sys
     env = os.environ.get("AMLREF_WORKERS", "").strip()
-    # off unless asked for: on a busy 2-core machine workers were slower than one process
-    w = int(env) if env.isdigit() else 1
+    if env.isdigit():
+        w = int(env)
+    elif getattr(sys, "frozen", False):
+        w = 1     # a packaged app would start itself again in each worker
+    else:
+        # with 4 cores or more, all but one; on 2 busy cores workers were slower than one process
+        cores = os.cpu_count() or 1
+        w = min(4, cores - 1) if cores >= 4 else 1
     if n < PARALLEL_MIN or w < 2:
         return 1
     # only the built-in classifier is sure to be the same in a fresh process
