@@ -506,6 +506,8 @@ class ImmunotherapyClassifier(Classifier):
                 continue
             if slug not in owners:
                 continue
+            if self._upper_bound(R, slug, f, found) < rule.min_score:
+                continue   # even if every word counted it would not reach its score
             d = out[slug] = Decision(slug, "facet", hits=self._hits(R, slug, f, found))
             d.score = self._score(R, d.hits, False)[0]
             d.assigned = d.score >= rule.min_score
@@ -517,6 +519,19 @@ class ImmunotherapyClassifier(Classifier):
                 if not p.assigned:
                     p.assigned, p.note = True, f"implied by {d.slug}"
         return [out[r.slug] for r in R.facets if r.slug in out]
+
+    @staticmethod
+    def _upper_bound(R: Rules, slug: str, f: _Fields, found: dict) -> float:
+        """The score if no hit were dropped (negation, exclusion): a cheap test first."""
+        score = 0.0
+        for name in ("title", "keywords", "mesh"):
+            if found.get((slug, name)):
+                score += R.w[name]
+        ms = found.get((slug, "abstract"))
+        if ms:
+            n = len({f.sentence_of(s) for g, s, e in ms if g != "exclude"})
+            score += min(n * R.w["abstract"], R.cap)
+        return score
 
     def _study(self, rule: _Rule, f: _Fields, found: dict, d: Decision, trial: bool) -> None:
         slug = rule.node.slug
