@@ -62,3 +62,30 @@ def test_several_files_are_one_transaction(lib, tmp_path):
         import_paths(lib, [str(good), str(bad)])
     assert "bad.json" in str(err.value)
     assert lib.articles.count() == 0
+
+
+def test_same_work_twice_in_one_import_is_merged_before_insert(lib):
+    a1 = Article(title="Magrolimab with azacitidine in TP53-mutant AML", pmid="111",
+                 authors=[Person(family="Sallman")], issued="2023", tags=["a"])
+    a2 = Article(title="Magrolimab with azacitidine in TP53-mutant AML", pmid="111",
+                 doi="10.1000/mag", abstract="Phase 1b.", tags=["b"], notes=["check dose"])
+    rep = import_results(lib, [("x.ris", ParseResult(articles=[a1, a2], format="ris"))])
+    assert len(rep.added) == 1 and len(rep.merged) == 1
+    [aid] = rep.added
+    assert rep.merged[0]["id"] == aid and rep.merged[0]["citekey"] == lib.articles.get(aid).citekey
+    a = lib.articles.get(aid)
+    assert a.doi == "10.1000/mag" and a.abstract == "Phase 1b."
+    assert sorted(lib.tags.of(aid)) == ["a", "b"] and [t for _, t in lib.notes.of(aid)] == ["check dose"]
+    assert lib.articles.search("magrolimab") == [aid]
+
+
+def test_ids_follow_insert_order_after_deletions(lib):
+    first = lib.articles.add_many(many(30))
+    lib.articles.trash(first[-5:])
+    lib.articles.empty_trash()
+    more = many(40)
+    for i, a in enumerate(more):
+        a.pmid = str(5000 + i)
+    ids = lib.articles.add_many(more)
+    assert [lib.articles.get(i).pmid for i in ids] == [a.pmid for a in more]
+    assert len(lib.articles.search("venetoclax", limit=None)) == 65

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from amlref.core.article import ParseResult, Problem, Reference
+from amlref.core.article import Article, ParseResult, Problem, Reference
 from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.core.text import decode_bytes
@@ -120,6 +120,24 @@ def parse_data(data: bytes, filename: str, fmt: str | None = None) -> ParseResul
     return result
 
 
+def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
+                        report: ImportReport) -> None:
+    existing = lib.articles.get(match)
+    changes, new = merge_articles(existing, a)
+    if new:
+        lib.articles.update(match, changes)
+        report.merged.append({"id": match, "citekey": existing.citekey,
+                              "title": a.title[:120], "file": filename, "line": a.line})
+    else:
+        report.unchanged.append(match)
+    for t in a.tags:
+        lib.tags.add([match], t, source="import")
+    notes = [t for _, t in lib.notes.of(match)] if a.notes else []
+    for n in a.notes:
+        if n not in notes:
+            lib.notes.add(match, n)
+
+
 def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
                  tags: Iterable[str] = (), progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> ImportReport:
@@ -151,14 +169,17 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
     done = 0
     with lib.transaction(), lib.articles.bulk(), _gc_paused():
         index = DedupIndex(lib)
-        taken = lib.articles.taken_keys()
+        # New articles wait in ``pending`` (under a temporary negative id in the index, so
+        # later records of the import can merge into them) and go in with one executemany.
+        pending: dict[int, Article] = {}
         touched: list[int] = []
+        files: list[tuple[str, ParseResult, list]] = []
         for filename, result in parsed:
             report.files.append({"file": filename, "format": result.format,
                                  "encoding": result.encoding, "records": len(result.articles)})
             report.skipped.extend(result.problems)
             report.warnings.extend(result.warnings)
-            final_ids: list[int | None] = []
+            final: list = []          # per record: a library id, or the pending Article
             for a in result.articles:
                 if done % 500 == 0:
                     check(cancel)
@@ -168,34 +189,43 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
                 a.tags = list(dict.fromkeys(a.tags + tags))
                 match = index.match(a)
                 if match is None:
-                    lib.articles.add_many([a], strict=False, taken=taken)
+                    a.id = -(len(pending) + 1)
+                    pending[a.id] = a
                     index.add(a)
-                    report.added.append(a.id)
-                    final_ids.append(a.id)
-                    continue
-                existing = lib.articles.get(match)
-                changes, new = merge_articles(existing, a)
-                if new:
-                    lib.articles.update(match, changes)
-                    report.merged.append({"id": match, "citekey": existing.citekey,
-                                          "title": a.title[:120], "file": filename, "line": a.line})
+                    final.append(a)
+                elif match < 0:         # the same work twice in this import
+                    target = pending[match]
+                    changes, _ = merge_articles(target, a)
+                    for k, v in changes.items():
+                        setattr(target, k, v)
+                    target.tags = list(dict.fromkeys(target.tags + a.tags))
+                    target.notes = list(dict.fromkeys(target.notes + a.notes))
+                    report.merged.append({"id": target, "citekey": None, "title": a.title[:120],
+                                          "file": filename, "line": a.line})
+                    final.append(target)
                 else:
-                    report.unchanged.append(match)
-                for t in a.tags:
-                    lib.tags.add([match], t, source="import")
-                for n in a.notes:
-                    if n not in [t for _, t in lib.notes.of(match)]:
-                        lib.notes.add(match, n)
-                touched.append(match)
-                final_ids.append(match)
+                    _merge_into_library(lib, match, a, filename, report)
+                    touched.append(match)
+                    final.append(match)
+            files.append((filename, result, final))
+        new = list(pending.values())
+        for a in new:
+            a.id = None
+        lib.articles.add_many(new, strict=False, taken=lib.articles.taken_keys())
+        report.added = [a.id for a in new]
+        for m in report.merged:
+            if isinstance(m["id"], Article):
+                m["citekey"], m["id"] = m["id"].citekey, m["id"].id
+        for filename, result, final in files:
+            ids = [x.id if isinstance(x, Article) else x for x in final]
             for link in result.links:
-                src = final_ids[link.source] if link.source < len(final_ids) else None
+                src = ids[link.source] if link.source < len(ids) else None
                 if src is None:
                     continue
                 if isinstance(link.target, Reference):
                     target = link.target
                 else:
-                    target = final_ids[link.target] if link.target < len(final_ids) else None
+                    target = ids[link.target] if link.target < len(ids) else None
                     if target is None:
                         continue
                 if lib.citations.add(src, target, kind=link.kind, origin=link.origin or result.format):

@@ -133,27 +133,41 @@ class ArticleStore:
 
     def add_many(self, articles: Iterable[Article], strict: bool = True,
                  taken: "_TakenKeys | None" = None) -> list[int]:
+        """Insert new articles (citation keys assigned, identifiers normalised); sets and
+        returns their ids.  Many at once go in one ``executemany`` under :meth:`bulk`."""
         from amlref.storage.library import now_iso
         now = now_iso()
-        ids: list[int] = []
         taken = taken if taken is not None else _TakenKeys(self.lib, cache=True)
         formula = self.key_formula()
         articles = list(articles)
+        if not articles:
+            return []
         with (self.bulk() if len(articles) > 20 else self.lib.transaction()):
-            cur = self.lib.conn.cursor()
+            rows = []
             for a in articles:
                 normalize_identifiers(a, strict=strict)
                 self.assign_key(a, taken, formula)
                 taken.add(a.citekey)
-                cur.execute(_INSERT_SQL, row_values(a, now))
-                a.id = cur.lastrowid
+                rows.append(row_values(a, now))
+            # rowids of an INTEGER PRIMARY KEY are max(id)+1, +2 ...: with this connection the
+            # only writer (inside our transaction) the new ids are known without a round trip
+            first = (self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
+            self.lib.conn.executemany(_INSERT_SQL, rows)
+            last = self.lib.execute("SELECT max(id) FROM articles").fetchone()[0]
+            if last != first + len(rows) - 1:  # pragma: no cover - would mean another writer
+                raise RuntimeError("article ids were not assigned in sequence")
+            ids = list(range(first, first + len(rows)))
+            by_tag: dict[str, list[int]] = {}
+            for a, aid in zip(articles, ids):
+                a.id = aid
                 a.added = a.added or now
                 a.modified = a.modified or now
-                ids.append(a.id)
                 for note in a.notes:
-                    self.lib.notes.add(a.id, note)
+                    self.lib.notes.add(aid, note)
                 for t in a.tags:
-                    self.lib.tags.add([a.id], t, source="import")
+                    by_tag.setdefault(t, []).append(aid)
+            for t, tagged in by_tag.items():
+                self.lib.tags.add(tagged, t, source="import")
             self.lib.touched(*ids)
         return ids
 
