@@ -250,3 +250,16 @@ def test_failed_bulk_leaves_nothing(lib):
     assert lib.execute("SELECT count(*) FROM fts_pause").fetchone()[0] == 0
     lib.articles.add(art("Indexed again"))
     assert len(lib.articles.search("indexed")) == 1
+
+
+def test_atomic_write_gives_a_normal_file_mode(tmp_path):
+    import os
+    from amlref.services.files import atomic_write
+    p = tmp_path / "refs.bib"
+    atomic_write(str(p), "@misc{a}\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~umask
+    os.chmod(p, 0o640)
+    atomic_write(str(p), "@misc{b}\n")
+    assert p.stat().st_mode & 0o777 == 0o640 and p.read_text() == "@misc{b}\n"

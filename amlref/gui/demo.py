@@ -6,8 +6,9 @@ from pathlib import Path
 
 from amlref.core.article import Reference
 from amlref.core.errors import NotFound
+from amlref.core.resources import resource_path
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = resource_path("demo")
 
 
 def demo_dir() -> Path:

@@ -22,11 +22,15 @@ def atomic_write(path: str, text: str, encoding: str = "utf-8") -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if os.path.exists(path):
-            try:
+        try:   # mkstemp makes the file owner-only: keep the old file's mode, else the umask's
+            if os.path.exists(path):
                 os.chmod(tmp, os.stat(path).st_mode & 0o777)
-            except OSError:
-                pass
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        except OSError:
+            pass
         os.replace(tmp, path)
         try:
             dfd = os.open(folder, os.O_RDONLY)

@@ -25,12 +25,8 @@ TOP_LEVEL = ("checkpoint-inhibitors", "adoptive-cell-therapy", "t-cell-engagers"
 @functools.lru_cache(maxsize=1)
 def builtin_path() -> Path:
     """The taxonomy shipped with AMLRef."""
-    here = Path(__file__).resolve()
-    for cand in (here.parents[2] / "resources" / "taxonomy.toml",
-                 here.parents[1] / "resources" / "taxonomy.toml"):
-        if cand.exists():
-            return cand
-    return here.parents[2] / "resources" / "taxonomy.toml"
+    from amlref.core.resources import resource_path
+    return resource_path("taxonomy.toml")
 
 
 def user_path() -> Path:
