@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.reload()            # the ids load in the loader thread while the sidebar is built
         self.rebuild_sidebar()
         self.sidebar.select_node(self.node, emit=False)
+        self._update_categories()
 
     # == UI ====================================================================================
     def _build_ui(self) -> None:
@@ -727,6 +728,17 @@ class MainWindow(QMainWindow):
                        f"(“{(stub.get('title') or stub.get('raw') or '')[:80]}”).")
             return
         self.add_identifiers([str(ident)])
+
+    def _update_categories(self) -> None:
+        """After a taxonomy change the library is re-classified once, in the worker (a view
+        filtered by category must never do it on the GUI thread)."""
+        from amlref.services import views as view_service
+        from amlref.services.classify import ensure_current
+        view_service.AUTO_RECLASSIFY = False
+        self.runner.start(lambda lib, progress, cancel: ensure_current(
+            lib, progress=progress, cancel=cancel), "Updating categories",
+            lambda n: n and self.refresh(), self._job_error("Updating categories failed"),
+            parent=self)
 
     def classify_all(self) -> None:
         from amlref.services.classify import classify_all

@@ -84,3 +84,13 @@ def drop(widget, mime, pos=None):
 
 def article_row_ids(w):
     return list(w.model.ids)
+
+
+@pytest.fixture(autouse=True)
+def _restore_view_settings():
+    """A window turns automatic re-classification in views off for its process; other tests
+    in the same run expect the default."""
+    from amlref.services import views
+    saved = views.AUTO_RECLASSIFY
+    yield
+    views.AUTO_RECLASSIFY = saved

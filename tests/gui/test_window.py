@@ -241,3 +241,16 @@ def test_broken_binding_is_refused_with_a_message(monkeypatch):
     monkeypatch.setattr(sys, "version_info", (3, 11, 7, "final", 0))
     msg = app._binding_problem()
     assert msg and "PySide6-Essentials>=6.5,<6.12" in msg
+
+
+def test_taxonomy_change_reclassifies_in_the_worker_at_start(make_window, lib, qtbot):
+    from amlref.core.article import Article
+    from amlref.services import classify as classify_service, views
+    aid = lib.articles.add(Article(title="CD123 CAR T cells for relapsed acute myeloid leukemia"))
+    lib.settings.set(classify_service.VERSION_KEY, "an older taxonomy")
+    lib.execute("DELETE FROM article_categories")
+    w = make_window(lib)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=20000)
+    assert views.AUTO_RECLASSIFY is False
+    assert "car-t" in [c["slug"] for c in lib.categories.of(aid)]
+    assert classify_service.is_current(lib)
