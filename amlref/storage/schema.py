@@ -169,7 +169,7 @@ MIGRATION_1 = [
     # Full-text search.  remove_diacritics: "Muller" finds "Müller".
     """CREATE VIRTUAL TABLE articles_fts USING fts5(
         title, abstract, authors, keywords, mesh, journal, notes,
-        tokenize = "unicode61 remove_diacritics 2", prefix = '2 3')""",
+        tokenize = "unicode61 remove_diacritics 2", prefix = '3')""",
     # term -> number of documents, to choose a search plan
     "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
     _FTS_SOURCE,

@@ -84,7 +84,7 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
             expr = _quote(" ".join(words))
         else:
             expr = _quote(words[0])
-            if prefix_last and is_last and not neg and len(words[0]) >= 2:
+            if prefix_last and is_last and not neg and len(words[0]) >= 3:
                 expr += "*"
         col = FIELD_MAP.get(fld)
         if col:
