@@ -161,6 +161,9 @@ def run(library: str | None = None) -> int:
     install_excepthook(lambda: window)
     window.show()
     offer_demo(window, is_default)
+    if app.platformName() == "offscreen":
+        # Qt's offscreen platform crashes at exit while the clipboard holds a QMimeData
+        app.aboutToQuit.connect(lambda: app.clipboard().clear())
     try:
         return app.exec()
     finally:

@@ -94,3 +94,13 @@ def _restore_view_settings():
     saved = views.AUTO_RECLASSIFY
     yield
     views.AUTO_RECLASSIFY = saved
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clear_clipboard_at_exit():
+    """Qt's offscreen platform crashes at interpreter exit while the clipboard holds a
+    QMimeData (PySide6 6.11, not on xcb): give it back before the session ends."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
