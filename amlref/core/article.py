@@ -96,8 +96,8 @@ class Article:
 
     @property
     def year(self) -> int | None:
-        m = re.match(r"(\d{4})", self.issued or "")
-        return int(m.group(1)) if m else None
+        y = (self.issued or "")[:4]
+        return int(y) if len(y) == 4 and y.isdigit() else None
 
     @property
     def first_author_family(self) -> str:

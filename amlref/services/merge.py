@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import TYPE_CHECKING
 
 from amlref.core.article import Article, TEXT_FIELDS, title_key
@@ -19,14 +20,25 @@ if TYPE_CHECKING:  # pragma: no cover
 IDS = ("doi", "pmid", "pmcid")
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def author_key(name: str) -> str:
-    return "".join(c for c in ascii_fold(name or "").lower() if c.isalnum())
+    return _NOT_ALNUM.sub("", ascii_fold(name or "").lower())
+
+
+def _ids(o: dict | Article) -> tuple[str, str, str]:
+    if isinstance(o, dict):
+        return o.get("doi", ""), o.get("pmid", ""), o.get("pmcid", "")
+    return o.doi, o.pmid, o.pmcid
 
 
 def conflicting_ids(a: dict | Article, b: dict | Article) -> bool:
-    get = (lambda o, k: o.get(k, "")) if isinstance(a, dict) else getattr
-    getb = (lambda o, k: o.get(k, "")) if isinstance(b, dict) else getattr
-    return any(get(a, k) and getb(b, k) and get(a, k) != getb(b, k) for k in IDS)
+    """Both carry the same kind of identifier and the values differ."""
+    for x, y in zip(_ids(a), _ids(b)):
+        if x and y and x != y:
+            return True
+    return False
 
 
 class DedupIndex:

@@ -44,31 +44,30 @@ def _dumps(v) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
+def _text(v) -> str:
+    return v if isinstance(v, str) else ("" if v is None else str(v))
+
+
+_PLAIN = ("type",) + TEXT_FIELDS
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def row_values(a: Article, now: str) -> tuple:
-    vals = []
-    for c in _INSERT_COLS:
-        if c in ("authors", "editors"):
-            vals.append(_dumps([p.to_dict() for p in getattr(a, c)]))
-        elif c in ("keywords", "mesh", "pub_types", "user_edited"):
-            vals.append(_dumps(list(getattr(a, c))))
-        elif c == "extra":
-            vals.append(_dumps(a.extra))
-        elif c in ("added", "modified"):
-            vals.append(getattr(a, c) or now)
-        elif c == "first_author":
-            vals.append(a.first_author_family)
-        elif c == "title_key":
-            vals.append(title_key(a.title))
-        elif c == "year":
-            vals.append(a.year)
-        elif c == "deleted_at":
-            vals.append(a.deleted_at)
-        elif c == "citekey":
-            vals.append(a.citekey)
-        else:
-            v = getattr(a, c)
-            vals.append("" if v is None else str(v))
-    return tuple(vals)
+    """The values of ``_INSERT_COLS`` for one article (a hot path of every import)."""
+    def people(ps):
+        return _DUMPS([p.to_dict() for p in ps]) if ps else "[]"
+
+    def strings(xs):
+        return _DUMPS(list(xs)) if xs else "[]"
+    values = {c: _text(getattr(a, c)) for c in _PLAIN}
+    values.update(
+        citekey=a.citekey, authors=people(a.authors), editors=people(a.editors),
+        keywords=strings(a.keywords), mesh=strings(a.mesh), pub_types=strings(a.pub_types),
+        extra=_DUMPS(a.extra) if a.extra else "{}", origin=_text(a.origin),
+        user_edited=strings(a.user_edited), added=a.added or now, modified=a.modified or now,
+        deleted_at=a.deleted_at, first_author=a.first_author_family,
+        title_key=title_key(a.title), year=a.year)
+    return tuple(values[c] for c in _INSERT_COLS)
 
 
 def article_from_row(row) -> Article:
