@@ -88,6 +88,20 @@ def normalize_reference(ref: Reference) -> dict:
             "authors": authors or "", "container": ref.container or ""}
 
 
+def _stub_edges_of(article_ids, where, params) -> tuple[list[str], list]:
+    """Conditions (on citations ``c`` joined to articles ``a``) for the 'cites' edges to stubs
+    from the live articles of a set: ``article_ids``, or an SQL condition on ``a``."""
+    conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
+    args: list = []
+    if article_ids is not None:
+        conds.append("a.id IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps([int(i) for i in article_ids]))
+    if where:
+        conds.append(f"({where})")
+        args += list(params)
+    return conds, args
+
+
 class CitationStore:
     def __init__(self, lib: "Library"):
         self.lib = lib
@@ -454,14 +468,7 @@ class CitationStore:
         """(stub id, citing article id) of every 'cites' edge to a stub from the live articles
         of a set (``article_ids`` or an SQL condition on ``a``), by citing article.  One pass:
         the view's rankings and citing lists are both made from it."""
-        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
-        args: list = []
-        if article_ids is not None:
-            conds.append("a.id IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps([int(i) for i in article_ids]))
-        if where:
-            conds.append(f"({where})")
-            args += list(params)
+        conds, args = _stub_edges_of(article_ids, where, params)
         return self.lib.execute(
             "SELECT c.stub_id, c.citing_id FROM articles a CROSS JOIN citations c ON "
             f"c.citing_id = a.id WHERE {' AND '.join(conds)}", args).fetchall()
@@ -472,14 +479,7 @@ class CitationStore:
         """Like :meth:`top_stubs`, counting only citing articles in a set: ``article_ids``, or
         an SQL condition ``where`` on the articles table aliased ``a``."""
         # (no join on reference_stubs: a resolved stub has no edges left, they moved)
-        conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
-        args: list = []
-        if article_ids is not None:
-            conds.append("a.id IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps([int(i) for i in article_ids]))
-        if where:
-            conds.append(f"({where})")
-            args += list(params)
+        conds, args = _stub_edges_of(article_ids, where, params)
         return [tuple(r) for r in self.lib.execute(
             "SELECT c.stub_id, count(*) AS n FROM articles a "
             "CROSS JOIN citations c ON c.citing_id = a.id "
