@@ -141,3 +141,14 @@ def test_given_names_fill_in_family_only_authors(lib):
                      authors=[Person("Other", "A"), Person("Person", "B")]))
     a = lib.articles.get(aid)
     assert [p.family for p in a.authors] == ["Bawek", "Przespolewski"]
+
+
+def test_same_bibtex_key_and_short_title_is_the_same_record(lib):
+    def entry(title):
+        return Article(title=title, citekey="good", issued="2020", origin="bibtex")
+    first = imp(lib, entry("Fine")).added
+    again = imp(lib, entry("Fine"))
+    assert len(first) == 1 and again.added == [] and again.unchanged == first
+    other = imp(lib, entry("Another title"))          # same key, other record: kept apart
+    assert len(other.added) == 1
+    assert lib.articles.get(other.added[0]).citekey == "gooda"

@@ -58,7 +58,10 @@ def print_json(obj) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="amlref: %(message)s")
+    # our own warnings (a disabled plugin ...) as one line; libraries' chatter (bibtexparser
+    # logs every broken block, which the import report already lists) only when it is an error
+    logging.basicConfig(level=logging.ERROR, format="amlref: %(message)s")
+    logging.getLogger("amlref").setLevel(logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

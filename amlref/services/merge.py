@@ -47,6 +47,7 @@ class DedupIndex:
     def __init__(self, lib: "Library | None"):
         self.by_id: dict[str, dict[str, int]] = {k: {} for k in IDS}
         self.by_title: dict[str, list[int]] = {}
+        self.by_key: dict[str, int] = {}
         self.info: dict[int, dict] = {}
         if lib is None:
             return
@@ -57,8 +58,11 @@ class DedupIndex:
             self._put(aid, doi, pmid, pmcid, tkey, year, fa, keys)
 
     def _put(self, aid, doi, pmid, pmcid, tkey, year, fa, keys=()) -> None:
+        keys = {k for k in keys if k}
         self.info[aid] = {"doi": doi, "pmid": pmid, "pmcid": pmcid, "year": year,
-                          "fa": author_key(fa), "keys": set(keys)}
+                          "fa": author_key(fa), "keys": keys, "tkey": tkey}
+        for k in keys:
+            self.by_key.setdefault(k, aid)
         for k, v in (("doi", doi), ("pmid", pmid), ("pmcid", pmcid)):
             if v:
                 self.by_id[k].setdefault(v, aid)
@@ -76,7 +80,12 @@ class DedupIndex:
         records of the user's bibliography (a reprint, a translation, an arXiv version), and
         merging them would break a ``\\cite``.  So a BibTeX record merges only into an article
         known under the same key (or one without a key of its own); ``amlref dedup`` still lists
-        such pairs for a decision."""
+        such pairs for a decision.  The same key with the same title is the same record, however
+        short the title (re-importing a .bib adds nothing)."""
+        if a.origin == "bibtex" and a.citekey in self.by_key:
+            aid = self.by_key[a.citekey]
+            if self.info[aid]["tkey"] == title_key(a.title) and not conflicting_ids(self.info[aid], a):
+                return aid
         for aid in self.candidates(a):
             if a.origin == "bibtex" and a.citekey and a.citekey not in self.info[aid]["keys"]:
                 continue
