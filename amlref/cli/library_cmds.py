@@ -1,11 +1,10 @@
 """Core commands: import, export, search, show, trash, tag, note, plugins, gui."""
 from __future__ import annotations
 
-import os
 import sys
 
 from amlref.cli.main import open_library, print_json
-from amlref.core.errors import InputError, UsageError
+from amlref.core.errors import UsageError
 
 
 def register(sub) -> None:
@@ -78,15 +77,11 @@ def cmd_gui(args) -> int:
 
 # -- import -------------------------------------------------------------------------------------
 def cmd_import(args) -> int:
-    from amlref.services.importing import import_paths, import_text, parse_data, import_results
+    from amlref.services.importing import check_input, import_paths, import_text
     paths = args.paths
     for p in paths:
         if p != "-":
-            # check every input before touching (or creating) the library
-            if not os.path.exists(p):
-                raise InputError("no such file", p)
-            if not os.access(p, os.R_OK) or os.path.isdir(p):
-                raise InputError("cannot read file" + (" (a folder)" if os.path.isdir(p) else ""), p)
+            check_input(p)   # every input, before touching (or creating) the library
     lib = open_library(args)
     with lib:
         progress = _progress_printer() if not args.json and sys.stderr.isatty() else None

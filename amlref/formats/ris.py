@@ -589,7 +589,7 @@ def is_wos(head: str) -> bool:
 
 
 def parse_wos(text: str, filename: str) -> ParseResult:
-    from amlref.core.article import Link, Reference
+    from amlref.core.article import Link
     res = ParseResult(format="ris")
     fields: list[tuple[str, str]] = []
     start = 0

@@ -23,6 +23,18 @@ def exporter_choices() -> list[tuple[str, str]]:
     return out
 
 
+
+def path_row(edit: QLineEdit, on_browse) -> QWidget:
+    """A file path field with a "Browse…" button beside it."""
+    row = QHBoxLayout()
+    browse = QPushButton("Browse…")
+    browse.clicked.connect(on_browse)
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    host = QWidget()
+    host.setLayout(row)
+    return host
+
 class ExportDialog(QDialog):
     """What to export (selection, current view, a category) in which format, to which file."""
 
@@ -57,16 +69,9 @@ class ExportDialog(QDialog):
         for name, label in exporter_choices():
             self.format.addItem(f"{label} ({name})", name)
         form.addRow("Format", self.format)
-        prow = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setPlaceholderText("file to write")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        prow.addWidget(self.path, 1)
-        prow.addWidget(browse)
-        ph = QWidget()
-        ph.setLayout(prow)
-        form.addRow("File", ph)
+        form.addRow("File", path_row(self.path, self._browse))
         lay.addLayout(form)
         bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         bb.button(QDialogButtonBox.Ok).setText("Export")
@@ -331,16 +336,9 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         lay = QVBoxLayout(self)
         form = QFormLayout()
-        prow = QHBoxLayout()
         self.library = QLineEdit(str(settings.value("library_path", "") or lib.path))
         self.library.setObjectName("library_path")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        prow.addWidget(self.library, 1)
-        prow.addWidget(browse)
-        ph = QWidget()
-        ph.setLayout(prow)
-        form.addRow("Library file", ph)
+        form.addRow("Library file", path_row(self.library, self._browse))
         from amlref.core import citekeys
         self.formula = QLineEdit(lib.settings.get("citekey_formula", citekeys.DEFAULT_FORMULA))
         self.formula.setObjectName("citekey_formula")

@@ -9,8 +9,8 @@ import os
 from PySide6.QtCore import QByteArray, QSettings, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
-    QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar, QWidget)
+    QAbstractItemView, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar)
 
 from amlref.gui import queries, undo
 from amlref.gui.detail import DetailPane

@@ -73,12 +73,20 @@ class ImportReport:
         return s
 
 
-def read_input(path: str) -> tuple[bytes, str]:
-    """Read a file for import, or raise a one-line InputError naming it."""
+def check_input(path: str) -> None:
+    """Raise a one-line InputError naming ``path`` unless it is a readable file (cheap: callers
+    check every input before they open or create the library)."""
     if not os.path.exists(path):
         raise InputError("no such file", path)
     if os.path.isdir(path):
         raise InputError("is a folder, not a file", path)
+    if not os.access(path, os.R_OK):
+        raise InputError("cannot read file: permission denied", path)
+
+
+def read_input(path: str) -> tuple[bytes, str]:
+    """Read a file for import, or raise a one-line InputError naming it."""
+    check_input(path)
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
