@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from amlref.cli.main import open_library, print_json
+from amlref.cli.main import catch_up, open_library, print_json
 from amlref.core.errors import UsageError
 
 
@@ -85,24 +85,29 @@ def cmd_import(args) -> int:
     lib = open_library(args)
     with lib:
         progress = _progress_printer() if not args.json and sys.stderr.isatty() else None
+        # the import commits first; indexing for search and classification follow in batches
+        # (an interrupt there loses nothing: the next command resumes it)
         if paths == ["-"]:
             report = import_text(lib, sys.stdin.read(), fmt=args.format, name="<stdin>",
                                  tags=args.tag, progress=progress)
         else:
-            report = import_paths(lib, paths, fmt=args.format, tags=args.tag, progress=progress)
-    if args.json:
-        print_json(report.to_json())
-    else:
-        for f in report.files:
-            enc = f" ({f['encoding']})" if f.get("encoding") else ""
-            print(f"{f['file']}: {f['records']} records as {f['format']}{enc}")
-        print(report.summary())
-        for m in report.merged:
-            print(f"  merged into {m['citekey']}: {m['title']}")
-        for w in report.warnings:
-            print(f"  warning: {w}", file=sys.stderr)
-        for prob in report.skipped:
-            print(f"  skipped {prob}", file=sys.stderr)
+            report = import_paths(lib, paths, fmt=args.format, tags=args.tag, progress=progress,
+                                  defer_index=True)
+        if args.json:
+            print_json(report.to_json())
+        else:
+            for f in report.files:
+                enc = f" ({f['encoding']})" if f.get("encoding") else ""
+                print(f"{f['file']}: {f['records']} records as {f['format']}{enc}")
+            print(report.summary())
+            for m in report.merged:
+                print(f"  merged into {m['citekey']}: {m['title']}")
+            for w in report.warnings:
+                print(f"  warning: {w}", file=sys.stderr)
+            for prob in report.skipped:
+                print(f"  skipped {prob}", file=sys.stderr)
+            sys.stdout.flush()
+        catch_up(lib, progress)
     return 0 if report.ok else 1
 
 

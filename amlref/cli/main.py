@@ -50,7 +50,20 @@ def open_library(args):
     from amlref.services.autoexport import attach
     lib = Library.open(getattr(args, "library", None) or None)
     attach(lib)  # auto-exports are rewritten once, after the command (see main)
+    catch_up(lib)
     return lib
+
+
+def catch_up(lib, progress=None) -> None:
+    """Index and classify what an interrupted import left (see services/indexing.py)."""
+    from amlref.services.indexing import catch_up as run, pending
+    waiting = pending(lib)
+    if not waiting:
+        return
+    if progress is None and sys.stderr.isatty() and waiting > 2000:
+        def progress(done, total, message=""):
+            sys.stderr.write(f"\r{message}: {done}/{total}   " + ("\n" if done >= total else ""))
+    run(lib, progress)
 
 
 def print_json(obj) -> None:

@@ -653,7 +653,35 @@ class MainWindow(QMainWindow):
             self.schedule_auto_export()
         kind = "info" if report.ok else "error"
         self.show_message(kind, f"Import: {what}", f"Import finished: {summary}.", details)
-        self.job_finished.emit("import", report)
+        self.index_pending(lambda: self.job_finished.emit("import", report))
+
+    def index_pending(self, then=None) -> None:
+        """Index for search and classify what an import committed (services/indexing.py),
+        in the worker, with progress in the status bar; the window stays usable meanwhile."""
+        from amlref.services.indexing import catch_up
+        status = self.statusBar()
+
+        def progress(done, total, message=""):
+            status.showMessage(f"{message.capitalize()}: {done:,} of {total:,} articles")
+
+        def done(result):
+            status.showMessage(f"Indexed {result['fts']:,} articles for search, classified "
+                               f"{result['classified']:,}", 5000) if result["fts"] else None
+            if result["fts"] or result["classified"]:
+                self.refresh()
+            if then:
+                then()
+
+        def failed(message):
+            if message.startswith("cancelled"):   # closing the window: resumes next time
+                status.showMessage("Indexing paused; it goes on when the library opens again")
+            else:
+                self.error(f"Indexing for search failed: {message}")
+            self.job_finished.emit("error", message)
+        job = self.runner.start(lambda lib, progress, cancel: catch_up(
+            lib, progress=progress, cancel=cancel), "Indexing for search", done, failed,
+            parent=self, progress=False)
+        job.signals.progress.connect(progress)
 
     def _job_error(self, what: str):
         def fail(message: str):
@@ -666,7 +694,7 @@ class MainWindow(QMainWindow):
         tags = [node[1]] if node and node[0] == "tag" else []
         names = ", ".join(os.path.basename(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
         self.runner.start(lambda lib, progress, cancel: import_paths(
-            lib, paths, tags=tags, progress=progress, cancel=cancel),
+            lib, paths, tags=tags, progress=progress, cancel=cancel, defer_index=True),
             f"Importing {names}", lambda r: self._after_import(r, node, names),
             self._job_error("Import failed"), parent=self)
 
@@ -735,10 +763,14 @@ class MainWindow(QMainWindow):
         from amlref.services import views as view_service
         from amlref.services.classify import ensure_current
         view_service.AUTO_RECLASSIFY = False
-        self.runner.start(lambda lib, progress, cancel: ensure_current(
-            lib, progress=progress, cancel=cancel), "Updating categories",
-            lambda n: n and self.refresh(), self._job_error("Updating categories failed"),
-            parent=self)
+        from amlref.services.indexing import catch_up
+
+        def work(lib, progress, cancel):   # what an interrupted import left, then the taxonomy
+            left = catch_up(lib, progress=progress, cancel=cancel)
+            return ensure_current(lib, progress=progress, cancel=cancel) or left["fts"]
+        self.runner.start(work, "Updating categories",
+                          lambda n: n and self.refresh(),
+                          self._job_error("Updating categories failed"), parent=self)
 
     def classify_all(self) -> None:
         from amlref.services.classify import classify_all

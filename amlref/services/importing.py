@@ -148,7 +148,7 @@ def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
 
 def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
                  tags: Iterable[str] = (), progress: Progress | None = None,
-                 cancel: CancelToken | None = None) -> ImportReport:
+                 cancel: CancelToken | None = None, defer_index: bool = False) -> ImportReport:
     progress = progress or no_progress
     parsed: list[tuple[str, ParseResult]] = []
     for i, p in enumerate(paths):
@@ -156,7 +156,8 @@ def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
         progress(i, len(paths), f"reading {os.path.basename(p)}")
         data, _ = read_input(p)
         parsed.append((p, parse_data(data, p, fmt)))
-    return import_results(lib, parsed, tags=tags, progress=progress, cancel=cancel)
+    return import_results(lib, parsed, tags=tags, progress=progress, cancel=cancel,
+                          defer_index=defer_index)
 
 
 def import_text(lib: Library, text: str, fmt: str | None = None, name: str = "<pasted text>",
@@ -168,14 +169,19 @@ def import_text(lib: Library, text: str, fmt: str | None = None, name: str = "<p
 
 def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
                    tags: Iterable[str] = (), progress: Progress | None = None,
-                   cancel: CancelToken | None = None, classify: bool = True) -> ImportReport:
-    """Write parsed records in one transaction (rolled back on cancel or error)."""
+                   cancel: CancelToken | None = None, classify: bool = True,
+                   defer_index: bool = False) -> ImportReport:
+    """Write parsed records in one transaction (rolled back on cancel or error).
+
+    With ``defer_index`` the full-text indexing and the classification of the new and merged
+    articles are left as pending work (``lib.pending``) for ``services.indexing.catch_up``
+    after the commit: the import itself is then mostly parsing and storing."""
     progress = progress or no_progress
     tags = [t for t in tags if t]
     report = ImportReport()
     total = sum(len(r.articles) for _, r in parsed)
     done = 0
-    with lib.transaction(), lib.articles.bulk(), _gc_paused():
+    with lib.transaction(), lib.articles.bulk(defer_index), _gc_paused():
         index = DedupIndex(lib)
         # New articles wait in ``pending`` (under a temporary negative id in the index, so
         # later records of the import can merge into them) and go in with one executemany.
@@ -242,7 +248,9 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
         progress(total, total, "linking references")
         # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links
         lib.citations.resolve_stubs(report.added + [m["id"] for m in report.merged])
-        if classify and (report.added or touched):
+        if classify and defer_index:
+            lib.pending.add_ids("classify", report.added + [m["id"] for m in report.merged])
+        elif classify and (report.added or touched):
             from amlref.services.classify import classify_ids
             classify_ids(lib, report.added + [m["id"] for m in report.merged], cancel=cancel)
         check(cancel)

@@ -108,9 +108,11 @@ class ArticleStore:
         return self.add_many([a], strict=strict)[0]
 
     @contextlib.contextmanager
-    def bulk(self):
+    def bulk(self, defer_index: bool = False):
         """Many adds in one transaction, indexed for full-text search once at the end (much
-        faster than row by row).  Articles added inside are not searchable until it ends."""
+        faster than row by row).  Articles added inside are not searchable until it ends.
+        With ``defer_index`` the indexing is left as pending work (``lib.pending``) for the
+        caller to do after the commit (services.indexing.catch_up)."""
         with self.lib.transaction():
             if self.lib.execute("SELECT 1 FROM fts_pause").fetchone():
                 yield self       # already bulk loading (nested)
@@ -119,12 +121,15 @@ class ArticleStore:
             self.lib.execute("INSERT INTO fts_pause VALUES (1)")
             yield self
             self.lib.execute("DELETE FROM fts_pause")
+            last = self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+            if last < first:
+                return
             # every id >= first was added in this transaction (single writer); rows that
             # updates or notes indexed meanwhile are replaced
-            self.lib.execute("DELETE FROM articles_fts WHERE rowid >= ?", (first,))
-            self.lib.execute("INSERT INTO articles_fts(rowid, title, abstract, authors, keywords, "
-                             "mesh, journal, notes) SELECT id, title, abstract, authors, keywords, "
-                             "mesh, journal, notes FROM fts_source WHERE id >= ?", (first,))
+            if defer_index:
+                self.lib.pending.add("fts", first, last)
+            else:
+                self.lib.pending.index_fts(first, last)
 
     def taken_keys(self) -> "_TakenKeys":
         """A snapshot of used citation keys, for many adds in one transaction."""

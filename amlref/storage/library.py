@@ -67,6 +67,8 @@ class Library:
         from amlref.storage.categories import CategoryStore
         from amlref.storage.citations import CitationStore
         from amlref.storage.misc import SettingsStore, SavedSearchStore
+        from amlref.storage.pending import PendingWork
+        self.pending = PendingWork(self)
         self.articles = ArticleStore(self)
         self.tags = TagStore(self)
         self.notes = NoteStore(self)

@@ -239,5 +239,12 @@ MIGRATION_3 = [
     "CREATE INDEX articles_first_author ON articles(first_author COLLATE NOCASE)",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+# Work left after a big import (see storage/pending.py): ranges of article ids still to be
+# indexed for full-text search ('fts') or classified ('classify').  The import commits without
+# it; the work is done right after, in batches that each commit (resumable, cancellable).
+MIGRATION_4 = [
+    "CREATE TABLE pending_work (kind TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL)",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
 LATEST = len(MIGRATIONS)

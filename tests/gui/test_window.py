@@ -254,3 +254,19 @@ def test_taxonomy_change_reclassifies_in_the_worker_at_start(make_window, lib, q
     assert views.AUTO_RECLASSIFY is False
     assert "car-t" in [c["slug"] for c in lib.categories.of(aid)]
     assert classify_service.is_current(lib)
+
+
+def test_import_commits_then_indexes_in_the_background(qtbot, window, lib, corpora):
+    """A file import shows its articles as soon as they are committed; indexing for search
+    and classification follow in the worker (status bar), then the view refreshes."""
+    from amlref.services import indexing
+    path = corpora / "ris" / "vendor-dialects" / "baseline.ris"
+    progress = []
+    window.runner.job_started.connect(progress.append)
+    what, report = wait_job(qtbot, window, lambda: window.import_files([str(path)]))
+    assert what == "import" and report.added
+    assert progress[:2] == [f"Importing {path.name}", "Indexing for search"]
+    assert indexing.pending(lib) == 0
+    assert lib.articles.search("systematic review")
+    assert "Indexed" in window.statusBar().currentMessage()
+    assert window.model.rowCount() == lib.articles.count()

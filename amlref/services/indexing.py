@@ -1,0 +1,55 @@
+"""The work a big import leaves for after its commit: full-text indexing and classification of
+the new articles (see storage/pending.py).  ``catch_up`` does it in batches, each committed on
+its own, so a cancel (or a crash) loses at most one batch and the next call resumes."""
+from __future__ import annotations
+
+from amlref.core.progress import CancelToken, Progress, check, no_progress
+from amlref.storage.library import Library
+
+FTS_BATCH = 10_000
+CLASSIFY_BATCH = 5_000
+
+
+def pending(lib: Library) -> int:
+    """How many article ids still wait for indexing or classification."""
+    return lib.pending.count()
+
+
+def catch_up(lib: Library, progress: Progress | None = None,
+             cancel: CancelToken | None = None) -> dict:
+    """Index and classify what earlier imports left; returns {'fts': n, 'classified': n}."""
+    progress = progress or no_progress
+    total = lib.pending.count()
+    done = {"fts": 0, "classified": 0}
+    if not total:
+        return done
+    n = 0
+    while True:
+        batch = lib.pending.next_batch("fts", FTS_BATCH)
+        if batch is None:
+            break
+        first, last = batch
+        progress(n, total, "indexing for search")
+        check(cancel)
+        with lib.transaction():
+            lib.pending.index_fts(first, last)
+            lib.pending.done("fts", first, last)
+        n += last - first + 1
+        done["fts"] += last - first + 1
+    from amlref.services.classify import classify_ids
+    while True:
+        batch = lib.pending.next_batch("classify", CLASSIFY_BATCH)
+        if batch is None:
+            break
+        first, last = batch
+        progress(n, total, "classifying")
+        check(cancel)
+        with lib.transaction():
+            ids = [r[0] for r in lib.execute(
+                "SELECT id FROM articles WHERE id BETWEEN ? AND ? AND deleted_at IS NULL",
+                (first, last))]
+            done["classified"] += classify_ids(lib, ids, cancel=cancel)
+            lib.pending.done("classify", first, last)
+        n += last - first + 1
+    progress(total, total, "indexed")
+    return done
