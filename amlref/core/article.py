@@ -172,9 +172,10 @@ class ParseResult:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_MARKUP = re.compile(r"<[^>]+>|[{}\\]")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=131072)   # an import asks for each title's key three times
 def title_key(title: str) -> str:
     """A normalised title for duplicate detection: ASCII letters/digits only, lower case."""
     if not title:
@@ -184,5 +185,6 @@ def title_key(title: str) -> str:
     else:
         t = unicodedata.normalize("NFKD", title)
         t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    t = re.sub(r"<[^>]+>|[{}\\]", "", t)
+    if "<" in t or "{" in t or "\\" in t or "}" in t:
+        t = _MARKUP.sub("", t)
     return " ".join(_WORD.findall(t))

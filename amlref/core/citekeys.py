@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from amlref.core.article import Article
 
@@ -27,17 +28,24 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in t if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
 
 
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
+_BRACES = re.compile(r"[{}\\]")
+
+
 def _word(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+    w = ascii_fold(text).lower()
+    return w if w.isalnum() and w.isascii() else _NOT_KEY_CHAR.sub("", w)
 
 
 def _auth(a: Article, n: int = 1) -> str:
-    names = [p.family or p.literal for p in a.authors] or [p.family or p.literal for p in a.editors]
-    if not names:
+    people = a.authors or a.editors
+    if not people:
         return "anon"
     out = []
-    for name in names[:n]:
-        name = re.sub(r"[{}\\]", "", name)
+    for p in people[:n]:
+        name = p.family or p.literal
+        if "{" in name or "\\" in name or "}" in name:
+            name = _BRACES.sub("", name)
         # corporate names: initials of words ("World Health Organization" -> "who")
         words = name.split()
         if len(words) > 2:
@@ -47,17 +55,22 @@ def _auth(a: Article, n: int = 1) -> str:
     return "".join(out) or "anon"
 
 
-_SPLIT = re.compile(r"[\s\-/:]+")
+_TITLE_WORDS = re.compile(r"[^\s\-/:]+")
+_TITLE_MARKUP = re.compile(r"[{}\\$]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def _title_word(a: Article, n: int = 1) -> str:
-    title = re.sub(r"[{}\\$]", "", a.title or "")
+    title = a.title or ""
+    if "{" in title or "\\" in title or "$" in title or "}" in title:
+        title = _TITLE_MARKUP.sub("", title)
     if not title.isascii():
         title = ascii_fold(title)
     sig = []
-    for w in _SPLIT.split(title.lower()):
-        w = _NON_ALNUM.sub("", w)
+    for m in _TITLE_WORDS.finditer(title.lower()):   # words up to the n-th significant one
+        w = m.group()
+        if not (w.isalnum() and w.isascii()):
+            w = _NON_ALNUM.sub("", w)
         if w and w not in STOPWORDS and not w.isdigit():
             sig.append(w)
             if len(sig) == n:
@@ -129,21 +142,45 @@ def make_key(article: Article, formula: str = DEFAULT_FORMULA) -> str:
     [journal], [volume], [firstpage], [pmid].  Modifiers: [auth:upper], [title:capitalize],
     [journal:lower].  Text between tokens is kept.  Unknown tokens give nothing (see
     :func:`check_formula`)."""
-    def repl(m: re.Match) -> str:
-        value = _token(article, m.group(1).lower(), m.group(2))
+    parts = []
+    for literal, name, n, mods in _plan(formula or DEFAULT_FORMULA):
+        if name is None:
+            parts.append(literal)
+            continue
+        value = _token(article, name, n)
         if value is None:
-            return ""
-        for mod in filter(None, m.group(3).split(":")):
+            continue
+        for mod in mods:
             if mod == "upper":
                 value = value.upper()
             elif mod == "lower":
                 value = value.lower()
             elif mod == "capitalize":
                 value = value[:1].upper() + value[1:]
-        return value
-    key = _TOKEN.sub(repl, formula or DEFAULT_FORMULA)
-    key = re.sub(r"[^A-Za-z0-9_\-:.]", "", key)
+        parts.append(value)
+    key = "".join(parts)
+    if not _KEY_OK.fullmatch(key):
+        key = _KEY_BAD.sub("", key)
     return key or "ref"
+
+
+_KEY_OK = re.compile(r"[A-Za-z0-9_\-:.]*")
+_KEY_BAD = re.compile(r"[^A-Za-z0-9_\-:.]")
+
+
+@lru_cache(maxsize=64)
+def _plan(formula: str) -> tuple:
+    """A formula as (literal, None, ...) and (_, token, N, modifiers) steps, parsed once."""
+    out, pos = [], 0
+    for m in _TOKEN.finditer(formula):
+        if m.start() > pos:
+            out.append((formula[pos:m.start()], None, "", ()))
+        out.append(("", m.group(1).lower(), m.group(2),
+                    tuple(filter(None, m.group(3).split(":")))))
+        pos = m.end()
+    if pos < len(formula):
+        out.append((formula[pos:], None, "", ()))
+    return tuple(out)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -181,7 +181,7 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
     report = ImportReport()
     total = sum(len(r.articles) for _, r in parsed)
     done = 0
-    with lib.transaction(), lib.articles.bulk(defer_index), _gc_paused():
+    with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), _gc_paused():
         index = DedupIndex(lib)
         # New articles wait in ``pending`` (under a temporary negative id in the index, so
         # later records of the import can merge into them) and go in with one executemany.
@@ -225,7 +225,7 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
         new = list(pending.values())
         for a in new:
             a.id = None
-        lib.articles.add_many(new, strict=False, taken=lib.articles.taken_keys())
+        lib.articles.add_many(new, strict=False, taken=lib.articles.taken_keys(), normalize=False)
         report.added = [a.id for a in new]
         for m in report.merged:
             if isinstance(m["id"], Article):
