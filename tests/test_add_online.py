@@ -183,7 +183,7 @@ def test_failure_half_way_writes_nothing(api, cli, lib_path, httpserver, failure
     lib = Library.open(lib_path)
     lib.settings.set("online.retries", 1)
     # a short timeout only where the timeout is the point (a loaded CI machine can be slow)
-    lib.settings.set("online.timeout", 1.0 if failure == "timeout-crossref" else 15)
+    lib.settings.set("online.timeout", 3.0 if failure == "timeout-crossref" else 15)
     lib.close()
     if failure == "500":
         api.route(f"/crossref/works/{doi}", "<html>boom</html>", "text/html", status=500)
@@ -195,7 +195,7 @@ def test_failure_half_way_writes_nothing(api, cli, lib_path, httpserver, failure
         from werkzeug.wrappers import Response
 
         def slow(request):
-            time.sleep(2.5)
+            time.sleep(6)
             return Response("{}", content_type=JSON)
         api.route(f"/crossref/works/{doi}", slow)
     elif failure == "malformed-json":

@@ -4,6 +4,7 @@ services; long work goes to :class:`~amlref.gui.workers.JobRunner`."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, QUrl, Qt, Signal
@@ -21,6 +22,8 @@ from amlref.gui.workers import JobRunner, ViewLoader, describe_error
 from amlref.services.views import View
 
 from PySide6.QtCore import QItemSelectionModel  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
 COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84)
@@ -249,6 +252,13 @@ class MainWindow(QMainWindow):
             for job in list(self.runner.jobs):
                 job.cancel.cancel()
             self.runner.wait(10000)
+        if self.autoexport_timer.isActive():   # files bound to views: written before closing
+            self.autoexport_timer.stop()
+            try:
+                from amlref.services.autoexport import run_all
+                run_all(self.lib)
+            except Exception as exc:   # never block closing; say what was not written
+                log.warning("auto-export at close failed: %s", exc)
         self.save_settings()
         self.loader.stop()
         super().closeEvent(event)

@@ -18,8 +18,9 @@ def qsettings(tmp_path):
 
 
 @pytest.fixture
-def make_window(qtbot, qsettings):
-    """make_window(lib) -> MainWindow shown and loaded.  Closed (loader thread stopped) at the end."""
+def make_window(qtbot, qsettings, lib):
+    """make_window(lib) -> MainWindow shown and loaded.  Closed (loader thread stopped) at the
+    end, before the test's library closes (closing writes pending auto-exports)."""
     from amlref.gui.main_window import MainWindow
     made = []
 

@@ -240,3 +240,21 @@ def test_save_search_appears_in_sidebar(qtbot, demo_window, demo_lib, monkeypatc
     wait_view(qtbot, w, lambda: w.search.clear())
     wait_view(qtbot, w, lambda: w.sidebar.select_node(("search", "R/R")))
     assert sorted(w.model.ids) == sorted(demo_lib.articles.search("relapsed", limit=None))
+
+
+def test_pending_auto_export_is_written_when_the_window_closes(qtbot, demo_window, demo_lib,
+                                                               tmp_path):
+    from amlref.gui.dialogs import AutoExportDialog
+    w = demo_window
+    out = tmp_path / "all.json"
+    d = AutoExportDialog(w, demo_lib, {})
+    qtbot.addWidget(d)
+    d.add_export(str(out), "csljson", {})
+    seed = demo_lib.articles.find("39697225").id
+    w.autoexport_timer.setInterval(60000)      # the user quits before the idle delay
+    w.edit_article(seed, {"volume": "77"})
+    assert w.autoexport_timer.isActive()
+    w.close()
+    assert not w.autoexport_timer.isActive()
+    items = {i["id"]: i for i in json.loads(out.read_text())}
+    assert items["Bawek2024"]["volume"] == "77"
