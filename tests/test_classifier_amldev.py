@@ -97,3 +97,26 @@ def test_not_immunotherapy_records_stay_out():
     wrong = [r["record_id"] for r in negatives
              if any(k == "category" for _, k, _ in clf.classify(to_article(r)))]
     assert len(wrong) <= len(negatives) * 0.02, wrong
+
+
+def test_same_decisions_and_reasons_with_the_plain_scanner_and_negation_regex(monkeypatch):
+    """The fast paths of the classifier (TermIndex.scan, the lower-case negation regex) decide
+    exactly as the plain ones on the development set: every decision, score, hit and reason."""
+    from amlref.taxonomy.classifier import rules_for
+    from amlref.taxonomy.matching import TermIndex
+    from amlref.taxonomy.model import load
+    recs, _ = load_dev()
+    articles = [to_article(r) for r in recs]
+    articles += [to_article({**r, "title": r["abstract"][:200], "abstract": r["title"]})
+                 for r in recs]   # more text in titles (the title index)
+    clf = ImmunotherapyClassifier(load(user=False))
+
+    def run():
+        return [[(d.slug, d.score, d.assigned, d.note, d.reasons(),
+                  [(h.rule, h.field, h.words, h.sentence, h.dropped, h.value) for h in d.hits])
+                 for d in clf.analyse(a)] for a in articles]
+
+    fast = run()
+    monkeypatch.setattr(TermIndex, "scan", TermIndex.scan_reference)
+    monkeypatch.setattr(rules_for(load(user=False)), "negation_lower", None)
+    assert run() == fast

@@ -240,3 +240,106 @@ def test_worker_processes_give_the_same_result(lib, monkeypatch):
     assert svc.classify_ids(lib, ids) == len(ids)
     after = sorted(lib.execute("SELECT article_id, slug, reason FROM article_categories"))
     assert after == before and len(before) > 100
+
+
+# -- the fast scanner against the plain one ------------------------------------------------------
+def _term_soup(n: int, seed: int = 3) -> list[str]:
+    """Texts made of the taxonomy's own terms, with odd separators, cases, endings and letters
+    (a dotless i, a long s, a dotted capital I, non-ASCII letters, line breaks)."""
+    import random
+    tax = load(user=False)
+    terms = [t.lstrip("=").rstrip("*") for d in [n_.data for n_ in tax.nodes.values()] +
+             [tax.context] for v in d.values() if isinstance(v, list) for t in v
+             if isinstance(t, str) and not t.startswith("re:")]
+    terms += ["after allogeneic transplantation the immune escape", "CD3 x CD33", "CAR-T cells",
+              "anti-CD33", "TLR7 agonist", "vaccine against AML", "CD123-directed CAR"]
+    seps = [" ", "-", "/", "\n", "(", ") ", ", ", ".", "  ", "\u2013", "é", "", "s ", "es ", "\t"]
+    odd = ["ı", "ſ", "İ", "K", "µ", "ß"]
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = []
+        for _ in range(rnd.randint(2, 20)):
+            t = rnd.choice(terms)
+            r = rnd.random()
+            if r < 0.2:
+                t = t.upper()
+            elif r < 0.4:
+                t = t.lower()
+            elif r < 0.55:
+                t = t.replace(" ", rnd.choice(seps)).replace("-", rnd.choice(seps))
+            elif r < 0.6:
+                t = t[:-1]
+            elif r < 0.65:
+                t += rnd.choice(["s", "es", "ed", "x", "-", "ing"])
+            words += [t, rnd.choice(seps + [" "] * 10)]
+        text = "".join(words)
+        if rnd.random() < 0.05:
+            i = rnd.randrange(len(text) + 1)
+            text = text[:i] + rnd.choice(odd) + text[i:]
+        out.append(text)
+    return out
+
+
+def test_scan_finds_exactly_what_the_reference_scan_finds():
+    """TermIndex.scan (a finder over a folded copy of the text, per-place checks, the terms that
+    fit what the text begins with) gives the same matches, in the same order, as the plain scan
+    it replaced (scan_reference)."""
+    from amlref.taxonomy.classifier import rules_for
+    rules = rules_for(load(user=False))
+    texts = _term_soup(1500)
+    hits = 0
+    for index in (rules.index, rules.title_index):
+        for text in texts:
+            got = index.scan(text)
+            assert got == index.scan_reference(text), text
+            hits += len(got)
+    assert hits > 20_000
+
+
+def test_fallback_terms_are_searched_only_where_they_can_match():
+    from amlref.taxonomy.matching import _needles
+    assert _needles(r"(?:\b(?:after|post)[\s-]?allo\w*[^.]{0,60}\bimmune (?:escape|evasion))") \
+        == {"immune e"}
+    assert _needles(r"\bab|cd") is None        # an alternative with too short a literal
+    assert _needles(r"(?:foo\d+|barbaz)") == {"foo", "barbaz"}
+    idx = TermIndex()
+    idx.add("o", "g", [r"re:(?:after|post)\s+transplant\w*[^.]{0,40}\bimmune escape",
+                       r"re:[([]xyz\d"])
+    idx.build()
+    for text in ("Relapse after transplantation by IMMUNE ESCAPE.", "after transplant, no escape",
+                 "post transplant ımmune escape", "(xyz1) and [xyz2]", ""):
+        assert idx.scan(text) == idx.scan_reference(text)
+    assert len(idx.scan("Relapse after transplantation by IMMUNE ESCAPE.")) == 1
+
+
+def test_negation_regex_for_lower_case_text_finds_the_same():
+    import random
+    from amlref.taxonomy.matching import compile_terms_lower
+    cues = load(user=False).context["negation"]
+    full, fast = compile_terms(cues), compile_terms_lower(cues)
+    words = ("patients with relapsed or refractory acute myeloid leukemia who were not eligible for "
+             "intensive chemotherapy prior to transplant donor nor another minor had received "
+             "excluded unfit ineligible failed history previously").split()
+    words += [c.lstrip("=").rstrip("*").lower() for c in cues]
+    rnd = random.Random(7)
+    found = 0
+    for _ in range(20_000):
+        window = rnd.choice([" ", "-", "", "  ", ", "]).join(
+            rnd.choice(words) for _ in range(rnd.randint(0, 10)))[:60]
+        a, b = full.search(window), fast.search(window)
+        assert (a and (a.span(), a.group(0))) == (b and (b.span(), b.group(0))), window
+        found += a is not None
+    assert found > 5000
+    assert compile_terms_lower(["re:\\bnot\\b"]) is None
+
+
+def test_sentence_starts_as_defined():
+    import random
+    from amlref.taxonomy.matching import sentence_starts
+    plain = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'0-9])|\n+")   # the definition
+    rnd = random.Random(5)
+    chars = ".!?\n \tABab1(\"'[x-\u2009\u00a0"
+    for _ in range(50_000):
+        text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 14)))
+        assert sentence_starts(text) == [0] + [m.end() for m in plain.finditer(text)], text

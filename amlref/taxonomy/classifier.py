@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 from amlref.plugins.base import Classifier
-from amlref.taxonomy.matching import TermIndex, compile_terms, normalize, sentence_starts
+from amlref.taxonomy.matching import (TermIndex, compile_terms, compile_terms_lower, normalize,
+                                      sentence_starts)
 from amlref.taxonomy.model import Node, Taxonomy, load
 
 VERSION = "3"  # bump when the rules below change: stored assignments are recomputed
@@ -73,13 +74,19 @@ class Decision:
 _ABBREV = re.compile(r" \(([A-Za-z]{2,8})\)(?=[\s,;:.-])")
 
 
+def _abbrev(m: re.Match) -> str:
+    return "" if sum(ch.isupper() for ch in m.group(1)) >= 2 else m.group(0)
+
+
 def _drop_abbreviations(text: str) -> str:
     """"natural killer (NK) cell therapy" -> "natural killer cell therapy", so the full term
     matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
     if " (" not in text:
         return text
-    return _ABBREV.sub(lambda m: "" if sum(ch.isupper() for ch in m.group(1)) >= 2
-                       else m.group(0), text)
+    return _ABBREV.sub(_abbrev, text)
+
+
+_MESH_SLASH = re.compile(r"\s*/\s*")
 
 
 def _copy_hit(h: Hit, **changes) -> Hit:
@@ -95,11 +102,18 @@ class _Fields:
     def __init__(self, article):
         self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
         self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
-        self.keywords = normalize("; ".join(map(str, getattr(article, "keywords", None) or [])))
-        mesh = "; ".join(map(str, getattr(article, "mesh", None) or []))
-        self.mesh = normalize(re.sub(r"\s*/\s*", "/", mesh).replace("*", ""))
-        self.pub_types = {str(p).strip().lower()
-                          for p in (getattr(article, "pub_types", None) or [])}
+        kw = getattr(article, "keywords", None)
+        self.keywords = normalize("; ".join(map(str, kw))) if kw else ""
+        mesh = getattr(article, "mesh", None)
+        if mesh:
+            mesh = "; ".join(map(str, mesh))
+            if "/" in mesh:
+                mesh = _MESH_SLASH.sub("/", mesh)
+            self.mesh = normalize(mesh.replace("*", ""))
+        else:
+            self.mesh = ""
+        pts = getattr(article, "pub_types", None)
+        self.pub_types = {str(p).strip().lower() for p in pts} if pts else set()
         self._starts = None
 
     def get(self, name: str) -> str:
@@ -152,6 +166,9 @@ class Rules:
         self.weak = float(w.get("weak", 0.5))
         self.focus_factor = float(w.get("focus", 2.0))
         self.negation = compile_terms(c.get("negation") or [])
+        # the same for the (usual) ASCII windows, ten times faster
+        self.negation_lower = compile_terms_lower(c.get("negation") or []) \
+            if self.negation is not None else None
         # plain substrings of the cues: a cheap test before the regex
         self.negation_cues = tuple({t.lstrip("=").split("*")[0].strip().lower()[:6]
                                     for t in c.get("negation") or []
@@ -160,8 +177,9 @@ class Rules:
                                   if isinstance(t, str) and t)
         if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
             self.negation_cues = ()   # a regex cue: always ask the regex
-        self.negation_quick = re.compile("|".join(re.escape(c) for c in self.negation_cues if c)) \
-            if self.negation_cues else None
+        # the window is searched only when it has one of the cues (or there are none to test)
+        self.negation_quick = tuple(c for c in self.negation_cues if c)
+        self.negation_always = not self.negation_quick
         # one index for all fields (scanned once over them joined), and a small one for the
         # lists that apply to titles only; groups of one owner that may match at the same place
         # need owners of their own
@@ -186,6 +204,8 @@ class Rules:
         # which facet rules an owner found in the text concerns (by position in self.facets)
         self.facet_by_owner: dict[str, int] = {}
         self.facets_always: list[int] = []
+        self.facet_pos = {r.slug: i for i, r in enumerate(self.facets)}
+        self.node_parent = {slug: n.parent for slug, n in tax.nodes.items()}
         for i, r in enumerate(self.facets):
             for owner in (r.slug, r.slug + "#title", r.slug + "#abstract"):
                 self.facet_by_owner[owner] = i
@@ -252,11 +272,14 @@ class ImmunotherapyClassifier(Classifier):
         f = _Fields(article)
         found = self._scan(R, f)
         owners = {o for o, _ in found}
-        aml_words = self._aml_context(found)
-        decisions: dict[str, Decision] = {}
         if owners & R.cat_slugs:
+            aml_words = self._aml_context(found)
             decisions = self._categories(R, f, found, owners, bool(aml_words))
-        result = [decisions[s] for s in R.cat_order if s in decisions]
+            result = [decisions[s] for s in R.cat_order if s in decisions]
+        elif f.pub_types or not owners.isdisjoint(R.facet_by_owner):
+            aml_words, decisions, result = [], {}, []   # (the AML words matter to categories only)
+        else:
+            return []   # no word of any category or facet (most articles of a large library)
         result += self._facets(R, f, found, owners, decisions, aml_words)
         return result
 
@@ -270,7 +293,7 @@ class ImmunotherapyClassifier(Classifier):
             for anc in R.ancestors[slug]:
                 if anc not in decisions:
                     decisions[anc] = Decision(anc, "category")
-        focus = self._is_focus(f, found, decisions)
+        focus = self._is_focus(R, f, found, decisions)
         # a weak term ("TIM-3", "STING") in a title that speaks of therapy is the subject
         if found.get(("context:therapy", "title")):
             for slug, d in decisions.items():
@@ -354,11 +377,12 @@ class ImmunotherapyClassifier(Classifier):
                 words.append((name, s, e))
         return words
 
-    def _is_focus(self, f: _Fields, found: dict, decisions: dict[str, Decision]) -> bool:
+    @staticmethod
+    def _is_focus(R: Rules, f: _Fields, found: dict, decisions: dict[str, Decision]) -> bool:
         """A title about immunotherapy in general (no category named in it)."""
         if not found.get(("context:focus", "title")):
             return False
-        if self.rules.survey_needed and not (
+        if R.survey_needed and not (
                 found.get(("context:survey", "title")) or found.get(("context:survey", "abstract"))
                 or "review" in f.pub_types):
             return False
@@ -368,6 +392,7 @@ class ImmunotherapyClassifier(Classifier):
     def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
               groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
         hits = []
+        cues, always = R.negation_quick, R.negation_always
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
         # words for this category (not a named drug)
         title_ex = [f.title[s:e] for g, s, e in found.get((slug, "title"), ()) if g == "exclude"]
@@ -389,11 +414,11 @@ class ImmunotherapyClassifier(Classifier):
                     sent_start = f.sentence_start(h.sentence)
                     lo = max(sent_start, start - 60)
                     window = text[lo:start].lower()
-                    if R.negation is not None and (R.negation_quick is None or
-                                                   R.negation_quick.search(window)):
+                    if R.negation is not None and (always or any(map(window.__contains__, cues))):
                         for phrase in R.not_negation:   # "with or without GO" is no negation
                             window = window.replace(phrase, " " * len(phrase))
-                        neg = R.negation.search(window)
+                        neg = (R.negation_lower if R.negation_lower is not None
+                               and window.isascii() else R.negation).search(window)
                         if neg:
                             h.dropped = f"negation: {neg.group(0).strip()}"
                     if not h.dropped and group != "drugs":   # a named drug is never excluded
@@ -481,7 +506,8 @@ class ImmunotherapyClassifier(Classifier):
         out: dict[str, Decision] = {}
         trial = False
         todo = {R.facet_by_owner[o] for o in owners if o in R.facet_by_owner}
-        todo.update(R.facets_always)
+        if f.pub_types or any_cat:   # (otherwise none of these can apply)
+            todo.update(R.facets_always)
         for i in sorted(todo):
             rule = R.facets[i]
             slug, group = rule.slug, rule.group
@@ -511,14 +537,17 @@ class ImmunotherapyClassifier(Classifier):
             d = out[slug] = Decision(slug, "facet", hits=self._hits(R, slug, f, found))
             d.score = self._score(R, d.hits, False)[0]
             d.assigned = d.score >= rule.min_score
+        if not out:
+            return []
         # a facet implies its parent facet
         for d in list(out.values()):
-            parent = R.tax.get(d.slug).parent
+            parent = R.node_parent[d.slug]
             if d.assigned and parent:
                 p = out.get(parent) or out.setdefault(parent, Decision(parent, "facet"))
                 if not p.assigned:
                     p.assigned, p.note = True, f"implied by {d.slug}"
-        return [out[r.slug] for r in R.facets if r.slug in out]
+        pos = R.facet_pos
+        return [out[s] for s in sorted((s for s in out if s in pos), key=pos.__getitem__)]
 
     @staticmethod
     def _upper_bound(R: Rules, slug: str, f: _Fields, found: dict) -> float:

@@ -68,19 +68,49 @@ def term_pattern(term: str) -> str | None:
     return f"(?-i:{pat})" if cs else f"(?:{pat})"
 
 
+def _ordered(terms: Iterable[str]) -> list[str]:
+    """Longest first (so the reported words are the fullest)."""
+    return sorted({t for t in terms if isinstance(t, str)}, key=len, reverse=True)
+
+
 def compile_terms(terms: Iterable[str]) -> re.Pattern | None:
     """All terms as one alternation (longest first so the reported words are the fullest)."""
-    pats = []
-    for t in sorted({t for t in terms if isinstance(t, str)}, key=len, reverse=True):
-        p = term_pattern(t)
-        if p:
-            pats.append(p)
+    pats = [p for p in map(term_pattern, _ordered(terms)) if p]
     if not pats:
         return None
     return re.compile("|".join(pats), re.IGNORECASE)
 
 
-_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'0-9])|\n+")
+def compile_terms_lower(terms: Iterable[str]) -> re.Pattern | None:
+    """``compile_terms`` for lower-case ASCII texts only: the same matches, found about ten times
+    faster (the left boundary tested once per position, literals sre can skip).  None when a
+    term is a ``re:`` pattern or has no left boundary."""
+    terms = list(terms)
+    pats = []
+    for t in _ordered(terms):
+        p = term_pattern(t)
+        if not p:
+            continue
+        if t.strip().startswith("re:"):
+            return None
+        for head in ("(?:", "(?-i:"):
+            if p.startswith(head + _LEFT):
+                p = head + p[len(head + _LEFT):]
+                break
+        else:
+            return None
+        # case-insensitive terms in lower case ([A-Za-z0-9] stays right; re.escape leaves letters
+        # alone, so no escape changes its meaning); case-sensitive ones as they are
+        pats.append(p if p.startswith("(?-i:") else p.lower())
+    if not pats:
+        return None
+    return re.compile(_LEFT + "(?:" + "|".join(pats) + ")")
+
+
+# a sentence ends with . ! or ? and spaces before a capital, digit, bracket or quote, or with
+# line breaks; the end of each such break is where a sentence starts (the pattern begins with
+# the character that ends a sentence, so sre tries only the places that have one)
+_SENT = re.compile(r"[.!?\n](?:(?<=\n)\n*|\s+(?=[A-Z(\[\"'0-9]))")
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -155,18 +185,105 @@ def _regex_key(body: str) -> str:
     return key
 
 
+# letters and digits of a lower-cased text kept, every other character a space, one byte per
+# character (``str.encode`` with "replace" gives one "?" for each non-ASCII character)
+_FOLD = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256))
+_OPT_SEP = "\x00"   # in a finder word: an optional space (where a term allows a separator)
+# characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not turn them
+# into it (the finder would miss such a match; "İ" also changes the length of lower())
+_CASE_ODD = ("ı", "ſ", "İ")
+
+
+def fold(low: str) -> bytes:
+    """A lower-cased text for the finder: letters and digits kept, anything else a space."""
+    return low.encode("ascii", "replace").translate(_FOLD)
+
+
+def _finder_word(parts: list[str]) -> str:
+    """How a term begins in a folded text: its words folded, an optional space between them."""
+    return _OPT_SEP.join(fold(p.lower()).decode("ascii") for p in parts if p)
+
+
+def _finder_rx(words: list[str]) -> str:
+    """A trie-shaped regex of finder words (optional separators as " ?")."""
+    root: dict = {}
+    for w in words:
+        d = root
+        for ch in w:
+            d = d.setdefault(ch, {})
+        d[""] = {}
+
+    def rx(d: dict) -> str:
+        alts = []
+        for ch, sub in sorted(d.items()):
+            if ch == "":
+                continue
+            alts.append((" ?" if ch == _OPT_SEP else re.escape(ch)) + rx(sub))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "" if "" in d else body   # a finder word is enough: what follows is not needed
+
+    return rx(root)
+
+
+def _needles(pattern: str) -> frozenset | None:
+    """Lower-case ASCII strings of which every match of this (case-insensitive) regex contains
+    one, or None when there are none to be sure of (a cheap test before a search over the
+    whole text)."""
+    try:
+        from re import _constants as sre_c, _parser as sre_p
+        tree = sre_p.parse(pattern, re.IGNORECASE)
+    except Exception:   # another Python's internals: no shortcut
+        return None
+
+    def best(a, b):
+        if b is None or min(map(len, b)) < 3:
+            return a
+        return b if a is None or min(map(len, b)) > min(map(len, a)) else a
+
+    def seq(items) -> frozenset | None:
+        found, run = None, []
+        for op, av in list(items) + [(None, None)]:
+            if op is sre_c.LITERAL and chr(av).isascii():
+                run.append(chr(av).lower())
+                continue
+            if run:
+                found = best(found, frozenset(["".join(run)]))
+                run = []
+            if op is sre_c.SUBPATTERN and not av[1] and not av[2]:
+                found = best(found, seq(av[3]))
+            elif op is sre_c.BRANCH:
+                alts = [seq(p) for p in av[1]]
+                if all(alts):
+                    found = best(found, frozenset().union(*alts))
+        return found
+
+    return seq(tree)
+
+
 class TermIndex:
     """Many term lists matched in one pass over a text.
 
     A regex alternation of a thousand terms tries every term at every position; here the terms
     are indexed by the first (up to three) characters of their first word, so at each word start
     only the few terms that can begin there are tried.  ``re:`` patterns are searched as they are.
+
+    Where a term can start is found in a folded copy of the text (bytes: letters and digits, the
+    rest spaces) by one regex anchored on a space (sre searches for a literal quickly), a trie
+    of how the terms begin; each place is then checked as ``scan_reference`` checks it (the
+    prefixes of the terms, separators allowed between their characters), so both give the same
+    matches; ``scan_reference`` is kept for the texts the finder cannot read (an "İ", a dotless
+    i, a long s) and as the specification.
     """
 
     def __init__(self):
         self._terms: dict[tuple, list[str]] = {}     # (key, owner, group, cs) -> patterns
         self._fallback: dict[tuple, list[str]] = {}  # (owner, group) -> patterns
         self._prefixes: set[str] = set()   # how each indexed term begins (for the prefilter)
+        self._words: set[str] = set()      # the same in folded form (for the finder)
+        self._flat: dict[str, set] = {}    # pattern of a plain term -> its letters (see _fits)
+        self._odd_terms = False            # a term with a character the finder cannot fold
         self.by_key: dict[str, list] = {}
         self.fallback: list = []
 
@@ -178,11 +295,14 @@ class TermIndex:
             pat = term_pattern(t)
             if pat is None:
                 continue
+            if any(ch in t for ch in _CASE_ODD):
+                self._odd_terms = True
             if t.startswith("re:"):
                 key = _regex_key(t[3:])
                 if len(key) >= 2:
                     self._terms.setdefault((key, owner, group), []).append(pat)
                     self._prefixes.add(key)
+                    self._words.add(_finder_word([key]))
                 else:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
@@ -198,6 +318,12 @@ class TermIndex:
                 pat = "(?:" + pat[len("(?:" + _LEFT):]
             self._terms.setdefault((key, owner, group), []).append(pat)
             self._prefixes.add(flat[:PREFIX_LEN])
+            # the words of the term as term_pattern splits them
+            body = normalize(t[1:] if t.startswith("=") else t)
+            parts = [p for p in re.split(r"[\s\-]+", body[:-1] if body.endswith("*") else body)
+                     if p]
+            self._words.add(_finder_word(parts))
+            self._flat.setdefault(pat, set()).add("".join(parts).lower().replace("/", ""))
 
     def build(self) -> "TermIndex":
         """One regex per (key, owner): the owner's groups as named alternatives (exclusions
@@ -206,22 +332,28 @@ class TermIndex:
         for (key, owner, group), pats in self._terms.items():
             merged.setdefault((key, owner), []).append((group, pats))
         by_key: dict[str, list] = {}
+        self._groups: dict[str, list] = {}
         for (key, owner), groups in merged.items():
             groups.sort(key=lambda g: (g[0] != "exclude", g[0] == "weak"))
-            alts = []
-            for group, pats in groups:
-                pats = sorted(set(pats), key=len, reverse=True)
-                alts.append(f"(?P<{group}>{'|'.join(pats)})")
+            groups = [(group, sorted(set(pats), key=len, reverse=True)) for group, pats in groups]
+            alts = [f"(?P<{group}>{'|'.join(pats)})" for group, pats in groups]
             by_key.setdefault(key, []).append((owner, "|".join(alts)))
+            self._groups.setdefault(key, []).append((owner, groups))
         self.by_key = by_key
         self._lookup: dict[str, list] = {}
-        self._by_head: dict[str, list] = {}
-        # where a term can start: one regex over the lower-cased text finds the word starts
-        # that begin like some term (a trie of the terms' first characters, separators allowed
-        # between them), so Python looks only at those few places
-        self._starts = _compile(r"(?<![a-z0-9])(?=(" + _trie(sorted(self._prefixes)) + "))") \
-            if by_key else None
-        self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer)
+        self._by_head: dict[str, list] = {}       # head -> the terms that fit it (scan)
+        self._by_head_ref: dict[str, list] = {}   # head -> all terms of its key (reference)
+        # where a term can start: word starts that begin like some term (a trie of the terms'
+        # first characters, separators allowed between them)
+        trie = _trie(sorted(self._prefixes)) if by_key else ""
+        self._trie = _compile(trie).match if by_key else None
+        self._starts = None   # the reference scanner's regex (compiled when first needed)
+        self._finder = None
+        if by_key and all(w and w[0] != _OPT_SEP for w in self._words):
+            self._finder = _compile((" (?=" + _finder_rx(sorted(self._words)) + ")")
+                                    .encode("ascii")).finditer
+        self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer,
+                          _needles("|".join(pats)))
                          for (owner, group), pats in self._fallback.items()]
         return self
 
@@ -235,29 +367,108 @@ class TermIndex:
             self._lookup[k3] = entries
         return entries
 
+    def _head_entries(self, head: str) -> list:
+        """The reference scanner's terms for a head (all the terms of its key)."""
+        entries = self._entries(head.translate(_KEY_DROP)[:3])
+        if len(self._by_head_ref) < 200_000:
+            self._by_head_ref[head] = entries
+        return entries
+
+    def _head_fits(self, head: str) -> list:
+        """The terms that can match where the text begins with this head (what the trie
+        matched: up to PREFIX_LEN letters of some term): per owner of the key, a regex of only
+        the owner's terms that agree with the head, in their order (so the first that matches
+        is the one the full regex finds).  Valid for the texts ``scan`` reads itself."""
+        flat = head.translate(_KEY_DROP)
+        k3 = flat[:3]
+        raw = self._groups.get(k3, []) + self._groups.get(k3[:2], []) if len(k3) == 3 \
+            else list(self._groups.get(k3, []))
+        entries = []
+        for owner, groups in raw:
+            alts = []
+            for group, pats in groups:
+                keep = [p for p in pats if p not in self._flat
+                        or any(_fits(f, flat) for f in self._flat[p])]
+                if keep:
+                    alts.append(f"(?P<{group}>{'|'.join(keep)})")
+            if alts:
+                entries.append((owner, _compile("|".join(alts), re.IGNORECASE).match))
+        if len(self._by_head) < 200_000:
+            self._by_head[head] = entries
+        return entries
+
     def scan(self, text: str) -> list[tuple[str, str, int, int]]:
         """Every match as (owner, group, start, end), in text order."""
         if not text:
             return []
         low = text.lower()
+        if self._odd_terms or len(low) != len(text) or (
+                not low.isascii() and any(ch in low for ch in _CASE_ODD)):
+            return self.scan_reference(text)
         out: list = []
         append = out.append
-        if self._starts is not None and len(low) == len(text):
-            lookup = self._by_head
-            for m in self._starts.finditer(low):
-                pos = m.start()
-                head = m.group(1)
+        resort = False
+        if self._trie is not None:
+            if self._finder is None:   # (a term that begins with a non-ASCII character)
+                return self.scan_reference(text)
+            trie, lookup = self._trie, self._by_head
+            for m in self._finder(b" " + fold(low)):
+                pos = m.start()        # (the folded text has one character more in front)
+                t = trie(low, pos)
+                if t is None:
+                    continue
+                head = t.group()
                 entries = lookup.get(head)
                 if entries is None:
-                    entries = lookup[head] = self._entries(head.translate(_KEY_DROP)[:3]) \
-                        if len(lookup) < 200_000 else self._entries(head.translate(_KEY_DROP)[:3])
+                    entries = self._head_fits(head)
+                n = len(out)
                 for owner, match in entries:
                     mm = match(text, pos)
                     if mm is not None:
                         end = mm.end()
                         if end > pos:
                             append((owner, mm.lastgroup, pos, end))
-        else:   # lower() changed the length (rare letters): try every word start
+                if len(out) > n + 1:
+                    resort = True
+        if self.fallback:
+            plain = low if low.isascii() else None
+            n = len(out)
+            for owner, group, finditer, needles in self.fallback:
+                if needles is not None and plain is not None and \
+                        not any(x in plain for x in needles):
+                    continue   # it cannot match here
+                for mm in finditer(text):
+                    if mm.end() > mm.start():
+                        append((owner, group, mm.start(), mm.end()))
+            if resort or len(out) > n:
+                out.sort(key=_by_place)
+        return out
+
+    def scan_reference(self, text: str) -> list[tuple[str, str, int, int]]:
+        """``scan`` the plain way: a regex over the lower-cased text finds the word starts that
+        begin like some term, and the terms of that key are tried there."""
+        if not text:
+            return []
+        low = text.lower()
+        out: list = []
+        append = out.append
+        if self._trie is not None and self._starts is None:
+            self._starts = _compile(r"(?<![a-z0-9])(?=(" + _trie(sorted(self._prefixes)) + "))")
+        if self._trie is not None and len(low) == len(text):
+            lookup = self._by_head_ref
+            for m in self._starts.finditer(low):
+                pos = m.start()
+                head = m.group(1)
+                entries = lookup.get(head)
+                if entries is None:
+                    entries = self._head_entries(head)
+                for owner, match in entries:
+                    mm = match(text, pos)
+                    if mm is not None:
+                        end = mm.end()
+                        if end > pos:
+                            append((owner, mm.lastgroup, pos, end))
+        elif self._trie is not None:   # lower() changed the length (rare letters): try every word start
             for m in _WORD_START.finditer(text):
                 pos = m.start()
                 for owner, match in self._entries(low[pos:pos + 8].translate(_KEY_DROP)[:3]):
@@ -265,9 +476,23 @@ class TermIndex:
                     if mm is not None and mm.end() > pos:
                         append((owner, mm.lastgroup, pos, mm.end()))
         if self.fallback:
-            for owner, group, finditer in self.fallback:
+            for owner, group, finditer, _ in self.fallback:
                 for mm in finditer(text):
                     if mm.end() > mm.start():
                         append((owner, group, mm.start(), mm.end()))
-            out.sort(key=lambda x: (x[2], -(x[3] - x[2])))
+            out.sort(key=_by_place)
         return out
+
+
+def _fits(term: str, head: str) -> bool:
+    """Whether a plain term (its letters, lower-cased, without separators) can match where the
+    text begins with these letters: one begins with the other (a non-ASCII letter of the term
+    may match more than its lower-case form)."""
+    n = min(len(term), len(head))
+    if term[:n] == head[:n]:
+        return True
+    return not term.isascii() and all(a == b or not a.isascii() for a, b in zip(term, head))
+
+
+def _by_place(hit: tuple) -> tuple:
+    return hit[2], hit[2] - hit[3]
