@@ -343,3 +343,68 @@ def test_sentence_starts_as_defined():
     for _ in range(50_000):
         text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 14)))
         assert sentence_starts(text) == [0] + [m.end() for m in plain.finditer(text)], text
+
+
+def test_stored_reasons_are_the_json_of_the_reasons():
+    import json as _json
+    from amlref.services.classify import reasons_json
+    clf = ImmunotherapyClassifier()
+    texts = _term_soup(300, seed=11)
+    n = 0
+    for i, text in enumerate(texts):
+        a = Article(title=texts[i - 1][:150], abstract=text, keywords=["CAR T", "vaccine"])
+        for _, _, reasons in clf.classify(a):
+            assert reasons_json(reasons) == _json.dumps(reasons, ensure_ascii=False)
+            n += 1
+    assert n > 300
+    for odd in ([], [{"rule": "x", "field": "", "words": []}], [{"field": "f", "rule": "r",
+                 "words": ["a"]}], [{"rule": "r\u00e9\"\\\n", "field": "f", "words": ["\u2028x"]}],
+                [{"rule": 1, "field": "f", "words": []}], [{"rule": "r", "field": "f",
+                 "words": ["a", 2]}], [{"rule": "r", "field": "f", "words": [], "x": None}]):
+        assert reasons_json(odd) == _json.dumps(odd, ensure_ascii=False)
+
+
+def test_reclassification_writes_only_what_changed(lib, monkeypatch):
+    from amlref.plugins.registry import registry
+    from amlref.services import classify as svc
+    ids = lib.articles.add_many([Article(title=f"CD33 CAR T cells in acute myeloid leukemia {i}")
+                                 for i in range(5)])
+    lib.categories.set_user(ids[0], "vaccines", True)
+
+    class Fixed:   # what the classifier says, changed between runs below
+        rows: dict = {}
+
+        def classify(self, article):
+            return Fixed.rows.get(article.id, [])
+    monkeypatch.setattr(svc, "_classifiers", lambda: [("fixed", Fixed())])
+    Fixed.rows = {ids[0]: [("car-t", "category", [{"rule": "a", "field": "", "words": []}]),
+                           ("vaccines", "category", [])],
+                  ids[1]: [("car-t", "category", []), ("car-t", "facet", [])],
+                  ids[2]: [("car-t", "category", [])]}
+    for every in (False, True):
+        if every:
+            svc.classify_all(lib)
+        else:
+            svc.classify_ids(lib, ids)
+        rows = sorted(lib.execute("SELECT article_id, slug, kind, source, reason "
+                                  "FROM article_categories"))
+        assert rows == sorted([(ids[0], "car-t", "category", "auto",
+                                '[{"rule": "a", "field": "", "words": []}]'),
+                               (ids[0], "vaccines", "category", "user", "[]"),
+                               (ids[1], "car-t", "category", "auto", "[]"),
+                               (ids[2], "car-t", "category", "auto", "[]")])
+        Fixed.rows = {ids[0]: [("car-t", "category", [{"rule": "b", "field": "", "words": []}])],
+                      ids[2]: [("car-t", "category", [])], ids[3]: [("cik", "category", [])]}
+        svc.classify_ids(lib, ids[::-1]) if every else svc.classify_all(lib)
+        rows = sorted(lib.execute("SELECT article_id, slug, kind, source, reason "
+                                  "FROM article_categories"))
+        assert rows == sorted([(ids[0], "car-t", "category", "auto",
+                                '[{"rule": "b", "field": "", "words": []}]'),
+                               (ids[0], "vaccines", "category", "user", "[]"),
+                               (ids[2], "car-t", "category", "auto", "[]"),
+                               (ids[3], "cik", "category", "auto", "[]")])
+        lib.execute("DELETE FROM article_categories WHERE source = 'auto'")
+        Fixed.rows = {ids[0]: [("car-t", "category", [{"rule": "a", "field": "", "words": []}]),
+                               ("vaccines", "category", [])],
+                      ids[1]: [("car-t", "category", []), ("car-t", "facet", [])],
+                      ids[2]: [("car-t", "category", [])]}

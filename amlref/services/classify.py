@@ -45,16 +45,54 @@ def current_version() -> str:
     return ";".join(parts)
 
 
-def _lean(lib: Library, ids: list[int]) -> list[SimpleNamespace]:
-    """Only the fields a classifier reads (much cheaper than full articles)."""
-    q = ("SELECT id, title, abstract, keywords, mesh, pub_types, type FROM articles WHERE id IN "
-         f"({','.join('?' * len(ids))})")
-    out = []
-    for i, title, abstract, kw, mesh, pt, typ in lib.execute(q, ids):
-        out.append(SimpleNamespace(id=i, title=title or "", abstract=abstract or "",
-                                   keywords=json.loads(kw or "[]"), mesh=json.loads(mesh or "[]"),
-                                   pub_types=json.loads(pt or "[]"), type=typ))
-    return out
+_scan_json = json.JSONDecoder().scan_once   # (json.loads less its two whitespace regexes)
+
+
+def _list(value: str | None) -> list:
+    """A stored JSON list (most pub_types are "[]": no parsing for those)."""
+    if not value or value == "[]":
+        return []
+    try:
+        obj, end = _scan_json(value, 0)
+    except StopIteration:
+        end = -1
+    return obj if end == len(value) else json.loads(value)
+
+
+_LEAN = "SELECT id, title, abstract, keywords, mesh, pub_types, type FROM articles"
+
+
+def _lean(lib: Library, ids: list[int], span: bool = False) -> list[SimpleNamespace]:
+    """Only the fields a classifier reads (much cheaper than full articles).  ``span``: the ids
+    are every article from the first to the last (read as a range, not a list)."""
+    if span:
+        rows = lib.execute(f"{_LEAN} WHERE id BETWEEN ? AND ?", (ids[0], ids[-1]))
+    else:
+        rows = lib.execute(f"{_LEAN} WHERE id IN ({','.join('?' * len(ids))})", ids)
+    return [SimpleNamespace(id=i, title=title or "", abstract=abstract or "", keywords=_list(kw),
+                            mesh=_list(mesh), pub_types=_list(pt), type=typ)
+            for i, title, abstract, kw, mesh, pt, typ in rows]
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_quote = json.encoder.encode_basestring   # a JSON string (no ASCII escapes), as _encode writes it
+_REASON_KEYS = ["rule", "field", "words"]
+
+
+def reasons_json(reasons: list) -> str:
+    """``json.dumps(reasons, ensure_ascii=False)``, written directly for the usual shape
+    ([{"rule": str, "field": str, "words": [str, ...]}, ...]: a few times faster)."""
+    parts = []
+    for r in reasons:
+        if type(r) is not dict or list(r) != _REASON_KEYS:
+            return _encode(reasons)
+        rule, fld, words = r["rule"], r["field"], r["words"]
+        if type(rule) is not str or type(fld) is not str or type(words) is not list \
+                or not all(type(w) is str for w in words):
+            return _encode(reasons)
+        parts.append(f'{{"rule": {_quote(rule)}, "field": {_quote(fld)}, "words": '
+                     f'[{", ".join(map(_quote, words))}]}}')
+    return f"[{', '.join(parts)}]"
 
 
 def classify_articles(articles: Iterable, failed: set | None = None
@@ -122,13 +160,13 @@ def _classify_rows(rows: list[tuple]) -> tuple[dict, set]:
     return classify_articles(arts, failed), failed
 
 
-def _chunks_in_process(lib, chunks):
+def _chunks_in_process(lib, chunks, span: bool = False):
     for chunk in chunks:
         failed: set[int] = set()
-        yield chunk, classify_articles(_lean(lib, chunk), failed), failed
+        yield chunk, classify_articles(_lean(lib, chunk, span), failed), failed
 
 
-def _chunks_in_workers(lib, chunks, workers: int):
+def _chunks_in_workers(lib, chunks, workers: int, span: bool = False):
     """The same as _chunks_in_process, with the classification done by worker processes while
     this one reads the next articles and writes the results (in order)."""
     import multiprocessing
@@ -141,7 +179,8 @@ def _chunks_in_workers(lib, chunks, workers: int):
             pending = []
             it = iter(chunks)
             for chunk in it:
-                pending.append((chunk, pool.submit(_classify_rows, _rows(_lean(lib, chunk)))))
+                pending.append((chunk, pool.submit(_classify_rows,
+                                                   _rows(_lean(lib, chunk, span)))))
                 if len(pending) > workers:
                     chunk0, fut = pending.pop(0)
                     results, failed = fut.result()
@@ -153,13 +192,15 @@ def _chunks_in_workers(lib, chunks, workers: int):
                 yield chunk0, results, failed
     except (OSError, RuntimeError, ImportError) as exc:   # no workers here: do it ourselves
         log.warning("classifying in this process (workers unavailable: %s)", exc)
-        yield from _chunks_in_process(lib, chunks[done:])
+        yield from _chunks_in_process(lib, chunks[done:], span)
 
 
 def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = None,
-                 cancel: CancelToken | None = None) -> int:
+                 cancel: CancelToken | None = None, _every: bool = False) -> int:
     """Classify these articles; returns how many were classified.  Large batches are classified
-    by worker processes (see _workers)."""
+    by worker processes (see _workers).  One transaction; per batch of articles one query
+    reads them, one their stored rows, and executemany writes what changed (see _store).
+    (``_every``: the ids are all the library's, ascending: batches are read as id ranges.)"""
     progress = progress or no_progress
     ids = list(dict.fromkeys(ids))
     if not ids or not _classifiers():
@@ -167,23 +208,16 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
     workers = _workers(len(ids))
     size = BATCH if workers == 1 else 1000
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
-    source = _chunks_in_process(lib, chunks) if workers == 1 else \
-        _chunks_in_workers(lib, chunks, workers)
+    source = _chunks_in_process(lib, chunks, _every) if workers == 1 else \
+        _chunks_in_workers(lib, chunks, workers, _every)
     n = 0
     with lib.transaction():
         progress(0, len(ids), "classifying")
         for chunk, results, failed in source:
             check(cancel)
-            rows = [(aid, slug, kind, json.dumps(reasons, ensure_ascii=False))
-                    for aid, assigned in results.items() if aid not in failed
-                    for slug, kind, reasons in assigned]
-            chunk = [i for i in chunk if i not in failed]   # keep what they had
-            marks = ",".join("?" * len(chunk))
-            lib.execute(f"DELETE FROM article_categories WHERE source = 'auto' AND article_id IN "
-                        f"({marks})", chunk)
-            lib.conn.executemany(
-                "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
-                "reason) VALUES (?, ?, ?, 'auto', 1, ?)", rows)
+            _store(lib, chunk, results, failed, _every)
+            if failed:
+                chunk = [i for i in chunk if i not in failed]   # (they keep what they had)
             lib.touched(*chunk)
             n += len(chunk)
             progress(n, len(ids), "classifying")
@@ -196,13 +230,46 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
     return n
 
 
+def _store(lib: Library, chunk: list[int], results: dict, failed: set, span: bool) -> None:
+    """Make the classifier's rows of these articles what the results say: rows that did not
+    change stay, the others are deleted or inserted (executemany); a user's row for the same
+    (article, slug) wins (INSERT OR IGNORE).  The articles in ``failed`` keep their rows."""
+    new: dict[tuple, tuple] = {}
+    for aid, assigned in results.items():
+        if aid not in failed:
+            for slug, kind, reasons in assigned:
+                if (aid, slug) not in new:   # (the first of two rows for one slug is kept)
+                    new[(aid, slug)] = (kind, reasons_json(reasons))
+    q = "SELECT article_id, slug, kind, reason FROM article_categories WHERE source = 'auto' AND "
+    if span:
+        old = lib.execute(q + "article_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
+    else:
+        old = lib.execute(q + f"article_id IN ({','.join('?' * len(chunk))})", chunk)
+    stale = []
+    for aid, slug, kind, reason in old.fetchall():
+        if aid in failed:
+            continue
+        if new.get((aid, slug)) == (kind, reason):
+            del new[(aid, slug)]   # unchanged
+        else:
+            stale.append((aid, slug))
+    if stale:
+        lib.conn.executemany("DELETE FROM article_categories WHERE article_id = ? AND slug = ? "
+                             "AND source = 'auto'", stale)
+    if new:
+        lib.conn.executemany(
+            "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
+            "reason) VALUES (?, ?, ?, 'auto', 1, ?)",
+            [(aid, slug, kind, reason) for (aid, slug), (kind, reason) in new.items()])
+
+
 def classify_all(lib: Library, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> int:
     """Re-classify every article (also those in the trash); user decisions stay."""
     version = current_version()
-    with lib.transaction():
+    with lib.transaction():   # (the ids are read inside it: no article comes in between)
         n = classify_ids(lib, lib.articles.ids(include_deleted=True), progress=progress,
-                         cancel=cancel)
+                         cancel=cancel, _every=True)
         lib.settings.set(VERSION_KEY, version)
     return n
 

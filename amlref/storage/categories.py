@@ -18,14 +18,14 @@ class CategoryStore:
 
     def set_auto(self, article_id: int, assignments: Iterable[tuple[str, str, list]]) -> None:
         """Replace the classifier's rows of one article.  ``assignments``: (slug, kind, reason)."""
+        rows = [(article_id, slug, kind, json.dumps(reason, ensure_ascii=False))
+                for slug, kind, reason in assignments]
         with self.lib.transaction():
             self.lib.execute("DELETE FROM article_categories WHERE article_id = ? AND source = 'auto'",
                              (article_id,))
-            for slug, kind, reason in assignments:
-                self.lib.execute(
-                    "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
-                    "reason) VALUES (?, ?, ?, 'auto', 1, ?)",
-                    (article_id, slug, kind, json.dumps(reason, ensure_ascii=False)))
+            self.lib.conn.executemany(
+                "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
+                "reason) VALUES (?, ?, ?, 'auto', 1, ?)", rows)
             self.lib.touched(article_id)
 
     def set_user(self, article_id: int, slug: str, on: bool, kind: str = "category") -> None:

@@ -431,7 +431,7 @@ class TermIndex:
                 if len(out) > n + 1:
                     resort = True
         if self.fallback:
-            plain = low if low.isascii() else None
+            plain = low   # (exact: no letter here that IGNORECASE and lower() see differently)
             n = len(out)
             for owner, group, finditer, needles in self.fallback:
                 if needles is not None and plain is not None and \
