@@ -20,6 +20,9 @@ def normalize_doi(value: str, strict: bool = True) -> str:
     v = (value or "").strip()
     if not v:
         return ""
+    if v.startswith("10.") and "%" not in v and v == v.lower() and _DOI_RE.match(v) \
+            and not v.endswith((".", ";", ",")):
+        return v          # already normal (every import asks again): same result, no regex work
     v = _DOI_PREFIXES.sub("", v.strip())
     if "%" in v:
         v = unquote(v)
@@ -36,6 +39,8 @@ def normalize_pmid(value: str | int, strict: bool = True) -> str:
     v = str(value or "").strip()
     if not v:
         return ""
+    if v.isdigit() and len(v) <= 9 and v[0] != "0" and v.isascii():
+        return v          # already normal
     v = re.sub(r"^(?:pmid:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)", "", v, flags=re.I)
     v = v.strip().rstrip("/")
     if not v.isdigit() or len(v) > 9 or int(v) == 0:

@@ -21,11 +21,11 @@ bytes.
 """
 from __future__ import annotations
 
-import gc
 import re
 from sys import intern as _intern
 from typing import Iterable
 
+from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Problem
 from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
@@ -63,13 +63,8 @@ class BibtexImporter(Importer):
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
         # many small objects and no reference cycles: the cyclic GC only costs time here
-        gc_on = gc.isenabled()
-        gc.disable()
-        try:
+        with gcpause.paused():
             return self._parse(text, filename)
-        finally:
-            if gc_on:
-                gc.enable()
 
     def _parse(self, text: str, filename: str) -> ParseResult:
         from bibtexparser import model as M
@@ -769,13 +764,8 @@ _MACRO_USE = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![a-zA-Z])")
 
 
 def export_bib(articles: Iterable[Article], biblatex: bool) -> str:
-    gc_on = gc.isenabled()
-    gc.disable()     # many short-lived strings, no cycles: the cyclic GC only costs time
-    try:
+    with gcpause.paused():   # many short-lived strings, no cycles: the GC only costs time
         return _export_bib(list(articles), biblatex)
-    finally:
-        if gc_on:
-            gc.enable()
 
 
 def _export_bib(articles: list[Article], biblatex: bool) -> str:

@@ -7,10 +7,10 @@ major topics), OT keywords, PT publication types, LA, IS, and everything else in
 ``extra['medline']``.  Detection is by content, so a MEDLINE file named ``.ris`` is read here."""
 from __future__ import annotations
 
-import gc
 import re
 from typing import Iterable
 
+from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Person, Problem
 from amlref.core.errors import InputError
 from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
@@ -237,13 +237,8 @@ class MedlineImporter(Importer):
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
         res = ParseResult(format=self.name)
         warns: list[str] = []
-        was_enabled = gc.isenabled()
-        gc.disable()  # no reference cycles are made: skip the collector's passes
-        try:
+        with gcpause.paused():  # no reference cycles are made: skip the collector's passes
             self._read(res, text, filename, warns)
-        finally:
-            if was_enabled:
-                gc.enable()
         res.warnings.extend(f"{filename}: {w}" for w in warns)
         if not res.articles and not res.problems:
             raise InputError("no MEDLINE records found (expected lines like 'PMID- 12345')",

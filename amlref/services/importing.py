@@ -5,12 +5,11 @@ An import never half-happens: unreadable input fails before the library is touch
 cancel or an error inside the transaction rolls everything back."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Problem, Reference
 from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
@@ -24,17 +23,10 @@ from amlref.storage.library import Library
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
-@contextlib.contextmanager
 def _gc_paused():
     """The cyclic garbage collector rescans every live record object again and again while an
     import builds hundreds of thousands of them; it finds nothing to free there."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    return gcpause.paused()
 
 
 @dataclass

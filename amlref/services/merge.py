@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from amlref.core.article import Article, TEXT_FIELDS, title_key
@@ -23,6 +24,7 @@ IDS = ("doi", "pmid", "pmcid")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=65536)   # family names repeat a lot in a big import
 def author_key(name: str) -> str:
     return _NOT_ALNUM.sub("", ascii_fold(name or "").lower())
 
@@ -103,10 +105,10 @@ class DedupIndex:
                     seen.add(aid)
                     yield aid
         tkey = title_key(a.title)
-        if not tkey or len(tkey) < 8:
+        if not tkey or len(tkey) < 8 or tkey not in self.by_title:
             return
         fa = author_key(a.first_author_family)
-        for aid in self.by_title.get(tkey, ()):
+        for aid in self.by_title[tkey]:
             inf = self.info[aid]
             if aid in seen or conflicting_ids(inf, a) or inf["fa"] != fa:
                 continue

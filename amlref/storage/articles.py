@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import queue
-import threading
 from typing import Iterable, Iterator, TYPE_CHECKING
 
 from amlref.core.article import Article, Person, TEXT_FIELDS, LIST_FIELDS, title_key
@@ -171,8 +169,8 @@ class ArticleStore:
     def add_many(self, articles: Iterable[Article], strict: bool = True,
                  taken: "_TakenKeys | None" = None, normalize: bool = True) -> list[int]:
         """Insert new articles (citation keys assigned, identifiers normalised unless the caller
-        did it); sets and returns their ids.  Many at once go in under :meth:`bulk`, their rows
-        written by a second thread while the next rows are made (see _insert_overlapped)."""
+        did it); sets and returns their ids.  Many at once go in with one ``executemany`` under
+        :meth:`bulk`."""
         from amlref.storage.library import now_iso
         now = now_iso()
         taken = taken if taken is not None else _TakenKeys(self.lib, cache=True)
@@ -181,22 +179,19 @@ class ArticleStore:
         if not articles:
             return []
         with (self.bulk() if len(articles) > 20 else self.lib.transaction()):
-            def rows_of(chunk):
-                rows = []
-                for a in chunk:
+            def rows():   # made as SQLite asks for them: no list of 100,000 rows in memory
+                for a in articles:
                     if normalize:
                         normalize_identifiers(a, strict=strict)
                     self.assign_key(a, taken, formula)
                     taken.add(a.citekey)
-                    rows.append(row_values(a, now))
-                return rows
+                    yield row_values(a, now)
             # rowids of an INTEGER PRIMARY KEY are max(id)+1, +2 ...: with this connection the
             # only writer (inside our transaction) the new ids are known without a round trip
             first = (self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
-            if len(articles) >= 2 * _CHUNK and taken.all is not None:
-                _insert_overlapped(self.lib.conn, articles, rows_of)
-            else:
-                self.lib.conn.executemany(_INSERT_SQL, rows_of(articles))
+            # (writing rows from a second thread while this one makes the next ones was
+            # tried: slower, both threads then wait on the GIL for every row)
+            self.lib.conn.executemany(_INSERT_SQL, rows())
             last = self.lib.execute("SELECT max(id) FROM articles").fetchone()[0]
             if last != first + len(articles) - 1:  # pragma: no cover - another writer
                 raise RuntimeError("article ids were not assigned in sequence")
@@ -413,41 +408,6 @@ def _all_common_impl(lib, pq) -> bool:
         if not row or (row[0] or 0) < COMMON_DOCS:
             return False
     return True
-
-
-_CHUNK = 2000
-
-
-def _insert_overlapped(conn, articles: list, rows_of) -> None:
-    """executemany of the rows, chunk by chunk, in a second thread while this one makes the
-    next chunk's rows (SQLite runs without the GIL, so the two overlap on two cores).  This
-    thread does not touch the connection meanwhile; the rows go in in order."""
-    chunks: "queue.Queue[list | None]" = queue.Queue(maxsize=2)
-    failed: list[BaseException] = []
-
-    def write():
-        while True:
-            rows = chunks.get()
-            if rows is None:
-                return
-            if failed:
-                continue
-            try:
-                conn.executemany(_INSERT_SQL, rows)
-            except BaseException as exc:   # raised again in the calling thread
-                failed.append(exc)
-    writer = threading.Thread(target=write, name="amlref-insert", daemon=True)
-    writer.start()
-    try:
-        for i in range(0, len(articles), _CHUNK):
-            if failed:
-                break
-            chunks.put(rows_of(articles[i:i + _CHUNK]))
-    finally:
-        chunks.put(None)
-        writer.join()
-    if failed:
-        raise failed[0]
 
 
 class _TakenKeys:
