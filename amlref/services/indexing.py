@@ -19,10 +19,8 @@ def catch_up(lib: Library, progress: Progress | None = None,
              cancel: CancelToken | None = None) -> dict:
     """Index and classify what earlier imports left; returns {'fts': n, 'classified': n}."""
     progress = progress or no_progress
-    total = lib.pending.count()
     done = {"fts": 0, "classified": 0}
-    if not total:
-        return done
+    total = lib.pending.count("fts")
     n = 0
     while True:
         batch = lib.pending.next_batch("fts", FTS_BATCH)
@@ -36,7 +34,9 @@ def catch_up(lib: Library, progress: Progress | None = None,
             lib.pending.done("fts", first, last)
         n += last - first + 1
         done["fts"] += last - first + 1
-    from amlref.services.classify import classify_ids
+    total, n = lib.pending.count("classify"), 0
+    if total:
+        from amlref.services.classify import classify_ids
     while True:
         batch = lib.pending.next_batch("classify", CLASSIFY_BATCH)
         if batch is None:
@@ -51,5 +51,6 @@ def catch_up(lib: Library, progress: Progress | None = None,
             done["classified"] += classify_ids(lib, ids, cancel=cancel)
             lib.pending.done("classify", first, last)
         n += last - first + 1
-    progress(total, total, "indexed")
+    if done["fts"] or done["classified"]:
+        progress(n, n, "classified" if n else "indexed for search")
     return done
