@@ -83,3 +83,18 @@ def test_import_twice(lib):
     assert len(import_text(lib, text, name="a.json").added) == 1
     assert import_text(lib, text, name="a.json").added == []
     assert lib.articles.count() == 1
+
+
+def test_nulls_and_lone_names_from_other_tools_read_as_nothing_or_one_name():
+    """Tools write ``null`` for empty fields and sometimes one name as an object: never the
+    text 'None', never a name per dictionary key."""
+    import json
+    from amlref.formats.csljson import CslJsonImporter
+    items = [{"id": "x", "title": None, "author": None, "keyword": None, "citation-key": None,
+              "container-title": None, "DOI": None},
+             {"id": "y", "title": "Alone", "author": {"family": "Solo", "given": "H"},
+              "editor": [None, "Corp Inc"]}]
+    a, b = CslJsonImporter().parse(json.dumps(items), "t.json").articles
+    assert (a.title, a.citekey, a.keywords, a.authors, a.container, a.doi) == ("", "x", [], [], "", "")
+    assert [p.display() for p in b.authors] == ["Solo, H"]
+    assert [p.display() for p in b.editors] == ["Corp Inc"]

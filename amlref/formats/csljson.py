@@ -52,9 +52,16 @@ def iso_to_date(s: str) -> dict | None:
     return {"date-parts": [parts]} if parts else None
 
 
+def _people(v) -> list[Person]:
+    """A CSL name list; tolerant of one name given alone and of empty entries."""
+    if isinstance(v, (dict, str)):
+        v = [v]
+    return [_person(p) for p in v or [] if p]
+
+
 def _person(p) -> Person:
-    if isinstance(p, str):
-        return Person(literal=p)
+    if not isinstance(p, dict):
+        return Person(literal=str(p).strip())
     if p.get("literal") and not p.get("family"):
         return Person(literal=str(p["literal"]))
     fam = " ".join(x for x in (p.get("non-dropping-particle"), p.get("family")) if x)
@@ -70,6 +77,8 @@ def item_to_article(item: dict) -> Article:
     for k, v in item.items():
         if k == "id":
             a.citekey = str(v) if v not in (None, "") else None
+        elif v is None:       # a field written as null says nothing
+            continue
         elif k == "citation-key":
             a.citekey = str(v)
         elif k == "type":
@@ -83,9 +92,9 @@ def item_to_article(item: dict) -> Article:
             if not cur:
                 setattr(a, _SIMPLE[k], str(v).strip())
         elif k == "author":
-            a.authors = [_person(p) for p in v or []]
+            a.authors = _people(v)
         elif k == "editor":
-            a.editors = [_person(p) for p in v or []]
+            a.editors = _people(v)
         elif k == "issued":
             a.issued = date_to_iso(v)
         elif k == "keyword":
