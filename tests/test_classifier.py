@@ -310,3 +310,22 @@ def test_a_named_drug_is_never_excluded(clf):
     a = art("Flow cytometric monitoring of CD33 expression during gemtuzumab ozogamicin therapy "
             "in acute myeloid leukemia")
     assert cats(clf, a) == {"antibody-therapy"}
+
+
+def test_abbreviations_are_dropped_as_defined():
+    """" (NK)" goes, " (CD123)" and " (Nk)" stay: the one-regex form against its definition."""
+    import random
+    import re
+    from amlref.taxonomy.classifier import _drop_abbreviations
+    rx = re.compile(r" \(([A-Za-z]{2,8})\)(?=[\s,;:.-])")
+
+    def plain(text):
+        return rx.sub(lambda m: "" if sum(ch.isupper() for ch in m.group(1)) >= 2
+                      else m.group(0), text)
+    rnd = random.Random(4)
+    chars = " (ABCabc)XYZxyz,;:.-\n\tNK9é"
+    for _ in range(100_000):
+        text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 16)))
+        assert _drop_abbreviations(text) == plain(text), text
+    assert _drop_abbreviations("natural killer (NK) cell therapy (CD123) in (AML).") == \
+        "natural killer cell therapy (CD123) in."

@@ -71,11 +71,8 @@ class Decision:
         return reasons
 
 
-_ABBREV = re.compile(r" \(([A-Za-z]{2,8})\)(?=[\s,;:.-])")
-
-
-def _abbrev(m: re.Match) -> str:
-    return "" if sum(ch.isupper() for ch in m.group(1)) >= 2 else m.group(0)
+# " (" and 2 to 8 ASCII letters, two or more of them capitals, ")" before a space or punctuation
+_ABBREV = re.compile(r" \((?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,8}\)(?=[\s,;:.-])")
 
 
 def _drop_abbreviations(text: str) -> str:
@@ -83,7 +80,7 @@ def _drop_abbreviations(text: str) -> str:
     matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
     if " (" not in text:
         return text
-    return _ABBREV.sub(_abbrev, text)
+    return _ABBREV.sub("", text)
 
 
 _MESH_SLASH = re.compile(r"\s*/\s*")
@@ -97,7 +94,7 @@ def _copy_hit(h: Hit, **changes) -> Hit:
 
 class _Fields:
     """The normalised text of one article."""
-    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts")
+    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated")
 
     def __init__(self, article):
         self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
@@ -115,6 +112,7 @@ class _Fields:
         pts = getattr(article, "pub_types", None)
         self.pub_types = {str(p).strip().lower() for p in pts} if pts else set()
         self._starts = None
+        self.negated: dict[int, str] = {}   # abstract position -> its negation ("" for none)
 
     def get(self, name: str) -> str:
         return getattr(self, name)
@@ -123,6 +121,12 @@ class _Fields:
         if self._starts is None:
             self._starts = sentence_starts(self.abstract)
         return bisect.bisect_right(self._starts, pos) - 1
+
+    def starts(self) -> list[int]:
+        """Where the sentences of the abstract start."""
+        if self._starts is None:
+            self._starts = sentence_starts(self.abstract)
+        return self._starts
 
     def sentence_start(self, idx: int) -> int:
         return self._starts[idx] if self._starts else 0
@@ -392,7 +396,6 @@ class ImmunotherapyClassifier(Classifier):
     def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
               groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
         hits = []
-        cues, always = R.negation_quick, R.negation_always
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
         # words for this category (not a named drug)
         title_ex = [f.title[s:e] for g, s, e in found.get((slug, "title"), ()) if g == "exclude"]
@@ -400,30 +403,28 @@ class ImmunotherapyClassifier(Classifier):
             ms = found.get((slug, name))
             if not ms:
                 continue
-            text = f.get(name)
+            text = getattr(f, name)
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
             last_end = -1
+            abstract = name == "abstract"
+            if abstract:
+                starts = f.starts()
             for group, start, end in ms:
                 if group not in groups or start < last_end:
                     continue
                 last_end = end
                 h = Hit(slug, f"{slug}/{group}", name, text[start:end],
                         group not in ("weak", "study_abstract"))
-                if name == "abstract":
-                    h.sentence = f.sentence_of(start)
-                    sent_start = f.sentence_start(h.sentence)
-                    lo = max(sent_start, start - 60)
-                    window = text[lo:start].lower()
-                    if R.negation is not None and (always or any(map(window.__contains__, cues))):
-                        for phrase in R.not_negation:   # "with or without GO" is no negation
-                            window = window.replace(phrase, " " * len(phrase))
-                        neg = (R.negation_lower if R.negation_lower is not None
-                               and window.isascii() else R.negation).search(window)
-                        if neg:
-                            h.dropped = f"negation: {neg.group(0).strip()}"
+                if abstract:
+                    h.sentence = sent = bisect.bisect_right(starts, start) - 1
+                    neg = f.negated.get(start)   # (other categories' words at the same place)
+                    if neg is None:
+                        neg = f.negated[start] = self._negation(R, text, starts[sent], start)
+                    if neg:
+                        h.dropped = neg
                     if not h.dropped and group != "drugs":   # a named drug is never excluded
                         for es, ee in excludes:
-                            if f.sentence_of(es) == h.sentence:
+                            if bisect.bisect_right(starts, es) - 1 == sent:
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
                 elif excludes and group != "drugs":
@@ -432,6 +433,21 @@ class ImmunotherapyClassifier(Classifier):
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 hits.append(h)
         return hits
+
+    @staticmethod
+    def _negation(R: Rules, text: str, sent_start: int, start: int) -> str:
+        """Why a word of the abstract at ``start`` does not count: a negation cue before it in
+        its sentence (at most 60 characters back), or ""."""
+        if R.negation is None:
+            return ""
+        window = text[max(sent_start, start - 60):start].lower()
+        if not (R.negation_always or any(map(window.__contains__, R.negation_quick))):
+            return ""
+        for phrase in R.not_negation:   # "with or without GO" is no negation
+            window = window.replace(phrase, " " * len(phrase))
+        neg = (R.negation_lower if R.negation_lower is not None and window.isascii()
+               else R.negation).search(window)
+        return f"negation: {neg.group(0).strip()}" if neg else ""
 
     def _score(self, R: Rules, hits: list[Hit], focus: bool, strong_only: bool = False,
                fields: tuple = FIELD_NAMES, weak_counts: bool = True) -> tuple[float, bool, bool]:

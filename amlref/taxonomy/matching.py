@@ -116,7 +116,7 @@ _SENT = re.compile(r"[.!?\n](?:(?<=\n)\n*|\s+(?=[A-Z(\[\"'0-9]))")
 def sentence_starts(text: str) -> list[int]:
     """Start offsets of the sentences of a text."""
     starts = [0]
-    starts.extend(m.end() for m in _SENT.finditer(text))
+    starts.extend(map(re.Match.end, _SENT.finditer(text)))
     return starts
 
 
@@ -407,11 +407,11 @@ class TermIndex:
             return self.scan_reference(text)
         out: list = []
         append = out.append
-        resort = False
         if self._trie is not None:
             if self._finder is None:   # (a term that begins with a non-ASCII character)
                 return self.scan_reference(text)
             trie, lookup = self._trie, self._by_head
+            resort = bool(self.fallback)   # (scan_reference sorts only then)
             for m in self._finder(b" " + fold(low)):
                 pos = m.start()        # (the folded text has one character more in front)
                 t = trie(low, pos)
@@ -428,8 +428,8 @@ class TermIndex:
                         end = mm.end()
                         if end > pos:
                             append((owner, mm.lastgroup, pos, end))
-                if len(out) > n + 1:
-                    resort = True
+                if len(out) > n + 1 and resort:   # longest first, as the reference sorts
+                    out[n:] = sorted(out[n:], key=_by_place)
         if self.fallback:
             plain = low   # (exact: no letter here that IGNORECASE and lower() see differently)
             n = len(out)
@@ -440,7 +440,7 @@ class TermIndex:
                 for mm in finditer(text):
                     if mm.end() > mm.start():
                         append((owner, group, mm.start(), mm.end()))
-            if resort or len(out) > n:
+            if len(out) > n:
                 out.sort(key=_by_place)
         return out
 

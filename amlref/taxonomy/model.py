@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,15 +183,30 @@ def _remove(table: dict, slug: str) -> None:
 _cache: dict = {}
 _by_stamp: dict = {}
 
+# the environment variables that decide where the files are: read straight from os.environ's
+# dict of raw values when there is one (os.environ.get costs ~2 us for a missing name, and
+# load runs once per classified article)
+_ENV_NAMES = ("AMLREF_TAXONOMY", "XDG_CONFIG_HOME", "HOME")
+_ENV_DATA = getattr(os.environ, "_data", None)
+try:
+    _ENV_KEYS = tuple(os.environ.encodekey(k) for k in _ENV_NAMES)
+except AttributeError:
+    _ENV_DATA = None
+
+
+def _env_where() -> tuple:
+    """The values of _ENV_NAMES (raw or decoded: a cache key only)."""
+    if _ENV_DATA is not None and getattr(os.environ, "_data", None) is _ENV_DATA:
+        return tuple(map(_ENV_DATA.get, _ENV_KEYS))
+    return tuple(os.environ.get(k) for k in _ENV_NAMES)
+
 
 def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxonomy:
     """The merged taxonomy (cached while the files are unchanged; the files are looked at no more
     than once a second).  ``user=False``: the built-in one only.  A broken user copy is reported in
     ``warnings`` and ignored; a broken built-in file raises InputError."""
-    import time
     now = time.monotonic()
-    where = (str(builtin), str(user), os.environ.get("AMLREF_TAXONOMY"),
-             os.environ.get("XDG_CONFIG_HOME"), os.environ.get("HOME"))
+    where = (str(builtin), str(user)) + _env_where()
     hit = _cache.get(where)
     if hit and now - hit[2] < 1.0:
         return hit[1]
