@@ -408,3 +408,14 @@ def test_reclassification_writes_only_what_changed(lib, monkeypatch):
                                ("vaccines", "category", [])],
                       ids[1]: [("car-t", "category", []), ("car-t", "facet", [])],
                       ids[2]: [("car-t", "category", [])]}
+
+
+def test_worker_count_follows_the_cores(monkeypatch):
+    from amlref.services import classify as svc
+    monkeypatch.delenv("AMLREF_WORKERS", raising=False)
+    for cores, want in ((1, 1), (2, 2), (4, 3), (16, 4)):
+        monkeypatch.setattr(svc.os, "cpu_count", lambda c=cores: c)
+        assert svc._workers(svc.PARALLEL_MIN) == want, cores
+        assert svc._workers(svc.PARALLEL_MIN - 1) == 1
+    monkeypatch.setenv("AMLREF_WORKERS", "1")
+    assert svc._workers(10 * svc.PARALLEL_MIN) == 1

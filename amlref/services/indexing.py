@@ -7,7 +7,7 @@ from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.storage.library import Library
 
 FTS_BATCH = 10_000
-CLASSIFY_BATCH = 5_000
+CLASSIFY_BATCH = 20_000   # from classify.PARALLEL_MIN on, worker processes classify
 
 
 def pending(lib: Library) -> int:
