@@ -176,3 +176,12 @@ def test_gui_import_indexes_after_commit(tmp_path, corpora):
     finally:
         plain.close()
         deferred.close()
+
+
+def test_classify_all_also_does_the_classification_an_import_left(lib):
+    from amlref.services.classify import classify_all
+    deferred_import(lib, articles(12))
+    classify_all(lib)
+    assert lib.pending.count("classify") == 0 and lib.pending.count("fts") == 12
+    car_t_id = lib.articles.find_id("pmid", "5000")
+    assert "car-t" in {c["slug"] for c in lib.categories.of(car_t_id)}

@@ -272,6 +272,7 @@ def classify_all(lib: Library, progress: Progress | None = None,
         n = classify_ids(lib, lib.articles.ids(include_deleted=True), progress=progress,
                          cancel=cancel, _every=True)
         lib.settings.set(VERSION_KEY, version)
+        lib.pending.clear("classify")   # what an import left is done too
     return n
 
 

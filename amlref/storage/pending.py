@@ -41,6 +41,10 @@ class PendingWork:
         if start is not None:
             self.add(kind, start, prev)
 
+    def clear(self, kind: str) -> None:
+        """All work of a kind is done (e.g. the whole library was just classified)."""
+        self.lib.execute("DELETE FROM pending_work WHERE kind = ?", (kind,))
+
     def count(self, kind: str | None = None) -> int:
         """How many article ids wait (an upper bound: deleted ones are skipped when done)."""
         sql = "SELECT coalesce(sum(last - first + 1), 0) FROM pending_work"
