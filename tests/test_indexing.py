@@ -185,3 +185,30 @@ def test_classify_all_also_does_the_classification_an_import_left(lib):
     assert lib.pending.count("classify") == 0 and lib.pending.count("fts") == 12
     car_t_id = lib.articles.find_id("pmid", "5000")
     assert "car-t" in {c["slug"] for c in lib.categories.of(car_t_id)}
+
+
+def test_a_command_gives_way_when_another_program_is_indexing(cli, lib_path):
+    """The window indexing a big import holds the write lock: a search from the command line
+    runs at once on what is indexed so far, and says so, instead of waiting or failing."""
+    import sqlite3
+    import time
+    from amlref.storage.library import Library
+    lib = Library.open(lib_path)
+    try:
+        lib.articles.add(Article(title="Venetoclax already indexed", issued="2020"))
+        deferred_import(lib, articles(5))
+    finally:
+        lib.close()
+    other = sqlite3.connect(lib_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")     # another program writing (indexing) right now
+    try:
+        t = time.perf_counter()
+        r = cli("search", "venetoclax")
+        assert time.perf_counter() - t < 5
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.code == 0 and "already indexed" in r.out
+    assert "still being indexed by another program" in r.err
+    r = cli("search", "venetoclax")          # the lock is gone: this one catches up
+    assert r.code == 0 and len(r.out.strip().splitlines()) == 5 and not r.err
