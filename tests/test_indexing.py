@@ -212,3 +212,20 @@ def test_a_command_gives_way_when_another_program_is_indexing(cli, lib_path):
     assert "still being indexed by another program" in r.err
     r = cli("search", "venetoclax")          # the lock is gone: this one catches up
     assert r.code == 0 and len(r.out.strip().splitlines()) == 5 and not r.err
+
+
+def test_catch_up_can_give_way_to_another_writer(lib, lib_path):
+    import sqlite3
+    import time
+    deferred_import(lib, articles(5))
+    other = sqlite3.connect(lib_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        t = time.perf_counter()
+        assert indexing.catch_up(lib, give_way=True) == {"fts": 0, "classified": 0, "busy": True}
+        assert time.perf_counter() - t < 2
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert lib.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    assert indexing.catch_up(lib, give_way=True) == {"fts": 5, "classified": 5}

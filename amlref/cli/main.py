@@ -58,7 +58,6 @@ def catch_up(lib, progress=None, wait: bool = True) -> None:
     """Index and classify what an import left (see services/indexing.py).  With ``wait`` False
     (before any command) it gives way to another program doing it right now (the window
     indexing a big import): the command then runs on what is indexed so far."""
-    import sqlite3
     from amlref.services.indexing import catch_up as run, pending
     waiting = pending(lib)
     if not waiting:
@@ -66,19 +65,9 @@ def catch_up(lib, progress=None, wait: bool = True) -> None:
     if progress is None and sys.stderr.isatty() and waiting > 2000:
         def progress(done, total, message=""):
             sys.stderr.write(f"\r{message}: {done}/{total}   " + ("\n" if done >= total else ""))
-    if wait:
-        run(lib, progress)
-        return
-    lib.execute("PRAGMA busy_timeout = 0")
-    try:
-        run(lib, progress)
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+    if run(lib, progress, give_way=not wait).get("busy"):
         sys.stderr.write(f"amlref: {waiting} new articles are still being indexed by another "
                          "program; search and categories do not include them yet\n")
-    finally:
-        lib.execute("PRAGMA busy_timeout = 10000")
 
 
 def print_json(obj) -> None:

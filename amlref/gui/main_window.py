@@ -776,7 +776,7 @@ class MainWindow(QMainWindow):
         from amlref.services.indexing import catch_up
 
         def work(lib, progress, cancel):   # what an interrupted import left, then the taxonomy
-            left = catch_up(lib, progress=progress, cancel=cancel)
+            left = catch_up(lib, progress=progress, cancel=cancel, give_way=True)
             return ensure_current(lib, progress=progress, cancel=cancel) or left["fts"]
         self.runner.start(work, "Updating categories",
                           lambda n: n and self.refresh(),

@@ -3,8 +3,10 @@ the new articles (see storage/pending.py).  ``catch_up`` does it in batches, eac
 its own, so a cancel (or a crash) loses at most one batch and the next call resumes."""
 from __future__ import annotations
 
+import sqlite3
+
 from amlref.core.progress import CancelToken, Progress, check, no_progress
-from amlref.storage.library import Library
+from amlref.storage.library import BUSY_TIMEOUT_MS, Library
 
 FTS_BATCH = 10_000
 CLASSIFY_BATCH = 20_000   # from classify.PARALLEL_MIN on, worker processes classify
@@ -16,8 +18,22 @@ def pending(lib: Library) -> int:
 
 
 def catch_up(lib: Library, progress: Progress | None = None,
-             cancel: CancelToken | None = None) -> dict:
-    """Index and classify what earlier imports left; returns {'fts': n, 'classified': n}."""
+             cancel: CancelToken | None = None, give_way: bool = False) -> dict:
+    """Index and classify what earlier imports left; returns {'fts': n, 'classified': n}.
+
+    With ``give_way``, when another program holds the write lock (indexing the same work, as
+    the window does after an import) this returns at once with ``'busy': True`` instead of
+    waiting for the lock: the caller goes on with what is indexed so far."""
+    if give_way:
+        lib.execute("PRAGMA busy_timeout = 0")
+        try:
+            return catch_up(lib, progress, cancel)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return {"fts": 0, "classified": 0, "busy": True}
+        finally:
+            lib.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     progress = progress or no_progress
     done = {"fts": 0, "classified": 0}
     total = lib.pending.count("fts")

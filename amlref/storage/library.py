@@ -24,6 +24,7 @@ from amlref.storage import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_ID = 0x414D4C52  # "AMLR"
+BUSY_TIMEOUT_MS = 10_000   # how long a write waits for another program's write to end
 
 
 def default_library_path() -> Path:
@@ -109,7 +110,7 @@ class Library:
                     raise LibraryError(f"{p}: not an AMLRef library (an SQLite database of "
                                        "another program)")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")   # 64 MB page cache: big imports, FTS merges
