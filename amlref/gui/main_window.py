@@ -346,10 +346,21 @@ class MainWindow(QMainWindow):
         if error:
             self.statusBar().showMessage(error, 8000)
         n = f"{len(ids):,}" if complete else f"{len(ids):,}+"
-        self.count_label.setText(f"{n} articles · {self.view_label()}")
+        self.count_label.setText(f"{n} articles · {self.view_label()}" + self._not_yet_indexed())
         self.first_rows.emit(len(ids))
         if complete:
             self.view_loaded.emit(len(ids))
+
+    def _not_yet_indexed(self) -> str:
+        """While an import is being indexed, a search or category view cannot show its new
+        articles yet: the count says so."""
+        try:
+            v = self.current_view()
+            kinds = (["fts"] if v.query else []) + (["classify"] if v.category or v.facets else [])
+            waiting = max((self.lib.pending.count(k) for k in kinds), default=0)
+        except Exception:   # (a closed or busy library: say nothing)
+            return ""
+        return f" · {waiting:,} new articles not indexed yet" if waiting else ""
 
     def refresh(self, structural: bool = True) -> None:
         self._detail_dirty = True      # the library changed: show the selected article afresh

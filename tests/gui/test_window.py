@@ -270,3 +270,16 @@ def test_import_commits_then_indexes_in_the_background(qtbot, window, lib, corpo
     assert lib.articles.search("systematic review")
     assert "Indexed" in window.statusBar().currentMessage()
     assert window.model.rowCount() == lib.articles.count()
+
+
+def test_a_search_during_indexing_says_new_articles_are_not_indexed_yet(qtbot, window, lib):
+    from amlref.core.article import ParseResult
+    from amlref.services.importing import import_results
+    from tests.gui.conftest import wait_view
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)   # the start-up job is done
+    import_results(lib, [("x.ris", ParseResult(articles=synthetic(30), format="ris"))],
+                   defer_index=True)
+    wait_view(qtbot, window, lambda: window.search.setText("venetoclax"))
+    assert window.count_label.text().endswith("· 30 new articles not indexed yet")
+    wait_view(qtbot, window, lambda: window.search.setText(""))
+    assert "not indexed" not in window.count_label.text()
