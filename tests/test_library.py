@@ -263,3 +263,20 @@ def test_atomic_write_gives_a_normal_file_mode(tmp_path):
     os.chmod(p, 0o640)
     atomic_write(str(p), "@misc{b}\n")
     assert p.stat().st_mode & 0o777 == 0o640 and p.read_text() == "@misc{b}\n"
+
+
+def test_hand_written_json_of_rows_is_what_json_dumps_writes():
+    """row_values writes the authors/keywords JSON itself (a hot path); it must be the text
+    json.dumps gives, for quotes, backslashes, control and non-ASCII characters."""
+    import json
+    from amlref.storage.articles import _INSERT_COLS, row_values
+    odd = ['plain', 'quote " here', 'back\\slash', 'tab\tnew\nline', 'Döhner', '\u2028', '🧬', '']
+    a = Article(title="t", authors=[Person(family=f, given=g) for f, g in zip(odd, reversed(odd))]
+                + [Person(literal="AML \"Study\" Group")], editors=[Person(given="Solo")],
+                keywords=odd, mesh=["Leukemia, Myeloid, Acute/therapy*"], pub_types=[])
+    row = dict(zip(_INSERT_COLS, row_values(a, "now")))
+    dumps = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    assert row["authors"] == dumps([p.to_dict() for p in a.authors])
+    assert row["editors"] == dumps([{"given": "Solo"}])
+    assert row["keywords"] == dumps(odd) and row["mesh"] == dumps(a.mesh)
+    assert row["pub_types"] == "[]"

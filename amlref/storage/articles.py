@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from functools import lru_cache
 from typing import Iterable, Iterator, TYPE_CHECKING
 
 from amlref.core.article import Article, Person, TEXT_FIELDS, LIST_FIELDS, title_key
@@ -55,24 +56,30 @@ _quote = json.encoder.encode_basestring   # the C quoting that _DUMPS uses for a
 
 def _people(ps) -> str:
     """JSON of a list of Person, as ``_DUMPS([p.to_dict() ...])`` writes it (written out here:
-    it is a hot path of every import)."""
+    it is a hot path of every import; names repeat, so each one's JSON is cached)."""
     if not ps:
         return "[]"
-    out = []
-    for p in ps:
-        parts = []
-        if p.family:
-            parts.append('"family":' + _quote(p.family))
-        if p.given:
-            parts.append('"given":' + _quote(p.given))
-        if p.literal:
-            parts.append('"literal":' + _quote(p.literal))
-        out.append("{" + ",".join(parts) + "}")
-    return "[" + ",".join(out) + "]"
+    return "[" + ",".join([_person_json(p.family, p.given, p.literal) for p in ps]) + "]"
+
+
+@lru_cache(maxsize=65536)
+def _person_json(family: str, given: str, literal: str) -> str:
+    parts = []
+    if family:
+        parts.append('"family":' + _quote(family))
+    if given:
+        parts.append('"given":' + _quote(given))
+    if literal:
+        parts.append('"literal":' + _quote(literal))
+    return "{" + ",".join(parts) + "}"
 
 
 def _strings(xs) -> str:
-    return _DUMPS(list(xs)) if xs else "[]"
+    if not xs:
+        return "[]"
+    if all(x.__class__ is str for x in xs):   # the usual case, as _DUMPS writes it
+        return "[" + ",".join([_quote(x) for x in xs]) + "]"
+    return _DUMPS(list(xs))
 
 
 _ROW_ORDER = ("citekey", "type") + TEXT_FIELDS + LIST_FIELDS + (
