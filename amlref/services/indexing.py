@@ -64,7 +64,9 @@ def catch_up(lib: Library, progress: Progress | None = None,
             ids = [r[0] for r in lib.execute(
                 "SELECT id FROM articles WHERE id BETWEEN ? AND ? AND deleted_at IS NULL",
                 (first, last))]
-            done["classified"] += classify_ids(lib, ids, cancel=cancel)
+            done["classified"] += classify_ids(
+                lib, ids, cancel=cancel,
+                progress=lambda d, t, m="", n=n: progress(n + d, total, "classifying"))
             lib.pending.done("classify", first, last)
         n += last - first + 1
     if done["fts"] or done["classified"]:
