@@ -229,3 +229,17 @@ def test_catch_up_can_give_way_to_another_writer(lib, lib_path):
         other.close()
     assert lib.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
     assert indexing.catch_up(lib, give_way=True) == {"fts": 5, "classified": 5}
+
+
+def test_interrupt_while_indexing_keeps_the_import_and_says_so(cli, lib_path, monkeypatch,
+                                                                 corpora):
+    from amlref.services import indexing as svc
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(svc, "catch_up", interrupted)
+    r = cli("import", corpora / "ris" / "vendor-dialects" / "baseline.ris")
+    assert r.code == 130 and "imported articles are kept" in r.err
+    monkeypatch.undo()
+    r = cli("search", "systematic review")     # the next command indexes what was left
+    assert r.code == 0 and r.out.strip()

@@ -107,7 +107,12 @@ def cmd_import(args) -> int:
             for prob in report.skipped:
                 print(f"  skipped {prob}", file=sys.stderr)
             sys.stdout.flush()
-        catch_up(lib, progress)
+        try:
+            catch_up(lib, progress)
+        except KeyboardInterrupt:
+            sys.stderr.write("amlref: interrupted while indexing: the imported articles are kept; "
+                             "indexing goes on with the next command\n")
+            return 130
     return 0 if report.ok else 1
 
 
