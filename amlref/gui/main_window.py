@@ -680,14 +680,19 @@ class MainWindow(QMainWindow):
         """Index for search and classify what an import committed (services/indexing.py),
         in the worker, with progress in the status bar; the window stays usable meanwhile."""
         from amlref.services.indexing import catch_up
+        if not self.lib.pending.count():     # (a text drop or an online add: indexed already)
+            if then:
+                then()
+            return
         status = self.statusBar()
 
         def progress(done, total, message=""):
             status.showMessage(f"{message.capitalize()}: {done:,} of {total:,} articles")
 
         def done(result):
-            status.showMessage(f"Indexed {result['fts']:,} articles for search, classified "
-                               f"{result['classified']:,}", 5000) if result["fts"] else None
+            if result["fts"]:
+                status.showMessage(f"Indexed {result['fts']:,} articles for search, classified "
+                                   f"{result['classified']:,}", 5000)
             if result["fts"] or result["classified"]:
                 self.refresh()
             if then:

@@ -23,12 +23,6 @@ from amlref.storage.library import Library
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
-def _gc_paused():
-    """The cyclic garbage collector rescans every live record object again and again while an
-    import builds hundreds of thousands of them; it finds nothing to free there."""
-    return gcpause.paused()
-
-
 @dataclass
 class ImportReport:
     added: list[int] = field(default_factory=list)
@@ -173,7 +167,9 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
     report = ImportReport()
     total = sum(len(r.articles) for _, r in parsed)
     done = 0
-    with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), _gc_paused():
+    # (the cyclic GC would rescan every record object again and again, finding nothing to free)
+    with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), \
+            gcpause.paused():
         index = DedupIndex(lib)
         # New articles wait in ``pending`` (under a temporary negative id in the index, so
         # later records of the import can merge into them) and go in with one executemany.
@@ -239,11 +235,12 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
         check(cancel)
         progress(total, total, "linking references")
         # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links
-        lib.citations.resolve_stubs(report.added + [m["id"] for m in report.merged])
+        changed = report.added + [m["id"] for m in report.merged]
+        lib.citations.resolve_stubs(changed)
         if classify and defer_index:
-            lib.pending.add_ids("classify", report.added + [m["id"] for m in report.merged])
+            lib.pending.add_ids("classify", changed)
         elif classify and (report.added or touched):
             from amlref.services.classify import classify_ids
-            classify_ids(lib, report.added + [m["id"] for m in report.merged], cancel=cancel)
+            classify_ids(lib, changed, cancel=cancel)
         check(cancel)
     return report

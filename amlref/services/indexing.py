@@ -36,39 +36,34 @@ def catch_up(lib: Library, progress: Progress | None = None,
             lib.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     progress = progress or no_progress
     done = {"fts": 0, "classified": 0}
-    total = lib.pending.count("fts")
-    n = 0
-    while True:
-        batch = lib.pending.next_batch("fts", FTS_BATCH)
-        if batch is None:
-            break
-        first, last = batch
-        progress(n, total, "indexing for search")
-        check(cancel)
-        with lib.transaction():
-            lib.pending.index_fts(first, last)
-            lib.pending.done("fts", first, last)
-        n += last - first + 1
-        done["fts"] += last - first + 1
-    total, n = lib.pending.count("classify"), 0
-    if total:
+    done["fts"] = _in_batches(lib, "fts", FTS_BATCH, "indexing for search", progress, cancel,
+                              lambda first, last, n, total: lib.pending.index_fts(first, last))
+
+    def classify(first, last, n, total):
         from amlref.services.classify import classify_ids
-    while True:
-        batch = lib.pending.next_batch("classify", CLASSIFY_BATCH)
-        if batch is None:
-            break
-        first, last = batch
-        progress(n, total, "classifying")
-        check(cancel)
-        with lib.transaction():
-            ids = [r[0] for r in lib.execute(
-                "SELECT id FROM articles WHERE id BETWEEN ? AND ? AND deleted_at IS NULL",
-                (first, last))]
-            done["classified"] += classify_ids(
-                lib, ids, cancel=cancel,
-                progress=lambda d, t, m="", n=n: progress(n + d, total, "classifying"))
-            lib.pending.done("classify", first, last)
-        n += last - first + 1
+        ids = [r[0] for r in lib.execute(
+            "SELECT id FROM articles WHERE id BETWEEN ? AND ? AND deleted_at IS NULL",
+            (first, last))]
+        done["classified"] += classify_ids(
+            lib, ids, cancel=cancel,
+            progress=lambda d, t, m="": progress(n + d, total, "classifying"))
+    n = _in_batches(lib, "classify", CLASSIFY_BATCH, "classifying", progress, cancel, classify)
     if done["fts"] or done["classified"]:
         progress(n, n, "classified" if n else "indexed for search")
     return done
+
+
+def _in_batches(lib: Library, kind: str, size: int, message: str, progress: Progress,
+                cancel: CancelToken | None, work) -> int:
+    """``work(first, last, done, total)`` on the waiting ids of a kind, a batch at a time, each
+    batch committed with its removal from the pending work; returns how many ids were done."""
+    total, n = lib.pending.count(kind), 0
+    while (batch := lib.pending.next_batch(kind, size)) is not None:
+        first, last = batch
+        progress(n, total, message)
+        check(cancel)
+        with lib.transaction():
+            work(first, last, n, total)
+            lib.pending.done(kind, first, last)
+        n += last - first + 1
+    return n

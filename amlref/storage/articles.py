@@ -39,17 +39,10 @@ def normalize_identifiers(a: Article, strict: bool = True) -> None:
             setattr(a, fld, "")
 
 
-def _dumps(v) -> str:
-    if not v:   # fast path (same text) for the many empty lists/dicts
-        return "[]" if isinstance(v, list) else ("{}" if isinstance(v, dict) else json.dumps(v))
-    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-
-
 def _text(v) -> str:
     return v if v.__class__ is str else ("" if v is None else str(v))
 
 
-_PLAIN = ("type",) + TEXT_FIELDS
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _quote = json.encoder.encode_basestring   # the C quoting that _DUMPS uses for a str
 

@@ -140,29 +140,37 @@ def _compile(pattern: str, flags: int = 0) -> re.Pattern:
     return rx
 
 
-def _trie(words: list[str]) -> str:
-    """A regex matching any of these words, factored by common prefixes; " ", "-" or "/" may
-    stand between two characters (as in the texts: "T-cell" has the key "tce")."""
+def _prefix_tree(words) -> dict:
+    """Characters as nested dicts; "" marks the end of a word."""
     root: dict = {}
     for w in words:
         d = root
         for ch in w:
             d = d.setdefault(ch, {})
         d[""] = {}
+    return root
+
+
+def _alternation(d: dict, edge) -> str:
+    """A node's branches, each rendered by ``edge(ch, subtree)``, as one regex group."""
+    alts = [edge(ch, sub) for ch, sub in sorted(d.items()) if ch != ""]
+    if not alts:
+        return ""
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of these words, factored by common prefixes; " ", "-" or "/" may
+    stand between two characters (as in the texts: "T-cell" has the key "tce")."""
+    def edge(ch: str, sub: dict) -> str:
+        tail = rx(sub)
+        return re.escape(ch) + (r"[ /\-]?" + tail if tail else "")
 
     def rx(d: dict) -> str:
-        alts = []
-        for ch, sub in sorted(d.items()):
-            if ch == "":
-                continue
-            tail = rx(sub)
-            alts.append(re.escape(ch) + (r"[ /\-]?" + tail if tail else ""))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in d else body
+        body = _alternation(d, edge)
+        return f"(?:{body})?" if body and "" in d else body
 
-    return rx(root)
+    return rx(_prefix_tree(words))
 
 
 def _regex_key(body: str) -> str:
@@ -206,25 +214,14 @@ def _finder_word(parts: list[str]) -> str:
 
 def _finder_rx(words: list[str]) -> str:
     """A trie-shaped regex of finder words (optional separators as " ?")."""
-    root: dict = {}
-    for w in words:
-        d = root
-        for ch in w:
-            d = d.setdefault(ch, {})
-        d[""] = {}
+    def edge(ch: str, sub: dict) -> str:
+        return (" ?" if ch == _OPT_SEP else re.escape(ch)) + rx(sub)
 
     def rx(d: dict) -> str:
-        alts = []
-        for ch, sub in sorted(d.items()):
-            if ch == "":
-                continue
-            alts.append((" ?" if ch == _OPT_SEP else re.escape(ch)) + rx(sub))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "" if "" in d else body   # a finder word is enough: what follows is not needed
+        # a finder word is enough: what follows it is not needed
+        return "" if "" in d else _alternation(d, edge)
 
-    return rx(root)
+    return rx(_prefix_tree(words))
 
 
 def _needles(pattern: str) -> frozenset | None:

@@ -68,14 +68,19 @@ def test_auto_export_manager_adds_and_writes(qtbot, demo_window, demo_lib, tmp_p
     assert auto_export_rows(demo_lib) == [] and d.table.rowCount() == 0
 
 
-def test_auto_export_is_rewritten_after_an_edit(qtbot, demo_window, demo_lib, tmp_path):
+def _export_all_as_csljson(qtbot, w, lib, tmp_path):
+    """Bind the whole library to a CSL-JSON file through the dialog: (file, seed article id)."""
     from amlref.gui.dialogs import AutoExportDialog
-    w = demo_window
     out = tmp_path / "all.json"
-    d = AutoExportDialog(w, demo_lib, {})
+    d = AutoExportDialog(w, lib, {})
     qtbot.addWidget(d)
     d.add_export(str(out), "csljson", {})
-    seed = demo_lib.articles.find("39697225").id
+    return out, lib.articles.find("39697225").id
+
+
+def test_auto_export_is_rewritten_after_an_edit(qtbot, demo_window, demo_lib, tmp_path):
+    w = demo_window
+    out, seed = _export_all_as_csljson(qtbot, w, demo_lib, tmp_path)
     w.autoexport_timer.setInterval(10)
     with qtbot.waitSignal(w.job_finished, timeout=10000,
                           check_params_cb=lambda what, r: what == "auto-export"):
@@ -244,13 +249,8 @@ def test_save_search_appears_in_sidebar(qtbot, demo_window, demo_lib, monkeypatc
 
 def test_pending_auto_export_is_written_when_the_window_closes(qtbot, demo_window, demo_lib,
                                                                tmp_path):
-    from amlref.gui.dialogs import AutoExportDialog
     w = demo_window
-    out = tmp_path / "all.json"
-    d = AutoExportDialog(w, demo_lib, {})
-    qtbot.addWidget(d)
-    d.add_export(str(out), "csljson", {})
-    seed = demo_lib.articles.find("39697225").id
+    out, seed = _export_all_as_csljson(qtbot, w, demo_lib, tmp_path)
     w.autoexport_timer.setInterval(60000)      # the user quits before the idle delay
     w.edit_article(seed, {"volume": "77"})
     assert w.autoexport_timer.isActive()
