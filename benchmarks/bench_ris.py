@@ -34,7 +34,7 @@ import rispy
 from amlref.core.text import read_text
 from amlref.formats.ris import RisImporter
 from amlref.services.indexing import catch_up
-from amlref.services.importing import import_paths, import_results, parse_data, read_input
+from amlref.services.importing import import_paths
 from amlref.storage.library import Library
 
 WORDS = ("acute myeloid leukemia immunotherapy CAR-T cells checkpoint inhibitor relapsed "
@@ -93,12 +93,10 @@ def run(n: int, tmp: str) -> dict:
                 "added": len(res.articles), "merged": 0, "count": len(res.articles)}
     lib = Library.open(os.path.join(tmp, f"lib-{n}.sqlite"))
     try:
-        if CLASSIFY:
-            t_import, report = timed(lambda: import_paths(lib, [path], defer_index=True))
-        else:  # the same import minus the classifier (another component, timed apart)
-            t_import, report = timed(lambda: import_results(
-                lib, [(path, parse_data(read_input(path)[0], path))], classify=False,
-                defer_index=True))
+        # (without CLASSIFY: the same import minus the classifier, another component timed
+        # apart in bench_classify.py)
+        t_import, report = timed(lambda: import_paths(lib, [path], defer_index=True,
+                                                      classify=CLASSIFY))
         t_index, _ = timed(lambda: catch_up(lib))
         count = lib.articles.count()
     finally:

@@ -28,6 +28,7 @@ from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid, no
 from amlref.plugins.base import Exporter, Importer
 
 _TAG = re.compile(r"^\s{0,3}([A-Z][A-Z0-9])\s{1,4}-(?:\s(.*))?$")
+_TY_LINE = re.compile(r"^[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?\r?$", re.M)  # split cuts here
 _TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*))?\r?$\n?", re.M)
 
 TYPE_MAP = {
@@ -163,7 +164,8 @@ def _parse_name(value: str) -> Person | None:
     return Person(family=last, given=" ".join(words[:-1]))
 
 
-def iter_records(text: str) -> Iterable[tuple[int, dict[str, list[str]], list[str]]]:
+def iter_records(text: str, first_line: int = 1
+                 ) -> Iterable[tuple[int, dict[str, list[str]], list[str]]]:
     """Yield (first line, {tag: [values]}, warnings) per record.  Tolerant: see module doc.
     A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
     (Ovid writes ``NL`` there) still belong to the record they follow.  Tag lines are found by
@@ -179,7 +181,7 @@ def iter_records(text: str) -> Iterable[tuple[int, dict[str, list[str]], list[st
     last_tag = ""
     closed = False
     warns: list[str] = []
-    line = 1        # line numbers are counted only where a record starts
+    line = first_line   # line numbers are counted only where a record starts
     prev = 0
     pos = 0
     count = text.count
@@ -477,8 +479,36 @@ class RisImporter(Importer):
             raise InputError("no RIS records found (expected lines like 'TY  - JOUR')", filename)
         return res
 
-    def _parse_into(self, res: ParseResult, text: str, filename: str) -> None:
-        for line, fields, warns in iter_records(text):
+    def split(self, text: str, size: int) -> list[tuple[str, int]] | None:
+        """Cut before a ``TY`` line about every ``size`` characters: a record ends at ``ER``
+        or at the next ``TY``, so each part reads as it would in the whole."""
+        head = text[:20000]
+        if ("\r" in head and "\n" not in head) or is_wos(head.lstrip("\ufeff")[:4096]):
+            return None
+        cuts = [0]
+        while len(text) - cuts[-1] > size * 3 // 2:
+            m = _TY_LINE.search(text, cuts[-1] + size)
+            if m is None:
+                break
+            cuts.append(m.start())
+        if len(cuts) < 2:
+            return None
+        cuts.append(len(text))
+        parts, line = [], 1
+        for a, b in zip(cuts, cuts[1:]):
+            parts.append((text[a:b], line))
+            line += text.count("\n", a, b)
+        return parts
+
+    def parse_part(self, text: str, filename: str, first_line: int) -> ParseResult:
+        res = ParseResult(format=self.name)
+        with gcpause.paused():
+            self._parse_into(res, text, filename, first_line)
+        return res
+
+    def _parse_into(self, res: ParseResult, text: str, filename: str,
+                    first_line: int = 1) -> None:
+        for line, fields, warns in iter_records(text, first_line):
             for w in warns:
                 res.warnings.append(f"{filename}: {w}")
             try:

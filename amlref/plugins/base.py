@@ -29,6 +29,18 @@ class Importer:
         ``InputError`` when nothing at all can be read."""
         raise NotImplementedError
 
+    def split(self, text: str, size: int) -> "list[tuple[str, int]] | None":
+        """Optional, for big files: ``text`` cut into parts of about ``size`` characters at
+        record boundaries, as (part, number of its first line), such that
+        ``parse_part`` of each part, one after the other, reads exactly what :meth:`parse`
+        of the whole reads (the import then parses the parts in worker processes).
+        None: cannot be split (the default)."""
+        return None
+
+    def parse_part(self, text: str, filename: str, first_line: int) -> "ParseResult":
+        """Parse one part made by :meth:`split` (line numbers counted from ``first_line``)."""
+        raise NotImplementedError
+
     def parse_bytes(self, data: bytes, filename: str = "<bytes>") -> "ParseResult":
         """Default: decode (BOM / UTF-8 / UTF-16 / windows-1252) then :meth:`parse`."""
         from amlref.core.text import decode_bytes

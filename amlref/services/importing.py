@@ -5,20 +5,25 @@ An import never half-happens: unreadable input fails before the library is touch
 cancel or an error inside the transaction rolls everything back."""
 from __future__ import annotations
 
+import itertools
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from amlref.core import gcpause
-from amlref.core.article import Article, ParseResult, Problem, Reference
+from amlref.core.article import Article, Link, ParseResult, Problem, Reference
 from amlref.core.errors import InputError
-from amlref.core.progress import CancelToken, Progress, check, no_progress
+from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
-from amlref.services.merge import DedupIndex, merge_articles
-from amlref.storage.articles import normalize_identifiers
-from amlref.storage.library import Library
+from amlref.services import parallel_parse
+from amlref.services.merge import DedupIndex, Probe, merge_articles
+from amlref.services.parallel_parse import Part
+from amlref.storage.articles import (R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE, R_TKEY,
+                                     R_YEAR, article_from_prepared, normalize_identifiers, prepare)
+from amlref.storage.library import Library, now_iso
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -93,33 +98,68 @@ def read_input(path: str) -> tuple[bytes, str]:
     return data, path
 
 
-def parse_data(data: bytes, filename: str, fmt: str | None = None) -> ParseResult:
-    """Decode, detect and parse one input.  Raises InputError for unusable input."""
+def _detect(data: bytes, filename: str, fmt: str | None) -> tuple[str, str, str]:
+    """Decode and detect: (text, encoding, format), or a one-line InputError."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
             and data[:4096].count(b"\x00") < len(data[:4096]) // 4:
         raise InputError("binary file, not a bibliography", filename)
     text, encoding = decode_bytes(data)
     fmt = fmt or detect(text, filename[:-3] if filename.endswith(".gz") else filename)
+    return text, encoding, fmt
+
+
+def _unreadable(exc: Exception, fmt: str, filename: str) -> InputError:
+    """What a user reads when an importer fails (never a traceback)."""
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return InputError(f"cannot read as {fmt}: nesting too deep", filename)
+    return InputError(f"cannot read as {fmt}: {type(exc).__name__}: {exc}", filename)
+
+
+def parse_data(data: bytes, filename: str, fmt: str | None = None) -> ParseResult:
+    """Decode, detect and parse one input.  Raises InputError for unusable input."""
+    text, encoding, fmt = _detect(data, filename, fmt)
+    return _parse_text(text, encoding, fmt, filename)
+
+
+def _parse_text(text: str, encoding: str, fmt: str, filename: str) -> ParseResult:
     imp = registry.importer(fmt)
     try:
         result = imp.parse(text, filename)
-    except InputError:
-        raise
-    except RecursionError:
-        raise InputError(f"cannot read as {fmt}: nesting too deep", filename) from None
     except Exception as exc:  # a buggy importer must not leak a traceback
-        raise InputError(f"cannot read as {fmt}: {type(exc).__name__}: {exc}", filename) from None
+        raise _unreadable(exc, fmt, filename) from None
     result.format = result.format or fmt
     result.encoding = result.encoding or encoding
     return result
 
 
+@dataclass
+class _Source:
+    """One input of an import: its parts, parsed already or (a big file) as they come from
+    the worker processes (services/parallel_parse.py)."""
+    filename: str
+    format: str
+    encoding: str
+    parts: Iterable[Part]
+    records: int          # how many (an estimate while the parts are still coming)
+
+
+def _source_of(result: ParseResult, filename: str) -> _Source:
+    part = Part(articles=result.articles, links=result.links, problems=result.problems,
+                warnings=result.warnings)
+    return _Source(filename, result.format, result.encoding, [part], len(result.articles))
+
+
 def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
-                        report: ImportReport) -> None:
+                        report: ImportReport, always: bool = False) -> None:
+    """Merge ``a`` into library article ``match``; reported as merged if that changed it (or
+    ``always``: a duplicate within the import), else as unchanged."""
     existing = lib.articles.get(match)
     changes, new = merge_articles(existing, a)
     if new:
         lib.articles.update(match, changes)
+    if new or always:
         report.merged.append({"id": match, "citekey": existing.citekey,
                               "title": a.title[:120], "file": filename, "line": a.line})
     else:
@@ -134,16 +174,35 @@ def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
 
 def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
                  tags: Iterable[str] = (), progress: Progress | None = None,
-                 cancel: CancelToken | None = None, defer_index: bool = False) -> ImportReport:
+                 cancel: CancelToken | None = None, defer_index: bool = False,
+                 classify: bool = True) -> ImportReport:
+    """Import files.  Every file is read and recognised before the library is touched; a big
+    one is then parsed by worker processes while the import stores what they have made."""
     progress = progress or no_progress
-    parsed: list[tuple[str, ParseResult]] = []
+    sources: list[_Source] = []
     for i, p in enumerate(paths):
         check(cancel)
         progress(i, len(paths), f"reading {os.path.basename(p)}")
         data, _ = read_input(p)
-        parsed.append((p, parse_data(data, p, fmt)))
-    return import_results(lib, parsed, tags=tags, progress=progress, cancel=cancel,
-                          defer_index=defer_index)
+        text, encoding, f = _detect(data, p, fmt)
+        del data
+        pieces = parallel_parse.split(registry.importer(f), text)
+        if pieces is None:
+            sources.append(_source_of(_parse_text(text, encoding, f, p), p))
+            continue
+        rest = parallel_parse.parse_parts(f, pieces[1:], p, lib.articles.key_formula(),
+                                          now_iso())   # the workers start on parts 2, 3 ...
+        try:                                           # ... while this process reads part 1
+            first = registry.importer(f).parse_part(pieces[0][0], p, pieces[0][1])
+        except Exception as exc:
+            rest.close()
+            raise _unreadable(exc, f, p) from None
+        per_char = len(first.articles) / max(1, len(pieces[0][0]))  # about as many later on
+        parts = itertools.chain([Part(articles=first.articles, links=first.links,
+                                      problems=first.problems, warnings=first.warnings)], rest)
+        sources.append(_Source(p, f, encoding, parts, int(per_char * len(text))))
+    return _import(lib, sources, tags=tags, progress=progress, cancel=cancel,
+                   classify=classify, defer_index=defer_index)
 
 
 def import_text(lib: Library, text: str, fmt: str | None = None, name: str = "<pasted text>",
@@ -162,75 +221,80 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
     With ``defer_index`` the full-text indexing and the classification of the new and merged
     articles are left as pending work (``lib.pending``) for ``services.indexing.catch_up``
     after the commit: the import itself is then mostly parsing and storing."""
+    return _import(lib, [_source_of(result, filename) for filename, result in parsed], tags=tags,
+                   progress=progress, cancel=cancel, classify=classify, defer_index=defer_index)
+
+
+def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
+            progress: Progress | None = None, cancel: CancelToken | None = None,
+            classify: bool = True, defer_index: bool = False) -> ImportReport:
     progress = progress or no_progress
-    tags = [t for t in tags if t]
+    tags = tuple(t for t in tags if t)
     report = ImportReport()
-    total = sum(len(r.articles) for _, r in parsed)
+    total = sum(src.records for src in sources)
     done = 0
+    formula, now = lib.articles.key_formula(), now_iso()
     # (the cyclic GC would rescan every record object again and again, finding nothing to free)
     with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), \
             gcpause.paused():
         index = DedupIndex(lib)
-        # New articles wait in ``pending`` (under a temporary negative id in the index, so
-        # later records of the import can merge into them) and go in with one executemany.
-        pending: dict[int, Article] = {}
+        new = _New(lib)
         touched: list[int] = []
-        files: list[tuple[str, ParseResult, list]] = []
-        for filename, result in parsed:
-            report.files.append({"file": filename, "format": result.format,
-                                 "encoding": result.encoding, "records": len(result.articles)})
-            report.skipped.extend(result.problems)
-            report.warnings.extend(result.warnings)
-            final: list = []          # per record: a library id, or the pending Article
-            for a in result.articles:
-                if done % 500 == 0:
-                    check(cancel)
-                    progress(done, total, f"importing {os.path.basename(filename)}")
-                done += 1
-                normalize_identifiers(a, strict=False)
-                a.tags = list(dict.fromkeys(a.tags + tags))
-                match = index.match(a)
-                if match is None:
-                    a.id = -(len(pending) + 1)
-                    pending[a.id] = a
-                    index.add(a)
-                    final.append(a)
-                elif match < 0:         # the same work twice in this import
-                    target = pending[match]
-                    changes, _ = merge_articles(target, a)
-                    for k, v in changes.items():
-                        setattr(target, k, v)
-                    target.tags = list(dict.fromkeys(target.tags + a.tags))
-                    target.notes = list(dict.fromkeys(target.notes + a.notes))
-                    report.merged.append({"id": target, "citekey": None, "title": a.title[:120],
-                                          "file": filename, "line": a.line})
-                    final.append(target)
-                else:
-                    _merge_into_library(lib, match, a, filename, report)
-                    touched.append(match)
-                    final.append(match)
-            files.append((filename, result, final))
-        new = list(pending.values())
-        for a in new:
-            a.id = None
-        lib.articles.add_many(new, strict=False, taken=lib.articles.taken_keys(), normalize=False)
-        report.added = [a.id for a in new]
+        files: list[tuple[str, str, list[Link], list[int]]] = []
+        for src in sources:
+            info = {"file": src.filename, "format": src.format, "encoding": src.encoding,
+                    "records": 0}
+            report.files.append(info)
+            final: list[int] = []     # per record: a library id, or a negative id in ``new``
+            links: list[Link] = []
+            name = os.path.basename(src.filename)
+            for part in _parts(src):
+                base = len(final)
+                report.skipped.extend(part.problems)
+                report.warnings.extend(part.warnings)
+                links.extend(Link(ln.source + base, ln.target if isinstance(ln.target, Reference)
+                                  else ln.target + base, ln.kind, ln.origin)
+                             for ln in part.links)
+                arts, preps = part.articles, part.prepared
+                for i in range(len(part)):
+                    if done % 500 == 0:
+                        check(cancel)
+                        progress(min(done, total), total, f"importing {name}")
+                    done += 1
+                    if preps is None:
+                        a = arts[i]
+                        normalize_identifiers(a, strict=False)
+                        if tags:
+                            a.tags = list(dict.fromkeys(a.tags + list(tags)))
+                        prep = prepare(a, formula, now)
+                    else:
+                        a, prep = None, preps[i]
+                        if tags:
+                            prep = prep[:3] + (tuple(dict.fromkeys(prep[3] + tags)),) + prep[4:]
+                    final.append(_place(lib, index, new, prep, a, src.filename, report,
+                                        touched))
+                if preps is not None:
+                    new.flush(FLUSH_MIN)   # stored while the workers parse the next parts
+            info["records"] = len(final)
+            files.append((src.filename, src.format, links, final))
+        new.flush()
+        report.added = new.ids
         for m in report.merged:
-            if isinstance(m["id"], Article):
-                m["citekey"], m["id"] = m["id"].citekey, m["id"].id
-        for filename, result, final in files:
-            ids = [x.id if isinstance(x, Article) else x for x in final]
-            for link in result.links:
-                src = ids[link.source] if link.source < len(ids) else None
-                if src is None:
+            if m["id"] < 0:
+                m["citekey"], m["id"] = new.keys[-m["id"] - 1], new.ids[-m["id"] - 1]
+        for filename, fmt, links, final in files:
+            final = [x if x > 0 else new.ids[-x - 1] for x in final]
+            for link in links:
+                src_id = final[link.source] if link.source < len(final) else None
+                if src_id is None:
                     continue
                 if isinstance(link.target, Reference):
                     target = link.target
                 else:
-                    target = ids[link.target] if link.target < len(ids) else None
+                    target = final[link.target] if link.target < len(final) else None
                     if target is None:
                         continue
-                if lib.citations.add(src, target, kind=link.kind, origin=link.origin or result.format):
+                if lib.citations.add(src_id, target, kind=link.kind, origin=link.origin or fmt):
                     report.links += 1
         check(cancel)
         progress(total, total, "linking references")
@@ -244,3 +308,91 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
             classify_ids(lib, changed, cancel=cancel)
         check(cancel)
     return report
+
+
+def _parts(src: _Source) -> Iterable[Part]:
+    """The parts of a source; a worker's failure becomes the one-line error parse_data gives."""
+    parts = iter(src.parts)
+    while True:
+        try:
+            part = next(parts)
+        except StopIteration:
+            return
+        except (InputError, Cancelled):
+            raise
+        except Exception as exc:
+            raise _unreadable(exc, src.format, src.filename) from None
+        yield part
+
+
+FLUSH_MIN = 2000   # new records stored together (while workers parse, see _import)
+
+
+class _New:
+    """The import's new records, known by a temporary id -(n + 1) for the n-th, so later
+    records can merge into them.  They wait as prepared rows (an Article once something merged
+    into it) and are stored in order by :meth:`flush`; ``ids``/``keys`` are the stored ones'."""
+
+    def __init__(self, lib: Library):
+        self.lib = lib
+        self.waiting: list = []
+        self.ids: list[int] = []
+        self.keys: list[str] = []
+        self.taken = lib.articles.taken_keys()
+
+    def append(self, prep: tuple) -> int:
+        self.waiting.append(prep)
+        return -(len(self.ids) + len(self.waiting))
+
+    def flush(self, at_least: int = 0) -> None:
+        if self.waiting and len(self.waiting) >= at_least:
+            ids, keys = self.lib.articles.add_prepared(self.waiting, taken=self.taken)
+            self.ids += ids
+            self.keys += keys
+            self.waiting = []
+
+    def waiting_item(self, aid: int) -> tuple | Article | None:
+        """The record of temporary id ``aid`` as an Article, if not stored yet."""
+        k = -aid - 1 - len(self.ids)
+        if k < 0:
+            return None
+        item = self.waiting[k]
+        if item.__class__ is tuple:
+            item = self.waiting[k] = article_from_prepared(item)
+        return item
+
+
+def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article | None,
+           filename: str, report: ImportReport, touched: list[int]) -> int:
+    """Where one record goes: a new article (its temporary negative id), or merged into a
+    library article or into an earlier record of this import."""
+    row, own = prep[0], prep[1]
+    probe = Probe(row[R_ORIGIN], own or None, row[R_TITLE], row[R_DOI], row[R_PMID],
+                  row[R_PMCID], row[R_YEAR], prep[2])
+    match = index.match(probe, row[R_TKEY])
+    if match is None:
+        aid = new.append(prep)
+        keys = (own,)
+        if "alias_keys" in row[R_EXTRA]:
+            keys += tuple(json.loads(row[R_EXTRA]).get("alias_keys", ()))
+        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], row[R_TKEY], row[R_YEAR],
+                         prep[2], keys)
+        return aid
+    a = a or article_from_prepared(prep)
+    if match < 0:         # the same work twice in this import
+        target = new.waiting_item(match)
+        if target is None:    # stored already (a big import stores as it goes)
+            _merge_into_library(lib, new.ids[-match - 1], a, filename, report, always=True)
+            touched.append(new.ids[-match - 1])
+            return match
+        changes, _ = merge_articles(target, a)
+        for k, v in changes.items():
+            setattr(target, k, v)
+        target.tags = list(dict.fromkeys(target.tags + a.tags))
+        target.notes = list(dict.fromkeys(target.notes + a.notes))
+        report.merged.append({"id": match, "citekey": None, "title": a.title[:120],
+                              "file": filename, "line": a.line})
+    else:
+        _merge_into_library(lib, match, a, filename, report)
+        touched.append(match)
+    return match

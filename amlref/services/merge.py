@@ -43,6 +43,18 @@ def conflicting_ids(a: dict | Article, b: dict | Article) -> bool:
     return False
 
 
+class Probe:
+    """What :meth:`DedupIndex.match` reads of a record, when there is no Article."""
+
+    __slots__ = ("origin", "citekey", "title", "doi", "pmid", "pmcid", "year",
+                 "first_author_family")
+
+    def __init__(self, origin, citekey, title, doi, pmid, pmcid, year, first_author_family):
+        self.origin, self.citekey, self.title = origin, citekey, title
+        self.doi, self.pmid, self.pmcid = doi, pmid, pmcid
+        self.year, self.first_author_family = year, first_author_family
+
+
 class DedupIndex:
     """In-memory index of the library's live articles for linear-time duplicate checks."""
 
@@ -75,7 +87,12 @@ class DedupIndex:
         self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family,
                   {a.citekey} | set(a.extra.get("alias_keys", ())))
 
-    def match(self, a: Article) -> int | None:
+    def add_values(self, aid: int, doi: str, pmid: str, pmcid: str, tkey: str, year, fa: str,
+                   keys=()) -> None:
+        """:meth:`add` for a record known by its values (an import's prepared rows)."""
+        self._put(aid, doi, pmid, pmcid, tkey, year, fa, keys)
+
+    def match(self, a: "Article | Probe", tkey: str | None = None) -> int | None:
         """The library article ``a`` should merge into on import, or None.
 
         A BibTeX entry carries a key its author chose: two entries with different keys are two
@@ -84,18 +101,21 @@ class DedupIndex:
         known under the same key (or one without a key of its own); ``amlref dedup`` still lists
         such pairs for a decision.  The same key with the same title is the same record, however
         short the title (re-importing a .bib adds nothing)."""
+        if tkey is None:
+            tkey = title_key(a.title)
         if a.origin == "bibtex" and a.citekey in self.by_key:
             aid = self.by_key[a.citekey]
-            if self.info[aid]["tkey"] == title_key(a.title) and not conflicting_ids(self.info[aid], a):
+            if self.info[aid]["tkey"] == tkey and not conflicting_ids(self.info[aid], a):
                 return aid
-        for aid in self.candidates(a):
+        for aid in self.candidates(a, tkey):
             if a.origin == "bibtex" and a.citekey and a.citekey not in self.info[aid]["keys"]:
                 continue
             return aid
         return None
 
-    def candidates(self, a: Article):
-        """Library articles that are the same work as ``a``, best evidence first."""
+    def candidates(self, a: "Article | Probe", tkey: str | None = None):
+        """Library articles that are the same work as ``a``, best evidence first (``tkey``:
+        its title_key, when known)."""
         seen = set()
         for k in IDS:
             v = getattr(a, k)
@@ -104,7 +124,8 @@ class DedupIndex:
                 if aid not in seen and not conflicting_ids(self.info[aid], a):
                     seen.add(aid)
                     yield aid
-        tkey = title_key(a.title)
+        if tkey is None:
+            tkey = title_key(a.title)
         if not tkey or len(tkey) < 8 or tkey not in self.by_title:
             return
         fa = author_key(a.first_author_family)

@@ -95,6 +95,37 @@ def row_values(a: Article, now: str) -> tuple:
             a.year)
 
 
+# where row_values puts what the duplicate check and the key assignment read
+R_KEY, R_TITLE, R_DOI, R_PMID, R_PMCID, R_EXTRA, R_ORIGIN, R_TKEY, R_YEAR = (
+    _INSERT_COLS.index(c) for c in ("citekey", "title", "doi", "pmid", "pmcid", "extra",
+                                    "origin", "title_key", "year"))
+
+
+def prepare(a: Article, formula: str, now: str) -> tuple:
+    """An imported record made ready to store, as a plain tuple (cheap to send between
+    processes): ``(row, own_key, first_author_family, tags, notes, line)``.  The row is
+    :func:`row_values` with the record's own citation key or else the formula's base key (the
+    clash suffix comes when it is stored: :meth:`ArticleStore.add_prepared`).  Identifiers must
+    be normalised already."""
+    own = a.citekey
+    a.citekey = own or citekeys.make_key(a, formula)
+    row = row_values(a, now)
+    a.citekey = own
+    return (row, own or "", a.first_author_family, tuple(a.tags), tuple(a.notes), a.line)
+
+
+def article_from_prepared(p: tuple) -> Article:
+    """The Article a prepared record was made from (for the few that merge)."""
+    row, own, _fa, tags, notes, line = p
+    d = dict(zip(_INSERT_COLS[:-3], row))
+    d["authors"] = [Person.from_dict(x) for x in json.loads(d["authors"])]
+    d["editors"] = [Person.from_dict(x) for x in json.loads(d["editors"])]
+    for c in ("keywords", "mesh", "pub_types", "user_edited", "extra"):
+        d[c] = json.loads(d[c])
+    d["citekey"] = own or None
+    return Article(**d, tags=list(tags), notes=list(notes), line=line)
+
+
 def article_from_row(row) -> Article:
     d = dict(zip(COLUMNS, row))
     d["authors"] = [Person.from_dict(p) for p in json.loads(d["authors"])]
@@ -169,23 +200,48 @@ class ArticleStore:
     def add_many(self, articles: Iterable[Article], strict: bool = True,
                  taken: "_TakenKeys | None" = None, normalize: bool = True) -> list[int]:
         """Insert new articles (citation keys assigned, identifiers normalised unless the caller
-        did it); sets and returns their ids.  Many at once go in with one ``executemany`` under
-        :meth:`bulk`."""
+        did it); sets and returns their ids."""
+        articles = list(articles)
+        if normalize:
+            for a in articles:
+                normalize_identifiers(a, strict=strict)
+        return self.add_prepared(articles, taken)[0]
+
+    def add_prepared(self, items: list, taken: "_TakenKeys | None" = None
+                     ) -> tuple[list[int], list[str]]:
+        """Insert new articles given as Articles or as prepared records (:func:`prepare`), in
+        order; returns their ids and citation keys (each made unique here).  Articles get their
+        id and key set.  Many at once go in with one ``executemany`` under :meth:`bulk`."""
         from amlref.storage.library import now_iso
+        if not items:
+            return [], []
         now = now_iso()
         taken = taken if taken is not None else _TakenKeys(self.lib, cache=True)
+        hint = taken.hint
         formula = self.key_formula()
-        articles = list(articles)
-        if not articles:
-            return []
-        with (self.bulk() if len(articles) > 20 else self.lib.transaction()):
-            def rows():   # made as SQLite asks for them: no list of 100,000 rows in memory
-                for a in articles:
-                    if normalize:
-                        normalize_identifiers(a, strict=strict)
-                    self.assign_key(a, taken, formula)
-                    taken.add(a.citekey)
-                    yield row_values(a, now)
+        keys: list[str] = []
+        unique_key = citekeys.unique_key
+
+        def rows():   # made as SQLite asks for them: no list of 100,000 rows in memory
+            for it in items:
+                if it.__class__ is tuple:
+                    row, own = it[0], it[1]
+                    key = unique_key(own or row[0], taken, hint)
+                    if own and key != own:   # its own key is taken (as assign_key does)
+                        a = article_from_prepared(it)
+                        a.extra.setdefault("original_citekey", own)
+                        a.citekey = key
+                        row = row_values(a, now)
+                    else:
+                        row = (key,) + row[1:]
+                else:
+                    self.assign_key(it, taken, formula)
+                    key, row = it.citekey, row_values(it, now)
+                taken.add(key)
+                keys.append(key)
+                yield row
+
+        with (self.bulk() if len(items) > 20 else self.lib.transaction()):
             # rowids of an INTEGER PRIMARY KEY are max(id)+1, +2 ...: with this connection the
             # only writer (inside our transaction) the new ids are known without a round trip
             first = (self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
@@ -193,22 +249,26 @@ class ArticleStore:
             # tried: slower, both threads then wait on the GIL for every row)
             self.lib.conn.executemany(_INSERT_SQL, rows())
             last = self.lib.execute("SELECT max(id) FROM articles").fetchone()[0]
-            if last != first + len(articles) - 1:  # pragma: no cover - another writer
+            if last != first + len(items) - 1:  # pragma: no cover - another writer
                 raise RuntimeError("article ids were not assigned in sequence")
-            ids = list(range(first, first + len(articles)))
+            ids = list(range(first, first + len(items)))
             by_tag: dict[str, list[int]] = {}
-            for a, aid in zip(articles, ids):
-                a.id = aid
-                a.added = a.added or now
-                a.modified = a.modified or now
-                for note in a.notes:
+            for it, aid in zip(items, ids):
+                if it.__class__ is tuple:
+                    tags, notes = it[3], it[4]
+                else:
+                    it.id = aid
+                    it.added = it.added or now
+                    it.modified = it.modified or now
+                    tags, notes = it.tags, it.notes
+                for note in notes:
                     self.lib.notes.add(aid, note)
-                for t in a.tags:
+                for t in tags:
                     by_tag.setdefault(t, []).append(aid)
             for t, tagged in by_tag.items():
                 self.lib.tags.add(tagged, t, source="import")
             self.lib.touched(*ids)
-        return ids
+        return ids, keys
 
     def update(self, article_id: int, changes: dict, by_user: bool = False) -> Article:
         """Change fields of one article.  ``by_user`` records the fields as the user's own edits,

@@ -1,0 +1,127 @@
+"""A big file is parsed in parts by worker processes while the import stores what they have
+already made (docs/decisions/0005).
+
+An importer that can cut its text at record boundaries (``Importer.split``: RIS) gets its parts
+parsed in worker processes; each worker also does what needs no library (identifiers
+normalised, base citation key, the row to insert: ``storage.articles.prepare``) and sends back
+plain tuples, which cost far less to receive than Article objects.  The importing process takes
+the parts in file order as they come and does only the duplicate check, the final keys and
+the insert.  Parts come back in order, so the result is exactly the one-process import's."""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from amlref.core import gcpause
+from amlref.core.article import Article, Link, Problem
+
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN_CHARS = 4_000_000   # smaller files: starting the workers costs more than it saves
+PART_CHARS = 2_000_000           # about 3,000 records of a PubMed-like RIS export
+
+
+@dataclass
+class Part:
+    """Consecutive records of one file.  ``prepared`` (tuples, see storage.articles.prepare)
+    when a worker made them, else ``articles`` (parsed in this process).  Link indexes count
+    from the part's first record."""
+
+    prepared: list[tuple] | None = None
+    articles: list[Article] | None = None
+    links: list[Link] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.prepared if self.prepared is not None else self.articles)
+
+
+def workers() -> int:
+    """How many worker processes (1: none).  $AMLREF_WORKERS=N asks for N."""
+    env = os.environ.get("AMLREF_WORKERS", "").strip()
+    if env.isdigit():
+        return int(env)
+    if getattr(sys, "frozen", False):
+        return 1     # a packaged app would start itself again in each worker
+    cores = os.cpu_count() or 1
+    return min(4, cores - 1) if cores >= 4 else min(cores, 2)
+
+
+def split(importer, text: str) -> list[tuple[str, int]] | None:
+    """The parts of a big text to parse in workers, or None (parse it in this process)."""
+    if len(text) < PARALLEL_MIN_CHARS or workers() < 2:
+        return None
+    try:
+        parts = importer.split(text, PART_CHARS)
+    except Exception:   # pragma: no cover - a plugin's split must not break an import
+        log.exception("cannot split %s input; parsing it whole", importer.name)
+        return None
+    return parts if parts and len(parts) > 1 else None
+
+
+def prepare_part(fmt: str, text: str, filename: str, first_line: int, formula: str,
+                 now: str) -> tuple:
+    """In a worker: parse one part and prepare its records (see Part)."""
+    from amlref.plugins.registry import registry
+    from amlref.storage.articles import normalize_identifiers, prepare
+    res = registry.importer(fmt).parse_part(text, filename, first_line)
+    with gcpause.paused():
+        out = []
+        for a in res.articles:
+            normalize_identifiers(a, strict=False)
+            out.append(prepare(a, formula, now))
+    return out, res.links, res.problems, res.warnings
+
+
+def parse_parts(fmt: str, parts: list[tuple[str, int]], filename: str, formula: str,
+                now: str, n_workers: int | None = None) -> Iterator[Part]:
+    """Parse the parts in worker processes, which start at once; the iterator yields the parts
+    in order as they are ready.  A few parts are in flight at a time (memory stays bounded);
+    closing the iterator stops the workers.  Where no worker can start, the parts are parsed
+    in this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    n_workers = n_workers or workers()
+    queue: list = []
+    todo = iter(parts)
+    try:
+        pool = ProcessPoolExecutor(max_workers=n_workers,
+                                   mp_context=multiprocessing.get_context("spawn"))
+        for text, line in itertools.islice(todo, 2 * n_workers):
+            queue.append(pool.submit(prepare_part, fmt, text, filename, line, formula, now))
+    except (OSError, ImportError) as exc:
+        log.warning("parsing in this process (workers unavailable: %s)", exc)
+        return _in_process(fmt, parts, filename)
+    return _collect(pool, queue, todo, parts, (fmt, filename, formula, now))
+
+
+def _collect(pool, queue: list, todo, parts, args) -> Iterator[Part]:
+    from concurrent.futures.process import BrokenProcessPool
+    fmt, filename, formula, now = args
+    done = 0
+    try:
+        while queue:
+            result = queue.pop(0).result()
+            for text, line in itertools.islice(todo, 1):
+                queue.append(pool.submit(prepare_part, fmt, text, filename, line, formula, now))
+            yield Part(*result)
+            done += 1
+    except (OSError, BrokenProcessPool) as exc:   # a worker died: do the rest ourselves
+        log.warning("parsing in this process (workers stopped: %s)", exc)
+        yield from _in_process(fmt, parts[done:], filename)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_process(fmt: str, parts: list[tuple[str, int]], filename: str) -> Iterator[Part]:
+    from amlref.plugins.registry import registry
+    importer = registry.importer(fmt)
+    for text, line in parts:
+        res = importer.parse_part(text, filename, line)
+        yield Part(articles=res.articles, links=res.links, problems=res.problems,
+                   warnings=res.warnings)

@@ -1,0 +1,222 @@
+"""A big file parsed in parts by worker processes (services/parallel_parse.py) imports exactly
+as it does in one process: the parts read as the whole, the library gets the same rows, keys,
+tags and merges, a cancel leaves nothing, and a failing or missing worker never loses data."""
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+
+from amlref.core.errors import Cancelled, InputError
+from amlref.core.progress import CancelToken
+from amlref.core.text import read_text
+from amlref.formats.ris import RisImporter
+from amlref.services import importing, parallel_parse
+from amlref.services.importing import import_paths
+from amlref.storage.library import Library
+from tests.support import CORPORA
+
+ris = RisImporter()
+RIS_FILES = sorted((CORPORA / "ris").rglob("*.ris")) + sorted((CORPORA / "ris").rglob("*.txt"))
+
+
+def _dicts(res):
+    return ([dataclasses.asdict(a) for a in res.articles], [str(p) for p in res.problems],
+            res.warnings, res.links)
+
+
+def _parse_in_parts(text: str, size: int, name: str = "t.ris"):
+    parts = ris.split(text, size)
+    if parts is None:
+        return None, None
+    out = ([], [], [], [])
+    for part, line in parts:
+        for acc, got in zip(out, _dicts(ris.parse_part(part, name, line))):
+            acc.extend(got)
+    return parts, out
+
+
+@pytest.mark.parametrize("size", [1, 700, 5000])
+def test_ris_parts_read_exactly_as_the_whole_file(size):
+    split_files = 0
+    for path in RIS_FILES:
+        text = read_text(str(path))[0]
+        try:
+            whole = _dicts(ris.parse(text, "t.ris"))
+        except InputError:
+            continue
+        parts, got = _parse_in_parts(text, size)
+        if parts is None:
+            continue
+        split_files += 1
+        assert "".join(p for p, _ in parts) == text, path.name
+        assert len(parts) > 1
+        assert got == whole, path.name
+    assert split_files >= 25     # the vendor dialects, rispy's and JabRef's samples
+
+
+def test_ris_split_keeps_odd_layouts_together():
+    # records without ER, text before the first record, continuation lines, CRLF line ends
+    text = ("Exported by a tool\r\n\r\n"
+            "TY  - JOUR\r\nTI  - First\r\n  continued title\r\nAU  - Smith, J\r\n"
+            "TY  - JOUR\r\nTI  - Second\r\nKW  - a\r\nb\r\nER  - \r\nNL  - after ER\r\n"
+            "TY  - BOOK\r\nTI  - Third\r\n")
+    parts, got = _parse_in_parts(text, 1)
+    assert [line for _, line in parts] == [1, 3, 7, 13]     # the header is a part too
+    assert got == _dicts(ris.parse(text, "t.ris"))
+    assert got[2] == ["t.ris: line 3: record has no ER line",
+                      "t.ris: line 13: record has no ER line"]
+    # old Mac line ends and Web of Science files are not split
+    assert ris.split(text.replace("\r\n", "\r"), 1) is None
+    assert ris.split("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\n"
+                     "TI A title\nER\n\nPT J\nTI Other\nER\n\nEF\n", 1) is None
+
+
+def write_ris(path: Path, n: int, dup_of: dict[int, int] | None = None, first: int = 0) -> None:
+    """n records; record i copies record dup_of[i] (a duplicate to merge, with a keyword more)."""
+    dup_of = dup_of or {}
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(first, first + n):
+            k = dup_of.get(i, i)
+            r = random.Random(k)
+            fh.write(f"TY  - JOUR\nAU  - {r.choice(['Döhner', 'Wei', 'Smith'])}, H.\n"
+                     f"AU  - Other, A.\nTI  - Record {k} on CD33 CAR-T cells in AML\n"
+                     f"T2  - Blood\nPY  - {2000 + k % 25}\nSP  - {k}\n"
+                     + (f"DO  - 10.1000/rec.{k}\n" if k % 3 else "")
+                     + f"AB  - Abstract {k} " + "word " * r.randint(5, 40) + "\n"
+                     + ("KW  - again\n" if k != i else "")
+                     + "ER  - \n\n")
+
+
+def _library_state(lib: Library) -> dict:
+    rows = lib.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    cols = [d[0] for d in lib.execute("SELECT * FROM articles LIMIT 0").description]
+    drop = {cols.index("added"), cols.index("modified")}
+    return {
+        "articles": [tuple(v for j, v in enumerate(r) if j not in drop) for r in rows],
+        "tags": lib.execute("SELECT article_id, t.name FROM article_tags JOIN tags t "
+                            "ON t.id = tag_id ORDER BY 1, 2").fetchall(),
+        "pending": lib.execute("SELECT kind, first, last FROM pending_work ORDER BY 1").fetchall(),
+    }
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Files from 20 KB on go to two workers in parts of ~8 KB."""
+    monkeypatch.setattr(parallel_parse, "PARALLEL_MIN_CHARS", 20_000)
+    monkeypatch.setattr(parallel_parse, "PART_CHARS", 8_000)
+    monkeypatch.setattr(importing, "FLUSH_MIN", 10)
+    monkeypatch.setenv("AMLREF_WORKERS", "2")
+
+
+def _import(tmp_path: Path, name: str, files: list[Path], workers: str, monkeypatch, **kw):
+    monkeypatch.setenv("AMLREF_WORKERS", workers)
+    lib = Library.open(tmp_path / f"{name}.sqlite")
+    lib.articles.add_many([importing.parse_data(
+        b"TY  - JOUR\nTI  - Record 5\nDO  - 10.1000/rec.5\nER  - \n", "lib.ris").articles[0]])   # a library article the import merges into
+    report = import_paths(lib, [str(f) for f in files], defer_index=True, **kw)
+    return lib, report
+
+
+def test_parallel_import_gives_the_same_library_as_one_process(tmp_path, small_parts,
+                                                              monkeypatch):
+    big = tmp_path / "big.ris"
+    # duplicates: next to their original, far from it (stored already), and twice
+    write_ris(big, 400, dup_of={7: 6, 350: 3, 351: 3, 399: 200})
+    other = tmp_path / "other.ris"
+    write_ris(other, 30, dup_of={1000: 1012}, first=1000)
+    assert len(ris.split(read_text(str(big))[0], parallel_parse.PART_CHARS)) > 5
+    calls = []
+    real = parallel_parse.parse_parts
+    monkeypatch.setattr(importing.parallel_parse, "parse_parts",
+                        lambda *a, **k: calls.append(len(a[1])) or real(*a, **k))
+    one, r1 = _import(tmp_path, "one", [big, other], "1", monkeypatch, tags=["batch"])
+    assert calls == []
+    par, r2 = _import(tmp_path, "par", [big, other], "2", monkeypatch, tags=["batch"])
+    assert len(calls) == 1 and calls[0] > 5      # the big file went to the workers
+    try:
+        assert r2.to_json() == r1.to_json()
+        assert len(r2.added) == 400 + 30 - 5 - 1    # five duplicates, one library match
+        merged_ids = {m["id"] for m in r2.merged}
+        first = r2.added[0]
+        assert {1, first + 3, first + 5} <= merged_ids   # (record 5 merged into article 1)
+        assert _library_state(par) == _library_state(one)
+        rec3 = par.articles.get(first + 3)      # merged from record 350, stored long before
+        assert rec3.keywords == ["again"] and rec3.title.startswith("Record 3 ")
+        assert par.tags.of(first + 3) == ["batch"]
+        lines = read_text(str(big))[0].split("\n")
+        starts = [max(k for k in range(j) if lines[k] == "TY  - JOUR") + 1
+                  for j, ln in enumerate(lines) if ln == "TI  - Record 3 on CD33 CAR-T cells in AML"]
+        assert len(starts) == 3      # record 3, and its copies 350 and 351
+        assert sorted(m["line"] for m in r2.merged if m["id"] == first + 3) == starts[1:]
+    finally:
+        one.close()
+        par.close()
+
+
+def test_a_cancelled_parallel_import_leaves_nothing(tmp_path, small_parts):
+    big = tmp_path / "big.ris"
+    write_ris(big, 400)
+    lib = Library.open(tmp_path / "lib.sqlite")
+    token = CancelToken()
+
+    def progress(done, total, message=""):
+        if done >= 150:
+            token.cancel()
+    try:
+        with pytest.raises(Cancelled):
+            import_paths(lib, [str(big)], progress=progress, cancel=token, defer_index=True)
+        assert lib.articles.count() == 0
+        assert lib.execute("SELECT count(*) FROM pending_work").fetchone()[0] == 0
+    finally:
+        lib.close()
+
+
+def test_a_failing_part_is_one_line_and_nothing_is_imported(tmp_path, lib):
+    def parts():
+        yield parallel_parse.Part(articles=importing.parse_data(
+            b"TY  - JOUR\nTI  - Fine\nER  - \n", "x.ris").articles)
+        raise ValueError("bad byte in part 2")
+    src = importing._Source("x.ris", "ris", "utf-8", parts(), 2)
+    with pytest.raises(InputError, match=r"x.ris: cannot read as ris: ValueError: bad byte"):
+        importing._import(lib, [src])
+    assert lib.articles.count() == 0
+
+
+def test_without_workers_the_parts_are_parsed_here(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+    text = "".join(f"TY  - JOUR\nTI  - Record {i}\nER  - \n" for i in range(60))
+    parts = ris.split(text, 100)
+
+    class DeadPool:      # what a pool whose worker was killed gives
+        def submit(self, *a):
+            class F:
+                def result(self):
+                    raise BrokenProcessPool("a worker died")
+            return F()
+
+        def shutdown(self, **kw):
+            pass
+    got = list(parallel_parse._collect(DeadPool(), [DeadPool().submit()], iter(parts[1:]),
+                                       parts, ("ris", "t.ris", "[auth][year]", "now")))
+    titles = [a.title for p in got for a in p.articles]
+    assert titles == [f"Record {i}" for i in range(60)]
+
+    def no_processes(*a, **k):
+        raise OSError("no semaphores here")
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_processes)
+    got = list(parallel_parse.parse_parts("ris", parts, "t.ris", "[auth][year]", "now", 2))
+    assert [a.title for p in got for a in p.articles] == titles
+
+
+def test_small_files_and_one_core_stay_in_process(monkeypatch):
+    text = "TY  - JOUR\nTI  - x\nER  - \n" * 10
+    assert parallel_parse.split(ris, text) is None           # small
+    monkeypatch.setattr(parallel_parse, "PARALLEL_MIN_CHARS", 10)
+    monkeypatch.setattr(parallel_parse, "PART_CHARS", 30)
+    monkeypatch.setenv("AMLREF_WORKERS", "1")
+    assert parallel_parse.split(ris, text) is None           # no workers asked for
+    monkeypatch.setenv("AMLREF_WORKERS", "2")
+    assert len(parallel_parse.split(ris, text)) > 1
