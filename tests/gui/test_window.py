@@ -283,3 +283,29 @@ def test_a_search_during_indexing_says_new_articles_are_not_indexed_yet(qtbot, w
     assert window.count_label.text().endswith("· 30 new articles not indexed yet")
     wait_view(qtbot, window, lambda: window.search.setText(""))
     assert "not indexed" not in window.count_label.text()
+
+
+def test_a_big_file_is_parsed_by_worker_processes_from_the_window(qtbot, window, lib, tmp_path,
+                                                                   monkeypatch):
+    """The window imports in a thread; the parts of a big file go to worker processes started
+    from there, and every record arrives."""
+    from amlref.services import parallel_parse
+    from tests.test_parallel_import import write_ris
+    monkeypatch.setattr(parallel_parse, "PARALLEL_MIN_CHARS", 20_000)
+    monkeypatch.setattr(parallel_parse, "PART_CHARS", 8_000)
+    monkeypatch.setenv("AMLREF_WORKERS", "2")
+    calls = []
+    real = parallel_parse.parse_parts
+    monkeypatch.setattr(parallel_parse, "parse_parts",
+                        lambda *a, **k: calls.append(len(a[1])) or real(*a, **k))
+    path = tmp_path / "big.ris"
+    write_ris(path, 300, dup_of={299: 1})
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)   # the start-up job is done
+    what, report = wait_job(qtbot, window, lambda: window.import_files([str(path)]))
+    assert what == "import" and calls and calls[0] > 3
+    assert len(report.added) == 299 and len(report.merged) == 1
+    qtbot.waitUntil(lambda: window.model.rowCount() == 299, timeout=20000)
+    from amlref.services import indexing
+    qtbot.waitUntil(lambda: not window.runner.busy and indexing.pending(lib) == 0, timeout=30000)
+    assert [lib.articles.get(i).title for i in lib.articles.search('"Record 250 on"')] == \
+        ["Record 250 on CD33 CAR-T cells in AML"]
