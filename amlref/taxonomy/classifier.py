@@ -86,6 +86,53 @@ def _drop_abbreviations(text: str) -> str:
 _MESH_SLASH = re.compile(r"\s*/\s*")
 
 
+def _kind(slug: str, group: str) -> tuple[str, bool]:
+    return f"{slug}/{group}", group not in ("weak", "study_abstract")
+
+
+def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
+            strong_focus: bool) -> tuple[float, bool, bool, float]:
+    """``_score`` over all fields, and the score of the strong words alone (focus
+    ``strong_focus``) in the same pass: (score, any strong hit, weak hit in the title, strong
+    score).  The same sums, in the same order, as two calls of ``_score``."""
+    best: dict = {}
+    sentences: dict[int, float] = {}
+    best_s: dict = {}
+    sentences_s: dict[int, float] = {}
+    has_strong = weak_title = False
+    weak = R.weak
+    for h in hits:
+        if h.dropped:
+            continue
+        strong = h.strong
+        if not strong and not weak_counts:
+            continue
+        val = h.value if h.value is not None else (1.0 if strong else weak)
+        field = h.field
+        if strong:
+            has_strong = True
+            if field == "abstract":
+                sentences_s[h.sentence] = max(sentences_s.get(h.sentence, 0.0), val)
+            else:
+                best_s[field] = max(best_s.get(field, 0.0), val)
+        elif field == "title":
+            weak_title = True
+        if field == "abstract":
+            sentences[h.sentence] = max(sentences.get(h.sentence, 0.0), val)
+        else:
+            best[field] = max(best.get(field, 0.0), val)
+    w = R.w
+    score = sum(w[k] * v for k, v in best.items())
+    if sentences:
+        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else 1.0)
+        score += min(ab, R.cap)
+    strong_score = sum(w[k] * v for k, v in best_s.items())
+    if sentences_s:
+        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus else 1.0)
+        strong_score += min(ab, R.cap)
+    return score, has_strong, weak_title, strong_score
+
+
 def _copy_hit(h: Hit, **changes) -> Hit:
     d = {k: getattr(h, k) for k in Hit.__slots__}
     d.update(changes)
@@ -184,6 +231,8 @@ class Rules:
         # the window is searched only when it has one of the cues (or there are none to test)
         self.negation_quick = tuple(c for c in self.negation_cues if c)
         self.negation_always = not self.negation_quick
+        # (slug, group) -> (rule, strong) of its hits
+        self.hit_kinds: dict[tuple, tuple] = {}
         # one index for all fields (scanned once over them joined), and a small one for the
         # lists that apply to titles only; groups of one owner that may match at the same place
         # need owners of their own
@@ -223,6 +272,10 @@ class Rules:
         self.parent = {s: tax.get(s).parent for s in self.cat_order if tax.get(s).parent}
         self.ancestors = {s: tax.ancestors(s) for s in self.cat_order}
         self.descendants = {s: set(tax.descendants(s)) for s in self.cat_order}
+        for slug in tax.nodes:
+            for group in STRONG_LISTS + ("weak", "exclude", "study_abstract", "study_title"):
+                self.hit_kinds[slug, group] = (f"{slug}/{group}",
+                                               group not in ("weak", "study_abstract"))
 
 
 _rules_cache: dict = {}
@@ -396,9 +449,12 @@ class ImmunotherapyClassifier(Classifier):
     def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
               groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
         hits = []
+        append = hits.append
+        kinds = R.hit_kinds
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
         # words for this category (not a named drug)
-        title_ex = [f.title[s:e] for g, s, e in found.get((slug, "title"), ()) if g == "exclude"]
+        ms = found.get((slug, "title"))
+        title_ex = [f.title[s:e] for g, s, e in ms if g == "exclude"] if ms else ()
         for name in FIELD_NAMES:
             ms = found.get((slug, name))
             if not ms:
@@ -406,32 +462,41 @@ class ImmunotherapyClassifier(Classifier):
             text = getattr(f, name)
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
             last_end = -1
-            abstract = name == "abstract"
-            if abstract:
+            if name == "abstract":
                 starts = f.starts()
-            for group, start, end in ms:
-                if group not in groups or start < last_end:
-                    continue
-                last_end = end
-                h = Hit(slug, f"{slug}/{group}", name, text[start:end],
-                        group not in ("weak", "study_abstract"))
-                if abstract:
+                negated = f.negated
+                for group, start, end in ms:
+                    if group not in groups or start < last_end:
+                        continue
+                    last_end = end
+                    rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                    h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
-                    neg = f.negated.get(start)   # (other categories' words at the same place)
+                    neg = negated.get(start)   # (other categories' words at the same place)
                     if neg is None:
-                        neg = f.negated[start] = self._negation(R, text, starts[sent], start)
+                        neg = negated[start] = self._negation(R, text, starts[sent], start)
                     if neg:
                         h.dropped = neg
-                    if not h.dropped and group != "drugs":   # a named drug is never excluded
+                    elif excludes and group != "drugs":   # a named drug is never excluded
                         for es, ee in excludes:
                             if bisect.bisect_right(starts, es) - 1 == sent:
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
-                elif excludes and group != "drugs":
+                    if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                        h.dropped = f"excluded by the title: {title_ex[0]}"
+                    append(h)
+                continue
+            for group, start, end in ms:
+                if group not in groups or start < last_end:
+                    continue
+                last_end = end
+                rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                h = Hit(slug, rule, name, text[start:end], strong)
+                if excludes and group != "drugs":
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
                 if title_ex and not h.dropped and group != "drugs":   # a named drug stays
                     h.dropped = f"excluded by the title: {title_ex[0]}"
-                hits.append(h)
+                append(h)
         return hits
 
     @staticmethod
@@ -489,9 +554,10 @@ class ImmunotherapyClassifier(Classifier):
                 d.note = d.note or "with " + ", ".join(others)
             else:
                 weak_counts = False
-        fields = FIELD_NAMES
         if has_aml or R.other_disease == "always":
-            score, strong, weak_title = self._score(R, hits, focus, weak_counts=weak_counts)
+            # the score, and that of the strong words alone
+            score, strong, weak_title, strong_score = _scores(R, hits, focus, weak_counts,
+                                                              focus and has_aml)
         elif R.other_disease == "title":
             fields = ("title", "keywords", "mesh")
             for h in hits:   # say which words did not count
@@ -499,6 +565,7 @@ class ImmunotherapyClassifier(Classifier):
                     h.dropped = "no AML context: only the title, keywords and MeSH count"
             score, strong, weak_title = self._score(R, hits, False, strong_only=True,
                                                     fields=fields)
+            strong_score = score   # (the same words)
             if not d.note:
                 d.note = "context: no AML context (title, keywords and MeSH only)"
         else:
@@ -506,8 +573,7 @@ class ImmunotherapyClassifier(Classifier):
             return
         d.score = score
         if score >= R.threshold and strong and (
-                not R.strong_alone or self._score(R, hits, focus and has_aml, strong_only=True,
-                                                  fields=fields)[0] >= R.threshold):
+                not R.strong_alone or strong_score >= R.threshold):
             d.assigned = True
         elif rule.weak_title and weak_title and score >= R.threshold + 1.0 and (
                 strong or any(h.field == "title" and h.value for h in hits)):
@@ -574,7 +640,8 @@ class ImmunotherapyClassifier(Classifier):
                 score += R.w[name]
         ms = found.get((slug, "abstract"))
         if ms:
-            n = len({f.sentence_of(s) for g, s, e in ms if g != "exclude"})
+            starts = f.starts()
+            n = len({bisect.bisect_right(starts, s) for g, s, e in ms if g != "exclude"})
             score += min(n * R.w["abstract"], R.cap)
         return score
 
