@@ -62,16 +62,23 @@ def _list(value: str | None) -> list:
 _LEAN = "SELECT id, title, abstract, keywords, mesh, pub_types, type FROM articles"
 
 
-def _lean(lib: Library, ids: list[int], span: bool = False) -> list[SimpleNamespace]:
-    """Only the fields a classifier reads (much cheaper than full articles).  ``span``: the ids
-    are every article from the first to the last (read as a range, not a list)."""
+def _lean_rows(lib: Library, ids: list[int], span: bool = False) -> list[tuple]:
+    """The stored rows of the fields a classifier reads (see _LEAN).  ``span``: the ids are
+    every article from the first to the last (read as a range, not a list)."""
     if span:
-        rows = lib.execute(f"{_LEAN} WHERE id BETWEEN ? AND ?", (ids[0], ids[-1]))
-    else:
-        rows = lib.execute(f"{_LEAN} WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return lib.execute(f"{_LEAN} WHERE id BETWEEN ? AND ?", (ids[0], ids[-1])).fetchall()
+    return lib.execute(f"{_LEAN} WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+
+
+def _lean_articles(rows: list[tuple]) -> list[SimpleNamespace]:
     return [SimpleNamespace(id=i, title=title or "", abstract=abstract or "", keywords=_list(kw),
                             mesh=_list(mesh), pub_types=_list(pt), type=typ)
             for i, title, abstract, kw, mesh, pt, typ in rows]
+
+
+def _lean(lib: Library, ids: list[int], span: bool = False) -> list[SimpleNamespace]:
+    """Only the fields a classifier reads (much cheaper than full articles)."""
+    return _lean_articles(_lean_rows(lib, ids, span))
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -149,22 +156,20 @@ def _workers(n: int) -> int:
     return w
 
 
-def _rows(arts: list[SimpleNamespace]) -> list[tuple]:
-    return [(a.id, a.title, a.abstract, a.keywords, a.mesh, a.pub_types, a.type) for a in arts]
-
-
 def _classify_rows(rows: list[tuple]) -> tuple[dict, set]:
-    """In a worker process: classify plain rows (see _rows)."""
-    arts = [SimpleNamespace(id=r[0], title=r[1], abstract=r[2], keywords=r[3], mesh=r[4],
-                            pub_types=r[5], type=r[6]) for r in rows]
+    """In a worker process: classify stored rows (see _lean_rows); the reasons come back as
+    their JSON (the parent process only stores them)."""
     failed: set[int] = set()
-    return classify_articles(arts, failed), failed
+    results = classify_articles(_lean_articles(rows), failed)
+    for assigned in results.values():
+        assigned[:] = [(slug, kind, reasons_json(reasons)) for slug, kind, reasons in assigned]
+    return results, failed
 
 
 def _chunks_in_process(lib, chunks, span: bool = False):
     for chunk in chunks:
         failed: set[int] = set()
-        yield chunk, classify_articles(_lean(lib, chunk, span), failed), failed
+        yield chunk, classify_articles(_lean(lib, chunk, span), failed), failed, False
 
 
 def _chunks_in_workers(lib, chunks, workers: int, span: bool = False):
@@ -181,16 +186,16 @@ def _chunks_in_workers(lib, chunks, workers: int, span: bool = False):
             it = iter(chunks)
             for chunk in it:
                 pending.append((chunk, pool.submit(_classify_rows,
-                                                   _rows(_lean(lib, chunk, span)))))
+                                                   _lean_rows(lib, chunk, span))))
                 if len(pending) > workers:
                     chunk0, fut = pending.pop(0)
                     results, failed = fut.result()
                     done += 1
-                    yield chunk0, results, failed
+                    yield chunk0, results, failed, True
             for chunk0, fut in pending:
                 results, failed = fut.result()
                 done += 1
-                yield chunk0, results, failed
+                yield chunk0, results, failed, True
     except (OSError, RuntimeError, ImportError) as exc:   # no workers here: do it ourselves
         log.warning("classifying in this process (workers unavailable: %s)", exc)
         yield from _chunks_in_process(lib, chunks[done:], span)
@@ -214,9 +219,9 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
     n = 0
     with lib.transaction():
         progress(0, len(ids), "classifying")
-        for chunk, results, failed in source:
+        for chunk, results, failed, encoded in source:
             check(cancel)
-            _store(lib, chunk, results, failed, _every)
+            _store(lib, chunk, results, failed, _every, encoded)
             if failed:
                 chunk = [i for i in chunk if i not in failed]   # (they keep what they had)
             lib.touched(*chunk)
@@ -231,16 +236,18 @@ def classify_ids(lib: Library, ids: Iterable[int], progress: Progress | None = N
     return n
 
 
-def _store(lib: Library, chunk: list[int], results: dict, failed: set, span: bool) -> None:
+def _store(lib: Library, chunk: list[int], results: dict, failed: set, span: bool,
+           encoded: bool = False) -> None:
     """Make the classifier's rows of these articles what the results say: rows that did not
     change stay, the others are deleted or inserted (executemany); a user's row for the same
-    (article, slug) wins (INSERT OR IGNORE).  The articles in ``failed`` keep their rows."""
+    (article, slug) wins (INSERT OR IGNORE).  The articles in ``failed`` keep their rows.
+    ``encoded``: the reasons are their JSON already (from a worker)."""
     new: dict[tuple, tuple] = {}
     for aid, assigned in results.items():
         if aid not in failed:
             for slug, kind, reasons in assigned:
                 if (aid, slug) not in new:   # (the first of two rows for one slug is kept)
-                    new[(aid, slug)] = (kind, reasons_json(reasons))
+                    new[(aid, slug)] = (kind, reasons if encoded else reasons_json(reasons))
     q = "SELECT article_id, slug, kind, reason FROM article_categories WHERE source = 'auto' AND "
     if span:
         old = lib.execute(q + "article_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
