@@ -156,20 +156,33 @@ def test_parallel_import_gives_the_same_library_as_one_process(tmp_path, small_p
         par.close()
 
 
-def test_a_cancelled_parallel_import_leaves_nothing(tmp_path, small_parts):
-    big = tmp_path / "big.ris"
-    write_ris(big, 400)
+def test_a_cancelled_parallel_import_leaves_nothing_and_stops_the_workers(tmp_path, small_parts,
+                                                                          monkeypatch):
+    big, second = tmp_path / "big.ris", tmp_path / "second.ris"
+    write_ris(big, 1200)
+    write_ris(second, 400, first=5000)
+    started = []
+    real = parallel_parse.parse_parts
+    monkeypatch.setattr(parallel_parse, "parse_parts",
+                        lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+    monkeypatch.setattr(importing, "FLUSH_MIN", 10)
     lib = Library.open(tmp_path / "lib.sqlite")
     token = CancelToken()
+    seen = []
 
     def progress(done, total, message=""):
-        if done >= 150:
+        seen.append(done)
+        if done >= 500:
             token.cancel()
     try:
         with pytest.raises(Cancelled):
-            import_paths(lib, [str(big)], progress=progress, cancel=token, defer_index=True)
+            import_paths(lib, [str(big), str(second)], progress=progress, cancel=token,
+                         defer_index=True)
+        assert max(seen) == 500          # cancelled inside the first file, after a flush
         assert lib.articles.count() == 0
         assert lib.execute("SELECT count(*) FROM pending_work").fetchone()[0] == 0
+        # both files' workers were started, and both pools are shut down
+        assert len(started) == 2 and all(w.pool is None for w in started)
     finally:
         lib.close()
 
@@ -199,8 +212,11 @@ def test_without_workers_the_parts_are_parsed_here(monkeypatch):
 
         def shutdown(self, **kw):
             pass
-    got = list(parallel_parse._collect(DeadPool(), [DeadPool().submit()], iter(parts[1:]),
-                                       parts, ("ris", "t.ris", "[auth][year]", "now")))
+    wp = parallel_parse.WorkerParts.__new__(parallel_parse.WorkerParts)
+    wp.args, wp.parts, wp.todo, wp.pool = ("ris", "t.ris", "[auth][year]", "now"), parts, \
+        iter(parts[1:]), DeadPool()
+    wp.queue = [DeadPool().submit()]
+    got = list(wp)
     titles = [a.title for p in got for a in p.articles]
     assert titles == [f"Record {i}" for i in range(60)]
 

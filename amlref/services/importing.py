@@ -143,6 +143,7 @@ class _Source:
     encoding: str
     parts: Iterable[Part]
     records: int          # how many (an estimate while the parts are still coming)
+    workers: "parallel_parse.WorkerParts | None" = None
 
 
 def _source_of(result: ParseResult, filename: str) -> _Source:
@@ -179,30 +180,42 @@ def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
     """Import files.  Every file is read and recognised before the library is touched; a big
     one is then parsed by worker processes while the import stores what they have made."""
     progress = progress or no_progress
-    sources: list[_Source] = []
+    inputs = []
     for i, p in enumerate(paths):
         check(cancel)
         progress(i, len(paths), f"reading {os.path.basename(p)}")
         data, _ = read_input(p)
-        text, encoding, f = _detect(data, p, fmt)
+        inputs.append((p, *_detect(data, p, fmt)))
         del data
-        pieces = parallel_parse.split(registry.importer(f), text)
-        if pieces is None:
-            sources.append(_source_of(_parse_text(text, encoding, f, p), p))
-            continue
-        rest = parallel_parse.parse_parts(f, pieces[1:], p, lib.articles.key_formula(),
-                                          now_iso())   # the workers start on parts 2, 3 ...
-        try:                                           # ... while this process reads part 1
-            first = registry.importer(f).parse_part(pieces[0][0], p, pieces[0][1])
-        except Exception as exc:
-            rest.close()
-            raise _unreadable(exc, f, p) from None
-        per_char = len(first.articles) / max(1, len(pieces[0][0]))  # about as many later on
-        parts = itertools.chain([Part(articles=first.articles, links=first.links,
-                                      problems=first.problems, warnings=first.warnings)], rest)
-        sources.append(_Source(p, f, encoding, parts, int(per_char * len(text))))
-    return _import(lib, sources, tags=tags, progress=progress, cancel=cancel,
-                   classify=classify, defer_index=defer_index)
+    sources: list[_Source] = []
+    try:
+        for p, text, encoding, f in inputs:
+            sources.append(_source_from_text(lib, p, text, encoding, f))
+        return _import(lib, sources, tags=tags, progress=progress, cancel=cancel,
+                       classify=classify, defer_index=defer_index)
+    finally:
+        for src in sources:       # workers of a file never reached (an error, a cancel)
+            if src.workers is not None:
+                src.workers.close()
+
+
+def _source_from_text(lib: Library, p: str, text: str, encoding: str, f: str) -> _Source:
+    """Parse in this process, or (a big file) start the workers on parts 2, 3 ... while this
+    process reads part 1."""
+    pieces = parallel_parse.split(registry.importer(f), text)
+    if pieces is None:
+        return _source_of(_parse_text(text, encoding, f, p), p)
+    rest = parallel_parse.parse_parts(f, pieces[1:], p, lib.articles.key_formula(), now_iso())
+    try:
+        first = registry.importer(f).parse_part(pieces[0][0], p, pieces[0][1])
+    except Exception as exc:
+        rest.close()
+        raise _unreadable(exc, f, p) from None
+    # about as many records per character later on
+    per_char = len(first.articles) / max(1, len(pieces[0][0]))
+    parts = itertools.chain([Part(articles=first.articles, links=first.links,
+                                  problems=first.problems, warnings=first.warnings)], rest)
+    return _Source(p, f, encoding, parts, max(1, int(per_char * len(text))), rest)
 
 
 def import_text(lib: Library, text: str, fmt: str | None = None, name: str = "<pasted text>",
@@ -259,7 +272,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 for i in range(len(part)):
                     if done % 500 == 0:
                         check(cancel)
-                        progress(min(done, total), total, f"importing {name}")
+                        progress(min(done, total), max(done, total), f"importing {name}")
                     done += 1
                     if preps is None:
                         a = arts[i]
@@ -297,7 +310,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 if lib.citations.add(src_id, target, kind=link.kind, origin=link.origin or fmt):
                     report.links += 1
         check(cancel)
-        progress(total, total, "linking references")
+        progress(max(done, total), max(done, total), "linking references")
         # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links
         changed = report.added + [m["id"] for m in report.merged]
         lib.citations.resolve_stubs(changed)

@@ -79,43 +79,59 @@ def prepare_part(fmt: str, text: str, filename: str, first_line: int, formula: s
 
 
 def parse_parts(fmt: str, parts: list[tuple[str, int]], filename: str, formula: str,
-                now: str, n_workers: int | None = None) -> Iterator[Part]:
-    """Parse the parts in worker processes, which start at once; the iterator yields the parts
-    in order as they are ready.  A few parts are in flight at a time (memory stays bounded);
-    closing the iterator stops the workers.  Where no worker can start, the parts are parsed
-    in this process."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    n_workers = n_workers or workers()
-    queue: list = []
-    todo = iter(parts)
-    try:
-        pool = ProcessPoolExecutor(max_workers=n_workers,
-                                   mp_context=multiprocessing.get_context("spawn"))
-        for text, line in itertools.islice(todo, 2 * n_workers):
-            queue.append(pool.submit(prepare_part, fmt, text, filename, line, formula, now))
-    except (OSError, ImportError) as exc:
-        log.warning("parsing in this process (workers unavailable: %s)", exc)
-        return _in_process(fmt, parts, filename)
-    return _collect(pool, queue, todo, parts, (fmt, filename, formula, now))
+                now: str, n_workers: int | None = None) -> "WorkerParts":
+    """Start parsing the parts in worker processes (see WorkerParts)."""
+    return WorkerParts(fmt, parts, filename, formula, now, n_workers or workers())
 
 
-def _collect(pool, queue: list, todo, parts, args) -> Iterator[Part]:
-    from concurrent.futures.process import BrokenProcessPool
-    fmt, filename, formula, now = args
-    done = 0
-    try:
-        while queue:
-            result = queue.pop(0).result()
-            for text, line in itertools.islice(todo, 1):
-                queue.append(pool.submit(prepare_part, fmt, text, filename, line, formula, now))
-            yield Part(*result)
-            done += 1
-    except (OSError, BrokenProcessPool) as exc:   # a worker died: do the rest ourselves
-        log.warning("parsing in this process (workers stopped: %s)", exc)
-        yield from _in_process(fmt, parts[done:], filename)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+class WorkerParts:
+    """Parts being parsed by worker processes, which start at once.  Iterating yields them in
+    order as they are ready; a few are in flight at a time (memory stays bounded).  ``close``
+    stops the workers (also when the parts were never asked for).  Where no worker can start
+    or one dies, the remaining parts are parsed in this process."""
+
+    def __init__(self, fmt: str, parts: list[tuple[str, int]], filename: str, formula: str,
+                 now: str, n_workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        self.args = (fmt, filename, formula, now)
+        self.parts = parts
+        self.queue: list = []
+        self.todo = iter(parts)
+        self.pool = None
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=n_workers,
+                                            mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(2 * n_workers):
+                self._submit()
+        except (OSError, ImportError) as exc:
+            log.warning("parsing in this process (workers unavailable: %s)", exc)
+            self.close()
+
+    def _submit(self) -> None:
+        for text, line in itertools.islice(self.todo, 1):
+            self.queue.append(self.pool.submit(prepare_part, self.args[0], text, self.args[1],
+                                               line, *self.args[2:]))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def __iter__(self) -> Iterator[Part]:
+        from concurrent.futures.process import BrokenProcessPool
+        done = 0
+        try:
+            while self.pool is not None and self.queue:
+                result = self.queue.pop(0).result()
+                self._submit()
+                yield Part(*result)
+                done += 1
+        except (OSError, BrokenProcessPool) as exc:   # a worker died: do the rest ourselves
+            log.warning("parsing in this process (workers stopped: %s)", exc)
+        finally:
+            self.close()
+        yield from _in_process(self.args[0], self.parts[done:], self.args[1])
 
 
 def _in_process(fmt: str, parts: list[tuple[str, int]], filename: str) -> Iterator[Part]:
