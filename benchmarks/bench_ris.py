@@ -19,6 +19,9 @@ check has work), then times:
 ``--parse-only`` stops after the parse (no library); ``--no-classify`` leaves the immunotherapy
 classifier out of ``index`` (it has its own benchmark, bench_classify.py).
 
+A file of 4 MB or more is parsed by worker processes while the import stores (decision 0005);
+``AMLREF_WORKERS=1`` gives the one-process import for comparison.
+
 Target: import <= 2 x rispy at 100,000 records; and import time per record about the same at
 10k and 100k (the duplicate check is not quadratic)."""
 from __future__ import annotations
@@ -116,8 +119,11 @@ def main(argv: list[str]) -> int:
     CLASSIFY = "--no-classify" not in argv
     PARSE_ONLY = "--parse-only" in argv
     argv = [a for a in argv if not a.startswith("--")]
+    from amlref.services.parallel_parse import workers
     print("parse only (no library)" if PARSE_ONLY else
-          "import " + ("with" if CLASSIFY else "WITHOUT") + " classification")
+          "import " + ("with" if CLASSIFY else "WITHOUT") + " classification"
+          + f"; {workers()} worker process(es) for files of 4 MB or more "
+            f"({os.cpu_count()} cores)")
     sizes = [int(x) for x in argv] or [10_000, 100_000]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
