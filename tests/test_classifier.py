@@ -329,3 +329,24 @@ def test_abbreviations_are_dropped_as_defined():
         assert _drop_abbreviations(text) == plain(text), text
     assert _drop_abbreviations("natural killer (NK) cell therapy (CD123) in (AML).") == \
         "natural killer cell therapy (CD123) in."
+
+
+def test_score_and_strong_score_in_one_pass_as_two_calls():
+    """_scores gives what two calls of _score gave (the score; the strong words' score), to the
+    last bit, on random hit lists: strong and weak, dropped, with weights of their own."""
+    import random
+    from amlref.taxonomy.classifier import FIELD_NAMES, Hit, _scores, rules_for
+    from amlref.taxonomy.model import load
+    R = rules_for(load(user=False))
+    clf = ImmunotherapyClassifier(load(user=False))
+    rnd = random.Random(9)
+    for _ in range(20_000):
+        hits = [Hit("s", "s/terms", rnd.choice(FIELD_NAMES), "w", rnd.random() < 0.6,
+                    sentence=rnd.randrange(6), dropped=rnd.choice(["", "", "", "negation: x"]),
+                    value=rnd.choice([None, None, 1.0, 0.75, 0.5]))
+                for _ in range(rnd.randrange(12))]
+        focus, weak_counts, strong_focus = (rnd.random() < 0.5 for _ in range(3))
+        score, strong, weak_title = clf._score(R, hits, focus, weak_counts=weak_counts)
+        strong_score = clf._score(R, hits, strong_focus, strong_only=True)[0]
+        assert _scores(R, hits, focus, weak_counts, strong_focus) == \
+            (score, strong, weak_title, strong_score)

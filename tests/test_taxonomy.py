@@ -242,6 +242,24 @@ def test_worker_processes_give_the_same_result(lib, monkeypatch):
     assert after == before and len(before) > 100
 
 
+def test_a_workers_rows_and_json_are_what_this_process_stores(lib):
+    """A worker gets the stored rows as read and sends back the reasons' JSON: the same rows as
+    classifying the lean articles here (in-process, no workers started)."""
+    from amlref.services import classify as svc
+    ids = lib.articles.add_many([
+        Article(title="CD33 CAR T cells in acute myeloid leukemia", abstract="We review CAR T.",
+                keywords=["CAR T", "vaccine"], mesh=["Immunotherapy, Adoptive"],
+                pub_types=["Review"]),
+        Article(title="Nothing here"), Article(title="Vaccines in AML \u2013 \"WT1\"",
+                                               keywords=["dendritic cell vaccine"])])
+    rows = svc._lean_rows(lib, ids)
+    got, failed = svc._classify_rows(rows)
+    want = svc.classify_articles(svc._lean(lib, ids))
+    assert not failed and set(got) == set(want) == set(ids)
+    assert got == {i: [(s, k, svc.reasons_json(r)) for s, k, r in want[i]] for i in ids}
+    assert any(got.values())
+
+
 # -- the fast scanner against the plain one ------------------------------------------------------
 def _term_soup(n: int, seed: int = 3) -> list[str]:
     """Texts made of the taxonomy's own terms, with odd separators, cases, endings and letters
