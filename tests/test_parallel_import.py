@@ -236,3 +236,12 @@ def test_small_files_and_one_core_stay_in_process(monkeypatch):
     assert parallel_parse.split(ris, text) is None           # no workers asked for
     monkeypatch.setenv("AMLREF_WORKERS", "2")
     assert len(parallel_parse.split(ris, text)) > 1
+
+
+def test_storing_without_a_savepoint_needs_the_callers_transaction(lib):
+    from amlref.core.article import Article
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        lib.articles.add_prepared([Article(title="x")], savepoint=False)
+    with lib.transaction():
+        ids, keys = lib.articles.add_prepared([Article(title="x")], savepoint=False)
+    assert lib.articles.get(ids[0]).citekey == keys[0]

@@ -359,7 +359,9 @@ class _New:
 
     def flush(self, at_least: int = 0) -> None:
         if self.waiting and len(self.waiting) >= at_least:
-            ids, keys = self.lib.articles.add_prepared(self.waiting, taken=self.taken)
+            # (inside the import's transaction: no savepoint of its own)
+            ids, keys = self.lib.articles.add_prepared(self.waiting, taken=self.taken,
+                                                       savepoint=False)
             self.ids += ids
             self.keys += keys
             self.waiting = []

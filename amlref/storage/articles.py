@@ -208,11 +208,15 @@ class ArticleStore:
                 normalize_identifiers(a, strict=strict)
         return self.add_prepared(articles, taken)[0]
 
-    def add_prepared(self, items: list, taken: "_KeySet | None" = None
+    def add_prepared(self, items: list, taken: "_KeySet | None" = None, savepoint: bool = True
                      ) -> tuple[list[int], list[str]]:
         """Insert new articles given as Articles or as prepared records (:func:`prepare`), in
         order; returns their ids and citation keys (each made unique here).  Articles get their
-        id and key set.  Many at once go in with one ``executemany`` under :meth:`bulk`."""
+        id and key set.  Many at once go in with one ``executemany`` under :meth:`bulk`.
+
+        Without ``savepoint`` the caller's transaction (and bulk) must be open already and a
+        failure here rolls back all of it: an import storing part after part into a big library
+        saves the copies of every page a savepoint would keep."""
         from amlref.storage.library import now_iso
         if not items:
             return [], []
@@ -242,7 +246,13 @@ class ArticleStore:
                 keys.append(key)
                 yield row
 
-        with (self.bulk() if len(items) > 20 else self.lib.transaction()):
+        if savepoint:
+            scope = self.bulk() if len(items) > 20 else self.lib.transaction()
+        else:
+            if not self.lib.in_transaction:
+                raise RuntimeError("add_prepared(savepoint=False) outside a transaction")
+            scope = contextlib.nullcontext()
+        with scope:
             # rowids of an INTEGER PRIMARY KEY are max(id)+1, +2 ...: with this connection the
             # only writer (inside our transaction) the new ids are known without a round trip
             first = (self.lib.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1

@@ -198,6 +198,10 @@ class Library:
         finally:
             self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
     def touched(self, *ids: int) -> None:
         """Record that articles changed (events go out after commit)."""
         self._pending.update(i for i in ids if i is not None)
