@@ -64,6 +64,17 @@ def split(importer, text: str) -> list[tuple[str, int]] | None:
     return parts if parts and len(parts) > 1 else None
 
 
+def _worker_start() -> None:
+    """The importing process is the one the others wait for: workers yield the CPU to it."""
+    try:
+        os.nice(WORKER_NICE)
+    except (AttributeError, OSError):   # pragma: no cover - Windows, or not allowed
+        pass
+
+
+WORKER_NICE = 5
+
+
 def prepare_part(fmt: str, text: str, filename: str, first_line: int, formula: str,
                  now: str) -> tuple:
     """In a worker: parse one part and prepare its records (see Part)."""
@@ -101,7 +112,8 @@ class WorkerParts:
         self.pool = None
         try:
             self.pool = ProcessPoolExecutor(max_workers=n_workers,
-                                            mp_context=multiprocessing.get_context("spawn"))
+                                            mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_start)
             for _ in range(2 * n_workers):
                 self._submit()
         except (OSError, ImportError) as exc:
