@@ -350,3 +350,31 @@ def test_score_and_strong_score_in_one_pass_as_two_calls():
         strong_score = clf._score(R, hits, strong_focus, strong_only=True)[0]
         assert _scores(R, hits, focus, weak_counts, strong_focus) == \
             (score, strong, weak_title, strong_score)
+
+
+def test_same_analysis_without_the_aho_corasick_library(monkeypatch):
+    """Rules built without pyahocorasick (the finder regex finds where terms can start) analyse
+    the aml-dev records exactly as the rules with its automaton: decisions, hits and reasons."""
+    import json
+
+    from amlref.taxonomy import matching
+    from amlref.taxonomy.classifier import Rules
+    from amlref.taxonomy.model import load
+    recs = [json.loads(x) for x in corpus("aml-dev", "records.jsonl").read_text(
+        encoding="utf-8").splitlines() if x.strip()]
+    articles = [art(r.get("title") or "", r.get("abstract") or "", r.get("keywords") or [],
+                    r.get("mesh") or []) for r in recs]
+    tax = load(user=False)
+    with_lib = ImmunotherapyClassifier(tax)
+    assert with_lib.rules.index._places is not None
+    monkeypatch.setattr(matching, "ahocorasick", None)
+    without = ImmunotherapyClassifier(tax)
+    without._rules = Rules(tax)
+    assert without.rules.index._places is None
+
+    def run(clf):
+        return [[(d.slug, d.score, d.assigned, d.note, d.reasons(),
+                  [(h.rule, h.field, h.words, h.sentence, h.dropped, h.value) for h in d.hits])
+                 for d in clf.analyse(a)] for a in articles]
+
+    assert run(without) == run(with_lib)

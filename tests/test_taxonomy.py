@@ -437,3 +437,114 @@ def test_worker_count_follows_the_cores(monkeypatch):
         assert svc._workers(svc.PARALLEL_MIN - 1) == 1
     monkeypatch.setenv("AMLREF_WORKERS", "1")
     assert svc._workers(10 * svc.PARALLEL_MIN) == 1
+
+
+# -- the Aho-Corasick finder ---------------------------------------------------------------------
+def _random_terms(rnd, n: int) -> list[str]:
+    """Terms from a few syllables (so they share beginnings and meet often in a text): words with
+    spaces or hyphens between them, wildcards, case-sensitive terms, Greek letters, digits,
+    other characters inside a word."""
+    syl = ["ab", "ac", "b", "ca", "cd", "3", "x", "al", "an", "e", "r", "t", "il", "2", "'s", "+",
+           ".", "é", "α", "β", "κ"]
+    terms = []
+    for _ in range(n):
+        words = ["".join(rnd.choice(syl) for _ in range(rnd.randint(1, 3)))
+                 for _ in range(rnd.randint(1, 3))]
+        t = words[0]
+        for w in words[1:]:
+            t += rnd.choice([" ", "-", " - ", "/", ""]) + w
+        r = rnd.random()
+        if r < 0.15:
+            t += "*"
+        elif r < 0.3:
+            t = "=" + t.upper()
+        elif r < 0.4:
+            t = t.capitalize()
+        terms.append(t)
+    return terms
+
+
+def _random_text(rnd, terms: list[str]) -> str:
+    seps = [" ", " ", " ", "-", "/", "\n", "(", ") ", ", ", ".", "  ", "\u2013", "\u00a0", "é",
+            "", "s ", "es ", "\t", "-\n", "α", "ß"]
+    words = []
+    for _ in range(rnd.randint(0, 12)):
+        t = rnd.choice(terms).lstrip("=").rstrip("*")
+        r = rnd.random()
+        if r < 0.2:
+            t = t.upper()
+        elif r < 0.4:
+            t = t.lower()
+        elif r < 0.6:
+            t = t.replace(" ", rnd.choice(seps)).replace("-", rnd.choice(seps))
+        elif r < 0.65:
+            t = t[:-1]
+        elif r < 0.75:
+            t += rnd.choice(["s", "es", "ed", "x", "-", "ing", "3"])
+        words += [t, rnd.choice(seps)]
+    return "".join(words[:-1] if rnd.random() < 0.5 else words)   # (a term at the very end)
+
+
+def test_automaton_scan_matches_the_reference_on_random_terms_and_texts():
+    """The automaton finds the same places as the finder regex, and scan gives what
+    scan_reference gives, for random term lists (hyphen and space variants, plurals, wildcards,
+    case-sensitive terms, Greek letters, non-ASCII text, terms at the text's edges)."""
+    import random
+    from amlref.taxonomy import matching
+    assert matching.ahocorasick is not None
+    rnd = random.Random(11)
+    hits = 0
+    for _ in range(60):
+        terms = _random_terms(rnd, rnd.randint(1, 40))
+        idx = TermIndex()
+        for i in range(0, len(terms), 7):
+            idx.add(rnd.choice(["a", "b", "c"]), rnd.choice(["terms", "weak", "exclude"]),
+                    terms[i:i + 7])
+        idx.build()
+        for _ in range(60):
+            text = _random_text(rnd, terms)
+            got = idx.scan(text)
+            assert got == idx.scan_reference(text), (terms, text)
+            hits += len(got)
+            if idx._places is not None:
+                low = text.lower()
+                folded = b" " + matching.fold(low)
+                assert idx._start_places(low) == [m.start() for m in idx._regex_finder()(folded)]
+    assert hits > 2_000
+
+
+def test_automaton_places_are_the_finder_regex_places_on_term_soups():
+    from amlref.taxonomy import matching
+    from amlref.taxonomy.classifier import rules_for
+    rules = rules_for(load(user=False))
+    for index in (rules.index, rules.title_index):
+        assert index._places is not None
+        for text in _term_soup(400, seed=5):
+            low = text.lower()
+            places = index._start_places(low)
+            assert places == [m.start() for m in
+                              index._regex_finder()(b" " + matching.fold(low))]
+
+
+def test_scan_without_the_automaton_library(monkeypatch):
+    """Without pyahocorasick the finder regex finds the places: the same matches."""
+    import random
+    from amlref.taxonomy import matching
+    monkeypatch.setattr(matching, "ahocorasick", None)
+    idx = TermIndex()
+    idx.add("o", "terms", ["CAR-T cell*", "=AML", "acute myeloid leukemia", "CD33", "β-catenin"])
+    idx.add("p", "exclude", ["CAR T", "re:\\bfoo\\d+"])
+    idx.build()
+    assert idx._places is None and idx._findable
+    text = "CAR T-cells in AML and aml: acute myeloid leukaemias, CD33s, foo12, beta catenin"
+    assert idx.scan(text) == idx.scan_reference(text)
+    assert len(idx.scan(text)) == 6
+    rnd = random.Random(2)
+    terms = _random_terms(rnd, 30)
+    idx = TermIndex()
+    idx.add("o", "terms", terms)
+    idx.build()
+    assert idx._places is None
+    for _ in range(200):
+        text = _random_text(rnd, terms)
+        assert idx.scan(text) == idx.scan_reference(text)

@@ -2,9 +2,15 @@
 the top of resources/taxonomy.toml)."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Iterable
+
+try:    # a C Aho-Corasick automaton finds where terms can start (else a regex does)
+    import ahocorasick
+except ImportError:   # pragma: no cover - the fallback is tested by monkeypatching
+    ahocorasick = None
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda",
           "ε": "epsilon", "ζ": "zeta", "Α": "alpha", "Β": "beta", "Γ": "gamma", "Δ": "delta"}
@@ -224,6 +230,37 @@ def _finder_rx(words: list[str]) -> str:
     return rx(_prefix_tree(words))
 
 
+def _finder_variants(word: str) -> list[str]:
+    """A finder word spelled out: every choice of its optional spaces (none or one space),
+    each with the space in front that marks a word start in the folded text."""
+    parts = word.split(_OPT_SEP)
+    out = []
+    for seps in itertools.product(("", " "), repeat=len(parts) - 1):
+        out.append(" " + parts[0] + "".join(a + b for a, b in zip(seps, parts[1:])))
+    return out
+
+
+def _automaton(words) -> "ahocorasick.Automaton | None":
+    """An Aho-Corasick automaton of the finder words' spellings: it finds the same places as
+    the finder regex, in one pass in C.  A spelling that begins with another is left out (the
+    shorter one already marks the place), so each place is reported once; the value stored
+    is the length less one (the place is where the match ends less that)."""
+    if ahocorasick is None:
+        return None
+    spelled = sorted({v for w in words for v in _finder_variants(w)})
+    if len(spelled) > 200_000:   # (an absurd taxonomy: the regex then)
+        return None
+    auto = ahocorasick.Automaton()
+    last = None
+    for w in spelled:
+        if last is not None and w.startswith(last):
+            continue
+        auto.add_word(w, len(w) - 1)
+        last = w
+    auto.make_automaton()
+    return auto
+
+
 def _needles(pattern: str) -> frozenset | None:
     """Lower-case ASCII strings of which every match of this (case-insensitive) regex contains
     one, or None when there are none to be sure of (a cheap test before a search over the
@@ -267,11 +304,12 @@ class TermIndex:
     only the few terms that can begin there are tried.  ``re:`` patterns are searched as they are.
 
     Where a term can start is found in a folded copy of the text (bytes: letters and digits, the
-    rest spaces) by one regex anchored on a space (sre searches for a literal quickly), a trie
-    of how the terms begin; each place is then checked as ``scan_reference`` checks it (the
-    prefixes of the terms, separators allowed between their characters), so both give the same
-    matches; ``scan_reference`` is kept for the texts the finder cannot read (an "İ", a dotless
-    i, a long s) and as the specification.
+    rest spaces) by an Aho-Corasick automaton of how the terms begin (pyahocorasick; without it
+    a regex anchored on a space over a trie of the same words finds the same places); each
+    place is then checked as ``scan_reference`` checks it (the prefixes of the terms,
+    separators allowed between their characters), so both give the same matches;
+    ``scan_reference`` is kept for the texts the finder cannot read (an "İ", a dotless i, a
+    long s) and as the specification.
     """
 
     def __init__(self):
@@ -345,10 +383,15 @@ class TermIndex:
         trie = _trie(sorted(self._prefixes)) if by_key else ""
         self._trie = _compile(trie).match if by_key else None
         self._starts = None   # the reference scanner's regex (compiled when first needed)
+        # where terms can start in the folded text: an Aho-Corasick automaton of the finder
+        # words (one pass in C), or without one a regex (compiled when first needed)
+        self._findable = bool(by_key) and all(w and w[0] != _OPT_SEP for w in self._words)
         self._finder = None
-        if by_key and all(w and w[0] != _OPT_SEP for w in self._words):
-            self._finder = _compile((" (?=" + _finder_rx(sorted(self._words)) + ")")
-                                    .encode("ascii")).finditer
+        self._places = None
+        if self._findable:
+            auto = _automaton(self._words)
+            if auto is not None:
+                self._places = auto.iter
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer,
                           _needles("|".join(pats)))
                          for (owner, group), pats in self._fallback.items()]
@@ -405,12 +448,11 @@ class TermIndex:
         out: list = []
         append = out.append
         if self._trie is not None:
-            if self._finder is None:   # (a term that begins with a non-ASCII character)
+            if not self._findable:   # (a term that begins with a non-ASCII character)
                 return self.scan_reference(text)
             trie, lookup = self._trie, self._by_head
             resort = bool(self.fallback)   # (scan_reference sorts only then)
-            for m in self._finder(b" " + fold(low)):
-                pos = m.start()        # (the folded text has one character more in front)
+            for pos in self._start_places(low):
                 t = trie(low, pos)
                 if t is None:
                     continue
@@ -440,6 +482,26 @@ class TermIndex:
             if len(out) > n:
                 out.sort(key=_by_place)
         return out
+
+    def _regex_finder(self):
+        """The finder as a regex anchored on a space (sre searches a literal quickly) over a
+        trie of the finder words: used without the automaton (and by the tests)."""
+        if self._finder is None:
+            self._finder = _compile((" (?=" + _finder_rx(sorted(self._words)) + ")")
+                                    .encode("ascii")).finditer
+        return self._finder
+
+    def _start_places(self, low: str) -> list[int]:
+        """Where a term can start in this lower-cased text, in order: the places where the
+        folded text (with a space in front) has a space followed by a finder word."""
+        folded = b" " + fold(low)
+        if self._places is None:
+            return [m.start() for m in self._regex_finder()(folded)]
+        # (the automaton reports a match where it ends; the place is where its space is, which
+        # in the folded text is the index in the text, as the folded text has one more in front)
+        places = [end - n for end, n in self._places(folded.decode("ascii"))]
+        places.sort()
+        return places
 
     def scan_reference(self, text: str) -> list[tuple[str, str, int, int]]:
         """``scan`` the plain way: a regex over the lower-cased text finds the word starts that
