@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
     CLASSIFY = "--no-classify" not in argv
     PARSE_ONLY = "--parse-only" in argv
     argv = [a for a in argv if not a.startswith("--")]
-    from amlref.services.parallel_parse import workers
+    from amlref.core.workers import available as workers
     print("parse only (no library)" if PARSE_ONLY else
           "import " + ("with" if CLASSIFY else "WITHOUT") + " classification"
           + f"; {workers()} worker process(es) for files of 4 MB or more "

@@ -143,6 +143,9 @@ def test_parallel_import_gives_the_same_library_as_one_process(tmp_path, small_p
         first = r2.added[0]
         assert {1, first + 3, first + 5} <= merged_ids   # (record 5 merged into article 1)
         assert _library_state(par) == _library_state(one)
+        # one "added" time for the whole import, parts parsed here or in the workers alike
+        assert par.execute("SELECT count(DISTINCT added) FROM articles WHERE id >= ?",
+                           (first,)).fetchone()[0] == 1
         rec3 = par.articles.get(first + 3)      # merged from record 350, stored long before
         assert rec3.keywords == ["again"] and rec3.title.startswith("Record 3 ")
         assert par.tags.of(first + 3) == ["batch"]
@@ -213,8 +216,8 @@ def test_without_workers_the_parts_are_parsed_here(monkeypatch):
         def shutdown(self, **kw):
             pass
     wp = parallel_parse.WorkerParts.__new__(parallel_parse.WorkerParts)
-    wp.args, wp.parts, wp.todo, wp.pool = ("ris", "t.ris", "[auth][year]", "now"), parts, \
-        iter(parts[1:]), DeadPool()
+    wp.fmt, wp.filename, wp.formula, wp.now = "ris", "t.ris", "[auth][year]", "now"
+    wp.parts, wp.todo, wp.pool = parts, iter(parts[1:]), DeadPool()
     wp.queue = [DeadPool().submit()]
     got = list(wp)
     titles = [a.title for p in got for a in p.articles]

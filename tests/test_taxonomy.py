@@ -383,7 +383,6 @@ def test_stored_reasons_are_the_json_of_the_reasons():
 
 
 def test_reclassification_writes_only_what_changed(lib, monkeypatch):
-    from amlref.plugins.registry import registry
     from amlref.services import classify as svc
     ids = lib.articles.add_many([Article(title=f"CD33 CAR T cells in acute myeloid leukemia {i}")
                                  for i in range(5)])
@@ -432,7 +431,7 @@ def test_worker_count_follows_the_cores(monkeypatch):
     from amlref.services import classify as svc
     monkeypatch.delenv("AMLREF_WORKERS", raising=False)
     for cores, want in ((1, 1), (2, 2), (4, 3), (16, 4)):
-        monkeypatch.setattr(svc.os, "cpu_count", lambda c=cores: c)
+        monkeypatch.setattr("os.cpu_count", lambda c=cores: c)
         assert svc._workers(svc.PARALLEL_MIN) == want, cores
         assert svc._workers(svc.PARALLEL_MIN - 1) == 1
     monkeypatch.setenv("AMLREF_WORKERS", "1")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from types import SimpleNamespace
 from typing import Iterable
 
+from amlref.core import workers
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.plugins.registry import registry
 from amlref.storage.library import Library
@@ -135,19 +135,8 @@ PARALLEL_MIN = 8000   # from this many articles on, classify in worker processes
 
 
 def _workers(n: int) -> int:
-    """How many worker processes for n articles (1: in this process).  $AMLREF_WORKERS=N asks
-    for N (1: none)."""
-    import sys
-    env = os.environ.get("AMLREF_WORKERS", "").strip()
-    if env.isdigit():
-        w = int(env)
-    elif getattr(sys, "frozen", False):
-        w = 1     # a packaged app would start itself again in each worker
-    else:
-        # all cores but one, at most 4; two on a 2-core machine (30k real abstracts: 7.1-7.7 s
-        # against 10.8-12.9 s in one process; the parent mostly waits for the workers)
-        cores = os.cpu_count() or 1
-        w = min(4, cores - 1) if cores >= 4 else min(cores, 2)
+    """How many worker processes for n articles (1: in this process); see core.workers."""
+    w = workers.available()
     if n < PARALLEL_MIN or w < 2:
         return 1
     # only the built-in classifier is sure to be the same in a fresh process

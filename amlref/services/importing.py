@@ -147,9 +147,8 @@ class _Source:
 
 
 def _source_of(result: ParseResult, filename: str) -> _Source:
-    part = Part(articles=result.articles, links=result.links, problems=result.problems,
-                warnings=result.warnings)
-    return _Source(filename, result.format, result.encoding, [part], len(result.articles))
+    return _Source(filename, result.format, result.encoding, [Part.of(result)],
+                   len(result.articles))
 
 
 def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
@@ -188,24 +187,26 @@ def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
         inputs.append((p, *_detect(data, p, fmt)))
         del data
     sources: list[_Source] = []
+    now = now_iso()   # one "added" time for every record, whichever process prepared it
     try:
         for p, text, encoding, f in inputs:
-            sources.append(_source_from_text(lib, p, text, encoding, f))
+            sources.append(_source_from_text(lib, p, text, encoding, f, now))
         return _import(lib, sources, tags=tags, progress=progress, cancel=cancel,
-                       classify=classify, defer_index=defer_index)
+                       classify=classify, defer_index=defer_index, now=now)
     finally:
         for src in sources:       # workers of a file never reached (an error, a cancel)
             if src.workers is not None:
                 src.workers.close()
 
 
-def _source_from_text(lib: Library, p: str, text: str, encoding: str, f: str) -> _Source:
+def _source_from_text(lib: Library, p: str, text: str, encoding: str, f: str,
+                      now: str) -> _Source:
     """Parse in this process, or (a big file) start the workers on parts 2, 3 ... while this
     process reads part 1."""
     pieces = parallel_parse.split(registry.importer(f), text)
     if pieces is None:
         return _source_of(_parse_text(text, encoding, f, p), p)
-    rest = parallel_parse.parse_parts(f, pieces[1:], p, lib.articles.key_formula(), now_iso())
+    rest = parallel_parse.parse_parts(f, pieces[1:], p, lib.articles.key_formula(), now)
     try:
         first = registry.importer(f).parse_part(pieces[0][0], p, pieces[0][1])
     except Exception as exc:
@@ -213,8 +214,7 @@ def _source_from_text(lib: Library, p: str, text: str, encoding: str, f: str) ->
         raise _unreadable(exc, f, p) from None
     # about as many records per character later on
     per_char = len(first.articles) / max(1, len(pieces[0][0]))
-    parts = itertools.chain([Part(articles=first.articles, links=first.links,
-                                  problems=first.problems, warnings=first.warnings)], rest)
+    parts = itertools.chain([Part.of(first)], rest)
     return _Source(p, f, encoding, parts, max(1, int(per_char * len(text))), rest)
 
 
@@ -240,13 +240,14 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
 
 def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
             progress: Progress | None = None, cancel: CancelToken | None = None,
-            classify: bool = True, defer_index: bool = False) -> ImportReport:
+            classify: bool = True, defer_index: bool = False,
+            now: str | None = None) -> ImportReport:
     progress = progress or no_progress
     tags = tuple(t for t in tags if t)
     report = ImportReport()
     total = sum(src.records for src in sources)
     done = 0
-    formula, now = lib.articles.key_formula(), now_iso()
+    formula, now = lib.articles.key_formula(), now or now_iso()
     # (the cyclic GC would rescan every record object again and again, finding nothing to free)
     with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), \
             gcpause.paused():

@@ -69,9 +69,12 @@ class DedupIndex:
                 "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
                 "json_extract(extra, '$.alias_keys') FROM articles WHERE deleted_at IS NULL"):
             keys = {key} | set(json.loads(aliases) if aliases else ())
-            self._put(aid, doi, pmid, pmcid, tkey, year, fa, keys)
+            self.add_values(aid, doi, pmid, pmcid, tkey, year, fa, keys)
 
-    def _put(self, aid, doi, pmid, pmcid, tkey, year, fa, keys=()) -> None:
+    def add_values(self, aid: int, doi: str, pmid: str, pmcid: str, tkey: str, year, fa: str,
+                   keys=()) -> None:
+        """:meth:`add` for a record known by its values (the library's rows, an import's
+        prepared rows)."""
         keys = {k for k in keys if k}
         self.info[aid] = {"doi": doi, "pmid": pmid, "pmcid": pmcid, "year": year,
                           "fa": author_key(fa), "keys": keys, "tkey": tkey}
@@ -84,13 +87,8 @@ class DedupIndex:
             self.by_title.setdefault(tkey, []).append(aid)
 
     def add(self, a: Article) -> None:
-        self._put(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year, a.first_author_family,
-                  {a.citekey} | set(a.extra.get("alias_keys", ())))
-
-    def add_values(self, aid: int, doi: str, pmid: str, pmcid: str, tkey: str, year, fa: str,
-                   keys=()) -> None:
-        """:meth:`add` for a record known by its values (an import's prepared rows)."""
-        self._put(aid, doi, pmid, pmcid, tkey, year, fa, keys)
+        self.add_values(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year,
+                        a.first_author_family, {a.citekey} | set(a.extra.get("alias_keys", ())))
 
     def match(self, a: "Article | Probe", tkey: str | None = None) -> int | None:
         """The library article ``a`` should merge into on import, or None.

@@ -12,12 +12,11 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from amlref.core import gcpause
-from amlref.core.article import Article, Link, Problem
+from amlref.core import gcpause, workers
+from amlref.core.article import Article, Link, ParseResult, Problem
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +39,16 @@ class Part:
     def __len__(self) -> int:
         return len(self.prepared if self.prepared is not None else self.articles)
 
-
-def workers() -> int:
-    """How many worker processes (1: none).  $AMLREF_WORKERS=N asks for N."""
-    env = os.environ.get("AMLREF_WORKERS", "").strip()
-    if env.isdigit():
-        return int(env)
-    if getattr(sys, "frozen", False):
-        return 1     # a packaged app would start itself again in each worker
-    cores = os.cpu_count() or 1
-    return min(4, cores - 1) if cores >= 4 else min(cores, 2)
+    @classmethod
+    def of(cls, result: ParseResult) -> "Part":
+        """A result parsed in this process, as a part."""
+        return cls(articles=result.articles, links=result.links, problems=result.problems,
+                   warnings=result.warnings)
 
 
 def split(importer, text: str) -> list[tuple[str, int]] | None:
     """The parts of a big text to parse in workers, or None (parse it in this process)."""
-    if len(text) < PARALLEL_MIN_CHARS or workers() < 2:
+    if len(text) < PARALLEL_MIN_CHARS or workers.available() < 2:
         return None
     try:
         parts = importer.split(text, PART_CHARS)
@@ -92,7 +86,7 @@ def prepare_part(fmt: str, text: str, filename: str, first_line: int, formula: s
 def parse_parts(fmt: str, parts: list[tuple[str, int]], filename: str, formula: str,
                 now: str, n_workers: int | None = None) -> "WorkerParts":
     """Start parsing the parts in worker processes (see WorkerParts)."""
-    return WorkerParts(fmt, parts, filename, formula, now, n_workers or workers())
+    return WorkerParts(fmt, parts, filename, formula, now, n_workers or workers.available())
 
 
 class WorkerParts:
@@ -105,7 +99,7 @@ class WorkerParts:
                  now: str, n_workers: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        self.args = (fmt, filename, formula, now)
+        self.fmt, self.filename, self.formula, self.now = fmt, filename, formula, now
         self.parts = parts
         self.queue: list = []
         self.todo = iter(parts)
@@ -122,8 +116,8 @@ class WorkerParts:
 
     def _submit(self) -> None:
         for text, line in itertools.islice(self.todo, 1):
-            self.queue.append(self.pool.submit(prepare_part, self.args[0], text, self.args[1],
-                                               line, *self.args[2:]))
+            self.queue.append(self.pool.submit(prepare_part, self.fmt, text, self.filename, line,
+                                               self.formula, self.now))
 
     def close(self) -> None:
         if self.pool is not None:
@@ -143,13 +137,11 @@ class WorkerParts:
             log.warning("parsing in this process (workers stopped: %s)", exc)
         finally:
             self.close()
-        yield from _in_process(self.args[0], self.parts[done:], self.args[1])
+        yield from _in_process(self.fmt, self.parts[done:], self.filename)
 
 
 def _in_process(fmt: str, parts: list[tuple[str, int]], filename: str) -> Iterator[Part]:
     from amlref.plugins.registry import registry
     importer = registry.importer(fmt)
     for text, line in parts:
-        res = importer.parse_part(text, filename, line)
-        yield Part(articles=res.articles, links=res.links, problems=res.problems,
-                   warnings=res.warnings)
+        yield Part.of(importer.parse_part(text, filename, line))
