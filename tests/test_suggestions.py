@@ -16,10 +16,12 @@ import pytest
 from amlref.core.article import Article
 from amlref.plugins.registry import registry
 from amlref.services import classify as svc
-from amlref.services.views import View, category_tree, slug_counts, suggested_counts, view_ids
+from amlref.services.views import (View, category_tree, combination_counts, slug_counts,
+                                   suggested_counts, view_ids)
 
 PLUGIN = r'''
-CODES = {"quorp": "car-t", "blix": "vaccines", "zant": "car-nk", "frel": "cik"}
+CODES = {"quorp": "car-t", "blix": "vaccines", "zant": "car-nk", "frel": "cik",
+         "krin": "target:cd33"}
 
 
 class WordClassifier:
@@ -35,11 +37,12 @@ class WordClassifier:
         for word in (article.title or "").split():
             what, _, code = word.partition("-")
             slug = CODES.get(code)
+            kind = "facet" if slug and ":" in slug else "category"
             reason = [{"rule": f"{slug}/words", "field": "title", "words": [word]}]
             if what == "assign" and slug:
-                out.append((slug, "category", reason))
+                out.append((slug, kind, reason))
             elif what == "suggest" and slug:
-                out.append((slug, "category", reason, "suggested"))
+                out.append((slug, kind, reason, "suggested"))
         return out
 '''
 
@@ -70,11 +73,12 @@ def _library(lib):
         Article(title="Marrow samples suggest-quorp", citekey="s1"),
         Article(title="Marrow samples assign-quorp suggest-blix", citekey="s2"),
         Article(title="Marrow samples suggest-zant suggest-blix", citekey="s3"),
-        Article(title="Marrow samples assign-blix", citekey="s4"),
+        Article(title="Marrow samples assign-blix suggest-krin", citekey="s4"),
         Article(title="Marrow samples", citekey="s5")])
 
 
 def test_suggestions_are_stored_apart_and_counted_apart(lib, words):
+    from amlref.gui.queries import COLUMNS, label, rows_for   # (no Qt: the table queries)
     ids = _library(lib)
     svc.classify_all(lib)
     assert _rows(lib, ids[0]) == [("car-t", "auto", 2)]
@@ -89,7 +93,13 @@ def test_suggestions_are_stored_apart_and_counted_apart(lib, words):
     tree = category_tree(lib)
     assert tree["total"] == 5 and tree["uncategorized"] == 3
     # the suggestions: per slug, and a parent counts the articles suggested below it once
-    assert lib.categories.suggested_counts() == {"car-t": 1, "car-nk": 1, "vaccines": 2}
+    assert lib.categories.suggested_counts() == {"car-t": 1, "car-nk": 1, "vaccines": 2,
+                                                 "target:cd33": 1}
+    # a suggested facet is not in the facet's counts nor in a category broken down by facets
+    assert "target:cd33" not in direct
+    assert combination_counts(lib, "vaccines", "target") == []
+    assert view_ids(lib, View(facets=["target:cd33"])) == []
+    assert rows_for(lib, [ids[1]])[ids[1]][COLUMNS.index("categories")] == label("car-t")
     sugg = suggested_counts(lib)
     assert sugg["adoptive-cell-therapy"] == 2 and sugg["vaccines"] == 2 and sugg["car-t"] == 1
     act = next(n for n in tree["categories"] if n["slug"] == "adoptive-cell-therapy")
