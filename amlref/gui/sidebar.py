@@ -175,7 +175,8 @@ class Sidebar(QTreeWidget):
                     add_tree(it, n.get("children", []), kind)
                     it.setExpanded(True)
                     continue
-                it = add(parent, n["label"], (kind, n["slug"]), n["count"], n["slug"])
+                tip = n["slug"] + (f" · {n['suggested']} suggested" if n.get("suggested") else "")
+                it = add(parent, n["label"], (kind, n["slug"]), n["count"], tip)
                 if kind == "category":
                     add_suggested(it, n)
                 add_tree(it, n.get("children", []), kind)

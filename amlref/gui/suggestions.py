@@ -2,9 +2,10 @@
 article's suggestions with their reasons and an Accept and a Reject button each, and the
 wiring of the "Suggested" sidebar nodes (kind ``"suggested"``) to their view.
 
-Accept and Reject are the window's ordinary category edits (the detail pane's
-``category_toggled``: add or remove, as the user's decision), so they stick through
-re-classification and Undo puts the suggestion back."""
+Accept and Reject are the window's ordinary category edits (add or remove, as the user's
+decision: undo.SetCategory), so they stick through re-classification and Undo puts the
+suggestion back; once :func:`install` ran, the Edit menu names them "Accept suggestion ..." and
+"Reject suggestion ..." (before, the detail pane sends them as ``category_toggled``)."""
 from __future__ import annotations
 
 import html
@@ -51,6 +52,7 @@ class SuggestionsPanel(QFrame):
         self.grid.setColumnStretch(0, 1)
         lay.addLayout(self.grid)
         self.article_id: int | None = None
+        self.handler = None     # (article_id, slug, accept): set by install(); else `decided`
         self.buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
         self.hide()
 
@@ -93,11 +95,24 @@ class SuggestionsPanel(QFrame):
         self.show()
 
     def _decide(self, slug: str, accept: int) -> None:
-        if self.article_id is not None:
+        if self.article_id is None:
+            return
+        if self.handler is not None:
+            self.handler(self.article_id, slug, accept)
+        else:
             self.decided.emit(self.article_id, slug, accept)
 
 
 # -- the window ---------------------------------------------------------------------------------
+def decide_command(lib, article_id: int, slug: str, accept: bool, on_change):
+    """The undoable command of an Accept or a Reject."""
+    from amlref.gui.queries import label
+    from amlref.gui.undo import SetCategory
+    cmd = SetCategory(lib, [article_id], slug, accept, on_change)
+    cmd.setText(f"{'Accept' if accept else 'Reject'} suggestion {label(slug)}")
+    return cmd
+
+
 def install(window) -> None:
     """Teach a MainWindow the "Suggested" sidebar nodes (their view and label) and tell the
     user, once, when the user's taxonomy file was not usable.  Called once by the window at
@@ -125,6 +140,10 @@ def install(window) -> None:
         return text
 
     window.current_view, window.view_label = current_view, view_label
+
+    def decide(article_id: int, slug: str, accept: int) -> None:
+        window._push(decide_command(window.lib, article_id, slug, bool(accept), window._changed))
+    window.detail.suggestions.handler = decide
     if window.node[0] == NODE_KIND:     # restored from the last session
         window.reload()
     show_taxonomy_problems(window)

@@ -75,6 +75,7 @@ def test_accept_and_reject_from_the_suggested_node(qtbot, make_window, sugg_lib)
     accept = panel.buttons["vaccines"][0]
     wait_view(qtbot, w, lambda: qtbot.mouseClick(accept, Qt.LeftButton))
     assert _user_rows(lib, a2) == [("car-nk", "auto", 2), ("vaccines", "user", 1)]
+    assert w.undo_stack.undoText() == "Accept suggestion Vaccines"
     assert w.model.ids == [a1]                       # it left the Suggested list
     items = _items(w)
     assert items[("suggested", "vaccines")].text(1) == "1"
@@ -85,6 +86,7 @@ def test_accept_and_reject_from_the_suggested_node(qtbot, make_window, sugg_lib)
     reject = w.detail.suggestions.buttons["vaccines"][1]
     wait_view(qtbot, w, lambda: qtbot.mouseClick(reject, Qt.LeftButton))
     assert _user_rows(lib, a1) == [("vaccines", "user", 0)]
+    assert w.undo_stack.undoText() == "Reject suggestion Vaccines"
     assert w.model.ids == []
     items = _items(w)
     assert items[("suggested", "vaccines")].text(1) == "0"   # shown while it is the view
@@ -139,3 +141,16 @@ def test_a_bad_taxonomy_file_is_said_once_at_start(qtbot, make_window, lib, monk
     from amlref.gui.suggestions import install
     install(w)
     assert len(w.messages) == 1
+
+
+def test_without_install_accept_is_still_an_undoable_category_edit(qtbot, make_window, sugg_lib):
+    """Before the window calls install(), the panel sends Accept / Reject as the detail pane's
+    category_toggled, which the window already makes an undoable user decision."""
+    w = make_window(sugg_lib)
+    aid = sugg_lib.articles.find("sugg2").id
+    w.jump_to(aid)
+    qtbot.waitUntil(lambda: w.detail.article is not None and w.detail.article.id == aid)
+    qtbot.mouseClick(w.detail.suggestions.buttons["car-nk"][1], Qt.LeftButton)
+    assert ("car-nk", "user", 0) in _user_rows(sugg_lib, aid)
+    w.undo_stack.undo()
+    assert ("car-nk", "auto", 2) in _user_rows(sugg_lib, aid)
