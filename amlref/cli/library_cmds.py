@@ -198,6 +198,7 @@ def article_details(lib, a) -> dict:
     d["tags"] = lib.tags.of(a.id)
     d["notes"] = [t for _, t in lib.notes.of(a.id)]
     d["categories"] = lib.categories.of(a.id)
+    d["suggestions"] = suggestions_of(lib, a.id)
     def describe(entry):
         if entry.get("article_id"):
             o = lib.articles.get(entry["article_id"])
@@ -237,6 +238,8 @@ def cmd_show(args) -> int:
         for c in d["categories"]:
             why = "; ".join(_reason_text(r) for r in c["reason"]) or ("set by you" if c["source"] == "user" else "")
             print(f"    {c['slug']} ({c['kind']}, {c['source']}): {why}")
+    if d["suggestions"]:
+        print_suggestions(d["suggestions"])
     for label in ("references", "cited_by", "similar"):
         if d[label]:
             print(f"  {label.replace('_', ' ')} ({len(d[label])}):")
@@ -248,6 +251,20 @@ def cmd_show(args) -> int:
     if a.abstract:
         print(f"  abstract: {a.abstract[:600]}{'...' if len(a.abstract) > 600 else ''}")
     return 0
+
+
+def suggestions_of(lib, article_id: int) -> list[dict]:
+    """The classifier's suggestions for an article, apart from its categories:
+    [{"slug", "kind", "reasons"}]."""
+    return [{"slug": x["slug"], "kind": x["kind"], "reasons": x["reason"]}
+            for x in lib.categories.suggestions(article_id)]
+
+
+def print_suggestions(suggestions: list[dict]) -> None:
+    print("  suggested (amlref category accept|reject SLUG KEY):")
+    for c in suggestions:
+        why = "; ".join(_reason_text(r) for r in c["reasons"])
+        print(f"    {c['slug']} ({c['kind']}): {why}" if why else f"    {c['slug']} ({c['kind']})")
 
 
 def _reason_text(r) -> str:

@@ -29,12 +29,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("category", help="your own decisions: add or remove a category (or facet) "
-                       "on articles; re-classification never undoes them ('reset' forgets them)")
-    p.add_argument("action", choices=["add", "remove", "reset"])
+                       "on articles, accept or reject the classifier's suggestions; "
+                       "re-classification never undoes them ('reset' forgets them)")
+    p.add_argument("action", choices=["add", "remove", "reset", "accept", "reject"])
     p.add_argument("slug", help="category or facet slug, e.g. car-t or target:cd123")
     p.add_argument("keys", nargs="+", metavar="KEY")
     p.add_argument("--new", action="store_true", help="allow a slug that is not in the taxonomy")
     p.set_defaults(func=cmd_category)
+
+    register_suggestions(sub)
 
     p = sub.add_parser("views", help="the saved searches with their counts")
     p.add_argument("--json", action="store_true")
@@ -185,6 +188,8 @@ def _print_explain(a, report: list[dict], stored: list[dict]) -> None:
 
 # -- user decisions -----------------------------------------------------------------------------
 def cmd_category(args) -> int:
+    if args.action in ("accept", "reject"):
+        return cmd_decide_suggestion(args)
     from amlref.taxonomy import load
     if args.action != "reset":
         _check_slug(args.slug, allow_new=args.new)
@@ -203,6 +208,87 @@ def cmd_category(args) -> int:
             classify_ids(lib, ids)
     verb = {"add": "added to", "remove": "removed from", "reset": "left to the classifier for"}
     print(f"{args.slug} {verb[args.action]} {len(ids)} article(s)")
+    return 0
+
+
+# -- suggestions (evidence too weak to assign: the user accepts or rejects) -----------------------
+def register_suggestions(sub) -> None:
+    p = sub.add_parser("suggestions", help="the articles the classifier suggests for a category "
+                       "(too little evidence to assign it); accept or reject them with "
+                       "'amlref category accept|reject SLUG KEY...'")
+    p.add_argument("--category", help="only suggestions in this category (or below it)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggestions)
+
+
+def cmd_suggestions(args) -> int:
+    from amlref.services.classify import ensure_current
+    from amlref.services.views import View, expand_slug, view_ids
+    if args.category:
+        _check_slug(args.category)
+    lib = open_library(args)
+    with lib:
+        ensure_current(lib)
+        if args.category:
+            ids = view_ids(lib, View(suggested=args.category))
+            wanted = set(expand_slug(args.category))
+        else:
+            ids = [r[0] for r in lib.execute(
+                "SELECT DISTINCT c.article_id FROM article_categories c JOIN articles a ON "
+                "a.id = c.article_id WHERE c.state = 2 AND a.deleted_at IS NULL ORDER BY 1")]
+            wanted = None
+        out = []
+        for a in lib.articles.get_many(ids):
+            sugg = [{"slug": x["slug"], "kind": x["kind"], "reasons": x["reason"]}
+                    for x in lib.categories.suggestions(a.id)
+                    if wanted is None or x["slug"] in wanted]
+            out.append({"citekey": a.citekey, "year": a.year, "title": a.title,
+                        "suggestions": sugg})
+    if args.json:
+        print_json({"category": args.category, "count": len(out), "results": out})
+        return 0
+    for r in out:
+        print(f"{r['citekey']}\t{r['year'] or ''}\t{r['title']}")
+        for x in r["suggestions"]:
+            why = "; ".join(_reason_phrase(y) for y in x["reasons"])
+            print(f"    {x['slug']}: {why}" if why else f"    {x['slug']}")
+    if not out:
+        where = f" in {args.category}" if args.category else ""
+        print(f"no suggestions{where}", file=sys.stderr)
+    return 0
+
+
+def _reason_phrase(r) -> str:
+    if not isinstance(r, dict):
+        return str(r)
+    words, fld = _words(r), r.get("field")
+    return f"{r.get('rule', '')}: {words}" + (f" in {fld}" if fld else "") if words \
+        else str(r.get("rule", ""))
+
+
+def cmd_decide_suggestion(args) -> int:
+    """category accept|reject SLUG KEY...: the suggestion becomes your decision (a user row
+    with state 1 or 0), which re-classification keeps.  Every key is checked first: an error
+    changes nothing."""
+    accept = args.action == "accept"
+    lib = open_library(args)
+    with lib:
+        arts = [lib.articles.find(k, include_deleted=True) for k in args.keys]
+        known = lib.execute("SELECT 1 FROM article_categories WHERE slug = ? LIMIT 1",
+                            (args.slug,)).fetchone()
+        if known is None:
+            _check_slug(args.slug)   # a typo: say so, with the slugs it may have meant
+        for a in arts:
+            have = [x["slug"] for x in lib.categories.suggestions(a.id)]
+            if args.slug not in have:
+                listed = f" (its suggestions: {', '.join(have)})" if have else \
+                    " (it has no suggestions)"
+                raise UsageError(f"{a.citekey} has no suggestion {args.slug!r}{listed}")
+        with lib.transaction():
+            for a in arts:
+                lib.categories.decide(a.id, args.slug, accept)
+    verb = "accepted for" if accept else "rejected for"
+    print(f"{args.slug} {verb} {len(arts)} article(s)")
     return 0
 
 

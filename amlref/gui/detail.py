@@ -112,6 +112,11 @@ class DetailPane(QWidget):
         self.ids_label.setObjectName("identifiers")
         lay.addWidget(self.heading)
         lay.addWidget(self.ids_label)
+        # the classifier's suggestions: Accept / Reject are the user's category decisions
+        from amlref.gui.suggestions import SuggestionsPanel
+        self.suggestions = SuggestionsPanel()
+        self.suggestions.decided.connect(self.category_toggled)
+        lay.addWidget(self.suggestions)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         self.tabs.tabBar().setExpanding(False)
@@ -236,6 +241,7 @@ class DetailPane(QWidget):
             self.tags.clear()
             self.notes.clear()
             self.citations.clear()
+            self.suggestions.show_suggestions(None, [], str)
             return
         who = html.escape(authors_to_text(a.authors[:6]) + (" et al." if len(a.authors) > 6 else ""))
         where = html.escape(" ".join(x for x in (a.container or a.container_short,
@@ -262,10 +268,13 @@ class DetailPane(QWidget):
         self._fill_citations(lib, a)
 
     def _fill_categories(self, lib, a) -> None:
+        from amlref.gui.queries import label
+        self.suggestions.show_suggestions(a.id, lib.categories.suggestions(a.id), label)
         self.categories.blockSignals(True)
         self.categories.clear()
         for row in lib.categories.of(a.id, include_removed=True):
-            from amlref.gui.queries import label
+            if row["state"] not in (0, 1):   # a suggestion: in the panel above the tabs
+                continue
             it = QTreeWidgetItem([label(row["slug"]), row["source"] + (" (removed)" if not
                                                                        row["state"] else ""),
                                   reason_text(row["reason"])])

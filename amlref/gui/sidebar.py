@@ -1,15 +1,17 @@
-"""The sidebar: All articles, the category tree with counts and facets, tags, saved searches,
+"""The sidebar: All articles, the category tree with counts and facets (under a category, a
+"Suggested" node when the classifier suggests articles for it), tags, saved searches,
 duplicates, trash.  Small, so a QTreeWidget.  Dropping articles or files on a category or tag
 node assigns it (the window does the work; the sidebar only says where)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from amlref.gui.mime import IDS_MIME
 
 NODE = Qt.UserRole + 1
+SUGGESTED_COLOR = QColor("#8a6d00")
 
 # Top-level categories when the taxonomy module does not give its own tree.
 FALLBACK_CATEGORIES = [
@@ -110,6 +112,7 @@ def _norm(n) -> dict:
         n = dict(vars(n)) if hasattr(n, "__dict__") else {"slug": str(n)}
     return {"slug": n.get("slug"), "label": n.get("label") or _label(n.get("slug", "")),
             "count": n.get("count", 0) or 0, "kind": n.get("kind", "category"),
+            "suggested": n.get("suggested", 0) or 0,
             "children": [_norm(c) for c in n.get("children", []) or []]}
 
 
@@ -141,6 +144,8 @@ class Sidebar(QTreeWidget):
         self.clear()
         bold = QFont()
         bold.setBold(True)
+        italic = QFont()
+        italic.setItalic(True)
 
         def add(parent, text, node, count=None, tip=None):
             it = QTreeWidgetItem(parent, [text, "" if count is None else str(count)])
@@ -170,9 +175,26 @@ class Sidebar(QTreeWidget):
                     add_tree(it, n.get("children", []), kind)
                     it.setExpanded(True)
                     continue
-                it = add(parent, n["label"], (kind, n["slug"]), n["count"], n["slug"])
+                tip = n["slug"] + (f" · {n['suggested']} suggested" if n.get("suggested") else "")
+                it = add(parent, n["label"], (kind, n["slug"]), n["count"], tip)
+                if kind == "category":
+                    add_suggested(it, n)
                 add_tree(it, n.get("children", []), kind)
                 it.setExpanded(False)
+
+        def add_suggested(parent, n):
+            """A "Suggested" node (its count) under a category the classifier suggests for;
+            kept while it is the view shown, even when its last suggestion was decided."""
+            node = ("suggested", n["slug"])
+            count = n.get("suggested") or 0
+            if not count and (current is None or tuple(current) != node):
+                return
+            it = add(parent, "Suggested", node, count,
+                     f"Articles the classifier suggests for {n['label']}: accept or reject "
+                     "them in the detail pane")
+            it.setFont(0, italic)
+            it.setForeground(0, SUGGESTED_COLOR)
+            it.setForeground(1, SUGGESTED_COLOR)
         add_tree(h, cats, "category")
         h.setExpanded(True)
         if facets:

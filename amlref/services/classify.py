@@ -4,6 +4,11 @@ User decisions are stored apart (source 'user') and never touched here: only row
 'auto' are replaced, and new rows go in with INSERT OR IGNORE, so a user row for the same
 (article, slug) wins.
 
+A classifier returns (slug, kind, reasons) for what it assigns and (slug, kind, reasons,
+"suggested") for what it only suggests; suggestions are 'auto' rows with state 2
+(storage.categories), which counts, views and exports leave out.  Accepting or rejecting one
+makes a user row, so a rejected suggestion never comes back.
+
 The library remembers which taxonomy and rules it was classified with (setting
 ``classifier_version``: each classifier's version, which for the built-in one includes a hash of the
 merged taxonomy file).  When the taxonomy file, the user's copy or the rules change,
@@ -19,6 +24,7 @@ from typing import Iterable
 from amlref.core import workers
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.plugins.registry import registry
+from amlref.storage.categories import ASSIGNED, SUGGESTED, row_state
 from amlref.storage.library import Library
 
 log = logging.getLogger(__name__)
@@ -103,8 +109,9 @@ def reasons_json(reasons: list) -> str:
 
 
 def classify_articles(articles: Iterable, failed: set | None = None
-                      ) -> dict[int, list[tuple[str, str, list]]]:
-    """Run every classifier over these (unsaved or lean) articles: {id: [(slug, kind, reasons)]}.
+                      ) -> dict[int, list[tuple]]:
+    """Run every classifier over these (unsaved or lean) articles: {id: [(slug, kind, reasons)
+    or (slug, kind, reasons, "suggested")]}, the rows as the classifiers give them.
     An article a classifier raises on goes into ``failed`` (its stored rows are kept); a
     classifier that fails on most of what it sees is disabled for the session and reported."""
     out: dict[int, list] = {}
@@ -139,10 +146,20 @@ def _workers(n: int) -> int:
     w = workers.available()
     if n < PARALLEL_MIN or w < 2:
         return 1
-    # only the built-in classifier is sure to be the same in a fresh process
-    if [name for name, _ in _classifiers()] != ["immunotherapy"]:
+    # a fresh process finds only the classifiers declared as entry points (not those a script
+    # or test registered at run time): with any other, classify here
+    if not all(_declared(name, clf) for name, clf in _classifiers()):
         return 1
     return w
+
+
+def _declared(name: str, clf: object) -> bool:
+    """Whether this classifier is the one its entry point declares (so a worker process,
+    which discovers the entry points afresh, runs the same)."""
+    for info in registry.info:
+        if info.group == "amlref.classifiers" and info.name == name and info.ok:
+            return info.value.split(":", 1)[0] == type(clf).__module__
+    return False
 
 
 def _classify_rows(rows: list[tuple]) -> tuple[dict, set]:
@@ -151,7 +168,7 @@ def _classify_rows(rows: list[tuple]) -> tuple[dict, set]:
     failed: set[int] = set()
     results = classify_articles(_lean_articles(rows), failed)
     for assigned in results.values():
-        assigned[:] = [(slug, kind, reasons_json(reasons)) for slug, kind, reasons in assigned]
+        assigned[:] = [(r[0], r[1], reasons_json(r[2])) + tuple(r[3:]) for r in assigned]
     return results, failed
 
 
@@ -229,24 +246,30 @@ def _store(lib: Library, chunk: list[int], results: dict, failed: set, span: boo
            encoded: bool = False) -> None:
     """Make the classifier's rows of these articles what the results say: rows that did not
     change stay, the others are deleted or inserted (executemany); a user's row for the same
-    (article, slug) wins (INSERT OR IGNORE).  The articles in ``failed`` keep their rows.
-    ``encoded``: the reasons are their JSON already (from a worker)."""
+    (article, slug) wins (INSERT OR IGNORE), so an accepted or rejected suggestion stays as the
+    user left it.  The articles in ``failed`` keep their rows.  ``encoded``: the reasons are
+    their JSON already (from a worker)."""
     new: dict[tuple, tuple] = {}
     for aid, assigned in results.items():
         if aid not in failed:
-            for slug, kind, reasons in assigned:
-                if (aid, slug) not in new:   # (the first of two rows for one slug is kept)
-                    new[(aid, slug)] = (kind, reasons if encoded else reasons_json(reasons))
-    q = "SELECT article_id, slug, kind, reason FROM article_categories WHERE source = 'auto' AND "
+            for row in assigned:
+                slug, kind, reasons = row[0], row[1], row[2]
+                state = ASSIGNED if len(row) == 3 else row_state(row)
+                had = new.get((aid, slug))
+                # the first of two rows for one slug is kept, but an assignment beats a suggestion
+                if had is None or (had[2] == SUGGESTED and state == ASSIGNED):
+                    new[(aid, slug)] = (kind, reasons if encoded else reasons_json(reasons), state)
+    q = ("SELECT article_id, slug, kind, reason, state FROM article_categories WHERE "
+         "source = 'auto' AND ")
     if span:
         old = lib.execute(q + "article_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
     else:
         old = lib.execute(q + f"article_id IN ({','.join('?' * len(chunk))})", chunk)
     stale = []
-    for aid, slug, kind, reason in old.fetchall():
+    for aid, slug, kind, reason, state in old.fetchall():
         if aid in failed:
             continue
-        if new.get((aid, slug)) == (kind, reason):
+        if new.get((aid, slug)) == (kind, reason, state):
             del new[(aid, slug)]   # unchanged
         else:
             stale.append((aid, slug))
@@ -256,8 +279,8 @@ def _store(lib: Library, chunk: list[int], results: dict, failed: set, span: boo
     if new:
         lib.conn.executemany(
             "INSERT OR IGNORE INTO article_categories(article_id, slug, kind, source, state, "
-            "reason) VALUES (?, ?, ?, 'auto', 1, ?)",
-            [(aid, slug, kind, reason) for (aid, slug), (kind, reason) in new.items()])
+            "reason) VALUES (?, ?, ?, 'auto', ?, ?)",
+            [(aid, slug, kind, state, reason) for (aid, slug), (kind, reason, state) in new.items()])
 
 
 def classify_all(lib: Library, progress: Progress | None = None,
@@ -295,15 +318,16 @@ def explain(article) -> list[dict]:
     for name, clf in _classifiers():
         analyse = getattr(clf, "analyse", None)
         if analyse is None:
-            out += [{"classifier": name, "slug": s, "kind": k, "assigned": True, "score": None,
-                     "reasons": r, "ignored": []} for s, k, r in clf.classify(article)]
+            out += [{"classifier": name, "slug": r[0], "kind": r[1],
+                     "assigned": row_state(r) == ASSIGNED, "suggested": row_state(r) == SUGGESTED,
+                     "score": None, "reasons": r[2], "ignored": []} for r in clf.classify(article)]
             continue
         for d in analyse(article):
             if not d.hits and not d.assigned:
                 continue
             out.append({
                 "classifier": name, "slug": d.slug, "kind": d.kind, "assigned": d.assigned,
-                "score": round(d.score, 2), "note": d.note, "reasons": d.reasons(),
+                "suggested": bool(getattr(d, "suggested", False)), "score": round(d.score, 2), "note": d.note, "reasons": d.reasons(),
                 "ignored": [{"rule": h.rule, "field": h.field, "words": [h.words], "why": h.dropped}
                             for h in d.hits if h.dropped]})
     return out

@@ -1,6 +1,8 @@
 """Views: which articles a sidebar node, a saved search or an export option means.
 
-A view combines a category (with its sub-categories), facets (AND), a tag and a full-text query.
+A view combines a category (with its sub-categories), facets (AND), a tag and a full-text query;
+or it is what the classifier suggests for a category (``suggested``: the articles with a
+suggestion, not yet accepted or rejected, in it or below it).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class View:
     tag: str | None = None
     query: str | None = None
     trash: bool = False
+    suggested: str | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v}
@@ -33,7 +36,8 @@ class View:
 
     @property
     def is_all(self) -> bool:
-        return not (self.category or self.facets or self.tag or self.query or self.trash)
+        return not (self.category or self.facets or self.tag or self.query or self.trash
+                    or self.suggested)
 
 
 def expand_slug(slug: str) -> list[str]:
@@ -45,7 +49,7 @@ def expand_slug(slug: str) -> list[str]:
 def view_condition(lib: Library, view: View) -> tuple[str, list]:
     """An SQL condition on articles ``a`` (without the full-text part) and its params."""
     conds, params = [], []
-    if (view.category or view.facets) and AUTO_RECLASSIFY:
+    if (view.category or view.facets or view.suggested) and AUTO_RECLASSIFY:
         from amlref.services.classify import ensure_current
         ensure_current(lib)   # the taxonomy changed since the library was classified
     if view.trash:
@@ -53,6 +57,11 @@ def view_condition(lib: Library, view: View) -> tuple[str, list]:
     if view.category:
         slugs = expand_slug(view.category)
         conds.append("a.id IN (SELECT article_id FROM article_categories WHERE state = 1 AND "
+                     f"slug IN ({','.join('?' * len(slugs))}))")
+        params += slugs
+    if view.suggested:
+        slugs = expand_slug(view.suggested)
+        conds.append("a.id IN (SELECT article_id FROM article_categories WHERE state = 2 AND "
                      f"slug IN ({','.join('?' * len(slugs))}))")
         params += slugs
     for facet in view.facets:
@@ -126,17 +135,44 @@ def slug_counts(lib: Library) -> tuple[dict[str, int], dict[str, int]]:
     return direct, total
 
 
+def suggested_counts(lib: Library) -> dict[str, int]:
+    """{slug: live articles with a suggestion in it or below it} (non-zero only): what the
+    "Suggested" node under each category lists (see View.suggested)."""
+    join, live = _live(lib)
+    direct = {r[0]: r[1] for r in lib.execute(
+        f"SELECT c.slug, count(*) FROM article_categories c{join} WHERE c.state = 2{live} "
+        "GROUP BY c.slug")}
+    if not direct:
+        return {}
+    tax = _taxonomy()
+    total = dict(direct)
+    for node in tax.nodes.values():
+        slugs = [x for x in tax.descendants(node.slug) if direct.get(x)] if node.children else []
+        if len(slugs) == 1:
+            total[node.slug] = direct[slugs[0]]
+        elif slugs:
+            total[node.slug] = lib.execute(
+                f"SELECT count(DISTINCT c.article_id) FROM article_categories c{join} WHERE "
+                f"c.state = 2{live} AND c.slug IN ({','.join('?' * len(slugs))})",
+                slugs).fetchone()[0]
+    return total
+
+
 def category_tree(lib: Library, include_facets: bool = True) -> dict:
     """The taxonomy with counts: {"total", "uncategorized", "categories": [node...],
-    "facets": {group: [node...]}}; node = {slug, label, kind, count, direct, children}.
-    Slugs the library has but the taxonomy does not (a user's own) are listed too."""
+    "facets": {group: [node...]}}; node = {slug, label, kind, count, direct, suggested,
+    children} (``count`` and ``direct``: assigned only; ``suggested``: articles with a
+    suggestion in it or below it).  Slugs the library has but the taxonomy does not (a user's
+    own) are listed too."""
     tax = _taxonomy()
     direct, total = slug_counts(lib)
+    suggested = suggested_counts(lib)
 
     def node(slug: str) -> dict:
         n = tax.get(slug)
         return {"slug": slug, "label": n.label if n else slug, "kind": tax.kind_of(slug),
                 "count": total.get(slug, 0), "direct": direct.get(slug, 0),
+                "suggested": suggested.get(slug, 0),
                 "children": [node(c) for c in (n.children if n else [])]}
 
     cats = [node(n.slug) for n in tax.roots("category")]
