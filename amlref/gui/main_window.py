@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
     QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import queries, undo
+from amlref.gui import queries, suggestions, undo
 from amlref.gui.detail import DetailPane
 from amlref.gui.mime import make_mime, read_mime
 from amlref.gui.sidebar import Sidebar
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.rebuild_sidebar()
         self.sidebar.select_node(self.node, emit=False)
         self._update_categories()
+        suggestions.install(self)
 
     # == UI ====================================================================================
     def _build_ui(self) -> None:
@@ -272,6 +273,8 @@ class MainWindow(QMainWindow):
             return View(category=value, query=q)
         if kind == "facet":
             return View(facets=[value], query=q)
+        if kind == "suggested":
+            return View(suggested=value, query=q)
         if kind == "tag":
             return View(tag=value, query=q)
         if kind == "trash":
@@ -289,8 +292,11 @@ class MainWindow(QMainWindow):
 
     def view_label(self) -> str:
         kind, value = self.node
-        label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
-            kind, f"{kind} {value}")
+        if kind == "suggested":
+            label = f"Suggested in {queries.label(value)}"
+        else:
+            label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
+                kind, f"{kind} {value}")
         if self.search.text().strip():
             label += f" matching “{self.search.text().strip()}”"
         return label

@@ -114,38 +114,16 @@ def decide_command(lib, article_id: int, slug: str, accept: bool, on_change):
 
 
 def install(window) -> None:
-    """Teach a MainWindow the "Suggested" sidebar nodes (their view and label) and tell the
-    user, once, when the user's taxonomy file was not usable.  Called once by the window at
-    start (a second call does nothing)."""
+    """Name Accept / Reject in the window's undo stack and tell the user, once, when the
+    user's taxonomy file was not usable.  Called once by the window at start (a second call
+    does nothing).  The window maps a "suggested" sidebar node to its view itself."""
     if getattr(window, "_suggestions_installed", False):
         return
     window._suggestions_installed = True
-    base_view, base_label = window.current_view, window.view_label
-
-    def current_view():
-        v = base_view()     # a "suggested" node is no kind the window knows: all articles
-        kind, value = window.node
-        if kind == NODE_KIND:
-            v.suggested = value
-        return v
-
-    def view_label() -> str:
-        kind, value = window.node
-        if kind != NODE_KIND:
-            return base_label()
-        from amlref.gui.queries import label
-        text = f"Suggested in {label(value)}"
-        if window.search.text().strip():
-            text += f" matching “{window.search.text().strip()}”"
-        return text
-
-    window.current_view, window.view_label = current_view, view_label
 
     def decide(article_id: int, slug: str, accept: int) -> None:
         window._push(decide_command(window.lib, article_id, slug, bool(accept), window._changed))
     window.detail.suggestions.handler = decide
-    if window.node[0] == NODE_KIND:     # restored from the last session
-        window.reload()
     show_taxonomy_problems(window)
 
 

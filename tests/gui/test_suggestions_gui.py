@@ -33,8 +33,7 @@ def _items(w):
 def _window(make_window, lib):
     from amlref.gui.suggestions import install
     w = make_window(lib)
-    install(w)     # (the window calls it itself once wired in; a second call does nothing)
-    install(w)
+    install(w)     # (the window has called it at start: a second call does nothing)
     return w
 
 
@@ -143,9 +142,8 @@ def test_a_bad_taxonomy_file_is_said_once_at_start(qtbot, make_window, lib, monk
     assert len(w.messages) == 1
 
 
-def test_without_install_accept_is_still_an_undoable_category_edit(qtbot, make_window, sugg_lib):
-    """Before the window calls install(), the panel sends Accept / Reject as the detail pane's
-    category_toggled, which the window already makes an undoable user decision."""
+def test_accept_reject_are_undoable_user_decisions(qtbot, make_window, sugg_lib):
+    """Accept / Reject in the detail pane make an undoable user decision."""
     w = make_window(sugg_lib)
     aid = sugg_lib.articles.find("sugg2").id
     w.jump_to(aid)
