@@ -185,13 +185,17 @@ _SO_PUBMED = re.compile(    # "Blood. 2020 Jan 2;135(1):12-20. doi: ..."
     r"(?:\((?P<i>[^)]*)\))?)?(?::\s*(?P<p>[^\s;]+?))?\s*(?:\.\s|\.?$|;)")
 _SO_OVID = re.compile(      # "Forest Ecology & Management. 201(2-3):327-334, November 15, 2004."
     r"^(?P<j>.+?)\.\s+(?P<v>[\w-]+)(?:\((?P<i>[^)]*)\))?(?::(?P<p>[\w.-]+))?,\s*(?P<d>.*?)\.?$")
+_SO_PSYC = re.compile(      # "J Neurodev Disord. Vol.13(1), 2021, pp. 100-110." / "ArtID 22."
+    r"^(?P<j>.+?)\.\s+Vol\.?\s*(?P<v>[^(,]+?)(?:\((?P<i>[^)]*)\))?,\s*(?P<d>[^,]+?)"
+    r"(?:,\s*(?:pp\.?\s*(?P<p>[\w.-]+)|ArtID:?\s*(?P<a>[\w.-]+)))?\.?$", re.I)
 _SO_ERIC = re.compile(r"(?:^|\s)([vnp])(\S+)")
 
 
 def parse_source(so: str) -> dict[str, str]:
     """The parts of a citation line: journal, volume, issue, pages, date (those present).
     PubMed ``Blood. 2020 Jan 2;135(1):12-20.``; Ovid ``Forest Ecology & Management.
-    201(2-3):327-334, November 15, 2004.``; ERIC ``v21 n1 p12-24 2020``."""
+    201(2-3):327-334, November 15, 2004.``; PsycINFO ``Journal of Pediatric Psychology.
+    Vol.45(3), 2020, pp. 310-321.``; ERIC ``v21 n1 p12-24 2020``."""
     s = " ".join((so or "").split())
     out: dict[str, str] = {}
     if not s:
@@ -205,10 +209,13 @@ def parse_source(so: str) -> dict[str, str]:
         if y:
             out["date"] = y.group(1)
         return out
-    m = _SO_PUBMED.match(s) or _SO_OVID.match(s)
+    m = _SO_PSYC.match(s) or _SO_PUBMED.match(s) or _SO_OVID.match(s)
     if m:
+        groups = m.groupdict()
+        if groups.get("a") and not groups.get("p"):
+            groups["p"] = groups["a"]      # PsycINFO's article number
         for k, fld in (("j", "journal"), ("v", "volume"), ("i", "issue"), ("p", "pages"),
                        ("d", "date")):
-            if m.group(k) and m.group(k).strip():
-                out[fld] = m.group(k).strip()
+            if groups.get(k) and groups[k].strip(" ."):
+                out[fld] = groups[k].strip().rstrip(".") if fld == "pages" else groups[k].strip()
     return out
