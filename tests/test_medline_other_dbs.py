@@ -204,3 +204,21 @@ def test_other_databases_import_into_the_library(lib, tmp_path):
     stored = {a.title[:20]: a for a in lib.articles.iter_all()}
     assert stored["Checkpoint blockade "].container == "Arthritis & rheumatology"
     assert stored["Teaching Haematology"].authors[0] == Person("van der Berg", "Anneke M.")
+
+
+def test_eric_journal_article_by_its_ej_number_and_et_al():
+    # ERIC lists some journal articles with report types only: the EJ number decides
+    eric = ("OWN - ERIC\nTI  - Game-Based Practice and Fraction Sense\nAU  - Ortiz, Lena\n"
+            "JT  - Educational Technology Research and Development\nSO  - v67 n2 p423-441 Apr 2019\n"
+            "OID - EJ1208999\nVI  - 67\nIP  - 2\nPG  - 423-441\nDP  - Apr 2019\n"
+            "ISSN - ISSN-1042-1629\nLA  - English\nPT  - Reports - Research\n"
+            "PT  - Reports - Evaluative\n")
+    (a,) = med.parse(eric, "eric.nbib").articles
+    assert a.type == "article-journal" and a.issn == "1042-1629" and a.issued == "2019-04"
+    assert a.container == "Educational Technology Research and Development"
+    # older MEDLINE records end a long author list with "AU - et al.": not an author
+    pubmed = ("PMID- 8402898\nTI  - The GTPase dynamin.\nFAU - Gout, I\nAU  - Gout I\n"
+              "AD  - Ludwig Institute for Cancer Research, London, England.\nFAU - Booker, G W\n"
+              "AU  - Booker GW\nAU  - et al.\nJT  - Cell\n")
+    (b,) = med.parse(pubmed, "p.nbib").articles
+    assert b.authors == [Person("Gout", "I"), Person("Booker", "G W")]

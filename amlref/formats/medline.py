@@ -141,6 +141,7 @@ def iter_records(text: str, warnings: list[str] | None = None
 
 _ID_KIND = re.compile(r"^(.*?)\s*\[(\w+)\]\s*$")
 _DOI_START = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/", re.I)
+_ET_AL = re.compile(r"^et\.?\s*al\.?$", re.I)
 _OVID_TITLE_LABEL = re.compile(r"\s*\[(?:Article|Report|Miscellaneous|References)\]\s*$")
 
 
@@ -280,6 +281,8 @@ def _language(r: _Record, tag: str, val: str, _full: bool):
 
 
 def _full_name(r: _Record, tag: str, val: str, _full: bool):
+    if _ET_AL.match(val):
+        return False
     p = parse_full_name(val)
     (r.a.editors if tag == "FED" else r.a.authors).append(p)
     r.last_full = True
@@ -288,6 +291,8 @@ def _full_name(r: _Record, tag: str, val: str, _full: bool):
 def _short_name(r: _Record, tag: str, val: str, full: bool):
     if full:
         return                    # the short form of the full name just read
+    if _ET_AL.match(val):
+        return False              # "AU - et al.": more authors, not one of them
     if tag == "ED" and "FED" in r.tags:
         return
     p = parse_author(val)
@@ -351,9 +356,13 @@ def _finish(r: _Record) -> None:
     if "BTI" in r.tags:   # a PubMed book (BTI alone) or a chapter in one (TI and BTI)
         a.type = "chapter" if a.container else "book"
     else:
-        oid = " ".join(extra.get("OID", []) + extra.get("AN", []))
-        default = "report" if re.match(r"^ED\d", oid) else "article-journal"
-        a.type = csl_type(a.pub_types, default)
+        # ERIC's accession number says what a record is: EJ a journal article (whatever its
+        # "Reports - ..." types say), ED any other document (a report unless its types say)
+        eric = next((v[:2] for v in extra.get("OID", []) if re.match(r"^E[JD]\d", v)), "")
+        if eric == "EJ":
+            a.type = "article-journal"
+        else:
+            a.type = csl_type(a.pub_types, "report" if eric == "ED" else "article-journal")
         if a.type in ("report", "thesis", "book") and a.container and not (a.volume or a.issue):
             # ERIC's "JT - ACT, Inc." for a report: who issued it, not a journal
             a.publisher = a.publisher or a.container
