@@ -1,10 +1,17 @@
-"""PubMed MEDLINE text (``.nbib``, "Send to: citation manager", "Format: PubMed").
+"""PubMed MEDLINE text (``.nbib``, "Send to: citation manager", "Format: PubMed"), and the
+MEDLINE-style exports of other databases: ERIC's .nbib (``OWN - ERIC``, no PMID), Ovid's tagged
+export (``<1. >``, ``VN - Ovid Technologies``; Ovid MEDLINE, PsycInfo, Embase ...).
 
-Records start with ``PMID- ``; a tag is up to four letters padded to column 4, then ``- ``; a
-value continues on lines indented by six spaces.  Read: FAU/AU (CN for groups), TI/BTI, AB, DP,
-JT/TA, VI, IP, PG, LID/AID (``[doi]``, ``[pii]``), PMC, MH (MeSH ``Heading/Subheading``, ``*`` on
-major topics), OT keywords, PT publication types, LA, IS, and everything else into
-``extra['medline']``.  Detection is by content, so a MEDLINE file named ``.ris`` is read here."""
+Records start with ``PMID- `` (``OWN``/``VN`` elsewhere); a tag is up to four letters padded to
+column 4, then ``- ``; a value continues on indented lines.  Read: FAU/FA and AU (MEDLINE's
+``Griffin DK`` or ``Family, Given``; CN for groups), FED/ED, TI/BTI, AB, DP (YR, DEP), JT/JN and
+TA, VI/VO, IP, PG (abbreviated ranges written out), LID/AID/DO (``[doi]``, ``[pii]``, links; a
+LID article number stands for missing pages), PMC, MH (MeSH ``Heading/Subheading``, ``*`` on
+major topics), OT/KW keywords, PT/DT publication types (-> CSL type), LA/LG, IS/ISSN, ISBN/IB,
+SO (journal, volume, issue, pages when their own tags are missing), and everything else into
+``extra['medline']``.  NLM's place qualifier is taken off the journal title (``JT - Lancet
+(London, England)`` -> ``Lancet``; the full title stays in extra).  Detection is by content, so
+a MEDLINE file named ``.ris`` is read here."""
 from __future__ import annotations
 
 import re
