@@ -222,3 +222,18 @@ def test_eric_journal_article_by_its_ej_number_and_et_al():
               "AU  - Booker GW\nAU  - et al.\nJT  - Cell\n")
     (b,) = med.parse(pubmed, "p.nbib").articles
     assert b.authors == [Person("Gout", "I"), Person("Booker", "G W")]
+
+
+def test_ahead_of_print_publisher_ids_are_never_pages():
+    text = ("PMID- 32000001\nOWN - NLM\nSTAT- Publisher\nDP  - 2020 Jan 2\n"
+            "TI  - Ahead of print.\nLID - 10.1182/blood.2020005678 [doi]\n"
+            "LID - blood.2020005678 [pii]\nFAU - Wei, Andrew H\nAU  - Wei AH\nTA  - Blood\n"
+            "JT  - Blood\nAID - S0006-4971(20)30000-1 [pii]\nAID - 10.1182/blood.2020005678 [doi]\n"
+            "SO  - Blood. 2020 Jan 2:blood.2020005678. doi: 10.1182/blood.2020005678.\n\n"
+            "PMID- 30123504\nOWN - NLM\nDP  - 2018 Aug 13\nTI  - An article number.\n"
+            "LID - 18\nTA  - J Eat Disord\nJT  - Journal of eating disorders\nAID - 207 [pii]\n"
+            "AID - 10.1186/s40337-018-0207-1 [doi]\nSO  - J Eat Disord. 2018 Aug 13;6:18.\n")
+    a, b = med.parse(text, "p.nbib").articles
+    assert a.pages == "" and a.doi == "10.1182/blood.2020005678" and a.container == "Blood"
+    # BMC: "LID - 18" is the article number; "AID - 207 [pii]" the publisher's own id
+    assert b.pages == "18" and b.volume == "6"

@@ -189,6 +189,10 @@ _SO_PSYC = re.compile(      # "J Neurodev Disord. Vol.13(1), 2021, pp. 100-110."
     r"^(?P<j>.+?)\.\s+Vol\.?\s*(?P<v>[^(,]+?)(?:\((?P<i>[^)]*)\))?,\s*(?P<d>[^,]+?)"
     r"(?:,\s*(?:pp\.?\s*(?P<p>[\w.-]+)|ArtID:?\s*(?P<a>[\w.-]+)))?\.?$", re.I)
 _SO_ERIC = re.compile(r"(?:^|\s)([vnp])(\S+)")
+# what pages look like (a range, a page, an article number): not an ahead-of-print line's
+# publisher id ("Blood. 2020 Jan 2:blood.2019003456.", "J Neurointerv Surg. 2020:neurintsurg-...")
+_PAGE = r"[A-Za-z]{0,2}\d+[A-Za-z]?(?:\.e\d+)?"
+_PAGES = re.compile(rf"^{_PAGE}(?:\s*[-\u2013]\s*{_PAGE})?$")
 
 
 def parse_source(so: str) -> dict[str, str]:
@@ -218,4 +222,6 @@ def parse_source(so: str) -> dict[str, str]:
                        ("d", "date")):
             if groups.get(k) and groups[k].strip(" ."):
                 out[fld] = groups[k].strip().rstrip(".") if fld == "pages" else groups[k].strip()
+    if "pages" in out and not _PAGES.match(out["pages"]):
+        del out["pages"]
     return out
