@@ -237,3 +237,18 @@ def test_ahead_of_print_publisher_ids_are_never_pages():
     assert a.pages == "" and a.doi == "10.1182/blood.2020005678" and a.container == "Blood"
     # BMC: "LID - 18" is the article number; "AID - 207 [pii]" the publisher's own id
     assert b.pages == "18" and b.volume == "6"
+
+
+def test_pubmed_book_chapter():
+    text = ("PMID- 21249755\nSTAT- Publisher\nPB  - National Center for Biotechnology Information "
+            "(US)\nDP  - 2009\nTI  - Peutz-Jeghers Syndrome\nBTI - Cancer Syndromes\n"
+            "FED - Riegert-Johnson, Douglas L\nED  - Riegert-Johnson DL\n"
+            "FAU - Gleeson, Ferga C.\nAU  - Gleeson FC\nLA  - eng\nPT  - Book Chapter\n"
+            "PL  - Bethesda (MD)\nAID - NBK1826 [bookaccession]\n")
+    (a,) = med.parse(text, "book.nbib").articles
+    assert (a.type, a.title, a.container) == ("chapter", "Peutz-Jeghers Syndrome",
+                                              "Cancer Syndromes")
+    assert a.editors == [Person("Riegert-Johnson", "Douglas L")]
+    assert a.authors == [Person("Gleeson", "Ferga C.")]
+    assert a.publisher == "National Center for Biotechnology Information (US)"
+    assert a.url == "https://www.ncbi.nlm.nih.gov/books/NBK1826/"

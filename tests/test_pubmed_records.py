@@ -147,6 +147,7 @@ def test_xml_pages_journal_titles_books_and_deletions():
     eli, book, arth, ahead = res.articles
     assert eli.pages == "e42692" and eli.doi == "10.7554/elife.42692"
     assert book.type == "chapter" and book.container == "GeneReviews"
+    assert book.url == "https://www.ncbi.nlm.nih.gov/books/NBK1116/"
     assert arth.pages == "475-482"      # never the publisher's pii
     assert arth.container == "Arthritis & rheumatology"
     assert arth.extra["pubmed"]["journal_title"] == "Arthritis & rheumatology (Hoboken, N.J.)"

@@ -162,6 +162,8 @@ def _identifier(a: Article, tag: str, val: str) -> str:
         a.doi = a.doi or normalize_doi(ident, strict=False)
     elif kind == "pmc":
         a.pmcid = a.pmcid or normalize_pmcid(ident, strict=False)
+    elif kind == "bookaccession" and re.fullmatch(r"NBK\d+", ident):
+        a.url = a.url or f"https://www.ncbi.nlm.nih.gov/books/{ident}/"   # NCBI Bookshelf
     elif not kind and re.match(r"^https?://", ident, re.I):
         a.url = a.url or ident    # ERIC: "LID - http://eric.ed.gov/?id=EJ1227990"
     elif tag == "LID" and kind in ("", "pii") and is_article_number(ident):

@@ -160,8 +160,11 @@ def _apply_ids(a: Article, ids: dict[str, str], extra: dict) -> None:
     a.doi = a.doi or normalize_doi(ids.get("doi", ""), strict=False)
     a.pmcid = a.pmcid or normalize_pmcid(ids.get("pmc", ""), strict=False)
     other = {k: v for k, v in ids.items() if k not in ("pubmed", "doi", "pmc")}
-    if other:
-        extra["ids"] = other
+    if other:   # (a book has two id lists: both are kept)
+        extra["ids"] = {**other, **extra.get("ids", {})}
+    acc = ids.get("bookaccession", "")
+    if acc and not a.url and re.fullmatch(r"NBK\d+", acc):   # the book on NCBI Bookshelf
+        a.url = f"https://www.ncbi.nlm.nih.gov/books/{acc}/"
 
 
 def _elocations(a: Article, parent: ET.Element, extra: dict) -> None:
