@@ -18,7 +18,9 @@ from defusedxml.ElementTree import fromstring
 from amlref.core.article import Article, Link, ParseResult, Person, Problem, Reference
 from amlref.core.errors import InputError
 from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from amlref.core.pages import expand_pages, is_article_number
 from amlref.formats.medline import mesh_term, parse_medline_date
+from amlref.formats.nlm import split_journal_title
 from amlref.plugins.base import Importer
 
 ORIGIN = "pubmed-xml"
@@ -158,8 +160,27 @@ def _apply_ids(a: Article, ids: dict[str, str], extra: dict) -> None:
     a.doi = a.doi or normalize_doi(ids.get("doi", ""), strict=False)
     a.pmcid = a.pmcid or normalize_pmcid(ids.get("pmc", ""), strict=False)
     other = {k: v for k, v in ids.items() if k not in ("pubmed", "doi", "pmc")}
-    if other:
-        extra["ids"] = other
+    if other:   # (a book has two id lists: both are kept)
+        extra["ids"] = {**other, **extra.get("ids", {})}
+    acc = ids.get("bookaccession", "")
+    if acc and not a.url and re.fullmatch(r"NBK\d+", acc):   # the book on NCBI Bookshelf
+        a.url = f"https://www.ncbi.nlm.nih.gov/books/{acc}/"
+
+
+def _elocations(a: Article, parent: ET.Element, extra: dict) -> None:
+    """ELocationIDs: the DOI; a ``pii`` that has the shape of an article number (``e42692``,
+    ``20200021``) stands for the pages when there are none (a publisher's internal id such
+    as ``S0006-4971(20)30123-4`` never does).  Every one is kept in extra."""
+    for eloc in parent.findall("ELocationID"):
+        kind, value = (eloc.get("EIdType") or "").lower(), _text(eloc)
+        if not value:
+            continue
+        if kind == "doi":
+            a.doi = a.doi or normalize_doi(value, strict=False)
+            continue
+        extra.setdefault("elocation", {})[kind or "id"] = value
+        if kind == "pii" and not a.pages and is_article_number(value):
+            a.pages = value
 
 
 def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
@@ -176,7 +197,9 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
     if art is not None:
         j = art.find("Journal")
         if j is not None:
-            a.container = _text(j.find("Title"))
+            a.container, qualifier = split_journal_title(_text(j.find("Title")))
+            if qualifier:   # NLM's place of publication: kept, but not in the title shown
+                extra["journal_title"] = _text(j.find("Title"))
             a.container_short = _text(j.find("ISOAbbreviation"))
             issn = j.find("ISSN")
             if issn is not None:
@@ -196,12 +219,8 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
             if not a.pages:
                 sp, ep = _text(pg.find("StartPage")), _text(pg.find("EndPage"))
                 a.pages = f"{sp}-{ep}" if sp and ep and ep != sp else sp
-        for eloc in art.findall("ELocationID"):
-            kind = (eloc.get("EIdType") or "").lower()
-            if kind == "doi":
-                a.doi = a.doi or normalize_doi(_text(eloc), strict=False)
-            elif _text(eloc):
-                extra.setdefault("elocation", {})[kind or "id"] = _text(eloc)
+            a.pages = expand_pages(a.pages)
+        _elocations(a, art, extra)
         a.abstract, cr = _abstract(art.find("Abstract"))
         if cr:
             extra["copyright"] = cr
@@ -284,16 +303,10 @@ def article_from_book(el: ET.Element) -> tuple[Article, list[Reference]]:
         ed = _text(book.find("Edition"))
         if ed:
             extra["edition"] = ed
+    a.pages = expand_pages(_text(bd.find("Pagination/MedlinePgn")))
     for parent in (book, bd):
-        if parent is None:
-            continue
-        for eloc in parent.findall("ELocationID"):
-            kind = (eloc.get("EIdType") or "").lower()
-            if kind == "doi":
-                a.doi = a.doi or normalize_doi(_text(eloc), strict=False)
-            elif _text(eloc):
-                extra.setdefault("elocation", {})[kind or "id"] = _text(eloc)
-    a.pages = _text(bd.find("Pagination/MedlinePgn"))
+        if parent is not None:
+            _elocations(a, parent, extra)
     chapter = _text(bd.find("ArticleTitle"))
     if chapter:
         a.type, a.title, a.container = "chapter", chapter, book_title
@@ -382,13 +395,19 @@ def parse_pubmed_xml(text: str, filename: str = "<pubmed-xml>") -> ParseResult:
         elif tag in ("PubmedArticleSet", "PubmedBookArticleSet", "MedlineCitationSet"):
             elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle",
                                                      "MedlineCitation")]
-        elif tag == "eFetchResult" or root.find(".//PubmedArticle") is not None:
-            elements = list(root.iter("PubmedArticle")) + list(root.iter("PubmedBookArticle"))
+        elif tag == "eFetchResult" or root.find(".//PubmedArticle") is not None \
+                or root.find(".//PubmedBookArticle") is not None:
+            elements = [e for e in root.iter() if e.tag in ("PubmedArticle", "PubmedBookArticle")]
         else:
             raise InputError(f"XML is not PubMed XML (root element <{tag}>; expected "
                              "<PubmedArticleSet>)", filename)
         for i, e in enumerate(elements):
             records.append((e, lines[i] if i < len(lines) else None, ""))
+        deleted = [_text(p) for p in root.iter("DeleteCitation") for p in p.findall("PMID")]
+        if deleted:   # an update file's list of withdrawn records: nothing to import for them
+            more = ", ..." if len(deleted) > 10 else ""
+            res.warnings.append(f"{filename}: {len(deleted)} deleted citation(s) listed, not "
+                                f"imported (PMID {', '.join(deleted[:10])}{more})")
     for el, line, err in records:
         if el is None:
             res.problems.append(Problem(filename, line, err))

@@ -10,6 +10,7 @@ from amlref.core.article import Article, Person, TEXT_FIELDS, LIST_FIELDS, title
 from amlref.core import citekeys
 from amlref.core.errors import NotFound, InputError
 from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmcid, classify_identifier
+from amlref.core.pages import expand_pages
 from amlref.storage.search import parse_query
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +26,8 @@ _SELECT = f"SELECT {', '.join('a.' + c for c in COLUMNS)} FROM articles a"
 
 def normalize_identifiers(a: Article, strict: bool = True) -> None:
     """Normalise DOI/PMID/PMCID in place; invalid ones raise IdentifierError when strict, else
-    move to ``extra`` (so nothing is lost)."""
+    move to ``extra`` (so nothing is lost).  Abbreviated page ranges are written out in full."""
+    a.pages = expand_pages(a.pages)
     for fld, fn in (("doi", normalize_doi), ("pmid", normalize_pmid), ("pmcid", normalize_pmcid)):
         v = getattr(a, fld)
         if not v:
