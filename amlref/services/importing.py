@@ -19,10 +19,11 @@ from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
 from amlref.services import parallel_parse
-from amlref.services.merge import DedupIndex, Probe, merge_articles
+from amlref.services.merge import SHORT_TITLE, DedupIndex, Probe, merge_articles
 from amlref.services.parallel_parse import Part
-from amlref.storage.articles import (R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE, R_TKEY,
-                                     R_YEAR, article_from_prepared, normalize_identifiers, prepare)
+from amlref.storage.articles import (COLUMNS, R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE,
+                                     R_TKEY, R_YEAR, article_from_prepared, normalize_identifiers,
+                                     prepare)
 from amlref.storage.library import Library, now_iso
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -33,6 +34,9 @@ class ImportReport:
     added: list[int] = field(default_factory=list)
     merged: list[dict] = field(default_factory=list)     # {"id", "citekey", "title", "file", "line"}
     unchanged: list[int] = field(default_factory=list)   # duplicates that brought nothing new
+    # look-alikes within one file that are not the same record, imported apart:
+    # {"id", "like" (the earlier record's id), "title", "file", "line"}
+    apart: list[dict] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)      # {"file", "format", "encoding", "records"}
     links: int = 0
@@ -51,6 +55,7 @@ class ImportReport:
             "added_ids": self.added,
             "merged_into": self.merged,
             "unchanged_ids": self.unchanged,
+            "possible_duplicates": self.apart,
             "links": self.links,
             "files": self.files,
             "warnings": self.warnings,
@@ -61,6 +66,9 @@ class ImportReport:
         s = f"{len(self.added)} added, {n_merged} merged, {len(self.skipped)} skipped"
         if self.links:
             s += f", {self.links} links"
+        if self.apart:
+            s += (f"; {len(self.apart)} kept apart from a look-alike record of the same file "
+                  "(listed as possible duplicates)")
         return s
 
 
@@ -255,7 +263,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
         new = _New(lib)
         touched: list[int] = []
         files: list[tuple[str, str, list[Link], list[int]]] = []
-        for src in sources:
+        for src_no, src in enumerate(sources):
             info = {"file": src.filename, "format": src.format, "encoding": src.encoding,
                     "records": 0}
             report.files.append(info)
@@ -285,8 +293,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                         a, prep = None, preps[i]
                         if tags:
                             prep = prep[:3] + (tuple(dict.fromkeys(prep[3] + tags)),) + prep[4:]
-                    final.append(_place(lib, index, new, prep, a, src.filename, report,
-                                        touched))
+                    final.append(_place(lib, index, new, prep, a, src_no, src.filename,
+                                        report, touched))
                 if preps is not None:
                     new.flush(FLUSH_MIN)   # stored while the workers parse the next parts
             info["records"] = len(final)
@@ -296,6 +304,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
         for m in report.merged:
             if m["id"] < 0:
                 m["citekey"], m["id"] = new.keys[-m["id"] - 1], new.ids[-m["id"] - 1]
+        for m in report.apart:
+            m["id"], m["like"] = (x if x > 0 else new.ids[-x - 1] for x in (m["id"], m["like"]))
         for filename, fmt, links, final in files:
             final = [x if x > 0 else new.ids[-x - 1] for x in final]
             for link in links:
@@ -378,21 +388,37 @@ class _New:
         return item
 
 
+# where a prepared row has what the look-alike rules compare (merge.LOOK) and the record's
+# content (merge.CONTENT: from its type to its origin)
+_ROW = {c: i for i, c in enumerate(c for c in COLUMNS if c != "id")}
+_LOOK = tuple(_ROW[c] for c in ("type", "volume", "pages", "isbn", "authors"))
+_CONTENT = slice(_ROW["type"], _ROW["origin"] + 1)
+assert _ROW["origin"] == R_ORIGIN
+
+
 def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article | None,
-           filename: str, report: ImportReport, touched: list[int]) -> int:
+           src: int, filename: str, report: ImportReport, touched: list[int]) -> int:
     """Where one record goes: a new article (its temporary negative id), or merged into a
-    library article or into an earlier record of this import."""
+    library article or into an earlier record of this import (``src``: which of its files
+    the record comes from)."""
     row, own = prep[0], prep[1]
+    look = tuple([row[i] for i in _LOOK])
+    content = row[_CONTENT]
     probe = Probe(row[R_ORIGIN], own or None, row[R_TITLE], row[R_DOI], row[R_PMID],
-                  row[R_PMCID], row[R_YEAR], prep[2])
-    match = index.match(probe, row[R_TKEY])
+                  row[R_PMCID], row[R_YEAR], prep[2], look, content)
+    tkey = row[R_TKEY]
+    match = index.match(probe, tkey, src)
     if match is None:
         aid = new.append(prep)
         keys = (own,)
         if "alias_keys" in row[R_EXTRA]:
             keys += tuple(json.loads(row[R_EXTRA]).get("alias_keys", ()))
-        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], row[R_TKEY], row[R_YEAR],
-                         prep[2], keys)
+        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], tkey, row[R_YEAR],
+                         prep[2], keys, look, src,
+                         content if len(tkey) < SHORT_TITLE else None)
+        for like in index.apart:
+            report.apart.append({"id": aid, "like": like, "title": row[R_TITLE][:120],
+                                 "file": filename, "line": prep[5]})
         return aid
     a = a or article_from_prepared(prep)
     if match < 0:         # the same work twice in this import
