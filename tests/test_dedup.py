@@ -152,3 +152,120 @@ def test_same_bibtex_key_and_short_title_is_the_same_record(lib):
     other = imp(lib, entry("Another title"))          # same key, other record: kept apart
     assert len(other.added) == 1
     assert lib.articles.get(other.added[0]).citekey == "gooda"
+
+
+# One RIS file, as a reference manager writes it: look-alike records (same title, first author
+# and year) that are different records, and one record exported twice.
+LOOKALIKES = """\
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+AU  - Jonas, Brian A.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 135
+SP  - 617
+EP  - 629
+DO  - 10.1182/blood.2019001234
+ER  - 
+
+TY  - CHAP
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Advances in AML therapy
+PY  - 2020
+SP  - 45
+EP  - 60
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+AU  - Jonas, Brian A.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 135
+SP  - 617
+EP  - 629
+DO  - 10.1182/blood.2019009999
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 136
+SP  - 1
+EP  - 2
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 136
+SP  - 1
+EP  - 2
+KW  - venetoclax
+ER  - 
+
+TY  - JOUR
+AU  - Wei, Andrew H.
+TI  - Oral azacitidine maintenance
+T2  - N Engl J Med
+PY  - 2020
+AN  - 33369355
+ER  - 
+"""
+
+
+def test_lookalikes_in_one_file_are_imported_apart_and_listed(lib, tmp_path, cli, lib_path):
+    from amlref.services.importing import import_paths
+    p = tmp_path / "venetoclax.ris"
+    p.write_text(LOOKALIKES, encoding="utf-8")
+    rep = import_paths(lib, [str(p)], classify=False)
+    # chapter vs article, two DOIs, other volume/pages: apart; the record exported twice: one
+    assert len(rep.added) == 5 and len(rep.merged) == 1
+    assert rep.merged[0]["line"] == 44 and rep.merged[0]["id"] == rep.added[3]
+    assert [(m["id"], m["like"], m["line"]) for m in rep.apart] == [
+        (rep.added[1], rep.added[0], 13), (rep.added[2], rep.added[1], 22),
+        (rep.added[3], rep.added[1], 34)]
+    assert "kept apart from a look-alike record of the same file" in rep.summary()
+    merged = lib.articles.get(rep.added[3])
+    assert merged.keywords == ["venetoclax"] and merged.volume == "136"
+    assert "alternatives" not in merged.extra
+    first = lib.articles.get(rep.added[0])
+    assert first.volume == "135" and "alternatives" not in first.extra   # nothing mixed in
+    groups = find_groups(lib)
+    assert len(groups) == 1 and sorted(groups[0].ids) == sorted(rep.added[:4])
+    assert groups[0].possible and groups[0].differ == ["identifiers", "pages", "type", "volume"]
+    # the command line lists them as possible duplicates and does not merge them in bulk
+    lib.close()
+    r = cli("dedup", "--json")
+    [g] = r.json()["groups"]
+    assert g["possible"] and len(g["duplicates"]) == 3
+    r = cli("dedup", "--merge")
+    assert r.code == 0 and "possible (different identifiers, pages, type, volume): " in r.out
+    r = cli("show", "10.1182/blood.2019009999", "--json")
+    assert r.code == 0 and not r.json().get("deleted_at")
+
+
+def test_lookalikes_of_one_file_found_again_on_a_second_import(lib, tmp_path):
+    from amlref.services.importing import import_paths
+    p = tmp_path / "venetoclax.ris"
+    p.write_text(LOOKALIKES, encoding="utf-8")
+    import_paths(lib, [str(p)], classify=False)
+    before = lib.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    again = import_paths(lib, [str(p)], classify=False)
+    assert again.added == [] and again.merged == [] and len(again.unchanged) == 6
+    assert sorted(set(again.unchanged)) == [r[0] for r in before]     # each its own
+    assert lib.execute("SELECT * FROM articles ORDER BY id").fetchall() == before
+
+
+def test_lookalike_in_another_file_still_merges(lib):
+    """Across files (or a library article) the look-alike rule merges as before."""
+    aid = imp(lib, rec(type="article-journal", volume="12")).added[0]
+    r = imp(lib, rec(type="chapter", volume="13"))
+    assert r.added == [] and r.merged[0]["id"] == aid

@@ -35,7 +35,7 @@ class ImportReport:
     merged: list[dict] = field(default_factory=list)     # {"id", "citekey", "title", "file", "line"}
     unchanged: list[int] = field(default_factory=list)   # duplicates that brought nothing new
     # look-alikes within one file that are not the same record, imported apart:
-    # {"id", "like" (the earlier record's id), "title", "file", "line"}
+    # {"id", "like" (an earlier record's id it looks like), "title", "file", "line"}
     apart: list[dict] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)      # {"file", "format", "encoding", "records"}
@@ -416,8 +416,8 @@ def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article |
         index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], tkey, row[R_YEAR],
                          prep[2], keys, look, src,
                          content if len(tkey) < SHORT_TITLE else None)
-        for like in index.apart:
-            report.apart.append({"id": aid, "like": like, "title": row[R_TITLE][:120],
+        if index.apart:     # (the first look-alike; amlref dedup groups them all)
+            report.apart.append({"id": aid, "like": index.apart[0], "title": row[R_TITLE][:120],
                                  "file": filename, "line": prep[5]})
         return aid
     a = a or article_from_prepared(prep)

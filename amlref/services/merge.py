@@ -75,6 +75,22 @@ def same_record(inf: dict, a: "Probe") -> bool:
     return mine == theirs and inf["year"] == a.year
 
 
+def differences(x: Article, y: Article) -> list[str]:
+    """What keeps two look-alike articles from being surely the same record: a different type,
+    identifiers of one kind that differ (DOI, PMID, PMCID, ISBN), or a different volume or
+    pages (``amlref dedup`` lists such groups as possible duplicates and does not merge them
+    in bulk)."""
+    out = []
+    if x.type != y.type:
+        out.append("type")
+    if conflicting_ids(x, y) or _differ(x.isbn, y.isbn):
+        out.append("identifiers")
+    for f in ("volume", "pages"):
+        if _differ(getattr(x, f), getattr(y, f)):
+            out.append(f)
+    return out
+
+
 def _agreement(inf: dict, a: "Probe") -> int:
     """How many of type, volume, pages, ISBN and identifiers two matching records share (the
     best of several candidates is the one that agrees most: a file imported twice finds each
