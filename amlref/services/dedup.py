@@ -64,7 +64,7 @@ def find_groups(lib: Library, progress: Progress | None = None,
 
     def unite(a, other: int) -> None:
         ra, ro = root(a.id), root(other)
-        d = differ.pop(ra, set()) | differ.pop(ro, set()) | set(differences(a, seen[other]))
+        d = differ.pop(ra, set()) | differ.pop(ro, set()) | set(_differences(a, seen[other]))
         parent[ra] = ro
         parent.setdefault(ro, ro)
         if d:
@@ -109,11 +109,16 @@ def find_groups(lib: Library, progress: Progress | None = None,
             d = set(differ.get(r, ()))
             if len(m) <= 50:     # what any two of them differ in, not only the linked ones
                 d.update(x for i, u in enumerate(m) for v in m[i + 1:]
-                         for x in differences(seen[u], seen[v]))
+                         for x in _differences(seen[u], seen[v]))
             d = sorted(d)
             groups.append(Group(keep, [i for i in m if i != keep], bool(d), d))
     groups.sort(key=lambda g: g.keep)
     return groups
+
+
+def _differences(x, y) -> list[str]:
+    """merge.differences, as for two records of one file when one import brought both."""
+    return differences(x, y, same_file=bool(x.added) and x.added == y.added)
 
 
 def _choose_keeper(lib: Library, ids: list[int]) -> int:

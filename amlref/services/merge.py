@@ -75,18 +75,21 @@ def same_record(inf: dict, a: "Probe") -> bool:
     return mine == theirs and inf["year"] == a.year
 
 
-def differences(x: Article, y: Article) -> list[str]:
+def differences(x: Article, y: Article, same_file: bool = False) -> list[str]:
     """What keeps two look-alike articles from being surely the same record: a different type,
     identifiers of one kind that differ (DOI, PMID, PMCID, ISBN), or a different volume or
     pages (``amlref dedup`` lists such groups as possible duplicates and does not merge them
-    in bulk)."""
+    in bulk).  Two records of one file (``same_file``) are held to :func:`same_record`: any
+    difference in their identifiers, and without identifiers in volume or pages, counts."""
     out = []
     if x.type != y.type:
         out.append("type")
-    if conflicting_ids(x, y) or _differ(x.isbn, y.isbn):
+    ids_x, ids_y = _ids(x) + (x.isbn,), _ids(y) + (y.isbn,)
+    if conflicting_ids(x, y) or _differ(x.isbn, y.isbn) or (same_file and ids_x != ids_y):
         out.append("identifiers")
+    strict = same_file and not any(ids_x)
     for f in ("volume", "pages"):
-        if _differ(getattr(x, f), getattr(y, f)):
+        if (getattr(x, f) != getattr(y, f)) if strict else _differ(getattr(x, f), getattr(y, f)):
             out.append(f)
     return out
 
