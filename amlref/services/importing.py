@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -391,7 +392,7 @@ class _New:
 # where a prepared row has what the look-alike rules compare (merge.LOOK) and the record's
 # content (merge.CONTENT: from its type to its origin)
 _ROW = {c: i for i, c in enumerate(c for c in COLUMNS if c != "id")}
-_LOOK = tuple(_ROW[c] for c in ("type", "volume", "pages", "isbn", "authors"))
+_look = operator.itemgetter(*(_ROW[c] for c in ("type", "volume", "pages", "isbn", "authors")))
 _CONTENT = slice(_ROW["type"], _ROW["origin"] + 1)
 assert _ROW["origin"] == R_ORIGIN
 
@@ -402,11 +403,11 @@ def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article |
     library article or into an earlier record of this import (``src``: which of its files
     the record comes from)."""
     row, own = prep[0], prep[1]
-    look = tuple([row[i] for i in _LOOK])
-    content = row[_CONTENT]
+    tkey = row[R_TKEY]
+    look = _look(row)
+    content = row[_CONTENT] if index.compares_content(tkey) else None
     probe = Probe(row[R_ORIGIN], own or None, row[R_TITLE], row[R_DOI], row[R_PMID],
                   row[R_PMCID], row[R_YEAR], prep[2], look, content)
-    tkey = row[R_TKEY]
     match = index.match(probe, tkey, src)
     if match is None:
         aid = new.append(prep)

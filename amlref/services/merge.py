@@ -185,6 +185,11 @@ class DedupIndex:
         if content is not None:
             self.by_content.setdefault(content, aid)
 
+    def compares_content(self, tkey: str) -> bool:
+        """Does a record with title key ``tkey`` need its content (Probe.content) to be
+        matched: a short title, or look-alikes to choose among."""
+        return len(tkey) < SHORT_TITLE or tkey in self.by_title
+
     def add(self, a: Article) -> None:
         self.add_values(a.id, a.doi, a.pmid, a.pmcid, title_key(a.title), a.year,
                         a.first_author_family, {a.citekey} | set(a.extra.get("alias_keys", ())))
