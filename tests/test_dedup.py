@@ -153,6 +153,9 @@ def test_same_bibtex_key_and_short_title_is_the_same_record(lib):
     other = imp(lib, entry("Another title"))          # same key, other record: kept apart
     assert len(other.added) == 1
     assert lib.articles.get(other.added[0]).citekey == "gooda"
+    # its file imported again: found under the key it came with (the library noted it)
+    again = imp(lib, entry("Another title"))
+    assert again.added == [] and again.unchanged == other.added
 
 
 # One RIS file, as a reference manager writes it: look-alike records (same title, first author
@@ -270,3 +273,23 @@ def test_lookalike_in_another_file_still_merges(lib):
     aid = imp(lib, rec(type="article-journal", volume="12")).added[0]
     r = imp(lib, rec(type="chapter", volume="13"))
     assert r.added == [] and r.merged[0]["id"] == aid
+
+
+def test_a_bib_file_with_a_repeated_key_and_short_titles_imported_again(lib, tmp_path):
+    """Two entries of one .bib under the same key (the reader renames the second), a short
+    title, an entry without a key: importing the file again finds each of them."""
+    from amlref.services.importing import import_paths
+    p = tmp_path / "refs.bib"
+    p.write_text("@article{dohner2022,\n  title = {Diagnosis and management of AML in adults},\n"
+                 "  author = {D{\\\"o}hner, Hartmut},\n  year = {2022},\n  volume = {140}\n}\n\n"
+                 "@article{dohner2022,\n  title = {European LeukemiaNet 2017 recommendations},\n"
+                 "  author = {D{\\\"o}hner, Hartmut},\n  year = {2017}\n}\n\n"
+                 "@misc{s,\n  title = {S2}\n}\n\n@misc{,\n  title = {g}\n}\n", encoding="utf-8")
+    first = import_paths(lib, [str(p)], classify=False)
+    keys = sorted(lib.articles.get(i).citekey for i in first.added)
+    assert len(first.added) == 4 and {"dohner2022", "dohner2022-2"} <= set(keys)
+    before = lib.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    again = import_paths(lib, [str(p)], classify=False)
+    assert again.added == [] and again.merged == []
+    assert sorted(again.unchanged) == sorted(first.added)
+    assert lib.execute("SELECT * FROM articles ORDER BY id").fetchall() == before

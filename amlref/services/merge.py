@@ -354,7 +354,8 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
             alts.setdefault(f"extra.{k}", [])
             if v not in alts[f"extra.{k}"]:
                 alts[f"extra.{k}"].append(v)
-    if incoming.citekey and incoming.citekey != existing.citekey:
+    if incoming.citekey and incoming.citekey not in (existing.citekey,
+                                                     extra.get("original_citekey")):
         keys = extra.setdefault("alias_keys", [])
         if incoming.citekey not in keys:
             keys.append(incoming.citekey)
