@@ -236,7 +236,9 @@ def test_lookalikes_in_one_file_are_imported_apart_and_listed(lib, tmp_path, cli
     assert [(m["id"], m["like"], m["line"]) for m in rep.apart] == [
         (rep.added[1], rep.added[0], 13), (rep.added[2], rep.added[1], 22),
         (rep.added[3], rep.added[1], 34)]
-    assert "kept apart from a look-alike record of the same file" in rep.summary()
+    assert rep.summary() == ("5 added, 1 merged (1 the same as an earlier record of the import), "
+                             "0 skipped; 3 kept apart from a look-alike record of the same file "
+                             "(listed as possible duplicates)")
     merged = lib.articles.get(rep.added[3])
     assert merged.keywords == ["venetoclax"] and merged.volume == "136"
     assert "alternatives" not in merged.extra

@@ -7,7 +7,6 @@ can be undone by restoring them) with ``extra['merged_into']`` pointing at the k
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
@@ -35,8 +34,14 @@ def _not_dup_pairs(lib: Library) -> set[tuple[int, int]]:
     return {(a, b) for a, b in lib.execute("SELECT a, b FROM not_duplicates")}
 
 
-_SLIM = ("type", "volume", "pages", "isbn", "doi", "pmid", "pmcid", "added", "year",
-         "first_author_family")
+class _Seen:
+    """What find_groups keeps of an article it has passed (a few short fields)."""
+    __slots__ = ("type", "volume", "pages", "isbn", "doi", "pmid", "pmcid", "added", "year",
+                 "first_author_family")
+
+    def __init__(self, a):
+        for f in self.__slots__:
+            setattr(self, f, getattr(a, f))
 
 
 def find_groups(lib: Library, progress: Progress | None = None,
@@ -54,7 +59,7 @@ def find_groups(lib: Library, progress: Progress | None = None,
     index = DedupIndex(None)
     parent: dict[int, int] = {}
     differ: dict[int, set[str]] = {}     # per root: what its members differ in
-    seen: dict[int, SimpleNamespace] = {}
+    seen: dict[int, _Seen] = {}
 
     def root(x: int) -> int:
         while parent.get(x, x) != x:
@@ -97,7 +102,7 @@ def find_groups(lib: Library, progress: Progress | None = None,
                 if other is not None:
                     unite(a, other)
             index.add(a)
-            seen[a.id] = SimpleNamespace(**{f: getattr(a, f) for f in _SLIM})
+            seen[a.id] = _Seen(a)
     members: dict[int, list[int]] = {}
     for x in parent:
         members.setdefault(root(x), []).append(x)

@@ -33,7 +33,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 @dataclass
 class ImportReport:
     added: list[int] = field(default_factory=list)
-    merged: list[dict] = field(default_factory=list)     # {"id", "citekey", "title", "file", "line"}
+    # {"id", "citekey", "title", "file", "line", "same_import" (into an earlier record of it)}
+    merged: list[dict] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)   # duplicates that brought nothing new
     # look-alikes within one file that are not the same record, imported apart:
     # {"id", "like" (an earlier record's id it looks like), "title", "file", "line"}
@@ -64,7 +65,11 @@ class ImportReport:
 
     def summary(self) -> str:
         n_merged = len(self.merged) + len(self.unchanged)
-        s = f"{len(self.added)} added, {n_merged} merged, {len(self.skipped)} skipped"
+        s = f"{len(self.added)} added, {n_merged} merged"
+        n_same = sum(bool(m.get("same_import")) for m in self.merged)
+        if n_same:
+            s += f" ({n_same} the same as an earlier record of the import)"
+        s += f", {len(self.skipped)} skipped"
         if self.links:
             s += f", {self.links} links"
         if self.apart:
@@ -161,16 +166,17 @@ def _source_of(result: ParseResult, filename: str) -> _Source:
 
 
 def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
-                        report: ImportReport, always: bool = False) -> None:
+                        report: ImportReport, same_import: bool = False) -> None:
     """Merge ``a`` into library article ``match``; reported as merged if that changed it (or
-    ``always``: a duplicate within the import), else as unchanged."""
+    always when ``match`` is an earlier record of this import), else as unchanged."""
     existing = lib.articles.get(match)
     changes, new = merge_articles(existing, a)
     if new:
         lib.articles.update(match, changes)
-    if new or always:
+    if new or same_import:
         report.merged.append({"id": match, "citekey": existing.citekey,
-                              "title": a.title[:120], "file": filename, "line": a.line})
+                              "title": a.title[:120], "file": filename, "line": a.line,
+                              "same_import": same_import})
     else:
         report.unchanged.append(match)
     for t in a.tags:
@@ -425,7 +431,8 @@ def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article |
     if match < 0:         # the same work twice in this import
         target = new.waiting_item(match)
         if target is None:    # stored already (a big import stores as it goes)
-            _merge_into_library(lib, new.ids[-match - 1], a, filename, report, always=True)
+            _merge_into_library(lib, new.ids[-match - 1], a, filename, report,
+                                same_import=True)
             touched.append(new.ids[-match - 1])
             return match
         changes, _ = merge_articles(target, a)
@@ -434,7 +441,7 @@ def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article |
         target.tags = list(dict.fromkeys(target.tags + a.tags))
         target.notes = list(dict.fromkeys(target.notes + a.notes))
         report.merged.append({"id": match, "citekey": None, "title": a.title[:120],
-                              "file": filename, "line": a.line})
+                              "file": filename, "line": a.line, "same_import": True})
     else:
         _merge_into_library(lib, match, a, filename, report)
         touched.append(match)
