@@ -20,7 +20,7 @@ from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
 from amlref.services import parallel_parse
-from amlref.services.merge import SHORT_TITLE, DedupIndex, Probe, merge_articles
+from amlref.services.merge import LOOK, SHORT_TITLE, DedupIndex, Probe, merge_articles
 from amlref.services.parallel_parse import Part
 from amlref.storage.articles import (COLUMNS, R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE,
                                      R_TKEY, R_YEAR, article_from_prepared, normalize_identifiers,
@@ -398,7 +398,7 @@ class _New:
 # where a prepared row has what the look-alike rules compare (merge.LOOK) and the record's
 # content (merge.CONTENT: from its type to its origin)
 _ROW = {c: i for i, c in enumerate(c for c in COLUMNS if c != "id")}
-_look = operator.itemgetter(*(_ROW[c] for c in ("type", "volume", "pages", "isbn", "authors")))
+_look = operator.itemgetter(*(_ROW[c] for c in LOOK))
 _CONTENT = slice(_ROW["type"], _ROW["origin"] + 1)
 assert _ROW["origin"] == R_ORIGIN
 

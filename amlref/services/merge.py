@@ -3,7 +3,9 @@
 Two records are the same work when they share a DOI, PMID or PMCID (and no identifier they both
 carry differs), or when they have the same normalised title, years within one, and the same
 first-author family name, again with no conflicting identifier.  Sharing a title alone is not
-enough: records with different PMIDs or DOIs are different works."""
+enough: records with different PMIDs or DOIs are different works.  Two records of one file are
+merged only when they are the same record (:func:`same_record`); other look-alikes there are
+imported apart and listed as possible duplicates (docs/decisions/0006)."""
 from __future__ import annotations
 
 import copy
@@ -154,12 +156,17 @@ class DedupIndex:
         self.apart: list[int] = []     # of the last match: look-alikes of its file kept apart
         if lib is None:
             return
-        for (aid, doi, pmid, pmcid, tkey, year, fa, key, aliases, original, typ, volume, pages,
-             isbn) in lib.execute(
-                "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
-                "json_extract(extra, '$.alias_keys'), json_extract(extra, '$.original_citekey'), "
-                "type, volume, pages, isbn FROM articles WHERE deleted_at IS NULL"):
-            keys = {key, original} | set(json.loads(aliases) if aliases else ())
+        # (the other keys it is known by: the extra JSON read only where it has them)
+        for aid, doi, pmid, pmcid, tkey, year, fa, key, more, typ, volume, pages, isbn in \
+                lib.execute(
+                    "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
+                    "CASE WHEN instr(extra, '_citekey\"') OR instr(extra, 'alias_keys') THEN "
+                    "json_extract(extra, '$.alias_keys', '$.original_citekey') END, "
+                    "type, volume, pages, isbn FROM articles WHERE deleted_at IS NULL"):
+            keys = {key}
+            if more:
+                aliases, original = json.loads(more)
+                keys.update(aliases or (), [original])
             self.add_values(aid, doi, pmid, pmcid, tkey, year, fa, keys,
                             look=(typ, volume, pages, isbn, None))
             if len(tkey) < SHORT_TITLE:
