@@ -77,7 +77,8 @@ def test_import_rolls_back_whole_on_error(lib, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk on fire")
     monkeypatch.setattr(importing, "DedupIndex", lambda l: type("X", (), {
-        "match": lambda s, a, tkey=None: None, "add": boom, "add_values": boom})())
+        "match": lambda s, a, tkey=None, src=None: None,
+        "compares_content": lambda s, tkey: False, "add": boom, "add_values": boom})())
     with pytest.raises(RuntimeError):
         imp(lib, rec(title="Another one entirely", doi="10.1000/second"))
     assert lib.articles.count() == 1
@@ -152,3 +153,145 @@ def test_same_bibtex_key_and_short_title_is_the_same_record(lib):
     other = imp(lib, entry("Another title"))          # same key, other record: kept apart
     assert len(other.added) == 1
     assert lib.articles.get(other.added[0]).citekey == "gooda"
+    # its file imported again: found under the key it came with (the library noted it)
+    again = imp(lib, entry("Another title"))
+    assert again.added == [] and again.unchanged == other.added
+
+
+# One RIS file, as a reference manager writes it: look-alike records (same title, first author
+# and year) that are different records, and one record exported twice.
+LOOKALIKES = """\
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+AU  - Jonas, Brian A.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 135
+SP  - 617
+EP  - 629
+DO  - 10.1182/blood.2019001234
+ER  - 
+
+TY  - CHAP
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Advances in AML therapy
+PY  - 2020
+SP  - 45
+EP  - 60
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+AU  - Jonas, Brian A.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 135
+SP  - 617
+EP  - 629
+DO  - 10.1182/blood.2019009999
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 136
+SP  - 1
+EP  - 2
+ER  - 
+
+TY  - JOUR
+AU  - DiNardo, Courtney D.
+TI  - Venetoclax combined with azacitidine in older patients with AML
+T2  - Blood
+PY  - 2020
+VL  - 136
+SP  - 1
+EP  - 2
+KW  - venetoclax
+ER  - 
+
+TY  - JOUR
+AU  - Wei, Andrew H.
+TI  - Oral azacitidine maintenance
+T2  - N Engl J Med
+PY  - 2020
+AN  - 33369355
+ER  - 
+"""
+
+
+def test_lookalikes_in_one_file_are_imported_apart_and_listed(lib, tmp_path, cli, lib_path):
+    from amlref.services.importing import import_paths
+    p = tmp_path / "venetoclax.ris"
+    p.write_text(LOOKALIKES, encoding="utf-8")
+    rep = import_paths(lib, [str(p)], classify=False)
+    # chapter vs article, two DOIs, other volume/pages: apart; the record exported twice: one
+    assert len(rep.added) == 5 and len(rep.merged) == 1
+    assert rep.merged[0]["line"] == 44 and rep.merged[0]["id"] == rep.added[3]
+    assert [(m["id"], m["like"], m["line"]) for m in rep.apart] == [
+        (rep.added[1], rep.added[0], 13), (rep.added[2], rep.added[1], 22),
+        (rep.added[3], rep.added[1], 34)]
+    assert rep.summary() == ("5 added, 1 merged (1 the same as an earlier record of the import), "
+                             "0 skipped; 3 kept apart from a look-alike record of the same file "
+                             "(listed as possible duplicates)")
+    merged = lib.articles.get(rep.added[3])
+    assert merged.keywords == ["venetoclax"] and merged.volume == "136"
+    assert "alternatives" not in merged.extra
+    first = lib.articles.get(rep.added[0])
+    assert first.volume == "135" and "alternatives" not in first.extra   # nothing mixed in
+    groups = find_groups(lib)
+    assert len(groups) == 1 and sorted(groups[0].ids) == sorted(rep.added[:4])
+    assert groups[0].possible and groups[0].differ == ["identifiers", "pages", "type", "volume"]
+    # the command line lists them as possible duplicates and does not merge them in bulk
+    lib.close()
+    r = cli("dedup", "--json")
+    [g] = r.json()["groups"]
+    assert g["possible"] and len(g["duplicates"]) == 3
+    r = cli("dedup", "--merge")
+    assert r.code == 0 and "possible (different identifiers, pages, type, volume): " in r.out
+    r = cli("show", "10.1182/blood.2019009999", "--json")
+    assert r.code == 0 and not r.json().get("deleted_at")
+
+
+def test_lookalikes_of_one_file_found_again_on_a_second_import(lib, tmp_path):
+    from amlref.services.importing import import_paths
+    p = tmp_path / "venetoclax.ris"
+    p.write_text(LOOKALIKES, encoding="utf-8")
+    import_paths(lib, [str(p)], classify=False)
+    before = lib.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    again = import_paths(lib, [str(p)], classify=False)
+    assert again.added == [] and again.merged == [] and len(again.unchanged) == 6
+    assert sorted(set(again.unchanged)) == [r[0] for r in before]     # each its own
+    assert lib.execute("SELECT * FROM articles ORDER BY id").fetchall() == before
+
+
+def test_lookalike_in_another_file_still_merges(lib):
+    """Across files (or a library article) the look-alike rule merges as before."""
+    aid = imp(lib, rec(type="article-journal", volume="12")).added[0]
+    r = imp(lib, rec(type="chapter", volume="13"))
+    assert r.added == [] and r.merged[0]["id"] == aid
+
+
+def test_a_bib_file_with_a_repeated_key_and_short_titles_imported_again(lib, tmp_path):
+    """Two entries of one .bib under the same key (the reader renames the second), a short
+    title, an entry without a key: importing the file again finds each of them."""
+    from amlref.services.importing import import_paths
+    p = tmp_path / "refs.bib"
+    p.write_text("@article{dohner2022,\n  title = {Diagnosis and management of AML in adults},\n"
+                 "  author = {D{\\\"o}hner, Hartmut},\n  year = {2022},\n  volume = {140}\n}\n\n"
+                 "@article{dohner2022,\n  title = {European LeukemiaNet 2017 recommendations},\n"
+                 "  author = {D{\\\"o}hner, Hartmut},\n  year = {2017}\n}\n\n"
+                 "@misc{s,\n  title = {S2}\n}\n\n@misc{,\n  title = {g}\n}\n", encoding="utf-8")
+    first = import_paths(lib, [str(p)], classify=False)
+    keys = sorted(lib.articles.get(i).citekey for i in first.added)
+    assert len(first.added) == 4 and {"dohner2022", "dohner2022-2"} <= set(keys)
+    before = lib.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    again = import_paths(lib, [str(p)], classify=False)
+    assert again.added == [] and again.merged == []
+    assert sorted(again.unchanged) == sorted(first.added)
+    assert lib.execute("SELECT * FROM articles ORDER BY id").fetchall() == before

@@ -68,13 +68,13 @@ def test_same_work_twice_in_one_import_is_merged_before_insert(lib):
     a1 = Article(title="Magrolimab with azacitidine in TP53-mutant AML", pmid="111",
                  authors=[Person(family="Sallman")], issued="2023", tags=["a"])
     a2 = Article(title="Magrolimab with azacitidine in TP53-mutant AML", pmid="111",
-                 doi="10.1000/mag", abstract="Phase 1b.", tags=["b"], notes=["check dose"])
+                 abstract="Phase 1b.", tags=["b"], notes=["check dose"])
     rep = import_results(lib, [("x.ris", ParseResult(articles=[a1, a2], format="ris"))])
-    assert len(rep.added) == 1 and len(rep.merged) == 1
+    assert len(rep.added) == 1 and len(rep.merged) == 1 and rep.apart == []
     [aid] = rep.added
     assert rep.merged[0]["id"] == aid and rep.merged[0]["citekey"] == lib.articles.get(aid).citekey
     a = lib.articles.get(aid)
-    assert a.doi == "10.1000/mag" and a.abstract == "Phase 1b."
+    assert a.pmid == "111" and a.abstract == "Phase 1b."
     assert sorted(lib.tags.of(aid)) == ["a", "b"] and [t for _, t in lib.notes.of(aid)] == ["check dose"]
     assert lib.articles.search("magrolimab") == [aid]
 

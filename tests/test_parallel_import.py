@@ -74,17 +74,22 @@ def test_ris_split_keeps_odd_layouts_together():
                      "TI A title\nER\n\nPT J\nTI Other\nER\n\nEF\n", 1) is None
 
 
-def write_ris(path: Path, n: int, dup_of: dict[int, int] | None = None, first: int = 0) -> None:
-    """n records; record i copies record dup_of[i] (a duplicate to merge, with a keyword more)."""
-    dup_of = dup_of or {}
+def write_ris(path: Path, n: int, dup_of: dict[int, int] | None = None, first: int = 0,
+              like: dict[int, tuple[int, str]] | None = None) -> None:
+    """n records; record i copies record dup_of[i] (a duplicate to merge, with a keyword more),
+    or looks like record like[i][0] but differs in like[i][1] ("type", "doi" or "pages")."""
+    dup_of, like = dup_of or {}, like or {}
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(first, first + n):
-            k = dup_of.get(i, i)
+            k, differ = like.get(i, (dup_of.get(i, i), ""))
             r = random.Random(k)
-            fh.write(f"TY  - JOUR\nAU  - {r.choice(['Döhner', 'Wei', 'Smith'])}, H.\n"
+            fh.write(f"TY  - {'CHAP' if differ == 'type' else 'JOUR'}\n"
+                     f"AU  - {r.choice(['Döhner', 'Wei', 'Smith'])}, H.\n"
                      f"AU  - Other, A.\nTI  - Record {k} on CD33 CAR-T cells in AML\n"
-                     f"T2  - Blood\nPY  - {2000 + k % 25}\nSP  - {k}\n"
-                     + (f"DO  - 10.1000/rec.{k}\n" if k % 3 else "")
+                     f"T2  - Blood\nPY  - {2000 + k % 25}\n"
+                     f"SP  - {k + 1000 if differ == 'pages' else k}\n"
+                     + (f"DO  - 10.1000/rec.{k}{'b' if differ == 'doi' else ''}\n"
+                        if k % 3 or differ == "doi" else "")
                      + f"AB  - Abstract {k} " + "word " * r.randint(5, 40) + "\n"
                      + ("KW  - again\n" if k != i else "")
                      + "ER  - \n\n")
@@ -248,3 +253,42 @@ def test_storing_without_a_savepoint_needs_the_callers_transaction(lib):
     with lib.transaction():
         ids, keys = lib.articles.add_prepared([Article(title="x")], savepoint=False)
     assert lib.articles.get(ids[0]).citekey == keys[0]
+
+
+def test_lookalikes_within_the_file_are_kept_apart_alike_in_parallel(tmp_path, small_parts,
+                                                                     monkeypatch):
+    """Look-alike records of one file (another type, DOI or pages; next to their original or
+    parts away from it) are imported apart, and listed, exactly as in one process; a record
+    truly repeated still merges; and importing the file again adds and changes nothing."""
+    big = tmp_path / "big.ris"
+    like = {11: (10, "type"), 12: (10, "pages"), 301: (9, "type"), 302: (9, "pages"),
+            303: (6, "doi"), 304: (9, "doi"), 306: (7, "doi"), 390: (300, "type")}
+    write_ris(big, 400, dup_of={305: 9, 391: 300}, like=like)
+    one, r1 = _import(tmp_path, "one", [big], "1", monkeypatch)
+    par, r2 = _import(tmp_path, "par", [big], "2", monkeypatch)
+    try:
+        assert r2.to_json() == r1.to_json()
+        assert _library_state(par) == _library_state(one)
+        # two repeats merge, record 5 merges into the library article
+        rec = dict(zip(r2.added, [i for i in range(400) if i not in (5, 305, 391)]))
+        rec[1] = 5
+        assert len(rec) == 400 - 2
+        apart = {(rec[m["id"]], rec[m["like"]]) for m in r2.apart}
+        # a DOI where the other has none: kept apart; two different DOIs are no look-alikes
+        # at import (different works), but one import brought both: find_groups lists them
+        assert apart == {(11, 10), (12, 10), (301, 9), (302, 9), (303, 6), (304, 9),
+                         (390, 300)}
+        assert sorted(rec[m["id"]] for m in r2.merged) == [5, 9, 300]
+        from amlref.services.dedup import find_groups
+        groups = {tuple(sorted(rec[i] for i in g.ids)): g.possible for g in find_groups(par)}
+        assert groups == {(10, 11, 12): True, (6, 303): True, (9, 301, 302, 304): True,
+                          (7, 306): True, (300, 390): True}
+        before = _library_state(par)
+        monkeypatch.setenv("AMLREF_WORKERS", "2")
+        again = import_paths(par, [str(big)], defer_index=True)
+        assert again.added == [] and again.merged == [] and again.apart == []
+        state = _library_state(par)
+        assert state["articles"] == before["articles"] and state["tags"] == before["tags"]
+    finally:
+        one.close()
+        par.close()

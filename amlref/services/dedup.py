@@ -6,11 +6,13 @@ decisions, citation edges and attachments to it, and moves the others to the tra
 can be undone by restoring them) with ``extra['merged_into']`` pointing at the kept article."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
-from amlref.services.merge import DedupIndex, merge_articles
+from amlref.core.article import title_key
+from amlref.services.merge import (SHORT_TITLE, DedupIndex, author_key, differences,
+                                   merge_articles)
 from amlref.storage.library import Library
 
 
@@ -18,6 +20,10 @@ from amlref.storage.library import Library
 class Group:
     keep: int
     others: list[int]
+    # look-alikes that differ in type, identifiers, volume or pages (merge.differences): shown
+    # for a decision, never merged in bulk
+    possible: bool = False
+    differ: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -28,13 +34,32 @@ def _not_dup_pairs(lib: Library) -> set[tuple[int, int]]:
     return {(a, b) for a, b in lib.execute("SELECT a, b FROM not_duplicates")}
 
 
+class _Seen:
+    """What find_groups keeps of an article it has passed (a few short fields)."""
+    __slots__ = ("type", "volume", "pages", "isbn", "doi", "pmid", "pmcid", "added", "year",
+                 "first_author_family")
+
+    def __init__(self, a):
+        for f in self.__slots__:
+            setattr(self, f, getattr(a, f))
+
+
 def find_groups(lib: Library, progress: Progress | None = None,
                 cancel: CancelToken | None = None) -> list[Group]:
-    """Groups of live articles that are the same work.  Linear: one pass with an index."""
+    """Groups of live articles that are the same work, or look alike.  Linear: one pass with
+    an index.
+
+    Two articles are grouped when the import's rules would take them for the same work
+    (merge.DedupIndex.candidates: a shared identifier, or the same title, first author and
+    years within one), and also when one import brought both with the same title, first
+    author and year but different identifiers (kept apart as look-alikes of one file).  A
+    group whose members differ in type, identifiers, volume or pages is ``possible``."""
     progress = progress or no_progress
     excluded = _not_dup_pairs(lib)
     index = DedupIndex(None)
     parent: dict[int, int] = {}
+    differ: dict[int, set[str]] = {}     # per root: what its members differ in
+    seen: dict[int, _Seen] = {}
 
     def root(x: int) -> int:
         while parent.get(x, x) != x:
@@ -42,18 +67,42 @@ def find_groups(lib: Library, progress: Progress | None = None,
             x = parent[x]
         return x
 
+    def unite(a, other: int) -> None:
+        ra, ro = root(a.id), root(other)
+        d = differ.pop(ra, set()) | differ.pop(ro, set()) | set(_differences(a, seen[other]))
+        parent[ra] = ro
+        parent.setdefault(ro, ro)
+        if d:
+            differ[ro] = d
+
+    def lookalike_of_same_import(a, tkey: str) -> int | None:
+        if len(tkey) < SHORT_TITLE or not a.year:
+            return None
+        fa = author_key(a.first_author_family)
+        for other in index.by_title.get(tkey, ()):
+            o = seen[other]
+            if o.added == a.added and o.year == a.year and \
+                    author_key(o.first_author_family) == fa and \
+                    (min(a.id, other), max(a.id, other)) not in excluded:
+                return other
+        return None
+
     ids = lib.articles.ids()
     for start in range(0, len(ids), 1000):
         check(cancel)
         progress(start, len(ids), "looking for duplicates")
         for a in lib.articles.get_many(ids[start:start + 1000]):
-            for other in index.candidates(a):
-                pair = (min(a.id, other), max(a.id, other))
-                if pair in excluded:
-                    continue
-                parent[root(a.id)] = root(other)
-                break
+            tkey = title_key(a.title)
+            for other in index.candidates(a, tkey):
+                if (min(a.id, other), max(a.id, other)) not in excluded:
+                    unite(a, other)
+                    break
+            else:
+                other = lookalike_of_same_import(a, tkey)
+                if other is not None:
+                    unite(a, other)
             index.add(a)
+            seen[a.id] = _Seen(a)
     members: dict[int, list[int]] = {}
     for x in parent:
         members.setdefault(root(x), []).append(x)
@@ -62,9 +111,19 @@ def find_groups(lib: Library, progress: Progress | None = None,
         m = sorted(set(m) | {r})
         if len(m) > 1:
             keep = _choose_keeper(lib, m)
-            groups.append(Group(keep, [i for i in m if i != keep]))
+            d = set(differ.get(r, ()))
+            if len(m) <= 50:     # what any two of them differ in, not only the linked ones
+                d.update(x for i, u in enumerate(m) for v in m[i + 1:]
+                         for x in _differences(seen[u], seen[v]))
+            d = sorted(d)
+            groups.append(Group(keep, [i for i in m if i != keep], bool(d), d))
     groups.sort(key=lambda g: g.keep)
     return groups
+
+
+def _differences(x, y) -> list[str]:
+    """merge.differences, as for two records of one file when one import brought both."""
+    return differences(x, y, same_file=bool(x.added) and x.added == y.added)
 
 
 def _choose_keeper(lib: Library, ids: list[int]) -> int:
@@ -113,9 +172,11 @@ def merge_group(lib: Library, ids: list[int], keep: int | None = None) -> int:
 
 def merge_all(lib: Library, groups: list[Group] | None = None, progress: Progress | None = None,
               cancel: CancelToken | None = None) -> list[Group]:
-    """Merge every group in one transaction (all or nothing)."""
+    """Merge every group in one transaction (all or nothing); by default every group found
+    that is surely one work (not the ``possible`` ones)."""
     progress = progress or no_progress
-    groups = find_groups(lib) if groups is None else groups
+    if groups is None:
+        groups = [g for g in find_groups(lib) if not g.possible]
     with lib.transaction():
         for i, g in enumerate(groups):
             check(cancel)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -19,10 +20,11 @@ from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
 from amlref.services import parallel_parse
-from amlref.services.merge import DedupIndex, Probe, merge_articles
+from amlref.services.merge import LOOK, SHORT_TITLE, DedupIndex, Probe, merge_articles
 from amlref.services.parallel_parse import Part
-from amlref.storage.articles import (R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE, R_TKEY,
-                                     R_YEAR, article_from_prepared, normalize_identifiers, prepare)
+from amlref.storage.articles import (COLUMNS, R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE,
+                                     R_TKEY, R_YEAR, article_from_prepared, normalize_identifiers,
+                                     prepare)
 from amlref.storage.library import Library, now_iso
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -31,8 +33,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 @dataclass
 class ImportReport:
     added: list[int] = field(default_factory=list)
-    merged: list[dict] = field(default_factory=list)     # {"id", "citekey", "title", "file", "line"}
+    # {"id", "citekey", "title", "file", "line", "same_import" (into an earlier record of it)}
+    merged: list[dict] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)   # duplicates that brought nothing new
+    # look-alikes within one file that are not the same record, imported apart:
+    # {"id", "like" (an earlier record's id it looks like), "title", "file", "line"}
+    apart: list[dict] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)      # {"file", "format", "encoding", "records"}
     links: int = 0
@@ -51,6 +57,7 @@ class ImportReport:
             "added_ids": self.added,
             "merged_into": self.merged,
             "unchanged_ids": self.unchanged,
+            "possible_duplicates": self.apart,
             "links": self.links,
             "files": self.files,
             "warnings": self.warnings,
@@ -58,9 +65,16 @@ class ImportReport:
 
     def summary(self) -> str:
         n_merged = len(self.merged) + len(self.unchanged)
-        s = f"{len(self.added)} added, {n_merged} merged, {len(self.skipped)} skipped"
+        s = f"{len(self.added)} added, {n_merged} merged"
+        n_same = sum(bool(m.get("same_import")) for m in self.merged)
+        if n_same:
+            s += f" ({n_same} the same as an earlier record of the import)"
+        s += f", {len(self.skipped)} skipped"
         if self.links:
             s += f", {self.links} links"
+        if self.apart:
+            s += (f"; {len(self.apart)} kept apart from a look-alike record of the same file "
+                  "(listed as possible duplicates)")
         return s
 
 
@@ -152,16 +166,17 @@ def _source_of(result: ParseResult, filename: str) -> _Source:
 
 
 def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
-                        report: ImportReport, always: bool = False) -> None:
+                        report: ImportReport, same_import: bool = False) -> None:
     """Merge ``a`` into library article ``match``; reported as merged if that changed it (or
-    ``always``: a duplicate within the import), else as unchanged."""
+    always when ``match`` is an earlier record of this import), else as unchanged."""
     existing = lib.articles.get(match)
     changes, new = merge_articles(existing, a)
     if new:
         lib.articles.update(match, changes)
-    if new or always:
+    if new or same_import:
         report.merged.append({"id": match, "citekey": existing.citekey,
-                              "title": a.title[:120], "file": filename, "line": a.line})
+                              "title": a.title[:120], "file": filename, "line": a.line,
+                              "same_import": same_import})
     else:
         report.unchanged.append(match)
     for t in a.tags:
@@ -255,7 +270,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
         new = _New(lib)
         touched: list[int] = []
         files: list[tuple[str, str, list[Link], list[int]]] = []
-        for src in sources:
+        for src_no, src in enumerate(sources):
             info = {"file": src.filename, "format": src.format, "encoding": src.encoding,
                     "records": 0}
             report.files.append(info)
@@ -285,8 +300,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                         a, prep = None, preps[i]
                         if tags:
                             prep = prep[:3] + (tuple(dict.fromkeys(prep[3] + tags)),) + prep[4:]
-                    final.append(_place(lib, index, new, prep, a, src.filename, report,
-                                        touched))
+                    final.append(_place(lib, index, new, prep, a, src_no, src.filename,
+                                        report, touched))
                 if preps is not None:
                     new.flush(FLUSH_MIN)   # stored while the workers parse the next parts
             info["records"] = len(final)
@@ -296,6 +311,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
         for m in report.merged:
             if m["id"] < 0:
                 m["citekey"], m["id"] = new.keys[-m["id"] - 1], new.ids[-m["id"] - 1]
+        for m in report.apart:
+            m["id"], m["like"] = (x if x > 0 else new.ids[-x - 1] for x in (m["id"], m["like"]))
         for filename, fmt, links, final in files:
             final = [x if x > 0 else new.ids[-x - 1] for x in final]
             for link in links:
@@ -378,27 +395,44 @@ class _New:
         return item
 
 
+# where a prepared row has what the look-alike rules compare (merge.LOOK) and the record's
+# content (merge.CONTENT: from its type to its origin)
+_ROW = {c: i for i, c in enumerate(c for c in COLUMNS if c != "id")}
+_look = operator.itemgetter(*(_ROW[c] for c in LOOK))
+_CONTENT = slice(_ROW["type"], _ROW["origin"] + 1)
+assert _ROW["origin"] == R_ORIGIN
+
+
 def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article | None,
-           filename: str, report: ImportReport, touched: list[int]) -> int:
+           src: int, filename: str, report: ImportReport, touched: list[int]) -> int:
     """Where one record goes: a new article (its temporary negative id), or merged into a
-    library article or into an earlier record of this import."""
+    library article or into an earlier record of this import (``src``: which of its files
+    the record comes from)."""
     row, own = prep[0], prep[1]
+    tkey = row[R_TKEY]
+    look = _look(row)
+    content = row[_CONTENT] if index.compares_content(tkey) else None
     probe = Probe(row[R_ORIGIN], own or None, row[R_TITLE], row[R_DOI], row[R_PMID],
-                  row[R_PMCID], row[R_YEAR], prep[2])
-    match = index.match(probe, row[R_TKEY])
+                  row[R_PMCID], row[R_YEAR], prep[2], look, content)
+    match = index.match(probe, tkey, src)
     if match is None:
         aid = new.append(prep)
         keys = (own,)
         if "alias_keys" in row[R_EXTRA]:
             keys += tuple(json.loads(row[R_EXTRA]).get("alias_keys", ()))
-        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], row[R_TKEY], row[R_YEAR],
-                         prep[2], keys)
+        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], tkey, row[R_YEAR],
+                         prep[2], keys, look, src,
+                         content if len(tkey) < SHORT_TITLE else None)
+        if index.apart:     # (the first look-alike; amlref dedup groups them all)
+            report.apart.append({"id": aid, "like": index.apart[0], "title": row[R_TITLE][:120],
+                                 "file": filename, "line": prep[5]})
         return aid
     a = a or article_from_prepared(prep)
     if match < 0:         # the same work twice in this import
         target = new.waiting_item(match)
         if target is None:    # stored already (a big import stores as it goes)
-            _merge_into_library(lib, new.ids[-match - 1], a, filename, report, always=True)
+            _merge_into_library(lib, new.ids[-match - 1], a, filename, report,
+                                same_import=True)
             touched.append(new.ids[-match - 1])
             return match
         changes, _ = merge_articles(target, a)
@@ -407,7 +441,7 @@ def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article |
         target.tags = list(dict.fromkeys(target.tags + a.tags))
         target.notes = list(dict.fromkeys(target.notes + a.notes))
         report.merged.append({"id": match, "citekey": None, "title": a.title[:120],
-                              "file": filename, "line": a.line})
+                              "file": filename, "line": a.line, "same_import": True})
     else:
         _merge_into_library(lib, match, a, filename, report)
         touched.append(match)
