@@ -98,3 +98,27 @@ def test_nulls_and_lone_names_from_other_tools_read_as_nothing_or_one_name():
     assert (a.title, a.citekey, a.keywords, a.authors, a.container, a.doi) == ("", "x", [], [], "", "")
     assert [p.display() for p in b.authors] == ["Solo, H"]
     assert [p.display() for p in b.editors] == ["Corp Inc"]
+
+
+def test_json_that_is_not_csl_is_refused_in_one_line(tmp_path):
+    """An API answer or any other JSON object with no CSL field is not one empty record."""
+    import pytest
+    from amlref.core.errors import InputError
+    from amlref.formats.csljson import CslJsonImporter
+    imp = CslJsonImporter()
+    with pytest.raises(InputError) as e:
+        imp.parse('{"header": {"type": "esearch"}, "esearchresult": {"idlist": ["1"]}}',
+                  "answer.json")
+    assert "answer.json" in str(e.value) and "not CSL-JSON" in str(e.value)
+    res = imp.parse('[{"title": "A"}, {"foo": 1}]', "mixed.json")
+    assert [a.title for a in res.articles] == ["A"]
+    assert res.problems and "item 2 has no CSL field" in res.problems[0].message
+
+
+def test_crossref_api_envelope_gives_its_items():
+    from amlref.formats.csljson import CslJsonImporter
+    text = ('{"status": "ok", "message-type": "work-list", "message": {"items": ['
+            '{"type": "journal-article", "title": "One", "DOI": "10.1/a"},'
+            '{"type": "journal-article", "title": "Two", "DOI": "10.1/b"}]}}')
+    res = CslJsonImporter().parse(text, "works.json")
+    assert [a.title for a in res.articles] == ["One", "Two"]

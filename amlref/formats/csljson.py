@@ -145,10 +145,13 @@ class CslJsonImporter(Importer):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg}", filename, exc.lineno) from None
-        if isinstance(data, dict):
-            data = data.get("items", [data]) if "items" in data else [data]
+        data = _unwrap(data)
         if not isinstance(data, list):
             raise InputError("CSL-JSON must be a list of items", filename, 1)
+        if data and not any(isinstance(item, dict) and _CSL_KEYS.intersection(item)
+                            for item in data):
+            raise InputError("not CSL-JSON: no item has a CSL field (type, title, author, "
+                             "issued, DOI ...)", filename, 1)
         res = ParseResult(format=self.name)
         # line numbers: find each item's opening brace at top level
         starts = _item_lines(text)
@@ -156,6 +159,10 @@ class CslJsonImporter(Importer):
             line = starts[i] if i < len(starts) else None
             if not isinstance(item, dict):
                 res.problems.append(Problem(filename, line, f"item {i + 1} is not an object"))
+                continue
+            if not _CSL_KEYS.intersection(item):
+                res.problems.append(Problem(filename, line, f"item {i + 1} has no CSL field "
+                                            "(type, title, author, issued, DOI ...)"))
                 continue
             try:
                 a = item_to_article(item)
@@ -165,6 +172,21 @@ class CslJsonImporter(Importer):
             a.line = line
             res.articles.append(a)
         return res
+
+
+# the CSL variables that make an object a bibliographic item (CSL-JSON schema)
+_CSL_KEYS = frozenset({"type", "title", "author", "editor", "issued", "container-title", "DOI",
+                       "PMID", "PMCID", "ISBN", "URL", "page", "volume", "publisher"})
+
+
+def _unwrap(data):
+    """The items of a CSL-JSON document: a list of items, one item, ``{"items": [...]}``, or
+    Crossref's API envelope ``{"status": "ok", "message": item | {"items": [...]}}``."""
+    if isinstance(data, dict) and isinstance(data.get("message"), dict) and "status" in data:
+        data = data["message"]
+    if isinstance(data, dict):
+        return data["items"] if isinstance(data.get("items"), list) else [data]
+    return data
 
 
 def _item_lines(text: str) -> list[int]:
