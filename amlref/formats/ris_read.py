@@ -1,0 +1,452 @@
+"""Reading RIS: the line reader (records and their tags) and one record -> Article.
+
+A small line reader of our own (rispy insists on ``TY  - `` with exactly two spaces, drops lines
+before the first tag silently, cannot tell EndNote's one-value-per-line lists from wrapped text,
+and collects ``A1`` and ``AU`` in separate lists, losing the order of the authors).  What the
+vendors do differently, and how it is read:
+
+- a record starts at ``TY`` and ends at ``ER`` or at the next ``TY``; a BOM, headers before the
+  first record, blank lines, CRLF or CR line ends, a missing final ``ER``, ``TY  -  JOUR`` with
+  extra spaces or ``TY - JOUR`` with one, tags after ``ER`` (Ovid's ``NL``);
+- values continued on untagged lines (EndNote writes one list item per line);
+- authors on ``AU`` and ``A1`` lines are one list in line order; other people by their role in
+  the record's type (ris_types.py);
+- journal in ``JF``, ``T2`` (Scopus, EndNote), ``JO`` or ``JA``/``J2``/``J1`` (abbreviations ->
+  ``container_short``); issue in ``IS`` or (EndNote) ``M1``;
+- dates in ``PY``, ``Y1`` or ``DA``: ``2019``, ``2019///``, ``2019/05/03/``, ``2012/07/03``;
+- DOI in ``DO``/``DI``, else found by pattern in ``M3``, ``L3``, ``UR``, ``L2``, ``N1``;
+- PMID as ``PMID: n``/``PUBMED n``/``n[pmid]`` in any tag, bare digits in ``AN`` (PubMed,
+  Zotero), ``C5`` (Embase) or ``C2`` (Scopus);
+- ``SN`` split into ISSN and ISBN by shape and check digit (ris_values.py).
+
+Nothing is lost: a value no field took stays in ``extra['ris']`` under its tag (in order), and
+CSL variables with no Article column go to ``extra['csl']``; the RIS export writes both back."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from amlref.core.article import Article, Person
+from amlref.core.identifiers import find_doi, normalize_doi, normalize_pmcid, normalize_pmid
+from amlref.formats import ris_types as T
+from amlref.formats.ris_values import (date_other, parse_date, parse_name,
+                                       standard_numbers)
+
+_TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*))?\r?$\n?", re.M)
+TY_LINE = re.compile(r"^[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?\r?$", re.M)  # parts cut here
+ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is kept
+
+# Tags whose untagged continuation lines are further list items (EndNote style).
+LIST_TAGS = frozenset(("AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "DB", "UR", "L1", "L2",
+                       "L3", "L4", "AD", "C3", "DP"))
+_PMID_TEXT = re.compile(r"^(?:(?:PMID|PUBMED|PubMed ID|MEDLINE)\s*[:=]?\s*(\d{1,9})|"
+                        r"(\d{1,9})\s*\[pmid\])\s*$", re.I)
+_PMCID_TEXT = re.compile(r"\b(PMC\d{3,10})\b")
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|"
+                         r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})\b", re.I)
+_PMC_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/|"
+                      r"europepmc\.org/(?:article|abstract)/PMC/)(PMC\d+)\b", re.I)
+_NO_IDS = {"TY", "TI", "T1", "AB", "N2", "AU", "A1", "KW", "T2", "JF", "JO", "PY", "Y1", "DA",
+           "SP", "EP", "VL", "IS", "PB"}
+_TITLE_TAGS = ("TI", "T1", "CT", "BT", "T2", "T3", "JF", "JO", "JA", "J1", "J2")
+_ISSUE = re.compile(r"[\w\-/ .()]+")
+_LONG_NUM = re.compile(r"\d{6,}")
+_NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
+                            r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
+_DATE_TAGS = ("PY", "Y1", "DA")
+
+
+def iter_records(text: str, first_line: int = 1
+                 ) -> Iterable[tuple[int, dict[str, list[str]], list[str]]]:
+    """Yield (first line, {tag: [values]}, warnings) per record.  Tolerant: see module doc.
+    A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
+    (Ovid writes ``NL`` there) still belong to the record they follow.  Tag lines are found by
+    one regex scan over the whole text; the text between two tag lines, if any, continues the
+    previous value."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text[:20000] and "\n" not in text[:20000]:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    rec: dict[str, list[str]] | None = None
+    start = 0
+    last: list[str] | None = None   # the value list of the last tag (continuations go there)
+    last_tag = ""
+    closed = False
+    warns: list[str] = []
+    line = first_line   # line numbers are counted only where a record starts
+    prev = 0
+    pos = 0
+    count = text.count
+    for m in _TAG_LINE.finditer(text):
+        ms, me = m.span()
+        if ms > pos and last is not None and not closed:
+            gap = text[pos:ms]
+            if gap.strip():
+                _continue(last, last_tag, gap)
+        pos = me
+        tag, val = m.groups()
+        val = val.strip() if val else ""
+        if tag == "TY" or rec is None:
+            line += count("\n", prev, ms)
+            prev = ms
+        if tag == "TY":
+            if rec is not None:
+                if not closed:
+                    warns.append(f"line {start}: record has no ER line")
+                yield start, rec, warns
+                warns = []
+            last = [val]
+            rec, start, last_tag, closed = {"TY": last}, line, "TY", False
+        elif tag == "ER":
+            if rec is not None:
+                closed = True
+            last = None
+        else:
+            if rec is None:
+                # a tag before any TY: start a record anyway (some tools omit TY)
+                rec, start, closed = {"TY": [""]}, line, False
+            tag = ALIASES.get(tag, tag)
+            last = rec.get(tag)
+            if last is None:
+                last = rec[tag] = [val]
+            else:
+                last.append(val)
+            last_tag = tag
+    if rec is not None:
+        if last is not None and not closed:
+            gap = text[pos:]
+            if gap.strip():
+                _continue(last, last_tag, gap)
+        if not closed:
+            warns.append(f"line {start}: record has no ER line")
+        yield start, rec, warns
+
+
+def _continue(values: list[str], last_tag: str, gap: str) -> None:
+    """Untagged lines after a tag line: more list items (EndNote) or more of the value."""
+    for raw in gap.split("\n"):
+        s = raw.strip().lstrip("\ufeff")
+        if not s:
+            continue
+        if last_tag in LIST_TAGS and not raw[:1].isspace():
+            values.append(s)
+        else:
+            v = values[-1]
+            sep = " " if raw[:1].isspace() or not v else "\n"
+            values[-1] = f"{v}{sep}{s}" if v else s
+
+
+def _tidy(fields: "dict[str, list[str]] | list[tuple[str, str]]") -> dict[str, list[str]]:
+    """{tag: [non-empty values]} from the reader's dict or from (tag, value) pairs."""
+    d: dict[str, list[str]] = {}
+    if isinstance(fields, dict):
+        for tag, vals in fields.items():
+            if "" in vals and tag != "TY":
+                vals = [v for v in vals if v]
+                if not vals:
+                    continue
+            d[tag] = vals
+    else:
+        for tag, val in fields:
+            if val or tag == "TY":
+                d.setdefault(ALIASES.get(tag, tag), []).append(val)
+    return d
+
+
+def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
+                      line: int | None = None) -> Article:
+    """One record ({tag: [values]} or [(tag, value)]) -> Article.  Every value a field does
+    not take stays in ``extra['ris']`` under its tag."""
+    d = _tidy(fields)
+    rest = {t: list(v) for t, v in d.items()}   # what no field has taken yet
+
+    def take(tag: str, value: str) -> None:
+        vals = rest.get(tag)
+        if vals and value in vals:
+            vals.remove(value)
+
+    def first(*tags: str) -> str:  # values are stripped and non-empty already
+        for t in tags:
+            if t in d:
+                return d[t][0]
+        return ""
+
+    a = Article(origin="ris", line=line)
+    csl: dict = {}
+    ty_raw = (d.get("TY") or [""])[0].strip()
+    ty = ty_raw.upper()
+    a.type = T.csl_type(ty) if ty else "article-journal"
+    if not ty or T.OUT_TYPES.get(a.type) == ty:
+        rest.pop("TY", None)
+    else:
+        rest["TY"] = [ty_raw]
+
+    _titles(a, d, ty, csl, rest, first)
+    _numbers(a, d, ty, csl, take, first)
+    _dates(a, d, take, first)
+    _people(a, d, ty, csl, rest)
+    _identifiers(a, d, take, first)
+    _text(a, d, rest, take)
+    _standard_numbers(a, d, ty, csl, take)
+    urls = d.get("UR", [])
+    if urls:
+        a.url = next((u for u in urls if "doi.org/" not in u), urls[0]).strip()
+        take("UR", a.url)
+    for t, f in (("PB", "publisher"), ("LA", "language")):
+        if t in d:
+            setattr(a, f, d[t][0])
+            take(t, d[t][0])
+    _csl_tags(d, ty, csl, rest)
+    extra = {t: v for t, v in rest.items() if v}
+    if extra:
+        a.extra["ris"] = extra
+    if csl:
+        a.extra["csl"] = csl
+    return a
+
+
+def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
+    is_part = ty in T.PARTS
+    series = ty in T.T2_SERIES
+    a.title = first("TI", "T1", "CT") or (first("BT") if not is_part else "")
+    full, t2, bt, jo = first("JF"), first("T2"), first("BT"), first("JO")
+    abbrev = first("J2", "JA", "J1")
+    if is_part:
+        a.container = bt or t2 or full or jo
+    elif series:
+        a.container = full or jo or (bt if a.title != bt else "")
+        if t2 and t2 != a.title:
+            csl["collection-title"] = t2
+    else:
+        a.container = full or t2 or jo or (bt if a.title != bt else "") or abbrev
+    if abbrev and abbrev != a.container:
+        a.container_short = abbrev
+    elif jo and jo != a.container:
+        a.container_short = jo
+    if not a.title and t2 and a.container != t2 and not series:
+        a.title = t2
+    used = {a.title, a.container, a.container_short, csl.get("collection-title")}
+    for t in _TITLE_TAGS:
+        if t in rest and t != "T3":
+            rest[t] = [v for v in rest[t] if v not in used]
+
+
+def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
+    """Volume, issue (or EndNote's M1), pages (or a book's number of pages)."""
+    if "VL" in d and T.csl_var(ty, "VL") is None:
+        a.volume = d["VL"][0]
+        take("VL", a.volume)
+    if "IS" in d:
+        a.issue = d["IS"][0]
+        take("IS", a.issue)
+    m1 = first("M1")
+    if (m1 and not a.issue and ty in T.M1_ISSUE and len(m1) <= 12 and _ISSUE.fullmatch(m1)
+            and not _LONG_NUM.fullmatch(m1)):
+        a.issue = m1
+        take("M1", m1)
+    sp, ep = first("SP"), first("EP")
+    if sp and not ep and ty in T.NUMBER_OF_PAGES and "-" not in sp:
+        csl["number-of-pages"] = sp
+        take("SP", sp)
+        return
+    if sp and ep and ep != sp and "-" not in sp:
+        a.pages = f"{sp}-{ep}"
+    else:
+        a.pages = sp or ep
+        if sp and ep and not (ep == sp or sp.endswith(ep)):
+            ep = ""   # not the end of this range: kept as it is
+    take("SP", sp)
+    take("EP", ep)
+
+
+def _dates(a: Article, d, take, first) -> None:
+    """The year from PY/Y1 (the publication year), month and day from DA when they agree; a
+    date value that says no more than ``issued`` is taken, any other (or with an ``other``
+    part such as ``Spring``) stays as it is."""
+    py = parse_date(first("PY", "Y1"))
+    da = parse_date(first("DA"))
+    if py and da and da[:4] == py[:4] and len(da) > len(py):
+        a.issued = da
+    else:
+        a.issued = py or da
+    if not a.issued:
+        return
+    for t in _DATE_TAGS:
+        for v in d.get(t, ()):
+            iso = parse_date(v)
+            if iso and a.issued.startswith(iso) and not date_other(v):
+                take(t, v)
+
+
+def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
+    """AU (with A1, in line order) authors; A2/ED/A3/A4 by their role in this type."""
+    for tag in ("AU", "A2", "ED", "A3", "A4"):
+        vals = d.get(tag)
+        if not vals:
+            continue
+        role = T.name_role(ty, tag)
+        if role is None:
+            continue
+        people: list[Person] = []
+        for v in vals:
+            for part in (v.split(";") if ";" in v and "," in v else (v,)):
+                p = parse_name(part)
+                if p:
+                    people.append(p)
+        if role == "author":
+            a.authors.extend(people)
+        elif role == "editor":
+            a.editors.extend(people)
+        elif people:
+            csl.setdefault(role, []).extend(p.to_dict() for p in people)
+        rest.pop(tag, None)
+
+
+def _identifiers(a: Article, d, take, first) -> None:
+    doi = first("DO", "DI")
+    a.doi = normalize_doi(doi, strict=False) or find_doi(doi)
+    if a.doi:
+        take("DO" if "DO" in d else "DI", doi)
+    else:
+        for t in ("M3", "L3", "UR", "L2", "L1", "N1", "ID", "M1", "C7"):
+            for v in d.get(t, ()):
+                if t in ("UR", "L2", "L1") and "doi.org/" not in v and \
+                        not v.lower().startswith("doi"):
+                    continue
+                found = find_doi(v)
+                if found:
+                    a.doi = found
+                    break
+            if a.doi:
+                break
+    if not a.doi:
+        for t in ("UR", "L2"):
+            for v in d.get(t, ()):
+                found = find_doi(v)
+                if found and not found.endswith((".pdf", ".html")):
+                    a.doi = found
+                    break
+            if a.doi:
+                break
+    for v in d.get("M3", ()):   # a DOI in M3 (Type of Work) is the DOI, not a genre
+        found = find_doi(v)
+        if found and found == a.doi:
+            take("M3", v)
+    a.pmid = _find_pmid(d)
+    if a.pmid:
+        for v in d.get("AN", ()):
+            if v.isdigit() and str(int(v)) == a.pmid:
+                take("AN", v)
+    for t in ("C2", "AN", "M1", "N1", "C7", "C3"):
+        for v in d.get(t, ()):
+            m = _PMCID_TEXT.search(v)
+            if m and not a.pmcid:
+                a.pmcid = normalize_pmcid(m.group(1), strict=False)
+    if (not a.pmid or not a.pmcid) and ("UR" in d or "L2" in d):
+        # links to the record's own PubMed / PMC pages (Lens, Citavi); used only when they agree
+        links = d.get("UR", []) + d.get("L2", [])
+        if not a.pmid:
+            found = {m.group(1) for u in links for m in _PUBMED_URL.finditer(u)}
+            if len(found) == 1:
+                a.pmid = normalize_pmid(found.pop(), strict=False)
+        if not a.pmcid:
+            found = {m.group(1).upper() for u in links for m in _PMC_URL.finditer(u)}
+            if len(found) == 1:
+                a.pmcid = normalize_pmcid(found.pop(), strict=False)
+
+
+def _text(a: Article, d, rest, take) -> None:
+    """Abstract (AB, else N2) and keywords (KW, one per line or ``;``-separated)."""
+    src = "AB" if d.get("AB") else "N2"
+    abstracts = d.get(src, [])
+    a.abstract = "\n".join(v.strip() for v in abstracts if v.strip())
+    if abstracts:
+        rest.pop(src, None)
+        if src == "AB" and d.get("N2") and "\n".join(d["N2"]).strip() == a.abstract:
+            rest.pop("N2", None)
+    kws: list[str] = []
+    for v in d.get("KW", ()):
+        for k in (v.split(";") if ";" in v else (v,)):
+            k = k.strip()
+            if k and k not in kws:
+                kws.append(k)
+    a.keywords = kws
+    rest.pop("KW", None)
+
+
+def _standard_numbers(a: Article, d, ty: str, csl: dict, take) -> None:
+    """SN: ISSNs and ISBNs told apart (several in one value, or one per line); a report's or
+    patent's own number when it is neither.  A value is taken when it is exactly the number
+    that became the field."""
+    for v in d.get("SN", ()):
+        nums = standard_numbers(v)
+        for kind, num in nums:
+            if kind == "issn" and not a.issn:
+                a.issn = num
+            elif kind == "isbn" and not a.isbn:
+                a.isbn = num
+        if len(nums) == 1:
+            num = nums[0][1]
+            if num in (a.issn, a.isbn) and re.sub(r"[\s-]", "", v).upper() == \
+                    num.replace("-", "").upper():
+                take("SN", v)
+        elif not nums and ty in ("RPRT", "GOVDOC", "PAT") and "number" not in csl:
+            csl["number"] = v
+            take("SN", v)
+
+
+_CSL_CANDIDATES = tuple(dict.fromkeys(list(T.CSL_TAGS) + list(T.CSL_TAGS_BY_TYPE)))
+_Y2_FORM = re.compile(r"\d{4}(?:[/-]\d{1,2}(?:[/-]\d{1,2})?)?/*")
+
+
+def _csl_tags(d, ty: str, csl: dict, rest) -> None:
+    """Tags that are CSL variables with no Article column (CY place, ET edition, M3 genre,
+    Y2 accessed ...): the first value of each, unless a field took it."""
+    for tag in _CSL_CANDIDATES:
+        vals = rest.get(tag)
+        if not vals:
+            continue
+        var = T.csl_var(ty, tag)
+        if not var or var in csl:
+            continue
+        v = vals[0]
+        if var == "accessed":
+            iso = parse_date(v)
+            csl[var] = ({"date-parts": [[int(x) for x in iso.split("-")]]}
+                        if iso and _Y2_FORM.fullmatch(v) else {"raw": v})
+        else:
+            csl[var] = v
+        vals.pop(0)
+
+
+def _find_pmid(d: dict[str, list[str]]) -> str:
+    for tag, vals in d.items():
+        if tag in _NO_IDS:
+            continue
+        for v in vals:
+            if len(v) > 40 or not (v[:1] in "PpMm" or v.endswith("]")):
+                continue
+            m = _PMID_TEXT.match(v.strip())
+            if m and int(m.group(1) or m.group(2)):
+                return str(int(m.group(1) or m.group(2)))
+    if not ("AN" in d or "C5" in d or "M1" in d or "C1" in d or "C2" in d):
+        return ""
+    context = " ".join(d.get("DB", []) + d.get("DP", []))
+    pubmedish = bool(re.search(r"pubmed|medline|nlm|ncbi", context, re.I)) or any(
+        "pubmed" in u for u in d.get("UR", []))
+    nonpubmed = bool(_NON_PUBMED_DB.search(context)) and not pubmedish
+    scopus = "scopus" in context.lower() or any("scopus.com" in u for u in d.get("UR", []))
+    for tag in ("AN", "C5", "M1", "C1", "C2"):
+        for v in d.get(tag, ()):
+            v = v.strip()
+            if not (6 <= len(v) <= 9 and v.isdigit()):
+                continue
+            if tag == "AN" and not nonpubmed:
+                return str(int(v))
+            if tag == "C5" and re.search(r"embase", context, re.I):
+                return str(int(v))
+            if tag in ("M1", "C1") and pubmedish:
+                return str(int(v))
+            if tag == "C2" and scopus:  # Scopus writes the PubMed ID in C2
+                return str(int(v))
+    return ""
