@@ -253,6 +253,9 @@ def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
         a.pages = f"{sp}-{ep}"
     else:
         a.pages = sp or ep
+        low, dash, high = a.pages.partition("-")
+        if dash and low.strip() == high.strip():   # "22-22": one page
+            a.pages = low.strip()
         if sp and ep and not (ep == sp or sp.endswith(ep)):
             ep = ""   # not the end of this range: kept as it is
     take("SP", sp)
@@ -353,6 +356,11 @@ def _identifiers(a: Article, d, take, first) -> None:
             found = {m.group(1).upper() for u in links for m in _PMC_URL.finditer(u)}
             if len(found) == 1:
                 a.pmcid = normalize_pmcid(found.pop(), strict=False)
+    if a.pmcid:   # a value that is just the PMCID is taken by the field
+        for t in ("C2", "AN", "M1", "C7", "C3"):
+            for v in d.get(t, ()):
+                if v.upper() == a.pmcid:
+                    take(t, v)
 
 
 def _text(a: Article, d, rest, take) -> None:

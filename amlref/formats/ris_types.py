@@ -71,7 +71,7 @@ TYPE_MAP = {
     "UNPB": "manuscript",
     "VIDEO": "motion_picture",
     # outside the specification
-    "WEB": "webpage", "GRNT": "document", "UNPD": "manuscript", "PRESS": "article-newspaper",
+    "WEB": "webpage", "GRNT": "document", "UNPD": "manuscript", "PRESS": "report",
     "INTV": "interview", "POD": "song",
 }
 UNKNOWN_TYPE = "document"
