@@ -183,7 +183,7 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
 
     _titles(a, d, ty, csl, rest, first)
     _numbers(a, d, ty, csl, take, first)
-    _dates(a, d, take, first)
+    _dates(a, d, take)
     _people(a, d, ty, csl, rest)
     _identifiers(a, d, take, first)
     _text(a, d, rest, take)
@@ -262,12 +262,22 @@ def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
     take("EP", ep)
 
 
-def _dates(a: Article, d, take, first) -> None:
+def _dates(a: Article, d, take) -> None:
     """The year from PY/Y1 (the publication year), month and day from DA when they agree; a
     date value that says no more than ``issued`` is taken, any other (or with an ``other``
     part such as ``Spring``) stays as it is."""
-    py = parse_date(first("PY", "Y1"))
-    da = parse_date(first("DA"))
+    py = da = ""
+    for t in ("PY", "Y1"):   # the first value that reads as a date
+        for v in d.get(t, ()):
+            py = parse_date(v)
+            if py:
+                break
+        if py:
+            break
+    for v in d.get("DA", ()):
+        da = parse_date(v)
+        if da:
+            break
     if py and da and da[:4] == py[:4] and len(da) > len(py):
         a.issued = da
     else:
