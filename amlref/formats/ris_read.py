@@ -54,6 +54,8 @@ _LONG_NUM = re.compile(r"\d{6,}")
 _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
 _DATE_TAGS = ("PY", "Y1", "DA")
+_PMCID_TAGS = frozenset(("C2", "AN", "M1", "N1", "C7", "C3"))
+_NAME_TAGS = ("AU", "A2", "ED", "A3", "A4")
 
 
 def iter_records(text: str, first_line: int = 1
@@ -158,12 +160,18 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
     """One record ({tag: [values]} or [(tag, value)]) -> Article.  Every value a field does
     not take stays in ``extra['ris']`` under its tag."""
     d = _tidy(fields)
-    rest = {t: list(v) for t, v in d.items()}   # what no field has taken yet
+    rest = dict(d)   # what no field has taken yet (lists copied before they change)
 
     def take(tag: str, value: str) -> None:
         vals = rest.get(tag)
-        if vals and value in vals:
-            vals.remove(value)
+        if vals:
+            if len(vals) == 1:
+                if vals[0] == value:
+                    del rest[tag]
+            elif value in vals:
+                vals = list(vals)
+                vals.remove(value)
+                rest[tag] = vals
 
     def first(*tags: str) -> str:  # values are stripped and non-empty already
         for t in tags:
@@ -285,7 +293,9 @@ def _dates(a: Article, d, take) -> None:
     if not a.issued:
         return
     for t in _DATE_TAGS:
-        for v in d.get(t, ()):
+        if t not in d:
+            continue
+        for v in d[t]:
             iso = parse_date(v)
             if iso and a.issued.startswith(iso) and not date_other(v):
                 take(t, v)
@@ -293,10 +303,10 @@ def _dates(a: Article, d, take) -> None:
 
 def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
     """AU (with A1, in line order) authors; A2/ED/A3/A4 by their role in this type."""
-    for tag in ("AU", "A2", "ED", "A3", "A4"):
-        vals = d.get(tag)
-        if not vals:
+    for tag in _NAME_TAGS:
+        if tag not in d:
             continue
+        vals = d[tag]
         role = T.name_role(ty, tag)
         if role is None:
             continue
@@ -350,11 +360,12 @@ def _identifiers(a: Article, d, take, first) -> None:
         for v in d.get("AN", ()):
             if v.isdigit() and str(int(v)) == a.pmid:
                 take("AN", v)
-    for t in ("C2", "AN", "M1", "N1", "C7", "C3"):
-        for v in d.get(t, ()):
-            m = _PMCID_TEXT.search(v)
-            if m and not a.pmcid:
-                a.pmcid = normalize_pmcid(m.group(1), strict=False)
+    if not _PMCID_TAGS.isdisjoint(d):
+        for t in ("C2", "AN", "M1", "N1", "C7", "C3"):
+            for v in d.get(t, ()):
+                m = _PMCID_TEXT.search(v)
+                if m and not a.pmcid:
+                    a.pmcid = normalize_pmcid(m.group(1), strict=False)
     if (not a.pmid or not a.pmcid) and ("UR" in d or "L2" in d):
         # links to the record's own PubMed / PMC pages (Lens, Citavi); used only when they agree
         links = d.get("UR", []) + d.get("L2", [])
@@ -414,12 +425,15 @@ def _standard_numbers(a: Article, d, ty: str, csl: dict, take) -> None:
 
 
 _CSL_CANDIDATES = tuple(dict.fromkeys(list(T.CSL_TAGS) + list(T.CSL_TAGS_BY_TYPE)))
+_CSL_SET = frozenset(_CSL_CANDIDATES)
 _Y2_FORM = re.compile(r"\d{4}(?:[/-]\d{1,2}(?:[/-]\d{1,2})?)?/*")
 
 
 def _csl_tags(d, ty: str, csl: dict, rest) -> None:
     """Tags that are CSL variables with no Article column (CY place, ET edition, M3 genre,
     Y2 accessed ...): the first value of each, unless a field took it."""
+    if _CSL_SET.isdisjoint(rest):
+        return
     for tag in _CSL_CANDIDATES:
         vals = rest.get(tag)
         if not vals:
@@ -434,7 +448,7 @@ def _csl_tags(d, ty: str, csl: dict, rest) -> None:
                         if iso and _Y2_FORM.fullmatch(v) else {"raw": v})
         else:
             csl[var] = v
-        vals.pop(0)
+        rest[tag] = vals[1:]
 
 
 def _find_pmid(d: dict[str, list[str]]) -> str:
