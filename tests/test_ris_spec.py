@@ -225,6 +225,17 @@ def test_records_split_as_the_file_has_them():
         assert not res.problems, name
 
 
+def test_records_without_ty_lines_end_at_er():
+    # no TY at all (RisImporterCorrupted.ris is one such record): ER ends each record, and a
+    # tag the ended record already has starts the next; Ovid's NL after ER stays with its record
+    res = ris.parse("AU  - A, B\nTI  - One\nER  - \nAU  - C, D\nTI  - Two\nER  - \n\n"
+                    "TI  - Three\nER  -\nNL  - Blood\n", "t.ris")
+    assert [(a.line, a.title, a.type) for a in res.articles] == [
+        (1, "One", "article-journal"), (4, "Two", "article-journal"),
+        (8, "Three", "article-journal")]
+    assert res.articles[2].extra["ris"]["NL"] == ["Blood"] and not res.problems
+
+
 def test_jabref_test1_each_ty_starts_a_record():
     """JabRef's expected RisImporterTest1.bib reads the file as one entry, merging nine TY
     lines and every title into one.  The specification says a record starts at TY (and its

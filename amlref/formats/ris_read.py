@@ -62,7 +62,8 @@ def iter_records(text: str, first_line: int = 1
                  ) -> Iterable[tuple[int, dict[str, list[str]], list[str]]]:
     """Yield (first line, {tag: [values]}, warnings) per record.  Tolerant: see module doc.
     A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
-    (Ovid writes ``NL`` there) still belong to the record they follow.  Tag lines are found by
+    (Ovid writes ``NL`` there) still belong to the record they follow, unless the record has
+    that tag already: then they start the next record (files whose records have no ``TY``).  Tag lines are found by
     one regex scan over the whole text; the text between two tag lines, if any, continues the
     previous value."""
     if text.startswith("\ufeff"):
@@ -88,7 +89,10 @@ def iter_records(text: str, first_line: int = 1
         pos = me
         tag, val = m.groups()
         val = val.strip() if val else ""
-        if tag == "TY" or rec is None:
+        tag = ALIASES.get(tag, tag)
+        # after ER, a tag the record already has starts the next record (files without TY)
+        again = closed and tag != "ER" and tag in rec
+        if tag == "TY" or rec is None or again:
             line += count("\n", prev, ms)
             prev = ms
         if tag == "TY":
@@ -104,10 +108,12 @@ def iter_records(text: str, first_line: int = 1
                 closed = True
             last = None
         else:
-            if rec is None:
+            if rec is None or again:
                 # a tag before any TY: start a record anyway (some tools omit TY)
+                if again:
+                    yield start, rec, warns
+                    warns = []
                 rec, start, closed = {"TY": [""]}, line, False
-            tag = ALIASES.get(tag, tag)
             last = rec.get(tag)
             if last is None:
                 last = rec[tag] = [val]
