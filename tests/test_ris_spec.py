@@ -202,6 +202,30 @@ def test_every_other_field_and_links_to_files():
     assert again(a).to_dict() | {"line": 0} == a.to_dict() | {"line": 0}
 
 
+def test_endnote_and_refman_habits():
+    # EndNote: the date's month and day in DA, the year in PY; an edited book's authors are
+    # its editors; a book's series number in M1; a web page's access year in VL
+    a = one("TY  - JOUR\nTI  - T\nPY  - 2021\nDA  - Dec 1\nER  - \n")
+    assert a.issued == "2021-12-01" and "ris" not in a.extra
+    ed = one("TY  - EDBOOK\nAU  - Editor, One\nAU  - Editor, Two\nTI  - Edited\nM1  - 12\n"
+             "ER  - \n")
+    assert names(ed.editors) == ["Editor, One", "Editor, Two"] and ed.authors == []
+    assert ed.extra["csl"]["collection-number"] == "12" and ed.issue == ""
+    web = one("TY  - ELEC\nTI  - Trial registry\nVL  - 2023\nUR  - https://example.org/x\n"
+              "ER  - \n")
+    assert web.volume == "" and web.extra["ris"]["VL"] == ["2023"]
+    # RefMan: "PM:" before a PMID in UR; one KW line listing keywords with commas
+    r = one("TY  - JOUR\nTI  - T\nUR  - PM:31234567\nKW  - AML, CAR-T, CD123\nER  - \n")
+    assert r.pmid == "31234567" and r.keywords == ["AML", "CAR-T", "CD123"]
+    # a title wrapped onto a second line is one title; an abstract keeps its lines
+    w = one("TY  - JOUR\nTI  - A long title that a tool\nwrapped onto two lines\n"
+            "AB  - First paragraph.\nSecond paragraph.\nER  - \n")
+    assert w.title == "A long title that a tool wrapped onto two lines"
+    assert w.abstract == "First paragraph.\nSecond paragraph."
+    for x in (a, ed, web, r, w):
+        assert again(x).to_dict() | {"line": 0} == x.to_dict() | {"line": 0}
+
+
 # ---- records as the file has them ----------------------------------------------------------------
 
 def test_records_split_as_the_file_has_them():

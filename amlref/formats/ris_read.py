@@ -39,7 +39,8 @@ ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is ke
 # Tags whose untagged continuation lines are further list items (EndNote style).
 LIST_TAGS = frozenset(("AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "DB", "UR", "L1", "L2",
                        "L3", "L4", "AD", "C3", "DP"))
-_PMID_TEXT = re.compile(r"^(?:(?:PMID|PUBMED|PubMed ID|MEDLINE)\s*[:=]?\s*(\d{1,9})|"
+MULTILINE_TAGS = frozenset(("AB", "N1", "N2", "RN"))
+_PMID_TEXT = re.compile(r"^(?:(?:PMID|PUBMED|PubMed ID|MEDLINE|PM(?=\s*:))\s*[:=]?\s*(\d{1,9})|"
                         r"(\d{1,9})\s*\[pmid\])\s*$", re.I)
 _PMCID_TEXT = re.compile(r"\b(PMC\d{3,10})\b")
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|"
@@ -54,6 +55,7 @@ _LONG_NUM = re.compile(r"\d{6,}")
 _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
 _DATE_TAGS = ("PY", "Y1", "DA")
+_MONTH_DAY = re.compile(r"^[A-Za-z]{3,9}\.?(?:\s+\d{1,2})?$")
 _PMCID_TAGS = frozenset(("C2", "AN", "M1", "N1", "C7", "C3"))
 _NAME_TAGS = ("AU", "A2", "ED", "A3", "A4")
 
@@ -131,7 +133,8 @@ def iter_records(text: str, first_line: int = 1
 
 
 def _continue(values: list[str], last_tag: str, gap: str) -> None:
-    """Untagged lines after a tag line: more list items (EndNote) or more of the value."""
+    """Untagged lines after a tag line: more list items (EndNote) or more of the value (on a
+    new line in free text: abstracts and notes; joined by a space in titles and the rest)."""
     for raw in gap.split("\n"):
         s = raw.strip().lstrip("\ufeff")
         if not s:
@@ -140,7 +143,7 @@ def _continue(values: list[str], last_tag: str, gap: str) -> None:
             values.append(s)
         else:
             v = values[-1]
-            sep = " " if raw[:1].isspace() or not v else "\n"
+            sep = " " if raw[:1].isspace() or not v or last_tag not in MULTILINE_TAGS else "\n"
             values[-1] = f"{v}{sep}{s}" if v else s
 
 
@@ -247,7 +250,7 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
 
 def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
     """Volume, issue (or EndNote's M1), pages (or a book's number of pages)."""
-    if "VL" in d and T.csl_var(ty, "VL") is None:
+    if "VL" in d and ty not in T.VL_KEPT and T.csl_var(ty, "VL") is None:
         a.volume = d["VL"][0]
         take("VL", a.volume)
     if "IS" in d:
@@ -290,6 +293,8 @@ def _dates(a: Article, d, take) -> None:
             break
     for v in d.get("DA", ()):
         da = parse_date(v)
+        if not da and py and _MONTH_DAY.match(v):   # EndNote's "Dec 1": the year is PY's
+            da = parse_date(f"{py[:4]} {v}")
         if da:
             break
     if py and da and da[:4] == py[:4] and len(da) > len(py):
@@ -303,6 +308,8 @@ def _dates(a: Article, d, take) -> None:
             continue
         for v in d[t]:
             iso = parse_date(v)
+            if not iso and t == "DA" and _MONTH_DAY.match(v):
+                iso = parse_date(f"{a.issued[:4]} {v}")
             if iso and a.issued.startswith(iso) and not date_other(v):
                 take(t, v)
 
@@ -405,6 +412,9 @@ def _text(a: Article, d, rest, take) -> None:
             k = k.strip()
             if k and k not in kws:
                 kws.append(k)
+    if len(kws) == 1 and "," in kws[0] and len(d["KW"]) == 1:
+        # one KW line is a list when it has commas (Zotero reads it so too)
+        kws = list(dict.fromkeys(k.strip() for k in kws[0].split(",") if k.strip()))
     a.keywords = kws
     rest.pop("KW", None)
 

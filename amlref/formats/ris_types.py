@@ -103,6 +103,8 @@ T2_SERIES = WHOLE | {"RPRT", "GOVDOC", "MAP", "COMP", "STAND"}
 # Types where M1 (EndNote's "Number") is the issue of a periodical.
 M1_ISSUE = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "JFULL", "MGZN", "NEWS", "GEN", "CHAP",
                       "ECHAP", ""))
+# EndNote writes a web page's access year in VL: not a volume, kept as it is
+VL_KEPT = frozenset(("ELEC", "WEB"))
 NUMBER_OF_PAGES = frozenset(("BOOK", "EBOOK", "EDBOOK", "CLSWK", "THES", "MANSCPT", "UNPB",
                              "UNPD", "PAMP", "CTLG"))
 
@@ -113,13 +115,15 @@ _FILMS = ("MPCT", "VIDEO", "ADVS", "MULTI")
 NAME_ROLES = {"AU": "author", "A2": "editor", "ED": "editor", "A3": "collection-editor",
               "A4": "translator"}
 NAME_ROLE_BY_TYPE = {
+    "AU": {"EDBOOK": "editor"},   # an edited book's authors are its editors
     # the specification (and EndNote, Zotero): a book's secondary author is the series
     # editor and its tertiary author the editor
-    "A2": {**{t: "collection-editor" for t in _EDITED},
+    "A2": {**{t: "collection-editor" for t in _EDITED}, "RPRT": "collection-editor",
            "BILL": None, "UNBILL": None, "CASE": None, "PAT": None, "STAT": None,  # sponsor,
            "PCOMM": "recipient", "ICOMM": "recipient",                  # reporter, authority
            "SOUND": "performer", "MUSIC": "performer", "SLIDE": None},
     "A3": {**{t: "editor" for t in _EDITED}, **{t: "producer" for t in _FILMS},
+           "THES": "contributor",
            "BILL": None, "UNBILL": None},
     "A4": {"CASE": None, "CONF": "contributor", "CPAPER": "contributor",
            **{t: "contributor" for t in _FILMS}},
@@ -132,17 +136,20 @@ CSL_TAGS = {
     "M3": "genre", "OP": "original-title", "RI": "reviewed-title", "T3": "collection-title",
 }
 CSL_TAGS_BY_TYPE = {
-    "ET": {"BILL": None, "UNBILL": None, "HEAR": None, "STAT": None, "COMP": "version"},
+    "ET": {"BILL": None, "UNBILL": None, "HEAR": None, "STAT": None, "COMP": "version",
+           "DATA": "version"},
     "SE": {"CASE": None},
     "OP": {t: None for t in ("BILL", "UNBILL", "CASE", "HEAR", "STAT", "PAT")},
     "M1": {"STAT": "number", "HEAR": "number", "RPRT": "number", "GOVDOC": "number",
-           "COMP": "medium"},
+           "COMP": "medium", **{t: "collection-number" for t in _EDITED}},
+    "SV": {"CHAP": "collection-number", "ECHAP": "collection-number"},
     "VL": {"BILL": "number", "UNBILL": "number"},
     "T3": {"BILL": "authority", "UNBILL": "authority", "HEAR": "authority"},
 }
 # Which tag a CSL variable goes out as, when the type does not say otherwise.
 CSL_OUT = {v: t for t, v in CSL_TAGS.items()}
 CSL_OUT.update({"collection-title": "T3", "number-of-pages": "SP", "number": "M1",
+                "collection-number": "M1",
                 "authority": "T3", "version": "ET", "medium": "M1"})
 NAME_OUT = {"author": "AU", "editor": "A2", "collection-editor": "A3", "translator": "A4",
             "recipient": "A2", "performer": "A2", "producer": "A3", "contributor": "A4"}

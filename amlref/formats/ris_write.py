@@ -10,7 +10,7 @@ import re
 
 from amlref.core.article import Article, Person
 from amlref.formats import ris_types as T
-from amlref.formats.ris_read import LIST_TAGS
+from amlref.formats.ris_read import MULTILINE_TAGS
 from amlref.formats.ris_values import iso_to_ris
 
 _LOOKS_LIKE_TAG = re.compile(r"^[A-Z][A-Z0-9][ \t]{1,4}-(?:[ \t]|$)")
@@ -30,7 +30,7 @@ def article_to_lines(a: Article) -> list[str]:
             lines.append(f"{tag}  - {s}")
             return
         parts = [p.strip() for p in s.splitlines() if p.strip()]
-        if tag in LIST_TAGS or any(_LOOKS_LIKE_TAG.match(p) for p in parts[1:]):
+        if tag not in MULTILINE_TAGS or any(_LOOKS_LIKE_TAG.match(p) for p in parts[1:]):
             lines.append(f"{tag}  - {' '.join(parts)}")   # cannot be continued: one line
         else:
             lines.append(f"{tag}  - {parts[0]}")
@@ -65,7 +65,7 @@ def article_to_lines(a: Article) -> list[str]:
         put("PY", a.issued[:4])
         if len(a.issued) > 4:
             put("DA", iso_to_ris(a.issued))
-    if T.csl_var(ty, "VL") is None:
+    if T.csl_var(ty, "VL") is None and ty not in T.VL_KEPT:
         put("VL", a.volume)
     put("IS", a.issue)
     if a.pages:
