@@ -185,16 +185,20 @@ def test_every_other_field_and_links_to_files():
             "CY  - San Diego, CA\nPB  - American Society of Hematology\nET  - 2nd\n"
             "SP  - 4821\nEP  - 4823\nVL  - 142\nIS  - Suppl 1\nN1  - poster\nLA  - English\n"
             "L1  - file:///home/me/pdfs/speaker2023.pdf\nL4  - internal-pdf://figure1.png\n"
-            "L2  - https://example.org/fulltext.html\nC1  - Room 6\nRP  - IN FILE\n"
+            "L2  - https://example.org/fulltext.html\nC1  - Washington, DC\nC8  - Room 6\n"
+            "RP  - IN FILE\nC3  - Blood\n"
             "ZZ  - unknown tag\nER  - \n")
+    # a conference paper's C3 is the proceedings, T2 the conference, CY where it was held and
+    # C1 where the proceedings were published (EndNote's table, Zotero's reading)
     assert (a.type, a.container, a.publisher, a.pages) == (
-        "paper-conference", "ASH Annual Meeting", "American Society of Hematology", "4821-4823")
+        "paper-conference", "Blood", "American Society of Hematology", "4821-4823")
     assert (a.volume, a.issue, a.language) == ("142", "Suppl 1", "English")
-    assert a.extra["csl"] == {"publisher-place": "San Diego, CA", "edition": "2nd"}
+    assert a.extra["csl"] == {"event-title": "ASH Annual Meeting", "event-place": "San Diego, CA",
+                              "publisher-place": "Washington, DC", "edition": "2nd"}
     kept = a.extra["ris"]
     assert kept["L1"] == ["file:///home/me/pdfs/speaker2023.pdf"]   # attachments come from here
     assert kept["L4"] == ["internal-pdf://figure1.png"]
-    assert kept["N1"] == ["poster"] and kept["ZZ"] == ["unknown tag"] and kept["C1"] == ["Room 6"]
+    assert kept["N1"] == ["poster"] and kept["ZZ"] == ["unknown tag"] and kept["C8"] == ["Room 6"]
     text = RisExporter().export([a])
     for line in ("L1  - file:///home/me/pdfs/speaker2023.pdf", "CY  - San Diego, CA",
                  "ZZ  - unknown tag", "RP  - IN FILE", "ET  - 2nd"):
@@ -222,7 +226,16 @@ def test_endnote_and_refman_habits():
             "AB  - First paragraph.\nSecond paragraph.\nER  - \n")
     assert w.title == "A long title that a tool wrapped onto two lines"
     assert w.abstract == "First paragraph.\nSecond paragraph."
-    for x in (a, ed, web, r, w):
+    # EndNote's field table: a bill's number in M1 and its code volume in VL; a chapter's M1
+    # is the number of volumes and SE its chapter number; an e-journal's C7 its article number
+    bill = one("TY  - BILL\nTI  - Act\nM1  - S. 99\nVL  - 42\nER  - \n")
+    assert (bill.extra["csl"]["number"], bill.volume) == ("S. 99", "42")
+    chap = one("TY  - CHAP\nTI  - C\nM1  - 3\nSE  - 12\nER  - \n")
+    assert chap.issue == "" and chap.extra["csl"] == {"number-of-volumes": "3",
+                                                      "chapter-number": "12"}
+    ej = one("TY  - EJOUR\nTI  - E\nC7  - e0175947\nER  - \n")
+    assert ej.pages == "e0175947" and ej.extra["ris"] == {"TY": ["EJOUR"]}
+    for x in (a, ed, web, r, w, bill, chap, ej):
         assert again(x).to_dict() | {"line": 0} == x.to_dict() | {"line": 0}
 
 

@@ -55,6 +55,7 @@ _LONG_NUM = re.compile(r"\d{6,}")
 _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
 _DATE_TAGS = ("PY", "Y1", "DA")
+_CONFS = ("CONF", "CPAPER")
 _MONTH_DAY = re.compile(r"^[A-Za-z]{3,9}\.?(?:\s+\d{1,2})?$")
 _PMCID_TAGS = frozenset(("C2", "AN", "M1", "N1", "C7", "C3"))
 _NAME_TAGS = ("AU", "A2", "ED", "A3", "A4")
@@ -228,7 +229,12 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
     a.title = first("TI", "T1", "CT") or (first("BT") if not is_part else "")
     full, t2, bt, jo = first("JF"), first("T2"), first("BT"), first("JO")
     abbrev = first("J2", "JA", "J1")
-    if is_part:
+    if ty in _CONFS and "C3" in d:   # the proceedings' title; T2 names the conference
+        a.container = d["C3"][0]
+        rest["C3"] = d["C3"][1:]
+        if t2 and t2 != a.container:
+            csl["event-title"] = t2
+    elif is_part:
         a.container = bt or t2 or full or jo
     elif series:
         a.container = full or jo or (bt if a.title != bt else "")
@@ -242,7 +248,8 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
         a.container_short = jo
     if not a.title and t2 and a.container != t2 and not series:
         a.title = t2
-    used = {a.title, a.container, a.container_short, csl.get("collection-title")}
+    used = {a.title, a.container, a.container_short, csl.get("collection-title"),
+            csl.get("event-title")}
     for t in _TITLE_TAGS:
         if t in rest and t != "T3":
             rest[t] = [v for v in rest[t] if v not in used]
@@ -250,7 +257,9 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
 
 def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
     """Volume, issue (or EndNote's M1), pages (or a book's number of pages)."""
-    if "VL" in d and ty not in T.VL_KEPT and T.csl_var(ty, "VL") is None:
+    vl_var = T.csl_var(ty, "VL")
+    if "VL" in d and ty not in T.VL_KEPT and (vl_var is None or (
+            "M1" in d and T.csl_var(ty, "M1") == vl_var)):   # a bill's code volume
         a.volume = d["VL"][0]
         take("VL", a.volume)
     if "IS" in d:
@@ -266,6 +275,9 @@ def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
         csl["number-of-pages"] = sp
         take("SP", sp)
         return
+    if not sp and not ep and ty in T.ARTICLE_NUMBER and "C7" in d:
+        sp = d["C7"][0]   # the article number (EndNote's C7), the only "page" it has
+        take("C7", sp)
     if sp and ep and ep != sp and "-" not in sp:
         a.pages = f"{sp}-{ep}"
     else:

@@ -101,8 +101,10 @@ PARTS = frozenset(("CHAP", "ECHAP", "CONF", "CPAPER", "ENCYC", "DICT"))
 # Types whose T2 is a series title rather than the container.
 T2_SERIES = WHOLE | {"RPRT", "GOVDOC", "MAP", "COMP", "STAND"}
 # Types where M1 (EndNote's "Number") is the issue of a periodical.
-M1_ISSUE = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "JFULL", "MGZN", "NEWS", "GEN", "CHAP",
-                      "ECHAP", ""))
+M1_ISSUE = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "JFULL", "MGZN", "NEWS", "GEN", "CONF",
+                      "CPAPER", ""))
+# Journal articles: C7 is the article number, the page when there is no other
+ARTICLE_NUMBER = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "MGZN", "NEWS", "GEN", ""))
 # EndNote writes a web page's access year in VL: not a volume, kept as it is
 VL_KEPT = frozenset(("ELEC", "WEB"))
 NUMBER_OF_PAGES = frozenset(("BOOK", "EBOOK", "EDBOOK", "CLSWK", "THES", "MANSCPT", "UNPB",
@@ -135,16 +137,25 @@ CSL_TAGS = {
     "CN": "call-number", "DB": "archive", "DP": "source", "SE": "section", "Y2": "accessed",
     "M3": "genre", "OP": "original-title", "RI": "reviewed-title", "T3": "collection-title",
 }
-CSL_TAGS_BY_TYPE = {
+_CONFS = ("CONF", "CPAPER")
+CSL_TAGS_BY_TYPE = {   # (EndNote's per-type field table, which Zotero's translator follows)
     "ET": {"BILL": None, "UNBILL": None, "HEAR": None, "STAT": None, "COMP": "version",
            "DATA": "version"},
-    "SE": {"CASE": None},
+    "SE": {"CASE": None, "CHAP": "chapter-number", "ECHAP": "chapter-number", "BOOK": None,
+           "EJOUR": None},
     "OP": {t: None for t in ("BILL", "UNBILL", "CASE", "HEAR", "STAT", "PAT")},
     "M1": {"STAT": "number", "HEAR": "number", "RPRT": "number", "GOVDOC": "number",
-           "COMP": "medium", **{t: "collection-number" for t in _EDITED}},
-    "SV": {"CHAP": "collection-number", "ECHAP": "collection-number"},
+           "BILL": "number", "UNBILL": "number", "COMP": "medium",
+           "CHAP": "number-of-volumes", **{t: "collection-number" for t in _EDITED},
+           "ECHAP": "collection-number"},
+    "SV": {"CHAP": "collection-number"},
+    # the bill number is in M1 (EndNote, Zotero); a bill without M1 has it in VL
     "VL": {"BILL": "number", "UNBILL": "number"},
     "T3": {"BILL": "authority", "UNBILL": "authority", "HEAR": "authority"},
+    "NV": {"CASE": None, "DATA": None, "EJOUR": None, "EBOOK": "version"},
+    # a conference: CY is where it was held, C1 where the proceedings were published
+    "CY": {t: "event-place" for t in _CONFS},
+    "C1": {t: "publisher-place" for t in _CONFS},
 }
 # Which tag a CSL variable goes out as, when the type does not say otherwise.
 CSL_OUT = {v: t for t, v in CSL_TAGS.items()}

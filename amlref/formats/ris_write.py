@@ -59,13 +59,17 @@ def article_to_lines(a: Article) -> list[str]:
                     if isinstance(p, dict):
                         put(tag, Person.from_dict(p).display())
     if a.container:
-        put("JF" if ty in T.T2_SERIES else "T2", a.container)
+        if csl.get("event-title") and ty in ("CONF", "CPAPER"):
+            put("C3", a.container)       # the proceedings; T2 is the conference
+            put("T2", csl["event-title"])
+        else:
+            put("JF" if ty in T.T2_SERIES else "T2", a.container)
     put("J2", a.container_short)
     if a.issued:
         put("PY", a.issued[:4])
         if len(a.issued) > 4:
             put("DA", iso_to_ris(a.issued))
-    if T.csl_var(ty, "VL") is None and ty not in T.VL_KEPT:
+    if ty not in T.VL_KEPT and (T.csl_var(ty, "VL") is None or csl.get("number")):
         put("VL", a.volume)
     put("IS", a.issue)
     if a.pages:
@@ -91,7 +95,7 @@ def article_to_lines(a: Article) -> list[str]:
         if isinstance(value, list):
             continue
         tag = T.csl_tag(ty, var)
-        if not tag:
+        if not tag or (var == "event-title" and a.container):
             continue
         if isinstance(value, dict):   # a CSL date
             parts = value.get("date-parts")
