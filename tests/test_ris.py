@@ -275,8 +275,9 @@ def test_jabref_odd_files():
     assert a.container == "Empirical Software Engineering" and a.pages == "193-194"
     src = corpus("ris", "jabref-importer", "RisImporterTestDoiAndJournalTitle.ris")
     (b,) = ris.parse(read_text(str(src))[0], str(src)).articles   # "ER  - dsfd"
-    assert (b.type, b.doi, b.issue, b.issued, b.language) == (
-        "patent", "10.1201/b19107-2", "25", "2014-12-12", "eng")
+    assert (b.type, b.doi, b.issued, b.language) == (
+        "patent", "10.1201/b19107-2", "2014-12-12", "eng")
+    assert b.issue == "" and b.extra["csl"]["number"] == "25"   # a patent's IS: its number
     assert [(p.family, p.given) for p in b.editors] == [("editor", "some")]
     assert b.extra["csl"]["edition"] == "5" and b.extra["ris"]["CA"] == ["254"]
     src = corpus("ris", "jabref-importer", "RisImporterTest1.ris")

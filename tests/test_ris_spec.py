@@ -141,9 +141,9 @@ def test_journal_titles_full_and_abbreviated():
             "ER  - \n")
     assert (a.container, a.container_short) == ("Journal of Clinical Oncology", "J Clin Oncol")
     b = one("TY  - JOUR\nT1  - T\nT2  - Blood\nJ2  - Blood\nER  - \n")
-    assert (b.title, b.container, b.container_short) == ("T", "Blood", "")
-    c = one("TY  - JOUR\nTI  - T\nJO  - Leukemia\nER  - \n")    # Nature writes only JO
-    assert c.container == "Leukemia"
+    assert (b.title, b.container, b.container_short) == ("T", "Blood", "Blood")
+    c = one("TY  - JOUR\nTI  - T\nJO  - Nat Med\nER  - \n")    # Nature writes only JO
+    assert (c.container, c.container_short) == ("Nat Med", "Nat Med")
     d = one("TY  - JOUR\nTI  - T\nJF  - Blood Advances\nJO  - Blood Adv\nJ1  - Blood Adv.\n"
             "ER  - \n")
     assert (d.container, d.container_short) == ("Blood Advances", "Blood Adv.")

@@ -242,10 +242,8 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
             csl["collection-title"] = t2
     else:
         a.container = full or t2 or jo or (bt if a.title != bt else "") or abbrev
-    if abbrev and abbrev != a.container:
-        a.container_short = abbrev
-    elif jo and jo != a.container:
-        a.container_short = jo
+    # J2/JA/J1 abbreviate the journal; so does JO (Zotero), which is the title too when alone
+    a.container_short = abbrev or jo
     if not a.title and t2 and a.container != t2 and not series:
         a.title = t2
     used = {a.title, a.container, a.container_short, csl.get("collection-title"),
@@ -262,7 +260,7 @@ def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
             "M1" in d and T.csl_var(ty, "M1") == vl_var)):   # a bill's code volume
         a.volume = d["VL"][0]
         take("VL", a.volume)
-    if "IS" in d:
+    if "IS" in d and T.csl_var(ty, "IS") is None:
         a.issue = d["IS"][0]
         take("IS", a.issue)
     m1 = first("M1")

@@ -106,7 +106,7 @@ M1_ISSUE = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "JFULL", "MGZN", "NEWS", 
 # Journal articles: C7 is the article number, the page when there is no other
 ARTICLE_NUMBER = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "MGZN", "NEWS", "GEN", ""))
 # EndNote writes a web page's access year in VL: not a volume, kept as it is
-VL_KEPT = frozenset(("ELEC", "WEB"))
+VL_KEPT = frozenset(("ELEC", "WEB", "PAT"))   # (a patent's VL: its version number)
 NUMBER_OF_PAGES = frozenset(("BOOK", "EBOOK", "EDBOOK", "CLSWK", "THES", "MANSCPT", "UNPB",
                              "UNPD", "PAMP", "CTLG"))
 
@@ -151,6 +151,7 @@ CSL_TAGS_BY_TYPE = {   # (EndNote's per-type field table, which Zotero's transla
     "SV": {"CHAP": "collection-number"},
     # the bill number is in M1 (EndNote, Zotero); a bill without M1 has it in VL
     "VL": {"BILL": "number", "UNBILL": "number"},
+    "IS": {"PAT": "number"},   # the patent number
     "T3": {"BILL": "authority", "UNBILL": "authority", "HEAR": "authority"},
     "NV": {"CASE": None, "DATA": None, "EJOUR": None, "EBOOK": "version"},
     # a conference: CY is where it was held, C1 where the proceedings were published

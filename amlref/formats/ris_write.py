@@ -71,7 +71,8 @@ def article_to_lines(a: Article) -> list[str]:
             put("DA", iso_to_ris(a.issued))
     if ty not in T.VL_KEPT and (T.csl_var(ty, "VL") is None or csl.get("number")):
         put("VL", a.volume)
-    put("IS", a.issue)
+    if T.csl_var(ty, "IS") is None:
+        put("IS", a.issue)
     if a.pages:
         sp, _, ep = a.pages.partition("-")
         put("SP", sp.strip())
