@@ -252,6 +252,9 @@ def test_records_split_as_the_file_has_them():
                         "ER  - \r\n\r\nTY  - BOOK\r\nTI  - Three\r\nER  - \r\n",
         "odd spacing": "TY - JOUR\nTI - One\nER -\nTY  -  JOUR\nTI  -  Two\nER  - \n"
                        " TY   - BOOK\nTI\t- Three\nER  - end of record 3\n",
+        "files joined, each with its BOM": "\ufeffTY  - JOUR\nTI  - One\nER  - \n"
+                                           "\ufeffTY  - JOUR\nTI  - Two\nER  - \n\ufeffTY  - BOOK\n"
+                                           "TI  - Three\nER  - \n",
         "headers and numbers": "Exported by a catalogue\n1.\nTY  - JOUR\nTI  - One\nER  - \n\n2.\n"
                                "TY  - JOUR\nTI  - Two\nER  - \n\n3.\nTY  - BOOK\nTI  - Three\nER  -",
     }

@@ -69,8 +69,10 @@ def iter_records(text: str, first_line: int = 1
     that tag already: then they start the next record (files whose records have no ``TY``).  Tag lines are found by
     one regex scan over the whole text; the text between two tag lines, if any, continues the
     previous value."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if "\ufeff" in text:   # a BOM, also where exported files were joined into one
+        text = text.replace("\ufeff", "")
+    if "\u2028" in text or "\u2029" in text:   # Unicode line separators inside values
+        text = text.replace("\u2028", " ").replace("\u2029", " ")
     if "\r" in text[:20000] and "\n" not in text[:20000]:
         text = text.replace("\r", "\n")  # old Mac line ends
     rec: dict[str, list[str]] | None = None
