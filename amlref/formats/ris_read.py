@@ -55,6 +55,7 @@ _LONG_NUM = re.compile(r"\d{6,}")
 _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web of science|"
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
 _DATE_TAGS = ("PY", "Y1", "DA")
+_NONE = ("",)
 _CONFS = ("CONF", "CPAPER")
 _MONTH_DAY = re.compile(r"^[A-Za-z]{3,9}\.?(?:\s+\d{1,2})?$")
 _PMCID_TAGS = frozenset(("C2", "AN", "M1", "N1", "C7", "C3"))
@@ -94,7 +95,8 @@ def iter_records(text: str, first_line: int = 1
         pos = me
         tag, val = m.groups()
         val = val.strip() if val else ""
-        tag = ALIASES.get(tag, tag)
+        if tag == "A1":   # (ALIASES, inline: this runs for every line)
+            tag = "AU"
         # after ER, a tag the record already has starts the next record (files without TY)
         again = closed and tag != "ER" and tag in rec
         if tag == "TY" or rec is None or again:
@@ -185,12 +187,6 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
                 vals.remove(value)
                 rest[tag] = vals
 
-    def first(*tags: str) -> str:  # values are stripped and non-empty already
-        for t in tags:
-            if t in d:
-                return d[t][0]
-        return ""
-
     a = Article(origin="ris", line=line)
     csl: dict = {}
     ty_raw = (d.get("TY") or [""])[0].strip()
@@ -201,13 +197,14 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
     else:
         rest["TY"] = [ty_raw]
 
-    _titles(a, d, ty, csl, rest, first)
-    _numbers(a, d, ty, csl, take, first)
+    _titles(a, d, ty, csl, rest)
+    _numbers(a, d, ty, csl, take)
     _dates(a, d, take)
     _people(a, d, ty, csl, rest)
-    _identifiers(a, d, take, first)
+    _identifiers(a, d, take)
     _text(a, d, rest, take)
-    _standard_numbers(a, d, ty, csl, take)
+    if "SN" in d:
+        _standard_numbers(a, d, ty, csl, take)
     urls = d.get("UR", [])
     if urls:
         a.url = next((u for u in urls if "doi.org/" not in u), urls[0]).strip()
@@ -225,12 +222,14 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
     return a
 
 
-def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
+def _titles(a: Article, d, ty: str, csl: dict, rest) -> None:
     is_part = ty in T.PARTS
     series = ty in T.T2_SERIES
-    a.title = first("TI", "T1", "CT") or (first("BT") if not is_part else "")
-    full, t2, bt, jo = first("JF"), first("T2"), first("BT"), first("JO")
-    abbrev = first("J2", "JA", "J1")
+    g = d.get   # (values are stripped and non-empty already)
+    full, t2, bt, jo = (g("JF") or _NONE)[0], (g("T2") or _NONE)[0], (g("BT") or _NONE)[0], \
+        (g("JO") or _NONE)[0]
+    a.title = (g("TI") or g("T1") or g("CT") or _NONE)[0] or (bt if not is_part else "")
+    abbrev = (g("J2") or g("JA") or g("J1") or _NONE)[0]
     if ty in _CONFS and "C3" in d:   # the proceedings' title; T2 names the conference
         a.container = d["C3"][0]
         rest["C3"] = d["C3"][1:]
@@ -255,22 +254,23 @@ def _titles(a: Article, d, ty: str, csl: dict, rest, first) -> None:
             rest[t] = [v for v in rest[t] if v not in used]
 
 
-def _numbers(a: Article, d, ty: str, csl: dict, take, first) -> None:
+def _numbers(a: Article, d, ty: str, csl: dict, take) -> None:
     """Volume, issue (or EndNote's M1), pages (or a book's number of pages)."""
-    vl_var = T.csl_var(ty, "VL")
-    if "VL" in d and ty not in T.VL_KEPT and (vl_var is None or (
-            "M1" in d and T.csl_var(ty, "M1") == vl_var)):   # a bill's code volume
-        a.volume = d["VL"][0]
-        take("VL", a.volume)
-    if "IS" in d and T.csl_var(ty, "IS") is None:
+    tag_vars = T.csl_vars(ty)
+    if "VL" in d and ty not in T.VL_KEPT:
+        vl_var = tag_vars.get("VL")
+        if vl_var is None or ("M1" in d and tag_vars.get("M1") == vl_var):  # a bill's code vol.
+            a.volume = d["VL"][0]
+            take("VL", a.volume)
+    if "IS" in d and tag_vars.get("IS") is None:
         a.issue = d["IS"][0]
         take("IS", a.issue)
-    m1 = first("M1")
+    m1 = (d.get("M1") or _NONE)[0]
     if (m1 and not a.issue and ty in T.M1_ISSUE and len(m1) <= 12 and _ISSUE.fullmatch(m1)
             and not _LONG_NUM.fullmatch(m1)):
         a.issue = m1
         take("M1", m1)
-    sp, ep = first("SP"), first("EP")
+    sp, ep = (d.get("SP") or _NONE)[0], (d.get("EP") or _NONE)[0]
     if sp and not ep and ty in T.NUMBER_OF_PAGES and "-" not in sp:
         csl["number-of-pages"] = sp
         take("SP", sp)
@@ -328,11 +328,12 @@ def _dates(a: Article, d, take) -> None:
 
 def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
     """AU (with A1, in line order) authors; A2/ED/A3/A4 by their role in this type."""
+    roles = T.name_roles(ty)
     for tag in _NAME_TAGS:
         if tag not in d:
             continue
         vals = d[tag]
-        role = T.name_role(ty, tag)
+        role = roles[tag]
         if role is None:
             continue
         people: list[Person] = []
@@ -350,8 +351,8 @@ def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
         rest.pop(tag, None)
 
 
-def _identifiers(a: Article, d, take, first) -> None:
-    doi = first("DO", "DI")
+def _identifiers(a: Article, d, take) -> None:
+    doi = (d.get("DO") or d.get("DI") or _NONE)[0]
     a.doi = normalize_doi(doi, strict=False) or find_doi(doi)
     if a.doi:
         take("DO" if "DO" in d else "DI", doi)
@@ -411,20 +412,21 @@ def _identifiers(a: Article, d, take, first) -> None:
 
 def _text(a: Article, d, rest, take) -> None:
     """Abstract (AB, else N2) and keywords (KW, one per line or ``;``-separated)."""
-    src = "AB" if d.get("AB") else "N2"
-    abstracts = d.get(src, [])
-    a.abstract = "\n".join(v.strip() for v in abstracts if v.strip())
-    if abstracts:
+    src = "AB" if "AB" in d else "N2"
+    abstracts = d.get(src)
+    if abstracts:   # (values are stripped and non-empty already)
+        a.abstract = abstracts[0] if len(abstracts) == 1 else "\n".join(abstracts)
         rest.pop(src, None)
         if src == "AB" and d.get("N2") and "\n".join(d["N2"]).strip() == a.abstract:
             rest.pop("N2", None)
-    kws: list[str] = []
-    for v in d.get("KW", ()):
-        for k in (v.split(";") if ";" in v else (v,)):
-            k = k.strip()
-            if k and k not in kws:
-                kws.append(k)
-    if len(kws) == 1 and "," in kws[0] and len(d["KW"]) == 1:
+    vals = d.get("KW")
+    if not vals:
+        return
+    if not any(";" in v for v in vals):
+        kws = list(dict.fromkeys(vals))
+    else:
+        kws = list(dict.fromkeys(k for v in vals for k in map(str.strip, v.split(";")) if k))
+    if len(kws) == 1 and "," in kws[0] and len(vals) == 1:
         # one KW line is a list when it has commas (Zotero reads it so too)
         kws = list(dict.fromkeys(k.strip() for k in kws[0].split(",") if k.strip()))
     a.keywords = kws
@@ -462,11 +464,12 @@ def _csl_tags(d, ty: str, csl: dict, rest) -> None:
     Y2 accessed ...): the first value of each, unless a field took it."""
     if _CSL_SET.isdisjoint(rest):
         return
+    tag_vars = T.csl_vars(ty)
     for tag in _CSL_CANDIDATES:
         vals = rest.get(tag)
         if not vals:
             continue
-        var = T.csl_var(ty, tag)
+        var = tag_vars.get(tag)
         if not var or var in csl:
             continue
         v = vals[0]

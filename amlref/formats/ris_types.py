@@ -208,3 +208,24 @@ def csl_tag(ty: str, var: str) -> str | None:
     if tag and csl_var(ty, tag) == var:
         return tag
     return None
+
+
+_VARS: dict[str, dict[str, str | None]] = {}
+_ROLES: dict[str, dict[str, str | None]] = {}
+
+
+def csl_vars(ty: str) -> dict[str, str | None]:
+    """{tag: CSL variable} for every tag that has one in type ``ty`` (made once per type)."""
+    got = _VARS.get(ty)
+    if got is None:
+        tags = set(CSL_TAGS) | set(CSL_TAGS_BY_TYPE)
+        got = _VARS[ty] = {t: csl_var(ty, t) for t in tags}
+    return got
+
+
+def name_roles(ty: str) -> dict[str, str | None]:
+    """{name tag: role} in type ``ty`` (made once per type)."""
+    got = _ROLES.get(ty)
+    if got is None:
+        got = _ROLES[ty] = {t: name_role(ty, t) for t in ("AU", "A2", "ED", "A3", "A4")}
+    return got
