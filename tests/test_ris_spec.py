@@ -90,6 +90,11 @@ def test_every_specification_type_has_a_csl_type_and_comes_back():
         a = one(f"TY  - {ty}\nTI  - x\nER  - \n")
         assert a.type == TYPE_MAP[ty]
         assert RisExporter().export([a]).startswith(f"TY  - {ty}\n"), ty   # its own type again
+    # a generic record that names its journal is a journal article (Rayyan, Lens, Citavi write
+    # GEN so); without one it is a generic document
+    gen = one("TY  - GEN\nTI  - Erratum\nT2  - J Healthc Qual\nVL  - 43\nER  - \n")
+    assert gen.type == "article-journal" and gen.container == "J Healthc Qual"
+    assert RisExporter().export([gen]).startswith("TY  - GEN\n")
     for csl_type, ty in OUT_TYPES.items():
         assert csl_type in CSL_TYPES and ty in SPEC_TYPES, (csl_type, ty)
 

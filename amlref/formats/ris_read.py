@@ -56,6 +56,7 @@ _NON_PUBMED_DB = re.compile(r"embase|cinahl|ebsco|psycinfo|proquest|scopus|web o
                             r"wos|ovid|eric|cochrane|rayyan|openalex|lens", re.I)
 _DATE_TAGS = ("PY", "Y1", "DA")
 _NONE = ("",)
+_PERIODICAL_TAGS = frozenset(("JF", "JO", "JA", "J1", "J2", "T2"))
 _CONFS = ("CONF", "CPAPER")
 _MONTH_DAY = re.compile(r"^[A-Za-z]{3,9}\.?(?:\s+\d{1,2})?$")
 _PMCID_TAGS = frozenset(("C2", "AN", "M1", "N1", "C7", "C3"))
@@ -192,6 +193,8 @@ def record_to_article(fields: "dict[str, list[str]] | list[tuple[str, str]]",
     ty_raw = (d.get("TY") or [""])[0].strip()
     ty = ty_raw.upper()
     a.type = T.csl_type(ty) if ty else "article-journal"
+    if ty == "GEN" and not _PERIODICAL_TAGS.isdisjoint(d):
+        a.type = "article-journal"   # a generic record in a journal (Rayyan, Lens, Citavi)
     if not ty or T.OUT_TYPES.get(a.type) == ty:
         rest.pop("TY", None)
     else:

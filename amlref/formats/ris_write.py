@@ -41,7 +41,8 @@ def article_to_lines(a: Article) -> list[str]:
     csl: dict = extra.get("csl") or {}
     ty = T.OUT_TYPES.get(a.type, "GEN")
     own = (kept.pop("TY", None) or [""])[0]
-    if own and T.TYPE_MAP.get(own.upper(), T.UNKNOWN_TYPE) == a.type:
+    if own and (T.TYPE_MAP.get(own.upper(), T.UNKNOWN_TYPE) == a.type or (
+            own.upper() == "GEN" and a.type == "article-journal" and a.container)):
         ty = own
     put("TY", ty)
     ty = ty.upper()
