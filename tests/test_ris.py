@@ -11,7 +11,7 @@ from amlref.core.article import Article, Person, title_key
 from amlref.core.text import read_text
 from amlref.formats.ris import RisExporter, RisImporter, parse_date, parse_name
 from amlref.services.importing import import_paths, import_text
-from tests.conftest import CORPORA, corpus
+from tests.conftest import corpus
 
 ris = RisImporter()
 

@@ -1,7 +1,7 @@
 """RIS in and out, tolerant of the vendors' dialects: the importer and exporter registered as
 ``amlref.formats.ris:RisImporter`` / ``RisExporter``.
 
-- ris_read.py: the line reader and one record -> Article (the dialects are listed there);
+- ris_read.py: the line reader; ris_record.py: one record -> Article; ris_ids.py: identifiers;
 - ris_types.py: the RIS reference types, their CSL types and what each tag means per type;
 - ris_values.py: dates, names, ISSN/ISBN;
 - ris_write.py: one Article -> RIS lines;
@@ -13,7 +13,8 @@ from typing import Iterable
 
 from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Problem
-from amlref.formats.ris_read import TY_LINE, iter_records, record_to_article
+from amlref.formats.ris_read import TY_LINE, iter_records
+from amlref.formats.ris_record import record_to_article
 from amlref.formats.ris_types import OUT_TYPES, TYPE_MAP
 from amlref.formats.ris_values import parse_date, parse_name
 from amlref.formats.ris_wos import is_wos, parse_wos
