@@ -82,6 +82,18 @@ def test_people_by_their_role_in_the_type():
         assert again(a) .to_dict() | {"line": 0} == a.to_dict() | {"line": 0}
 
 
+def test_csl_variables_go_out_in_csl_json_too():
+    import json
+    from amlref.formats.csljson import CslJsonExporter
+    a = one("TY  - BOOK\nAU  - Author, A\nA3  - Editor, E\nA4  - Translator, T\nTI  - B\n"
+            "CY  - Oxford\nET  - 3rd\nY2  - 2024/02/29/\nER  - \n")
+    (item,) = json.loads(CslJsonExporter().export([a]))
+    assert item["translator"] == [{"family": "Translator", "given": "T"}]
+    assert item["editor"] == [{"family": "Editor", "given": "E"}]
+    assert (item["publisher-place"], item["edition"]) == ("Oxford", "3rd")
+    assert item["accessed"] == {"date-parts": [[2024, 2, 29]]}
+
+
 # ---- the types ----------------------------------------------------------------------------------
 
 def test_every_specification_type_has_a_csl_type_and_comes_back():
