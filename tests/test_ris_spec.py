@@ -243,6 +243,13 @@ def test_endnote_and_refman_habits():
             "AB  - First paragraph.\nSecond paragraph.\nER  - \n")
     assert w.title == "A long title that a tool wrapped onto two lines"
     assert w.abstract == "First paragraph.\nSecond paragraph."
+    # RefMan wraps long values at 70 characters (the specification allows it): one paragraph
+    wrapped = ["AB  - Leukaemic stem cells persist after induction chemotherapy and",
+               "seed relapse in most patients who reach a complete remission; CD123",
+               "and CLL-1 are expressed on them."]
+    assert [len(x) for x in wrapped] == [67, 67, 32]
+    h = one("TY  - JOUR\nTI  - T\n" + "\n".join(wrapped) + "\nER  - \n")
+    assert h.abstract == " ".join(wrapped)[6:]
     # EndNote's field table: a bill's number in M1 and its code volume in VL; a chapter's M1
     # is the number of volumes and SE its chapter number; an e-journal's C7 its article number
     bill = one("TY  - BILL\nTI  - Act\nM1  - S. 99\nVL  - 42\nER  - \n")
@@ -252,7 +259,7 @@ def test_endnote_and_refman_habits():
                                                       "chapter-number": "12"}
     ej = one("TY  - EJOUR\nTI  - E\nC7  - e0175947\nER  - \n")
     assert ej.pages == "e0175947" and ej.extra["ris"] == {"TY": ["EJOUR"]}
-    for x in (a, ed, web, r, w, bill, chap, ej):
+    for x in (a, ed, web, r, w, h, bill, chap, ej):
         assert again(x).to_dict() | {"line": 0} == x.to_dict() | {"line": 0}
 
 

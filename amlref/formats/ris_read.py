@@ -27,6 +27,7 @@ ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is ke
 LIST_TAGS = frozenset(("AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "DB", "UR", "L1", "L2",
                        "L3", "L4", "AD", "C3", "DP"))
 MULTILINE_TAGS = frozenset(("AB", "N1", "N2", "RN"))   # free text: line breaks kept
+_WRAP_MIN, _WRAP_MAX = 65, 80   # a line this wide was wrapped by the writer
 
 
 def iter_records(text: str, first_line: int = 1
@@ -105,15 +106,21 @@ def iter_records(text: str, first_line: int = 1
 
 
 def _continue(values: list[str], last_tag: str, gap: str) -> None:
-    """Untagged lines after a tag line: more list items (EndNote) or more of the value (on a
-    new line in free text: abstracts and notes; joined by a space in titles and the rest)."""
+    """Untagged lines after a tag line: more list items (EndNote) or more of the value.  In
+    free text (abstracts, notes) a line break is kept, unless the line before it was filled to
+    the width at which the RIS specification lets a long value wrap (70 characters; 65 to 80
+    read as wrapped): then, as in titles and the rest, the lines are joined by a space."""
+    prev = len(values[-1].rpartition("\n")[2]) + 6 if values else 0   # the tag line's width
     for raw in gap.split("\n"):
-        s = raw.strip().lstrip("\ufeff")
+        s = raw.strip()
         if not s:
             continue
         if last_tag in LIST_TAGS and not raw[:1].isspace():
             values.append(s)
         else:
             v = values[-1]
-            sep = " " if raw[:1].isspace() or not v or last_tag not in MULTILINE_TAGS else "\n"
+            wrapped = _WRAP_MIN <= prev <= _WRAP_MAX
+            sep = " " if raw[:1].isspace() or not v or last_tag not in MULTILINE_TAGS \
+                or wrapped else "\n"
             values[-1] = f"{v}{sep}{s}" if v else s
+        prev = len(raw.rstrip())
