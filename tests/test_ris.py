@@ -159,7 +159,7 @@ def test_jabref_expected_results(stem):
         if "author" in e:
             fams = [_norm(x.split(",")[0]) for x in e["author"].split(" and ")]
             # JabRef lumps the A2 people in with the authors.  The specification disagrees: A2
-            # is an editor, and in a BOOK (RisImporterTest7) the series editor; we keep them apart
+            # is an editor (in a BOOK with an A3, EndNote's series editor); we keep them apart
             others = a.editors + [Person.from_dict(p) for p in
                                   a.extra.get("csl", {}).get("collection-editor", [])]
             people = a.authors + (others if len(fams) > len(a.authors) else [])

@@ -70,6 +70,9 @@ def test_people_by_their_role_in_the_type():
     assert names(book.extra["csl"]["collection-editor"]) == ["Series, S"]
     assert book.extra["csl"]["collection-title"] == "Series title" and book.container == ""
     assert book.extra["csl"]["number-of-pages"] == "350" and book.pages == ""
+    scopus = one("TY  - BOOK\nAU  - Author, A\nA2  - Babur O.\nA2  - Denil J.\nT1  - Proceedings\n"
+                 "ER  - \n")   # a book's A2 with no A3: its editors
+    assert names(scopus.editors) == ["Babur, O.", "Denil, J."] and "csl" not in scopus.extra
     letter = one("TY  - PCOMM\nAU  - Writer, W\nA2  - Reader, R\nTI  - A letter\nER  - \n")
     assert names(letter.extra["csl"]["recipient"]) == ["Reader, R"]
     bill = one("TY  - BILL\nTI  - Cancer Act\nA2  - Sponsor, S\nVL  - H.R. 1234\n"
@@ -78,7 +81,7 @@ def test_people_by_their_role_in_the_type():
     assert bill.extra["csl"]["number"] == "H.R. 1234"          # VL is a bill's number
     assert bill.extra["csl"]["authority"] == "118th Congress"
     assert bill.extra["ris"]["A2"] == ["Sponsor, S"]            # no CSL role: kept as it came
-    for a in (chap, book, letter, bill):
+    for a in (chap, book, scopus, letter, bill):
         assert again(a) .to_dict() | {"line": 0} == a.to_dict() | {"line": 0}
 
 

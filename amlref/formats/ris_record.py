@@ -221,6 +221,9 @@ def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
         role = roles[tag]
         if role is None:
             continue
+        if role == "collection-editor" and tag == "A2" and "A3" not in d and \
+                ty in T.EDITED_BOOKS and ty != "EDBOOK":   # (an edited book's AU are editors)
+            role = "editor"   # a book's A2 with no A3: its editors (Scopus)
         people: list[Person] = []
         for v in vals:
             for part in (v.split(";") if ";" in v and "," in v else (v,)):

@@ -111,6 +111,7 @@ NUMBER_OF_PAGES = frozenset(("BOOK", "EBOOK", "EDBOOK", "CLSWK", "THES", "MANSCP
                              "UNPD", "PAMP", "CTLG"))
 
 _EDITED = ("BOOK", "EBOOK", "EDBOOK", "CLSWK", "SER", "CTLG")
+EDITED_BOOKS = frozenset(_EDITED)
 _FILMS = ("MPCT", "VIDEO", "ADVS", "MULTI")
 # Name tags (AU/A1 authors everywhere; A1 lines are read as AU lines, in line order).
 # role "author"/"editor" fill the Article's lists, other roles are CSL name variables.
@@ -118,8 +119,9 @@ NAME_ROLES = {"AU": "author", "A2": "editor", "ED": "editor", "A3": "collection-
               "A4": "translator"}
 NAME_ROLE_BY_TYPE = {
     "AU": {"EDBOOK": "editor"},   # an edited book's authors are its editors
-    # the specification (and EndNote, Zotero): a book's secondary author is the series
-    # editor and its tertiary author the editor
+    # EndNote's table (and Zotero): a book's secondary author is the series editor and its
+    # tertiary author the editor.  Scopus writes a book's editors as A2 with no A3: a book's
+    # A2 is read as its editors when the record has no A3 (ris_record.py)
     "A2": {**{t: "collection-editor" for t in _EDITED}, "RPRT": "collection-editor",
            "BILL": None, "UNBILL": None, "CASE": None, "PAT": None, "STAT": None,  # sponsor,
            "PCOMM": "recipient", "ICOMM": "recipient",                  # reporter, authority

@@ -50,6 +50,8 @@ def article_to_lines(a: Article) -> list[str]:
     for p in a.authors:
         put("AU", p.display())
     editor_tag = T.name_tag(ty, "editor")
+    if ty in T.EDITED_BOOKS and ty != "EDBOOK" and not csl.get("collection-editor"):
+        editor_tag = "A2"   # a book's A2 with no A3 reads as its editors
     for p in a.editors:
         put(editor_tag, p.display())
     for role, people in csl.items():
