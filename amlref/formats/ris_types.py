@@ -122,7 +122,7 @@ NAME_ROLE_BY_TYPE = {
     # EndNote's table (and Zotero): a book's secondary author is the series editor and its
     # tertiary author the editor.  Scopus writes a book's editors as A2 with no A3: a book's
     # A2 is read as its editors when the record has no A3 (ris_record.py)
-    "A2": {**{t: "collection-editor" for t in _EDITED}, "RPRT": "collection-editor",
+    "A2": {**{t: "collection-editor" for t in _EDITED},
            "BILL": None, "UNBILL": None, "CASE": None, "PAT": None, "STAT": None,  # sponsor,
            "PCOMM": "recipient", "ICOMM": "recipient",                  # reporter, authority
            "SOUND": "performer", "MUSIC": "performer", "SLIDE": None},
