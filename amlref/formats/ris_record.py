@@ -24,7 +24,7 @@ from amlref.formats.ris_ids import identifiers
 from amlref.formats.ris_read import ALIASES
 from amlref.formats.ris_values import date_other, parse_date, parse_name, standard_numbers
 
-_TITLE_TAGS = ("TI", "T1", "CT", "BT", "T2", "T3", "JF", "JO", "JA", "J1", "J2")
+_TITLE_TAGS = ("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2")   # (T3: a CSL tag)
 _ISSUE = re.compile(r"[\w\-/ .()]+")
 _LONG_NUM = re.compile(r"\d{6,}")
 _DATE_TAGS = ("PY", "Y1", "DA")
@@ -135,8 +135,13 @@ def _titles(a: Article, d, ty: str, csl: dict, rest) -> None:
     used = {a.title, a.container, a.container_short, csl.get("collection-title"),
             csl.get("event-title")}
     for t in _TITLE_TAGS:
-        if t in rest and t != "T3":
-            rest[t] = [v for v in rest[t] if v not in used]
+        vals = rest.get(t)
+        if vals:
+            if len(vals) == 1:
+                if vals[0] in used:
+                    del rest[t]
+            else:
+                rest[t] = [v for v in vals if v not in used]
 
 
 def _numbers(a: Article, d, ty: str, csl: dict, take) -> None:
@@ -181,6 +186,13 @@ def _dates(a: Article, d, take) -> None:
     date value that says no more than ``issued`` is taken, any other (or with an ``other``
     part such as ``Spring``) stays as it is."""
     py = da = ""
+    pys = d.get("PY")
+    if pys and len(pys) == 1 and "Y1" not in d and "DA" not in d:   # the common case
+        v = pys[0]
+        a.issued = parse_date(v)
+        if a.issued and not date_other(v):
+            take("PY", v)
+        return
     for t in ("PY", "Y1"):   # the first value that reads as a date
         for v in d.get(t, ()):
             py = parse_date(v)
