@@ -168,6 +168,8 @@ def test_journal_titles_full_and_abbreviated():
             "ER  - \n")
     assert (d.container, d.container_short) == ("Blood Advances", "Blood Adv.")
     assert d.extra["ris"]["JO"] == ["Blood Adv"]     # a second abbreviation is kept
+    e = one("TY  - JOUR\nST  - Venetoclax in AML\nT2  - Blood\nER  - \n")   # EndNote, no TI
+    assert e.title == "Venetoclax in AML" and "ris" not in e.extra and "csl" not in e.extra
 
 
 def test_standard_numbers_by_shape_and_check_digit():

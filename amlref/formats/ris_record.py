@@ -24,7 +24,7 @@ from amlref.formats.ris_ids import identifiers
 from amlref.formats.ris_read import ALIASES
 from amlref.formats.ris_values import date_other, parse_date, parse_name, standard_numbers
 
-_TITLE_TAGS = ("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2")   # (T3: a CSL tag)
+_TITLE_TAGS = ("TI", "T1", "CT", "BT", "T2", "JF", "JO", "JA", "J1", "J2", "ST")  # (T3: CSL)
 _ISSUE = re.compile(r"[\w\-/ .()]+")
 _LONG_NUM = re.compile(r"\d{6,}")
 _DATE_TAGS = ("PY", "Y1", "DA")
@@ -132,6 +132,8 @@ def _titles(a: Article, d, ty: str, csl: dict, rest) -> None:
     a.container_short = abbrev or jo
     if not a.title and t2 and a.container != t2 and not series:
         a.title = t2
+    if not a.title and "ST" in d:   # EndNote writes only the short title at times
+        a.title = d["ST"][0]
     used = {a.title, a.container, a.container_short, csl.get("collection-title"),
             csl.get("event-title")}
     for t in _TITLE_TAGS:
