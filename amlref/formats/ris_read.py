@@ -1,0 +1,126 @@
+"""Reading RIS, step 1: the line reader (records and their tags).
+
+A small line reader of our own: rispy insists on ``TY  - `` with exactly two spaces, drops lines
+before the first tag silently, cannot tell EndNote's one-value-per-line lists from wrapped text,
+and collects ``A1`` and ``AU`` in separate lists, losing the order of the authors.  What the
+files do differently, and how it is read:
+
+- a record starts at ``TY`` and ends at ``ER`` or at the next ``TY``; a BOM (also inside joined
+  files), headers before the first record, blank lines, CRLF or CR line ends, a missing final
+  ``ER``, ``TY  -  JOUR`` with extra spaces or ``TY - JOUR`` with one, tags after ``ER`` (Ovid's
+  ``NL``), records without ``TY`` ended by ``ER``;
+- values continued on untagged lines: further list items (EndNote writes one keyword or name
+  per line), or more of the value (on a new line in abstracts and notes);
+- authors on ``AU`` and ``A1`` lines are one list in line order.
+
+Step 2, one record -> Article, is ris_record.py."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+_TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*))?\r?$\n?", re.M)
+TY_LINE = re.compile(r"^[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?\r?$", re.M)  # parts cut here
+ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is kept
+
+# Tags whose untagged continuation lines are further list items (EndNote style).
+LIST_TAGS = frozenset(("AU", "A1", "A2", "A3", "A4", "ED", "KW", "SN", "DB", "UR", "L1", "L2",
+                       "L3", "L4", "AD", "C3", "DP"))
+MULTILINE_TAGS = frozenset(("AB", "N1", "N2", "RN"))   # free text: line breaks kept
+_WRAP_MIN, _WRAP_MAX = 65, 80   # a line this wide was wrapped by the writer
+
+
+def iter_records(text: str, first_line: int = 1
+                 ) -> Iterable[tuple[int, dict[str, list[str]], list[str]]]:
+    """Yield (first line, {tag: [values]}, warnings) per record.  Tolerant: see module doc.
+    A record ends at ``ER`` or at the next ``TY``; tags after ``ER`` but before the next ``TY``
+    (Ovid writes ``NL`` there) still belong to the record they follow, unless the record has
+    that tag already: then they start the next record (files whose records have no ``TY``).  Tag lines are found by
+    one regex scan over the whole text; the text between two tag lines, if any, continues the
+    previous value."""
+    if "\ufeff" in text:   # a BOM, also where exported files were joined into one
+        text = text.replace("\ufeff", "")
+    if "\u2028" in text or "\u2029" in text:   # Unicode line separators inside values
+        text = text.replace("\u2028", " ").replace("\u2029", " ")
+    if "\r" in text[:20000] and "\n" not in text[:20000]:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    rec: dict[str, list[str]] | None = None
+    start = 0
+    last: list[str] | None = None   # the value list of the last tag (continuations go there)
+    last_tag = ""
+    closed = False
+    warns: list[str] = []
+    line = first_line   # line numbers are counted only where a record starts
+    prev = 0
+    pos = 0
+    count = text.count
+    for m in _TAG_LINE.finditer(text):
+        ms, me = m.span()
+        if ms > pos and last is not None and not closed:
+            gap = text[pos:ms]
+            if gap.strip():
+                _continue(last, last_tag, gap)
+        pos = me
+        tag, val = m.groups()
+        val = val.strip() if val else ""
+        if tag == "A1":   # (ALIASES, inline: this runs for every line)
+            tag = "AU"
+        # after ER, a tag the record already has starts the next record (files without TY)
+        again = closed and tag != "ER" and tag in rec
+        if tag == "TY" or rec is None or again:
+            line += count("\n", prev, ms)
+            prev = ms
+        if tag == "TY":
+            if rec is not None:
+                if not closed:
+                    warns.append(f"line {start}: record has no ER line")
+                yield start, rec, warns
+                warns = []
+            last = [val]
+            rec, start, last_tag, closed = {"TY": last}, line, "TY", False
+        elif tag == "ER":
+            if rec is not None:
+                closed = True
+            last = None
+        else:
+            if rec is None or again:
+                # a tag before any TY: start a record anyway (some tools omit TY)
+                if again:
+                    yield start, rec, warns
+                    warns = []
+                rec, start, closed = {"TY": [""]}, line, False
+            last = rec.get(tag)
+            if last is None:
+                last = rec[tag] = [val]
+            else:
+                last.append(val)
+            last_tag = tag
+    if rec is not None:
+        if last is not None and not closed:
+            gap = text[pos:]
+            if gap.strip():
+                _continue(last, last_tag, gap)
+        if not closed:
+            warns.append(f"line {start}: record has no ER line")
+        yield start, rec, warns
+
+
+def _continue(values: list[str], last_tag: str, gap: str) -> None:
+    """Untagged lines after a tag line: more list items (EndNote) or more of the value.  In
+    free text (abstracts, notes) a line break is kept, unless the line before it was filled to
+    the width at which the RIS specification lets a long value wrap (70 characters; 65 to 80
+    read as wrapped): then, as in titles and the rest, the lines are joined by a space."""
+    prev = len(values[-1].rpartition("\n")[2]) + 6 if values else 0   # the tag line's width
+    for raw in gap.split("\n"):
+        s = raw.strip()
+        if not s:
+            continue
+        if last_tag in LIST_TAGS and not raw[:1].isspace():
+            values.append(s)
+        else:
+            v = values[-1]
+            wrapped = _WRAP_MIN <= prev <= _WRAP_MAX
+            sep = " " if raw[:1].isspace() or not v or last_tag not in MULTILINE_TAGS \
+                or wrapped else "\n"
+            values[-1] = f"{v}{sep}{s}" if v else s
+        prev = len(raw.rstrip())
