@@ -209,6 +209,8 @@ def article_details(lib, a) -> dict:
     d["references"] = [describe(e) for e in lib.citations.references(a.id)]
     d["cited_by"] = [describe(e) for e in lib.citations.cited_by(a.id)]
     d["similar"] = [describe(e) for e in lib.citations.similar(a.id)]
+    from amlref.services.attachments import files_json
+    d["files"] = files_json(lib, a.id)
     return d
 
 
@@ -243,6 +245,8 @@ def cmd_show(args) -> int:
             for e in d[label]:
                 mark = e.get("citekey") or "(not in library)"
                 print(f"    {mark}  {e.get('year') or ''}  {(e.get('title') or '')[:90]}")
+    for f in d["files"]:
+        print(f"  file:     {f['path']} ({f['kind']}, {f['mode']})" + ("  MISSING" if f["missing"] else ""))
     for n in d["notes"]:
         print(f"  note: {n}")
     if a.abstract:
