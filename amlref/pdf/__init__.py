@@ -278,4 +278,10 @@ def title_matches(title: str, page_text: str) -> bool:
     import difflib
     sm = difflib.SequenceMatcher(None, t, page, autojunk=False)
     m = sm.find_longest_match(0, len(t), 0, len(page))
-    return m.size >= 0.9 * len(t)
+    if m.size < 8:
+        return False
+    lo = max(0, m.b - m.a - 10)
+    window = page[lo:lo + len(t) + 20]
+    same = sum(b.size for b in difflib.SequenceMatcher(None, t, window,
+                                                       autojunk=False).get_matching_blocks())
+    return same >= 0.9 * len(t)

@@ -119,12 +119,12 @@ def import_pdfs(lib: Library, paths: Sequence[str], *, offline: bool | None = No
         from amlref.services.online import Online
         online = Online.for_library(lib)
     for i, path in enumerate(pdfs):
+        progress(i, len(pdfs), f"importing {os.path.basename(path)}")
         try:
             check(cancel)
         except Cancelled:
             report.cancelled = True
             break
-        progress(i, len(pdfs), f"importing {os.path.basename(path)}")
         try:
             outcome = import_pdf(lib, path, offline=offline, link=link, target_id=target_id,
                                  online=online, tags=tags)
@@ -142,6 +142,8 @@ def import_pdfs(lib: Library, paths: Sequence[str], *, offline: bool | None = No
 def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | None = None,
                target_id: int | None = None, online=None,
                tags: Iterable[str] = ()) -> PdfOutcome:
+    if not os.path.isfile(path):
+        raise PdfError("no such file (moved or deleted during the import)")
     if target_id is not None:
         if not is_pdf(path):
             raise PdfError("not a PDF")
@@ -204,11 +206,18 @@ def _existing(lib: Library, info: PdfInfo, path: str) -> int | None:
             aid = lib.articles.find_id(kind, value)
             if aid is not None:
                 return aid
-    if info.title and len(info.title) >= 20:
-        rows = lib.execute("SELECT id, title FROM articles WHERE title_key = ? AND "
-                           "deleted_at IS NULL ORDER BY id", (title_key(info.title),)).fetchall()
-        if len(rows) == 1:
-            return rows[0][0]
+    # a confident title match: an article whose title starts like the title guessed from the
+    # page (a guess may be cut at a line end) and is printed in full on the first page
+    key = title_key(info.title)
+    if len(key.split()) >= 4:
+        rows = lib.execute("SELECT id, title FROM articles WHERE title_key >= ? AND "
+                           "title_key < ? AND deleted_at IS NULL ORDER BY id LIMIT 5",
+                           (key, key + "\uffff")).fetchall()
+        if rows:
+            first = _first_page(path, info)
+            hits = [aid for aid, t in rows if title_matches(t, first)]
+            if len(hits) == 1:
+                return hits[0]
     return None
 
 
