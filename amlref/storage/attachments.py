@@ -182,3 +182,30 @@ class FulltextStore:
 def _json(texts: list[str]) -> str:
     import json
     return json.dumps(texts, ensure_ascii=False)
+
+
+def more_from_fulltext(lib: "Library", pq, ids: list[int], limit: int | None, offset: int,
+                       include_deleted: bool, within: str | None, within_params) -> list[int]:
+    """A plain search's hits (``ids``, by their metadata) followed by the articles found only
+    by the text of their PDFs (newest first).  Nothing is asked when the metadata hits fill
+    the page or no PDF text is indexed; pages after the first list metadata hits only."""
+    if offset or (limit is not None and len(ids) >= limit):
+        return ids
+    if lib.execute("SELECT 1 FROM fulltext LIMIT 1").fetchone() is None:
+        return ids
+    where = ["a.id IN (SELECT article_id FROM fulltext WHERE fulltext MATCH ?)"]
+    params: list = [pq.text_match]
+    if not include_deleted:
+        where.append("a.deleted_at IS NULL")
+    where += pq.where
+    params += pq.params
+    if within:
+        where.append(within)
+        params += list(within_params)
+    sql = f"SELECT a.id FROM articles a WHERE {' AND '.join(where)} ORDER BY a.year DESC, a.id DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit) + len(ids)}"
+    seen = set(ids)
+    more = [r[0] for r in lib.execute(sql, params) if r[0] not in seen]
+    out = ids + more
+    return out[:limit] if limit is not None else out

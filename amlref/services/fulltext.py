@@ -1,0 +1,88 @@
+"""Full text of attached PDFs: extracted after the attach (pending work ``fulltext``, attachment
+ids), a batch of files at a time, each batch committed with its removal from the pending work,
+so a cancel or a crash loses at most one batch and the next catch-up resumes (decision 0004).
+
+The text of each page is one row of the FTS5 table ``fulltext``; ``fulltext:WORD`` searches
+it, plain searches include it (storage/attachments.py), and ``pages_for`` says where."""
+from __future__ import annotations
+
+import os
+
+from amlref.core.progress import CancelToken, Progress, check, no_progress
+from amlref.pdf import PdfError, page_texts
+from amlref.storage.library import Library
+
+BATCH = 25             # files per transaction
+ISOLATE_SETTING = "pdf.isolate"    # false: read PDFs in this process (trusted files, faster)
+
+
+def pending(lib: Library) -> int:
+    return lib.pending.count("fulltext")
+
+
+def extract_pending(lib: Library, progress: Progress | None = None,
+                    cancel: CancelToken | None = None) -> int:
+    """Extract and index the text of every attached PDF still waiting; returns how many files
+    were done (read or found unreadable)."""
+    progress = progress or no_progress
+    isolate = bool(lib.settings.get(ISOLATE_SETTING, True))
+    total, n = pending(lib), 0
+    while (batch := lib.pending.next_batch("fulltext", BATCH)) is not None:
+        first, last = batch
+        progress(n, total, "reading the text of PDFs")
+        check(cancel)
+        atts = [lib.attachments.get(r[0]) for r in lib.execute(
+            "SELECT id FROM attachments WHERE id BETWEEN ? AND ? AND kind = 'pdf' ORDER BY id",
+            (first, last))]
+        results = []
+        for att in atts:            # read outside the transaction: others may write meanwhile
+            check(cancel)
+            results.append((att, *_read(lib, att, isolate)))
+            n += 1
+            progress(n, total, "reading the text of PDFs")
+        with lib.transaction():
+            for att, texts, state in results:
+                lib.fulltext.put(att, texts, state)
+            lib.pending.done("fulltext", first, last)
+    return n
+
+
+def _read(lib: Library, att, isolate: bool) -> tuple[list[str] | None, str]:
+    path = lib.attachments.resolve(att)
+    if not os.path.isfile(path):
+        return None, "missing file"
+    try:
+        return page_texts(path, isolate=isolate), "done"
+    except PdfError as exc:
+        return None, str(exc)
+
+
+def reindex(lib: Library, article_id: int | None = None) -> int:
+    """Queue the PDFs of an article (or of the library) for text extraction again."""
+    sql = "SELECT id FROM attachments WHERE kind = 'pdf'"
+    params: tuple = ()
+    if article_id is not None:
+        sql += " AND article_id = ?"
+        params = (article_id,)
+    ids = [r[0] for r in lib.execute(sql, params)]
+    with lib.transaction():
+        lib.pending.add_ids("fulltext", ids)
+    return len(ids)
+
+
+def pages_for(lib: Library, query: str, article_ids) -> dict[int, list[dict]]:
+    """For each article, where the query's words are in its PDFs: [{"file", "pages"}]."""
+    from amlref.storage.search import parse_query
+    pq = parse_query(query, prefix_last=False)
+    match = pq.fulltext_match or pq.text_match
+    out: dict[int, list[dict]] = {}
+    if not match or not lib.fulltext.any():
+        return out
+    for aid in article_ids:
+        by_att: dict[int, list[int]] = {}
+        for att_id, page in lib.fulltext.pages(aid, match):
+            by_att.setdefault(att_id, []).append(page)
+        if by_att:
+            out[aid] = [{"file": lib.attachments.resolve(lib.attachments.get(a)), "pages": p}
+                        for a, p in by_att.items()]
+    return out
