@@ -1,0 +1,219 @@
+"""Drops, paste and imports of the main window: files, PDFs and folders of PDFs, identifiers,
+text dropped or pasted; the long import jobs (in the worker, with progress and cancel) and the
+search indexing after them.  A PDF dropped on an article row is attached to it; with Alt held
+(or the "link files" setting) files are linked in place instead of copied."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
+
+from amlref.gui import undo
+from amlref.gui.mime import make_mime, read_mime
+
+
+class DropsMixin:
+    """Part of :class:`amlref.gui.main_window.MainWindow` (uses its widgets and runner)."""
+
+    def copy(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            QGuiApplication.clipboard().setMimeData(make_mime(self.lib, ids))
+            self.statusBar().showMessage(f"Copied {len(ids)} reference(s): \\cite, BibTeX and "
+                                         "formatted reference", 4000)
+
+    def paste(self) -> None:
+        md = QGuiApplication.clipboard().mimeData()
+        if md is not None:
+            self.handle_mime(None, md)
+
+    def dragEnterEvent(self, event) -> None:
+        md = event.mimeData()
+        if md.hasUrls() or md.hasText():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        from amlref.gui.mime import IDS_MIME
+        if event.mimeData().hasFormat(IDS_MIME):
+            event.ignore()  # our own articles dropped back on the window: nothing to do
+            return
+        self.handle_mime(None, event.mimeData())
+        event.acceptProposedAction()
+
+    def handle_mime(self, node, md) -> str:
+        """Do what a drop or paste means; returns what was done ("assign", "import-files",
+        "add-identifiers", "import-text" or "")."""
+        d = read_mime(md)
+        node = tuple(node) if node else None
+        if d.ids:
+            if node:
+                self.assign(node, d.ids)
+                return "assign"
+            return ""
+        if d.files:
+            self.import_files(d.files, node)
+            return "import-files"
+        if d.identifiers:
+            self.add_identifiers([v for _, v in d.identifiers], node, typed=d.identifiers)
+            return "add-identifiers"
+        if d.text:
+            self.import_text(d.text, node)
+            return "import-text"
+        return ""
+
+    def assign(self, node, ids: list[int]) -> None:
+        kind, value = node
+        if kind in ("category", "facet"):
+            self.set_category(ids, value, True, kind="category" if kind == "category" else "facet")
+        elif kind == "tag":
+            self.tag(ids, value, True)
+        elif kind == "trash":
+            self._push(undo.Trash(self.lib, ids, self._changed))
+
+    def _after_import(self, report, node, what: str) -> None:
+        self.last_report = report
+        ids = list(report.added) + [m["id"] for m in report.merged] + list(report.unchanged)
+        if node and ids and node[0] in ("category", "facet"):
+            self.set_category(ids, node[1], True, kind=node[0])
+        from amlref.gui.dialogs import import_report_text
+        summary, details = import_report_text(report)
+        self._pending_select = ids[:1000] or None
+        self.refresh()
+        if ids:
+            self.schedule_auto_export()
+        kind = "info" if report.ok else "error"
+        self.show_message(kind, f"Import: {what}", f"Import finished: {summary}.", details)
+        self.index_pending(lambda: self.job_finished.emit("import", report))
+
+    def index_pending(self, then=None) -> None:
+        """Index for search and classify what an import committed (services/indexing.py),
+        in the worker, with progress in the status bar; the window stays usable meanwhile."""
+        from amlref.services.indexing import catch_up
+        if not self.lib.pending.count():     # (a text drop or an online add: indexed already)
+            if then:
+                then()
+            return
+        status = self.statusBar()
+
+        def progress(done, total, message=""):
+            status.showMessage(f"{message.capitalize()}: {done:,} of {total:,} articles")
+
+        def done(result):
+            if result["fts"]:
+                status.showMessage(f"Indexed {result['fts']:,} articles for search, classified "
+                                   f"{result['classified']:,}", 5000)
+            if result["fts"] or result["classified"]:
+                self.refresh()
+            if then:
+                then()
+
+        def failed(message):
+            if message.startswith("cancelled"):   # closing the window: resumes next time
+                status.showMessage("Indexing paused; it goes on when the library opens again")
+            else:
+                self.error(f"Indexing for search failed: {message}")
+            self.job_finished.emit("error", message)
+        job = self.runner.start(lambda lib, progress, cancel: catch_up(
+            lib, progress=progress, cancel=cancel), "Indexing for search", done, failed,
+            parent=self, progress=False)
+        job.signals.progress.connect(progress)
+
+    def _job_error(self, what: str):
+        def fail(message: str):
+            self.error(f"{what}: {message}")
+            self.job_finished.emit("error", message)
+        return fail
+
+    def import_files(self, paths: list[str], node=None) -> None:
+        from amlref.services.importing import import_paths
+        tags = [node[1]] if node and node[0] == "tag" else []
+        names = ", ".join(os.path.basename(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        self.runner.start(lambda lib, progress, cancel: import_paths(
+            lib, paths, tags=tags, progress=progress, cancel=cancel, defer_index=True),
+            f"Importing {names}", lambda r: self._after_import(r, node, names),
+            self._job_error("Import failed"), parent=self)
+
+    def import_text(self, text: str, node=None) -> None:
+        from amlref.services.importing import import_text
+        tags = [node[1]] if node and node[0] == "tag" else []
+        self.runner.start(lambda lib, progress, cancel: import_text(
+            lib, text, name="<dropped text>", tags=tags, progress=progress, cancel=cancel),
+            "Importing dropped text", lambda r: self._after_import(r, node, "dropped text"),
+            self._job_error("Cannot import that text"), parent=self)
+
+    def add_identifiers(self, identifiers: list[str], node=None, typed=None) -> None:
+        """Articles already in the library are selected at once; the others are looked up
+        online (PubMed, Crossref, doi.org) in the background."""
+        from amlref.core.errors import InputError
+        from amlref.core.identifiers import classify_identifier
+        known, unknown = [], []
+        for raw in identifiers:
+            try:
+                kind, value = classify_identifier(raw)
+            except InputError:
+                unknown.append(raw)
+                continue
+            aid = self.lib.articles.find_id(kind, value)
+            (known.append(aid) if aid is not None else unknown.append(raw))
+        if known:
+            if node:
+                self.assign(node, known)
+            self.jump_to(known[0]) if len(known) == 1 else self._select_later(known)
+        if not unknown:
+            if known:
+                self.statusBar().showMessage(f"{len(known)} already in the library", 5000)
+                self.job_finished.emit("known", known)
+            return
+        try:
+            from amlref.services.online import add_identifiers
+        except ImportError:
+            self.error("Online lookup is not available in this installation; add "
+                       f"{', '.join(unknown[:5])} from a file instead.")
+            return
+        tags = [node[1]] if node and node[0] == "tag" else []
+        self.runner.start(lambda lib, progress, cancel: add_identifiers(
+            lib, unknown, tags=tags, progress=progress, cancel=cancel),
+            f"Looking up {', '.join(unknown[:3])}{' …' if len(unknown) > 3 else ''}",
+            lambda r: self._after_import(r, node, "online lookup"),
+            self._job_error("Online lookup failed"), parent=self)
+
+    def _select_later(self, ids) -> None:
+        if not self.select_ids(ids, scroll=True):
+            self._pending_select = ids
+            self.node = ("all", None)
+            self.sidebar.select_node(self.node, emit=False)
+            self.reload()
+
+    def add_stub(self, stub: dict) -> None:
+        ident = stub.get("identifier") or stub.get("pmid") or stub.get("doi") or stub.get("pmcid")
+        if not ident:
+            self.error("This reference has no DOI, PMID or PMCID to look up; add it by hand "
+                       f"(“{(stub.get('title') or stub.get('raw') or '')[:80]}”).")
+            return
+        self.add_identifiers([str(ident)])
+
+    def load_demo(self) -> None:
+        from amlref.gui.demo import load_demo
+        self.runner.start(lambda lib, progress, cancel: load_demo(lib, progress, cancel),
+                          "Loading the demo library",
+                          lambda r: self._after_import(r, None, "demo library"),
+                          self._job_error("Cannot load the demo library"), parent=self)
+
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import", "", "Bibliographies (*.bib *.ris *.nbib *.txt *.xml *.json *.gz);;"
+            "All files (*)")
+        if paths:
+            self.import_files(paths)
+
+    def add_dialog(self) -> None:
+        from amlref.gui.dialogs import AddIdentifierDialog
+        d = AddIdentifierDialog(self)
+        if d.exec() == AddIdentifierDialog.Accepted and d.identifiers():
+            self.add_identifiers(d.identifiers())
