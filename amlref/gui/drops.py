@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from amlref.gui import undo
 from amlref.gui.mime import make_mime, read_mime
@@ -43,12 +44,24 @@ class DropsMixin:
         if event.mimeData().hasFormat(IDS_MIME):
             event.ignore()  # our own articles dropped back on the window: nothing to do
             return
-        self.handle_mime(None, event.mimeData())
+        link = True if event.modifiers() & Qt.AltModifier else None
+        self.handle_mime(None, event.mimeData(), target_id=self._row_at(event), link=link)
         event.acceptProposedAction()
 
-    def handle_mime(self, node, md) -> str:
+    def _row_at(self, event) -> int | None:
+        """The article of the table row under a drop, if it was dropped on one."""
+        vp = self.table.viewport()
+        pos = vp.mapFrom(self, event.position().toPoint())
+        if not vp.rect().contains(pos):
+            return None
+        idx = self.table.indexAt(pos)
+        return self.model.id_at(idx.row()) if idx.isValid() else None
+
+    def handle_mime(self, node, md, target_id: int | None = None, link: bool | None = None) -> str:
         """Do what a drop or paste means; returns what was done ("assign", "import-files",
-        "add-identifiers", "import-text" or "")."""
+        "import-pdfs", "add-identifiers", "import-text" or "").  PDFs and folders with PDFs
+        go to the PDF import (attached to ``target_id`` when dropped on a row; ``link``: link
+        in place instead of copying)."""
         d = read_mime(md)
         node = tuple(node) if node else None
         if d.ids:
@@ -56,6 +69,14 @@ class DropsMixin:
                 self.assign(node, d.ids)
                 return "assign"
             return ""
+        pdfs, covered = _pdf_inputs(md)
+        if pdfs:
+            rest = [f for f in d.files if f not in covered and
+                    not any(f.startswith(p.rstrip(os.sep) + os.sep) for p in pdfs)]
+            if rest:
+                self.import_files(rest, node)
+            self.import_pdfs(pdfs, node, target_id=target_id, link=link)
+            return "import-pdfs"
         if d.files:
             self.import_files(d.files, node)
             return "import-files"
@@ -207,13 +228,133 @@ class DropsMixin:
 
     def import_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import", "", "Bibliographies (*.bib *.ris *.nbib *.txt *.xml *.json *.gz);;"
-            "All files (*)")
+            self, "Import", "", "Bibliographies and PDFs (*.bib *.ris *.nbib *.txt *.xml *.json "
+            "*.gz *.pdf);;All files (*)")
         if paths:
-            self.import_files(paths)
+            from amlref.services.pdf_import import is_pdf_input
+            pdfs = [p for p in paths if is_pdf_input(p)]
+            rest = [p for p in paths if p not in pdfs]
+            if rest:
+                self.import_files(rest)
+            if pdfs:
+                self.import_pdfs(pdfs)
 
     def add_dialog(self) -> None:
         from amlref.gui.dialogs import AddIdentifierDialog
         d = AddIdentifierDialog(self)
         if d.exec() == AddIdentifierDialog.Accepted and d.identifiers():
             self.add_identifiers(d.identifiers())
+
+    # == PDFs ===================================================================================
+    def import_pdfs(self, paths: list[str], node=None, target_id: int | None = None,
+                    link: bool | None = None) -> None:
+        """Import PDFs and folders of PDFs in the worker (progress, cancel); see
+        services/pdf_import.py.  With ``target_id`` every PDF is attached to that article."""
+        from amlref.services.pdf_import import import_pdfs
+        tags = [node[1]] if node and node[0] == "tag" else []
+        n = len(paths)
+        title = ("Attaching PDF" if target_id is not None else
+                 f"Importing {os.path.basename(paths[0].rstrip(os.sep))}" + (" …" if n > 1 else ""))
+        self.runner.start(lambda lib, progress, cancel: import_pdfs(
+            lib, paths, link=link, target_id=target_id, progress=progress, cancel=cancel,
+            tags=tags), title, lambda r: self._after_pdf_import(r, node),
+            self._job_error("PDF import failed"), parent=self)
+
+    def _after_pdf_import(self, report, node) -> None:
+        self.last_report = report
+        ids = list(dict.fromkeys(o.article_id for o in report.outcomes if o.article_id))
+        if node and ids and node[0] in ("category", "facet"):
+            self.set_category(ids, node[1], True, kind=node[0])
+        details = "\n".join(
+            f"{os.path.basename(o.path)}: {o.status}" + (f" ({o.citekey})" if o.citekey else "")
+            + (f": {o.reason}" if o.reason else "") for o in report.outcomes)
+        self._pending_select = ids[:1000] or None
+        self._detail_dirty = True
+        self.refresh()
+        self.show_message("info" if report.ok else "error", "PDF import",
+                          f"PDF import finished: {report.summary()}.", details)
+        self.index_pending(lambda: self.job_finished.emit("pdf-import", report))
+
+    def fetch_metadata(self, ids: list[int]) -> None:
+        """Complete articles made from a PDF alone, online, in the worker."""
+        from amlref.services.pdf_import import fetch_metadata
+
+        def job(lib, progress, cancel):
+            done, failed = [], []
+            for n, aid in enumerate(ids):
+                cancel.check()
+                progress(n, len(ids), "fetching metadata")
+                try:
+                    done.append(fetch_metadata(lib, aid).id)
+                except Exception as exc:   # one line per article in the report
+                    from amlref.gui.workers import describe_error
+                    failed.append(f"{lib.articles.get(aid).citekey}: {describe_error(exc)}")
+            return done, failed
+
+        def finished(result):
+            done, failed = result
+            self._detail_dirty = True
+            self.refresh()
+            text = f"Metadata fetched for {len(done)} of {len(ids)} article(s)."
+            self.show_message("error" if failed else "info", "Fetch metadata", text,
+                              "\n".join(failed))
+            self.job_finished.emit("fetch-metadata", result)
+        self.runner.start(job, "Fetching metadata", finished,
+                          self._job_error("Fetching metadata failed"), parent=self)
+
+    def find_moved_files(self, folder: str | None = None) -> None:
+        """Look for missing files (by SHA-256) in a folder the user picks."""
+        from amlref.services.attachments import relink
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Find moved files in")
+        if not folder:
+            return
+
+        def finished(report):
+            self._detail_dirty = True
+            self.refresh()
+            self.show_message("info", "Find moved files",
+                              f"{len(report.relinked)} file(s) found again, "
+                              f"{len(report.still_missing)} still missing.",
+                              "\n".join(p for _, p in report.still_missing))
+            self.job_finished.emit("relink", report)
+        self.runner.start(lambda lib, progress, cancel: relink(lib, folder, progress, cancel),
+                          "Finding moved files", finished,
+                          self._job_error("Finding moved files failed"), parent=self)
+
+    def offer_rename_files(self, article_id: int) -> None:
+        """After a citation key changed: offer to rename the stored files after it."""
+        from amlref.services.attachments import rename_stored
+        if not any(a.mode == "stored" for a in self.lib.attachments.of(article_id)):
+            return
+        if QMessageBox.question(self, "Rename files", "The citation key changed. Rename the "
+                                "stored files after it?") == QMessageBox.Yes:
+            try:
+                rename_stored(self.lib, article_id)
+            except Exception as exc:
+                from amlref.gui.workers import describe_error
+                self.error(describe_error(exc))
+            self._detail_dirty = True
+            self.refresh()
+
+
+def _pdf_inputs(md) -> tuple[list[str], set[str]]:
+    """Dropped PDFs (by their first bytes) and folders holding PDFs; and the PDF files."""
+    from amlref.services.pdf_import import collect_pdfs, is_pdf_input
+    out: list[str] = []
+    covered: set[str] = set()
+    if not md.hasUrls():
+        return out, covered
+    for url in md.urls():
+        if not url.isLocalFile():
+            continue
+        p = url.toLocalFile()
+        if os.path.isdir(p):
+            found, _ = collect_pdfs([p])
+            if found:
+                out.append(p)
+                covered.update(found)
+        elif is_pdf_input(p):
+            out.append(p)
+            covered.add(p)
+    return out, covered

@@ -26,7 +26,11 @@ class EditsMixin:
         except Exception as exc:
             self.error(describe_error(exc))
             return False
-        return self._push(cmd)
+        if not self._push(cmd):
+            return False
+        if "citekey" in changes:
+            self.offer_rename_files(article_id)
+        return True
 
     def tag(self, ids: list[int], name: str, add: bool = True) -> bool:
         if not ids or not name.strip():
@@ -57,7 +61,8 @@ class EditsMixin:
         if QMessageBox.question(self, "Empty trash", f"Delete {n} article(s) for good? "
                                 "This cannot be undone.") != QMessageBox.Yes:
             return
-        self.lib.articles.empty_trash()
+        from amlref.services.attachments import empty_trash
+        empty_trash(self.lib)        # and the stored copies of their files
         self.undo_stack.clear()
         self.refresh()
 

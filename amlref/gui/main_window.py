@@ -31,7 +31,7 @@ from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 log = logging.getLogger(__name__)
 
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84)
+COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84, 36)   # last: "has PDF" icon
 SEARCH_DELAY_MS = 150
 
 class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
@@ -124,6 +124,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self.detail.stub_add_requested.connect(self.add_stub)
         self.detail.link_activated.connect(self.open_url)
         self.detail.missing_requested.connect(self.show_missing_papers)
+        self.detail.files.query = self.search.text     # pages of the searched words in PDFs
 
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -204,6 +205,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self._action("Refresh &citations online (selection)", self.refresh_citations, None,
                      lib_menu)
         self._action("&Missing key papers of this view", self.show_missing_papers, None, lib_menu)
+        self._action("&Find moved files…", self.find_moved_files, None, lib_menu)
 
         tb = QToolBar("Main")
         tb.setObjectName("main_toolbar")
@@ -322,6 +324,9 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
             return
+        detail = getattr(self, "detail", None)
+        if detail is not None and detail.files.isVisible():   # files list the hits' pages
+            self._detail_dirty = True
         # a search keeps the table's order (newest first unless a column was clicked), as the
         # sort indicator says; ranking every match by relevance costs too much while typing
         self.loader.request(self.current_view(), self.model.sort_column, self.model.sort_desc)
@@ -519,6 +524,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         if a.doi:
             m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
         m.addAction("Refresh citations online", self.refresh_citations)
+        m.addAction("Fetch metadata online", lambda: self.fetch_metadata(ids))
         if len(ids) > 1:
             m.addAction("Merge selected…", self.merge_dialog)
         m.addSeparator()
