@@ -10,10 +10,11 @@ import os
 
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.pdf import PdfError, page_texts
+from amlref.services.pdf_worker import PdfWorker
 from amlref.storage.library import Library
 
 BATCH = 25             # files per transaction
-ISOLATE_SETTING = "pdf.isolate"    # false: read PDFs in this process (trusted files, faster)
+ISOLATE_SETTING = "pdf.isolate"    # false: read PDFs in this process (no limits; trusted files)
 
 
 def pending(lib: Library) -> int:
@@ -26,6 +27,18 @@ def extract_pending(lib: Library, progress: Progress | None = None,
     were done (read or found unreadable)."""
     progress = progress or no_progress
     isolate = bool(lib.settings.get(ISOLATE_SETTING, True))
+    if pending(lib) == 0:
+        return 0
+    # one reader process for the whole run (a time and memory limit per file), not one per file
+    reader = PdfWorker() if isolate else None
+    try:
+        return _extract(lib, progress, cancel, reader)
+    finally:
+        if reader is not None:
+            reader.close()
+
+
+def _extract(lib: Library, progress: Progress, cancel: CancelToken | None, reader) -> int:
     total, n = pending(lib), 0
     while (batch := lib.pending.next_batch("fulltext", BATCH)) is not None:
         first, last = batch
@@ -37,7 +50,7 @@ def extract_pending(lib: Library, progress: Progress | None = None,
         results = []
         for att in atts:            # read outside the transaction: others may write meanwhile
             check(cancel)
-            results.append((att, *_read(lib, att, isolate)))
+            results.append((att, *_read(lib, att, reader)))
             n += 1
             progress(n, total, "reading the text of PDFs")
         with lib.transaction():
@@ -47,12 +60,14 @@ def extract_pending(lib: Library, progress: Progress | None = None,
     return n
 
 
-def _read(lib: Library, att, isolate: bool) -> tuple[list[str] | None, str]:
+def _read(lib: Library, att, reader: PdfWorker | None) -> tuple[list[str] | None, str]:
     path = lib.attachments.resolve(att)
     if not os.path.isfile(path):
         return None, "missing file"
     try:
-        return page_texts(path, isolate=isolate), "done"
+        if reader is None:
+            return page_texts(path, isolate=False), "done"
+        return reader.texts(path), "done"
     except PdfError as exc:
         return None, str(exc)
 

@@ -30,6 +30,7 @@ from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.pdf import PdfError, PdfInfo, is_pdf, page_texts, read_pdf, title_matches
 from amlref.services import attachments as files
+from amlref.services.pdf_worker import PdfWorker
 from amlref.storage.library import Library
 
 NEEDS_METADATA = "needs metadata"        # the tag (a sidebar view) of articles made from a PDF alone
@@ -118,6 +119,14 @@ def import_pdfs(lib: Library, paths: Sequence[str], *, offline: bool | None = No
     if not offline and online is None and target_id is None:
         from amlref.services.online import Online
         online = Online.for_library(lib)
+    with PdfWorker() as reader:   # one reader process for the batch, limits per file
+        _each(lib, pdfs, report, reader, offline, link, target_id, online, tags, progress,
+              cancel)
+    progress(len(pdfs), len(pdfs), "PDFs imported")
+    return report
+
+
+def _each(lib, pdfs, report, reader, offline, link, target_id, online, tags, progress, cancel):
     for i, path in enumerate(pdfs):
         progress(i, len(pdfs), f"importing {os.path.basename(path)}")
         try:
@@ -127,7 +136,7 @@ def import_pdfs(lib: Library, paths: Sequence[str], *, offline: bool | None = No
             break
         try:
             outcome = import_pdf(lib, path, offline=offline, link=link, target_id=target_id,
-                                 online=online, tags=tags)
+                                 online=online, tags=tags, reader=reader)
         except PdfError as exc:
             outcome = PdfOutcome(path, "refused", reason=str(exc))
         except AmlrefError as exc:
@@ -135,13 +144,13 @@ def import_pdfs(lib: Library, paths: Sequence[str], *, offline: bool | None = No
         except OSError as exc:
             outcome = PdfOutcome(path, "refused", reason=f"cannot read: {exc.strerror}")
         report.outcomes.append(outcome)
-    progress(len(pdfs), len(pdfs), "PDFs imported")
-    return report
 
 
 def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | None = None,
                target_id: int | None = None, online=None,
-               tags: Iterable[str] = ()) -> PdfOutcome:
+               tags: Iterable[str] = (), reader: PdfWorker | None = None) -> PdfOutcome:
+    """One PDF (see the module docstring); ``reader``: the batch's reader process (else each
+    read gets its own, see amlref.pdf)."""
     if not os.path.isfile(path):
         raise PdfError("no such file (moved or deleted during the import)")
     if target_id is not None:
@@ -155,8 +164,8 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         raise InputError(f"cannot read: {exc.strerror}", path) from None
     if same:      # this very file is attached already
         return _done(lib, path, "attached", same[0].article_id, "already attached")
-    info = read_pdf(path)
-    existing = _existing(lib, info, path)
+    info = reader.read(path) if reader is not None else read_pdf(path)
+    existing = _existing(lib, info, path, reader)
     if existing is not None:
         files.attach(lib, existing, path, link=link, source="pdf-import")
         return _done(lib, path, "attached", existing)
@@ -175,7 +184,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         except NotFound as exc:
             reason = f"not found online: {exc}"
         else:
-            first = _first_page(path, info)
+            first = _first_page(path, info, reader)
             if title_matches(record.title, first):
                 aid = _add_record(lib, record, refs, info, path, link, tags)
                 return _done(lib, path, "new", aid)
@@ -199,7 +208,7 @@ def _ident(info: PdfInfo) -> str:
     return info.pmcid
 
 
-def _existing(lib: Library, info: PdfInfo, path: str) -> int | None:
+def _existing(lib: Library, info: PdfInfo, path: str, reader=None) -> int | None:
     for kind in ("doi", "pmid", "pmcid"):
         value = getattr(info, kind)
         if value:
@@ -214,18 +223,18 @@ def _existing(lib: Library, info: PdfInfo, path: str) -> int | None:
                            "title_key < ? AND deleted_at IS NULL ORDER BY id LIMIT 5",
                            (key, key + "\uffff")).fetchall()
         if rows:
-            first = _first_page(path, info)
+            first = _first_page(path, info, reader)
             hits = [aid for aid, t in rows if title_matches(t, first)]
             if len(hits) == 1:
                 return hits[0]
     return None
 
 
-def _first_page(path: str, info: PdfInfo) -> str:
+def _first_page(path: str, info: PdfInfo, reader=None) -> str:
     """The first page's text, to check a fetched title against (the PDF's own title guess and
     stored titles when the pages cannot be read)."""
     try:
-        texts = page_texts(path, max_pages=5000)
+        texts = reader.texts(path, 5000) if reader is not None else page_texts(path, max_pages=5000)
         if texts:
             return "\n".join(texts[:2])
     except PdfError:
