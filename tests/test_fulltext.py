@@ -104,3 +104,18 @@ def test_import_cli_indexes_full_text_before_it_exits(cli, tmp_path):
     assert r.code == 0, r
     r = cli("search", "fulltext:xenoantigenic", "--json")
     assert r.json()["count"] == 1 and r.json()["results"][0]["fulltext"][0]["pages"] == [1]
+
+
+def test_pages_go_with_their_attachment(lib, paper):
+    aid = lib.articles.add(Article(title="To be deleted"))
+    att = svc.attach(lib, aid, str(paper))
+    catch_up(lib)
+    assert lib.fulltext.count_pages() == 3
+    fulltext.reindex(lib, aid)                     # read again: replaced, not doubled
+    catch_up(lib)
+    assert lib.fulltext.count_pages() == 3
+    lib.articles.trash([aid])
+    assert lib.fulltext.count_pages() == 3         # the trash keeps everything
+    svc.empty_trash(lib)
+    assert lib.fulltext.count_pages() == 0 and not lib.attachments.all(include_deleted=True)
+    assert not __import__("os").path.exists(lib.attachments.resolve(att))

@@ -50,3 +50,26 @@ def test_reader_dying_refuses_that_file_only(paper):
         with pytest.raises(PdfError, match="crashed"):
             w.texts(str(paper))
         assert w.read(str(paper)).pages == 1            # the next file gets a new reader
+
+
+def test_texts_many_in_order_with_bad_files_between(paper, tmp_path):
+    enc = tmp_path / "enc.pdf"
+    shutil.copy(corpus("pdf-hostile", "pypdf--encrypted-file.pdf"), enc)
+    other = article_pdf(tmp_path / "o.pdf", doi="", title="Gemtuzumab ozogamicin in older adults")
+    paths = [paper, tmp_path / "gone.pdf", enc, other, paper]
+    with PdfWorker() as w:
+        got = [(p.rsplit("/", 1)[-1], state, bool(t)) for p, t, state in w.texts_many(paths)]
+    assert got == [("p.pdf", "done", True), ("gone.pdf", "no such file", False),
+                   ("enc.pdf", "encrypted: needs a password", False), ("o.pdf", "done", True),
+                   ("p.pdf", "done", True)]
+
+
+def test_texts_many_timeout_resends_the_others(paper, tmp_path):
+    other = article_pdf(tmp_path / "o.pdf", doi="", title="Gemtuzumab ozogamicin in older adults")
+    with PdfWorker(text_timeout=0.0005) as w:
+        answers = w.texts_many([paper, other, paper])   # two are sent before the first answer
+        first = next(answers)
+        assert first[2] == "took over 0.0005 s" and w._proc is None   # that reader is gone
+        w.text_timeout = 30
+        rest = [(p.rsplit("/", 1)[-1], state) for p, _, state in answers]
+    assert rest == [("o.pdf", "done"), ("p.pdf", "done")]

@@ -13,7 +13,7 @@ from amlref.pdf import PdfError, page_texts
 from amlref.services.pdf_worker import PdfWorker
 from amlref.storage.library import Library
 
-BATCH = 25             # files per transaction
+BATCH = 25             # files per transaction (the write lock is held while they are read)
 ISOLATE_SETTING = "pdf.isolate"    # false: read PDFs in this process (no limits; trusted files)
 
 
@@ -47,29 +47,40 @@ def _extract(lib: Library, progress: Progress, cancel: CancelToken | None, reade
         atts = [lib.attachments.get(r[0]) for r in lib.execute(
             "SELECT id FROM attachments WHERE id BETWEEN ? AND ? AND kind = 'pdf' ORDER BY id",
             (first, last))]
-        results = []
-        for att in atts:            # read outside the transaction: others may write meanwhile
-            check(cancel)
-            results.append((att, *_read(lib, att, reader)))
-            n += 1
-            progress(n, total, "reading the text of PDFs")
+        # each text is stored while the reader process reads the next file (both cores busy);
+        # the batch is one transaction, so a cancel or a crash loses at most this batch
         with lib.transaction():
-            for att, texts, state in results:
+            for att, texts, state in _read_all(lib, atts, reader):
+                check(cancel)
                 lib.fulltext.put(att, texts, state)
+                n += 1
+                progress(n, total, "reading the text of PDFs")
             lib.pending.done("fulltext", first, last)
     return n
 
 
-def _read(lib: Library, att, reader: PdfWorker | None) -> tuple[list[str] | None, str]:
-    path = lib.attachments.resolve(att)
-    if not os.path.isfile(path):
-        return None, "missing file"
-    try:
-        if reader is None:
-            return page_texts(path, isolate=False), "done"
-        return reader.texts(path), "done"
-    except PdfError as exc:
-        return None, str(exc)
+def _read_all(lib: Library, atts, reader: PdfWorker | None):
+    """(attachment, page texts or None, state) for each attachment, in order."""
+    paths = {att.id: lib.attachments.resolve(att) for att in atts}
+    if reader is None:
+        for att in atts:
+            path = paths[att.id]
+            if not os.path.isfile(path):
+                yield att, None, "missing file"
+                continue
+            try:
+                yield att, page_texts(path, isolate=False), "done"
+            except PdfError as exc:
+                yield att, None, str(exc)
+        return
+    present = [a for a in atts if os.path.isfile(paths[a.id])]
+    answers = iter(reader.texts_many([paths[a.id] for a in present]))
+    for att in atts:
+        if not os.path.isfile(paths[att.id]) and att not in present:
+            yield att, None, "missing file"
+            continue
+        _, texts, state = next(answers)
+        yield att, texts, ("missing file" if state == "no such file" else state)
 
 
 def reindex(lib: Library, article_id: int | None = None) -> int:

@@ -94,6 +94,56 @@ class PdfWorker:
             raise PdfError("no such file")
         return self._call("texts", path, max_pages, self.text_timeout)
 
+    def texts_many(self, paths, max_pages: int = 1000, ahead: int = 2):
+        """Yield (path, texts or None, "done" or the reason) for each path, in order.  The
+        reader works on the next files while the caller stores the last one (``ahead`` in
+        flight); a file that hangs or crashes the reader is refused and the files sent after
+        it go to a new reader."""
+        from collections import deque
+        todo = deque(str(p) for p in paths)
+        flight: deque[str] = deque()
+        while todo or flight:
+            while todo and len(flight) < ahead:
+                p = todo.popleft()
+                if not os.path.isfile(p):
+                    if not flight:
+                        yield p, None, "no such file"
+                        continue
+                    todo.appendleft(p)    # keep the order: answered after those in flight
+                    break
+                if self._proc is None or not self._proc.is_alive():
+                    self._start()
+                try:
+                    self._conn.send(("texts", p, max_pages))
+                except (OSError, BrokenPipeError):
+                    self._stop(kill=True)
+                    todo.appendleft(p)
+                    todo.extendleft(reversed(flight))
+                    flight.clear()
+                    break
+                flight.append(p)
+            if not flight:
+                continue
+            p = flight.popleft()
+            try:
+                if not self._conn.poll(self.text_timeout):
+                    self._stop(kill=True)
+                    reason = f"took over {self.text_timeout:g} s"
+                    ok = None
+                else:
+                    ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                self._stop(kill=True)
+                ok, reason = None, "the PDF reader crashed on this file (or ran out of memory)"
+            if ok is None:               # the reader is gone: resend the others
+                todo.extendleft(reversed(flight))
+                flight.clear()
+                yield p, None, reason
+            elif ok:
+                yield p, value, "done"
+            else:
+                yield p, None, value
+
     def _stop(self, kill: bool = False) -> None:
         proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
         if proc is None:

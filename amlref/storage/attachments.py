@@ -17,6 +17,7 @@ from amlref.core.errors import NotFound
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
+PAGE_SPAN = 10_000      # fulltext rowid = attachment id * PAGE_SPAN + page
 _FOREIGN = re.compile(r"^[A-Za-z]:[\\/]|^\\\\")
 _COLS = "id, article_id, path, mode, kind, size, sha256, added, source, label, pages, text_state"
 
@@ -102,8 +103,7 @@ class AttachmentStore:
     def remove(self, att_id: int) -> None:
         with self.lib.transaction():
             att = self.get(att_id)
-            self.lib.execute("DELETE FROM fulltext WHERE attachment_id = ?", (att_id,))
-            self.lib.execute("DELETE FROM attachments WHERE id = ?", (att_id,))
+            self.lib.execute("DELETE FROM attachments WHERE id = ?", (att_id,))   # + its pages
             self.lib.touched(att.article_id)
 
     # -- reading -----------------------------------------------------------------------------
@@ -155,22 +155,30 @@ class FulltextStore:
         """Replace the pages of one attachment (``texts`` None: could not be read, ``state``
         says why).  Call inside a transaction."""
         ex = self.lib.execute
-        ex("DELETE FROM fulltext WHERE attachment_id = ?", (att.id,))
+        base = att.id * PAGE_SPAN
+        if att.text_state:     # read before: its pages go first
+            ex("DELETE FROM fulltext WHERE rowid BETWEEN ? AND ?", (base, base + PAGE_SPAN - 1))
         if texts:
-            ex("INSERT INTO fulltext(text, article_id, attachment_id, page) "
-               "SELECT value, ?, ?, key + 1 FROM json_each(?)",
-               (att.article_id, att.id, _json(texts)))
+            texts = texts[:PAGE_SPAN - 1]
+            ex("INSERT INTO fulltext(rowid, text, article_id, attachment_id, page) "
+               "SELECT ? + key + 1, value, ?, ?, key + 1 FROM json_each(?)",
+               (base, att.article_id, att.id, _json(texts)))
         ex("UPDATE attachments SET text_state = ?, pages = coalesce(?, pages) WHERE id = ?",
            (state, len(texts) if texts is not None else None, att.id))
 
     def pages(self, article_id: int, match: str) -> list[tuple[int, int]]:
         """(attachment id, page number) of the pages of an article that match an FTS5 query."""
-        try:
-            return [(r[0], r[1]) for r in self.lib.execute(
-                "SELECT attachment_id, page FROM fulltext WHERE fulltext MATCH ? AND "
-                "article_id = ? ORDER BY attachment_id, page", (match, article_id))]
-        except Exception:  # a malformed expression: no pages
-            return []
+        out = []
+        for (att_id,) in self.lib.execute("SELECT id FROM attachments WHERE article_id = ? "
+                                          "AND kind = 'pdf' ORDER BY id", (article_id,)).fetchall():
+            base = att_id * PAGE_SPAN
+            try:
+                out += [(att_id, r[0] - base) for r in self.lib.execute(
+                    "SELECT rowid FROM fulltext WHERE fulltext MATCH ? AND rowid BETWEEN ? AND ? "
+                    "ORDER BY rowid", (match, base, base + PAGE_SPAN - 1))]
+            except Exception:  # a malformed expression: no pages
+                return []
+        return out
 
     def any(self) -> bool:
         return self.lib.execute("SELECT 1 FROM fulltext LIMIT 1").fetchone() is not None

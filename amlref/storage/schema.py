@@ -273,9 +273,13 @@ MIGRATION_5 = [
     "ALTER TABLE attachments_v5 RENAME TO attachments",
     "CREATE INDEX attachments_article ON attachments(article_id)",
     "CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 != ''",
+    # rowid = attachment id * 10000 + page: an attachment's pages are a rowid range (FTS5
+    # finds those without a scan; UNINDEXED columns would need one)
     """CREATE VIRTUAL TABLE fulltext USING fts5(
         text, article_id UNINDEXED, attachment_id UNINDEXED, page UNINDEXED,
         tokenize = "unicode61 remove_diacritics 2")""",
+    "CREATE TRIGGER attachments_fulltext_ad AFTER DELETE ON attachments BEGIN "
+    "DELETE FROM fulltext WHERE rowid BETWEEN old.id * 10000 AND old.id * 10000 + 9999; END",
 ]
 
 MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
