@@ -115,6 +115,7 @@ def test_detail_pane_files_missing_pages_and_drag_out(qtbot, lib, make_window, p
     catch_up(lib)
     gone.unlink()
     w = make_window(lib)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)   # the start-up category check
     w.select_ids([aid])
     with qtbot.waitSignal(w.view_loaded, timeout=5000):
         w.search.setText("blinatumomab")           # found by the text of its PDF only
@@ -130,5 +131,26 @@ def test_detail_pane_files_missing_pages_and_drag_out(qtbot, lib, make_window, p
     md = pane.list.mimeData([first, second])
     assert [u.toLocalFile() for u in md.urls()] == [lib.attachments.resolve(
         lib.attachments.of(aid)[0])]
-    qtbot.waitUntil(lambda: not first.icon().isNull(), timeout=30000)   # first-page thumbnail
+    qtbot.waitUntil(lambda: not pane.list.item(0).icon().isNull(), timeout=30000)  # thumbnail
     pane.wait()
+
+
+def test_preferences_files_settings(qtbot, lib):
+    from amlref.core.errors import InputError
+    from amlref.gui.dialogs import PreferencesDialog
+    from PySide6.QtCore import QSettings
+    d = PreferencesDialog(None, lib, QSettings())
+    qtbot.addWidget(d)
+    assert d.files.pattern.text() == "[citekey].pdf"
+    d.files.pattern.setText("[year]/[auth]-[title].pdf")
+    d.files.link.setChecked(True)
+    d.files.offline.setChecked(True)
+    d.files.folder.setText("~/papers")
+    d.save()
+    assert (lib.settings.get("files.pattern"), lib.settings.get("files.link"),
+            lib.settings.get("pdf.offline"), lib.settings.get("files.folder")) == \
+        ("[year]/[auth]-[title].pdf", True, True, "~/papers")
+    d.files.pattern.setText("[nosuchtoken].pdf")
+    with pytest.raises(InputError, match="nosuchtoken"):
+        d.save()
+    assert lib.settings.get("files.pattern") == "[year]/[auth]-[title].pdf"
