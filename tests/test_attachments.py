@@ -234,3 +234,12 @@ def test_ris_l1_links(cli, tmp_path):
     files = cli("show", key, "--json").json()["files"]
     assert [(f["path"], f["missing"]) for f in files][0] == (str(pdf), False)
     assert len(files) == 2 and files[1]["missing"] is True
+
+
+def test_jabref_file_field_for_export(lib, art, tmp_path):
+    from amlref.formats.file_fields import parse_bibtex_file_field
+    a = svc.attach(lib, art, str(_pdf(tmp_path / "x.pdf")))
+    field = svc.jabref_file_field(lib, art)
+    assert [(f.path, f.mime) for f in parse_bibtex_file_field(field)] == [
+        (lib.attachments.resolve(a), "PDF")]
+    assert svc.jabref_file_field(lib, lib.articles.add(Article(title="none"))) == ""

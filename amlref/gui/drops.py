@@ -100,6 +100,16 @@ class DropsMixin:
     def _after_import(self, report, node, what: str) -> None:
         self.last_report = report
         ids = list(report.added) + [m["id"] for m in report.merged] + list(report.unchanged)
+        bases = [os.path.dirname(os.path.abspath(f["file"])) for f in report.files
+                 if os.path.isfile(f.get("file") or "")]
+        if bases and report.added:    # files the records link to (BibTeX file, RIS L1/L4)
+            from amlref.services.attachments import attach_links
+            try:
+                attach_links(self.lib, report.added, bases)
+            except Exception as exc:   # the import itself is done; say what was not linked
+                from amlref.gui.workers import describe_error
+                self.statusBar().showMessage(f"Linked files not attached: "
+                                             f"{describe_error(exc)}", 8000)
         if node and ids and node[0] in ("category", "facet"):
             self.set_category(ids, node[1], True, kind=node[0])
         from amlref.gui.dialogs import import_report_text

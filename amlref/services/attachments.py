@@ -323,7 +323,15 @@ def attach_links(lib: Library, article_ids, bases: list[str]) -> dict:
     imported files (relative links are relative to them).  Returns counts."""
     from amlref.formats.file_fields import candidates
     counts = {"attached": 0, "missing": 0}
-    for a in lib.articles.get_many(list(article_ids)):
+    ids = list(article_ids)
+    with_links = []
+    for i in range(0, len(ids), 900):     # only records that kept a file link (cheap filter)
+        chunk = ids[i:i + 900]
+        with_links += [r[0] for r in lib.execute(
+            f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))}) AND "
+            "(extra LIKE '%\"file\"%' OR extra LIKE '%\"pdf\"%' OR extra LIKE '%\"L1\"%' "
+            "OR extra LIKE '%\"L4\"%')", chunk)]
+    for a in lib.articles.get_many(with_links):
         links = link_sources(a)
         if not links:
             continue
@@ -352,3 +360,12 @@ def attach_links(lib: Library, article_ids, bases: list[str]) -> dict:
                 counts["missing"] += 1
             have = {x.path for x in lib.attachments.of(a.id)}
     return counts
+
+
+def jabref_file_field(lib: Library, article_id: int) -> str:
+    """The article's files as a JabRef ``file`` field (for the BibTeX export option), or ""."""
+    from amlref.formats.file_fields import FileLink, format_jabref_file_field
+    atts = lib.attachments.of(article_id)
+    return format_jabref_file_field(
+        [FileLink(lib.attachments.resolve(a), a.label, "PDF" if a.kind == "pdf" else a.kind)
+         for a in atts])

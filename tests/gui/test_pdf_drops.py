@@ -154,3 +154,16 @@ def test_preferences_files_settings(qtbot, lib):
     with pytest.raises(InputError, match="nosuchtoken"):
         d.save()
     assert lib.settings.get("files.pattern") == "[year]/[auth]-[title].pdf"
+
+
+def test_dropped_bib_attaches_the_files_its_records_link(qtbot, window, lib, tmp_path):
+    pdf = tmp_path / "export" / "files" / "12" / "paper.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    bib = tmp_path / "export" / "zotero.bib"
+    bib.write_text("@article{walter2021,\n  title = {Gemtuzumab ozogamicin},\n  author = {Walter, "
+                   "Roland},\n  year = {2021},\n  file = {Full Text:files/12/paper.pdf:"
+                   "application/pdf},\n}\n", "utf-8")
+    wait_job(qtbot, window, lambda: drop(window, file_mime(bib)))
+    (att,) = lib.attachments.of(lib.articles.find("walter2021").id)
+    assert att.mode == "linked" and lib.attachments.resolve(att) == str(pdf)
