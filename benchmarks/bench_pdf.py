@@ -2,7 +2,8 @@
 window while a folder of PDFs is dropped.  Ratios against a baseline measured in this run.
 
     .venv/bin/python benchmarks/bench_pdf.py [N_PDFS] [N_ARTICLES] [N_TEXT_PDFS]
-    (defaults 1000, 100000, 10000; the PDFs are made by pdflatex: 10 pages each)
+    (defaults 1000, 100000, 10000; the PDFs are made by pdflatex: 10 pages each;
+    BENCH_ONLY=extraction,identifier,search,window runs some parts only)
 
 1. text extraction + indexing of N PDFs of 10 pages (``services.fulltext.extract_pending``:
    reader process, FTS5 rows, batches committed) vs the bare extraction with pypdfium2 in
@@ -154,9 +155,9 @@ def bench_search(n_articles: int, n_text: int, paths: list[str], tmp: str) -> No
                 att = lib.execute("INSERT INTO attachments(article_id, path, mode, kind, added) "
                                   "VALUES (?, ?, 'linked', 'pdf', '')",
                                   (aid, f"/x/{k}.pdf")).lastrowid
-                lib.execute("INSERT INTO fulltext(text, article_id, attachment_id, page) "
-                            "SELECT value, ?, ?, key + 1 FROM json_each(?)",
-                            (aid, att, json.dumps(texts[k % len(texts)])))
+                lib.execute("INSERT INTO fulltext(rowid, text) "
+                            "SELECT ? + key + 1, value FROM json_each(?)",
+                            (att * 10000, json.dumps(texts[k % len(texts)])))
         queries = [rnd.choice(WORDS) + " " + rnd.choice(WORDS) for _ in range(100)]
         words = [w for w in (a.title.split() for a in arts[:2000]) for w in w if len(w) > 5]
         plain = [rnd.choice(words) for _ in range(100)]
@@ -229,12 +230,17 @@ def main() -> None:
     n_articles = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     n_text = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
     tmp = tempfile.mkdtemp(prefix="amlref-bench-pdf-")
+    only = os.environ.get("BENCH_ONLY", "extraction,identifier,search,window").split(",")
     try:
         paths = make_pdfs(os.path.join(tmp, "pdfs"), n)
-        bench_extraction(paths, tmp)
-        bench_identifier(paths)
-        bench_search(n_articles, n_text, paths, tmp)
-        bench_window(paths, tmp)
+        if "extraction" in only:
+            bench_extraction(paths, tmp)
+        if "identifier" in only:
+            bench_identifier(paths)
+        if "search" in only:
+            bench_search(n_articles, n_text, paths, tmp)
+        if "window" in only:
+            bench_window(paths, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

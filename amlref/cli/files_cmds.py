@@ -181,8 +181,8 @@ def _import_pdfs(args, pdfs: list[str]) -> int:
             for o in report.outcomes:
                 what = {"attached": "attached to", "new": "new", "needs-metadata":
                         "needs metadata", "refused": "refused"}[o.status]
-                tail = f": {o.reason}" if o.reason else ""
-                print(f"{o.path}: {what} {o.citekey}{tail}".replace("  ", " "))
+                line = f"{o.path}: {what}" + (f" {o.citekey}" if o.citekey else "")
+                print(line + (f": {o.reason}" if o.reason else ""))
             print(report.summary())
         sys.stdout.flush()
         catch_up(lib)   # full text, search index, categories

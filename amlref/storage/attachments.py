@@ -160,9 +160,8 @@ class FulltextStore:
             ex("DELETE FROM fulltext WHERE rowid BETWEEN ? AND ?", (base, base + PAGE_SPAN - 1))
         if texts:
             texts = texts[:PAGE_SPAN - 1]
-            ex("INSERT INTO fulltext(rowid, text, article_id, attachment_id, page) "
-               "SELECT ? + key + 1, value, ?, ?, key + 1 FROM json_each(?)",
-               (base, att.article_id, att.id, _json(texts)))
+            ex("INSERT INTO fulltext(rowid, text) SELECT ? + key + 1, value FROM json_each(?)",
+               (base, _json(texts)))
         ex("UPDATE attachments SET text_state = ?, pages = coalesce(?, pages) WHERE id = ?",
            (state, len(texts) if texts is not None else None, att.id))
 
@@ -201,7 +200,8 @@ def more_from_fulltext(lib: "Library", pq, ids: list[int], limit: int | None, of
         return ids
     if lib.execute("SELECT 1 FROM fulltext LIMIT 1").fetchone() is None:
         return ids
-    where = ["a.id IN (SELECT article_id FROM fulltext WHERE fulltext MATCH ?)"]
+    from amlref.storage.search import FULLTEXT_IDS
+    where = [f"a.id IN ({FULLTEXT_IDS})"]
     params: list = [pq.text_match]
     if not include_deleted:
         where.append("a.deleted_at IS NULL")

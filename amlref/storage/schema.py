@@ -251,7 +251,8 @@ MIGRATION_4 = [
 # library's folder when the file lies inside it (a moved or synced library keeps its files),
 # else absolute; a link read from an imported file that does not resolve keeps its text as
 # written (``sha256`` empty) and is shown as missing.  ``fulltext`` holds the text of each
-# page of an attached PDF (one row per page); pending work ``fulltext`` lists attachment ids
+# page of an attached PDF (one row per page, rowid = attachment id * 10000 + page number);
+# pending work ``fulltext`` lists attachment ids
 # whose text is still to be extracted.  The old ``attachments`` table was never written to.
 MIGRATION_5 = [
     """CREATE TABLE attachments_v5 (
@@ -273,11 +274,10 @@ MIGRATION_5 = [
     "ALTER TABLE attachments_v5 RENAME TO attachments",
     "CREATE INDEX attachments_article ON attachments(article_id)",
     "CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 != ''",
-    # rowid = attachment id * 10000 + page: an attachment's pages are a rowid range (FTS5
-    # finds those without a scan; UNINDEXED columns would need one)
+    # rowid = attachment id * 10000 + page: an attachment's pages are a rowid range, and a
+    # search reads only rowids (the doclists), never a stored column of every matching page
     """CREATE VIRTUAL TABLE fulltext USING fts5(
-        text, article_id UNINDEXED, attachment_id UNINDEXED, page UNINDEXED,
-        tokenize = "unicode61 remove_diacritics 2")""",
+        text, tokenize = "unicode61 remove_diacritics 2")""",
     "CREATE TRIGGER attachments_fulltext_ad AFTER DELETE ON attachments BEGIN "
     "DELETE FROM fulltext WHERE rowid BETWEEN old.id * 10000 AND old.id * 10000 + 9999; END",
 ]

@@ -19,6 +19,11 @@ FIELD_MAP = {"author": "authors", "authors": "authors", "au": "authors", "title"
              "jo": "journal", "keyword": "keywords", "keywords": "keywords", "kw": "keywords",
              "mesh": "mesh", "mh": "mesh", "note": "notes", "notes": "notes"}
 
+# ids of the articles whose attached PDFs match an FTS5 expression (fulltext rowid =
+# attachment id * 10000 + page: only rowids are read, see schema step 5)
+FULLTEXT_IDS = ("SELECT t.article_id FROM attachments t WHERE t.id IN "
+                "(SELECT rowid / 10000 FROM fulltext WHERE fulltext MATCH ?)")
+
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"|\S+)')
 
 
@@ -126,8 +131,7 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
     if pos and not negs and not fielded:
         pq.text_match = pq.match
     for op, expr in ft_parts:
-        pq.where.append(f"a.id {'NOT ' if op == 'NOT' else ''}IN (SELECT article_id FROM "
-                        "fulltext WHERE fulltext MATCH ?)")
+        pq.where.append(f"a.id {'NOT ' if op == 'NOT' else ''}IN ({FULLTEXT_IDS})")
         pq.params.append(expr)
     pq.fulltext_match = " AND ".join(e for op, e in ft_parts if op == "AND")
     return pq
