@@ -1,10 +1,12 @@
 """Undoable edits of the main window: fields, tags, categories, trash, notes, saved searches,
-merging duplicates."""
+merging duplicates; the table's context menu."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from amlref.gui import queries, undo
+from amlref.gui.mime import make_mime
 from amlref.gui.workers import describe_error
 
 
@@ -129,3 +131,46 @@ class EditsMixin:
             elif d.result_kind == "not-duplicates":
                 self.mark_not_duplicates(g)
         self.refresh()
+
+    # == context menu of the table ===========================================================
+    def _table_menu(self, pos) -> None:
+        m = self.table_menu(self.selected_ids())
+        if m is not None:
+            m.exec(self.table.viewport().mapToGlobal(pos))
+
+    def table_menu(self, ids: list[int]) -> QMenu | None:
+        """The context menu of the selected articles."""
+        if not ids:
+            return None
+        m = QMenu(self)
+        m.addAction(self.act_copy)
+        m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
+            make_mime(self.lib, ids).text()))
+        m.addSeparator()
+        m.addAction(self.act_tag)
+        tags = sorted({t for i in ids[:200] for t in self.lib.tags.of(i)})
+        if tags:
+            rm = m.addMenu("Remove tag")
+            for t in tags:
+                rm.addAction(t, lambda t=t: self.tag(ids, t, False))
+        cm = m.addMenu("Add to category")
+        for c in self.sidebar.categories:
+            cm.addAction(c["label"], lambda s=c["slug"]: self.set_category(ids, s, True))
+        m.addSeparator()
+        a = self.lib.articles.get(ids[0])
+        if a.pmid:
+            m.addAction("Open in PubMed",
+                        lambda: self.open_url(f"https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/"))
+        if a.doi:
+            m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
+        m.addAction("Refresh citations online", self.refresh_citations)
+        m.addAction("Fetch metadata online", lambda: self.fetch_metadata(ids))
+        if len(ids) > 1:
+            m.addAction("Merge selected…", self.merge_dialog)
+        m.addSeparator()
+        m.addAction("Export selected…", self.export_dialog)
+        if self.node[0] == "trash":
+            m.addAction("Restore", self.restore_selected)
+        else:
+            m.addAction(self.act_delete)
+        return m

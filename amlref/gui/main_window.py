@@ -2,7 +2,7 @@
 type, drag and drop in and out, dialogs, undo/redo.  Widgets call the Library facade and the
 services; long work goes to :class:`~amlref.gui.workers.JobRunner`.  Drops and imports are in
 gui/drops.py, undoable edits in gui/edits.py, library-wide jobs and dialogs in
-gui/library_jobs.py (mixins of this class)."""
+gui/library_jobs.py, the table's context menu with the edits (mixins of this class)."""
 from __future__ import annotations
 
 import json
@@ -10,17 +10,16 @@ import logging
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, QUrl, Qt, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
-    QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar)
+    QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
 from amlref.gui import queries
 from amlref.gui.detail import DetailPane
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
 from amlref.gui.library_jobs import LibraryJobsMixin
-from amlref.gui.mime import make_mime
 from amlref.gui.sidebar import Sidebar
 from amlref.gui.table_model import ArticleTableModel
 from amlref.gui.workers import JobRunner, ViewLoader, describe_error
@@ -491,46 +490,3 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
 
     def open_url(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
-
-    # == context menu ============================================================================
-    def _table_menu(self, pos) -> None:
-        m = self.table_menu(self.selected_ids())
-        if m is not None:
-            m.exec(self.table.viewport().mapToGlobal(pos))
-
-    def table_menu(self, ids: list[int]) -> QMenu | None:
-        """The context menu of the selected articles."""
-        if not ids:
-            return None
-        m = QMenu(self)
-        m.addAction(self.act_copy)
-        m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
-            make_mime(self.lib, ids).text()))
-        m.addSeparator()
-        m.addAction(self.act_tag)
-        tags = sorted({t for i in ids[:200] for t in self.lib.tags.of(i)})
-        if tags:
-            rm = m.addMenu("Remove tag")
-            for t in tags:
-                rm.addAction(t, lambda t=t: self.tag(ids, t, False))
-        cm = m.addMenu("Add to category")
-        for c in self.sidebar.categories:
-            cm.addAction(c["label"], lambda s=c["slug"]: self.set_category(ids, s, True))
-        m.addSeparator()
-        a = self.lib.articles.get(ids[0])
-        if a.pmid:
-            m.addAction("Open in PubMed",
-                        lambda: self.open_url(f"https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/"))
-        if a.doi:
-            m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
-        m.addAction("Refresh citations online", self.refresh_citations)
-        m.addAction("Fetch metadata online", lambda: self.fetch_metadata(ids))
-        if len(ids) > 1:
-            m.addAction("Merge selected…", self.merge_dialog)
-        m.addSeparator()
-        m.addAction("Export selected…", self.export_dialog)
-        if self.node[0] == "trash":
-            m.addAction("Restore", self.restore_selected)
-        else:
-            m.addAction(self.act_delete)
-        return m

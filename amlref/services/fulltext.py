@@ -31,8 +31,9 @@ def extract_pending(lib: Library, progress: Progress | None = None,
         return 0
     # one reader process for the whole run (a time and memory limit per file), not one per file
     reader = PdfWorker() if isolate else None
-    try:
-        return _extract(lib, progress, cancel, reader)
+    try:   # (the write-ahead log is copied back once, at the end: decision 0004)
+        with lib.checkpoint_later():
+            return _extract(lib, progress, cancel, reader)
     finally:
         if reader is not None:
             reader.close()

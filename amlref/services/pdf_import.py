@@ -186,8 +186,8 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         else:
             first = _first_page(path, info, reader)
             if title_matches(record.title, first):
-                aid = _add_record(lib, record, refs, info, path, link, tags)
-                return _done(lib, path, "new", aid)
+                aid, added = _add_record(lib, record, refs, info, path, link, tags)
+                return _done(lib, path, "new" if added else "attached", aid)
             reason = (f"the record of {_ident(info)} is another paper "
                       f"({record.title[:80]!r}); the identifier was not this PDF's")
             info.doi = info.pmid = info.pmcid = ""
@@ -267,7 +267,9 @@ def fetch_record(online, info: PdfInfo) -> tuple[Article, list]:
 
 
 def _add_record(lib: Library, record: Article, refs: list, info: PdfInfo, path: str,
-                link: bool | None, tags: Iterable[str]) -> int:
+                link: bool | None, tags: Iterable[str]) -> tuple[int, bool]:
+    """Store a fetched record (merged into a duplicate already in the library, if any) with
+    the PDF attached; returns (article id, whether the article is new)."""
     from amlref.services.importing import import_results
     if not record.abstract and info.abstract:
         record.abstract = info.abstract
@@ -279,7 +281,7 @@ def _add_record(lib: Library, record: Article, refs: list, info: PdfInfo, path: 
         if not ids:
             raise InputError("the fetched record could not be stored", path)
         files.attach(lib, ids[0], path, link=link, source="pdf-import")
-    return ids[0]
+    return ids[0], bool(rep.added)
 
 
 def _people(names: list[str]) -> list[Person]:
