@@ -119,3 +119,15 @@ def test_pages_go_with_their_attachment(lib, paper):
     svc.empty_trash(lib)
     assert lib.fulltext.count_pages() == 0 and not lib.attachments.all(include_deleted=True)
     assert not __import__("os").path.exists(lib.attachments.resolve(att))
+
+
+def test_a_book_over_the_page_limit_is_refused_with_the_reason(lib, tmp_path):
+    book = latex_pdf(tmp_path / "book.pdf", title="A very long book on leukaemia",
+                     body="\n\\newcount\\n \\n=0 \\loop\\newpage Page \\the\\n. "
+                          "\\advance\\n by 1 \\ifnum\\n<1000 \\repeat\n")
+    aid = lib.articles.add(Article(title="Book"))
+    svc.attach(lib, aid, str(book))
+    assert fulltext.extract_pending(lib) == 1 and lib.pending.count("fulltext") == 0
+    (att,) = lib.attachments.of(aid)
+    assert att.text_state == "too many pages (1,000-page limit for text)"
+    assert lib.fulltext.count_pages() == 0

@@ -167,3 +167,23 @@ def test_dropped_bib_attaches_the_files_its_records_link(qtbot, window, lib, tmp
     wait_job(qtbot, window, lambda: drop(window, file_mime(bib)))
     (att,) = lib.attachments.of(lib.articles.find("walter2021").id)
     assert att.mode == "linked" and lib.attachments.resolve(att) == str(pdf)
+
+
+def test_fetch_metadata_from_the_window(qtbot, httpserver, lib, make_window, tmp_path):
+    from tests.test_pdf_import import FRET_DOI, FRET_TITLE
+    from tests.test_sources_support import JSON, FakeApi, api_file, library_settings
+    api = FakeApi(httpserver)
+    library_settings(lib, api, tmp_path)
+    api.route(f"/crossref/works/{FRET_DOI}",
+              api_file("api", "crossref-habanero", "test_works_with_many_ids.03.json"), JSON)
+    pdf = article_pdf(tmp_path / "fret.pdf", doi=FRET_DOI, title=FRET_TITLE,
+                      header=f"SCIENTIFIC REPORTS | DOI: {FRET_DOI}")
+    from amlref.services.pdf_import import import_pdfs
+    (o,) = import_pdfs(lib, [str(pdf)], offline=True).outcomes
+    assert o.status == "needs-metadata"
+    w = make_window(lib)
+    what, (done, failed) = wait_job(qtbot, w, lambda: w.fetch_metadata([o.article_id]),
+                                    timeout=60000)
+    assert what == "fetch-metadata" and done == [o.article_id] and failed == []
+    a = lib.articles.get(o.article_id)
+    assert a.container == "Scientific Reports" and lib.tags.of(a.id) == []
