@@ -207,3 +207,13 @@ def test_cancel_between_files_keeps_what_came_in(lib, tmp_path):
             token.cancel()
     rep = import_pdfs(lib, [str(a), str(b)], offline=True, progress=progress, cancel=token)
     assert rep.cancelled and len(rep.outcomes) == 1 and lib.articles.count() == 1
+
+
+def test_bibliography_and_pdfs_in_one_import_give_one_json(cli, tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k1, title = {One}, author = {Doe, Jane}, year = {2020}}\n", "utf-8")
+    pdf = article_pdf(tmp_path / "p.pdf", doi="", title="Venetoclax resistance mechanisms in AML")
+    r = cli("import", bib, pdf, "--offline", "--json")
+    assert r.code == 0, r
+    d = r.json()
+    assert d["import"]["added"] == 1 and d["pdfs"]["needs_metadata"] == 1

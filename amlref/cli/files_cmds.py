@@ -11,6 +11,9 @@ These are added to parsers other modules own (``register`` runs after theirs), s
 modules stay as they are."""
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import sys
 
@@ -135,11 +138,24 @@ def cmd_import(args, base) -> int:
                 check_input(p)
         before = _max_id(args)
         args.paths = rest
-        code = base(args)
+        if args.json and pdfs:       # one JSON document: {"import": ..., "pdfs": ...}
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                code = base(args)
+            out = {"import": json.loads(buf.getvalue() or "null")}
+        else:
+            code = base(args)
         _attach_links(args, before, [os.path.dirname(os.path.abspath(p))
                                      for p in rest if p != "-"])
     if pdfs:
-        code = max(code, _import_pdfs(args, pdfs))
+        if rest and args.json:
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                code = max(code, _import_pdfs(args, pdfs))
+            out["pdfs"] = json.loads(buf.getvalue())
+            print_json(out)
+        else:
+            code = max(code, _import_pdfs(args, pdfs))
     return code
 
 
