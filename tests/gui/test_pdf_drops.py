@@ -187,3 +187,22 @@ def test_fetch_metadata_from_the_window(qtbot, httpserver, lib, make_window, tmp
     assert what == "fetch-metadata" and done == [o.article_id] and failed == []
     a = lib.articles.get(o.article_id)
     assert a.container == "Scientific Reports" and lib.tags.of(a.id) == []
+
+
+def test_cancel_a_folder_drop(qtbot, offline, make_window, paper, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(4):
+        shutil.copy(paper, folder / f"{i}.pdf")
+    w = make_window(offline)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)
+
+    def drop_and_cancel():
+        drop(w, file_mime(folder))
+        for job in w.runner.jobs:        # the Cancel button of the progress dialog does this
+            job.cancel.cancel()
+    what, report = wait_job(qtbot, w, drop_and_cancel, timeout=60000)
+    assert what == "pdf-import" and report.cancelled and len(report.outcomes) < 4
+    # what came in before the cancel stays, and nothing else
+    assert "(cancelled)" in w.messages[-1][1]
+    assert offline.articles.count() == len(report.outcomes)
