@@ -35,6 +35,7 @@ from amlref.storage.library import Library
 
 NEEDS_METADATA = "needs metadata"        # the tag (a sidebar view) of articles made from a PDF alone
 OFFLINE_SETTING = "pdf.offline"          # true: never look PDFs up online
+FIRST_PAGE_MAX = 80                      # pages read to check a title against the first page
 
 
 @dataclass
@@ -234,7 +235,9 @@ def _first_page(path: str, info: PdfInfo, reader=None) -> str:
     """The first page's text, to check a fetched title against (the PDF's own title guess and
     stored titles when the pages cannot be read)."""
     try:
-        texts = reader.texts(path, 5000) if reader is not None else page_texts(path, max_pages=5000)
+        # (the API reads every page: a longer document is checked against its title guess)
+        texts = reader.texts(path, FIRST_PAGE_MAX) if reader is not None else \
+            page_texts(path, max_pages=FIRST_PAGE_MAX)
         if texts:
             return "\n".join(texts[:2])
     except PdfError:
