@@ -243,3 +243,15 @@ def test_jabref_file_field_for_export(lib, art, tmp_path):
     assert [(f.path, f.mime) for f in parse_bibtex_file_field(field)] == [
         (lib.attachments.resolve(a), "PDF")]
     assert svc.jabref_file_field(lib, lib.articles.add(Article(title="none"))) == ""
+
+
+def test_endnote_internal_pdf_link_found_in_the_data_folder(cli, tmp_path):
+    pdf = _pdf(tmp_path / "My EndNote Library.Data" / "PDF" / "0123456789" / "Smith-2020.pdf",
+               b"endnote")
+    ris = tmp_path / "export.ris"
+    ris.write_text("TY  - JOUR\nTI  - EndNote linked paper\nAU  - Smith, J\nPY  - 2020\n"
+                   "L1  - internal-pdf://0123456789/Smith-2020.pdf\nER  - \n", "utf-8")
+    assert cli("import", str(ris)).code == 0
+    key = cli("search", "EndNote linked", "--json").json()["results"][0]["citekey"]
+    (f,) = cli("show", key, "--json").json()["files"]
+    assert (f["path"], f["mode"], f["missing"]) == (str(pdf), "linked", False)

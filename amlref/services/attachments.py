@@ -339,7 +339,7 @@ def attach_links(lib: Library, article_ids, bases: list[str]) -> dict:
         for source, ln in links:
             found = ""
             for base in bases:
-                found = next((c for c in candidates(ln, base, os.path.basename(base))
+                found = next((c for c in candidates(ln, base)
                               if os.path.isfile(c)), "")
                 if found:
                     break
