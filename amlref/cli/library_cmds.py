@@ -178,13 +178,18 @@ def cmd_search(args) -> int:
     with lib:
         ids = lib.articles.search(query, limit=args.limit)
         arts = lib.articles.get_many(ids)
+        from amlref.services.fulltext import pages_for
+        pages = pages_for(lib, query, ids)     # where the words are in attached PDFs
     if args.json:
-        print_json({"query": query, "count": len(arts), "results": [_row(a) for a in arts]})
+        print_json({"query": query, "count": len(arts), "results": [
+            _row(a) | ({"fulltext": pages[a.id]} if a.id in pages else {}) for a in arts]})
         return 0
     for a in arts:
         first = a.authors[0].sort_name() if a.authors else ""
         more = " et al." if len(a.authors) > 1 else ""
         print(f"{a.citekey}\t{a.year or ''}\t{first}{more}\t{a.title}")
+        for f in pages.get(a.id, []):
+            print(f"\tpages {', '.join(map(str, f['pages']))} of {f['file']}")
     if not arts:
         print(f"no articles match {query!r}", file=sys.stderr)
     return 0
@@ -210,6 +215,8 @@ def article_details(lib, a) -> dict:
     d["references"] = [describe(e) for e in lib.citations.references(a.id)]
     d["cited_by"] = [describe(e) for e in lib.citations.cited_by(a.id)]
     d["similar"] = [describe(e) for e in lib.citations.similar(a.id)]
+    from amlref.services.attachments import files_json
+    d["files"] = files_json(lib, a.id)
     return d
 
 
@@ -246,6 +253,8 @@ def cmd_show(args) -> int:
             for e in d[label]:
                 mark = e.get("citekey") or "(not in library)"
                 print(f"    {mark}  {e.get('year') or ''}  {(e.get('title') or '')[:90]}")
+    for f in d["files"]:
+        print(f"  file:     {f['path']} ({f['kind']}, {f['mode']})" + ("  MISSING" if f["missing"] else ""))
     for n in d["notes"]:
         print(f"  note: {n}")
     if a.abstract:

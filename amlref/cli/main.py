@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
     "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
     "amlref.cli.bib_cmds",       # autoexport
+    "amlref.cli.files_cmds",     # attach, files; PDFs in import, add --update (after those)
 ]
 
 EPILOG = """\
@@ -65,7 +66,8 @@ def catch_up(lib, progress=None, wait: bool = True) -> None:
     if progress is None and sys.stderr.isatty() and waiting > 2000:
         def progress(done, total, message=""):
             sys.stderr.write(f"\r{message}: {done}/{total}   " + ("\n" if done >= total else ""))
-    if run(lib, progress, give_way=not wait).get("busy"):
+    # (the text of attached PDFs only when asked to wait: not before every command)
+    if run(lib, progress, give_way=not wait, fulltext=wait).get("busy"):
         sys.stderr.write(f"amlref: {waiting} new articles are still being indexed by another "
                          "program; search and categories do not include them yet\n")
 

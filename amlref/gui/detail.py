@@ -121,6 +121,9 @@ class DetailPane(QWidget):
         self.tabs.setUsesScrollButtons(True)
         self.tabs.tabBar().setExpanding(False)
         lay.addWidget(self.tabs, 1)
+        from amlref.gui.attachments_pane import AttachmentsPane
+        self.files = AttachmentsPane()          # the article's files, below the tabs
+        lay.addWidget(self.files)
 
         # Details: editable fields
         form_host = QWidget()
@@ -231,6 +234,7 @@ class DetailPane(QWidget):
                 a = None
         self.article = a
         self.setEnabled(a is not None)
+        self.files.show_article(lib, a)
         if a is None:
             self.heading.setText("<i>No article selected</i>")
             self.ids_label.setText("")

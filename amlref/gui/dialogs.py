@@ -356,6 +356,9 @@ class PreferencesDialog(QDialog):
             ae.clicked.connect(open_auto_export)
         form.addRow("Auto-export", ae)
         lay.addLayout(form)
+        from amlref.gui.files_prefs import FilesPreferences
+        self.files = FilesPreferences(lib)
+        lay.addWidget(self.files)
         bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         bb.accepted.connect(self.accept)
         bb.rejected.connect(self.reject)
@@ -380,6 +383,7 @@ class PreferencesDialog(QDialog):
                                       authors=[Person("Test", "T")]), formula)
         except Exception as exc:
             raise InputError(f"citation-key formula {formula!r} does not work: {exc}") from None
+        self.files.save(self.lib)
         with self.lib.transaction():
             self.lib.settings.set("citekey_formula", formula)
             self.lib.settings.set("online.email", self.email.text().strip())

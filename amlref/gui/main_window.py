@@ -1,6 +1,8 @@
 """The main window: sidebar | article table | detail pane, a search box that filters as you
 type, drag and drop in and out, dialogs, undo/redo.  Widgets call the Library facade and the
-services; long work goes to :class:`~amlref.gui.workers.JobRunner`."""
+services; long work goes to :class:`~amlref.gui.workers.JobRunner`.  Drops and imports are in
+gui/drops.py, undoable edits in gui/edits.py, library-wide jobs and dialogs in
+gui/library_jobs.py, the table's context menu with the edits (mixins of this class)."""
 from __future__ import annotations
 
 import json
@@ -8,14 +10,16 @@ import logging
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, QUrl, Qt, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
-    QMainWindow, QMenu, QMessageBox, QSplitter, QTableView, QToolBar)
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit,
+    QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import queries, suggestions, undo
+from amlref.gui import queries, suggestions
 from amlref.gui.detail import DetailPane
-from amlref.gui.mime import make_mime, read_mime
+from amlref.gui.drops import DropsMixin
+from amlref.gui.edits import EditsMixin
+from amlref.gui.library_jobs import LibraryJobsMixin
 from amlref.gui.sidebar import Sidebar
 from amlref.gui.table_model import ArticleTableModel
 from amlref.gui.workers import JobRunner, ViewLoader, describe_error
@@ -26,11 +30,10 @@ from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 log = logging.getLogger(__name__)
 
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84)
+COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84, 36)   # last: "has PDF" icon
 SEARCH_DELAY_MS = 150
 
-
-class MainWindow(QMainWindow):
+class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
     view_loaded = Signal(int)          # the view is complete: number of rows
     first_rows = Signal(int)           # the first screen of a view is shown (maybe not all yet)
     job_finished = Signal(str, object)  # what, result (report / message)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.detail.stub_add_requested.connect(self.add_stub)
         self.detail.link_activated.connect(self.open_url)
         self.detail.missing_requested.connect(self.show_missing_papers)
+        self.detail.files.query = self.search.text     # pages of the searched words in PDFs
 
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         self._action("Refresh &citations online (selection)", self.refresh_citations, None,
                      lib_menu)
         self._action("&Missing key papers of this view", self.show_missing_papers, None, lib_menu)
+        self._action("&Find moved files…", self.find_moved_files, None, lib_menu)
 
         tb = QToolBar("Main")
         tb.setObjectName("main_toolbar")
@@ -324,6 +329,9 @@ class MainWindow(QMainWindow):
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
             return
+        detail = getattr(self, "detail", None)
+        if detail is not None and detail.files.isVisible():   # files list the hits' pages
+            self._detail_dirty = True
         # a search keeps the table's order (newest first unless a column was clicked), as the
         # sort indicator says; ranking every match by relevance costs too much while typing
         self.loader.request(self.current_view(), self.model.sort_column, self.model.sort_desc)
@@ -488,468 +496,3 @@ class MainWindow(QMainWindow):
 
     def open_url(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
-
-    # == editing (undoable) ====================================================================
-    def _push(self, cmd) -> bool:
-        try:
-            self.undo_stack.push(cmd)
-            return True
-        except Exception as exc:
-            self.error(describe_error(exc))
-            self.detail.show_article(self.lib, self.current_id())
-            return False
-
-    def edit_article(self, article_id: int, changes: dict) -> bool:
-        try:
-            cmd = undo.EditFields(self.lib, article_id, changes, self._changed)
-        except Exception as exc:
-            self.error(describe_error(exc))
-            return False
-        return self._push(cmd)
-
-    def tag(self, ids: list[int], name: str, add: bool = True) -> bool:
-        if not ids or not name.strip():
-            return False
-        return self._push(undo.Tag(self.lib, ids, name.strip(), add, self._changed))
-
-    def set_category(self, ids: list[int], slug: str, on: bool, kind: str = "category") -> bool:
-        if not ids or not slug:
-            return False
-        return self._push(undo.SetCategory(self.lib, ids, slug, on, self._changed, kind=kind))
-
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        self._push(undo.Trash(self.lib, ids, self._changed, restore=self.node[0] == "trash"))
-
-    def restore_selected(self) -> None:
-        ids = [i for i in self.selected_ids()
-               if self.lib.articles.get(i).deleted_at is not None]
-        if ids:
-            self._push(undo.Trash(self.lib, ids, self._changed, restore=True))
-
-    def empty_trash(self) -> None:
-        n = len(self.lib.articles.trashed_ids())
-        if not n:
-            return
-        if QMessageBox.question(self, "Empty trash", f"Delete {n} article(s) for good? "
-                                "This cannot be undone.") != QMessageBox.Yes:
-            return
-        self.lib.articles.empty_trash()
-        self.undo_stack.clear()
-        self.refresh()
-
-    def save_note(self, article_id: int, note_id, text: str) -> None:
-        try:
-            if note_id is None:
-                if text.strip():
-                    self.lib.notes.add(article_id, text)
-            elif text.strip():
-                self.lib.notes.update(note_id, text)
-            else:
-                self.lib.notes.delete(note_id)
-        except Exception as exc:
-            self.error(describe_error(exc))
-        self.detail.show_article(self.lib, article_id)
-
-    def tag_dialog(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        names = [n for n, _ in self.lib.tags.counts()]
-        name, ok = QInputDialog.getItem(self, "Tag", f"Tag {len(ids)} article(s) with:", names,
-                                        0, True)
-        if ok and name.strip():
-            self.tag(ids, name, True)
-
-    def save_search(self) -> None:
-        v = self.current_view()
-        name, ok = QInputDialog.getText(self, "Save search", "Name:")
-        if ok and name.strip():
-            try:
-                filters = {k: val for k, val in v.to_dict().items() if k != "query"}
-                self.lib.searches.save(name.strip(), v.query or "", filters)
-            except Exception as exc:
-                self.error(describe_error(exc))
-            self.rebuild_sidebar()
-
-    # == merge ================================================================================
-    def merge_group(self, keep: int, others: list[int]) -> bool:
-        return self._push(undo.Merge(self.lib, keep, others, self._changed))
-
-    def mark_not_duplicates(self, ids: list[int]) -> None:
-        with self.lib.transaction():
-            for x in ids:
-                for y in ids:
-                    if x < y:
-                        self.lib.execute("INSERT OR IGNORE INTO not_duplicates(a, b) VALUES (?, ?)",
-                                         (x, y))
-        self._dup_count = None
-        self.refresh()
-
-    def merge_dialog(self) -> None:
-        from amlref.gui.dialogs import MergeDialog
-        sel = self.selected_ids()
-        groups = [sel] if len(sel) > 1 else queries.duplicate_groups(self.lib)
-        if not groups:
-            self.show_message("info", "Merge duplicates", "No duplicates found.")
-            return
-        for n, g in enumerate(groups, 1):
-            d = MergeDialog(self, self.lib, g, f"group {n} of {len(groups)}")
-            if d.exec() != MergeDialog.Accepted:
-                break
-            if d.result_kind == "merge":
-                self.merge_group(d.keep_id(), d.other_ids())
-            elif d.result_kind == "not-duplicates":
-                self.mark_not_duplicates(g)
-        self.refresh()
-
-    # == copy / paste / drop ===================================================================
-    def copy(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            QGuiApplication.clipboard().setMimeData(make_mime(self.lib, ids))
-            self.statusBar().showMessage(f"Copied {len(ids)} reference(s): \\cite, BibTeX and "
-                                         "formatted reference", 4000)
-
-    def paste(self) -> None:
-        md = QGuiApplication.clipboard().mimeData()
-        if md is not None:
-            self.handle_mime(None, md)
-
-    def dragEnterEvent(self, event) -> None:
-        md = event.mimeData()
-        if md.hasUrls() or md.hasText():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        from amlref.gui.mime import IDS_MIME
-        if event.mimeData().hasFormat(IDS_MIME):
-            event.ignore()  # our own articles dropped back on the window: nothing to do
-            return
-        self.handle_mime(None, event.mimeData())
-        event.acceptProposedAction()
-
-    def handle_mime(self, node, md) -> str:
-        """Do what a drop or paste means; returns what was done ("assign", "import-files",
-        "add-identifiers", "import-text" or "")."""
-        d = read_mime(md)
-        node = tuple(node) if node else None
-        if d.ids:
-            if node:
-                self.assign(node, d.ids)
-                return "assign"
-            return ""
-        if d.files:
-            self.import_files(d.files, node)
-            return "import-files"
-        if d.identifiers:
-            self.add_identifiers([v for _, v in d.identifiers], node, typed=d.identifiers)
-            return "add-identifiers"
-        if d.text:
-            self.import_text(d.text, node)
-            return "import-text"
-        return ""
-
-    def assign(self, node, ids: list[int]) -> None:
-        kind, value = node
-        if kind in ("category", "facet"):
-            self.set_category(ids, value, True, kind="category" if kind == "category" else "facet")
-        elif kind == "tag":
-            self.tag(ids, value, True)
-        elif kind == "trash":
-            self._push(undo.Trash(self.lib, ids, self._changed))
-
-    # == long jobs ==============================================================================
-    def _after_import(self, report, node, what: str) -> None:
-        self.last_report = report
-        ids = list(report.added) + [m["id"] for m in report.merged] + list(report.unchanged)
-        if node and ids and node[0] in ("category", "facet"):
-            self.set_category(ids, node[1], True, kind=node[0])
-        from amlref.gui.dialogs import import_report_text
-        summary, details = import_report_text(report)
-        self._pending_select = ids[:1000] or None
-        self.refresh()
-        if ids:
-            self.schedule_auto_export()
-        kind = "info" if report.ok else "error"
-        self.show_message(kind, f"Import: {what}", f"Import finished: {summary}.", details)
-        self.index_pending(lambda: self.job_finished.emit("import", report))
-
-    def index_pending(self, then=None) -> None:
-        """Index for search and classify what an import committed (services/indexing.py),
-        in the worker, with progress in the status bar; the window stays usable meanwhile."""
-        from amlref.services.indexing import catch_up
-        if not self.lib.pending.count():     # (a text drop or an online add: indexed already)
-            if then:
-                then()
-            return
-        status = self.statusBar()
-
-        def progress(done, total, message=""):
-            status.showMessage(f"{message.capitalize()}: {done:,} of {total:,} articles")
-
-        def done(result):
-            if result["fts"]:
-                status.showMessage(f"Indexed {result['fts']:,} articles for search, classified "
-                                   f"{result['classified']:,}", 5000)
-            if result["fts"] or result["classified"]:
-                self.refresh()
-            if then:
-                then()
-
-        def failed(message):
-            if message.startswith("cancelled"):   # closing the window: resumes next time
-                status.showMessage("Indexing paused; it goes on when the library opens again")
-            else:
-                self.error(f"Indexing for search failed: {message}")
-            self.job_finished.emit("error", message)
-        job = self.runner.start(lambda lib, progress, cancel: catch_up(
-            lib, progress=progress, cancel=cancel), "Indexing for search", done, failed,
-            parent=self, progress=False)
-        job.signals.progress.connect(progress)
-
-    def _job_error(self, what: str):
-        def fail(message: str):
-            self.error(f"{what}: {message}")
-            self.job_finished.emit("error", message)
-        return fail
-
-    def import_files(self, paths: list[str], node=None) -> None:
-        from amlref.services.importing import import_paths
-        tags = [node[1]] if node and node[0] == "tag" else []
-        names = ", ".join(os.path.basename(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
-        self.runner.start(lambda lib, progress, cancel: import_paths(
-            lib, paths, tags=tags, progress=progress, cancel=cancel, defer_index=True),
-            f"Importing {names}", lambda r: self._after_import(r, node, names),
-            self._job_error("Import failed"), parent=self)
-
-    def import_text(self, text: str, node=None) -> None:
-        from amlref.services.importing import import_text
-        tags = [node[1]] if node and node[0] == "tag" else []
-        self.runner.start(lambda lib, progress, cancel: import_text(
-            lib, text, name="<dropped text>", tags=tags, progress=progress, cancel=cancel),
-            "Importing dropped text", lambda r: self._after_import(r, node, "dropped text"),
-            self._job_error("Cannot import that text"), parent=self)
-
-    def add_identifiers(self, identifiers: list[str], node=None, typed=None) -> None:
-        """Articles already in the library are selected at once; the others are looked up
-        online (PubMed, Crossref, doi.org) in the background."""
-        from amlref.core.errors import InputError
-        from amlref.core.identifiers import classify_identifier
-        known, unknown = [], []
-        for raw in identifiers:
-            try:
-                kind, value = classify_identifier(raw)
-            except InputError:
-                unknown.append(raw)
-                continue
-            aid = self.lib.articles.find_id(kind, value)
-            (known.append(aid) if aid is not None else unknown.append(raw))
-        if known:
-            if node:
-                self.assign(node, known)
-            self.jump_to(known[0]) if len(known) == 1 else self._select_later(known)
-        if not unknown:
-            if known:
-                self.statusBar().showMessage(f"{len(known)} already in the library", 5000)
-                self.job_finished.emit("known", known)
-            return
-        try:
-            from amlref.services.online import add_identifiers
-        except ImportError:
-            self.error("Online lookup is not available in this installation; add "
-                       f"{', '.join(unknown[:5])} from a file instead.")
-            return
-        tags = [node[1]] if node and node[0] == "tag" else []
-        self.runner.start(lambda lib, progress, cancel: add_identifiers(
-            lib, unknown, tags=tags, progress=progress, cancel=cancel),
-            f"Looking up {', '.join(unknown[:3])}{' …' if len(unknown) > 3 else ''}",
-            lambda r: self._after_import(r, node, "online lookup"),
-            self._job_error("Online lookup failed"), parent=self)
-
-    def _select_later(self, ids) -> None:
-        if not self.select_ids(ids, scroll=True):
-            self._pending_select = ids
-            self.node = ("all", None)
-            self.sidebar.select_node(self.node, emit=False)
-            self.reload()
-
-    def add_stub(self, stub: dict) -> None:
-        ident = stub.get("identifier") or stub.get("pmid") or stub.get("doi") or stub.get("pmcid")
-        if not ident:
-            self.error("This reference has no DOI, PMID or PMCID to look up; add it by hand "
-                       f"(“{(stub.get('title') or stub.get('raw') or '')[:80]}”).")
-            return
-        self.add_identifiers([str(ident)])
-
-    def _update_categories(self) -> None:
-        """After a taxonomy change the library is re-classified once, in the worker (a view
-        filtered by category must never do it on the GUI thread)."""
-        from amlref.services import views as view_service
-        from amlref.services.classify import ensure_current
-        view_service.AUTO_RECLASSIFY = False
-        from amlref.services.indexing import catch_up
-
-        def work(lib, progress, cancel):   # what an interrupted import left, then the taxonomy
-            left = catch_up(lib, progress=progress, cancel=cancel, give_way=True)
-            return ensure_current(lib, progress=progress, cancel=cancel) or left["fts"]
-        self.runner.start(work, "Updating categories",
-                          lambda n: n and self.refresh(),
-                          self._job_error("Updating categories failed"), parent=self)
-
-    def classify_all(self) -> None:
-        from amlref.services.classify import classify_all
-        self.runner.start(lambda lib, progress, cancel: classify_all(
-            lib, progress=progress, cancel=cancel), "Classifying",
-            lambda n: (self.refresh(), self.statusBar().showMessage(f"Classified {n} articles",
-                                                                    5000)),
-            self._job_error("Classification failed"), parent=self)
-
-    def refresh_citations(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        try:
-            from amlref.services.online import refresh_citations
-        except ImportError:
-            self.error("Online citation refresh is not available in this installation.")
-            return
-        self.runner.start(lambda lib, progress, cancel: refresh_citations(
-            lib, ids, progress=progress, cancel=cancel), "Refreshing citations",
-            lambda r: (self.refresh(), self.show_message(
-                "info", "Citations", f"Citations refreshed: {getattr(r, 'summary', lambda: r)()}")),
-            self._job_error("Citation refresh failed"), parent=self)
-
-    def show_missing_papers(self) -> None:
-        try:
-            from amlref.services.citations import missing
-        except ImportError:
-            self.error("Citation ranking is not available in this installation.")
-            return
-        view = None if self.node[0] in ("duplicates", "trash") else self.current_view()
-        try:
-            rows = missing(self.lib, view, limit=30)
-        except Exception as exc:
-            self.error(describe_error(exc))
-            return
-        self.detail.tabs.setCurrentIndex(self.detail.tabs.count() - 1)
-        self.detail.show_missing(rows, self.view_label())
-
-    def load_demo(self) -> None:
-        from amlref.gui.demo import load_demo
-        self.runner.start(lambda lib, progress, cancel: load_demo(lib, progress, cancel),
-                          "Loading the demo library",
-                          lambda r: self._after_import(r, None, "demo library"),
-                          self._job_error("Cannot load the demo library"), parent=self)
-
-    # == dialogs =================================================================================
-    def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import", "", "Bibliographies (*.bib *.ris *.nbib *.txt *.xml *.json *.gz);;"
-            "All files (*)")
-        if paths:
-            self.import_files(paths)
-
-    def add_dialog(self) -> None:
-        from amlref.gui.dialogs import AddIdentifierDialog
-        d = AddIdentifierDialog(self)
-        if d.exec() == AddIdentifierDialog.Accepted and d.identifiers():
-            self.add_identifiers(d.identifiers())
-
-    def export_ids(self, scope: str, category: str | None = None) -> list[int]:
-        from amlref.services.views import view_ids
-        if scope == "selection":
-            return self.selected_ids()
-        if scope == "category":
-            return view_ids(self.lib, View(category=category), order="a.citekey COLLATE BINARY")
-        return list(self.model.ids)
-
-    def export_to(self, path: str, fmt: str, ids: list[int]) -> None:
-        from amlref.services.exporting import export_articles
-        from amlref.services.files import atomic_write
-
-        def job(lib, progress, cancel):
-            progress(0, len(ids), "reading")
-            arts = lib.articles.get_many(ids)
-            cancel.check()
-            atomic_write(path, export_articles(arts, fmt))
-            return len(arts)
-        self.runner.start(job, f"Exporting {len(ids)} articles",
-                          lambda n: (self.statusBar().showMessage(
-                              f"Exported {n} articles to {path}", 8000),
-                              self.job_finished.emit("export", n)),
-                          self._job_error("Export failed"), parent=self)
-
-    def export_dialog(self) -> None:
-        from amlref.gui.dialogs import ExportDialog
-        cats = self.sidebar.categories
-        d = ExportDialog(self, len(self.selected_ids()), len(self.model.ids),
-                         [(c["slug"], f"{c['label']} ({c['count']})") for c in cats],
-                         self.view_label())
-        if d.exec() == ExportDialog.Accepted:
-            c = d.choice()
-            self.export_to(c["path"], c["format"], self.export_ids(c["scope"], c["category"]))
-
-    def auto_export_dialog(self) -> None:
-        from amlref.gui.dialogs import AutoExportDialog
-        AutoExportDialog(self, self.lib, self.current_view().to_dict()).exec()
-
-    def preferences_dialog(self) -> None:
-        from amlref.gui.dialogs import PreferencesDialog
-        d = PreferencesDialog(self, self.lib, self.settings, self.auto_export_dialog)
-        if d.exec() == PreferencesDialog.Accepted:
-            try:
-                if d.save():
-                    self.show_message("info", "Preferences", "The new library location is used "
-                                      "from the next start.")
-            except Exception as exc:
-                self.error(describe_error(exc))
-
-    # == context menu ============================================================================
-    def _table_menu(self, pos) -> None:
-        m = self.table_menu(self.selected_ids())
-        if m is not None:
-            m.exec(self.table.viewport().mapToGlobal(pos))
-
-    def table_menu(self, ids: list[int]) -> QMenu | None:
-        """The context menu of the selected articles."""
-        if not ids:
-            return None
-        m = QMenu(self)
-        m.addAction(self.act_copy)
-        m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
-            make_mime(self.lib, ids).text()))
-        m.addSeparator()
-        m.addAction(self.act_tag)
-        tags = sorted({t for i in ids[:200] for t in self.lib.tags.of(i)})
-        if tags:
-            rm = m.addMenu("Remove tag")
-            for t in tags:
-                rm.addAction(t, lambda t=t: self.tag(ids, t, False))
-        cm = m.addMenu("Add to category")
-        for c in self.sidebar.categories:
-            cm.addAction(c["label"], lambda s=c["slug"]: self.set_category(ids, s, True))
-        m.addSeparator()
-        a = self.lib.articles.get(ids[0])
-        if a.pmid:
-            m.addAction("Open in PubMed",
-                        lambda: self.open_url(f"https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/"))
-        if a.doi:
-            m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
-        m.addAction("Refresh citations online", self.refresh_citations)
-        if len(ids) > 1:
-            m.addAction("Merge selected…", self.merge_dialog)
-        m.addSeparator()
-        m.addAction("Export selected…", self.export_dialog)
-        if self.node[0] == "trash":
-            m.addAction("Restore", self.restore_selected)
-        else:
-            m.addAction(self.act_delete)
-        return m

@@ -51,7 +51,12 @@ def ids_for(lib, view: View, column: str | None = None, desc: bool = False,
     where = [] if view.trash else ["+a.deleted_at IS NULL"]
     args: list = []
     if pq is not None:
-        if pq.match:
+        if pq.match and pq.text_match:   # plain words also find articles by their PDFs' text
+            from amlref.storage.search import FULLTEXT_IDS
+            where.append("(a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) OR "
+                         f"a.id IN ({FULLTEXT_IDS}))")
+            args += [pq.match, pq.text_match]
+        elif pq.match:
             where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(pq.match)
         where += pq.where

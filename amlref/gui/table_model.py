@@ -17,7 +17,9 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _USER = Qt.ItemDataRole.UserRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
 _RIGHT = Qt.AlignRight | Qt.AlignVCenter
+PDF_COLUMN = len(queries.COLUMNS)      # last: an icon when the article has a PDF attached
 _FLAGS = Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemIsDragEnabled
 
 
@@ -80,6 +82,8 @@ class ArticleTableModel(QAbstractTableModel):
         if rows is None:
             chunk = self.ids[page * PAGE:(page + 1) * PAGE]
             rows = queries.rows_for(self.lib, chunk)
+            pdf = self.lib.attachments.with_pdf(chunk)
+            rows = {i: r + (i in pdf,) for i, r in rows.items()}
             self.fetches += 1
             self._pages[page] = rows
             while len(self._pages) > MAX_PAGES:
@@ -93,7 +97,7 @@ class ArticleTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(queries.COLUMNS)
+        return 0 if parent.isValid() else len(queries.COLUMNS) + 1
 
     def data(self, index, role=_DISPLAY):
         # called thousands of times per paint: plain comparisons, constants precomputed
@@ -104,21 +108,27 @@ class ArticleTableModel(QAbstractTableModel):
             r = self._row(row)
             if r is None:
                 return ""
-            v = r[index.column()]
-            return str(v) if v else ""
+            c = index.column()
+            v = r[c]
+            return str(v) if v and c != PDF_COLUMN else ""
         if role == _ALIGN:
             return _RIGHT if index.column() in (1, 5) else None
         if role == _TOOLTIP:
             r = self._row(index.row()) if index.row() < len(self.ids) else None
             c = index.column()
+            if c == PDF_COLUMN:
+                return "PDF attached" if r is not None and r[c] else None
             return str(r[c]) if r is not None and c in (0, 2, 3, 4) and r[c] else None
+        if role == _DECORATION and index.column() == PDF_COLUMN:
+            r = self._row(index.row()) if index.row() < len(self.ids) else None
+            return _pdf_icon() if r is not None and r[PDF_COLUMN] else None
         if role == _USER:
             return self.ids[index.row()] if index.row() < len(self.ids) else None
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return queries.HEADERS[section]
+            return queries.HEADERS[section] if section < PDF_COLUMN else "PDF"
         if orientation == Qt.Horizontal and role == Qt.FontRole:
             f = QFont()
             f.setBold(True)
@@ -145,3 +155,14 @@ class ArticleTableModel(QAbstractTableModel):
         rows = sorted({i.row() for i in indexes})
         ids = [self.ids[r] for r in rows if r < len(self.ids)]
         return make_mime(self.lib, ids)
+
+
+_ICON = None
+
+
+def _pdf_icon():
+    global _ICON
+    if _ICON is None:
+        from PySide6.QtWidgets import QApplication, QStyle
+        _ICON = QApplication.style().standardIcon(QStyle.SP_FileIcon)
+    return _ICON

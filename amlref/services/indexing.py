@@ -18,7 +18,8 @@ def pending(lib: Library) -> int:
 
 
 def catch_up(lib: Library, progress: Progress | None = None,
-             cancel: CancelToken | None = None, give_way: bool = False) -> dict:
+             cancel: CancelToken | None = None, give_way: bool = False,
+             fulltext: bool = True) -> dict:
     """Index and classify what earlier imports left; returns {'fts': n, 'classified': n}.
 
     With ``give_way``, when another program holds the write lock (indexing the same work, as
@@ -27,7 +28,7 @@ def catch_up(lib: Library, progress: Progress | None = None,
     if give_way:
         lib.execute("PRAGMA busy_timeout = 0")
         try:
-            return catch_up(lib, progress, cancel)
+            return catch_up(lib, progress, cancel, fulltext=fulltext)
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
@@ -36,6 +37,10 @@ def catch_up(lib: Library, progress: Progress | None = None,
             lib.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     progress = progress or no_progress
     done = {"fts": 0, "classified": 0}
+    if fulltext:   # the text of attached PDFs (services/fulltext.py)
+        from amlref.services.fulltext import extract_pending
+        if lib.pending.count("fulltext"):
+            done["fulltext"] = extract_pending(lib, progress, cancel)
     done["fts"] = _in_batches(lib, "fts", FTS_BATCH, "indexing for search", progress, cancel,
                               lambda first, last, n, total: lib.pending.index_fts(first, last))
 

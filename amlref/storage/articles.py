@@ -451,12 +451,17 @@ class ArticleStore:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         try:
-            return [r[0] for r in self.lib.execute(sql, params)]
+            ids = [r[0] for r in self.lib.execute(sql, params)]
         except Exception as exc:  # a malformed FTS expression
             import sqlite3
             if isinstance(exc, sqlite3.OperationalError):
                 raise InputError(f"cannot search for {query!r}: {exc}") from None
             raise
+        if pq.text_match:   # plain words also find articles by the text of their PDFs
+            from amlref.storage.attachments import more_from_fulltext
+            ids = more_from_fulltext(self.lib, pq, ids, limit, offset, include_deleted, within,
+                                     within_params)
+        return ids
 
 
 COMMON_DOCS = 20_000

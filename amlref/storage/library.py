@@ -69,6 +69,7 @@ class Library:
         from amlref.storage.citations import CitationStore
         from amlref.storage.misc import SettingsStore, SavedSearchStore
         from amlref.storage.pending import PendingWork
+        from amlref.storage.attachments import AttachmentStore, FulltextStore
         self.pending = PendingWork(self)
         self.articles = ArticleStore(self)
         self.tags = TagStore(self)
@@ -77,6 +78,8 @@ class Library:
         self.citations = CitationStore(self)
         self.settings = SettingsStore(self)
         self.searches = SavedSearchStore(self)
+        self.attachments = AttachmentStore(self)
+        self.fulltext = FulltextStore(self)
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod

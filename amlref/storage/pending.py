@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
-KINDS = ("fts", "classify")
+KINDS = ("fts", "classify", "fulltext")   # fulltext: attachment ids (storage/attachments.py)
 
 
 class PendingWork:

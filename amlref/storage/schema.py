@@ -246,5 +246,41 @@ MIGRATION_4 = [
     "CREATE TABLE pending_work (kind TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL)",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+# Attachments (see storage/attachments.py, services/attachments.py): the files of an article,
+# stored in the library's files folder or linked in place.  ``path`` is relative to the
+# library's folder when the file lies inside it (a moved or synced library keeps its files),
+# else absolute; a link read from an imported file that does not resolve keeps its text as
+# written (``sha256`` empty) and is shown as missing.  ``fulltext`` holds the text of each
+# page of an attached PDF (one row per page, rowid = attachment id * 10000 + page number);
+# pending work ``fulltext`` lists attachment ids
+# whose text is still to be extracted.  The old ``attachments`` table was never written to.
+MIGRATION_5 = [
+    """CREATE TABLE attachments_v5 (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        mode TEXT NOT NULL DEFAULT 'linked' CHECK (mode IN ('stored', 'linked')),
+        kind TEXT NOT NULL DEFAULT 'file',
+        size INTEGER,
+        sha256 TEXT NOT NULL DEFAULT '',
+        added TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT 'user',
+        label TEXT NOT NULL DEFAULT '',
+        pages INTEGER,
+        text_state TEXT NOT NULL DEFAULT ''
+    )""",
+    "INSERT INTO attachments_v5(id, article_id, path) SELECT id, article_id, path FROM attachments",
+    "DROP TABLE attachments",
+    "ALTER TABLE attachments_v5 RENAME TO attachments",
+    "CREATE INDEX attachments_article ON attachments(article_id)",
+    "CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 != ''",
+    # rowid = attachment id * 10000 + page: an attachment's pages are a rowid range, and a
+    # search reads only rowids (the doclists), never a stored column of every matching page
+    """CREATE VIRTUAL TABLE fulltext USING fts5(
+        text, tokenize = "unicode61 remove_diacritics 2")""",
+    "CREATE TRIGGER attachments_fulltext_ad AFTER DELETE ON attachments BEGIN "
+    "DELETE FROM fulltext WHERE rowid BETWEEN old.id * 10000 AND old.id * 10000 + 9999; END",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
 LATEST = len(MIGRATIONS)

@@ -19,6 +19,11 @@ FIELD_MAP = {"author": "authors", "authors": "authors", "au": "authors", "title"
              "jo": "journal", "keyword": "keywords", "keywords": "keywords", "kw": "keywords",
              "mesh": "mesh", "mh": "mesh", "note": "notes", "notes": "notes"}
 
+# ids of the articles whose attached PDFs match an FTS5 expression (fulltext rowid =
+# attachment id * 10000 + page: only rowids are read, see schema step 5)
+FULLTEXT_IDS = ("SELECT t.article_id FROM attachments t WHERE t.id IN "
+                "(SELECT rowid / 10000 FROM fulltext WHERE fulltext MATCH ?)")
+
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"|\S+)')
 
 
@@ -29,6 +34,10 @@ class ParsedQuery:
     params: list = field(default_factory=list)
     # single words that every hit must contain (for choosing a plan): (word, is_prefix)
     required: list[tuple[str, bool]] = field(default_factory=list)
+    # the match for the PDFs' page texts (table ``fulltext``): ``fulltext:`` terms, and the
+    # plain match when it has no field or exclusion (a plain search also finds words in PDFs)
+    fulltext_match: str = ""
+    text_match: str = ""
 
     @property
     def empty(self) -> bool:
@@ -49,6 +58,8 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
     pq = ParsedQuery()
     parts: list[str] = []
     pending_or = False
+    fielded = False
+    ft_parts: list[tuple[str, str]] = []
     tokens = list(_TOKEN.finditer(q or ""))
     for i, m in enumerate(tokens):
         neg, fld, raw, phrase = m.group(1), (m.group(2) or "").lower(), m.group(3), m.group(4)
@@ -80,6 +91,13 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
         words = _words(value)
         if not words:
             continue
+        if fld == "fulltext":
+            expr = _quote(" ".join(words))
+            if prefix_last and is_last and not neg and len(words) == 1 and phrase is None \
+                    and len(words[0]) >= 3:
+                expr += "*"
+            ft_parts.append(("NOT" if neg else "AND", expr))
+            continue
         if phrase is not None or len(words) > 1:
             expr = _quote(" ".join(words))
         else:
@@ -89,6 +107,7 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
         col = FIELD_MAP.get(fld)
         if col:
             expr = f"{col} : {expr}"
+            fielded = True
         if neg:
             parts.append(("NOT", expr))
         elif pending_or and parts:
@@ -109,4 +128,10 @@ def parse_query(q: str, prefix_last: bool = True) -> ParsedQuery:
     elif negs:
         pq.where.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         pq.params.append(" OR ".join(negs))
+    if pos and not negs and not fielded:
+        pq.text_match = pq.match
+    for op, expr in ft_parts:
+        pq.where.append(f"a.id {'NOT ' if op == 'NOT' else ''}IN ({FULLTEXT_IDS})")
+        pq.params.append(expr)
+    pq.fulltext_match = " AND ".join(e for op, e in ft_parts if op == "AND")
     return pq
