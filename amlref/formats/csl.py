@@ -181,6 +181,11 @@ def _name(p) -> dict | None:
     if p.get("literal"):
         return {"literal": str(p["literal"])}
     n = {k: str(v) for k, v in p.items() if k in _NAME_KEYS and v}
+    # MEDLINE's initials ("Palmer AM"): a given name of 2-3 capitals is initials, which
+    # citeproc-py would take for one name ("A"); citeproc-js reads them as initials too
+    given, family = n.get("given", ""), n.get("family", "")
+    if re.fullmatch(r"[A-Z]{2,3}", given) and not family.isupper():
+        n["given"] = " ".join(given)
     return n if n.get("family") or n.get("given") else None
 
 
@@ -204,9 +209,37 @@ def _date(d) -> dict | None:
     return None
 
 
-def to_item(a: Article, ident: str, page_format: str = "") -> dict:
+# CSL-JSON's rich text in fields (CSL 1.0.2 appendix "Rich text markup within fields")
+_MARKUP = re.compile(r'</?(?:i|b|sup|sub)>|<span style="font-variant:\s*small-caps;?">|</span>')
+_NOCASE = re.compile(r'(<span class="nocase">.*?</span>)')
+
+
+def _text(value: str, html: bool) -> str:
+    """A field's text for the output: citeproc-py copies variables into HTML unescaped, so
+    they are escaped here, the CSL rich-text tags kept (HTML) or dropped (plain text); the
+    nocase span is citeproc-py's own to read."""
+    out = []
+    for part in _NOCASE.split(value):
+        if _NOCASE.fullmatch(part):
+            inner = part[len('<span class="nocase">'):-len("</span>")]
+            out.append('<span class="nocase">' + _text(inner, html) + "</span>")
+            continue
+        pos, pieces = 0, []
+        for m in _MARKUP.finditer(part):
+            pieces.append(_html.escape(part[pos:m.start()], quote=False) if html
+                          else part[pos:m.start()])
+            if html:
+                pieces.append(m.group(0))
+            pos = m.end()
+        pieces.append(_html.escape(part[pos:], quote=False) if html else part[pos:])
+        out.append("".join(pieces))
+    return "".join(out)
+
+
+def to_item(a: Article, ident: str, page_format: str = "", html: bool = False) -> dict:
     """The CSL-JSON of an article made safe for citeproc-py: names and dates in the shapes
-    it takes, a title's own closing full stop dropped (the style adds its own)."""
+    it takes, text escaped for HTML, a title's own closing full stop dropped (the style adds
+    its own), page ranges in the style's format."""
     out: dict = {"id": ident}
     for k, v in article_to_item(a).items():
         if k == "id" or v in (None, "", []):
@@ -214,7 +247,7 @@ def to_item(a: Article, ident: str, page_format: str = "") -> dict:
         if k in _NAME_VARS:
             names = [n for n in (_name(p) for p in (v if isinstance(v, list) else [v])) if n]
             if names:
-                out[k] = names
+                out[k] = [{f: _text(x, html) for f, x in n.items()} for n in names]
         elif k in _DATE_VARS:
             d = _date(v)
             if d:
@@ -224,7 +257,7 @@ def to_item(a: Article, ident: str, page_format: str = "") -> dict:
         elif isinstance(v, (list, dict)):
             continue
         else:
-            out[k] = str(v)
+            out[k] = _text(str(v), html)
     if "title" in out:  # "Title." -> "Title" (not an ellipsis)
         out["title"] = re.sub(r"(?<!\.)\.\s*$", "", out["title"].strip())
     if out.get("page") and page_format:
@@ -238,13 +271,14 @@ def _render(articles: Iterable[Article], style: str, html: bool, numbered: bool 
     from citeproc.source.json import CiteProcJSON
     arts = list(articles)
     st = _load(style, numbered)
-    items = [to_item(a, f"item{i}", st.page_range_format) for i, a in enumerate(arts)]
+    items = [to_item(a, f"item{i}", st.page_range_format, html) for i, a in enumerate(arts)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bib = CitationStylesBibliography(st, CiteProcJSON(items),
                                          formatter.html if html else formatter.plain)
         cit = Citation([CitationItem(it["id"]) for it in items])
         bib.register(cit)
+        bib.sort()
     return bib, cit
 
 
@@ -281,7 +315,30 @@ def format_citation(articles: Iterable[Article], style: str = DEFAULT_STYLE,
     bib, cit = _render(arts, style, html)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _tidy(str(bib.cite(cit, lambda item: None)), html)
+        text = _tidy(str(bib.cite(cit, lambda item: None)), html)
+    return _collapse_numbers(text, bib.style.root.find(_NS + "citation"))
+
+
+def _collapse_numbers(text: str, citation) -> str:
+    """collapse="citation-number": three or more consecutive numbers become a range, "1–3"
+    (citeproc-py leaves "1,2,3")."""
+    if citation is None or citation.get("collapse") != "citation-number":
+        return text
+    layout = citation.find(_NS + "layout")
+    delim = (layout.get("delimiter") if layout is not None else None) or ", "
+    delim = _html.escape(delim, quote=False) if "<" in text else delim
+
+    def runs(m: re.Match) -> str:
+        nums = [int(x) for x in m.group(0).split(delim)]
+        out, i = [], 0
+        while i < len(nums):
+            j = i
+            while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+                j += 1
+            out += [f"{nums[i]}\u2013{nums[j]}"] if j - i >= 2 else [str(n) for n in nums[i:j + 1]]
+            i = j + 1
+        return delim.join(out)
+    return re.sub(r"\d+(?:" + re.escape(delim) + r"\d+)+", runs, text)
 
 
 def _tidy(s: str, html: bool) -> str:

@@ -77,5 +77,8 @@ def format_pages(pages: str, fmt: str) -> str:
     """Every range in ``pages`` ("1-10, 15-9 & 20-2") in the format ``fmt``."""
     if not fmt:
         return pages
-    return re.sub(r"[^,&]+", lambda m: (" " if m.group(0).startswith(" ") else "")
-                  + format_range(m.group(0), fmt), pages)
+    def one(m: re.Match) -> str:
+        lead, body, trail = m.groups()
+        return lead + format_range(body, fmt) + trail
+    return re.sub(r"(\s*)([^,&]*?)(\s*)(?=[,&]|$)", lambda m: one(m) if m.group(2) else
+                  m.group(0), pages)
