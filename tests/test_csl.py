@@ -339,3 +339,19 @@ def corpus_xml_articles():
         arts += res.articles
     assert len(arts) > 40
     return arts
+
+
+def test_shipped_styles_carry_their_licence_and_are_packaged():
+    import tomllib
+    from amlref.core.resources import resource_path
+    folder = resource_path("styles")
+    files = sorted(folder.glob("*.csl"))
+    assert len(files) >= 6
+    for f in files:
+        assert "creativecommons.org/licenses/by-sa/3.0" in f.read_text(encoding="utf-8"), f.name
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Attribution-ShareAlike 3.0" in readme
+    assert all(f.name in readme for f in files)
+    root = folder.parent.parent
+    data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "styles/*" in data["tool"]["setuptools"]["package-data"]["amlref._resources"]

@@ -80,6 +80,15 @@ def style_title(style: str) -> str:
     return _info(str(_style_file(style)))["title"]
 
 
+def style_name(style: str) -> str:
+    """The name styles() gives a style known by an alias ("ama", "nlm"); a path as it is."""
+    path = _style_file(style)
+    for name, p in _shipped().items():
+        if p == path:
+            return name
+    return style
+
+
 def _style_file(style: str) -> Path:
     name = (style or DEFAULT_STYLE).strip()
     shipped = _shipped()
