@@ -355,3 +355,22 @@ def test_shipped_styles_carry_their_licence_and_are_packaged():
     root = folder.parent.parent
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert "styles/*" in data["tool"]["setuptools"]["package-data"]["amlref._resources"]
+
+
+def test_apa_year_suffixes_tell_apart_works_of_the_same_author_and_year():
+    """APA 7 §8.19: same author(s), same year -> 2020a, 2020b in reference-list order (by
+    title); citeproc-py does no disambiguation of its own."""
+    def smith(title, given="John", more=()):
+        return Article(citekey=title, title=title, container="Blood", issued="2020",
+                       volume="135", authors=[P("Smith", given), *more])
+    second, first = smith("Second look at CD123"), smith("A first look at CD33")
+    other = smith("Other", "Ann", [P("Lee", "K")])
+    lines = csl.format_bibliography([second, first, other], "apa").splitlines()
+    assert lines == ["Smith, A., & Lee, K. (2020). Other. Blood, 135.",
+                     "Smith, J. (2020a). A first look at CD33. Blood, 135.",
+                     "Smith, J. (2020b). Second look at CD123. Blood, 135."]
+    # sorted as the style's citation sort says; "collapse" to "Smith, 2020a, 2020b" is not done
+    assert csl.format_citation([second, first], "apa") == "(Smith, 2020a; Smith, 2020b)"
+    # no suffix where nothing is ambiguous, and none in numbered styles
+    assert "2020a" not in csl.format_bibliography([first, other], "apa")
+    assert "2020a" not in csl.format_bibliography([second, first], "vancouver")

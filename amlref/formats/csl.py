@@ -283,12 +283,56 @@ def _render(articles: Iterable[Article], style: str, html: bool, numbered: bool 
     items = [to_item(a, f"item{i}", st.page_range_format, html) for i, a in enumerate(arts)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        _year_suffixes(st, items)
         bib = CitationStylesBibliography(st, CiteProcJSON(items),
                                          formatter.html if html else formatter.plain)
         cit = Citation([CitationItem(it["id"]) for it in items])
         bib.register(cit)
         bib.sort()
     return bib, cit
+
+
+def _year_suffixes(st, items: list[dict]) -> None:
+    """disambiguate-add-year-suffix (APA): works whose citations read the same, "(Smith,
+    2020)", get "2020a", "2020b" in the order of the reference list.  citeproc-py does no
+    disambiguation; names are not added first as citeproc-js would (decision 0032)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+    el = st.root.find(_NS + "citation")
+    if el is None or el.get("disambiguate-add-year-suffix") != "true" or len(items) < 2:
+        return
+
+    def rough(it):
+        first = (it.get("author") or it.get("editor") or [{}])[0]
+        return (first.get("family") or first.get("literal"), str(it.get("issued")))
+    counts: dict = {}
+    for it in items:
+        counts[rough(it)] = counts.get(rough(it), 0) + 1
+    if max(counts.values()) < 2:
+        return
+    bib = CitationStylesBibliography(st, CiteProcJSON(items), formatter.plain)
+    bib.register(Citation([CitationItem(it["id"]) for it in items]))
+    bib.sort()
+    same: dict[str, list[str]] = {}
+    for item in bib.items:
+        c = Citation([CitationItem(item.key)])
+        bib.register(c)
+        same.setdefault(str(bib.cite(c, lambda _: None)), []).append(item.key)
+    by_key = {it["id"].lower(): it for it in items}
+    for keys in same.values():
+        if len(keys) > 1:
+            for n, k in enumerate(keys):
+                by_key[k]["year-suffix"] = _letters(n)
+
+
+def _letters(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
 
 
 def format_bibliography(articles: Iterable[Article], style: str = DEFAULT_STYLE,
