@@ -150,6 +150,10 @@ def test_styles_lists_the_shipped_styles_default_first_and_unknown_ones_are_one_
     assert names[0] == "vancouver"
     assert {"apa", "nature", "american-medical-association", "blood"} <= set(names)
     assert dict(csl.styles())["blood"] == "Blood"
+    # Zotero and Better BibTeX name a style by its CSL id
+    assert csl.format_bibliography([halpern()], "http://www.zotero.org/styles/apa") == \
+        csl.format_bibliography([halpern()], "apa")
+    assert csl.style_name("http://www.zotero.org/styles/vancouver-nlm") == "vancouver"
     with pytest.raises(ValueError) as e:
         csl.format_bibliography([halpern()], "harvard-made-up")
     assert "\n" not in str(e.value) and "harvard-made-up" in str(e.value)
@@ -374,3 +378,26 @@ def test_apa_year_suffixes_tell_apart_works_of_the_same_author_and_year():
     # no suffix where nothing is ambiguous, and none in numbered styles
     assert "2020a" not in csl.format_bibliography([first, other], "apa")
     assert "2020a" not in csl.format_bibliography([second, first], "vancouver")
+
+
+def test_a_record_the_processor_cannot_take_is_a_one_line_error_naming_it(monkeypatch):
+    from amlref.formats import csl as mod
+    real = mod.to_item
+
+    def broken(a, *args, **kw):
+        item = real(a, *args, **kw)
+        if a.citekey == "petitti2005":
+            item["issued"] = {"date-parts": [["x"]]}     # not the shape citeproc-py takes
+            item["author"] = [{"family": 3}]
+        return item
+    monkeypatch.setattr(mod, "to_item", broken)
+    with pytest.raises(ValueError) as e:
+        csl.format_bibliography([halpern(), petitti()])
+    msg = str(e.value)
+    assert msg.startswith("petitti2005: cannot be formatted in vancouver") and "\n" not in msg
+
+
+def test_a_one_part_name_is_a_family_name():
+    a = Article(citekey="m", title="Songs", container="J", issued="2001",
+                authors=[P("", "Madonna"), P("Smith", "Jo")])
+    assert csl.format_bibliography([a]).startswith("1. Madonna, Smith J. Songs.")

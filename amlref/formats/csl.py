@@ -9,14 +9,13 @@ The styles are CSL files from the CSL project's repository in ``resources/styles
 its own locale.  ``style`` may also be the path of a ``.csl`` file.  Articles become CSL-JSON
 through ``csljson.article_to_item``.  Where citeproc-py departs from the CSL specification in
 ways that matter for journal articles, this module works around it (docs/decisions/0032):
-page ranges (``pages.py`` here), localized date delimiters and the space after a
-``second-field-align`` number."""
+page ranges (``csl_pages.py``), localized date delimiters, the space after a
+``second-field-align`` number, HTML escaping and year suffixes."""
 from __future__ import annotations
 
 import functools
 import html as _html
 import re
-import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
@@ -95,6 +94,9 @@ def _style_file(style: str) -> Path:
     key = _ALIASES.get(name.lower(), name.lower())
     if key in shipped:
         return shipped[key]
+    for p in shipped.values():  # a CSL style id, as Zotero and Better BibTeX name styles
+        if name.rstrip("/") == _info(str(p))["id"]:
+            return p
     if name.lower().endswith(".csl") and Path(name).expanduser().is_file():
         return Path(name).expanduser()
     raise ValueError(f"unknown citation style {style!r} (available: "
@@ -119,9 +121,7 @@ def _load(style: str, numbered: bool = True):
         src = _parent_file(info, path)
         locale = locale or _info(str(src))["locale"] or None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            st = CitationStylesStyle(str(src), locale=locale, validate=False)
+        st = CitationStylesStyle(str(src), locale=locale, validate=False)
     except Exception as exc:
         raise ValueError(f"{path.name}: the CSL style cannot be used ({exc})") from None
     _fix_style(st)
@@ -193,6 +193,8 @@ def _name(p) -> dict | None:
     # MEDLINE's initials ("Palmer AM"): a given name of 2-3 capitals is initials, which
     # citeproc-py would take for one name ("A"); citeproc-js reads them as initials too
     given, family = n.get("given", ""), n.get("family", "")
+    if given and not family:  # a one-part name ("Cher") is a family name in CSL, not initials
+        n["family"], given = n.pop("given"), ""
     if re.fullmatch(r"[A-Z]{2,3}", given) and not family.isupper():
         n["given"] = " ".join(given)
     return n if n.get("family") or n.get("given") else None
@@ -249,9 +251,13 @@ def to_item(a: Article, ident: str, page_format: str = "", html: bool = False) -
     """The CSL-JSON of an article made safe for citeproc-py: names and dates in the shapes
     it takes, text escaped for HTML, a title's own closing full stop dropped (the style adds
     its own), page ranges in the style's format."""
+    from citeproc import VARIABLES
+    known = {v.replace("_", "-") for v in VARIABLES} | {"type"}
     out: dict = {"id": ident}
     for k, v in article_to_item(a).items():
-        if k == "id" or v in (None, "", []):
+        # only the variables citeproc-py knows (it warns of every other one, e.g.
+        # citation-key; warnings.catch_warnings is not thread-safe for the server's threads)
+        if k == "id" or v in (None, "", []) or k not in known:
             continue
         if k in _NAME_VARS:
             names = [n for n in (_name(p) for p in (v if isinstance(v, list) else [v])) if n]
@@ -281,14 +287,12 @@ def _render(articles: Iterable[Article], style: str, html: bool, numbered: bool 
     arts = list(articles)
     st = _load(style, numbered)
     items = [to_item(a, f"item{i}", st.page_range_format, html) for i, a in enumerate(arts)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        _year_suffixes(st, items)
-        bib = CitationStylesBibliography(st, CiteProcJSON(items),
-                                         formatter.html if html else formatter.plain)
-        cit = Citation([CitationItem(it["id"]) for it in items])
-        bib.register(cit)
-        bib.sort()
+    _year_suffixes(st, items)
+    bib = CitationStylesBibliography(st, CiteProcJSON(items),
+                                     formatter.html if html else formatter.plain)
+    cit = Citation([CitationItem(it["id"]) for it in items])
+    bib.register(cit)
+    bib.sort()
     return bib, cit
 
 
@@ -346,10 +350,28 @@ def format_bibliography(articles: Iterable[Article], style: str = DEFAULT_STYLE,
 def bibliography_entries(articles: Iterable[Article], style: str = DEFAULT_STYLE,
                          html: bool = False, *, numbered: bool = True) -> list[str]:
     """The entries of format_bibliography, one string each."""
-    bib, _ = _render(articles, style, html, numbered)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return [_tidy(str(e), html) for e in bib.bibliography()]
+    arts = list(articles)
+    return _guarded(arts, style, lambda: [_tidy(str(e), html) for e in
+                                          _render(arts, style, html, numbered)[0].bibliography()])
+
+
+def _guarded(arts: list[Article], style: str, fn):
+    """Run fn; a record citeproc-py cannot take becomes a one-line ValueError naming it."""
+    try:
+        return fn()
+    except ValueError:
+        raise
+    except Exception as exc:
+        for a in arts if len(arts) > 1 else []:
+            try:
+                _render([a], style, False)[0].bibliography()
+            except Exception:
+                break
+        else:
+            a = arts[0] if arts else None
+        who = (a.citekey or a.title[:60]) if a is not None else "?"
+        raise ValueError(f"{who}: cannot be formatted in {style} "
+                         f"({type(exc).__name__}: {exc})") from None
 
 
 def _join(entries: list[str], html: bool) -> str:
@@ -365,11 +387,11 @@ def format_citation(articles: Iterable[Article], style: str = DEFAULT_STYLE,
     arts = list(articles)
     if not arts:
         return ""
-    bib, cit = _render(arts, style, html)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    def run():
+        bib, cit = _render(arts, style, html)
         text = _tidy(str(bib.cite(cit, lambda item: None)), html)
-    return _collapse_numbers(text, bib.style.root.find(_NS + "citation"))
+        return _collapse_numbers(text, bib.style.root.find(_NS + "citation"))
+    return _guarded(arts, style, run)
 
 
 def _collapse_numbers(text: str, citation) -> str:
