@@ -401,3 +401,21 @@ def test_a_one_part_name_is_a_family_name():
     a = Article(citekey="m", title="Songs", container="J", issued="2001",
                 authors=[P("", "Madonna"), P("Smith", "Jo")])
     assert csl.format_bibliography([a]).startswith("1. Madonna, Smith J. Songs.")
+
+
+def test_year_suffixes_only_for_the_same_authors():
+    """Different co-authors behind "et al.", or another given name: citeproc-js adds names or
+    initials there, not a suffix, so no suffix is given."""
+    def paper(title, *people):
+        return Article(citekey=title, title=title, container="Blood", issued="2022",
+                       authors=list(people))
+    a = paper("One", P("Zhang", "Wei"), P("Li", "X"), P("Chen", "Y"))
+    b = paper("Two", P("Zhang", "Wei"), P("Wu", "Q"), P("Sun", "Z"))
+    c = paper("Three", P("Zhang", "Yan"))
+    d = paper("Four", P("Zhang", "Wei"))
+    out = csl.format_bibliography([a, b, c, d], "apa")
+    assert "2022a" not in out and "2022b" not in out
+    e = paper("Five", P("Zhang", "Yan"))
+    out = csl.format_bibliography([c, e, a], "apa").splitlines()
+    assert [ln for ln in out if "2022a" in ln or "2022b" in ln] == [
+        "Zhang, Y. (2022a). Five. Blood.", "Zhang, Y. (2022b). Three. Blood."]

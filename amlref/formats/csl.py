@@ -297,9 +297,9 @@ def _render(articles: Iterable[Article], style: str, html: bool, numbered: bool 
 
 
 def _year_suffixes(st, items: list[dict]) -> None:
-    """disambiguate-add-year-suffix (APA): works whose citations read the same, "(Smith,
-    2020)", get "2020a", "2020b" in the order of the reference list.  citeproc-py does no
-    disambiguation; names are not added first as citeproc-js would (decision 0032)."""
+    """disambiguate-add-year-suffix (APA): works of the same authors whose citations read the
+    same, "(Smith, 2020)", get "2020a", "2020b" in the order of the reference list.
+    citeproc-py does no disambiguation at all (decision 0032)."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
     el = st.root.find(_NS + "citation")
@@ -310,9 +310,11 @@ def _year_suffixes(st, items: list[dict]) -> None:
         first = (it.get("author") or it.get("editor") or [{}])[0]
         return (first.get("family") or first.get("literal"), str(it.get("issued")))
     counts: dict = {}
-    for it in items:
-        counts[rough(it)] = counts.get(rough(it), 0) + 1
-    if max(counts.values()) < 2:
+    for it in items:  # a quick look first: the same first name and date, works with names
+        key = rough(it)
+        if key[0]:
+            counts[key] = counts.get(key, 0) + 1
+    if max(counts.values(), default=0) < 2:
         return
     bib = CitationStylesBibliography(st, CiteProcJSON(items), formatter.plain)
     bib.register(Citation([CitationItem(it["id"]) for it in items]))
@@ -324,8 +326,14 @@ def _year_suffixes(st, items: list[dict]) -> None:
         same.setdefault(str(bib.cite(c, lambda _: None)), []).append(item.key)
     by_key = {it["id"].lower(): it for it in items}
     for keys in same.values():
-        if len(keys) > 1:
-            for n, k in enumerate(keys):
+        # only works of the very same authors: where the authors differ behind "et al." or in
+        # their given names, citeproc-js adds names or initials instead, which we cannot
+        groups: dict[str, list[str]] = {}
+        for k in keys:
+            names = by_key[k].get("author") or by_key[k].get("editor") or []
+            groups.setdefault(repr(names), []).append(k)
+        for ks in groups.values():
+            for n, k in enumerate(ks if len(ks) > 1 else []):
                 by_key[k]["year-suffix"] = _letters(n)
 
 
