@@ -419,3 +419,14 @@ def test_year_suffixes_only_for_the_same_authors():
     out = csl.format_bibliography([c, e, a], "apa").splitlines()
     assert [ln for ln in out if "2022a" in ln or "2022b" in ln] == [
         "Zhang, Y. (2022a). Five. Blood.", "Zhang, Y. (2022b). Three. Blood."]
+
+
+def test_formatting_from_several_threads_gives_the_same_text():
+    """The local server formats from its request threads while the window copies."""
+    from concurrent.futures import ThreadPoolExecutor
+    arts = [halpern(), rose(), dpp(), petitti(), grady(), schott()]
+    jobs = [(s, h) for s, _ in csl.styles() for h in (False, True)] * 2
+    expected = {(s, h): csl.format_bibliography(arts, s, html=h) for s, h in set(jobs)}
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda j: csl.format_bibliography(arts, j[0], html=j[1]), jobs))
+    assert got == [expected[j] for j in jobs]
