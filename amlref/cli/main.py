@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
     "amlref.cli.bib_cmds",       # autoexport
     "amlref.cli.files_cmds",     # attach, files; PDFs in import, add --update (after those)
+    "amlref.cli.cite_cmds",      # cite (formatted references, CSL styles)
 ]
 
 EPILOG = """\

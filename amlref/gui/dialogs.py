@@ -328,7 +328,8 @@ class MergeDialog(QDialog):
 
 # -- preferences ----------------------------------------------------------------------------
 class PreferencesDialog(QDialog):
-    """Library location (next start), citation-key formula, NCBI API key and e-mail, auto-export."""
+    """Library location (next start), citation-key formula, NCBI API key and e-mail, citation
+    style, auto-export."""
 
     def __init__(self, parent, lib, settings, open_auto_export=None):
         super().__init__(parent)
@@ -351,6 +352,9 @@ class PreferencesDialog(QDialog):
         self.api_key.setObjectName("ncbi_api_key")
         self.api_key.setEchoMode(QLineEdit.PasswordEchoOnEdit)
         form.addRow("NCBI API key", self.api_key)
+        from amlref.gui.copy_formatted import style_chooser
+        self.citation_style = style_chooser(lib)
+        form.addRow("Citation style", self.citation_style)
         ae = QPushButton("Auto-export…")
         if open_auto_export:
             ae.clicked.connect(open_auto_export)
@@ -388,6 +392,8 @@ class PreferencesDialog(QDialog):
             self.lib.settings.set("citekey_formula", formula)
             self.lib.settings.set("online.email", self.email.text().strip())
             self.lib.settings.set("online.ncbi_api_key", self.api_key.text().strip())
+            from amlref.gui.copy_formatted import save_style
+            save_style(self.lib, self.citation_style)
         new = self.library.text().strip()
         changed = bool(new) and new != str(self.lib.path)
         if new:

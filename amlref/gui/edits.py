@@ -144,6 +144,8 @@ class EditsMixin:
             return None
         m = QMenu(self)
         m.addAction(self.act_copy)
+        m.addAction(self.act_copy_ref)
+        m.addAction(self.act_copy_bib)
         m.addAction("Copy \\cite{…} only", lambda: QGuiApplication.clipboard().setText(
             make_mime(self.lib, ids).text()))
         m.addSeparator()

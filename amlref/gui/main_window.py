@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import queries, suggestions
+from amlref.gui import copy_formatted, queries, suggestions
 from amlref.gui.detail import DetailPane
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
@@ -179,6 +179,16 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self.act_copy = self._action("&Copy (\\cite, BibTeX, reference)", self.copy,
                                      QKeySequence.Copy, e, tw)
         self.table.addAction(self.act_copy)
+        self.act_copy_ref = self._action(
+            "Copy as &formatted reference", lambda: self.statusBar().showMessage(
+                copy_formatted.copy_selection(self.lib, self.selected_ids()), 4000),
+            "Ctrl+Shift+C", e, tw)
+        self.act_copy_bib = self._action(
+            "Copy &bibliography", lambda: self.statusBar().showMessage(
+                copy_formatted.copy_selection(self.lib, self.selected_ids(), bibliography=True),
+                4000), None, e, tw)
+        self.table.addAction(self.act_copy_ref)
+        self.table.addAction(self.act_copy_bib)
         self.act_paste = self._action("Paste", self.paste, QKeySequence.Paste, None, tw)
         self.table.addAction(self.act_paste)
         self.sidebar.addAction(self.act_paste)

@@ -1,7 +1,6 @@
 """Drag and copy out (several MIME types at once) and recognising what is dropped or pasted in."""
 from __future__ import annotations
 
-import html
 import os
 import re
 import tempfile
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QMimeData, QUrl
 
 from amlref.core.errors import InputError
+from amlref.gui.copy_formatted import reference_entries
 
 IDS_MIME = "application/x-amlref-article-ids"
 BIBTEX_MIME = "application/x-bibtex"
@@ -49,50 +49,6 @@ def cite_command(articles) -> str:
     return "\\cite{" + ",".join(a.citekey for a in articles) + "}"
 
 
-def _people(authors, limit: int = 6) -> str:
-    names = []
-    for p in authors:
-        if p.literal:
-            names.append(p.literal)
-        else:
-            initials = "".join(w[0] for w in re.split(r"[\s.\-]+", p.given or "") if w)
-            names.append(f"{p.family} {initials}".strip())
-    if len(names) > limit:
-        names = names[:3] + ["et al"]
-    return ", ".join(names)
-
-
-def reference_text(a) -> tuple[str, str]:
-    """One formatted reference (Vancouver-like) as plain text and HTML."""
-    who = _people(a.authors)
-    where = a.container_short or a.container
-    loc = str(a.year or "")
-    if a.volume:
-        loc += f";{a.volume}" + (f"({a.issue})" if a.issue else "")
-    if a.pages:
-        loc += f":{a.pages}"
-    parts_t = [x for x in (who, a.title.rstrip("."), where, loc) if x]
-    text = ". ".join(parts_t) + "."
-    if a.doi:
-        text += f" doi:{a.doi}"
-    if a.pmid:
-        text += f" PMID: {a.pmid}"
-    h = []
-    if who:
-        h.append(html.escape(who) + ".")
-    if a.title:
-        h.append(html.escape(a.title.rstrip(".")) + ".")
-    if where:
-        h.append(f"<i>{html.escape(where)}</i>.")
-    if loc:
-        h.append(html.escape(loc) + ".")
-    if a.doi:
-        h.append(f'<a href="https://doi.org/{html.escape(a.doi)}">doi:{html.escape(a.doi)}</a>')
-    if a.pmid:
-        h.append(f'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/">{a.pmid}</a>')
-    return text, " ".join(h)
-
-
 def _temp_bib(articles, text: str) -> str:
     global _TEMP_DIR
     if _TEMP_DIR is None or not os.path.isdir(_TEMP_DIR):
@@ -113,11 +69,12 @@ def make_mime(lib, ids: list[int]) -> QMimeData:
     if not arts:
         return md
     bib = bibtex_of(arts)
-    refs = [reference_text(a) for a in arts]
+    refs = reference_entries(lib, arts)  # in the CSL style chosen in Preferences
     md.setText(cite_command(arts))
     md.setData(BIBTEX_MIME, bib.encode("utf-8"))
-    md.setHtml("<ol>" + "".join(f"<li>{h}</li>" for _, h in refs) + "</ol>")
-    md.setData("text/x-amlref-references", "\n".join(t for t, _ in refs).encode("utf-8"))
+    if refs:
+        md.setHtml("<ol>" + "".join(f"<li>{h}</li>" for _, h in refs) + "</ol>")
+        md.setData("text/x-amlref-references", "\n".join(t for t, _ in refs).encode("utf-8"))
     md.setData(IDS_MIME, ",".join(str(a.id) for a in arts).encode())
     try:
         md.setUrls([QUrl.fromLocalFile(_temp_bib(arts, bib))])
