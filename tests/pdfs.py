@@ -328,3 +328,18 @@ def _write_pdf(dest: Path, objs: list[bytes]) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     dest.write_bytes(bytes(out))
     return dest
+
+
+def flate_bomb(dest: Path, megabytes: int = 600) -> Path:
+    """One page whose content stream inflates to ``megabytes`` MB of spaces (a zip bomb):
+    a reader must stay within its memory limit."""
+    co = zlib.compressobj(9)
+    chunk = b" " * 2**20
+    data = b"".join(co.compress(chunk) for _ in range(megabytes)) + co.flush()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]
+    return _write_pdf(dest, objs)

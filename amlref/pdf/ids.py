@@ -81,7 +81,8 @@ def _single_token(line: str) -> bool:
     s = line.strip()
     if s.isdigit() and len(s) < 5:          # a page number under the last line
         return False
-    return bool(s) and " " not in s and len(s) < 60
+    return (bool(s) and " " not in s and len(s) < 60
+            and any(c.isdigit() or c in "./-_;()" for c in s))
 
 
 @dataclass
@@ -90,6 +91,7 @@ class PageIds:
     number: int                       # 1-based page number
     header: list[str] = field(default_factory=list)     # DOIs in the first/last lines
     body: list[str] = field(default_factory=list)       # DOIs elsewhere before References
+    marked: list[str] = field(default_factory=list)     # those of them marked "doi:", doi.org/
     refs: list[str] = field(default_factory=list)       # DOIs after a References heading
     cite: list[str] = field(default_factory=list)       # DOIs in a "Cite this article" block
     all: set[str] = field(default_factory=set)
@@ -130,6 +132,8 @@ def scan_page(text: str, number: int, in_refs: bool, tail: bool = False) -> Page
             page.header.append(hit.doi)
         else:
             page.body.append(hit.doi)
+            if hit.marked:
+                page.marked.append(hit.doi)
     front = "\n".join(lines[:refs_from] if refs_from is not None else lines)
     if not tail:
         m = _PMID.search(front)
@@ -162,20 +166,24 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
         doi = _parent(doi, everything)
         return Choice(doi, source, sorted(everything - {doi}))
 
-    # 1. metadata the pages confirm (anywhere but inside a reference list)
+    # 1. metadata the pages confirm (anywhere but inside a reference list), or that completes a
+    #    DOI the page prints cut short
     for doi, src in meta:
         if doi in own_text or _stamped(doi, pages):
             where = _first_page_with(doi, pages)
             return done(doi, f"{src} and page {where}" if where else src)
+        if any(len(d) >= 12 and doi.startswith(d) for d in own_text):
+            return done(doi, src)
     # 2. the same DOI on every page read (a download stamp or running header)
     if len(pages) >= 2:
         common = set.intersection(*(p.all for p in pages))
         if common:
             doi = _pick(sorted(common, key=lambda d: _order(d, pages)))
             return done(doi, "page 1 (on every page)")
-    # 3. the header or footer, then the body before the references, of the first pages in order
+    # 3. the header or footer, then a DOI marked "doi:"/doi.org in the text before the references,
+    #    of the first pages in order
     for p in pages:
-        for group in (p.header, p.body):
+        for group in (p.header, p.marked):
             if group:
                 return done(_pick(group), f"page {p.number}")
     # 4. a "Cite this article" block
@@ -185,6 +193,10 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
     # 5. metadata alone
     if meta:
         return done(meta[0][0], meta[0][1])
+    # 6. a bare DOI in the text before the references
+    for p in pages:
+        if p.body:
+            return done(_pick(p.body), f"page {p.number}")
     return Choice("", "", sorted(everything))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from amlref.pdf.child import read_frame, write_frame
 from amlref.pdf.errors import PdfError
 
-MEM_LIMIT = 1536 * 2**20          # address space of a child (Python + PDFium + qpdf need ~300 MB)
+MEM_LIMIT = 1024 * 2**20          # address space of a child (it starts at ~55 MB)
 JOBS_PER_CHILD = 500              # a fresh child now and then: nothing leaks for long
 _PKG_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
@@ -91,9 +91,10 @@ class PdfWorker:
         if reply is None:
             code = self.proc.wait(timeout=5) if self.proc else None
             self.close()
+            mb = f"{self.mem_limit / 2**20:,.0f} MB"
             if code is not None and code < 0 and -code in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
-                raise PdfError("the PDF library crashed on this file")
-            raise PdfError("needs too much memory or crashed the PDF reader")
+                raise PdfError(f"crashed the PDF library (or needed over {mb} of memory)")
+            raise PdfError(f"stopped the PDF reader (over {mb} of memory?)")
         return reply
 
     def close(self) -> None:

@@ -1,0 +1,180 @@
+"""What a PDF says besides its identifiers: the title (printed, cross-checked with useless or
+wrong metadata), authors, year, abstract, the text layer, page texts and the thumbnail; on real
+pdflatex-made PDFs."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from amlref.pdf import PdfWorker, first_page_png, page_texts, read_pdf, title_matches, useless_meta_title
+from amlref.pdf.layout import Line, guess_authors, guess_title
+from tests.pdfs import Article, article, book, need_pdflatex
+
+A = Article()
+
+
+@pytest.fixture
+def make(tmp_path):
+    need_pdflatex()
+
+    def build(name="a", **options):
+        return article(tmp_path, name, **options)
+    return build
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("isolate", [True, False])
+def test_title_authors_year_abstract_from_the_first_page(make, isolate):
+    info = read_pdf(make(), isolate=isolate)
+    assert info.title == A.title
+    assert info.authors == A.authors
+    assert info.year == A.year
+    assert info.abstract == A.abstract
+    assert info.text_layer and not info.encrypted and info.pages == 1
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("bad", ["untitled", "paper.dvi", "Proceedings Template - WORD",
+                                 "Microsoft Word - leukaemia_final_v3.docx", "JOURNAL OF LEUKAEMIA IMMUNOLOGY",
+                                 "Manuscript"])
+def test_useless_metadata_title_is_ignored_for_the_page(make, bad):
+    info = read_pdf(make(meta_title=bad, xmp=True))
+    assert info.meta_title == bad
+    assert info.title == A.title
+
+
+@pytest.mark.latex
+def test_metadata_title_of_another_paper_loses_to_the_page(make):
+    other = "Venetoclax with azacitidine in older patients with acute myeloid leukaemia"
+    info = read_pdf(make(meta_title=other))
+    assert info.meta_title == other and info.title == A.title
+
+
+@pytest.mark.latex
+def test_metadata_title_that_agrees_is_used_and_file_name_title_is_not(make, tmp_path):
+    info = read_pdf(make(meta_title=A.title.replace("T-cell", "T\u2011cell")))
+    assert info.title == A.title.replace("T-cell", "T\u2011cell")
+    p = make("cd123-bispecific-2023", meta_title="cd123 bispecific 2023")
+    assert useless_meta_title("cd123 bispecific 2023", str(p))
+    assert read_pdf(p).title == A.title
+
+
+@pytest.mark.latex
+def test_summary_heading_and_no_abstract(make):
+    assert read_pdf(make(heading="Summary")).abstract == A.abstract
+    assert read_pdf(make("b", abstract="")).abstract == ""
+
+
+@pytest.mark.latex
+def test_scan_without_text_layer_keeps_the_metadata(make):
+    info = read_pdf(make(scan=True, xmp=True, doi="10.1234/scan.1"))
+    assert info.text_layer is False
+    assert info.title == A.title                 # the page has none: metadata it is
+    assert info.authors == A.authors
+    assert info.doi == "10.1234/scan.1" and info.id_source == "xmp"
+    info = read_pdf(make("bare", scan=True, meta_title="untitled"))
+    assert (info.text_layer, info.title, info.doi) == (False, "", "")
+
+
+@pytest.mark.latex
+def test_cover_page_title(make):
+    info = read_pdf(make(cover_doi="10.2307/4567890"))
+    assert info.title == A.title and info.pages == 2
+
+
+@pytest.mark.latex
+def test_page_texts_and_thumbnail(make):
+    p = make(body_pages=10)
+    texts = page_texts(p)
+    assert len(texts) == read_pdf(p).pages >= 9
+    assert A.title.split()[0] in texts[0]
+    assert "effect cures patients" in " ".join(texts[0].split())     # "ef-fect" joined again
+    assert "\ufffe" not in "".join(texts)
+    assert texts == page_texts(p, isolate=False)
+    png = first_page_png(p, 200)
+    from PIL import Image
+    img = Image.open(io.BytesIO(png))
+    assert img.format == "PNG" and img.size[0] == 200 and img.size[1] > 200
+    assert img.convert("L").getextrema()[0] < 100          # there is ink on it
+
+
+@pytest.mark.latex
+def test_a_worker_reads_many_files_in_one_child(make):
+    files = [make(f"f{i}", title=f"Trial {i} of CD33 antibody conjugates in relapsed leukaemia") for i in range(4)]
+    with PdfWorker() as w:
+        infos = [read_pdf(f, worker=w) for f in files]
+        pid = w.proc.pid
+        assert page_texts(files[0], worker=w)[0]
+        assert w.proc.pid == pid
+    assert [i.title for i in infos] == [f"Trial {i} of CD33 antibody conjugates in relapsed leukaemia" for i in range(4)]
+
+
+@pytest.mark.latex
+def test_thousand_page_book(tmp_path):
+    need_pdflatex()
+    p = book(tmp_path, 1000)
+    texts = page_texts(p)
+    assert len(texts) == 1000 and "Page 1000 " in texts[-1]
+    info = read_pdf(p)
+    assert info.pages == 1000 and info.doi == ""
+
+
+# -- title matching --------------------------------------------------------------------------------
+
+PAGE = ("Journal of Leukaemia Immunology 2023\r\nCD123-directed bispecific antibod\ufffe\r\nies restore "
+        "T\u2010cell control of acute mye\u00adloid leukaemia\r\nMaria Rossi, Jonas Berg\r\nAbstract")
+
+
+@pytest.mark.parametrize("title", [
+    A.title, A.title.upper(), "CD123-Directed Bispecific Antibodies Restore T-Cell Control of Acute Myeloid Leukaemia.",
+    "<i>CD123</i>-directed bispecific antibodies restore T cell control of acute myeloid leukaemia",
+    "CD123-directed bispecific antibodies restore T-cell control of acute myeloid leukemia",   # one letter
+])
+def test_title_matches_tolerates_case_hyphenation_markup_and_a_letter(title):
+    assert title_matches(title, PAGE)
+
+
+@pytest.mark.parametrize("title", [
+    "Venetoclax with azacitidine in older patients with acute myeloid leukaemia",
+    "CD33-directed bispecific antibodies in myelodysplastic syndromes", "Leukaemia", "",
+])
+def test_title_matches_rejects_other_titles(title):
+    assert not title_matches(title, PAGE)
+
+
+def test_title_matches_greek_letters_and_ligatures():
+    page = "Interferon-\u03b3 and TNF-\u03b1 signalling shapes the \ufb01rst response of AML blasts"
+    assert title_matches("Interferon-gamma and TNF-alpha signalling shapes the first response of AML blasts", page)
+    assert title_matches("Interferon-\u03b3 and TNF-\u03b1 signalling shapes the \ufb01rst response of AML blasts",
+                         page.replace("\u03b3", "gamma").replace("\ufb01", "fi"))
+
+
+def test_title_guess_with_font_sizes():
+    lines = [Line("Blood Advances 2024", 8), Line("ORIGINAL ARTICLE", 11),
+             Line("Menin inhibition in NPM1-mutated acute", 16), Line("myeloid leukaemia", 16),
+             Line("Ana Silva, Ben Okafor, Chen Wei", 11), Line("Department of Medicine, University of X", 8)] + \
+            [Line("Body text of the article that goes on for a while.", 9)] * 30
+    title, after = guess_title(lines)
+    assert title == "Menin inhibition in NPM1-mutated acute myeloid leukaemia"
+    assert guess_authors(lines, after) == ["Ana Silva", "Ben Okafor", "Chen Wei"]
+
+
+def test_title_guess_without_font_sizes_and_unsure_authors():
+    lines = [Line("Research letter"), Line("Menin inhibition in NPM1-mutated acute myeloid leukaemia"),
+             Line("A study group of the cooperative network 12"), Line("Body.")]
+    title, after = guess_title(lines)
+    assert title == "Menin inhibition in NPM1-mutated acute myeloid leukaemia"
+    assert guess_authors(lines, after) == []
+
+
+@pytest.mark.parametrize("t", ["paper.dvi", "untitled", "Untitled1", "Proceedings Template - WORD",
+                               "Microsoft Word - x.docx", "BLOOD", "JOURNAL OF CLINICAL ONCOLOGY",
+                               "Layout 1", "jcm-09-01234", "Article", "", "doi:10.1182/blood.2020007732"])
+def test_useless_meta_titles(t):
+    assert useless_meta_title(t)
+
+
+def test_useful_meta_title():
+    assert not useless_meta_title(A.title)
+    assert not useless_meta_title("Gemtuzumab ozogamicin for AML")
