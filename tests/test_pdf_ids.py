@@ -208,3 +208,12 @@ def test_metadata_values():
     assert dois_in_value("info:doi/10.1038/s41375-021-01234-x") == ["10.1038/s41375-021-01234-x"]
     assert dois_in_value("Blood, 140 (2022) 1345. doi:10.1182/blood.2022016867") == ["10.1182/blood.2022016867"]
     assert dois_in_value("untitled") == []
+
+
+@pytest.mark.latex
+def test_footer_doi_below_the_reference_list_of_a_one_page_paper(make):
+    """The footer comes after the references in the text order: its place on the page (the
+    bottom margin) tells it from a cited work's DOI."""
+    info = read_pdf(make(doi_place="footer"))
+    assert info.doi == DOI and info.id_source == "page 1"
+    assert CITED_DOIS <= set(info.other_dois)

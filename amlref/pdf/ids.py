@@ -101,10 +101,12 @@ class PageIds:
     in_refs_after: bool = False       # the page ends inside the reference list
 
 
-def scan_page(text: str, number: int, in_refs: bool, tail: bool = False) -> PageIds:
+def scan_page(text: str, number: int, in_refs: bool, tail: bool = False,
+              edge_lines: set[int] | frozenset = frozenset()) -> PageIds:
     """The identifiers on one page.  ``in_refs``: the reference list began on an earlier page;
-    ``tail``: a last page read without the pages before it (its DOIs count only in a cite block
-    or as a stamp)."""
+    ``tail``: a last page read without the pages before it (its DOIs count only in a cite block,
+    a stamp or the page's margin); ``edge_lines``: numbers of the lines that lie in the page's
+    top or bottom margin (running header, footer), when the library gives positions."""
     lines = for_ids(text).split("\n")
     page = PageIds(number)
     refs_from = 0 if (in_refs or tail) else None
@@ -122,7 +124,7 @@ def scan_page(text: str, number: int, in_refs: bool, tail: bool = False) -> Page
         page.all.add(hit.doi)
         in_cite = any(a <= hit.line <= b for a, b in cite_spans)
         edge = hit.line < 6 or hit.line >= n - 4
-        if hit.stamp:
+        if hit.stamp or hit.line in edge_lines:
             page.header.append(hit.doi)
         elif in_cite:
             page.cite.append(hit.doi)

@@ -77,9 +77,10 @@ class Document:
         self.close()
 
     # -- text ------------------------------------------------------------------------------------
-    def page_text(self, index: int, sizes: bool = False):
-        """The text of one page (pdfium's CR LF line breaks); with ``sizes``, also the font size
-        of every character."""
+    def page_text(self, index: int, sizes: bool = False, edges: bool = False):
+        """The text of one page (pdfium's CR LF line breaks).  With ``sizes``, also the font size
+        of every character; with ``edges``, also the numbers of the lines that lie in the top or
+        bottom margin band of the page (running headers, footers, stamps)."""
         import pypdfium2.raw as raw
         page = self.pdf[index]
         try:
@@ -92,11 +93,14 @@ class Document:
                     get = raw.FPDFText_GetFontSize
                     handle = tp.raw
                     fs = [get(handle, i) for i in range(min(n, 6000))]
+                band = _edge_lines(raw, tp.raw, text, page.get_height()) if edges and len(text) == n else set()
             finally:
                 tp.close()
         finally:
             page.close()
-        return (text, fs) if sizes else text
+        if sizes:
+            return text, fs, band
+        return (text, band) if edges else text
 
     # -- metadata --------------------------------------------------------------------------------
     def info(self) -> dict[str, str]:
@@ -136,6 +140,27 @@ class Document:
             page.close()
 
 
+EDGE_BAND = 0.055      # the outer 5.5 % of the page height: headers, footers, stamps
+
+
+def _edge_lines(raw, handle, text: str, height: float) -> set[int]:
+    import ctypes
+    box = [ctypes.c_double() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in box]
+    out, pos = set(), 0
+    for k, m in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", text)):
+        line = m.group(1)
+        first = len(line) - len(line.lstrip())
+        if line.strip() and raw.FPDFText_GetCharBox(handle, pos + first, *refs):
+            bottom, top = box[2].value, box[3].value
+            if top < height * EDGE_BAND or bottom > height * (1 - EDGE_BAND):
+                out.add(k)
+        pos = m.end()
+        if not m.group(2):
+            break
+    return out
+
+
 def _meta_text(raw, doc, key: str) -> str:
     import ctypes
     n = raw.FPDF_GetMetaText(doc, key.encode("ascii"), None, 0)
@@ -160,17 +185,17 @@ def read_info(path, max_bytes: int = MAX_BYTES) -> PdfInfo:
         n = len(doc)
         front = list(range(min(FIRST_PAGES, n)))
         back = [i for i in range(max(0, n - LAST_PAGES), n) if i not in front]
-        first_text, sizes = doc.page_text(0, sizes=True) if n else ("", None)
-        texts = {0: first_text} if n else {}
+        first_text, sizes, band = doc.page_text(0, sizes=True, edges=True) if n else ("", None, set())
+        texts, bands = ({0: first_text}, {0: band}) if n else ({}, {})
         for i in front[1:] + back:
-            texts[i] = doc.page_text(i)
+            texts[i], bands[i] = doc.page_text(i, edges=True)
         info_dict = doc.info()
         xmp = doc.xmp()
-        return _build(str(path), n, doc.encrypted, texts, first_text, sizes, front, back,
+        return _build(str(path), n, doc.encrypted, texts, bands, first_text, sizes, front, back,
                       info_dict, xmp)
 
 
-def _build(path, n, encrypted, texts, first_text, sizes, front, back, info_dict, xmp) -> PdfInfo:
+def _build(path, n, encrypted, texts, bands, first_text, sizes, front, back, info_dict, xmp) -> PdfInfo:
     out = PdfInfo(path=path, pages=n, encrypted=encrypted)
     out.text_layer = any(t.strip() for t in texts.values())
     # identifiers
@@ -185,11 +210,11 @@ def _build(path, n, encrypted, texts, first_text, sizes, front, back, info_dict,
                 meta_dois.append((d, "info"))
     pages, in_refs = [], False
     for i in front:
-        p = idmod.scan_page(texts[i], i + 1, in_refs)
+        p = idmod.scan_page(texts[i], i + 1, in_refs, edge_lines=bands[i])
         in_refs = p.in_refs_after
         pages.append(p)
     for i in back:
-        pages.append(idmod.scan_page(texts[i], i + 1, True, tail=True))
+        pages.append(idmod.scan_page(texts[i], i + 1, True, tail=True, edge_lines=bands[i]))
     choice = idmod.choose_doi(meta_dois, pages, all_pages_read=not (n > len(front) + len(back)))
     out.doi, out.id_source, out.other_dois = choice.doi, choice.source, choice.others
     for p in pages:
