@@ -62,7 +62,14 @@ def test_download_stamp_on_every_page(make):
     stamp = r"Downloaded from \nolinkurl{https://journals.example.org/doi/" + DOI + "} on 3 March 2024"
     info = read_pdf(make(doi_place="none", stamp=stamp, body_pages=4))
     assert info.doi == DOI
-    assert info.id_source == "page 1 (on every page)"
+    assert info.id_source.startswith("page 1")
+
+
+def test_doi_repeated_on_every_page_wins_over_body_dois():
+    pages = [scan_page(_page(*["text"] * 8, f"as described (10.1000/other.{i})", "Rossi et al. 10.1234/own.5",
+                             *["text"] * 8), i + 1, False) for i in range(3)]
+    c = choose_doi([], pages, False)
+    assert c.doi == "10.1234/own.5" and c.source == "page 1 (on every page)"
 
 
 @pytest.mark.latex

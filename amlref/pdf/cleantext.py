@@ -39,6 +39,20 @@ def for_reading(text: str) -> str:
     return " ".join(t.split())
 
 
+_PAGE_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, "\ufb00": "ff", "\ufb01": "fi",
+                             "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+                             "\ufb06": "st", "\r": None})
+_LINE_END_HYPHEN = re.compile(HYPHEN_MARK + r"[ \t]*\r?\n[ \t]*")
+
+
+def page_text_clean(text: str) -> str:
+    """A whole page for indexing: one pass of str.translate (ligatures, invisible characters,
+    CR), and words broken at line ends joined (only when the page has any)."""
+    if HYPHEN_MARK in text:
+        text = _LINE_END_HYPHEN.sub("", text).replace(HYPHEN_MARK, "-")
+    return text.translate(_PAGE_TABLE)
+
+
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
           "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
           "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",

@@ -18,22 +18,12 @@ class Line:
 
 
 def page_lines(text: str, sizes: list[float] | None = None) -> list[Line]:
-    """Split a page's text (pdfium: CR LF between lines) into lines with their font size (the
-    most common size of the line's visible characters)."""
-    out, start = [], 0
-    for raw_line in re.split(r"(\r\n|\n|\r)", text):
-        if raw_line in ("\r\n", "\n", "\r"):
-            start += len(raw_line)
-            continue
-        size = 0.0
-        if sizes:
-            seg = [round(sizes[i], 1) for i in range(start, min(start + len(raw_line), len(sizes)))
-                   if not raw_line[i - start].isspace() and sizes[i] >= 2]
-            if seg:
-                size = Counter(seg).most_common(1)[0][0]
+    """Split a page's text (pdfium: CR LF between lines) into its non-empty lines, with the
+    font size of each (``sizes``: one per line of the text, empty lines included)."""
+    out = []
+    for k, raw_line in enumerate(re.split(r"\r\n|\r|\n", text)):
         if raw_line.strip():
-            out.append(Line(raw_line.strip(), size))
-        start += len(raw_line)
+            out.append(Line(raw_line.strip(), sizes[k] if sizes and k < len(sizes) else 0.0))
     return out
 
 

@@ -6,18 +6,14 @@ from __future__ import annotations
 import io
 import re
 
-from amlref.core.identifiers import normalize_pmcid, normalize_pmid
-from amlref.pdf import ids as idmod
-from amlref.pdf.cleantext import for_reading
+from dataclasses import dataclass, field
+
+from amlref.pdf.cleantext import page_text_clean
 from amlref.pdf.errors import PdfError
 from amlref.pdf.info import PdfInfo
-from amlref.pdf.layout import (find_abstract, guess_authors, guess_title, guess_year, page_lines,
-                               title_matches, useless_meta_title)
 from amlref.pdf.sniff import check_file
 from amlref.pdf.xmp import Xmp, parse_xmp
 
-FIRST_PAGES = 3       # pages read from the front for identifiers, title, abstract
-LAST_PAGES = 2        # and from the back ("Cite this article" blocks, stamps)
 MAX_BYTES = 500 * 2**20
 _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "doi", "DOI", "WPS-ARTICLEDOI", "PMID")
 
@@ -77,10 +73,9 @@ class Document:
         self.close()
 
     # -- text ------------------------------------------------------------------------------------
-    def page_text(self, index: int, sizes: bool = False, edges: bool = False):
-        """The text of one page (pdfium's CR LF line breaks).  With ``sizes``, also the font size
-        of every character; with ``edges``, also the numbers of the lines that lie in the top or
-        bottom margin band of the page (running headers, footers, stamps)."""
+    def page_text(self, index: int, layout: bool = False):
+        """The text of one page (pdfium's CR LF line breaks).  With ``layout``, also a PageLayout:
+        each line's font size and which lines lie in the page's top or bottom margin band."""
         import pypdfium2.raw as raw
         page = self.pdf[index]
         try:
@@ -88,19 +83,13 @@ class Document:
             try:
                 n = tp.count_chars()
                 text = tp.get_text_range(0, n) if n > 0 else ""
-                fs = None
-                if sizes and n and len(text) == n:
-                    get = raw.FPDFText_GetFontSize
-                    handle = tp.raw
-                    fs = [get(handle, i) for i in range(min(n, 6000))]
-                band = _edge_lines(raw, tp.raw, text, page.get_height()) if edges and len(text) == n else set()
+                if layout:
+                    lay = _layout(raw, tp.raw, text, page.get_height()) if len(text) == n else PageLayout()
             finally:
                 tp.close()
         finally:
             page.close()
-        if sizes:
-            return text, fs, band
-        return (text, band) if edges else text
+        return (text, lay) if layout else text
 
     # -- metadata --------------------------------------------------------------------------------
     def info(self) -> dict[str, str]:
@@ -143,18 +132,34 @@ class Document:
 EDGE_BAND = 0.055      # the outer 5.5 % of the page height: headers, footers, stamps
 
 
-def _edge_lines(raw, handle, text: str, height: float) -> set[int]:
+@dataclass
+class PageLayout:
+    sizes: list[float] = field(default_factory=list)    # font size of each line (0: unknown)
+    edges: set[int] = field(default_factory=set)        # lines in the top/bottom margin band
+
+
+def _layout(raw, handle, text: str, height: float) -> PageLayout:
+    """Font size (median of three characters) and margin band of each line: a few PDFium calls
+    per line, not one per character."""
     import ctypes
     box = [ctypes.c_double() for _ in range(4)]
     refs = [ctypes.byref(b) for b in box]
-    out, pos = set(), 0
+    size_of = raw.FPDFText_GetFontSize
+    out, pos = PageLayout(), 0
     for k, m in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", text)):
         line = m.group(1)
-        first = len(line) - len(line.lstrip())
-        if line.strip() and raw.FPDFText_GetCharBox(handle, pos + first, *refs):
-            bottom, top = box[2].value, box[3].value
-            if top < height * EDGE_BAND or bottom > height * (1 - EDGE_BAND):
-                out.add(k)
+        body = line.strip()
+        size = 0.0
+        if body:
+            first = pos + len(line) - len(line.lstrip())
+            last = first + len(body) - 1
+            picks = sorted(size_of(handle, i) for i in {first, (first + last) // 2, last})
+            size = round(picks[len(picks) // 2], 1)
+            if raw.FPDFText_GetCharBox(handle, first, *refs):
+                bottom, top = box[2].value, box[3].value
+                if top < height * EDGE_BAND or bottom > height * (1 - EDGE_BAND):
+                    out.edges.add(k)
+        out.sizes.append(size)
         pos = m.end()
         if not m.group(2):
             break
@@ -181,85 +186,9 @@ def _reason(exc: Exception, path: str) -> str:
 
 def read_info(path, max_bytes: int = MAX_BYTES) -> PdfInfo:
     """Identifiers, metadata and a title guess of one PDF (in this process)."""
+    from amlref.pdf.recognise import recognise
     with Document(path, max_bytes) as doc:
-        n = len(doc)
-        front = list(range(min(FIRST_PAGES, n)))
-        back = [i for i in range(max(0, n - LAST_PAGES), n) if i not in front]
-        first_text, sizes, band = doc.page_text(0, sizes=True, edges=True) if n else ("", None, set())
-        texts, bands = ({0: first_text}, {0: band}) if n else ({}, {})
-        for i in front[1:] + back:
-            texts[i], bands[i] = doc.page_text(i, edges=True)
-        info_dict = doc.info()
-        xmp = doc.xmp()
-        return _build(str(path), n, doc.encrypted, texts, bands, first_text, sizes, front, back,
-                      info_dict, xmp)
-
-
-def _build(path, n, encrypted, texts, bands, first_text, sizes, front, back, info_dict, xmp) -> PdfInfo:
-    out = PdfInfo(path=path, pages=n, encrypted=encrypted)
-    out.text_layer = any(t.strip() for t in texts.values())
-    # identifiers
-    meta_dois: list[tuple[str, str]] = []
-    for value in xmp.identifiers:
-        for d in idmod.dois_in_value(value):
-            if (d, "xmp") not in meta_dois:
-                meta_dois.append((d, "xmp"))
-    for key in ("doi", "DOI", "WPS-ARTICLEDOI", "Subject", "Keywords"):
-        for d in idmod.dois_in_value(info_dict.get(key, "")):
-            if not any(d == m for m, _ in meta_dois):
-                meta_dois.append((d, "info"))
-    pages, in_refs = [], False
-    for i in front:
-        p = idmod.scan_page(texts[i], i + 1, in_refs, edge_lines=bands[i])
-        in_refs = p.in_refs_after
-        pages.append(p)
-    for i in back:
-        pages.append(idmod.scan_page(texts[i], i + 1, True, tail=True, edge_lines=bands[i]))
-    choice = idmod.choose_doi(meta_dois, pages, all_pages_read=not (n > len(front) + len(back)))
-    out.doi, out.id_source, out.other_dois = choice.doi, choice.source, choice.others
-    for p in pages:
-        out.pmid = out.pmid or p.pmid
-        out.pmcid = out.pmcid or p.pmcid
-        out.arxiv = out.arxiv or p.arxiv
-    if not out.pmid:
-        out.pmid = normalize_pmid(info_dict.get("PMID", ""), strict=False)
-    if not out.pmcid:
-        for v in xmp.identifiers:
-            m = re.search(r"PMC\d{4,10}", v)
-            if m:
-                out.pmcid = normalize_pmcid(m.group(0), strict=False)
-                break
-    out.arxiv = out.arxiv or idmod.arxiv_from_doi(out.doi)
-    if not out.doi and (out.pmid or out.pmcid or out.arxiv):
-        out.id_source = "page " + str(next((p.number for p in pages if p.pmid or p.pmcid or p.arxiv), 1))
-    # title, authors, year, abstract
-    out.meta_title = xmp.title or info_dict.get("Title", "")
-    lines = page_lines(first_text, sizes)
-    page_title, after = guess_title(lines)
-    meta_ok = bool(out.meta_title) and not useless_meta_title(out.meta_title, path)
-    meta_agrees = meta_ok and title_matches(out.meta_title, first_text)
-    if meta_agrees:
-        out.title = " ".join(out.meta_title.split())
-    elif page_title:
-        out.title = page_title
-    elif meta_ok and not first_text.strip():
-        out.title = " ".join(out.meta_title.split())
-    printed = guess_authors(lines, after) if page_title else []
-    if printed:
-        out.authors = printed
-    elif meta_agrees or (meta_ok and not first_text.strip()):
-        out.authors = xmp.creators or _split_authors(info_dict.get("Author", ""))
-    out.year = guess_year(lines, xmp.date)
-    out.abstract = find_abstract([texts[i] for i in front[:2]])
-    return out
-
-
-def _split_authors(value: str) -> list[str]:
-    v = " ".join((value or "").split())
-    if not v:
-        return []
-    parts = re.split(r";|\band\b|&" if ";" in v or " and " in v else r",", v)
-    return [p.strip() for p in parts if p.strip()]
+        return recognise(doc, str(path))
 
 
 def read_page_texts(path, max_pages: int = 1000, max_bytes: int = MAX_BYTES) -> list[str]:
@@ -272,9 +201,9 @@ def read_page_texts(path, max_pages: int = 1000, max_bytes: int = MAX_BYTES) -> 
 
 
 def clean_page(text: str) -> str:
-    """A page's text for indexing and display: lines kept, words broken at line ends joined."""
-    return "\n".join(for_reading(ln) if ln else "" for ln in
-                     re.sub("\ufffe\\s*(?:\r\n|\n|\r)\\s*", "", text).splitlines())
+    """A page's text for indexing and display: lines kept (LF), words broken by hyphenation at
+    line ends joined, ligatures spelt out, invisible characters gone."""
+    return page_text_clean(text)
 
 
 def render_first_page(path, width: int = 240, max_bytes: int = MAX_BYTES) -> bytes:
