@@ -187,3 +187,12 @@ def test_missing_file_and_size_limit(tmp_path):
     p = pdfs.deep_nesting(tmp_path / "d.pdf", depth=10)
     with pytest.raises(PdfError, match=r"^too large"):
         read_pdf(p, max_bytes=100)
+
+
+def test_a_named_pipe_does_not_block(tmp_path):
+    import os
+    fifo = tmp_path / "paper.pdf"
+    os.mkfifo(fifo)
+    assert not is_pdf(fifo)
+    with pytest.raises(PdfError, match="^not a regular file$"):
+        read_pdf(fifo)

@@ -36,6 +36,8 @@ def write_frame(fh, obj) -> None:
 
 def handle(op: str, args: tuple, kwargs: dict):
     from amlref.pdf import reader
+    if op == "ping":
+        return "pong"
     if op == "read":
         return reader.read_info(*args, **kwargs)
     if op == "texts":

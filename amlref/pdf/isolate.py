@@ -65,12 +65,12 @@ class PdfWorker:
     def _warm_up(self) -> None:
         """Wait (up to 30 s) until the child has imported the libraries, so that starting
         Python is not counted against the first file's time limit."""
-        write_frame(self.proc.stdin, ("ping", (), {}))
         try:
-            self._wait(30.0, what="start")
-        except PdfError as exc:
-            if "cannot be read" not in str(exc):   # "ping" is answered with an error: fine
-                raise
+            write_frame(self.proc.stdin, ("ping", (), {}))
+        except OSError:
+            self.close()
+            raise PdfError("the PDF reader did not start") from None
+        self._wait(30.0, what="start")
 
     def _wait(self, timeout: float, what: str = "read"):
         fd = self.proc.stdout.fileno()

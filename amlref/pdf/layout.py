@@ -90,7 +90,7 @@ def _join(parts: list[str]) -> str:
 
 def tidy_title(t: str) -> str:
     t = re.sub(r"(?<=[a-z])[\d,*†‡§¶]+$", "", t.strip())   # footnote markers
-    return t.strip().rstrip(".").strip()
+    return t.strip().rstrip(".:;,").strip()
 
 
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "ten",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 _KNOWN = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
@@ -20,7 +21,7 @@ def head(path, n: int = 1024) -> bytes:
 def is_pdf(path) -> bool:
     """True when ``%PDF-`` occurs within the first 1024 bytes (readers accept junk before it)."""
     try:
-        return b"%PDF-" in head(path)
+        return stat.S_ISREG(os.stat(path).st_mode) and b"%PDF-" in head(path)
     except OSError:
         return False
 
@@ -46,7 +47,12 @@ def check_file(path, max_bytes: int) -> int:
     """The file's size after the checks every reader makes first; raises PdfError."""
     from amlref.pdf.errors import PdfError
     try:
-        size = os.path.getsize(path)
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise PdfError("is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):       # a pipe or a device would block the reader
+            raise PdfError("not a regular file")
+        size = st.st_size
         data = head(path)
     except FileNotFoundError:
         raise PdfError("file not found (moved or deleted)") from None
