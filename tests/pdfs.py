@@ -78,6 +78,8 @@ class Article:
     body_pages: int = 1              # pages of body text between abstract and references
     scan: bool = False               # one page that is an image only (no text layer)
     heading: str = "Abstract"
+    style: str = "journal"           # journal (header, two columns) | maketitle (a preprint)
+    arxiv: str = ""                  # an arXiv stamp in the left margin of page 1 ("2301.01234v2")
 
 
 def _tex_escape(s: str) -> str:
@@ -167,10 +169,23 @@ def _tex(a: Article) -> str:
                   r"Publisher DOI: \nolinkurl{" + a.doi + r"}\par\vfill",
                   r"\small Your use of the archive indicates your acceptance of the Terms and Conditions "
                   r"of Use. The archive is a not-for-profit service.\end{center}\clearpage\twocolumn"]
-    lines += [r"\twocolumn[{\begin{flushleft}",
-              r"{\LARGE\bfseries " + _tex_escape(a.title) + r"\par}\vspace{1em}",
-              r"{\large " + _tex_escape(", ".join(a.authors)) + r"\par}\vspace{0.5em}",
-              r"{\small Department of Haematology, University Hospital\par}\vspace{1em}"]
+    if a.style == "maketitle":
+        lines[0] = r"\documentclass[11pt]{article}"
+        lines += [r"\title{" + _tex_escape(a.title) + "}",
+                  r"\author{" + r" \and ".join(_tex_escape(x) for x in a.authors) + "}",
+                  r"\date{" + a.year + "}", r"\maketitle\thispagestyle{fancy}"]
+        if a.arxiv:
+            lines.append(r"\noindent\llap{\raisebox{-14cm}[0pt][0pt]{\rotatebox{90}{\Large arXiv:" + a.arxiv
+                         + r" [q-bio.CB] 3 Feb " + a.year + r"}}\hspace{1.5cm}}")
+        if a.abstract:
+            lines += [r"\begin{abstract}", _tex_escape(a.abstract), r"\end{abstract}"]
+        a = _copy(a, abstract="")
+        lines += [r"\twocolumn[{\begin{flushleft}"]
+    else:
+        lines += [r"\twocolumn[{\begin{flushleft}",
+                  r"{\LARGE\bfseries " + _tex_escape(a.title) + r"\par}\vspace{1em}",
+                  r"{\large " + _tex_escape(", ".join(a.authors)) + r"\par}\vspace{0.5em}",
+                  r"{\small Department of Haematology, University Hospital\par}\vspace{1em}"]
     if a.doi and a.doi_place == "broken":
         # a long URL broken by the line width inside a narrow box, as two-column layouts do
         lines.append(r"\parbox{3.2cm}{\small\raggedright https://doi.org/" + a.doi.replace("/", "/\\linebreak ") + r"}\par")
@@ -198,6 +213,11 @@ def _tex(a: Article) -> str:
                   + r" \nolinkurl{https://doi.org/" + a.doi + "}}}"]
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
+
+
+def _copy(a: Article, **changes) -> Article:
+    from dataclasses import replace
+    return replace(a, **changes)
 
 
 def _scan_png(path: Path) -> None:

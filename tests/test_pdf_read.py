@@ -178,3 +178,14 @@ def test_useless_meta_titles(t):
 def test_useful_meta_title():
     assert not useless_meta_title(A.title)
     assert not useless_meta_title("Gemtuzumab ozogamicin for AML")
+
+
+@pytest.mark.latex
+def test_preprint_with_maketitle_and_an_arxiv_stamp(make):
+    info = read_pdf(make(style="maketitle", arxiv="2301.01234v2", doi_place="none", doi=""))
+    assert info.arxiv == "2301.01234" and info.doi == "" and info.id_source == "page 1"
+    assert info.title == A.title
+    assert info.abstract == A.abstract
+    assert info.authors == A.authors          # printed without commas: taken from the metadata
+    info = read_pdf(make("b", style="maketitle", meta_title="paper.dvi", doi_place="none"))
+    assert info.title == A.title and info.authors == []     # unsure: none rather than wrong ones

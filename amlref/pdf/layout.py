@@ -134,7 +134,7 @@ _ABSTRACT = re.compile(r"^\s*(?:a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|summary)\b\s*[:.\u
                        re.I)
 _STOP = re.compile(r"^\s*(?:\d+\.?\s+)?(?:introduction|keywords?|key\s+words|abbreviations|"
                    r"correspondence|received|article history|copyright|©|background\s*$|"
-                   r"main\s*$|significance\s*$|highlights\s*$)", re.I)
+                   r"main\s*$|significance\s*$|highlights\s*$|\d{1,4}\s*$)", re.I)
 
 
 def find_abstract(page_texts: list[str]) -> str:
