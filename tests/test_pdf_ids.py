@@ -224,3 +224,12 @@ def test_footer_doi_below_the_reference_list_of_a_one_page_paper(make):
     info = read_pdf(make(doi_place="footer"))
     assert info.doi == DOI and info.id_source == "page 1"
     assert CITED_DOIS <= set(info.other_dois)
+
+
+def test_a_reference_list_without_its_heading_on_page_two_does_not_win_over_metadata():
+    p1 = scan_page(_page("A title", *["body text"] * 12), 1, False)
+    p2 = scan_page(_page(*["more text"] * 8, "1. A. Blood. 2020. doi:10.1000/a1", "2. B. Blood. 2021. doi:10.1000/b2",
+                         "3. C. Leukemia. 2019. doi:10.1000/c3", *["x"] * 6), 2, p1.in_refs_after)
+    c = choose_doi([("10.1234/own.7", "xmp")], [p1, p2], True)
+    assert c.doi == "10.1234/own.7" and c.source == "xmp"
+    assert choose_doi([], [p1, p2], True).doi == ""

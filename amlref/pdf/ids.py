@@ -185,7 +185,7 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
     # 3. the header or footer, then a DOI marked "doi:"/doi.org in the text before the references,
     #    of the first pages in order
     for p in pages:
-        for group in (p.header, p.marked):
+        for group in (p.header, p.marked if _front_matter(p) else []):
             if group:
                 return done(_pick(group), f"page {p.number}")
     # 4. a "Cite this article" block
@@ -197,9 +197,15 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
         return done(meta[0][0], meta[0][1])
     # 6. a bare DOI in the text before the references
     for p in pages:
-        if p.body:
+        if p.body and _front_matter(p):
             return done(_pick(p.body), f"page {p.number}")
     return Choice("", "", sorted(everything))
+
+
+def _front_matter(p: PageIds) -> bool:
+    """Page 1, or a later page that does not look like a reference list without its heading
+    (three or more DOIs)."""
+    return p.number == 1 or len(p.all) <= 2
 
 
 def _pick(group: list[str]) -> str:
