@@ -189,3 +189,28 @@ def test_preprint_with_maketitle_and_an_arxiv_stamp(make):
     assert info.authors == A.authors          # printed without commas: taken from the metadata
     info = read_pdf(make("b", style="maketitle", meta_title="paper.dvi", doi_place="none"))
     assert info.title == A.title and info.authors == []     # unsure: none rather than wrong ones
+
+
+def test_title_guess_on_a_publisher_style_first_page():
+    """Elsevier-like: a large journal name in the masthead, a kind label, spaced headings,
+    affiliation letters after the names."""
+    lines = [Line("Blood Reviews 45 (2021) 100723", 7), Line("Contents lists available at ScienceDirect", 8),
+             Line("Blood Reviews", 18), Line("journal homepage: www.elsevier.com/locate/blre", 8),
+             Line("Review", 9), Line("Immunotherapy in acute myeloid leukemia: where", 15),
+             Line("we stand", 15), Line("Alessandro Isidori a,*, Claudio Cerchione b, Naval Daver c", 10),
+             Line("a Hematology and Stem Cell Transplant Center, AORMN Hospital, Pesaro, Italy", 7),
+             Line("a r t i c l e i n f o", 8)] + [Line("Body of the review, set in nine point type.", 9)] * 40
+    title, after = guess_title(lines)
+    assert title == "Immunotherapy in acute myeloid leukemia: where we stand"
+    assert guess_authors(lines, after) == ["Alessandro Isidori", "Claudio Cerchione", "Naval Daver"]
+    lines[5:7] = [Line("Immunotherapy", 15)]          # a one-word title: the journal's name is not taken
+    assert guess_title(lines, journal="Blood Reviews")[0] == "Immunotherapy" or \
+        guess_title(lines, journal="Blood Reviews")[0] == ""
+
+
+def test_authors_with_numbers_and_bars():
+    lines = [Line("Title of a paper on leukaemia vaccines", 16),
+             Line("Sara Villar1 | Eric Smith2,3 | Mary Major1", 10), Line("1 Department of X", 8)]
+    assert guess_authors(lines, 1) == ["Sara Villar", "Eric Smith", "Mary Major"]
+    lines[1] = Line("Jane Doe,1,2 John Roe,3 and Mary Major1", 10)
+    assert guess_authors(lines, 1) == ["Jane Doe", "John Roe", "Mary Major"]

@@ -48,23 +48,25 @@ def _titleish(line: str) -> bool:
     return True
 
 
-def guess_title(lines: list[Line]) -> tuple[str, int]:
+def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
     """The title printed on a first page and the index of the line after it; ("", 0) if none.
     With font sizes: the largest type among title-like lines of the top of the page (a group of
     consecutive lines of that size).  Without: the first title-like line of the top."""
     if not lines:
         return "", 0
     top = lines[: max(12, int(len(lines) * 0.6))]
+    skip = squash(journal) if len(squash(journal)) >= 4 else None
     sized = [ln for ln in lines if ln.size]
+    body = 0.0
     if sized:
         weights = Counter()
         for ln in sized:
             weights[ln.size] += len(ln.text)
         body = weights.most_common(1)[0][0]
-        cands = [(ln.size, -i) for i, ln in enumerate(top) if ln.size >= body * 1.15
-                 and _titleish(ln.text)]
+        cands = [(len(ln.text.split()) >= 3, ln.size, -i) for i, ln in enumerate(top)
+                 if ln.size >= body * 1.15 and _titleish(ln.text) and squash(ln.text) != skip]
         if cands:
-            size, neg = max(cands)
+            _, size, neg = max(cands)
             i = -neg
             # the group may start above the first title-like line (e.g. a short first line)
             while i > 0 and abs(top[i - 1].size - size) <= size * 0.05 and not _NOT_TITLE.search(top[i - 1].text):
@@ -76,9 +78,11 @@ def guess_title(lines: list[Line]) -> tuple[str, int]:
                 j += 1
             return tidy_title(_join(group)), j
     for i, ln in enumerate(top[:15]):
-        if _titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith("."):
+        if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith(".")
+                and squash(ln.text) != skip and not _names_line(ln.text)
+                and not (sized and ln.size < body)):
             group = [ln.text]
-            if i + 1 < len(top) and top[i + 1].text[:1].islower():
+            if i + 1 < len(top) and top[i + 1].text[:1].islower() and top[i + 1].size == ln.size:
                 group.append(top[i + 1].text)
             return tidy_title(_join(group)), i + len(group)
     return "", 0
@@ -93,6 +97,13 @@ def tidy_title(t: str) -> str:
     return t.strip().rstrip(".:;,").strip()
 
 
+def _names_line(text: str) -> bool:
+    parts = [p for p in _NAME_SPLIT.split(text) if p.strip()]
+    names = [_name(p) for p in parts]
+    return sum(1 for n in names if n) >= 2 and all(n is None or n for n in names)
+
+
+_NAME_SPLIT = re.compile(r",|;|\band\b|&|·|•|\|")
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "ten",
               "ter", "bin", "al", "el", "y"}
 _AFFIL = re.compile(r"universit|department|dept\.|hospital|institut|cent(?:er|re)|school|faculty|"
@@ -106,7 +117,7 @@ def guess_authors(lines: list[Line], after: int) -> list[str]:
     for ln in lines[after: after + 3]:
         if _AFFIL.search(ln.text):
             break
-        parts = re.split(r",|;|\band\b|&|·|•", ln.text)
+        parts = _NAME_SPLIT.split(ln.text)
         got = [_name(p) for p in parts if p.strip()]
         got = [g for g in got if g is not None]
         if not got or any(g == "" for g in got):
@@ -118,7 +129,10 @@ def guess_authors(lines: list[Line], after: int) -> list[str]:
 def _name(part: str) -> str | None:
     """A cleaned author name, "" when the part is not a name, None when it is only a marker."""
     p = re.sub(r"[\d*†‡§¶#✉]+", " ", part)
-    p = " ".join(p.split()).strip(" .")
+    toks = p.split()
+    while toks and len(toks[-1]) == 1 and toks[-1].islower():     # affiliation letters: "Rossi a"
+        toks.pop()
+    p = " ".join(toks).strip(" .")
     if not p or len(p) <= 2 and p.islower():
         return None
     toks = p.split()

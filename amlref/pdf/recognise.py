@@ -51,7 +51,7 @@ def recognise(doc, path: str) -> PdfInfo:
     # title, authors, year, abstract
     out.meta_title = xmp.title or info_dict.get("Title", "")
     lines = page_lines(first_text, texts.get("sizes"))
-    page_title, after = guess_title(lines)
+    page_title, after = guess_title(lines, journal=xmp.journal)
     meta_ok = bool(out.meta_title) and not useless_meta_title(out.meta_title, path)
     meta_agrees = meta_ok and title_matches(out.meta_title, first_text)
     no_text = not first_text.strip()
