@@ -32,6 +32,8 @@ def test_title_authors_year_abstract_from_the_first_page(make, isolate):
     assert info.year == A.year
     assert info.abstract == A.abstract
     assert info.text_layer and not info.encrypted and info.pages == 1
+    assert title_matches(A.title, info.first_page)
+    assert not title_matches("Venetoclax with azacitidine in older patients with AML", info.first_page)
 
 
 @pytest.mark.latex

@@ -21,3 +21,5 @@ class PdfInfo:
     text_layer: bool = True  # False for a scan with no text
     encrypted: bool = False
     other_dois: list[str] = field(default_factory=list)  # DOIs seen but judged not the paper's own
+    first_page: str = ""     # page 1's text (cleaned, at most 20,000 characters): for
+                             # title_matches(fetched_title, info.first_page) without a second read

@@ -6,6 +6,7 @@ import re
 
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.pdf import ids as idmod
+from amlref.pdf.cleantext import page_text_clean
 from amlref.pdf.info import PdfInfo
 from amlref.pdf.layout import (find_abstract, guess_authors, guess_title, guess_year, page_lines,
                                title_matches, useless_meta_title)
@@ -66,6 +67,7 @@ def recognise(doc, path: str) -> PdfInfo:
         out.authors = printed
     elif meta_agrees or (meta_ok and no_text):
         out.authors = xmp.creators or _split_authors(info_dict.get("Author", ""))
+    out.first_page = page_text_clean(first_text)[:20_000]
     out.year = guess_year(lines, xmp.date)
     out.abstract = find_abstract([first_text])
     if not out.abstract and n > 1:
