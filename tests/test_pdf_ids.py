@@ -233,3 +233,13 @@ def test_a_reference_list_without_its_heading_on_page_two_does_not_win_over_meta
     c = choose_doi([("10.1234/own.7", "xmp")], [p1, p2], True)
     assert c.doi == "10.1234/own.7" and c.source == "xmp"
     assert choose_doi([], [p1, p2], True).doi == ""
+
+
+def test_preprint_server_line_and_an_accessed_reference():
+    p = scan_page(_page(*["text"] * 8, "bioRxiv preprint doi: https://doi.org/10.1101/2020.06.05.136291; this "
+                        "version posted June 7, 2020. The copyright holder for this preprint", *["text"] * 8),
+                  1, False)
+    assert p.header == ["10.1101/2020.06.05.136291"]
+    p = scan_page(_page("Title", *["text"] * 8, "References",
+                        "1. WHO. Report. Accessed on 3 May 2020. https://doi.org/10.1000/who.7", *["x"] * 8), 1, False)
+    assert p.refs == ["10.1000/who.7"] and p.header == []

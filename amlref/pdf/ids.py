@@ -14,8 +14,8 @@ from amlref.pdf.cleantext import for_ids
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}|\\^`]+", re.I)
 _BROKEN_PREFIX = re.compile(r"(?:(?:doi\.org/|doi\s*:?\s*)10(?:\.\d{0,9})?|\b10\.\d{4,9}/?)\s*$", re.I)
-_STAMP = re.compile(r"downloaded (?:from|by)|download date|this article is protected by copyright|"
-                    r"for personal use only|accessed (?:on|via)|provided by", re.I)
+_STAMP = re.compile(r"downloaded (?:from|by|via)|download date|this article is protected by copyright|"
+                    r"for personal use only|preprint doi|the copyright holder for this", re.I)
 _CONTINUES = re.compile(r"^[^\s\"<>{}|\\^`]+")
 _MARKER = re.compile(r"(?:doi|DOI|Doi)\s*:?\s*$|doi\.org/$|/doi/(?:abs/|full/|pdf/|epdf/)?$")
 _QUERY = re.compile(r"[?#&](?:[a-z_]+=|$).*$", re.I)
