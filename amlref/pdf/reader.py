@@ -19,7 +19,8 @@ _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "doi", "DOI", "WPS-ARTIC
 
 
 class Document:
-    """An open PDF: ``pdf`` (pypdfium2) and, when asked for, ``meta`` (info dict, XMP bytes)."""
+    """An open PDF (``pdf``: a pypdfium2 PdfDocument); page text, document info, XMP and a
+    thumbnail are read from it on demand.  Raises PdfError when it cannot be opened."""
 
     def __init__(self, path, max_bytes: int = MAX_BYTES):
         import pypdfium2 as pdfium
