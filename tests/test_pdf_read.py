@@ -216,3 +216,25 @@ def test_authors_with_numbers_and_bars():
     assert guess_authors(lines, 1) == ["Sara Villar", "Eric Smith", "Mary Major"]
     lines[1] = Line("Jane Doe,1,2 John Roe,3 and Mary Major1", 10)
     assert guess_authors(lines, 1) == ["Jane Doe", "John Roe", "Mary Major"]
+
+
+def test_title_set_in_a_scaled_one_point_font(tmp_path):
+    """Producers that set ``/F1 1 Tf`` and scale the text matrix (``24 0 0 24 x y Tm``): the
+    printed size is the font size times the matrix scale."""
+    from tests.pdfs import _write_pdf
+    body = b"".join(b"BT /F1 1 Tf 10 0 0 10 72 %d Tm (Body text of the article set in ten point type.) Tj ET\n"
+                    % (620 - 14 * i) for i in range(30))
+    content = (b"BT /F1 9 Tf 72 760 Td (Leukemia Research 112 \\(2022\\) 106789) Tj ET\n"
+               b"BT /F1 1 Tf 9 0 0 9 72 730 Tm (Clinical trials and observations) Tj ET\n"
+               b"BT /F1 1 Tf 20 0 0 20 72 700 Tm (Natural killer cell engagers for acute) Tj ET\n"
+               b"BT /F1 1 Tf 20 0 0 20 72 676 Tm (myeloid leukaemia) Tj ET\n"
+               b"BT /F1 1 Tf 11 0 0 11 72 650 Tm (Ana Silva, Ben Okafor) Tj ET\n" + body)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    p = _write_pdf(tmp_path / "scaled.pdf", objs)
+    info = read_pdf(p)
+    assert info.title == "Natural killer cell engagers for acute myeloid leukaemia"
+    assert info.authors == ["Ana Silva", "Ben Okafor"]

@@ -145,7 +145,18 @@ def _layout(raw, handle, text: str, height: float) -> PageLayout:
     import ctypes
     box = [ctypes.c_double() for _ in range(4)]
     refs = [ctypes.byref(b) for b in box]
-    size_of = raw.FPDFText_GetFontSize
+    font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    matrix = raw.FS_MATRIX()
+    mref = ctypes.byref(matrix)
+
+    def size_of(h, i: int) -> float:
+        """The size as printed: the font size times the scale of the text and page matrices
+        (many producers set 1 pt fonts and scale them with Tm)."""
+        size = font_size(h, i)
+        if get_matrix(h, i, mref):
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        return size
+
     out, pos = PageLayout(), 0
     for k, m in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", text)):
         line = m.group(1)
