@@ -238,3 +238,50 @@ def test_title_set_in_a_scaled_one_point_font(tmp_path):
     info = read_pdf(p)
     assert info.title == "Natural killer cell engagers for acute myeloid leukaemia"
     assert info.authors == ["Ana Silva", "Ben Okafor"]
+
+
+@pytest.mark.latex
+def test_default_calls_run_in_child_processes_also_from_several_threads(make):
+    """Isolation is on by default: calls from several threads (the window's thumbnail and an
+    import at once) each get a child process; idle children are kept for the next calls."""
+    import os
+    import threading
+    from amlref.pdf import isolate
+    p = make()
+    results, errors = [], []
+
+    def work(i):
+        try:
+            results.append(read_pdf(p).doi if i % 2 else first_page_png(p, 120)[:8])
+        except Exception as exc:            # pragma: no cover - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(map(str, results)) == sorted([A.doi] * 3 + [str(b"\x89PNG\r\n\x1a\n")] * 3)
+    assert 1 <= len(isolate._idle) <= isolate.KEEP_IDLE
+    assert all(w.alive and w.proc.pid != os.getpid() for w in isolate._idle)
+    isolate.shutdown()
+    assert isolate._idle == []
+
+
+ABS = ("Acute myeloid leukaemia escapes T cells by losing HLA class II after transplantation, "
+       "and we describe how often this happens in a cohort of 120 patients.")
+
+
+@pytest.mark.parametrize("page,want", [
+    ("Blood Reviews 45 (2021)\r\na r t i c l e i n f o\r\nKeywords:\r\nAML\r\na b s t r a c t\r\n"
+     + ABS[:60] + "\r\n" + ABS[60:] + "\r\n© 2021 Elsevier Ltd. All rights reserved.\r\n1. Introduction\r\nText", ABS),
+    ("Title\r\nAbstract: " + ABS + "\r\nKeywords: AML; HLA\r\nIntroduction", ABS),
+    ("Title\r\nABSTRACT\r\nBackground: " + ABS + "\r\nMethods: We sequenced 120 relapses.\r\n"
+     "Results: Half lost HLA class II.\r\nKey words: AML", "Background: " + ABS +
+     " Methods: We sequenced 120 relapses. Results: Half lost HLA class II."),
+    ("Title\r\nSummary\r\n" + ABS.replace("transplantation", "transplan\ufffe\r\ntation") + "\r\n1\r\nMore", ABS),
+    ("Title\r\nIntroduction\r\nNo abstract on this page at all, only running text of the paper.", ""),
+])
+def test_abstract_forms(page, want):
+    from amlref.pdf.layout import find_abstract
+    assert find_abstract([page]) == want
