@@ -78,7 +78,8 @@ class Article:
     body_pages: int = 1              # pages of body text between abstract and references
     scan: bool = False               # one page that is an image only (no text layer)
     heading: str = "Abstract"
-    style: str = "journal"           # journal (header, two columns) | maketitle (a preprint)
+    style: str = "journal"           # journal (header, two columns) | maketitle (a preprint) |
+                                     # masthead (a publisher's: big journal name, DOI in a footnote)
     arxiv: str = ""                  # an arXiv stamp in the left margin of page 1 ("2301.01234v2")
 
 
@@ -169,6 +170,31 @@ def _tex(a: Article) -> str:
                   r"Publisher DOI: \nolinkurl{" + a.doi + r"}\par\vfill",
                   r"\small Your use of the archive indicates your acceptance of the Terms and Conditions "
                   r"of Use. The archive is a not-for-profit service.\end{center}\clearpage\twocolumn"]
+    if a.style == "masthead":
+        lines += [r"\thispagestyle{empty}\twocolumn[{\begin{flushleft}",
+                  r"{\small " + _tex_escape(f"{a.journal} 45 ({a.year}) 100723") + r"\par}\medskip",
+                  r"{\small Contents lists available at ScienceDirect\par}",
+                  r"{\Huge " + _tex_escape(a.journal) + r"\par}",
+                  r"{\small journal homepage: \nolinkurl{www.example.com/locate/jli}\par}\bigskip",
+                  r"{\small Review\par}",
+                  r"{\LARGE " + _tex_escape(a.title) + r"\par}\medskip",
+                  r"{\large " + ", ".join(_tex_escape(x) + r"\,$^{" + "abc"[k % 3] + ",*}$"
+                                           for k, x in enumerate(a.authors)) + r"\par}\medskip",
+                  r"{\footnotesize $^{a}$ Department of Haematology, University Hospital, Bergen, Norway\par}",
+                  r"\medskip{\small a r t i c l e \ i n f o\par Keywords: AML, CD123\par}\medskip",
+                  r"{\small a b s t r a c t\par}", _tex_escape(a.abstract) + r"\par\bigskip",
+                  r"\end{flushleft}}]",
+                  r"\section{Introduction}" + _tex_escape(LOREM * 3),
+                  r"\par\vfill\noindent{\footnotesize $^{*}$ Corresponding author. E-mail: m.rossi@example.org\par"
+                  r"\noindent \nolinkurl{https://doi.org/" + a.doi + r"}\par\noindent Received 3 May "
+                  + a.year + r"; Accepted 9 June " + a.year + r"\par}",
+                  r"\newpage\section{Discussion}" + _tex_escape(LOREM * 8)]
+        a = _copy(a, abstract="")
+        lines.append(r"\section*{References}\begin{small}\begin{enumerate}")
+        for auth, tit, jour, where, doi in a.references:
+            lines.append(r"\item " + _tex_escape(f"{auth} {tit} {jour}. {where}.") + r" doi:\nolinkurl{" + doi + "}")
+        lines += [r"\end{enumerate}\end{small}", r"\end{document}"]
+        return "\n".join(lines) + "\n"
     if a.style == "maketitle":
         lines[0] = r"\documentclass[11pt]{article}"
         lines += [r"\title{" + _tex_escape(a.title) + "}",

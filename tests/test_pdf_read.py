@@ -92,7 +92,7 @@ def test_page_texts_and_thumbnail(make):
     assert len(texts) == read_pdf(p).pages >= 9
     assert A.title.split()[0] in texts[0]
     assert "effect cures patients" in " ".join(texts[0].split())     # "ef-fect" joined again
-    assert "\ufffe" not in "".join(texts)
+    assert "\ufffe" not in "".join(texts) and "ef-fect" not in "".join(texts)
     assert texts == page_texts(p, isolate=False)
     png = first_page_png(p, 200)
     from PIL import Image
@@ -285,3 +285,15 @@ ABS = ("Acute myeloid leukaemia escapes T cells by losing HLA class II after tra
 def test_abstract_forms(page, want):
     from amlref.pdf.layout import find_abstract
     assert find_abstract([page]) == want
+
+
+@pytest.mark.latex
+def test_publisher_masthead_page(make):
+    """A big journal name above the title, "Review" label, authors split over lines by their
+    superscripts, spaced "a b s t r a c t", the DOI in a footnote of the first column."""
+    authors = ["Maria Rossi", "Jonas Berg", "Aiko Tanaka", "Omar Haddad", "Lena Hoffmann"]
+    info = read_pdf(make(style="masthead", authors=authors))
+    assert info.title == A.title and info.authors == authors
+    assert info.doi == A.doi and info.id_source == "page 1"
+    assert info.abstract == A.abstract and info.year == A.year
+    assert "ef-fect" not in info.first_page and "effect cures" in info.first_page

@@ -41,15 +41,16 @@ def for_reading(text: str) -> str:
 
 _PAGE_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, "\ufb00": "ff", "\ufb01": "fi",
                              "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-                             "\ufb06": "st", "\r": None})
+                             "\ufb06": "st", "\r": None, HYPHEN_MARK: None})
 _LINE_END_HYPHEN = re.compile(HYPHEN_MARK + r"[ \t]*\r?\n[ \t]*")
 
 
 def page_text_clean(text: str) -> str:
     """A whole page for indexing: one pass of str.translate (ligatures, invisible characters,
-    CR), and words broken at line ends joined (only when the page has any)."""
+    CR, and PDFium's mark of a word hyphenated at a line end, which PDFium has already joined:
+    "ef\ufffefect" is "effect")."""
     if HYPHEN_MARK in text:
-        text = _LINE_END_HYPHEN.sub("", text).replace(HYPHEN_MARK, "-")
+        text = _LINE_END_HYPHEN.sub("", text)
     return text.translate(_PAGE_TABLE)
 
 

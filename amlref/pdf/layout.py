@@ -56,6 +56,17 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
         return "", 0
     top = lines[: max(12, int(len(lines) * 0.6))]
     skip = squash(journal) if len(squash(journal)) >= 4 else None
+    squashed = [squash(ln.text) for ln in lines]
+
+    def masthead(i: int) -> bool:
+        """The journal's name: the same words begin another line that goes on with a volume,
+        year or pages ("Blood Reviews 45 (2021) 100723"), or the metadata names the journal."""
+        me = squashed[i]
+        if not me or me == skip:
+            return bool(me)
+        return any(k != i and other.startswith(me) and len(other) - len(me) <= 30
+                   and any(c.isdigit() for c in other[len(me):]) for k, other in enumerate(squashed))
+
     sized = [ln for ln in lines if ln.size]
     body = 0.0
     if sized:
@@ -64,7 +75,7 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
             weights[ln.size] += len(ln.text)
         body = weights.most_common(1)[0][0]
         cands = [(len(ln.text.split()) >= 3, ln.size, -i) for i, ln in enumerate(top)
-                 if ln.size >= body * 1.15 and _titleish(ln.text) and squash(ln.text) != skip]
+                 if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(i)]
         if cands:
             _, size, neg = max(cands)
             i = -neg
@@ -79,7 +90,7 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
             return tidy_title(_join(group)), j
     for i, ln in enumerate(top[:15]):
         if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith(".")
-                and squash(ln.text) != skip and not _names_line(ln.text)
+                and not masthead(i) and not _names_line(ln.text)
                 and not (sized and ln.size < body)):
             group = [ln.text]
             if i + 1 < len(top) and top[i + 1].text[:1].islower() and top[i + 1].size == ln.size:
@@ -114,7 +125,7 @@ _AFFIL = re.compile(r"universit|department|dept\.|hospital|institut|cent(?:er|re
 def guess_authors(lines: list[Line], after: int) -> list[str]:
     """The author names printed under the title (up to three lines), or [] when unsure."""
     names: list[str] = []
-    for ln in lines[after: after + 3]:
+    for ln in lines[after: after + 12]:         # one line per name when superscripts split them
         if _AFFIL.search(ln.text):
             break
         parts = _NAME_SPLIT.split(ln.text)
