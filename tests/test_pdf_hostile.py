@@ -196,3 +196,11 @@ def test_a_named_pipe_does_not_block(tmp_path):
     assert not is_pdf(fifo)
     with pytest.raises(PdfError, match="^not a regular file$"):
         read_pdf(fifo)
+
+
+def test_a_reader_that_cannot_start_is_one_line(tmp_path, monkeypatch):
+    from amlref.pdf import isolate
+    p = pdfs.deep_nesting(tmp_path / "ok.pdf", depth=3)
+    monkeypatch.setattr(isolate.sys, "executable", "/bin/false")
+    with PdfWorker() as w, pytest.raises(PdfError, match="^the PDF reader did not start$"):
+        read_pdf(p, worker=w)

@@ -70,7 +70,10 @@ class PdfWorker:
         except OSError:
             self.close()
             raise PdfError("the PDF reader did not start") from None
-        self._wait(30.0, what="start")
+        try:
+            self._wait(30.0, what="start")
+        except PdfError:
+            raise PdfError("the PDF reader did not start") from None
 
     def _wait(self, timeout: float, what: str = "read"):
         fd = self.proc.stdout.fileno()
