@@ -297,3 +297,11 @@ def test_publisher_masthead_page(make):
     assert info.doi == A.doi and info.id_source == "page 1"
     assert info.abstract == A.abstract and info.year == A.year
     assert "ef-fect" not in info.first_page and "effect cures" in info.first_page
+
+
+def test_page_text_cleaning():
+    from amlref.pdf.cleantext import page_text_clean
+    assert page_text_clean("the ef\ufffefect of\r\nthe \ufb01rst soft\u00adhyphen\r\nlast") == \
+        "the effect of\nthe first softhyphen\nlast"
+    assert page_text_clean("a broken hy\ufffe\r\nphen") == "a broken hyphen"
+    assert page_text_clean("plain\r\ntext") == "plain\ntext"
