@@ -129,5 +129,5 @@ def test_a_book_over_the_page_limit_is_refused_with_the_reason(lib, tmp_path):
     svc.attach(lib, aid, str(book))
     assert fulltext.extract_pending(lib) == 1 and lib.pending.count("fulltext") == 0
     (att,) = lib.attachments.of(aid)
-    assert att.text_state == "too many pages (1,000-page limit for text)"
+    assert att.text_state == "too many pages (1,001; 1,000-page limit for text)"
     assert lib.fulltext.count_pages() == 0

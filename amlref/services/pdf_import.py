@@ -234,6 +234,8 @@ def _existing(lib: Library, info: PdfInfo, path: str, reader=None) -> int | None
 def _first_page(path: str, info: PdfInfo, reader=None) -> str:
     """The first page's text, to check a fetched title against (the PDF's own title guess and
     stored titles when the pages cannot be read)."""
+    if info.first_page:     # read with the identifier already
+        return info.first_page
     try:
         # (the API reads every page: a longer document is checked against its title guess)
         texts = reader.texts(path, FIRST_PAGE_MAX) if reader is not None else \
