@@ -29,7 +29,7 @@ from amlref.taxonomy.matching import (TermIndex, compile_terms, compile_terms_lo
                                       sentence_starts)
 from amlref.taxonomy.model import Node, Taxonomy, load
 
-VERSION = "3"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "4"  # bump when the rules below change: stored assignments are recomputed
 
 STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
 _JOIN = "\n.\n"   # between fields scanned together: no term or sentence spans it
@@ -56,6 +56,7 @@ class Decision:
     assigned: bool = False
     hits: list[Hit] = field(default_factory=list)
     note: str = ""
+    suggested: bool = False   # not assigned, but evidence enough to propose it to the user
 
     def reasons(self) -> list[dict]:
         out: dict[tuple, dict] = {}
@@ -91,7 +92,7 @@ def _kind(slug: str, group: str) -> tuple[str, bool]:
 
 
 def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
-            strong_focus: bool) -> tuple[float, bool, bool, float]:
+            strong_focus: bool, short: bool = False) -> tuple[float, bool, bool, float]:
     """``_score`` over all fields, and the score of the strong words alone (focus
     ``strong_focus``) in the same pass: (score, any strong hit, weak hit in the title, strong
     score).  The same sums, in the same order, as two calls of ``_score``."""
@@ -122,15 +123,23 @@ def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
         else:
             best[field] = max(best.get(field, 0.0), val)
     w = R.w
+    short_f = R.short_factor if short else 1.0
     score = sum(w[k] * v for k, v in best.items())
     if sentences:
-        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else 1.0)
+        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else short_f)
         score += min(ab, R.cap)
     strong_score = sum(w[k] * v for k, v in best_s.items())
     if sentences_s:
-        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus else 1.0)
+        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus
+                                                          else short_f)
         strong_score += min(ab, R.cap)
     return score, has_strong, weak_title, strong_score
+
+
+def _is_cut(text: str) -> bool:
+    """An abstract that stops mid-sentence or in an ellipsis (what an alert delivers)."""
+    end = text.rstrip()
+    return not end.endswith((".", "!", "?", ".)", ".\"", ".'")) or end.endswith(("...", "\u2026"))
 
 
 def _copy_hit(h: Hit, **changes) -> Hit:
@@ -214,6 +223,12 @@ class Rules:
         self.w = {"title": float(w.get("title", 3.0)), "keywords": float(w.get("keywords", 2.0)),
                   "mesh": float(w.get("mesh", 2.0)), "abstract": float(w.get("abstract", 1.0))}
         self.cap = float(w.get("abstract_cap", 4.0))
+        # an abstract shorter than this (none, or cut by an alert) says nothing of the disease
+        self.short_abstract = int(s.get("short_abstract", 400))
+        # strong words in this many abstract sentences make a suggestion (see _suggest)
+        self.suggest_sentences = int(s.get("suggest_sentences", 2))
+        # the factor of abstract words when the abstract is short (cut)
+        self.short_factor = float(w.get("short_abstract", 2.0))
         self.weak = float(w.get("weak", 0.5))
         self.focus_factor = float(w.get("focus", 2.0))
         self.negation = compile_terms(c.get("negation") or [])
@@ -244,6 +259,21 @@ class Rules:
                 body.add(node.slug, group, node.data.get(group))
             body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
             title.add(node.slug + "#title", "study_title", node.data.get("title"))
+        # the vocabulary's lists: a group each ("v<n>", "weak_v<n>": weak groups try last)
+        self.list_kind: dict[str, str] = {}   # rule -> the kind of list it is
+        self.drug_groups = {"drugs"}
+        self.counting = set(STRONG_LISTS) | {"weak"}
+        vocab_kinds = {}
+        for i, v in enumerate(tax.vocabulary):
+            kind = v.get("kind", "terms")
+            group = f"weak_v{i}" if kind == "weak" else f"v{i}"
+            body.add(v["category"], group, v.get("terms"))
+            rule = f"{v['category']}/{v['name']}"
+            vocab_kinds[v["category"], group] = (rule, kind != "weak")
+            self.list_kind[rule] = kind
+            self.counting.add(group)
+            if kind == "drugs":
+                self.drug_groups.add(group)
         title.add("context:focus", "focus", c.get("focus"))
         title.add("context:survey", "focus_survey", c.get("focus_survey"))
         body.add("context:survey", "survey_abstract", c.get("survey_abstract"))
@@ -276,6 +306,7 @@ class Rules:
             for group in STRONG_LISTS + ("weak", "exclude", "study_abstract", "study_title"):
                 self.hit_kinds[slug, group] = (f"{slug}/{group}",
                                                group not in ("weak", "study_abstract"))
+        self.hit_kinds.update(vocab_kinds)
 
 
 _rules_cache: dict = {}
@@ -314,10 +345,14 @@ class ImmunotherapyClassifier(Classifier):
         return rules_for()
 
     def classify(self, article) -> list:
+        """The assigned categories and facets as ``(slug, kind, reasons)``, and the suggested
+        ones (evidence too weak to assign) as ``(slug, kind, reasons, "suggested")``."""
         out = []
         for d in self.analyse(article):
             if d.assigned:
                 out.append((d.slug, d.kind, d.reasons()))
+            elif d.suggested:
+                out.append((d.slug, d.kind, d.reasons(), "suggested"))
         return out
 
     # -- the work -------------------------------------------------------------------------------
@@ -331,18 +366,26 @@ class ImmunotherapyClassifier(Classifier):
         owners = {o for o, _ in found}
         if owners & R.cat_slugs:
             aml_words = self._aml_context(found)
-            decisions = self._categories(R, f, found, owners, bool(aml_words))
+            # a missing or cut abstract cannot tell that the article is about another disease
+            unknown = R.other_disease == "title" and (
+                not f.abstract or (len(f.abstract) < R.short_abstract and _is_cut(f.abstract)))
+            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown)
             result = [decisions[s] for s in R.cat_order if s in decisions]
         elif f.pub_types or not owners.isdisjoint(R.facet_by_owner):
             aml_words, decisions, result = [], {}, []   # (the AML words matter to categories only)
         else:
             return []   # no word of any category or facet (most articles of a large library)
-        result += self._facets(R, f, found, owners, decisions, aml_words)
+        result += self._facets(R, f, found, owners, decisions, aml_words,
+                               not f.abstract or (len(f.abstract) < R.short_abstract
+                                                  and _is_cut(f.abstract)))
         return result
 
     def _categories(self, R: Rules, f: _Fields, found: dict, owners: set,
                     has_aml: bool) -> dict[str, Decision]:
         decisions: dict[str, Decision] = {}
+        # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
+        # "..."): its sentences count more; a complete short abstract counts as it is
+        short = 0 < len(f.abstract) < R.short_abstract and _is_cut(f.abstract)
         for slug in R.order:   # children first
             if slug in owners:
                 decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
@@ -371,12 +414,13 @@ class ImmunotherapyClassifier(Classifier):
             if rule.combine_weak or rule.yield_to:
                 deferred.append(slug)
                 continue
-            self._decide(R, rule, decisions[slug], has_aml, focus)
+            self._decide(R, rule, decisions[slug], has_aml, focus, short=short)
         for slug in deferred:
             below = R.descendants[slug]
             others = [s for s, d in decisions.items() if d.assigned and s not in below
                       and s not in R.parent]
-            self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others)
+            self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others,
+                         short=short)
         if focus:
             for d in decisions.values():
                 if d.assigned and any(h.field == "abstract" for h in d.hits if not h.dropped):
@@ -387,7 +431,32 @@ class ImmunotherapyClassifier(Classifier):
             parent = R.parent.get(slug)
             if parent and d.assigned and not decisions[parent].assigned:
                 d.assigned = False
+                d.suggested = True
+        for d in decisions.values():
+            if not d.assigned and not d.suggested:
+                d.suggested = self._suggest(R, d)
+        for slug, d in decisions.items():   # a suggested sub-category suggests its parent
+            parent = R.parent.get(slug)
+            if parent and d.suggested and not decisions[parent].assigned:
+                decisions[parent].suggested = True
         return decisions
+
+    @staticmethod
+    def _suggest(R: Rules, d: Decision) -> bool:
+        """Evidence too weak to assign that is still worth a look (the rule was chosen on one
+        half of aml-dev and measured on the other; see docs/decisions/0020): a strong word in
+        the title, keywords or MeSH that did not count, or strong words in two sentences."""
+        strong_fields, sentences = set(), set()
+        for h in d.hits:
+            if not h.strong:
+                continue
+            if h.dropped and not h.dropped.startswith("no AML context"):
+                continue
+            if h.field == "abstract":
+                sentences.add(h.sentence)
+            else:
+                strong_fields.add(h.field)
+        return bool(strong_fields) or len(sentences) >= R.suggest_sentences
 
     @staticmethod
     def _scan(R: Rules, f: _Fields) -> dict:
@@ -446,9 +515,9 @@ class ImmunotherapyClassifier(Classifier):
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
 
-    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
-              groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
+    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict) -> list[Hit]:
         hits = []
+        groups, drugs = R.counting, R.drug_groups
         append = hits.append
         kinds = R.hit_kinds
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
@@ -477,12 +546,12 @@ class ImmunotherapyClassifier(Classifier):
                         neg = negated[start] = self._negation(R, text, starts[sent], start)
                     if neg:
                         h.dropped = neg
-                    elif excludes and group != "drugs":   # a named drug is never excluded
+                    elif excludes and group not in drugs:   # a named drug is never excluded
                         for es, ee in excludes:
                             if bisect.bisect_right(starts, es) - 1 == sent:
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
-                    if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                    if title_ex and not h.dropped and group not in drugs:   # a drug stays
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
                 continue
@@ -492,9 +561,9 @@ class ImmunotherapyClassifier(Classifier):
                 last_end = end
                 rule, strong = kinds.get((slug, group)) or _kind(slug, group)
                 h = Hit(slug, rule, name, text[start:end], strong)
-                if excludes and group != "drugs":
+                if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
-                if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                if title_ex and not h.dropped and group not in drugs:   # a named drug stays
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 append(h)
         return hits
@@ -540,12 +609,14 @@ class ImmunotherapyClassifier(Classifier):
         return score, has_strong, weak_title
 
     def _decide(self, R: Rules, rule: _Rule, d: Decision, has_aml: bool, focus: bool,
-                others: list[str] | None = None) -> None:
+                others: list[str] | None = None, short: bool = False) -> None:
         hits = d.hits
         weak_counts = True
         if rule.yield_to and others and any(o in rule.yield_to for o in others):
-            keep = tuple(f"/{name}" for name in rule.yield_lists)
-            hits = [h for h in hits if h.strong and h.rule.endswith(keep)]
+            keep = set(rule.yield_lists)
+            kinds = R.list_kind
+            hits = [h for h in hits if h.strong
+                    and kinds.get(h.rule, h.rule.rsplit("/", 1)[-1]) in keep]
             d.note = "yields to " + ", ".join(o for o in others if o in rule.yield_to)
         if rule.combine_weak:
             if others:   # weak evidence ("relapse after transplant") counts in full here
@@ -557,7 +628,7 @@ class ImmunotherapyClassifier(Classifier):
         if has_aml or R.other_disease == "always":
             # the score, and that of the strong words alone
             score, strong, weak_title, strong_score = _scores(R, hits, focus, weak_counts,
-                                                              focus and has_aml)
+                                                              focus and has_aml, short)
         elif R.other_disease == "title":
             fields = ("title", "keywords", "mesh")
             for h in hits:   # say which words did not count
@@ -582,7 +653,8 @@ class ImmunotherapyClassifier(Classifier):
 
     # -- facets ---------------------------------------------------------------------------------
     def _facets(self, R: Rules, f: _Fields, found: dict, owners: set,
-                cats: dict[str, Decision], aml_words: list) -> list[Decision]:
+                cats: dict[str, Decision], aml_words: list,
+                unknown: bool = False) -> list[Decision]:
         """The facets this article has evidence for (the others are left out)."""
         any_cat = any(d.assigned for d in cats.values())
         out: dict[str, Decision] = {}
@@ -598,7 +670,7 @@ class ImmunotherapyClassifier(Classifier):
                     d = out[slug] = Decision(slug, "facet", assigned=True)
                     for name, s, e in aml_words[:3]:
                         d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
-                elif slug == "disease:other" and any_cat and not aml_words:
+                elif slug == "disease:other" and any_cat and not aml_words and not unknown:
                     out[slug] = Decision(slug, "facet", assigned=True,
                                          note="context: no AML or myeloid words")
                 continue

@@ -369,7 +369,7 @@ class TermIndex:
         by_key: dict[str, list] = {}
         self._groups: dict[str, list] = {}
         for (key, owner), groups in merged.items():
-            groups.sort(key=lambda g: (g[0] != "exclude", g[0] == "weak"))
+            groups.sort(key=lambda g: (g[0] != "exclude", g[0].startswith("weak")))
             groups = [(group, sorted(set(pats), key=len, reverse=True)) for group, pats in groups]
             alts = [f"(?P<{group}>{'|'.join(pats)})" for group, pats in groups]
             by_key.setdefault(key, []).append((owner, "|".join(alts)))
