@@ -61,7 +61,9 @@ class Decision:
     def reasons(self) -> list[dict]:
         out: dict[tuple, dict] = {}
         for h in self.hits:
-            if h.dropped:
+            # (a suggestion shows the words that would count with AML context)
+            if h.dropped and not (self.suggested and h.strong
+                                  and h.dropped.startswith("no AML context")):
                 continue
             r = out.setdefault((h.rule, h.field), {"rule": h.rule, "field": h.field, "words": []})
             if h.words not in r["words"]:

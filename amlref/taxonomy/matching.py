@@ -179,6 +179,9 @@ def _trie(words: list[str]) -> str:
     return rx(_prefix_tree(words))
 
 
+_VOCAB_GROUP = re.compile(r"(?:weak_)?v\d+$")   # the groups of vocabulary lists (see Rules)
+
+
 def _regex_key(body: str) -> str:
     """The literal start of a regex that begins at a word start (``\\bCAR(?=...)`` -> "car"),
     or "" when it has none."""
@@ -369,7 +372,10 @@ class TermIndex:
         by_key: dict[str, list] = {}
         self._groups: dict[str, list] = {}
         for (key, owner), groups in merged.items():
-            groups.sort(key=lambda g: (g[0] != "exclude", g[0].startswith("weak")))
+            # exclusions first, weak groups last; the vocabulary's groups ("v<n>", "weak_v<n>")
+            # before the taxonomy's own lists (a term in both is reported under its list's name)
+            groups.sort(key=lambda g: (g[0] != "exclude", g[0].startswith("weak"),
+                                       not _VOCAB_GROUP.match(g[0])))
             groups = [(group, sorted(set(pats), key=len, reverse=True)) for group, pats in groups]
             alts = [f"(?P<{group}>{'|'.join(pats)})" for group, pats in groups]
             by_key.setdefault(key, []).append((owner, "|".join(alts)))
