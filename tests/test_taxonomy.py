@@ -553,3 +553,72 @@ def test_scan_without_the_automaton_library(monkeypatch):
     for _ in range(200):
         text = _random_text(rnd, terms)
         assert idx.scan(text) == idx.scan_reference(text)
+
+
+# -- problems of a user's file: one line each (file, line, problem); the built-in one is used ----
+def _problems(text: str) -> tuple[Path, list[str]]:
+    p = write_user(text)
+    tax = load()
+    assert tax.hash == load(user=False).hash   # the built-in taxonomy, unchanged
+    return p, tax.problems
+
+
+def _one_line(p: Path, problems: list[str], line: int, *words: str) -> None:
+    assert len(problems) == 1, problems
+    msg = problems[0]
+    assert "\n" not in msg and msg.startswith(f"{p}:{line}: "), msg
+    assert "built-in taxonomy is used" in msg
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+def test_user_file_with_a_syntax_error():
+    p, problems = _problems('# my taxonomy\n[category.vaccines]\nadd_terms = ["a", "b"\n'
+                            'label = "x"\n')
+    _one_line(p, problems, 4, "not valid TOML")
+
+
+def test_user_file_with_an_unknown_parent_slug():
+    p, problems = _problems('[category.vaccines]\nadd_terms = ["neoantigen vaccine"]\n\n'
+                            '[category.my-car]\nlabel = "My CAR"\nparent = "adoptive-cel-therapy"\n'
+                            'terms = ["XYZ CAR"]\n')
+    _one_line(p, problems, 6, "unknown parent slug 'adoptive-cel-therapy'", "my-car")
+
+
+def test_user_file_with_a_regex_that_does_not_compile():
+    p, problems = _problems('[category.vaccines]\nadd_terms = [\n  "neoantigen vaccine",\n'
+                            '  "re:\\\\bvaccin(e|es",\n]\n')
+    _one_line(p, problems, 4, "category.vaccines.add_terms", "bad pattern", "does not compile")
+
+
+def test_user_file_with_an_empty_term_list():
+    p, problems = _problems('[settings]\nthreshold = 2.0\n\n[category.car-t]\nadd_drugs = []\n')
+    _one_line(p, problems, 5, "category.car-t.add_drugs is an empty term list")
+
+
+def test_user_vocabulary_problems_name_their_line():
+    p, problems = _problems('[[vocabulary]]\ncategory = "car-t"\nname = "codes:mine"\n'
+                            'terms = ["XYZ-1"]\n\n[[vocabulary]]\ncategory = "no-such-category"\n'
+                            'name = "codes:other"\nterms = []\n')
+    assert len(problems) == 2, problems
+    assert problems[0].startswith(f"{p}:7: ") and "unknown category 'no-such-category'" in \
+        problems[0]
+    assert problems[1].startswith(f"{p}:9: ") and "empty term list" in problems[1]
+
+
+def test_several_problems_each_on_its_line_and_the_classifier_goes_on():
+    p, problems = _problems('[category.vaccines]\nterms = []\n[category.x]\nparent = "nope"\n'
+                            'terms = ["re:("]\n')
+    assert [m.split(": ", 1)[0] for m in problems] == [f"{p}:2", f"{p}:4", f"{p}:5"]
+    got = {r[0] for r in assigned(ImmunotherapyClassifier().classify(
+        Article(title="Dendritic cell vaccination in acute myeloid leukemia")))}
+    assert "vaccines" in got   # the built-in taxonomy's terms (not the user's empty list)
+
+
+def test_categories_command_prints_the_problems_to_stderr(cli):
+    p = write_user('[category.car-t]\nadd_terms = ["re:CAR[T"]\n')
+    r = cli("categories")
+    assert r.code == 0, r
+    lines = [x for x in r.err.splitlines() if "taxonomy" in x]
+    assert len(lines) == 1 and f"{p}:2: " in lines[0] and "built-in taxonomy is used" in lines[0]
+    assert "adoptive-cell-therapy" in r.out
