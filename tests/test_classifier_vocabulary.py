@@ -165,14 +165,20 @@ def test_a_title_alone_decides_and_a_missing_abstract_does_not_mean_another_dise
     assert "checkpoint-inhibitors" not in assigned(clf, title, melanoma)
 
 
-def test_a_cut_abstract_counts_more_than_a_complete_one(clf):
+def test_a_cut_abstract_gives_a_suggestion_and_the_factor_can_assign(clf, monkeypatch):
     title = "Outcomes in acute myeloid leukemia"
     cut = ("Relapse remains the main cause of death. We studied donor lymphocyte infusion in "
            "patients who relapsed and report resp")
-    assert "allo-hsct-gvl" in assigned(clf, title, cut)
-    # the same sentence as a complete (short) abstract is one mention: not assigned
+    # one sentence of a cut abstract: suggested (the default factor 1.0, see taxonomy.toml)
+    assert "allo-hsct-gvl" not in assigned(clf, title, cut)
+    assert "allo-hsct-gvl" in suggested(clf, title, cut)
+    # the same sentence as a complete (short) abstract is one mention: neither
     complete = ("Relapse remains the main cause of death. Donor lymphocyte infusion was one of "
                 "the treatments given.")
+    assert "allo-hsct-gvl" not in assigned(clf, title, complete) | suggested(clf, title, complete)
+    # weights.short_abstract = 2: one sentence of a cut abstract is enough
+    monkeypatch.setattr(clf.rules, "short_factor", 2.0)
+    assert "allo-hsct-gvl" in assigned(clf, title, cut)
     assert "allo-hsct-gvl" not in assigned(clf, title, complete)
 
 

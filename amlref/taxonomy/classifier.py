@@ -94,7 +94,7 @@ def _kind(slug: str, group: str) -> tuple[str, bool]:
 
 
 def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
-            strong_focus: bool, short: bool = False) -> tuple[float, bool, bool, float]:
+            strong_focus: bool) -> tuple[float, bool, bool, float]:
     """``_score`` over all fields, and the score of the strong words alone (focus
     ``strong_focus``) in the same pass: (score, any strong hit, weak hit in the title, strong
     score).  The same sums, in the same order, as two calls of ``_score``."""
@@ -125,15 +125,13 @@ def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
         else:
             best[field] = max(best.get(field, 0.0), val)
     w = R.w
-    short_f = R.short_factor if short else 1.0
     score = sum(w[k] * v for k, v in best.items())
     if sentences:
-        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else short_f)
+        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else 1.0)
         score += min(ab, R.cap)
     strong_score = sum(w[k] * v for k, v in best_s.items())
     if sentences_s:
-        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus
-                                                          else short_f)
+        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus else 1.0)
         strong_score += min(ab, R.cap)
     return score, has_strong, weak_title, strong_score
 
@@ -230,7 +228,7 @@ class Rules:
         # strong words in this many abstract sentences make a suggestion (see _suggest)
         self.suggest_sentences = int(s.get("suggest_sentences", 2))
         # the factor of abstract words when the abstract is short (cut)
-        self.short_factor = float(w.get("short_abstract", 2.0))
+        self.short_factor = float(w.get("short_abstract", 1.0))
         self.weak = float(w.get("weak", 0.5))
         self.focus_factor = float(w.get("focus", 2.0))
         self.negation = compile_terms(c.get("negation") or [])
@@ -256,9 +254,22 @@ class Rules:
         body, title = TermIndex(), TermIndex()
         for group in ("aml", "not_aml"):
             body.add("context", group, c.get(group))
+        # a term of a category's own list that a vocabulary list of it holds too is left to the
+        # vocabulary (its groups are tried first: the copy would never match; weak terms only
+        # when the vocabulary has them weak too)
+        in_vocab: dict[tuple, set] = {}
+        for v in tax.vocabulary:
+            in_vocab.setdefault((v["category"], v.get("kind") == "weak"), set()).update(
+                t for t in v.get("terms") or [] if isinstance(t, str))
         for node in tax.nodes.values():
+            strong_v = in_vocab.get((node.slug, False), ())
+            weak_v = in_vocab.get((node.slug, True), ())
             for group in STRONG_LISTS + ("weak", "exclude"):
-                body.add(node.slug, group, node.data.get(group))
+                terms = node.data.get(group)
+                if terms and group != "exclude" and (strong_v or weak_v):
+                    terms = [t for t in terms if t not in strong_v
+                             and not (group == "weak" and t in weak_v)]
+                body.add(node.slug, group, terms)
             body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
             title.add(node.slug + "#title", "study_title", node.data.get("title"))
         # the vocabulary's lists: a group each ("v<n>", "weak_v<n>": weak groups try last)
@@ -436,7 +447,7 @@ class ImmunotherapyClassifier(Classifier):
                 d.suggested = True
         for d in decisions.values():
             if not d.assigned and not d.suggested:
-                d.suggested = self._suggest(R, d)
+                d.suggested = self._suggest(R, d, short)
         for slug, d in decisions.items():   # a suggested sub-category suggests its parent
             parent = R.parent.get(slug)
             if parent and d.suggested and not decisions[parent].assigned:
@@ -444,7 +455,7 @@ class ImmunotherapyClassifier(Classifier):
         return decisions
 
     @staticmethod
-    def _suggest(R: Rules, d: Decision) -> bool:
+    def _suggest(R: Rules, d: Decision, short: bool = False) -> bool:
         """Evidence too weak to assign that is still worth a look (the rule was chosen on one
         half of aml-dev and measured on the other; see docs/decisions/0020): a strong word in
         the title, keywords or MeSH that did not count, or strong words in two sentences."""
@@ -458,7 +469,7 @@ class ImmunotherapyClassifier(Classifier):
                 sentences.add(h.sentence)
             else:
                 strong_fields.add(h.field)
-        return bool(strong_fields) or len(sentences) >= R.suggest_sentences
+        return bool(strong_fields) or len(sentences) >= (1 if short else R.suggest_sentences)
 
     @staticmethod
     def _scan(R: Rules, f: _Fields) -> dict:
@@ -629,8 +640,11 @@ class ImmunotherapyClassifier(Classifier):
                 weak_counts = False
         if has_aml or R.other_disease == "always":
             # the score, and that of the strong words alone
+            if short and R.short_factor != 1.0:   # a cut abstract: its strong words count more
+                hits = [_copy_hit(h, value=R.short_factor) if h.field == "abstract" and h.strong
+                        and h.value is None and not h.dropped else h for h in hits]
             score, strong, weak_title, strong_score = _scores(R, hits, focus, weak_counts,
-                                                              focus and has_aml, short)
+                                                              focus and has_aml)
         elif R.other_disease == "title":
             fields = ("title", "keywords", "mesh")
             for h in hits:   # say which words did not count

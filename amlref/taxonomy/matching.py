@@ -179,6 +179,25 @@ def _trie(words: list[str]) -> str:
     return rx(_prefix_tree(words))
 
 
+def _regex_literal(body: str) -> list[str]:
+    """The words of the literal start of a regex that begins at a word start (lower case, split
+    at spaces and hyphens: ``\\bcellular therap\\w*`` -> ["cellular", "therap"]); [] if none."""
+    for lead in ("\\b", "(?<![A-Za-z0-9])"):
+        if body.startswith(lead):
+            body = body[len(lead):]
+            break
+    else:
+        return []
+    lit = ""
+    for i, ch in enumerate(body):
+        if body[i + 1:i + 2] in ("?", "*", "{") or not (ch.isascii() and (ch.isalnum()
+                                                                          or ch in " -")):
+            break
+        lit += ch.lower()
+    return [p for p in re.split(r"[\s\-]+", lit) if p]
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _VOCAB_GROUP = re.compile(r"(?:weak_)?v\d+$")   # the groups of vocabulary lists (see Rules)
 
 
@@ -216,6 +235,19 @@ def fold(low: str) -> bytes:
     return low.encode("ascii", "replace").translate(_FOLD)
 
 
+def _head_parts(parts: list[str], n: int = 0) -> list[str]:
+    """The words of a term as far as its first ``n`` (PREFIX_LEN) letters go: the finder needs
+    no more (the trie checks as much), and a smaller automaton is a faster one."""
+    n = n or PREFIX_LEN
+    out = []
+    for p in parts:
+        if n <= 0:
+            break
+        out.append(p[:n])
+        n -= len(p)
+    return out
+
+
 def _finder_word(parts: list[str]) -> str:
     """How a term begins in a folded text: its words folded, an optional space between them."""
     return _OPT_SEP.join(fold(p.lower()).decode("ascii") for p in parts if p)
@@ -243,7 +275,7 @@ def _finder_variants(word: str) -> list[str]:
     return out
 
 
-def _automaton(words) -> "ahocorasick.Automaton | None":
+def _automaton(words, suffixes=()) -> "ahocorasick.Automaton | None":
     """An Aho-Corasick automaton of the finder words' spellings: it finds the same places as
     the finder regex, in one pass in C.  A spelling that begins with another is left out (the
     shorter one already marks the place), so each place is reported once; the value stored
@@ -260,6 +292,8 @@ def _automaton(words) -> "ahocorasick.Automaton | None":
             continue
         auto.add_word(w, len(w) - 1)
         last = w
+    for i, x in enumerate(suffixes):   # (no space in front: a finder word has one) value -1-i
+        auto.add_word(x, -1 - i)
     auto.make_automaton()
     return auto
 
@@ -324,12 +358,23 @@ class TermIndex:
         self._odd_terms = False            # a term with a character the finder cannot fold
         self.by_key: dict[str, list] = {}
         self.fallback: list = []
+        # suffix terms ("*tuzumab": a word that ends so, two letters or more before it):
+        # suffix (lower case) -> [(owner, group)]
+        self._suffix: dict[str, list] = {}
+        self._suffix_ref: list = []
 
     def add(self, owner: str, group: str, terms) -> None:
         for t in terms or []:
             if not isinstance(t, str) or not t.strip():
                 continue
             t = t.strip()
+            if t.startswith("*") and not t.startswith("*re:"):
+                suffix = normalize(t[1:]).lower()
+                if len(suffix) >= 3 and suffix.isascii() and suffix.isalnum():
+                    pairs = self._suffix.setdefault(suffix, [])
+                    if (owner, group) not in pairs:
+                        pairs.append((owner, group))
+                continue
             pat = term_pattern(t)
             if pat is None:
                 continue
@@ -339,8 +384,13 @@ class TermIndex:
                 key = _regex_key(t[3:])
                 if len(key) >= 2:
                     self._terms.setdefault((key, owner, group), []).append(pat)
-                    self._prefixes.add(key)
-                    self._words.add(_finder_word([key]))
+                    # as much of its literal start as there is: fewer places to try it
+                    parts = _regex_literal(t[3:])
+                    flat = "".join(parts)
+                    if not flat.startswith(key):
+                        parts, flat = [key], key
+                    self._prefixes.add(flat[:PREFIX_LEN])
+                    self._words.add(_finder_word(_head_parts(parts)))
                 else:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
@@ -360,7 +410,7 @@ class TermIndex:
             body = normalize(t[1:] if t.startswith("=") else t)
             parts = [p for p in re.split(r"[\s\-]+", body[:-1] if body.endswith("*") else body)
                      if p]
-            self._words.add(_finder_word(parts))
+            self._words.add(_finder_word(_head_parts(parts)))
             self._flat.setdefault(pat, set()).add("".join(parts).lower().replace("/", ""))
 
     def build(self) -> "TermIndex":
@@ -394,13 +444,21 @@ class TermIndex:
         self._findable = bool(by_key) and all(w and w[0] != _OPT_SEP for w in self._words)
         self._finder = None
         self._places = None
+        # (the suffix terms are found by the same automaton, in the same pass)
+        self._suffix_in_places = False
         if self._findable:
-            auto = _automaton(self._words)
+            self._suffix_names = sorted(self._suffix)
+            auto = _automaton(self._words, self._suffix_names)
             if auto is not None:
                 self._places = auto.iter
+                self._suffix_in_places = bool(self._suffix)
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer,
                           _needles("|".join(pats)))
                          for (owner, group), pats in self._fallback.items()]
+        # the reference: a regex per suffix
+        self._suffix_ref = [(re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,}?" + re.escape(sfx)
+                                        + r"s?(?![A-Za-z0-9])", re.IGNORECASE).finditer, pairs)
+                            for sfx, pairs in self._suffix.items()]
         return self
 
     def _entries(self, k3: str) -> list:
@@ -458,7 +516,8 @@ class TermIndex:
                 return self.scan_reference(text)
             trie, lookup = self._trie, self._by_head
             resort = bool(self.fallback)   # (scan_reference sorts only then)
-            for pos in self._start_places(low):
+            places, suffix_found = self._places_and_suffixes(low)
+            for pos in places:
                 t = trie(low, pos)
                 if t is None:
                     continue
@@ -475,6 +534,14 @@ class TermIndex:
                             append((owner, mm.lastgroup, pos, end))
                 if len(out) > n + 1 and resort:   # longest first, as the reference sorts
                     out[n:] = sorted(out[n:], key=_by_place)
+            if suffix_found:
+                out.extend(sorted(self._suffix_hits(low, suffix_found)))   # (reference order)
+                out.sort(key=_by_place)
+        if self._suffix and not self._suffix_in_places:   # (no automaton: the reference way)
+            hits = self._suffix_reference(text)
+            if hits:
+                out.extend(sorted(hits))
+                out.sort(key=_by_place)
         if self.fallback:
             plain = low   # (exact: no letter here that IGNORECASE and lower() see differently)
             n = len(out)
@@ -489,6 +556,29 @@ class TermIndex:
                 out.sort(key=_by_place)
         return out
 
+    def _suffix_hits(self, low: str, found: list) -> set:
+        """The words that end in a suffix term (see ``add``), from the automaton's matches."""
+        suffix = self._suffix
+        n = len(low)
+        hits = set()
+        for last, x in found:
+            pairs = suffix.get(x)
+            if pairs is None:
+                continue
+            end = last + 1
+            if end < n and low[end] == "s" and (end + 1 >= n or low[end + 1] not in _ALNUM):
+                end += 1
+            if end < n and low[end] in _ALNUM:
+                continue   # (the word goes on)
+            start = last + 1 - len(x)
+            while start > 0 and low[start - 1] in _ALNUM:
+                start -= 1
+            if last + 1 - len(x) - start < 2:
+                continue
+            for owner, group in pairs:
+                hits.add((owner, group, start, end))
+        return hits
+
     def _regex_finder(self):
         """The finder as a regex anchored on a space (sre searches a literal quickly) over a
         trie of the finder words: used without the automaton (and by the tests)."""
@@ -500,14 +590,33 @@ class TermIndex:
     def _start_places(self, low: str) -> list[int]:
         """Where a term can start in this lower-cased text, in order: the places where the
         folded text (with a space in front) has a space followed by a finder word."""
+        return self._places_and_suffixes(low)[0]
+
+    def _places_and_suffixes(self, low: str) -> tuple[list[int], list]:
+        """The places of ``_start_places``, and where the automaton found a suffix term:
+        [(index of its last character in ``low``, suffix)]."""
         folded = b" " + fold(low)
         if self._places is None:
-            return [m.start() for m in self._regex_finder()(folded)]
+            return [m.start() for m in self._regex_finder()(folded)], []
         # (the automaton reports a match where it ends; the place is where its space is, which
         # in the folded text is the index in the text, as the folded text has one more in front)
-        places = [end - n for end, n in self._places(folded.decode("ascii"))]
+        if not self._suffix_in_places:
+            places = [end - n for end, n in self._places(folded.decode("ascii"))]
+            places.sort()
+            return places, []
+        found = self._places(folded.decode("ascii"))
+        found = list(found)
+        places = [end - n for end, n in found if n >= 0]
         places.sort()
-        return places
+        if len(places) == len(found):
+            return places, []
+        names = self._suffix_names
+        return places, [(end - 1, names[-1 - n]) for end, n in found if n < 0]
+
+    def _suffix_reference(self, text: str) -> set:
+        return {(owner, group, mm.start(), mm.end())
+                for finditer, pairs in self._suffix_ref for mm in finditer(text)
+                for owner, group in pairs}
 
     def scan_reference(self, text: str) -> list[tuple[str, str, int, int]]:
         """``scan`` the plain way: a regex over the lower-cased text finds the word starts that
@@ -540,6 +649,10 @@ class TermIndex:
                     mm = match(text, pos)
                     if mm is not None and mm.end() > pos:
                         append((owner, mm.lastgroup, pos, mm.end()))
+        suffix_hits = self._suffix_reference(text)
+        if suffix_hits:
+            out.extend(sorted(suffix_hits))
+            out.sort(key=_by_place)
         if self.fallback:
             for owner, group, finditer, _ in self.fallback:
                 for mm in finditer(text):
