@@ -555,6 +555,44 @@ def test_scan_without_the_automaton_library(monkeypatch):
         assert idx.scan(text) == idx.scan_reference(text)
 
 
+@pytest.mark.parametrize("automaton", [True, False])
+def test_suffix_terms_match_words_that_end_so_as_the_reference_does(monkeypatch, automaton):
+    """"*tuzumab": a word ending in the suffix (two letters or more before it, a plural s);
+    scan (the finder's automaton, or without it the reference's regex) = scan_reference."""
+    import random
+    from amlref.taxonomy import matching
+    if not automaton:
+        monkeypatch.setattr(matching, "ahocorasick", None)
+    idx = TermIndex()
+    idx.add("ab", "drugs", ["*tuzumab", "*tuximab", "*vedotin", "gemtuzumab ozogamicin"])
+    idx.add("car", "drugs", ["*cabtagene", "*leucel", "CAR-T"])
+    idx.add("x", "exclude", ["alemtuzumab"])
+    idx.build()
+    assert (idx._places is not None) is automaton
+    text = ("Gemtuzumab ozogamicin, inotuzumab and CUSATUZUMABS; tuzumab, xtuzumab, alemtuzumab, "
+            "225Ac-lintuzumab, zorbicabtagene autoleucel, brentuximab-vedotin, tuzumabx.")
+    got = idx.scan(text)
+    assert got == idx.scan_reference(text)
+    words = {(o, g, text[s:e]) for o, g, s, e in got}
+    assert {w for o, g, w in words if g == "drugs"} == {
+        "Gemtuzumab ozogamicin", "Gemtuzumab", "inotuzumab", "CUSATUZUMABS",
+        "alemtuzumab", "lintuzumab", "zorbicabtagene", "autoleucel", "brentuximab"}
+    # not "tuzumab", "xtuzumab" (fewer than two letters before the suffix), "tuzumabx" (the word
+    # goes on), a bare
+    # "vedotin" (no letters before it)
+    assert ("x", "exclude", "alemtuzumab") in words
+    rnd = random.Random(5)
+    stems = ["tuzumab", "tuximab", "vedotin", "cabtagene", "leucel"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rnd.randint(1, 12)):
+            w = rnd.choice(["ab", "x", "gemtu", "Ino", "A-", "", "225Ac-", "zz9"]) + \
+                rnd.choice(stems + ["cell", "tuzuma"]) + rnd.choice(["", "s", "x", "S", "-"])
+            parts.append(w)
+        text = rnd.choice([" ", ", ", "/", "\n"]).join(parts)
+        assert idx.scan(text) == idx.scan_reference(text), text
+
+
 # -- problems of a user's file: one line each (file, line, problem); the built-in one is used ----
 def _problems(text: str) -> tuple[Path, list[str]]:
     p = write_user(text)

@@ -197,6 +197,7 @@ def _regex_literal(body: str) -> list[str]:
     return [p for p in re.split(r"[\s\-]+", lit) if p]
 
 
+_SUFFIX_MARK = 1 << 40   # (texts are shorter)
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _VOCAB_GROUP = re.compile(r"(?:weak_)?v\d+$")   # the groups of vocabulary lists (see Rules)
 
@@ -292,8 +293,8 @@ def _automaton(words, suffixes=()) -> "ahocorasick.Automaton | None":
             continue
         auto.add_word(w, len(w) - 1)
         last = w
-    for i, x in enumerate(suffixes):   # (no space in front: a finder word has one) value -1-i
-        auto.add_word(x, -1 - i)
+    for i, x in enumerate(suffixes):   # (no space in front: a finder word has one)
+        auto.add_word(x, -_SUFFIX_MARK * (i + 1))   # (end - value: past any place, see scan)
     auto.make_automaton()
     return auto
 
@@ -391,6 +392,8 @@ class TermIndex:
                         parts, flat = [key], key
                     self._prefixes.add(flat[:PREFIX_LEN])
                     self._words.add(_finder_word(_head_parts(parts)))
+                    if len(flat) > len(key):   # (tried only where the text agrees with it)
+                        self._flat.setdefault(pat, set()).add(flat)
                 else:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
@@ -604,14 +607,16 @@ class TermIndex:
             places = [end - n for end, n in self._places(folded.decode("ascii"))]
             places.sort()
             return places, []
-        found = self._places(folded.decode("ascii"))
-        found = list(found)
-        places = [end - n for end, n in found if n >= 0]
+        places = [end - n for end, n in self._places(folded.decode("ascii"))]
         places.sort()
-        if len(places) == len(found):
+        if not places or places[-1] < _SUFFIX_MARK:
             return places, []
-        names = self._suffix_names
-        return places, [(end - 1, names[-1 - n]) for end, n in found if n < 0]
+        # a suffix's value made end - value = end + MARK * (i + 1): they sort last
+        names, suffixes = self._suffix_names, []
+        while places and places[-1] >= _SUFFIX_MARK:
+            i, end = divmod(places.pop(), _SUFFIX_MARK)
+            suffixes.append((end - 1, names[i - 1]))
+        return places, suffixes
 
     def _suffix_reference(self, text: str) -> set:
         return {(owner, group, mm.start(), mm.end())
