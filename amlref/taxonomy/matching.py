@@ -170,7 +170,7 @@ def _trie(words: list[str]) -> str:
     stand between two characters (as in the texts: "T-cell" has the key "tce")."""
     def edge(ch: str, sub: dict) -> str:
         tail = rx(sub)
-        return re.escape(ch) + (r"[ /\-]?" + tail if tail else "")
+        return re.escape(ch) + (r"[\s/\-]?" + tail if tail else "")
 
     def rx(d: dict) -> str:
         body = _alternation(d, edge)
@@ -195,6 +195,12 @@ def _regex_literal(body: str) -> list[str]:
             break
         lit += ch.lower()
     return [p for p in re.split(r"[\s\-]+", lit) if p]
+
+
+def _flat_head(head: str) -> str:
+    """A head the trie matched without its separators (white space, "-", "/")."""
+    return head.translate(_KEY_DROP) if head.isascii() and head.isprintable() \
+        else "".join(head.split()).translate(_KEY_DROP)
 
 
 _SUFFIX_MARK = 1 << 40   # (texts are shorter)
@@ -476,7 +482,7 @@ class TermIndex:
 
     def _head_entries(self, head: str) -> list:
         """The reference scanner's terms for a head (all the terms of its key)."""
-        entries = self._entries(head.translate(_KEY_DROP)[:3])
+        entries = self._entries(_flat_head(head)[:3])
         if len(self._by_head_ref) < 200_000:
             self._by_head_ref[head] = entries
         return entries
@@ -486,7 +492,7 @@ class TermIndex:
         matched: up to PREFIX_LEN letters of some term): per owner of the key, a regex of only
         the owner's terms that agree with the head, in their order (so the first that matches
         is the one the full regex finds).  Valid for the texts ``scan`` reads itself."""
-        flat = head.translate(_KEY_DROP)
+        flat = _flat_head(head)
         k3 = flat[:3]
         raw = self._groups.get(k3, []) + self._groups.get(k3[:2], []) if len(k3) == 3 \
             else list(self._groups.get(k3, []))
@@ -669,8 +675,15 @@ class TermIndex:
 
 def _fits(term: str, head: str) -> bool:
     """Whether a plain term (its letters, lower-cased, without separators) can match where the
-    text begins with these letters: one begins with the other (a non-ASCII letter of the term
-    may match more than its lower-case form)."""
+    text begins with these letters (``head``, what the trie matched there: the longest prefix
+    of a term that the text begins with).  A term of ASCII letters and digits: the head begins
+    with the term's prefix in the trie (had the text gone on with the term's letters, the trie
+    would have matched them); otherwise one begins with the other (a non-ASCII letter of the
+    term may match more than its lower-case form)."""
+    if head.startswith(term[:PREFIX_LEN]):
+        return True
+    if term.isascii() and term.isalnum():
+        return False
     n = min(len(term), len(head))
     if term[:n] == head[:n]:
         return True
