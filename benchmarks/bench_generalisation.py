@@ -36,10 +36,11 @@ SEED = 20261203
 VARIANTS = ("full", "no-abstract", "abstract-300")
 
 
-def dev_set() -> tuple[list[dict], dict[str, set[str]]]:
-    recs = [json.loads(x) for x in (DEV / "records.jsonl").read_text(encoding="utf-8").splitlines()
-            if x.strip()]
-    with open(DEV / "labels.tsv", encoding="utf-8") as fh:
+def dev_set(folder: Path | None = None) -> tuple[list[dict], dict[str, set[str]]]:
+    folder = folder or DEV
+    recs = [json.loads(x) for x in (folder / "records.jsonl").read_text(encoding="utf-8")
+            .splitlines() if x.strip()]
+    with open(folder / "labels.tsv", encoding="utf-8") as fh:
         gold = {r["record_id"]: {c for c in r["categories"].split(",") if c}
                 for r in csv.DictReader(fh, delimiter="\t")}
     return recs, gold
