@@ -97,6 +97,8 @@ POSITIVES = [
     ("t-cell-engagers", "Talquetamab in myeloma"),
     ("t-cell-engagers", "A CD123 x CD3 bispecific in AML"),
     ("vaccines", "Dendritic cell vaccination with vididencel in AML"),
+    ("vaccines", "Immunization with WT1 peptide in patients with MDS"),
+    ("allo-hsct-gvl", "Preemptive DLI guided by MRD after allo-HSCT"),
     ("checkpoint-inhibitors", "Sabatolimab plus HMA in higher-risk MDS"),
     ("checkpoint-inhibitors", "PD-1 inhibitor and azacitidine in relapsed AML"),
 ]
@@ -140,7 +142,8 @@ def test_transplant_biology_and_supportive_care_stay_out(clf, title):
     ("car-t", "Zorbicabtagene autoleucel"), ("adoptive-cell-therapy", "Telimoleucel"),
     ("innate-agonists", "Pelustinag"), ("innate-agonists", "Carbotolimod"),
     ("antibody-therapy", "Tamuzumab vedotin"), ("antibody-therapy", "Lorvatuzumab"),
-    ("vaccines", "Orvadencel"), ("t-cell-engagers", "Pavurutamab")])
+    ("vaccines", "Orvadencel"), ("t-cell-engagers", "Pavurutamig"),
+    ("antibody-therapy", "Zolbetamab")])
 def test_inn_stems_name_agents_not_in_any_list(clf, slug, name):
     """A new INN with the stem of its class (names made up from the WHO stems)."""
     assert slug in assigned(clf, f"{name} in relapsed acute myeloid leukemia: a phase 1 study")

@@ -459,6 +459,8 @@ class ImmunotherapyClassifier(Classifier):
         """Evidence too weak to assign that is still worth a look (the rule was chosen on one
         half of aml-dev and measured on the other; see docs/decisions/0020): a strong word in
         the title, keywords or MeSH that did not count, or strong words in two sentences."""
+        if d.note.startswith("yields to"):   # (its words are the other category's)
+            return False
         strong_fields, sentences = set(), set()
         for h in d.hits:
             if not h.strong:
