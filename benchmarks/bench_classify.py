@@ -34,7 +34,10 @@ from amlref.storage.library import Library  # noqa: E402
 from amlref.taxonomy.classifier import ImmunotherapyClassifier  # noqa: E402
 from amlref.taxonomy.model import TOP_LEVEL  # noqa: E402
 
-DEV = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora")) / "aml-dev"
+DEV = next((p / "aml-dev" for p in (Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared"
+                                                                  / "corpora")),
+                                   ROOT.parent.parent / "shared" / "corpora")
+            if (p / "aml-dev").exists()), ROOT.parent / "shared" / "corpora" / "aml-dev")
 
 
 def dev_records() -> list[dict]:
@@ -70,7 +73,8 @@ def quality() -> None:
     fp, fn = dict(tp), dict(tp)
     for r in recs:
         a = Article(title=r["title"], abstract=r["abstract"], keywords=r["keywords"], mesh=r["mesh"])
-        got = {s for s, k, _ in clf.classify(a) if k == "category" and s in TOP_LEVEL}
+        got = {row[0] for row in clf.classify(a)   # (assigned: 3-tuples; suggested: 4)
+               if len(row) == 3 and row[1] == "category" and row[0] in TOP_LEVEL}
         gold = {c for c in labels[r["record_id"]]["categories"].split(",") if c}
         for c in TOP_LEVEL:
             tp[c] += c in got and c in gold
@@ -103,6 +107,8 @@ def classifier_alone(clf, sample: list, label: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--alone", action="store_true", help="the classifier alone (no library): "
+                    "per-article times and the quality on aml-dev")
     args = ap.parse_args()
     n = args.articles
     arts = make_articles(n)
@@ -112,6 +118,9 @@ def main() -> None:
     classifier_alone(clf, arts[:min(n, 20_000)], "these articles")
     from benchmarks.synthetic import make_articles as synthetic
     classifier_alone(clf, synthetic(min(n, 5_000)), "synthetic articles")
+    if args.alone:
+        quality()
+        return
 
     from amlref.plugins.registry import registry
     from amlref.services.classify import classify_all

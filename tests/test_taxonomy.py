@@ -15,6 +15,11 @@ from amlref.taxonomy.classifier import ImmunotherapyClassifier
 from amlref.taxonomy.matching import TermIndex, compile_terms, term_pattern
 
 
+def assigned(rows: list) -> list:
+    """The assigned rows of ``classify`` (3-tuples; suggestions are 4-tuples)."""
+    return [r for r in rows if len(r) == 3]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     model.clear_cache()
@@ -121,9 +126,9 @@ terms = ["Siglec-15"]
     assert "bispecific-nk" in descendants("t-cell-engagers")
     clf = ImmunotherapyClassifier()
     a = Article(title="ZX-4711 in patients with acute myeloid leukemia in remission")
-    assert "vaccines" in {s for s, _, _ in clf.classify(a)}
+    assert "vaccines" in {s for s, _, _ in assigned(clf.classify(a))}
     b = Article(title="NK engagers against CD33+ AML", abstract="NK engagers in AML.")
-    got = {s for s, _, _ in clf.classify(b)}
+    got = {s for s, _, _ in assigned(clf.classify(b))}
     assert {"t-cell-engagers", "bispecific-nk", "target:cd33"} <= got
 
 
@@ -191,11 +196,12 @@ def test_classification_stores_reasons_as_json(lib):
 
 def test_other_disease_policy_can_be_strict():
     a = Article(title="CD19 CAR T-cell therapy in relapsed B-cell acute lymphoblastic leukemia")
-    assert "adoptive-cell-therapy" in {s for s, _, _ in ImmunotherapyClassifier().classify(a)}
+    clf = ImmunotherapyClassifier()
+    assert "adoptive-cell-therapy" in {s for s, _, _ in assigned(clf.classify(a))}
     write_user('[settings]\nother_disease = "never"\n')
-    assert not {s for s, k, _ in ImmunotherapyClassifier().classify(a) if k == "category"}
+    assert not {s for s, k, _ in assigned(clf.classify(a)) if k == "category"}
     aml = Article(title="CD33 CAR T-cell therapy in relapsed acute myeloid leukemia")
-    assert "car-t" in {s for s, _, _ in ImmunotherapyClassifier().classify(aml)}
+    assert "car-t" in {s for s, _, _ in assigned(clf.classify(aml))}
 
 
 def test_a_classifier_that_raises_keeps_stored_rows_and_is_disabled(lib):
@@ -371,7 +377,7 @@ def test_stored_reasons_are_the_json_of_the_reasons():
     n = 0
     for i, text in enumerate(texts):
         a = Article(title=texts[i - 1][:150], abstract=text, keywords=["CAR T", "vaccine"])
-        for _, _, reasons in clf.classify(a):
+        for _, _, reasons in assigned(clf.classify(a)):
             assert reasons_json(reasons) == _json.dumps(reasons, ensure_ascii=False)
             n += 1
     assert n > 300
@@ -547,3 +553,110 @@ def test_scan_without_the_automaton_library(monkeypatch):
     for _ in range(200):
         text = _random_text(rnd, terms)
         assert idx.scan(text) == idx.scan_reference(text)
+
+
+@pytest.mark.parametrize("automaton", [True, False])
+def test_suffix_terms_match_words_that_end_so_as_the_reference_does(monkeypatch, automaton):
+    """"*tuzumab": a word ending in the suffix (two letters or more before it, a plural s);
+    scan (the finder's automaton, or without it the reference's regex) = scan_reference."""
+    import random
+    from amlref.taxonomy import matching
+    if not automaton:
+        monkeypatch.setattr(matching, "ahocorasick", None)
+    idx = TermIndex()
+    idx.add("ab", "drugs", ["*tuzumab", "*tuximab", "*vedotin", "gemtuzumab ozogamicin"])
+    idx.add("car", "drugs", ["*cabtagene", "*leucel", "CAR-T"])
+    idx.add("x", "exclude", ["alemtuzumab"])
+    idx.build()
+    assert (idx._places is not None) is automaton
+    text = ("Gemtuzumab ozogamicin, inotuzumab and CUSATUZUMABS; tuzumab, xtuzumab, alemtuzumab, "
+            "225Ac-lintuzumab, zorbicabtagene autoleucel, brentuximab-vedotin, tuzumabx.")
+    got = idx.scan(text)
+    assert got == idx.scan_reference(text)
+    words = {(o, g, text[s:e]) for o, g, s, e in got}
+    assert {w for o, g, w in words if g == "drugs"} == {
+        "Gemtuzumab ozogamicin", "Gemtuzumab", "inotuzumab", "CUSATUZUMABS",
+        "alemtuzumab", "lintuzumab", "zorbicabtagene", "autoleucel", "brentuximab"}
+    # not "tuzumab", "xtuzumab" (fewer than two letters before the suffix), "tuzumabx" (the word
+    # goes on), a bare
+    # "vedotin" (no letters before it)
+    assert ("x", "exclude", "alemtuzumab") in words
+    rnd = random.Random(5)
+    stems = ["tuzumab", "tuximab", "vedotin", "cabtagene", "leucel"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rnd.randint(1, 12)):
+            w = rnd.choice(["ab", "x", "gemtu", "Ino", "A-", "", "225Ac-", "zz9"]) + \
+                rnd.choice(stems + ["cell", "tuzuma"]) + rnd.choice(["", "s", "x", "S", "-"])
+            parts.append(w)
+        text = rnd.choice([" ", ", ", "/", "\n"]).join(parts)
+        assert idx.scan(text) == idx.scan_reference(text), text
+
+
+# -- problems of a user's file: one line each (file, line, problem); the built-in one is used ----
+def _problems(text: str) -> tuple[Path, list[str]]:
+    p = write_user(text)
+    tax = load()
+    assert tax.hash == load(user=False).hash   # the built-in taxonomy, unchanged
+    return p, tax.problems
+
+
+def _one_line(p: Path, problems: list[str], line: int, *words: str) -> None:
+    assert len(problems) == 1, problems
+    msg = problems[0]
+    assert "\n" not in msg and msg.startswith(f"{p}:{line}: "), msg
+    assert "built-in taxonomy is used" in msg
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+def test_user_file_with_a_syntax_error():
+    p, problems = _problems('# my taxonomy\n[category.vaccines]\nadd_terms = ["a", "b"\n'
+                            'label = "x"\n')
+    _one_line(p, problems, 4, "not valid TOML")
+
+
+def test_user_file_with_an_unknown_parent_slug():
+    p, problems = _problems('[category.vaccines]\nadd_terms = ["neoantigen vaccine"]\n\n'
+                            '[category.my-car]\nlabel = "My CAR"\nparent = "adoptive-cel-therapy"\n'
+                            'terms = ["XYZ CAR"]\n')
+    _one_line(p, problems, 6, "unknown parent slug 'adoptive-cel-therapy'", "my-car")
+
+
+def test_user_file_with_a_regex_that_does_not_compile():
+    p, problems = _problems('[category.vaccines]\nadd_terms = [\n  "neoantigen vaccine",\n'
+                            '  "re:\\\\bvaccin(e|es",\n]\n')
+    _one_line(p, problems, 4, "category.vaccines.add_terms", "bad pattern", "does not compile")
+
+
+def test_user_file_with_an_empty_term_list():
+    p, problems = _problems('[settings]\nthreshold = 2.0\n\n[category.car-t]\nadd_drugs = []\n')
+    _one_line(p, problems, 5, "category.car-t.add_drugs is an empty term list")
+
+
+def test_user_vocabulary_problems_name_their_line():
+    p, problems = _problems('[[vocabulary]]\ncategory = "car-t"\nname = "codes:mine"\n'
+                            'terms = ["XYZ-1"]\n\n[[vocabulary]]\ncategory = "no-such-category"\n'
+                            'name = "codes:other"\nterms = []\n')
+    assert len(problems) == 2, problems
+    assert problems[0].startswith(f"{p}:7: ") and "unknown category 'no-such-category'" in \
+        problems[0]
+    assert problems[1].startswith(f"{p}:9: ") and "empty term list" in problems[1]
+
+
+def test_several_problems_each_on_its_line_and_the_classifier_goes_on():
+    p, problems = _problems('[category.vaccines]\nterms = []\n[category.x]\nparent = "nope"\n'
+                            'terms = ["re:("]\n')
+    assert [m.split(": ", 1)[0] for m in problems] == [f"{p}:2", f"{p}:4", f"{p}:5"]
+    got = {r[0] for r in assigned(ImmunotherapyClassifier().classify(
+        Article(title="Dendritic cell vaccination in acute myeloid leukemia")))}
+    assert "vaccines" in got   # the built-in taxonomy's terms (not the user's empty list)
+
+
+def test_categories_command_prints_the_problems_to_stderr(cli):
+    p = write_user('[category.car-t]\nadd_terms = ["re:CAR[T"]\n')
+    r = cli("categories")
+    assert r.code == 0, r
+    lines = [x for x in r.err.splitlines() if "taxonomy" in x]
+    assert len(lines) == 1 and f"{p}:2: " in lines[0] and "built-in taxonomy is used" in lines[0]
+    assert "adoptive-cell-therapy" in r.out

@@ -95,8 +95,8 @@ def cmd_categories(args) -> int:
             return 0
         tree = category_tree(lib, include_facets=not args.no_facets)
     tax = load()
-    for w in tax.warnings:
-        print(f"amlref: warning: taxonomy: {w}", file=sys.stderr)
+    for problem in tax.problems:   # one line each: file, line, problem; built-in taxonomy used
+        print(f"amlref: taxonomy: {problem}", file=sys.stderr)
     if args.json:
         print_json(tree)
         return 0

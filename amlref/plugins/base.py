@@ -68,4 +68,8 @@ class Classifier:
     name: str = ""
 
     def classify(self, article: "Article") -> list:
+        """The categories and facets of an article: assigned ones as ``(slug, kind, reasons)``,
+        suggested ones (evidence too weak to assign; the user accepts or rejects them) as
+        ``(slug, kind, reasons, "suggested")``; never both for one slug.  ``kind`` is "category"
+        or "facet"; ``reasons`` a list of ``{"rule", "field", "words"}``."""
         raise NotImplementedError

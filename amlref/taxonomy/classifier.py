@@ -21,274 +21,19 @@ How a category is decided (weights and lists live in resources/taxonomy.toml):
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass, field
 
 from amlref.plugins.base import Classifier
-from amlref.taxonomy.matching import (TermIndex, compile_terms, compile_terms_lower, normalize,
-                                      sentence_starts)
-from amlref.taxonomy.model import Node, Taxonomy, load
+from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
+from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
+from amlref.taxonomy.model import Taxonomy
+from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
 
-VERSION = "3"  # bump when the rules below change: stored assignments are recomputed
+# (the names below were defined here before the module was split: kept for their users)
+__all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "rules_for",
+           "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
+           "_drop_abbreviations"]
 
-STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
-_JOIN = "\n.\n"   # between fields scanned together: no term or sentence spans it
-FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
-
-
-@dataclass(slots=True)
-class Hit:
-    slug: str
-    rule: str          # "<slug>/<list>"
-    field: str
-    words: str
-    strong: bool
-    sentence: int = 0
-    dropped: str = ""  # why it does not count ("negation: prior", "excluded: COVID-19", ...)
-    value: float | None = None  # its weight when not the usual (strong 1, weak ``weak``)
-
-
-@dataclass(slots=True)
-class Decision:
-    slug: str
-    kind: str
-    score: float = 0.0
-    assigned: bool = False
-    hits: list[Hit] = field(default_factory=list)
-    note: str = ""
-
-    def reasons(self) -> list[dict]:
-        out: dict[tuple, dict] = {}
-        for h in self.hits:
-            if h.dropped:
-                continue
-            r = out.setdefault((h.rule, h.field), {"rule": h.rule, "field": h.field, "words": []})
-            if h.words not in r["words"]:
-                r["words"].append(h.words)
-        reasons = list(out.values())
-        if self.note:
-            reasons.append({"rule": self.note, "field": "", "words": []})
-        return reasons
-
-
-# " (" and 2 to 8 ASCII letters, two or more of them capitals, ")" before a space or punctuation
-_ABBREV = re.compile(r" \((?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,8}\)(?=[\s,;:.-])")
-
-
-def _drop_abbreviations(text: str) -> str:
-    """"natural killer (NK) cell therapy" -> "natural killer cell therapy", so the full term
-    matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
-    if " (" not in text:
-        return text
-    return _ABBREV.sub("", text)
-
-
-_MESH_SLASH = re.compile(r"\s*/\s*")
-
-
-def _kind(slug: str, group: str) -> tuple[str, bool]:
-    return f"{slug}/{group}", group not in ("weak", "study_abstract")
-
-
-def _scores(R, hits: list[Hit], focus: bool, weak_counts: bool,
-            strong_focus: bool) -> tuple[float, bool, bool, float]:
-    """``_score`` over all fields, and the score of the strong words alone (focus
-    ``strong_focus``) in the same pass: (score, any strong hit, weak hit in the title, strong
-    score).  The same sums, in the same order, as two calls of ``_score``."""
-    best: dict = {}
-    sentences: dict[int, float] = {}
-    best_s: dict = {}
-    sentences_s: dict[int, float] = {}
-    has_strong = weak_title = False
-    weak = R.weak
-    for h in hits:
-        if h.dropped:
-            continue
-        strong = h.strong
-        if not strong and not weak_counts:
-            continue
-        val = h.value if h.value is not None else (1.0 if strong else weak)
-        field = h.field
-        if strong:
-            has_strong = True
-            if field == "abstract":
-                sentences_s[h.sentence] = max(sentences_s.get(h.sentence, 0.0), val)
-            else:
-                best_s[field] = max(best_s.get(field, 0.0), val)
-        elif field == "title":
-            weak_title = True
-        if field == "abstract":
-            sentences[h.sentence] = max(sentences.get(h.sentence, 0.0), val)
-        else:
-            best[field] = max(best.get(field, 0.0), val)
-    w = R.w
-    score = sum(w[k] * v for k, v in best.items())
-    if sentences:
-        ab = sum(sentences.values()) * w["abstract"] * (R.focus_factor if focus else 1.0)
-        score += min(ab, R.cap)
-    strong_score = sum(w[k] * v for k, v in best_s.items())
-    if sentences_s:
-        ab = sum(sentences_s.values()) * w["abstract"] * (R.focus_factor if strong_focus else 1.0)
-        strong_score += min(ab, R.cap)
-    return score, has_strong, weak_title, strong_score
-
-
-def _copy_hit(h: Hit, **changes) -> Hit:
-    d = {k: getattr(h, k) for k in Hit.__slots__}
-    d.update(changes)
-    return Hit(**d)
-
-
-class _Fields:
-    """The normalised text of one article."""
-    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated")
-
-    def __init__(self, article):
-        self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
-        self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
-        kw = getattr(article, "keywords", None)
-        self.keywords = normalize("; ".join(map(str, kw))) if kw else ""
-        mesh = getattr(article, "mesh", None)
-        if mesh:
-            mesh = "; ".join(map(str, mesh))
-            if "/" in mesh:
-                mesh = _MESH_SLASH.sub("/", mesh)
-            self.mesh = normalize(mesh.replace("*", ""))
-        else:
-            self.mesh = ""
-        pts = getattr(article, "pub_types", None)
-        self.pub_types = {str(p).strip().lower() for p in pts} if pts else set()
-        self._starts = None
-        self.negated: dict[int, str] = {}   # abstract position -> its negation ("" for none)
-
-    def get(self, name: str) -> str:
-        return getattr(self, name)
-
-    def sentence_of(self, pos: int) -> int:
-        if self._starts is None:
-            self._starts = sentence_starts(self.abstract)
-        return bisect.bisect_right(self._starts, pos) - 1
-
-    def starts(self) -> list[int]:
-        """Where the sentences of the abstract start."""
-        if self._starts is None:
-            self._starts = sentence_starts(self.abstract)
-        return self._starts
-
-    def sentence_start(self, idx: int) -> int:
-        return self._starts[idx] if self._starts else 0
-
-    def sentence_text(self, idx: int) -> str:
-        starts = self._starts or [0]
-        end = starts[idx + 1] if idx + 1 < len(starts) else len(self.abstract)
-        return self.abstract[starts[idx]:end]
-
-
-class _Rule:
-    """The settings of one category or facet (its terms live in the shared TermIndex)."""
-
-    def __init__(self, node: Node):
-        self.node = node
-        self.slug = node.slug
-        self.group = node.group
-        d = node.data
-        self.computed = bool(d.get("computed"))
-        self.pub_types = {p.lower() for p in d.get("pub_types") or []}
-        self.yield_to = list(d.get("yield_to") or [])
-        self.yield_lists = tuple(d.get("yield_lists") or STRONG_LISTS)
-        self.weak_title = bool(d.get("weak_title"))
-        self.combine_weak = bool(d.get("combine_weak"))
-        self.combine_weight = float(d.get("combine_weight", 0.75))
-        self.min_score = float(d.get("min_score", 2.0))
-
-
-class Rules:
-    """A taxonomy compiled for classification (regexes built once)."""
-
-    def __init__(self, tax: Taxonomy):
-        self.tax = tax
-        s, w, c = tax.settings, tax.weights, tax.context
-        self.threshold = float(s.get("threshold", 2.0))
-        self.other_disease = str(s.get("other_disease", "title"))
-        self.strong_alone = bool(s.get("strong_alone", True))
-        self.w = {"title": float(w.get("title", 3.0)), "keywords": float(w.get("keywords", 2.0)),
-                  "mesh": float(w.get("mesh", 2.0)), "abstract": float(w.get("abstract", 1.0))}
-        self.cap = float(w.get("abstract_cap", 4.0))
-        self.weak = float(w.get("weak", 0.5))
-        self.focus_factor = float(w.get("focus", 2.0))
-        self.negation = compile_terms(c.get("negation") or [])
-        # the same for the (usual) ASCII windows, ten times faster
-        self.negation_lower = compile_terms_lower(c.get("negation") or []) \
-            if self.negation is not None else None
-        # plain substrings of the cues: a cheap test before the regex
-        self.negation_cues = tuple({t.lstrip("=").split("*")[0].strip().lower()[:6]
-                                    for t in c.get("negation") or []
-                                    if isinstance(t, str) and not t.startswith("re:")})
-        self.not_negation = tuple(t.lower() for t in c.get("not_negation") or []
-                                  if isinstance(t, str) and t)
-        if any(isinstance(t, str) and t.startswith("re:") for t in c.get("negation") or []):
-            self.negation_cues = ()   # a regex cue: always ask the regex
-        # the window is searched only when it has one of the cues (or there are none to test)
-        self.negation_quick = tuple(c for c in self.negation_cues if c)
-        self.negation_always = not self.negation_quick
-        # (slug, group) -> (rule, strong) of its hits
-        self.hit_kinds: dict[tuple, tuple] = {}
-        # one index for all fields (scanned once over them joined), and a small one for the
-        # lists that apply to titles only; groups of one owner that may match at the same place
-        # need owners of their own
-        body, title = TermIndex(), TermIndex()
-        for group in ("aml", "not_aml"):
-            body.add("context", group, c.get(group))
-        for node in tax.nodes.values():
-            for group in STRONG_LISTS + ("weak", "exclude"):
-                body.add(node.slug, group, node.data.get(group))
-            body.add(node.slug + "#abstract", "study_abstract", node.data.get("abstract"))
-            title.add(node.slug + "#title", "study_title", node.data.get("title"))
-        title.add("context:focus", "focus", c.get("focus"))
-        title.add("context:survey", "focus_survey", c.get("focus_survey"))
-        body.add("context:survey", "survey_abstract", c.get("survey_abstract"))
-        self.survey_needed = bool(c.get("focus_survey"))
-        title.add("context:therapy", "therapy_title", c.get("therapy_title"))
-        self.title_index = title.build()
-        self.index = body.build()
-        self.categories = [_Rule(n) for n in tax.categories()]
-        self.cat_rules = {r.node.slug: r for r in self.categories}
-        self.facets = [_Rule(n) for n in tax.facets()]
-        # which facet rules an owner found in the text concerns (by position in self.facets)
-        self.facet_by_owner: dict[str, int] = {}
-        self.facets_always: list[int] = []
-        self.facet_pos = {r.slug: i for i, r in enumerate(self.facets)}
-        self.node_parent = {slug: n.parent for slug, n in tax.nodes.items()}
-        for i, r in enumerate(self.facets):
-            for owner in (r.slug, r.slug + "#title", r.slug + "#abstract"):
-                self.facet_by_owner[owner] = i
-            if r.computed or r.pub_types:
-                self.facets_always.append(i)
-        # children before parents, so a parent sees its children's hits
-        depth = {n.slug: len(tax.ancestors(n.slug)) for n in tax.categories()}
-        self.order = sorted(self.cat_rules, key=lambda s: -depth[s])
-        self.cat_order = [n.slug for n in tax.categories()]
-        self.cat_slugs = set(self.cat_order)
-        self.parent = {s: tax.get(s).parent for s in self.cat_order if tax.get(s).parent}
-        self.ancestors = {s: tax.ancestors(s) for s in self.cat_order}
-        self.descendants = {s: set(tax.descendants(s)) for s in self.cat_order}
-        for slug in tax.nodes:
-            for group in STRONG_LISTS + ("weak", "exclude", "study_abstract", "study_title"):
-                self.hit_kinds[slug, group] = (f"{slug}/{group}",
-                                               group not in ("weak", "study_abstract"))
-
-
-_rules_cache: dict = {}
-
-
-def rules_for(tax: Taxonomy | None = None) -> Rules:
-    tax = tax or load()
-    hit = _rules_cache.get("rules")
-    if hit is not None and (hit.tax is tax or hit.tax.hash == tax.hash):
-        return hit
-    r = Rules(tax)
-    _rules_cache["rules"] = r
-    return r
+VERSION = "4"  # bump when the rules below change: stored assignments are recomputed
 
 
 class ImmunotherapyClassifier(Classifier):
@@ -314,10 +59,14 @@ class ImmunotherapyClassifier(Classifier):
         return rules_for()
 
     def classify(self, article) -> list:
+        """The assigned categories and facets as ``(slug, kind, reasons)``, and the suggested
+        ones (evidence too weak to assign) as ``(slug, kind, reasons, "suggested")``."""
         out = []
         for d in self.analyse(article):
             if d.assigned:
                 out.append((d.slug, d.kind, d.reasons()))
+            elif d.suggested:
+                out.append((d.slug, d.kind, d.reasons(), "suggested"))
         return out
 
     # -- the work -------------------------------------------------------------------------------
@@ -331,18 +80,26 @@ class ImmunotherapyClassifier(Classifier):
         owners = {o for o, _ in found}
         if owners & R.cat_slugs:
             aml_words = self._aml_context(found)
-            decisions = self._categories(R, f, found, owners, bool(aml_words))
+            # a missing or cut abstract cannot tell that the article is about another disease
+            unknown = R.other_disease == "title" and (
+                not f.abstract or (len(f.abstract) < R.short_abstract and _is_cut(f.abstract)))
+            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown)
             result = [decisions[s] for s in R.cat_order if s in decisions]
         elif f.pub_types or not owners.isdisjoint(R.facet_by_owner):
             aml_words, decisions, result = [], {}, []   # (the AML words matter to categories only)
         else:
             return []   # no word of any category or facet (most articles of a large library)
-        result += self._facets(R, f, found, owners, decisions, aml_words)
+        result += self._facets(R, f, found, owners, decisions, aml_words,
+                               not f.abstract or (len(f.abstract) < R.short_abstract
+                                                  and _is_cut(f.abstract)))
         return result
 
     def _categories(self, R: Rules, f: _Fields, found: dict, owners: set,
                     has_aml: bool) -> dict[str, Decision]:
         decisions: dict[str, Decision] = {}
+        # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
+        # "..."): its sentences count more; a complete short abstract counts as it is
+        short = 0 < len(f.abstract) < R.short_abstract and _is_cut(f.abstract)
         for slug in R.order:   # children first
             if slug in owners:
                 decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
@@ -371,12 +128,13 @@ class ImmunotherapyClassifier(Classifier):
             if rule.combine_weak or rule.yield_to:
                 deferred.append(slug)
                 continue
-            self._decide(R, rule, decisions[slug], has_aml, focus)
+            self._decide(R, rule, decisions[slug], has_aml, focus, short=short)
         for slug in deferred:
             below = R.descendants[slug]
             others = [s for s, d in decisions.items() if d.assigned and s not in below
                       and s not in R.parent]
-            self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others)
+            self._decide(R, R.cat_rules[slug], decisions[slug], has_aml, focus, others=others,
+                         short=short)
         if focus:
             for d in decisions.values():
                 if d.assigned and any(h.field == "abstract" for h in d.hits if not h.dropped):
@@ -387,7 +145,34 @@ class ImmunotherapyClassifier(Classifier):
             parent = R.parent.get(slug)
             if parent and d.assigned and not decisions[parent].assigned:
                 d.assigned = False
+                d.suggested = True
+        for d in decisions.values():
+            if not d.assigned and not d.suggested:
+                d.suggested = self._suggest(R, d, short)
+        for slug, d in decisions.items():   # a suggested sub-category suggests its parent
+            parent = R.parent.get(slug)
+            if parent and d.suggested and not decisions[parent].assigned:
+                decisions[parent].suggested = True
         return decisions
+
+    @staticmethod
+    def _suggest(R: Rules, d: Decision, short: bool = False) -> bool:
+        """Evidence too weak to assign that is still worth a look (the rule was chosen on one
+        half of aml-dev and measured on the other; see docs/decisions/0020): a strong word in
+        the title, keywords or MeSH that did not count, or strong words in two sentences."""
+        if d.note.startswith("yields to"):   # (its words are the other category's)
+            return False
+        strong_fields, sentences = set(), set()
+        for h in d.hits:
+            if not h.strong:
+                continue
+            if h.dropped and not h.dropped.startswith("no AML context"):
+                continue
+            if h.field == "abstract":
+                sentences.add(h.sentence)
+            else:
+                strong_fields.add(h.field)
+        return bool(strong_fields) or len(sentences) >= (1 if short else R.suggest_sentences)
 
     @staticmethod
     def _scan(R: Rules, f: _Fields) -> dict:
@@ -446,9 +231,9 @@ class ImmunotherapyClassifier(Classifier):
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
 
-    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
-              groups: tuple = STRONG_LISTS + ("weak",)) -> list[Hit]:
+    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict) -> list[Hit]:
         hits = []
+        groups, drugs = R.counting, R.drug_groups
         append = hits.append
         kinds = R.hit_kinds
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
@@ -477,12 +262,12 @@ class ImmunotherapyClassifier(Classifier):
                         neg = negated[start] = self._negation(R, text, starts[sent], start)
                     if neg:
                         h.dropped = neg
-                    elif excludes and group != "drugs":   # a named drug is never excluded
+                    elif excludes and group not in drugs:   # a named drug is never excluded
                         for es, ee in excludes:
                             if bisect.bisect_right(starts, es) - 1 == sent:
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
-                    if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                    if title_ex and not h.dropped and group not in drugs:   # a drug stays
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
                 continue
@@ -492,9 +277,9 @@ class ImmunotherapyClassifier(Classifier):
                 last_end = end
                 rule, strong = kinds.get((slug, group)) or _kind(slug, group)
                 h = Hit(slug, rule, name, text[start:end], strong)
-                if excludes and group != "drugs":
+                if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
-                if title_ex and not h.dropped and group != "drugs":   # a named drug stays
+                if title_ex and not h.dropped and group not in drugs:   # a named drug stays
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 append(h)
         return hits
@@ -540,12 +325,14 @@ class ImmunotherapyClassifier(Classifier):
         return score, has_strong, weak_title
 
     def _decide(self, R: Rules, rule: _Rule, d: Decision, has_aml: bool, focus: bool,
-                others: list[str] | None = None) -> None:
+                others: list[str] | None = None, short: bool = False) -> None:
         hits = d.hits
         weak_counts = True
         if rule.yield_to and others and any(o in rule.yield_to for o in others):
-            keep = tuple(f"/{name}" for name in rule.yield_lists)
-            hits = [h for h in hits if h.strong and h.rule.endswith(keep)]
+            keep = set(rule.yield_lists)
+            kinds = R.list_kind
+            hits = [h for h in hits if h.strong
+                    and kinds.get(h.rule, h.rule.rsplit("/", 1)[-1]) in keep]
             d.note = "yields to " + ", ".join(o for o in others if o in rule.yield_to)
         if rule.combine_weak:
             if others:   # weak evidence ("relapse after transplant") counts in full here
@@ -556,6 +343,9 @@ class ImmunotherapyClassifier(Classifier):
                 weak_counts = False
         if has_aml or R.other_disease == "always":
             # the score, and that of the strong words alone
+            if short and R.short_factor != 1.0:   # a cut abstract: its strong words count more
+                hits = [_copy_hit(h, value=R.short_factor) if h.field == "abstract" and h.strong
+                        and h.value is None and not h.dropped else h for h in hits]
             score, strong, weak_title, strong_score = _scores(R, hits, focus, weak_counts,
                                                               focus and has_aml)
         elif R.other_disease == "title":
@@ -582,7 +372,8 @@ class ImmunotherapyClassifier(Classifier):
 
     # -- facets ---------------------------------------------------------------------------------
     def _facets(self, R: Rules, f: _Fields, found: dict, owners: set,
-                cats: dict[str, Decision], aml_words: list) -> list[Decision]:
+                cats: dict[str, Decision], aml_words: list,
+                unknown: bool = False) -> list[Decision]:
         """The facets this article has evidence for (the others are left out)."""
         any_cat = any(d.assigned for d in cats.values())
         out: dict[str, Decision] = {}
@@ -598,7 +389,7 @@ class ImmunotherapyClassifier(Classifier):
                     d = out[slug] = Decision(slug, "facet", assigned=True)
                     for name, s, e in aml_words[:3]:
                         d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
-                elif slug == "disease:other" and any_cat and not aml_words:
+                elif slug == "disease:other" and any_cat and not aml_words and not unknown:
                     out[slug] = Decision(slug, "facet", assigned=True,
                                          note="context: no AML or myeloid words")
                 continue

@@ -170,13 +170,42 @@ def _trie(words: list[str]) -> str:
     stand between two characters (as in the texts: "T-cell" has the key "tce")."""
     def edge(ch: str, sub: dict) -> str:
         tail = rx(sub)
-        return re.escape(ch) + (r"[ /\-]?" + tail if tail else "")
+        return re.escape(ch) + (r"[\s/\-]?" + tail if tail else "")
 
     def rx(d: dict) -> str:
         body = _alternation(d, edge)
         return f"(?:{body})?" if body and "" in d else body
 
     return rx(_prefix_tree(words))
+
+
+def _regex_literal(body: str) -> list[str]:
+    """The words of the literal start of a regex that begins at a word start (lower case, split
+    at spaces and hyphens: ``\\bcellular therap\\w*`` -> ["cellular", "therap"]); [] if none."""
+    for lead in ("\\b", "(?<![A-Za-z0-9])"):
+        if body.startswith(lead):
+            body = body[len(lead):]
+            break
+    else:
+        return []
+    lit = ""
+    for i, ch in enumerate(body):
+        if body[i + 1:i + 2] in ("?", "*", "{") or not (ch.isascii() and (ch.isalnum()
+                                                                          or ch in " -")):
+            break
+        lit += ch.lower()
+    return [p for p in re.split(r"[\s\-]+", lit) if p]
+
+
+def _flat_head(head: str) -> str:
+    """A head the trie matched without its separators (white space, "-", "/")."""
+    return head.translate(_KEY_DROP) if head.isascii() and head.isprintable() \
+        else "".join(head.split()).translate(_KEY_DROP)
+
+
+_SUFFIX_MARK = 1 << 40   # (texts are shorter)
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_VOCAB_GROUP = re.compile(r"(?:weak_)?v\d+$")   # the groups of vocabulary lists (see Rules)
 
 
 def _regex_key(body: str) -> str:
@@ -213,6 +242,19 @@ def fold(low: str) -> bytes:
     return low.encode("ascii", "replace").translate(_FOLD)
 
 
+def _head_parts(parts: list[str], n: int = 0) -> list[str]:
+    """The words of a term as far as its first ``n`` (PREFIX_LEN) letters go: the finder needs
+    no more (the trie checks as much), and a smaller automaton is a faster one."""
+    n = n or PREFIX_LEN
+    out = []
+    for p in parts:
+        if n <= 0:
+            break
+        out.append(p[:n])
+        n -= len(p)
+    return out
+
+
 def _finder_word(parts: list[str]) -> str:
     """How a term begins in a folded text: its words folded, an optional space between them."""
     return _OPT_SEP.join(fold(p.lower()).decode("ascii") for p in parts if p)
@@ -240,7 +282,7 @@ def _finder_variants(word: str) -> list[str]:
     return out
 
 
-def _automaton(words) -> "ahocorasick.Automaton | None":
+def _automaton(words, suffixes=()) -> "ahocorasick.Automaton | None":
     """An Aho-Corasick automaton of the finder words' spellings: it finds the same places as
     the finder regex, in one pass in C.  A spelling that begins with another is left out (the
     shorter one already marks the place), so each place is reported once; the value stored
@@ -257,6 +299,8 @@ def _automaton(words) -> "ahocorasick.Automaton | None":
             continue
         auto.add_word(w, len(w) - 1)
         last = w
+    for i, x in enumerate(suffixes):   # (no space in front: a finder word has one)
+        auto.add_word(x, -_SUFFIX_MARK * (i + 1))   # (end - value: past any place, see scan)
     auto.make_automaton()
     return auto
 
@@ -321,12 +365,23 @@ class TermIndex:
         self._odd_terms = False            # a term with a character the finder cannot fold
         self.by_key: dict[str, list] = {}
         self.fallback: list = []
+        # suffix terms ("*tuzumab": a word that ends so, two letters or more before it):
+        # suffix (lower case) -> [(owner, group)]
+        self._suffix: dict[str, list] = {}
+        self._suffix_ref: list = []
 
     def add(self, owner: str, group: str, terms) -> None:
         for t in terms or []:
             if not isinstance(t, str) or not t.strip():
                 continue
             t = t.strip()
+            if t.startswith("*") and not t.startswith("*re:"):
+                suffix = normalize(t[1:]).lower()
+                if len(suffix) >= 3 and suffix.isascii() and suffix.isalnum():
+                    pairs = self._suffix.setdefault(suffix, [])
+                    if (owner, group) not in pairs:
+                        pairs.append((owner, group))
+                continue
             pat = term_pattern(t)
             if pat is None:
                 continue
@@ -336,8 +391,15 @@ class TermIndex:
                 key = _regex_key(t[3:])
                 if len(key) >= 2:
                     self._terms.setdefault((key, owner, group), []).append(pat)
-                    self._prefixes.add(key)
-                    self._words.add(_finder_word([key]))
+                    # as much of its literal start as there is: fewer places to try it
+                    parts = _regex_literal(t[3:])
+                    flat = "".join(parts)
+                    if not flat.startswith(key):
+                        parts, flat = [key], key
+                    self._prefixes.add(flat[:PREFIX_LEN])
+                    self._words.add(_finder_word(_head_parts(parts)))
+                    if len(flat) > len(key):   # (tried only where the text agrees with it)
+                        self._flat.setdefault(pat, set()).add(flat)
                 else:
                     self._fallback.setdefault((owner, group), []).append(pat)
                 continue
@@ -357,7 +419,7 @@ class TermIndex:
             body = normalize(t[1:] if t.startswith("=") else t)
             parts = [p for p in re.split(r"[\s\-]+", body[:-1] if body.endswith("*") else body)
                      if p]
-            self._words.add(_finder_word(parts))
+            self._words.add(_finder_word(_head_parts(parts)))
             self._flat.setdefault(pat, set()).add("".join(parts).lower().replace("/", ""))
 
     def build(self) -> "TermIndex":
@@ -369,7 +431,10 @@ class TermIndex:
         by_key: dict[str, list] = {}
         self._groups: dict[str, list] = {}
         for (key, owner), groups in merged.items():
-            groups.sort(key=lambda g: (g[0] != "exclude", g[0] == "weak"))
+            # exclusions first, weak groups last; the vocabulary's groups ("v<n>", "weak_v<n>")
+            # before the taxonomy's own lists (a term in both is reported under its list's name)
+            groups.sort(key=lambda g: (g[0] != "exclude", g[0].startswith("weak"),
+                                       not _VOCAB_GROUP.match(g[0])))
             groups = [(group, sorted(set(pats), key=len, reverse=True)) for group, pats in groups]
             alts = [f"(?P<{group}>{'|'.join(pats)})" for group, pats in groups]
             by_key.setdefault(key, []).append((owner, "|".join(alts)))
@@ -388,13 +453,21 @@ class TermIndex:
         self._findable = bool(by_key) and all(w and w[0] != _OPT_SEP for w in self._words)
         self._finder = None
         self._places = None
+        # (the suffix terms are found by the same automaton, in the same pass)
+        self._suffix_in_places = False
         if self._findable:
-            auto = _automaton(self._words)
+            self._suffix_names = sorted(self._suffix)
+            auto = _automaton(self._words, self._suffix_names)
             if auto is not None:
                 self._places = auto.iter
+                self._suffix_in_places = bool(self._suffix)
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer,
                           _needles("|".join(pats)))
                          for (owner, group), pats in self._fallback.items()]
+        # the reference: a regex per suffix
+        self._suffix_ref = [(re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,}?" + re.escape(sfx)
+                                        + r"s?(?![A-Za-z0-9])", re.IGNORECASE).finditer, pairs)
+                            for sfx, pairs in self._suffix.items()]
         return self
 
     def _entries(self, k3: str) -> list:
@@ -409,7 +482,7 @@ class TermIndex:
 
     def _head_entries(self, head: str) -> list:
         """The reference scanner's terms for a head (all the terms of its key)."""
-        entries = self._entries(head.translate(_KEY_DROP)[:3])
+        entries = self._entries(_flat_head(head)[:3])
         if len(self._by_head_ref) < 200_000:
             self._by_head_ref[head] = entries
         return entries
@@ -419,7 +492,7 @@ class TermIndex:
         matched: up to PREFIX_LEN letters of some term): per owner of the key, a regex of only
         the owner's terms that agree with the head, in their order (so the first that matches
         is the one the full regex finds).  Valid for the texts ``scan`` reads itself."""
-        flat = head.translate(_KEY_DROP)
+        flat = _flat_head(head)
         k3 = flat[:3]
         raw = self._groups.get(k3, []) + self._groups.get(k3[:2], []) if len(k3) == 3 \
             else list(self._groups.get(k3, []))
@@ -452,7 +525,8 @@ class TermIndex:
                 return self.scan_reference(text)
             trie, lookup = self._trie, self._by_head
             resort = bool(self.fallback)   # (scan_reference sorts only then)
-            for pos in self._start_places(low):
+            places, suffix_found = self._places_and_suffixes(low)
+            for pos in places:
                 t = trie(low, pos)
                 if t is None:
                     continue
@@ -469,6 +543,14 @@ class TermIndex:
                             append((owner, mm.lastgroup, pos, end))
                 if len(out) > n + 1 and resort:   # longest first, as the reference sorts
                     out[n:] = sorted(out[n:], key=_by_place)
+            if suffix_found:
+                out.extend(sorted(self._suffix_hits(low, suffix_found)))   # (reference order)
+                out.sort(key=_by_place)
+        if self._suffix and not self._suffix_in_places:   # (no automaton: the reference way)
+            hits = self._suffix_reference(text)
+            if hits:
+                out.extend(sorted(hits))
+                out.sort(key=_by_place)
         if self.fallback:
             plain = low   # (exact: no letter here that IGNORECASE and lower() see differently)
             n = len(out)
@@ -483,6 +565,29 @@ class TermIndex:
                 out.sort(key=_by_place)
         return out
 
+    def _suffix_hits(self, low: str, found: list) -> set:
+        """The words that end in a suffix term (see ``add``), from the automaton's matches."""
+        suffix = self._suffix
+        n = len(low)
+        hits = set()
+        for last, x in found:
+            pairs = suffix.get(x)
+            if pairs is None:
+                continue
+            end = last + 1
+            if end < n and low[end] == "s" and (end + 1 >= n or low[end + 1] not in _ALNUM):
+                end += 1
+            if end < n and low[end] in _ALNUM:
+                continue   # (the word goes on)
+            start = last + 1 - len(x)
+            while start > 0 and low[start - 1] in _ALNUM:
+                start -= 1
+            if last + 1 - len(x) - start < 2:
+                continue
+            for owner, group in pairs:
+                hits.add((owner, group, start, end))
+        return hits
+
     def _regex_finder(self):
         """The finder as a regex anchored on a space (sre searches a literal quickly) over a
         trie of the finder words: used without the automaton (and by the tests)."""
@@ -494,14 +599,35 @@ class TermIndex:
     def _start_places(self, low: str) -> list[int]:
         """Where a term can start in this lower-cased text, in order: the places where the
         folded text (with a space in front) has a space followed by a finder word."""
+        return self._places_and_suffixes(low)[0]
+
+    def _places_and_suffixes(self, low: str) -> tuple[list[int], list]:
+        """The places of ``_start_places``, and where the automaton found a suffix term:
+        [(index of its last character in ``low``, suffix)]."""
         folded = b" " + fold(low)
         if self._places is None:
-            return [m.start() for m in self._regex_finder()(folded)]
+            return [m.start() for m in self._regex_finder()(folded)], []
         # (the automaton reports a match where it ends; the place is where its space is, which
         # in the folded text is the index in the text, as the folded text has one more in front)
+        if not self._suffix_in_places:
+            places = [end - n for end, n in self._places(folded.decode("ascii"))]
+            places.sort()
+            return places, []
         places = [end - n for end, n in self._places(folded.decode("ascii"))]
         places.sort()
-        return places
+        if not places or places[-1] < _SUFFIX_MARK:
+            return places, []
+        # a suffix's value made end - value = end + MARK * (i + 1): they sort last
+        names, suffixes = self._suffix_names, []
+        while places and places[-1] >= _SUFFIX_MARK:
+            i, end = divmod(places.pop(), _SUFFIX_MARK)
+            suffixes.append((end - 1, names[i - 1]))
+        return places, suffixes
+
+    def _suffix_reference(self, text: str) -> set:
+        return {(owner, group, mm.start(), mm.end())
+                for finditer, pairs in self._suffix_ref for mm in finditer(text)
+                for owner, group in pairs}
 
     def scan_reference(self, text: str) -> list[tuple[str, str, int, int]]:
         """``scan`` the plain way: a regex over the lower-cased text finds the word starts that
@@ -534,6 +660,10 @@ class TermIndex:
                     mm = match(text, pos)
                     if mm is not None and mm.end() > pos:
                         append((owner, mm.lastgroup, pos, mm.end()))
+        suffix_hits = self._suffix_reference(text)
+        if suffix_hits:
+            out.extend(sorted(suffix_hits))
+            out.sort(key=_by_place)
         if self.fallback:
             for owner, group, finditer, _ in self.fallback:
                 for mm in finditer(text):
@@ -545,8 +675,15 @@ class TermIndex:
 
 def _fits(term: str, head: str) -> bool:
     """Whether a plain term (its letters, lower-cased, without separators) can match where the
-    text begins with these letters: one begins with the other (a non-ASCII letter of the term
-    may match more than its lower-case form)."""
+    text begins with these letters (``head``, what the trie matched there: the longest prefix
+    of a term that the text begins with).  A term of ASCII letters and digits: the head begins
+    with the term's prefix in the trie (had the text gone on with the term's letters, the trie
+    would have matched them); otherwise one begins with the other (a non-ASCII letter of the
+    term may match more than its lower-case form)."""
+    if head.startswith(term[:PREFIX_LEN]):
+        return True
+    if term.isascii() and term.isalnum():
+        return False
     n = min(len(term), len(head))
     if term[:n] == head[:n]:
         return True

@@ -1,8 +1,11 @@
-"""The taxonomy as data: categories and facets read from ``resources/taxonomy.toml``, extended or
-overridden by the user's copy in the config folder.
+"""The taxonomy as data: categories and facets read from ``resources/taxonomy.toml`` and the
+domain vocabulary of ``resources/vocabulary/`` (see ``vocabulary``), extended or overridden by the
+user's copy in the config folder.
 
 A user table ``[category.SLUG]`` / ``[facet.SLUG]`` replaces the keys it names; ``add_<key>``
-extends a list (``add_drugs = ["..."]``); ``disabled = true`` removes the entry (and its children).
+extends a list (``add_drugs = ["..."]``); ``disabled = true`` removes the entry (and its children);
+``[[vocabulary]]`` tables add or extend vocabulary lists.  A user file with problems (see
+``checks``) is not used: the built-in taxonomy is, and ``Taxonomy.problems`` says why.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amlref.core.errors import InputError
+from amlref.taxonomy import checks, vocabulary
 
 TOP_LEVEL = ("checkpoint-inhibitors", "adoptive-cell-therapy", "t-cell-engagers",
              "antibody-therapy", "vaccines", "innate-agonists", "allo-hsct-gvl")
@@ -56,10 +60,11 @@ class Node:
 
 class Taxonomy:
     def __init__(self, data: dict, sources: list[str] | None = None,
-                 warnings: list[str] | None = None):
+                 problems: list[str] | None = None):
         self.data = data
         self.sources = sources or []
-        self.warnings = warnings or []
+        # one line per problem of the user's file ("FILE:LINE: problem (...built-in...)")
+        self.problems: list[str] = list(problems or [])
         self.settings = dict(data.get("settings", {}))
         self.weights = dict(data.get("weights", {}))
         self.context = dict(data.get("context", {}))
@@ -84,8 +89,23 @@ class Taxonomy:
                             except re.error as exc:
                                 raise InputError(f"taxonomy: {n.slug}.{key}: bad pattern {t!r}: "
                                                  f"{exc}") from None
+        self.vocabulary: list[dict] = [v for v in data.get("vocabulary") or []
+                                       if v.get("category") in self.nodes]
+        for v in self.vocabulary:
+            for t in v.get("terms") or []:
+                if isinstance(t, str) and t.startswith("re:"):
+                    try:
+                        re.compile(t[3:])
+                    except re.error as exc:
+                        raise InputError(f"vocabulary {v['name']!r}: bad pattern {t!r}: "
+                                         f"{exc}") from None
         self.hash = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False)
                                    .encode()).hexdigest()[:16]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The problems (the name of earlier versions)."""
+        return self.problems
 
     # -- structure ------------------------------------------------------------------------------
     def categories(self) -> list[Node]:
@@ -130,9 +150,22 @@ class Taxonomy:
 
 # -- loading ------------------------------------------------------------------------------------
 def _read(path: Path) -> dict:
+    return _parse(_read_text(path), path)
+
+
+def _read_text(path: Path) -> str:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            return fh.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"taxonomy is not UTF-8 text ({exc.reason})", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read taxonomy: {exc.strerror or exc}", str(path)) from None
+
+
+def _parse(text: str, path: Path) -> dict:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = None
         msg = str(exc)
@@ -141,9 +174,9 @@ def _read(path: Path) -> dict:
                 line = int(msg.split("line ")[1].split(",")[0].split(")")[0])
             except ValueError:
                 line = None
-        raise InputError(f"taxonomy is not valid TOML: {msg}", str(path), line) from None
-    except OSError as exc:
-        raise InputError(f"cannot read taxonomy: {exc.strerror or exc}", str(path)) from None
+        if line is not None:
+            msg = msg.split(" (at line")[0]
+        raise InputError(f"not valid TOML: {msg}", str(path), line) from None
 
 
 def merge(base: dict, user: dict) -> dict:
@@ -157,6 +190,8 @@ def merge(base: dict, user: dict) -> dict:
                 out[section][key] = list(out[section][key]) + list(v)
             else:
                 out.setdefault(section, {})[k] = v
+    if user.get("vocabulary"):
+        out["vocabulary"] = vocabulary.merge(out.get("vocabulary") or [], user["vocabulary"])
     for kind in ("category", "facet"):
         table = out.setdefault(kind, {})
         for slug, d in (user.get(kind) or {}).items():
@@ -212,8 +247,9 @@ def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxono
         return hit[1]
     b = Path(builtin) if builtin else builtin_path()
     u = None if user is False else (Path(user) if user else user_path())
+    vocab_dir = b.parent / "vocabulary"
     stamp = []
-    for p in (b, u):
+    for p in [b, u] + vocabulary.files(vocab_dir):
         try:
             st = p.stat() if p else None
             stamp.append((str(p), st.st_mtime_ns, st.st_size) if st else None)
@@ -228,16 +264,8 @@ def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxono
         _cache[where] = (key, same, now)
         return same
     data = _read(b)
-    sources, warnings = [str(b)], []
-    if u is not None and u.exists():
-        try:
-            merged = merge(data, _read(u))
-            tax = Taxonomy(merged, sources + [str(u)])
-        except InputError as exc:
-            warnings.append(f"{u}: {exc} (ignored)")
-            tax = Taxonomy(data, sources, warnings)
-    else:
-        tax = Taxonomy(data, sources)
+    data["vocabulary"] = vocabulary.read_builtin(vocab_dir)
+    tax = _with_user(data, [str(b)], u)
     if len(_cache) > 64:
         _cache.clear()
     if len(_by_stamp) > 16:
@@ -245,6 +273,30 @@ def load(builtin: Path | None = None, user: Path | None | bool = None) -> Taxono
     _cache[where] = (key, tax, now)
     _by_stamp[key] = tax
     return tax
+
+
+def _with_user(data: dict, sources: list[str], u: Path | None) -> Taxonomy:
+    """The built-in taxonomy with the user's file over it; with any problem in that file the
+    built-in one alone, its problems in ``problems`` (one line each: file, line, problem)."""
+    if u is None or not u.exists():
+        return Taxonomy(data, sources)
+    note = "; the built-in taxonomy is used"
+    try:
+        text = _read_text(u)
+        user = _parse(text, u)
+        merged = merge(data, user)
+    except InputError as exc:
+        return Taxonomy(data, sources, [f"{exc}{note}"])
+    nodes = set((merged.get("category") or {})) | set((merged.get("facet") or {}))
+    cats = set(merged.get("category") or {})
+    found = checks.check_user(user, text, nodes, cats)
+    if found:
+        return Taxonomy(data, sources, [f"{u}:{line}: {problem}{note}" if line else
+                                        f"{u}: {problem}{note}" for line, problem in found])
+    try:
+        return Taxonomy(merged, sources + [str(u)])
+    except (InputError, TypeError, AttributeError, ValueError) as exc:
+        return Taxonomy(data, sources, [f"{u}: {exc}{note}"])
 
 
 def clear_cache() -> None:

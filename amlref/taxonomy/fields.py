@@ -1,0 +1,77 @@
+"""The normalised text of one article as the classifier reads it: title, abstract (abbreviations
+in brackets dropped), keywords, MeSH and publication types."""
+from __future__ import annotations
+
+import bisect
+import re
+
+from amlref.taxonomy.matching import normalize, sentence_starts
+
+_JOIN = "\n.\n"   # between fields scanned together: no term or sentence spans it
+FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
+
+
+# " (" and 2 to 8 ASCII letters, two or more of them capitals, ")" before a space or punctuation
+_ABBREV = re.compile(r" \((?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,8}\)(?=[\s,;:.-])")
+
+
+def _drop_abbreviations(text: str) -> str:
+    """"natural killer (NK) cell therapy" -> "natural killer cell therapy", so the full term
+    matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
+    if " (" not in text:
+        return text
+    return _ABBREV.sub("", text)
+
+
+_MESH_SLASH = re.compile(r"\s*/\s*")
+
+
+def _is_cut(text: str) -> bool:
+    """An abstract that stops mid-sentence or in an ellipsis (what an alert delivers)."""
+    end = text.rstrip()
+    return not end.endswith((".", "!", "?", ".)", ".\"", ".'")) or end.endswith(("...", "\u2026"))
+
+
+class _Fields:
+    """The normalised text of one article."""
+    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated")
+
+    def __init__(self, article):
+        self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
+        self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
+        kw = getattr(article, "keywords", None)
+        self.keywords = normalize("; ".join(map(str, kw))) if kw else ""
+        mesh = getattr(article, "mesh", None)
+        if mesh:
+            mesh = "; ".join(map(str, mesh))
+            if "/" in mesh:
+                mesh = _MESH_SLASH.sub("/", mesh)
+            self.mesh = normalize(mesh.replace("*", ""))
+        else:
+            self.mesh = ""
+        pts = getattr(article, "pub_types", None)
+        self.pub_types = {str(p).strip().lower() for p in pts} if pts else set()
+        self._starts = None
+        self.negated: dict[int, str] = {}   # abstract position -> its negation ("" for none)
+
+    def get(self, name: str) -> str:
+        return getattr(self, name)
+
+    def sentence_of(self, pos: int) -> int:
+        if self._starts is None:
+            self._starts = sentence_starts(self.abstract)
+        return bisect.bisect_right(self._starts, pos) - 1
+
+    def starts(self) -> list[int]:
+        """Where the sentences of the abstract start."""
+        if self._starts is None:
+            self._starts = sentence_starts(self.abstract)
+        return self._starts
+
+    def sentence_start(self, idx: int) -> int:
+        return self._starts[idx] if self._starts else 0
+
+    def sentence_text(self, idx: int) -> str:
+        starts = self._starts or [0]
+        end = starts[idx + 1] if idx + 1 < len(starts) else len(self.abstract)
+        return self.abstract[starts[idx]:end]
