@@ -187,11 +187,11 @@ def test_a_cut_abstract_gives_a_suggestion_and_the_factor_can_assign(clf, monkey
 
 # -- suggestions ---------------------------------------------------------------------------
 def test_weak_evidence_becomes_a_suggestion_never_both(clf):
-    # strong words in two sentences of an article with no AML context: not assigned (only the
-    # title counts then), suggested
+    # one sentence of a cut AML abstract with a checkpoint antibody: too little to assign,
+    # suggested, with the word and its list as the reason
     title = "Outcomes of a prospective registry"
-    abstract = ("Patients with metastatic melanoma received pembrolizumab. Pembrolizumab was "
-                "continued for two years in responders. Toxicity was manageable.")
+    abstract = ("Patients with relapsed AML after transplant received pembrolizumab in a "
+                "registry of 40 centres and were followed for")
     out = rows(clf, title, abstract)
     sug = [r for r in out if len(r) == 4]
     assert [(r[0], r[3]) for r in sug if r[1] == "category"] == [("checkpoint-inhibitors",
@@ -203,6 +203,15 @@ def test_weak_evidence_becomes_a_suggestion_never_both(clf):
     d = next(d for d in clf.analyse(Article(title=title, abstract=abstract))
              if d.slug == "checkpoint-inhibitors")
     assert isinstance(d, Decision) and d.suggested and not d.assigned
+
+
+def test_another_diseases_abstract_suggests_nothing(clf):
+    # strong words in two sentences of an article with no AML context: not assigned (only the
+    # title counts then) and not suggested either (an AML library's suggestions stay AML)
+    title = "Outcomes of a prospective registry"
+    abstract = ("Patients with metastatic melanoma received pembrolizumab. Pembrolizumab was "
+                "continued for two years in responders. Toxicity was manageable.")
+    assert not assigned(clf, title, abstract) and not suggested(clf, title, abstract)
 
 
 def test_a_passing_mention_is_neither_assigned_nor_suggested(clf):

@@ -159,14 +159,15 @@ class ImmunotherapyClassifier(Classifier):
     def _suggest(R: Rules, d: Decision, short: bool = False) -> bool:
         """Evidence too weak to assign that is still worth a look (the rule was chosen on one
         half of aml-dev and measured on the other; see docs/decisions/0020): a strong word in
-        the title, keywords or MeSH that did not count, or strong words in two sentences."""
+        the title, keywords or MeSH that did not count, or strong words in two sentences; words
+        that did not count for a reason (negation, exclusion, no AML context) suggest nothing."""
         if d.note.startswith("yields to"):   # (its words are the other category's)
             return False
         strong_fields, sentences = set(), set()
         for h in d.hits:
             if not h.strong:
                 continue
-            if h.dropped and not h.dropped.startswith("no AML context"):
+            if h.dropped:   # (also "no AML context": another disease's abstract suggests nothing)
                 continue
             if h.field == "abstract":
                 sentences.add(h.sentence)
