@@ -252,3 +252,26 @@ def test_a_user_file_extends_replaces_and_removes_vocabulary_lists():
         Article(title="Donor lymphocyte infusion in AML"))}
     assert all(r["rule"] != "allo-hsct-gvl/mesh:Lymphocyte Transfusion"
                for r in got.get("allo-hsct-gvl", []))
+
+
+def test_another_disease_needs_the_therapy_in_its_title(clf):
+    """No AML context: a modality among the keywords or MeSH alone (an anti-infective antibody
+    review with "bispecific antibody" as one of six keywords) is not the subject; named in the
+    title it is."""
+    kw = ["Fc engineering", "bispecific antibody", "passive immunization", "vaccines"]
+    ab = ("Antibodies protect against many pathogens. Engineering their Fc region changes how "
+          "long they last and what they recruit. We review the approaches in use today.")
+    a = Article(title="Outsmarting pathogens with antibody engineering", keywords=kw, abstract=ab)
+    assert "t-cell-engagers" not in {r[0] for r in clf.classify(a) if len(r) == 3}
+    b = Article(title="Bispecific antibodies in solid tumours: a review", keywords=kw,
+                abstract=ab)
+    assert "t-cell-engagers" in {r[0] for r in clf.classify(b) if len(r) == 3}
+
+
+def test_a_vaccine_against_an_infection_is_not_a_leukaemia_vaccine(clf):
+    for title in ("Effects of inactivated Mycobacterium bovis vaccination on wild pigs",
+                  "Vaccination against tuberculosis in patients with haematological cancer",
+                  "Influenza vaccination after allogeneic transplantation for AML"):
+        assert "vaccines" not in {r[0] for r in clf.classify(Article(title=title))}, title
+    assert "vaccines" in {r[0] for r in clf.classify(Article(
+        title="Dendritic cell vaccination in AML in remission")) if len(r) == 3}

@@ -33,7 +33,7 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "4"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "5"  # bump when the rules below change: stored assignments are recomputed
 
 
 class ImmunotherapyClassifier(Classifier):
@@ -357,6 +357,8 @@ class ImmunotherapyClassifier(Classifier):
             score, strong, weak_title = self._score(R, hits, False, strong_only=True,
                                                     fields=fields)
             strong_score = score   # (the same words)
+            if not any(h.field == "title" and h.strong and not h.dropped for h in hits):
+                strong_score = 0.0   # another disease's keywords/MeSH alone: not the subject
             if not d.note:
                 d.note = "context: no AML context (title, keywords and MeSH only)"
         else:
