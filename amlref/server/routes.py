@@ -93,7 +93,8 @@ class Cayw:
             by_key = {a.citekey: a for a in arts}
             for c in picked:
                 a = by_key[c.citekey]
-                c.id, c.title, c.item_type = a.id, c.title, a.type
+                c.id, c.item_type = a.id, a.type
+                c.title = c.title or a.title
             try:
                 text = self._render(fmt, picked, q, by_key)
             except FormattingUnavailable as exc:
@@ -103,7 +104,8 @@ class Cayw:
     def _picked(self, q: dict, fmt: str) -> list[Citation] | Answer:
         keys = q.get("keys")
         if keys is not None:           # named by the request: no picker needed
-            return [Citation(k) for k in re.split(r"[\s,;]+", keys.strip()) if k]
+            return [Citation(k.lstrip("@")) for k in re.split(r"[\s,;]+", keys.strip())
+                    if k.lstrip("@")]
         if self.host is None:
             return Answer(503, "no AMLRef window is open to pick citations (amlref serve has no "
                           "picker): name them with keys=KEY1,KEY2")
