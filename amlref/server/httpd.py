@@ -44,6 +44,7 @@ class PortInUse(AmlrefError):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"    # answers to unreadable request lines get a status line
     server_version = "AMLRef"
     sys_version = ""
     timeout = REQUEST_TIMEOUT
@@ -58,9 +59,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None) -> None:
         # http.server's own errors (bad request line, 414, 501 ...) as one plain line
-        self._answer(Answer(code, message or self.responses.get(code, ("error",))[0]))
+        self._answer(Answer(code, message or self.responses.get(code, ("error",))[0]), close=True)
 
-    def _answer(self, a: Answer, extra: dict | None = None) -> None:
+    def _answer(self, a: Answer, extra: dict | None = None, close: bool = False) -> None:
         body = a.body.encode("utf-8")
         if a.status >= 400 and body and not body.endswith(b"\n") and a.content_type == TEXT:
             body += b"\n"
@@ -72,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-store")
             for k, v in (extra or {}).items():
                 self.send_header(k, v)
-            if a.status >= 400 and self.command != "GET":
+            if close or (a.status >= 400 and self.command != "GET"):
                 self.send_header("Connection", "close")
                 self.close_connection = True
             self.end_headers()
