@@ -30,7 +30,7 @@ SHORT_LABEL = {
     "sub verbo": "sv.", "schedule": "sch.", "title": "tit.", "verse": "vrs.", "volume": "vol.",
 }
 # what a user may type before a locator in the picker: "ch. 3", "chapter 3", "pp. 12-14", "§ 4"
-_TYPED_LABEL = {**{v.rstrip(".").lower(): k for k, v in SHORT_LABEL.items()},
+_TYPED_LABEL = {**{v.rstrip(".").lower(): k for k, v in SHORT_LABEL.items() if k != "Section"},
                 **{k.lower(): k for k in SHORT_LABEL},
                 "pp": "page", "pages": "page", "chap": "chapter", "chaps": "chapter",
                 "fig": "figure", "figs": "figure", "sect": "section", "§": "section",
