@@ -78,7 +78,9 @@ def articles_by_keys(lib: Library, keys: list[str]) -> tuple[list[Article], list
     found: dict[str, int] = {}
     for i in range(0, len(keys), 500):
         chunk = keys[i:i + 500]
-        rows = lib.execute("SELECT citekey, id FROM articles WHERE deleted_at IS NULL AND "
+        # "+deleted_at": with a long IN list SQLite would otherwise walk the deleted_at index
+        # over every live article (170 ms instead of 2 ms for 500 keys at 100k articles)
+        rows = lib.execute("SELECT citekey, id FROM articles WHERE +deleted_at IS NULL AND "
                            f"citekey IN ({','.join('?' * len(chunk))})", chunk)
         found.update(rows)
     missing = [k for k in keys if k not in found]

@@ -48,6 +48,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "AMLRef"
     sys_version = ""
     timeout = REQUEST_TIMEOUT
+    # headers and body go out in two writes: without TCP_NODELAY a keep-alive client waits
+    # ~40 ms for each answer (Nagle's algorithm meets delayed ACK)
+    disable_nagle_algorithm = True
 
     @property
     def app(self) -> "LocalServer":

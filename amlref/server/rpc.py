@@ -29,7 +29,7 @@ log = logging.getLogger("amlref.server")
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS, INTERNAL_ERROR = (
     -32700, -32600, -32601, -32602, -32603)
-SEARCH_LIMIT = 100
+SEARCH_LIMIT = 50           # best first; a second parameter asks for more (up to 1000)
 LIBRARY_ID = 1
 
 
