@@ -291,20 +291,27 @@ def test_rpc_parse_error_is_a_4xx_with_a_json_rpc_error(client):
         assert r.json()["error"]["code"] == -32700 and r.json()["id"] is None
 
 
-def test_rpc_batch_answers_each_request_but_no_notification(client):
+def test_rpc_batch_answers_each_request(client):
     batch = [{"jsonrpc": "2.0", "method": "api.ready", "id": "a"},
-             {"jsonrpc": "2.0", "method": "item.citationkey", "params": [["Bawek2024"]]},  # notif.
+             {"jsonrpc": "2.0", "method": "item.citationkey", "params": [["Bawek2024"]]},
              {"jsonrpc": "2.0", "method": "nope", "id": "c"},
              42,
              {"jsonrpc": "2.0", "method": "item.search", "params": ["Dohner2010"], "id": 4}]
     r = client.rpc_raw(batch)
     answers = r.json()
-    assert [a.get("id") for a in answers] == ["a", "c", None, 4]
-    assert "result" in answers[0] and answers[1]["error"]["code"] == -32601
-    assert answers[2]["error"]["code"] == -32600
-    assert [i["citekey"] for i in answers[3]["result"]] == ["Dohner2010"]
-    r = client.rpc_raw([{"jsonrpc": "2.0", "method": "api.ready"}])      # only notifications
-    assert (r.status_code, r.text) == (204, "")
+    assert [a.get("id") for a in answers] == ["a", None, "c", None, 4]
+    assert "result" in answers[0] and answers[2]["error"]["code"] == -32601
+    assert answers[1]["result"] == {"Bawek2024": "Bawek2024"}
+    assert answers[3]["error"]["code"] == -32600
+    assert [i["citekey"] for i in answers[4]["result"]] == ["Dohner2010"]
+
+
+def test_rpc_request_without_id_is_answered_as_bbt_does(client):
+    # LaTeX Utilities for VS Code sends item.search without an "id" and reads the result
+    r = client.rpc_raw({"jsonrpc": "2.0", "method": "item.search", "params": ["Bawek"]})
+    assert r.status_code == 200
+    assert r.json()["id"] is None and r.json()["result"][0]["citekey"] == "Bawek2024"
+    assert client.get("/connector/ping").status_code == 200     # its "is Zotero running?"
 
 
 # -- pull export ------------------------------------------------------------------------------
@@ -331,6 +338,8 @@ def test_pull_export_by_category_tag_saved_search_library_and_keys(client, lib):
     r = client.get("/better-bibtex/export/saved/relapsed.bibtex")
     assert r.text == export_view(lib, "bibtex", View(query="relapsed refractory"))[0]
     assert len(_keys_in(r.text)) >= 3
+    r = client.get("/better-bibtex/export/library.csljson")
+    assert len(r.json()) == lib.articles.count()
     r = client.get("/better-bibtex/export/library.ris")
     assert r.text.count("ER  -") == lib.articles.count()
     r = client.get("/better-bibtex/export/item", citationKeys="Dohner2010,Bawek2024",

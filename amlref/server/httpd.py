@@ -161,8 +161,6 @@ class _Handler(BaseHTTPRequestHandler):
             return Answer(400, "request body shorter than its Content-Length")
         with self.app.libraries.borrow() as lib:
             status, data = rpc.handle(lib, body)
-        if data is None:
-            return Answer(204, "")
         return Answer(status, json.dumps(data, ensure_ascii=False), JSON)
 
     def do_GET(self):

@@ -137,7 +137,7 @@ class Cayw:
         if flag(q.get("minimize")) and self.host:
             self.host.minimize()
         if "texstudio" in q and flag(q["texstudio"]):
-            exe = shutil.which("texstudio")
+            exe = _texstudio()
             if not exe:
                 return Answer(500, "TeXstudio not found")
             # TeXstudio inserts the text at the cursor of its running instance
@@ -153,8 +153,22 @@ class Cayw:
         return Answer(200, text)
 
 
+def _texstudio() -> str | None:
+    """TeXstudio on the PATH, or where its installers put it (as BBT looks for it)."""
+    exe = shutil.which("texstudio")
+    if exe:
+        return exe
+    for folder in ("/Applications/texstudio.app/Contents/MacOS",
+                   r"C:\Program Files\texstudio", r"C:\Program Files (x86)\texstudio"):
+        exe = shutil.which("texstudio", path=folder)
+        if exe:
+            return exe
+    return None
+
+
 # -- pull export -------------------------------------------------------------------------------
-EXTENSIONS = {"biblatex": "biblatex", "bibtex": "bibtex", "json": "csljson", "ris": "ris"}
+EXTENSIONS = {"biblatex": "biblatex", "bibtex": "bibtex", "json": "csljson", "csljson": "csljson",
+              "ris": "ris"}
 _PULL = re.compile(r"^(?:(category|tag|saved)/(.+)|(library))\.([a-z]+)$")
 
 

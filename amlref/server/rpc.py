@@ -9,7 +9,9 @@ Methods (params by position or by name, as BBT takes them):
     user.groups()                                 the library as one group
 Errors: -32700 parse error, -32600 invalid request, -32601 method not found, -32602 invalid
 params (unknown keys, wrong types), -32603 internal error.  A batch (a JSON array) answers
-each request; notifications (no "id") get no answer.
+each request.  A request without an "id" is answered too (with "id": null), as Better BibTeX
+does: editors' plugins (LaTeX Utilities for VS Code ...) send item.search without one and read
+the answer, so treating it as a JSON-RPC notification would break them.
 """
 from __future__ import annotations
 
@@ -121,45 +123,41 @@ def _error(code: int, message: str, rid=None) -> dict:
     return {"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": rid}
 
 
-def handle_one(lib, req):
-    """The answer to one request object, or None for a notification."""
+def handle_one(lib, req) -> dict:
+    """The answer to one request object."""
     if not isinstance(req, dict) or req.get("jsonrpc") != "2.0" or \
             not isinstance(req.get("method"), str):
         return _error(INVALID_REQUEST, "Invalid Request")
     rid = req.get("id")
     if rid is not None and not isinstance(rid, (str, int, float)):
         return _error(INVALID_REQUEST, "Invalid Request: id must be a string or a number")
-    notify = "id" not in req
     method = req["method"].replace("items.", "item.", 1)
     params = req.get("params")
     if method not in NAMES:
-        return None if notify else _error(METHOD_NOT_FOUND, f"Method not found: {req['method']}",
-                                          rid)
+        return _error(METHOD_NOT_FOUND, f"Method not found: {req['method']}", rid)
     if params is not None and not isinstance(params, (list, dict)):
-        return None if notify else _error(INVALID_PARAMS, "Invalid params: a list or an object",
-                                          rid)
+        return _error(INVALID_PARAMS, "Invalid params: a list or an object", rid)
     fn = getattr(Methods(lib), method.replace(".", "_"))
     args, kwargs = (params, {}) if isinstance(params, list) else ([], params or {})
     try:
         inspect.signature(fn).bind(*args, **kwargs)
     except TypeError as exc:
-        return None if notify else _error(INVALID_PARAMS, f"Invalid params for {method}: {exc}",
-                                          rid)
+        return _error(INVALID_PARAMS, f"Invalid params for {method}: {exc}", rid)
     try:
         result = fn(*args, **kwargs)
     except RpcError as exc:
-        return None if notify else _error(exc.code, exc.message, rid)
+        return _error(exc.code, exc.message, rid)
     except FormattingUnavailable as exc:
-        return None if notify else _error(INTERNAL_ERROR, str(exc), rid)
+        return _error(INTERNAL_ERROR, str(exc), rid)
     except InputError as exc:        # e.g. a search the query language cannot read
-        return None if notify else _error(INVALID_PARAMS, str(exc), rid)
+        return _error(INVALID_PARAMS, str(exc), rid)
     except AmlrefError as exc:
-        return None if notify else _error(INTERNAL_ERROR, str(exc), rid)
-    return None if notify else {"jsonrpc": "2.0", "result": result, "id": rid}
+        return _error(INTERNAL_ERROR, str(exc), rid)
+    return {"jsonrpc": "2.0", "result": result, "id": rid}
 
 
-def handle(lib, body: bytes) -> tuple[int, object | None]:
-    """(HTTP status, JSON answer or None when there is nothing to answer)."""
+def handle(lib, body: bytes) -> tuple[int, object]:
+    """(HTTP status, the JSON answer)."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -167,6 +165,5 @@ def handle(lib, body: bytes) -> tuple[int, object | None]:
     if isinstance(data, list):
         if not data:
             return 200, _error(INVALID_REQUEST, "Invalid Request: empty batch")
-        answers = [a for a in (handle_one(lib, r) for r in data) if a is not None]
-        return 200, answers or None
+        return 200, [handle_one(lib, r) for r in data]
     return 200, handle_one(lib, data)
