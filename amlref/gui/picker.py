@@ -3,7 +3,7 @@ to cite as you write, and the window's side of that server.
 
 Keyboard only: type (the library's full-text search, results as you type), arrows choose,
 Enter adds the chosen result (with the page/locator, prefix and suffix typed in the fields
-below, Tab reaches them), Enter on an empty search finishes, Backspace on an empty search takes
+below, Tab reaches them; Alt+A cites the year only), Enter on an empty search finishes, Backspace on an empty search takes
 the last citation back, Esc cancels (the editor gets an empty answer).  When the window shows a
 category, "Only in <category>" limits the search to it (Alt+O toggles).
 
@@ -84,6 +84,10 @@ class PickerDialog(QDialog):
                 self.detail.addRow(label, edit)
             else:
                 edit.hide()
+        self.year_only = QCheckBox("Year only (suppress &author)")
+        self.year_only.setFocusPolicy(Qt.NoFocus)
+        self.year_only.setVisible(detailed)
+        self.detail.addRow("", self.year_only)
         lay.addLayout(self.detail)
         self.chosen_label = QLabel("")
         self.chosen_label.setWordWrap(True)
@@ -143,6 +147,7 @@ class PickerDialog(QDialog):
         if not self.field.text().strip():
             if source is not self.field and self.chosen and self._details():
                 self._apply_details(self.chosen[-1])     # details for the last citation
+                self._show_chosen()
                 self.field.setFocus()
                 return
             self.accept()
@@ -160,20 +165,24 @@ class PickerDialog(QDialog):
         self._show_chosen()
 
     def _details(self) -> bool:
-        return any(e.text().strip() for e in (self.locator, self.prefix, self.suffix))
+        return self.year_only.isChecked() or any(
+            e.text().strip() for e in (self.locator, self.prefix, self.suffix))
 
     def _apply_details(self, c: Citation) -> None:
         c.label, c.locator = parse_locator(self.locator.text())
         c.prefix = self.prefix.text().strip()
         c.suffix = self.suffix.text().strip()
+        c.suppress_author = self.year_only.isChecked()
         for e in (self.locator, self.prefix, self.suffix):
             e.clear()
+        self.year_only.setChecked(False)
 
     def _show_chosen(self) -> None:
         parts = []
         for c in self.chosen:
             extra = ", ".join(x for x in (c.prefix, f"{c.label} {c.locator}" if c.locator else "",
-                                          c.suffix) if x)
+                                          c.suffix, "year only" if c.suppress_author else "")
+                              if x)
             parts.append(c.citekey + (f" ({extra})" if extra else ""))
         self.chosen_label.setText("Citing: " + "; ".join(parts) if parts else "")
 

@@ -76,6 +76,23 @@ def test_type_choose_enter_with_a_locator_then_finish(qtbot, running):
     assert ws.host.bridge.current is None
 
 
+def test_details_after_adding_change_the_last_citation(qtbot, running):
+    w, ws = running
+    ask = Asker(ws.port, format="pandoc", brackets="1")
+    dlg = _picker(qtbot, ws)
+    _type(qtbot, dlg, "Bawek")
+    qtbot.keyClick(dlg.field, Qt.Key_Return)
+    qtbot.keyClicks(dlg.prefix, "see")
+    qtbot.keyClicks(dlg.suffix, "for a review")
+    qtbot.keyClick(dlg.suffix, Qt.Key_Return)        # empty search: details go to the last one
+    assert not dlg.result() and "see, for a review" in dlg.chosen_label.text()
+    _type(qtbot, dlg, "Dohner2010")
+    dlg.year_only.setChecked(True)                    # Alt+A in the dialog
+    qtbot.keyClick(dlg.field, Qt.Key_Return)
+    qtbot.keyClick(dlg.field, Qt.Key_Return)
+    assert ask.answer(qtbot).text == "[see @Bawek2024 for a review; -@Dohner2010]"
+
+
 def test_arrows_choose_and_results_follow_typing(qtbot, running):
     w, ws = running
     ask = Asker(ws.port, format="latex")
