@@ -182,3 +182,32 @@ def test_errors_inside_a_request_are_one_line_not_a_traceback(server, client, ca
     assert r.text == "internal error: RuntimeError: disk on fire\n"
     assert "Traceback" not in caplog.text
     assert client.cayw(probe="1").text == "ready"          # and the server goes on
+
+
+def test_requests_beyond_the_limit_get_503_and_the_server_recovers(lib_path, filled, monkeypatch):
+    monkeypatch.setattr(httpd, "MAX_CONCURRENT", 1)
+    monkeypatch.setattr(httpd._Handler, "timeout", 5)
+    with LocalServer(lib_path, port=0) as s:
+        hog = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        hog.sendall(b"GET /better-bibtex/cayw?probe=1 HTTP/1.1\r\n")    # holds the one slot
+        time.sleep(0.3)
+        out = _raw_socket(s.port, b"GET /better-bibtex/cayw?probe=1 HTTP/1.1\r\n\r\n")
+        assert out.startswith(b"HTTP/1.1 503") and out.endswith(b"server busy.\n")
+        hog.sendall(b"Host: localhost\r\nConnection: close\r\n\r\n")     # the first one ends
+        assert _raw_socket_read(hog).endswith(b"ready")
+        for _ in range(50):                     # the slot comes back once that thread ends
+            r = Client(s).cayw(probe="1")
+            if r.status_code != 503:
+                break
+            time.sleep(0.05)
+        assert r.text == "ready"
+
+
+def _raw_socket_read(sock) -> bytes:
+    out = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            sock.close()
+            return out
+        out += chunk
