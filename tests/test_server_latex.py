@@ -93,6 +93,26 @@ def test_natbib_citation_and_bibtex_export_compile_with_bibtex(client, tmp_path)
     assert (tmp_path / "doc.bbl").read_text().count("\\bibitem") == len(keys)
 
 
+@pytest.mark.latex
+@pytest.mark.slow
+def test_biber_pulls_the_bibliography_from_the_server(client, tmp_path):
+    if not _have("pdflatex", "biber"):
+        pytest.skip("pdflatex/biber not installed")
+    url = f"http://127.0.0.1:{client.port}/better-bibtex/export/category/car-t.biblatex"
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n"
+        f"\\addbibresource[location=remote]{{{url}}}\n\\begin{{document}}\n"
+        "\\nocite{*}\n\\printbibliography\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
+    assert _run(latex, tmp_path).returncode == 0
+    biber = _run(["biber", "doc"], tmp_path)
+    assert biber.returncode == 0 and "remote BibTeX data source" in biber.stdout
+    assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert "\\entry{Bawek2024}" in bbl and "\\entry{CarTRayOfHope2021}" in bbl
+    assert "Dohner2010" not in bbl                    # not in the category
+
+
 def _free_port() -> int:
     import socket
     with socket.socket() as s:

@@ -31,7 +31,7 @@ def cmd_serve(args) -> int:
     server = LocalServer(path, port=port)
     server.start()
     addrs = ", ".join(f"[{a}]" if ":" in a else a for a in server.addresses)
-    sys.stderr.write(f"amlref: serving {path} on {addrs} port {server.port} "
+    sys.stderr.write(f"amlref: serving {server.libraries.path} on {addrs} port {server.port} "
                      f"({server.url}/better-bibtex/cayw?probe=1); Ctrl+C stops\n")
     sys.stderr.flush()
     try:
