@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdi
 
 from amlref.core.errors import AmlrefError
 from amlref.server import DEFAULT_PORT, Citation, Host, LocalServer, PickRequest, PortInUse
-from amlref.server.cayw import parse_locator
+from amlref.server.cayw import SHORT_LABEL, parse_locator
 
 log = logging.getLogger("amlref.gui")
 
@@ -41,8 +41,8 @@ def result_text(r: dict) -> str:
     authors = r.get("authors") or []
     who = authors[0] + (" et al." if len(authors) > 2 else f" & {authors[1]}"
                         if len(authors) == 2 else "") if authors else ""
-    year = f" ({r['year']})" if r.get("year") else ""
-    return f"{who}{year}  {r.get('title') or ''}  [{r['citekey']}]".strip()
+    head = " ".join(x for x in (who, f"({r['year']})" if r.get("year") else "") if x)
+    return "  —  ".join(x for x in (r["citekey"], f"{head}  {r.get('title') or ''}".strip()) if x)
 
 
 class PickerDialog(QDialog):
@@ -70,6 +70,8 @@ class PickerDialog(QDialog):
         self.results = QListWidget()
         self.results.setFocusPolicy(Qt.NoFocus)
         self.results.setMinimumWidth(640)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.ElideRight)
         lay.addWidget(self.results)
         self.detail = QFormLayout()
         self.locator, self.prefix, self.suffix = QLineEdit(), QLineEdit(), QLineEdit()
@@ -180,7 +182,8 @@ class PickerDialog(QDialog):
     def _show_chosen(self) -> None:
         parts = []
         for c in self.chosen:
-            extra = ", ".join(x for x in (c.prefix, f"{c.label} {c.locator}" if c.locator else "",
+            where = f"{SHORT_LABEL.get(c.label, c.label)} {c.locator}" if c.locator else ""
+            extra = ", ".join(x for x in (c.prefix, where,
                                           c.suffix, "year only" if c.suppress_author else "")
                               if x)
             parts.append(c.citekey + (f" ({extra})" if extra else ""))
