@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "amlref.cli.bib_cmds",       # autoexport
     "amlref.cli.files_cmds",     # attach, files; PDFs in import, add --update (after those)
     "amlref.cli.cite_cmds",      # cite (formatted references, CSL styles)
+    "amlref.cli.serve_cmds",     # serve (Better BibTeX-compatible local server)
 ]
 
 EPILOG = """\
