@@ -190,7 +190,7 @@ def _all_bib_files():
 def test_fast_splitter_agrees_with_bibtexparser(path, monkeypatch):
     """The regex fast path for well-formed entries gives exactly what bibtexparser's splitter
     gives (which still handles @string, @comment, broken and unusual entries)."""
-    import amlref.formats.bibtex as B
+    import amlref.formats.bibtex_read as B
     from amlref.core.text import read_text
     if path == "missing":
         pytest.skip("corpora not available")
