@@ -39,11 +39,52 @@ def test_math_and_unknown_macros_fall_back_to_pylatexenc(monkeypatch):
     calls = []
     real = latex._slow
     monkeypatch.setattr(latex, "_slow", lambda t: calls.append(t) or real(t))
-    assert to_unicode(r"$\alpha$-helix") == "α-helix"
-    assert calls == [r"$\alpha$-helix"]
+    # math the fast decoder does not know (fractions, spacing by dimensions) goes to pylatexenc
+    assert to_unicode(r"$\frac{1}{2}$ dose") == "1/2 dose"
+    assert calls == [r"$\frac{1}{2}$ dose"]
     calls.clear()
-    assert to_unicode(r'M{\"u}ller') == "Müller"
+    assert to_unicode(r'M{\"u}ller $\alpha$-helix') == "Müller α-helix"
     assert calls == []          # the common case never reaches pylatexenc
+
+
+@pytest.mark.parametrize("tex, text", [
+    # dotless i and j, alone and under accents, in every way people write them
+    (r"{\i}{\j} Aks{\i}n", "ıȷ Aksın"),
+    (r"{\'{\i}} \'{\i} {\'\i} \'\i \'{i}", "í í í í í"),
+    (r'Mar{\"\i}a \^{\j}', "Marïa ĵ"),
+    # math keeps its meaning: Greek, scripts, symbols (TUGboat, IEEE, arXiv titles)
+    (r"$\Sigma^0$ hyperons", "Σ⁰ hyperons"),
+    (r"{$\Omega_2$} and $^{3}$H", "Ω₂ and ³H"),
+    (r"CD34$^+$CD38$^-$ cells", "CD34⁺CD38⁻ cells"),
+    (r"$x^{n-1}$, $A_1,A_2,\ldots, A_n$", "xⁿ⁻¹, A₁,A₂,…, Aₙ"),
+    (r"$\Sigma$$\Delta$ modulator", "ΣΔ modulator"),
+    (r"radix-2\({}^{\mbox{k}}\) FFT", "radix-2ᵏ FFT"),
+    (r"0.35 {\(\mathrm{\mu}\)}m", "0.35 μm"),
+    (r"{{\LaTeX} 2.09 $ \hookrightarrow $ {\LaTeX}3}", "LaTeX 2.09 ↪ LaTeX3"),
+    (r"$\alpha\beta$ T cells, IL-2$\rightarrow$STAT5, $\geq 3$", "αβ T cells, IL-2→STAT5, ≥3"),
+    (r"\ensuremath{\gamma}\ensuremath{\delta} T cells", "γδ T cells"),
+    (r"{$3$D} objects", "3D objects"),
+    # kerning and spacing by dimensions (logos in TeX journals)
+    (r"DVIto\kern-.15em VDU, Meta\kern-.1em\ Type1, e\kern.06em-foundry", "DVItoVDU, Meta Type1, e-foundry"),
+    (r"a\hspace{1em}b\hspace*{-2pt}c", "a bc"),
+    # text-mode scripts: characters when each has one, plain text for words (ordinals)
+    (r"\textsuperscript{0} H\textsubscript{2}O", "⁰ H₂O"),
+    (r"the 5\textsuperscript{th} workshop, T$_{\mathrm{reg}}$", "the 5th workshop, Treg"),
+    (r"50\% costs \$5 and $\{x\}$", "50% costs $5 and {x}"),
+])
+def test_dotless_letters_math_and_scripts(tex, text, monkeypatch):
+    monkeypatch.setattr(latex, "_slow", lambda t: pytest.fail(f"slow path for {t!r}"))
+    assert to_unicode(tex) == text
+
+
+@pytest.mark.parametrize("text", ["Σ⁰ hyperons", "CD34⁺CD38⁻ αβ T cells", "xⁿ⁻¹ and H₂O",
+                                  "Aksın ȷ í", "IL-2→STAT5 ≥ 3 ∞", "Ω₂ and ³H"])
+def test_unicode_math_goes_back_to_latex_and_reads_the_same(text):
+    for tex in (ascii_latex(escape(text)), latex.pdflatex_safe(escape(text))):
+        assert to_unicode(tex) == text
+    assert ascii_latex(escape(text)).isascii()
+    assert ascii_latex("xⁿ⁻¹") == r"x\textsuperscript{n-1}"
+    assert ascii_latex("Σ⁰") == r"{$\Sigma$}\textsuperscript{0}"
 
 
 def test_escape_makes_hostile_text_inert():

@@ -4,14 +4,42 @@ from __future__ import annotations
 import re
 
 from amlref.core.article import Article
+from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
-from amlref.formats.latex import escape, has_latex, to_unicode
+from amlref.formats.latex import escape, has_latex, pdflatex_safe, to_unicode
 
 # Fields mapped to article columns (everything else goes to extra['bibtex']['fields']).
 _SIMPLE_TEXT = {"title": "title", "volume": "volume", "isbn": "isbn", "issn": "issn",
                 "abstract": "abstract", "language": "language"}
 _IDS = {"doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "url": "url"}
+_SHORT_JOURNAL = ("shortjournal", "journalabbrev", "journal-abbrev", "journal_abbrev",
+                  "journalabbreviation")
+# free-text fields where tools put identifiers: Zotero's "extra" (note), EndNote/Mendeley notes
+_ID_NOTES = ("note", "annote", "annotation", "extra")
+_NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
+_NOTE_PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\s*\d{1,10})\b", re.I)
+_EPRINT_IDS = {"pubmed": "pmid", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid",
+               "pubmedcentral": "pmcid"}
+
+
+def _same(tex: str, text: str) -> bool:
+    """True when ``tex`` is what the exporter writes for ``text`` anyway (nothing to keep)."""
+    if tex == text:
+        return True
+    e = escape(text)
+    return tex == e or tex == pdflatex_safe(e)
+
+
+def _pmid(value: str) -> str:
+    return normalize_pmid(value.strip().strip("{}"), strict=False)
+
+
+def _pmcid(value: str) -> str:
+    v = value.strip().strip("{}").replace(" ", "")
+    if v.isdigit():
+        v = "PMC" + v        # a number in a field named for PMCIDs
+    return normalize_pmcid(v, strict=False)
 
 
 def _dashes(pages: str) -> str:
@@ -37,7 +65,8 @@ def _split_keywords(text: str) -> list[str]:
 _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "author", "editor", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev",
     "journal-abbrev", "journal_abbrev", "number", "issue", "pages", "publisher", "school",
-    "institution", "year", "month", "day", "date", "keywords", "keyword"}
+    "institution", "year", "month", "day", "date", "keywords", "keyword", "fjournal",
+    "journalabbreviation"}
 
 
 def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
@@ -53,10 +82,23 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     other: dict[str, str] = {}
     year = month = day = date = None
     chapterish = csl in F.CHAPTER_TYPES
+    # MathSciNet / JabRef: fjournal is the full title, journal then its abbreviation
+    full_journal = "fjournal" in vals
     for k, v in vals.items():
         if k not in _MAPPED:          # most fields of real files: kept as they are
             other[k] = v
             continue
+        if full_journal and k in ("journal", "fjournal"):
+            k = "journal-abbrev" if k == "journal" else "journal"
+            if k == "journal":
+                if a.container:
+                    other["fjournal"] = v
+                    continue
+                a.container = to_unicode(v)
+                if not _same(v, a.container):
+                    raw["container"] = v
+                names["container"] = "fjournal"
+                continue
         if k in _SIMPLE_TEXT:
             fld = _SIMPLE_TEXT[k]
             if getattr(a, fld):
@@ -64,7 +106,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 continue
             val = to_unicode(v)
             setattr(a, fld, val)
-            if v != val and v != escape(val):
+            if not _same(v, val):
                 raw[fld] = v
         elif k == "author" or k == "editor":
             people = parse_names(v)
@@ -77,25 +119,27 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 other[k] = v
                 continue
             a.container = to_unicode(v)
-            if a.container != v and escape(a.container) != v:
+            if not _same(v, a.container):
                 raw["container"] = v
             if k != ("booktitle" if chapterish else "journal") and k != "journaltitle":
                 names["container"] = k
-        elif k in ("shortjournal", "journalabbrev", "journal-abbrev", "journal_abbrev"):
+        elif k in _SHORT_JOURNAL:
             if a.container_short:
-                other[k] = v
+                other["journal" if full_journal and k == "journal-abbrev" else k] = v
                 continue
             a.container_short = to_unicode(v)
-            if a.container_short != v and escape(a.container_short) != v:
+            if not _same(v, a.container_short):
                 raw["container_short"] = v
-            if k != "shortjournal":
+            if full_journal and k == "journal-abbrev" and "journal-abbrev" not in vals:
+                names["container_short"] = "journal"
+            elif k != "shortjournal":
                 names["container_short"] = k
         elif k in ("number", "issue"):
             if a.issue:
                 other[k] = v
                 continue
             a.issue = to_unicode(v)
-            if a.issue != v and escape(a.issue) != v:
+            if not _same(v, a.issue):
                 raw["issue"] = v
             if k == "issue":
                 names["issue"] = k
@@ -108,11 +152,19 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 other[k] = v
                 continue
             a.publisher = to_unicode(v)
-            if a.publisher != v and escape(a.publisher) != v:
+            if not _same(v, a.publisher):
                 raw["publisher"] = v
             if k != _publisher_field(csl, etype, biblatex=False) and not (
                     csl == "thesis" and k == "institution"):
                 names["publisher"] = k
+        elif k in ("pmid", "pmcid"):
+            val = _pmid(v) if k == "pmid" else _pmcid(v)
+            if not val or getattr(a, k):
+                other[k] = v          # not an identifier (or a second one): kept as written
+                continue
+            setattr(a, k, val)
+            if val != v:
+                raw[k] = v
         elif k in _IDS:
             fld = _IDS[k]
             val = v.strip()
@@ -139,6 +191,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["keywords"] = k
         else:
             other[k] = v
+    if not a.pmid or not a.pmcid:
+        _ids_from_other(a, other)
     # dates
     if date:
         a.issued = F.iso_from_date_field(date)
@@ -172,6 +226,28 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if bt:
         a.extra["bibtex"] = bt
     return a
+
+
+def _ids_from_other(a: Article, other: dict[str, str]) -> None:
+    """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and from notes
+    (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as they
+    are."""
+    etype = (other.get("eprinttype") or other.get("archiveprefix") or "").strip().strip("{}")
+    fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
+    if fld and other.get("eprint") and not getattr(a, fld):
+        setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
+    for name in _ID_NOTES:
+        note = other.get(name)
+        if not note or ("PM" not in note and "pm" not in note):
+            continue
+        if not a.pmid:
+            m = _NOTE_PMID.search(note)
+            if m:
+                a.pmid = _pmid(m.group(1))
+        if not a.pmcid:
+            m = _NOTE_PMCID.search(note)
+            if m:
+                a.pmcid = _pmcid(m.group(1))
 
 
 def _publisher_field(csl: str, etype: str, biblatex: bool) -> str:

@@ -8,7 +8,7 @@ from amlref.core import gcpause
 from amlref.core.article import ParseResult, Problem
 from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_entry import entry_to_article
-from amlref.formats.bibtex_split import _FastEntry, split_blocks
+from amlref.formats.bibtex_split import _FastEntry, split_blocks, unglue
 from amlref.plugins.base import Importer
 
 _NOT_INHERITED = {"crossref", "xref", "xdata", "ids", "entryset", "entrysubtype", "execute",
@@ -19,6 +19,16 @@ _NOT_INHERITED_TITLES = {"shorttitle", "sorttitle", "indextitle", "indexsorttitl
 
 def _line(block) -> int | None:
     return block.start_line + 1 if block.start_line is not None else None
+
+
+def _field_line(block, value: str, offset: int) -> int | None:
+    """The line of the text at ``offset`` in a field value of a bibtexparser block."""
+    line = _line(block)
+    raw = getattr(block, "raw", None) or ""
+    at = raw.find(value)
+    if line is None or at < 0:
+        return line
+    return line + raw.count("\n", 0, at + offset)
 
 
 class BibtexImporter(Importer):
@@ -57,13 +67,22 @@ class BibtexImporter(Importer):
 
         def add_entry(e, dup_fields: set | None = None) -> None:
             fields: dict[str, str] = {}
-            for f in e.fields:
-                k = f.key.strip().lower()
-                if k in fields:
-                    continue   # BibTeX uses the first occurrence
-                fields[k] = f.value
             key = e.key.strip()
             line = _line(e)
+            for f in e.fields:
+                pairs = ((f.key, f.value, 0),) if type(e) is _FastEntry else \
+                    unglue(f.key, f.value)
+                for name, value, offset in pairs:
+                    if offset:
+                        res.warnings.append(
+                            f"{filename}:{_field_line(e, f.value, offset)}: entry {key!r}: no "
+                            f"comma before field {name!r}; read as a field of its own")
+                    k = name.strip().lower()
+                    if k in fields:
+                        if offset and dup_fields is not None:
+                            dup_fields.add(name)
+                        continue   # BibTeX uses the first occurrence
+                    fields[k] = value
             if dup_fields:
                 res.warnings.append(f"{filename}:{line}: entry {key!r} repeats field(s) "
                                     f"{', '.join(sorted(dup_fields))}; the first value is kept")

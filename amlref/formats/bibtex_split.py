@@ -20,6 +20,8 @@ _FIELD_RE = re.compile(_FIELD + ",?")
 _ENTRY_RE = re.compile(r"@[ \t]*+([a-zA-Z][\w\-]*+)[ \t]*+\{\s*+([^\s,{}\"#()=]*+)\s*+"
                        r"(?:,((?:" + _FIELD + r",)*+(?:" + _FIELD + r")?)\s*+)?\}")
 _CHUNK_START = re.compile(r"^[ \t]*@", re.M)
+# a value that ends before the text does: the rest is the next field, its comma missing
+_GLUED = re.compile(r"(" + _VALUE + r")\s++([^\s=,{}\"#()]++)\s*+=\s*+(\S.*)", re.S)
 _SPECIAL_TYPES = ("string", "preamble", "comment")
 
 
@@ -60,6 +62,23 @@ def _fast_entry(chunk: str, line: int):
     if dups:
         return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in fields.items()], line, dups)
     return _FastEntry(etype, m.group(2), fields, line, None)
+
+
+def unglue(name: str, value: str) -> list[tuple[str, str, int]]:
+    """Fields of one value expression as bibtexparser's splitter returns it, where a missing
+    comma glued the next field(s) onto it (``{X}\\n  year = {2020}``): [(name, value, offset of
+    the name in ``value``)], the first with offset 0.  A well-formed value gives itself."""
+    out = [(name, value, 0)]
+    base = 0
+    while True:
+        m = _GLUED.fullmatch(value)
+        if m is None:
+            return out
+        out[-1] = (out[-1][0], m.group(1), out[-1][2])
+        base += m.start(2)
+        out.append((m.group(2), m.group(3).rstrip(), base))
+        base += m.start(3) - m.start(2)
+        value = m.group(3).rstrip()
 
 
 def split_blocks(text: str, fast: bool = True) -> list:

@@ -11,7 +11,7 @@ from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
-from amlref.formats.latex import ascii_latex, escape, protect_case, to_unicode
+from amlref.formats.latex import ascii_latex, escape, pdflatex_safe, protect_case, to_unicode
 from amlref.plugins.base import Exporter
 
 
@@ -63,7 +63,7 @@ class _Writer:
             out = escape(value)
             if fld in _PROTECTED_FIELDS and not bibtex_origin:
                 out = protect_case(out)
-        return ascii_latex(out) if self.ascii else out
+        return ascii_latex(out) if self.ascii else pdflatex_safe(out)
 
     def names(self, fld: str, people, raw: dict) -> str:
         r = raw.get(fld)
@@ -105,12 +105,14 @@ class _Writer:
             name = fnames.get("container") or (
                 "booktitle" if a.type in F.CHAPTER_TYPES else
                 ("journaltitle" if self.biblatex else "journal"))
-            if name == "journal" and self.biblatex:
+            if self.biblatex and name in ("journal", "fjournal"):
                 name = "journaltitle"
             out.append((name, self.tex("container", a.container, raw, from_bib)))
         if a.container_short:
-            out.append((fnames.get("container_short", "shortjournal"),
-                        self.tex("container_short", a.container_short, raw, from_bib)))
+            name = fnames.get("container_short", "shortjournal")
+            if self.biblatex and name == "journal":    # fjournal/journal: journal was short
+                name = "shortjournal"
+            out.append((name, self.tex("container_short", a.container_short, raw, from_bib)))
         out.extend(self.dates(a, raw, other))
         if a.volume:
             out.append(("volume", self.tex("volume", a.volume, raw, from_bib)))

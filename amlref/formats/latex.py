@@ -16,6 +16,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from amlref.formats.latex_math import (MATH_LATEX, SCRIPT_LATEX, SUBSCRIPTS, SUPERSCRIPTS,
+                                       SYMBOLS as _MATH_SYMBOLS, Unknown as _Unknown,
+                                       math_to_unicode, script)
+
 # -- decoding ------------------------------------------------------------------------------------
 
 _ACCENTS = {
@@ -81,10 +85,6 @@ _CMD = re.compile(
 _WS = re.compile(r"\s+")
 
 
-class _Unknown(Exception):
-    pass
-
-
 @lru_cache(maxsize=4096)
 def _accent(acc: str, letter: str) -> str:
     if letter in ("\\i", "\\j"):
@@ -111,6 +111,9 @@ def _sub_cmd(m: re.Match) -> str:
             return ""
         if word in _COMPLEX:
             raise _Unknown(word)
+        sym = _MATH_SYMBOLS.get(word)
+        if sym is not None and not sym.isascii():
+            return sym          # a math symbol outside math mode (\alpha): what was meant
         # a macro of the file's own (@preamble): with an argument, keep the argument
         # (\acro{GUI} -> GUI); without, it is a name or logo (\LuaTeX{} -> LuaTeX)
         end = m.end()
@@ -123,10 +126,52 @@ def _sub_cmd(m: re.Match) -> str:
     raise _Unknown(ch)
 
 
+# inline math: $...$, \(...\), \ensuremath{...}; \textsuperscript{..}, \textsubscript{..}
+_MATH_RE = re.compile(r"(?<!\\)\$((?:[^$\\]|\\.)+?)\$|\\\((.*?)\\\)"
+                      r"|\\ensuremath\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", re.S)
+_SCRIPT_RE = re.compile(r"\\text(super|sub)script\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")
+
+
+# kerning and glue by dimensions: no text (a positive \hspace is a space)
+_SPACING = re.compile(r"\\(?:m?kern|hskip)\s*(-?)\s*[\d.]+\s*(?:em|ex|pt|bp|mm|cm|in|pc|sp|mu)"
+                      r"(?: ?plus ?[\d.]+ ?[a-z]{2})?(?: ?minus ?[\d.]+ ?[a-z]{2})? ?"
+                      r"|\\hspace\*?\s*\{\s*(-?)[^{}]*\}")
+
+
+def _sub_spacing(m: re.Match) -> str:
+    return " " if m.group(2) == "" else ""
+
+
+def _sub_math(m: re.Match) -> str:
+    math = m.group(1)
+    if math is None:
+        math = m.group(2) if m.group(2) is not None else m.group(3)
+    return math_to_unicode(math, _decode)
+
+
+def _sub_script(m: re.Match) -> str:
+    inner = _decode(m.group(2)).strip()
+    return script(inner, SUPERSCRIPTS if m.group(1) == "super" else SUBSCRIPTS)
+
+
 def _fast(text: str) -> str:
     """The hand-written decoder; raises _Unknown for what it cannot handle."""
-    if "$" in text.replace("\\$", ""):
-        raise _Unknown("$")
+    text = _decode(text)
+    if "\x01" in text or "\x02" in text or "\x03" in text:
+        text = text.replace("\x01", "{").replace("\x02", "}").replace("\x03", "~")
+    return text
+
+
+def _decode(text: str) -> str:
+    """_fast without turning the markers of escaped braces back into braces."""
+    if "$" in text or "\\(" in text or "\\ensuremath" in text:
+        text = _MATH_RE.sub(_sub_math, text)
+        if "$" in text.replace("\\$", ""):
+            raise _Unknown("$")
+    if "script" in text:
+        text = _SCRIPT_RE.sub(_sub_script, text)
+    if "kern" in text or "\\h" in text:
+        text = _SPACING.sub(_sub_spacing, text)
     if "\\" in text:
         text = _CMD.sub(_sub_cmd, text)
     if "--" in text:
@@ -137,8 +182,6 @@ def _fast(text: str) -> str:
         text = text.replace("~", " ")
     if "{" in text or "}" in text:
         text = text.replace("{", "").replace("}", "")
-    if "\x01" in text or "\x02" in text or "\x03" in text:
-        text = text.replace("\x01", "{").replace("\x02", "}").replace("\x03", "~")
     return text
 
 
@@ -224,6 +267,8 @@ _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣ�
                   "Upsilon Phi Psi Omega".split()))
 for _g, _n in _GREEK.items():
     _CHAR_LATEX[_g] = f"{{$\\{_n}$}}"
+for _c, _tex in {**MATH_LATEX, **SCRIPT_LATEX}.items():
+    _CHAR_LATEX.setdefault(_c, _tex)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -254,12 +299,40 @@ def _char_to_latex(ch: str) -> str:
     return ch  # no LaTeX form known: keep the character (UTF-8 input still works)
 
 
+_SUP_RUN = re.compile("[" + "".join(sorted(set(SUPERSCRIPTS.values()))) + "]{2,}")
+_SUB_RUN = re.compile("[" + "".join(sorted(set(SUBSCRIPTS.values()))) + "]{2,}")
+_SUP_BACK = {v: ("-" if k == "−" else k) for k, v in SUPERSCRIPTS.items()}
+_SUB_BACK = {v: ("-" if k == "−" else k) for k, v in SUBSCRIPTS.items()}
+
+
+def _scripts(text: str) -> str:
+    """Runs of super/subscript characters as one ``\\textsuperscript{n-1}``."""
+    text = _SUP_RUN.sub(lambda m: "\\textsuperscript{" + "".join(_SUP_BACK[c] for c in m.group(0))
+                        + "}", text)
+    return _SUB_RUN.sub(lambda m: "\\textsubscript{" + "".join(_SUB_BACK[c] for c in m.group(0))
+                        + "}", text)
+
+
 def ascii_latex(text: str) -> str:
     """Replace non-ASCII characters by LaTeX commands (for classic BibTeX files)."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFC", text)
+    text = _scripts(unicodedata.normalize("NFC", text))
     return _NON_ASCII.sub(lambda m: "".join(_char_to_latex(c) for c in m.group(0)), text)
+
+
+# What pdflatex's UTF-8 input cannot typeset without extra packages: Greek, math symbols,
+# super/subscript and modifier letters, dotless j.  The biblatex export (UTF-8 for biber)
+# writes these as LaTeX, which every engine reads.
+_NOT_PDFLATEX = re.compile("[\u00b2\u00b3\u00b9\u0237\u0370-\u03ff\u1d2c-\u1dbf\u2070-\u209f\u2100-\u214f"
+                           "\u2190-\u23ff\u27e8-\u27ff\u2c7c\u2c7d]+")
+
+
+def pdflatex_safe(text: str) -> str:
+    """UTF-8 LaTeX text with the characters pdflatex cannot typeset written as LaTeX."""
+    if text.isascii() or _NOT_PDFLATEX.search(text) is None:
+        return text
+    return _NOT_PDFLATEX.sub(lambda m: ascii_latex(m.group(0)), text)
 
 
 # Words whose case matters: acronyms and gene/antigen names (AML, CAR, CD123, FLT3, mRNA,
