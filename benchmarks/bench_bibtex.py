@@ -1,6 +1,13 @@
 """BibTeX import/export speed against bare bibtexparser, measured in the same run.
 
     python benchmarks/bench_bibtex.py [--limit N] [--file PATH]
+    python benchmarks/bench_bibtex.py --latex [--repeat N] [PATH ...]
+
+``--latex``: the LaTeX-heavy files (TUGboat's bibliography, biblatex-examples.bib, JabRef's
+testbib folder concatenated, by default), each timed ``--repeat`` times in this process,
+alternating: ``bibtexparser.parse_string`` of the text, ``BibtexImporter.parse`` (split, macros,
+LaTeX decoding, names: the format's own work) and the whole import into a new SQLite file.
+Ratios of the minimum and of the median times; target <= 1.5 for the import.
 
 Import: ``amlref import`` path (services.importing.import_paths: decode, parse, LaTeX
 decoding, names, dedup, SQLite with FTS, classification) into a new SQLite file, against
@@ -44,11 +51,74 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+CORPORA = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora"))
+LATEX_FILES = [CORPORA / "large" / "tugboat.bib", CORPORA / "bibtex" / "biblatex-examples.bib",
+               CORPORA / "bibtex" / "jabref-testbib"]
+
+
+def _read(path: Path) -> str:
+    from amlref.core.text import read_text
+    if path.is_dir():
+        return "\n".join(read_text(str(p))[0] for p in sorted(path.glob("*.bib")))
+    return read_text(str(path))[0]
+
+
+def latex_heavy(paths: list[str], repeat: int) -> int:
+    import statistics
+    import bibtexparser
+    from amlref.formats.bibtex import BibtexImporter
+    from amlref.services.importing import import_paths
+    from amlref.storage.library import Library
+
+    for path in [Path(p) for p in paths] or LATEX_FILES:
+        if not path.exists():
+            print(f"skipped: {path} not found")
+            continue
+        text = _read(path)
+        times: dict[str, list[float]] = {"bibtexparser": [], "parse": [], "import": []}
+        n = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "input.bib")
+            Path(src).write_text(text, encoding="utf-8")
+            for i in range(repeat):
+                gc.collect()
+                t0 = time.perf_counter()
+                bib = bibtexparser.parse_string(text)
+                times["bibtexparser"].append(time.perf_counter() - t0)
+                n = len(bib.entries)
+                del bib
+                gc.collect()
+                t0 = time.perf_counter()
+                BibtexImporter().parse(text, src)
+                times["parse"].append(time.perf_counter() - t0)
+                lib = Library.open(os.path.join(tmp, f"library{i}.sqlite"))
+                gc.collect()
+                t0 = time.perf_counter()
+                import_paths(lib, [src])
+                times["import"].append(time.perf_counter() - t0)
+                lib.close()
+        base_min, base_med = min(times["bibtexparser"]), statistics.median(times["bibtexparser"])
+        print(f"{path.name}: {n} entries, {len(text) / 1e6:.2f} MB, {repeat} runs; "
+              f"bibtexparser.parse_string min {base_min:.3f} s, median {base_med:.3f} s")
+        for what in ("parse", "import"):
+            t = times[what]
+            print(f"  {what:7s} min {min(t):.3f} s  median {statistics.median(t):.3f} s   "
+                  f"ratio min/min {min(t) / base_min:.2f}  median/median "
+                  f"{statistics.median(t) / base_med:.2f}"
+                  + ("  (target <= 1.5)" if what == "import" else ""))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", default=str(DEFAULT))
     ap.add_argument("--limit", type=int, default=0, help="only the first N entries")
+    ap.add_argument("--latex", action="store_true", help="the LaTeX-heavy files, repeated")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("paths", nargs="*", help="files or folders for --latex")
     args = ap.parse_args()
+    if args.latex:
+        return latex_heavy(args.paths, args.repeat)
     if not os.path.exists(args.file):
         print(f"skipped: {args.file} not found")
         return 0

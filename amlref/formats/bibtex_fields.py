@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from amlref.formats.bibtex_split import _PIECE
+
 # BibTeX / biblatex entry type -> CSL type.
 TYPE_TO_CSL = {
     "article": "article-journal", "suppperiodical": "article-journal",
@@ -125,7 +127,23 @@ def iso_from_parts(year: str, month: str = "", day: str = "") -> str:
 _MACRO_NAME = re.compile(r"^[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*$")
 
 
+_PART = re.compile(r"\s*+(" + _PIECE + r")\s*+(?:#|\Z)")
+
+
 def _split_concat(value: str) -> list[str]:
+    if '"' not in value and "{" not in value:
+        return [p.strip() for p in value.split("#")]
+    parts, pos, end = [], 0, len(value)
+    while pos < end:
+        m = _PART.match(value, pos)
+        if m is None:
+            return _split_concat_slow(value)
+        parts.append(m.group(1))
+        pos = m.end()
+    return parts
+
+
+def _split_concat_slow(value: str) -> list[str]:
     parts, depth, quoted, start = [], 0, False, 0
     for i, c in enumerate(value):
         if c == "{":

@@ -125,10 +125,14 @@ class BibtexImporter(Importer):
         # evaluate values (macros, concatenation) and index by key for crossref/xdata
         evaluated: list[tuple[str, str, dict[str, str], int | None]] = []
         by_key: dict[str, tuple[str, dict[str, str]]] = {}
+        mget = macros.get
         for etype, key, fields, line in entries:
-            # the common {...} value inline; macros and concatenation in evaluate()
-            vals = {k: v[1:-1] if v[:1] == "{" and v[-1:] == "}" and "#" not in v
-                    else F.evaluate(v, macros, undefined) for k, v in fields.items()}
+            # the common {...} / "..." value and a lone @string macro inline; numbers,
+            # concatenation and undefined macros in evaluate()
+            vals = {k: v[1:-1] if (v[:1] == "{" and v[-1:] == "}" or v[:1] == '"' and
+                                   v[-1:] == '"' and len(v) > 1) and "#" not in v
+                    else (mget(v.lower()) or F.evaluate(v, macros, undefined))
+                    for k, v in fields.items()}
             evaluated.append((etype, key, vals, line))
             if key and key.lower() not in by_key:
                 by_key[key.lower()] = (etype, vals)

@@ -201,20 +201,37 @@ def _slow(text: str) -> str:
     return out
 
 
+_DECODED: dict[str, str] = {}      # LaTeX text -> Unicode: journals, publishers, names repeat
+_DECODED_MAX = 65536
+
+
 def to_unicode(text: str) -> str:
     """LaTeX text -> Unicode, whitespace collapsed."""
     if not text:
         return ""
-    if _NEEDS.search(text) is not None:
-        try:
-            text = _fast(text)
-        except _Unknown:
-            text = _slow(text)
-    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
-        text = _WS.sub(" ", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)   # one form for search (u + ¨ -> ü)
-    return text.strip()
+    if _NEEDS.search(text) is None:
+        if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+            text = _WS.sub(" ", text)
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)   # one form for search (u + ¨ -> ü)
+        return text.strip()
+    out = _DECODED.get(text)
+    if out is not None:
+        return out
+    try:
+        out = _fast(text)
+    except _Unknown:
+        out = _slow(text)
+    if "\n" in out or "  " in out or "\t" in out or "\r" in out:
+        out = _WS.sub(" ", out)
+    if not out.isascii():
+        out = unicodedata.normalize("NFC", out)
+    out = out.strip()
+    if len(text) < 256:
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        _DECODED[text] = out
+    return out
 
 
 def has_latex(text: str) -> bool:
