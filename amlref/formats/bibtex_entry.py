@@ -11,7 +11,7 @@ from amlref.formats.latex import escape, has_latex, pdflatex_safe, to_unicode
 
 # Fields mapped to article columns (everything else goes to extra['bibtex']['fields']).
 _SIMPLE_TEXT = {"title": "title", "volume": "volume", "isbn": "isbn", "issn": "issn",
-                "abstract": "abstract", "language": "language"}
+                "abstract": "abstract", "language": "language", "langid": "language"}
 _IDS = {"doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "url": "url"}
 _SHORT_JOURNAL = ("shortjournal", "journalabbrev", "journal-abbrev", "journal_abbrev",
                   "journalabbreviation")
@@ -108,6 +108,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             setattr(a, fld, val)
             if not _same(v, val):
                 raw[fld] = v
+            if k != fld:
+                names[fld] = k          # biblatex langid
         elif k == "author" or k == "editor":
             people = parse_names(v)
             fld = "authors" if k == "author" else "editors"

@@ -149,7 +149,8 @@ class _Writer:
                 val = ascii_latex(val) if self.ascii else val
             out.append((fnames.get("keywords", "keywords"), val))
         if a.language:
-            out.append(("language", self.tex("language", a.language, raw, from_bib)))
+            out.append((fnames.get("language", "language"),
+                        self.tex("language", a.language, raw, from_bib)))
         if a.abstract:
             out.append(("abstract", self.tex("abstract", a.abstract, raw, from_bib)))
         have = {k for k, _ in out}
