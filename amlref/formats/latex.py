@@ -91,7 +91,7 @@ def _accent(acc: str, letter: str) -> str:
         letter = letter[1]
     if not letter:
         # accent on nothing: the accent character itself
-        return {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "~",
+        return {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "\x03",
                 "\u0304": "¯"}.get(_ACCENTS[acc], "")
     return unicodedata.normalize("NFC", letter + _ACCENTS[acc])
 
@@ -133,7 +133,7 @@ _SCRIPT_RE = re.compile(r"\\text(super|sub)script\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{
 
 
 # kerning and glue by dimensions: no text (a positive \hspace is a space)
-_SPACING = re.compile(r"\\(?:m?kern|hskip)\s*(-?)\s*[\d.]+\s*(?:em|ex|pt|bp|mm|cm|in|pc|sp|mu)"
+_SPACING = re.compile(r"\\(?:m?kern|hskip|raise|lower)\s*(-?)\s*[\d.]+\s*(?:em|ex|pt|bp|mm|cm|in|pc|sp|mu)"
                       r"(?: ?plus ?[\d.]+ ?[a-z]{2})?(?: ?minus ?[\d.]+ ?[a-z]{2})? ?"
                       r"|\\hspace\*?\s*\{\s*(-?)[^{}]*\}")
 
@@ -154,23 +154,59 @@ def _sub_script(m: re.Match) -> str:
     return script(inner, SUPERSCRIPTS if m.group(1) == "super" else SUBSCRIPTS)
 
 
+# verbatim text (\url{..}, \path|..|, \verb|..|, \char'134) is kept as written: its special
+# characters are hidden behind control characters until the end
+_VERB_HIDE = str.maketrans({"\\": "\x04", "{": "\x01", "}": "\x02", "~": "\x03", "-": "\x05",
+                            "'": "\x06", "`": "\x07", "$": "\x08", "^": "\x0e", "_": "\x0f",
+                            "%": "\x10", " ": "\x11"})
+_VERB_SHOW = str.maketrans({"\x04": "\\", "\x01": "{", "\x02": "}", "\x03": "~", "\x05": "-",
+                            "\x06": "'", "\x07": "`", "\x08": "$", "\x0e": "^", "\x0f": "_",
+                            "\x10": "%", "\x11": " "})
+_HIDDEN = re.compile("[\x01-\x08\x0e-\x11]")
+_VERB_RE = re.compile(r"\\(?:verb|path)\*?([^\sa-zA-Z{*])(.*?)\1"
+                      r"|\\(?:url|nolinkurl|path)\s*\{([^{}]*)\}"
+                      r"|\\href\s*\{[^{}]*\}\s*(?=\{)"
+                      r"|\\char\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|`\\?(.)|(\d+)) ?", re.S)
+
+
+def _sub_verb(m: re.Match) -> str:
+    if m.group(2) is not None:
+        return m.group(2).strip().translate(_VERB_HIDE)
+    if m.group(3) is not None:
+        return m.group(3).strip().translate(_VERB_HIDE)
+    if m.group(0).startswith("\\href"):
+        return ""                        # the link text (the next group) is what is read
+    if m.group(4) is not None:
+        code = int(m.group(4), 8)
+    elif m.group(5) is not None:
+        code = int(m.group(5), 16)
+    elif m.group(6) is not None:
+        code = ord(m.group(6))
+    else:
+        code = int(m.group(7))
+    return chr(code).translate(_VERB_HIDE) if 0 < code < 0x110000 else ""
+
+
 def _fast(text: str) -> str:
     """The hand-written decoder; raises _Unknown for what it cannot handle."""
     text = _decode(text)
-    if "\x01" in text or "\x02" in text or "\x03" in text:
-        text = text.replace("\x01", "{").replace("\x02", "}").replace("\x03", "~")
+    if _HIDDEN.search(text) is not None:
+        text = text.translate(_VERB_SHOW)
     return text
 
 
 def _decode(text: str) -> str:
     """_fast without turning the markers of escaped braces back into braces."""
+    if "\\verb" in text or "\\path" in text or "url" in text or "\\href" in text or \
+            "\\char" in text:
+        text = _VERB_RE.sub(_sub_verb, text)
     if "$" in text or "\\(" in text or "\\ensuremath" in text:
         text = _MATH_RE.sub(_sub_math, text)
         if "$" in text.replace("\\$", ""):
             raise _Unknown("$")
     if "script" in text:
         text = _SCRIPT_RE.sub(_sub_script, text)
-    if "kern" in text or "\\h" in text:
+    if "kern" in text or "\\h" in text or "\\raise" in text or "\\lower" in text:
         text = _SPACING.sub(_sub_spacing, text)
     if "\\" in text:
         text = _CMD.sub(_sub_cmd, text)

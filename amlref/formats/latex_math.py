@@ -123,7 +123,18 @@ class _Math:
         word = m.group(1)
         if word is not None:
             if word in SYMBOLS:
-                return SYMBOLS[word]
+                sym = SYMBOLS[word]
+                if len(sym) > 1 and sym.isalpha():    # \log n: an operator name is a word
+                    return " " + sym + " "
+                return sym
+            if word == "sqrt":
+                x = self.arg()
+                return "√" + x if len(x) == 1 else "√(" + x + ")"
+            if word in ("frac", "tfrac", "dfrac"):
+                num, den = self.arg(), self.arg()
+                num = num if len(num) == 1 else "(" + num + ")"
+                den = den if len(den) == 1 else "(" + den + ")"
+                return num + "/" + den
             if word in STYLES:
                 if word in ("mbox", "hbox", "text", "textrm", "textit", "textbf", "textsf",
                             "texttt", "textup", "textnormal", "emph"):
