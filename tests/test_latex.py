@@ -55,6 +55,11 @@ def test_math_and_unknown_macros_fall_back_to_pylatexenc(monkeypatch):
     (r"{\i}{\j} Aks{\i}n", "ıȷ Aksın"),
     (r"{\'{\i}} \'{\i} {\'\i} \'\i \'{i}", "í í í í í"),
     (r'Mar{\"\i}a \^{\j}', "Marïa ĵ"),
+    # an accent on \i with the word going on at once: what the author meant, not "\ia"
+    # (real Glottolog names: pylatexenc reads "Mar\'\ia" as "Mar")
+    (r"Mar\'\ia Angeles, D\'\iez, Beno\^\it", "María Angeles, Díez, Benoît"),
+    # escaped digits and signs are the sign itself (pylatexenc drops them)
+    (r"Lao\2: Desc; 1 \> 2", "Lao2: Desc; 1 > 2"),
     # math keeps its meaning: Greek, scripts, symbols (TUGboat, IEEE, arXiv titles)
     (r"$\Sigma^0$ hyperons", "Σ⁰ hyperons"),
     (r"{$\Omega_2$} and $^{3}$H", "Ω₂ and ³H"),

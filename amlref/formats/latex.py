@@ -77,8 +77,9 @@ _CTRL_SYM = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}":
 _NEEDS = re.compile(r"[\\{}~$]|--|``|''")
 _CMD = re.compile(
     r"\\(?:"
-    r"([`'^\"~=.])\s*(?:\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
-    r"|([uvHckrbdtGU])(?:\s*\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|\s+(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
+    # an accent on \i or \j also when letters follow at once (\'\ia, Beno\^\it: what is meant)
+    r"([`'^\"~=.])\s*(?:\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|(\\[ij]|[a-zA-Z]))"
+    r"|([uvHckrbdtGU])(?:\s*\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|\s+(\\[ij]|[a-zA-Z]))"
     r"|([a-zA-Z]+)\*?(?:\{\}|\s*)"
     r"|(.)"
     r")", re.S)
@@ -123,6 +124,10 @@ def _sub_cmd(m: re.Match) -> str:
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
+    if ch.isascii() and not ch.isalpha() and ch not in "[]()":
+        return ch                # an escaped digit or sign (Lao\2, 1 \> 2): the sign itself
+    if unicodedata.combining(ch):
+        return ""
     raise _Unknown(ch)
 
 
