@@ -145,6 +145,12 @@ def test_names_von_jr_and_corporate():
     assert parse_names(tex) == people
 
 
+def test_control_space_in_names_is_a_space():
+    # TUGboat: author = "Christina A. L.\ Thiele", "\TUG\ Board"
+    assert parse_names(r"Christina A. L.\ Thiele and \TUG\ Board") == [
+        Person(family="Thiele", given="Christina A. L."), Person(family="Board", given="TUG")]
+
+
 def test_name_split_respects_braces_and_case_insensitive_and():
     assert parse_names("{Barnes and Noble} AND Smith, J.") == [
         Person(literal="Barnes and Noble"), Person(family="Smith", given="J.")]

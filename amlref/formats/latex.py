@@ -214,6 +214,8 @@ def _decode(text: str) -> str:
     if "kern" in text or "\\h" in text or "\\raise" in text or "\\lower" in text:
         text = _SPACING.sub(_sub_spacing, text)
     if "\\" in text:
+        if text[-1] == "\\" and text[-2:] != "\\\\":
+            text = text[:-1]     # a control space cut at its space (a name part "L.\\")
         text = _CMD.sub(_sub_cmd, text)
     if "--" in text:
         text = text.replace("---", "—").replace("--", "–")
