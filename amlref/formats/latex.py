@@ -359,25 +359,26 @@ def _char_to_latex(ch: str) -> str:
     return ch  # no LaTeX form known: keep the character (UTF-8 input still works)
 
 
-_SUP_RUN = re.compile("[" + "".join(sorted(set(SUPERSCRIPTS.values()))) + "]{2,}")
-_SUB_RUN = re.compile("[" + "".join(sorted(set(SUBSCRIPTS.values()))) + "]{2,}")
+_SUP_CHARS = "".join(sorted(set(SUPERSCRIPTS.values())))
+_SUB_CHARS = "".join(sorted(set(SUBSCRIPTS.values())))
+_SCRIPT_RUN = re.compile("([" + _SUP_CHARS + "]{2,})|[" + _SUB_CHARS + "]{2,}")
 _SUP_BACK = {v: ("-" if k == "−" else k) for k, v in SUPERSCRIPTS.items()}
 _SUB_BACK = {v: ("-" if k == "−" else k) for k, v in SUBSCRIPTS.items()}
 
 
-def _scripts(text: str) -> str:
-    """Runs of super/subscript characters as one ``\\textsuperscript{n-1}``."""
-    text = _SUP_RUN.sub(lambda m: "\\textsuperscript{" + "".join(_SUP_BACK[c] for c in m.group(0))
-                        + "}", text)
-    return _SUB_RUN.sub(lambda m: "\\textsubscript{" + "".join(_SUB_BACK[c] for c in m.group(0))
-                        + "}", text)
+def _script_run(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return "\\textsuperscript{" + "".join(_SUP_BACK[c] for c in m.group(0)) + "}"
+    return "\\textsubscript{" + "".join(_SUB_BACK[c] for c in m.group(0)) + "}"
 
 
 def ascii_latex(text: str) -> str:
     """Replace non-ASCII characters by LaTeX commands (for classic BibTeX files)."""
     if text.isascii():
         return text
-    text = _scripts(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if _SCRIPT_RUN.search(text) is not None:     # runs of scripts: one command for the run
+        text = _SCRIPT_RUN.sub(_script_run, text)
     return _NON_ASCII.sub(lambda m: "".join(_char_to_latex(c) for c in m.group(0)), text)
 
 
