@@ -127,6 +127,44 @@ MATHSCINET = r"""
 }
 """
 
+WEB_OF_SCIENCE = """
+@article{ WOS:000512345600001,
+Author = {Smith, John and Doe, Jane and Aksin, Ozge},
+Title = {{CD123-directed CAR T cells in acute myeloid leukemia}},
+Journal = {{BLOOD}},
+Year = {{2020}},
+Volume = {{135}},
+Number = {{3}},
+Pages = {{475-482}},
+Month = {{JAN 16}},
+DOI = {{10.1182/blood.2019004321}},
+ISSN = {{0006-4971}},
+EISSN = {{1528-0020}},
+Unique-ID = {{WOS:000512345600001}},
+}
+"""
+
+SCOPUS = """
+@ARTICLE{Smith2020475,
+\tauthor = {Smith, J. and Doe, J. and Aks{\\i}n, {\\\"O}.},
+\ttitle = {CD123-directed CAR T cells in acute myeloid leukemia},
+\tyear = {2020},
+\tjournal = {Blood},
+\tvolume = {135},
+\tnumber = {3},
+\tpages = {475 – 482},
+\tdoi = {10.1182/blood.2019004321},
+\tissn = {00064971},
+\tpmid = {31234567},
+\tlanguage = {English},
+\tabbrev_source_title = {Blood},
+\ttype = {Article},
+\tpublication_stage = {Final},
+\tsource = {Scopus},
+\tnote = {Cited by: 12; All Open Access, Bronze Open Access}
+}
+"""
+
 AUTHORS = [Person(family="Smith", given="John"), Person(family="Döe", given="Jane"),
            Person(family="Aksın", given="Özge")]
 
@@ -220,6 +258,37 @@ def test_mathscinet_fjournal_is_the_full_title_and_journal_the_abbreviation():
         b = BibtexImporter().parse(text, "out.bib").articles[0]
         assert (b.container, b.container_short, b.title) == (a.container, a.container_short,
                                                              a.title)
+
+
+def test_web_of_science_double_braces_and_month_with_day():
+    res, a = parse(WEB_OF_SCIENCE, "wos.bib")
+    assert res.warnings == []
+    assert a.citekey == "WOS:000512345600001"
+    assert a.title == "CD123-directed CAR T cells in acute myeloid leukemia"
+    assert (a.container, a.volume, a.issue, a.pages) == ("BLOOD", "135", "3", "475-482")
+    assert a.issued == "2020-01-16"             # Month = {{JAN 16}}
+    assert a.doi == "10.1182/blood.2019004321" and a.issn == "0006-4971"
+    back = BibtexImporter().parse(export_bib([a], biblatex=False), "o.bib").articles[0]
+    assert back.issued == "2020-01-16" and back.title == a.title
+
+
+def test_scopus_spaced_en_dash_pages_and_abbreviated_source_title():
+    res, a = parse(SCOPUS, "scopus.bib")
+    assert a.pages == "475-482"                 # pages = {475 – 482}
+    assert (a.container, a.container_short) == ("Blood", "Blood")
+    assert a.pmid == "31234567" and a.language == "English"
+    assert a.authors[2] == Person(family="Aksın", given="Ö.")
+    assert a.extra["bibtex"]["fields"]["source"] == "Scopus"
+
+
+@pytest.mark.parametrize("month, day, issued", [
+    ("jan", "", "2020-01"), ("{JAN 16}", "", "2020-01-16"), ("16 Jan", "", "2020-01-16"),
+    ("January 16,", "", "2020-01-16"), ("jan", "3", "2020-01-03"), ("Spring", "", "2020"),
+])
+def test_month_fields_as_tools_write_them(month, day, issued):
+    fields = f"year = 2020, month = {{{month}}}" + (f", day = {{{day}}}" if day else "")
+    res, a = parse("@article{k, " + fields + "}")
+    assert a.issued == issued
 
 
 @pytest.mark.parametrize("fields, pmid, pmcid", [

@@ -14,7 +14,7 @@ _SIMPLE_TEXT = {"title": "title", "volume": "volume", "isbn": "isbn", "issn": "i
                 "abstract": "abstract", "language": "language", "langid": "language"}
 _IDS = {"doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "url": "url"}
 _SHORT_JOURNAL = ("shortjournal", "journalabbrev", "journal-abbrev", "journal_abbrev",
-                  "journalabbreviation")
+                  "journalabbreviation", "abbrev_source_title")
 # free-text fields where tools put identifiers: Zotero's "extra" (note), EndNote/Mendeley notes
 _ID_NOTES = ("note", "annote", "annotation", "extra")
 _NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
@@ -43,7 +43,14 @@ def _pmcid(value: str) -> str:
 
 
 def _dashes(pages: str) -> str:
-    return pages.replace("–", "-").replace("—", "-")
+    if "–" in pages or "—" in pages:
+        pages = pages.replace("–", "-").replace("—", "-")
+    if " -" in pages or "- " in pages:      # Scopus: "475 – 482"
+        pages = _SPACED_DASH.sub("-", pages)
+    return pages
+
+
+_SPACED_DASH = re.compile(r"(?<=\w)\s*-+\s*(?=\w)")
 
 
 def _pages_tex(pages: str) -> str:
@@ -66,7 +73,7 @@ _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "author", "editor", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev",
     "journal-abbrev", "journal_abbrev", "number", "issue", "pages", "publisher", "school",
     "institution", "year", "month", "day", "date", "keywords", "keyword", "fjournal",
-    "journalabbreviation"}
+    "journalabbreviation", "abbrev_source_title"}
 
 
 def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
