@@ -413,3 +413,23 @@ def test_math_titles_compile_with_pdflatex_and_biber(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:]
     assert _errors((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == 4
+
+
+def test_a_url_in_howpublished_is_the_url_and_goes_back_where_it_was():
+    text = (r"@misc{nccn, title = {NCCN guidelines: AML}, year = {2024},"
+            r" howpublished = {\url{https://www.nccn.org/guidelines/a_b?x=1%20y}}}" "\n"
+            "@misc{eln, title = {ELN}, howpublished = {https://www.leukemia-net.org/}}\n"
+            "@misc{book, title = {Book}, howpublished = {Privately printed}}\n")
+    arts = BibtexImporter().parse(text, "w.bib").articles
+    assert [a.url for a in arts] == ["https://www.nccn.org/guidelines/a_b?x=1%20y",
+                                     "https://www.leukemia-net.org/", ""]
+    assert arts[2].extra["bibtex"]["fields"]["howpublished"] == "Privately printed"
+    for biblatex in (False, True):
+        out = export_bib(arts, biblatex=biblatex)
+        assert r"howpublished = {\url{https://www.nccn.org/guidelines/a_b?x=1%20y}}" in out
+        assert [b.to_dict()["url"] for b in BibtexImporter().parse(out, "o").articles] == \
+            [a.url for a in arts]
+    # edited: written back in \url{}, which LaTeX prints safely (_ and % in a URL)
+    arts[0].extra["bibtex"]["raw"].pop("url")
+    arts[0].url = "https://example.org/a_b%"
+    assert r"howpublished = {\url{https://example.org/a_b%}}" in export_bib(arts[:1], False)

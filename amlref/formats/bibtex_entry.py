@@ -202,6 +202,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             other[k] = v
     if not a.pmid or not a.pmcid:
         _ids_from_other(a, other)
+    if not a.url and "howpublished" in other:
+        _url_from_howpublished(a, other, raw, names)
     # dates
     if date:
         a.issued = F.iso_from_date_field(date)
@@ -257,6 +259,23 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
             m = _NOTE_PMCID.search(note)
             if m:
                 a.pmcid = _pmcid(m.group(1))
+
+
+_HOWPUBLISHED_URL = re.compile(r"\\url\s*\{\s*([^{}\s]+)\s*\}|((?:https?|ftp)://[^\s{}]+)")
+
+
+def _url_from_howpublished(a: Article, other: dict, raw: dict, names: dict) -> None:
+    """``howpublished = {\\url{https://...}}`` (web pages in classic BibTeX) is the URL; it is
+    written back under its own name, in ``\\url{}``."""
+    hp = other["howpublished"]
+    m = _HOWPUBLISHED_URL.fullmatch(hp.strip())
+    if m is None:
+        return
+    url = m.group(1) or m.group(2)
+    a.url = re.sub(r"\\([_%&#$~])", r"\1", url)
+    raw["url"] = hp
+    names["url"] = "howpublished"
+    del other["howpublished"]
 
 
 def _publisher_field(csl: str, etype: str, biblatex: bool) -> str:

@@ -131,11 +131,14 @@ class _Writer:
         for fld in ("doi", "url"):
             v = getattr(a, fld)
             if v:
+                name = fnames.get(fld, fld)
                 r = raw.get(fld)
                 if r is not None and _balanced(r) and self._id_equal(fld, r, v):
-                    out.append((fld, r if not self.ascii else _verbatim(r, True)))
+                    out.append((name, r if not self.ascii else _verbatim(r, True)))
+                elif name == "howpublished":     # printed as text: only \url{} keeps it safe
+                    out.append((name, "\\url{" + _verbatim(v, self.ascii) + "}"))
                 else:
-                    out.append((fld, _verbatim(v, self.ascii)))
+                    out.append((name, _verbatim(v, self.ascii)))
         for fld in ("pmid", "pmcid"):
             v = getattr(a, fld)
             if v:
@@ -181,7 +184,10 @@ class _Writer:
 
     @staticmethod
     def _id_equal(fld: str, raw: str, value: str) -> bool:
-        v = re.sub(r"\\([_%&#$~])", r"\1", raw.strip()).replace("{", "").replace("}", "")
+        v = raw.strip()
+        if v.startswith("\\url"):
+            v = v[4:].strip()
+        v = re.sub(r"\\([_%&#$~])", r"\1", v).replace("{", "").replace("}", "")
         if fld == "doi":
             v = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", v).lower()
             return v == value.lower()
