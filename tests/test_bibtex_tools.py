@@ -311,6 +311,13 @@ def test_pmid_and_pmcid_from_every_place_tools_put_them(fields, pmid, pmcid):
     assert (a.pmid, a.pmcid) == (pmid, pmcid)
 
 
+def test_doi_from_a_note_when_there_is_no_doi_field():
+    res, a = parse("@incollection{k, title = {T}, note = {DOI: 10.1007/978-3-030-12345-6_7.}}")
+    assert a.doi == "10.1007/978-3-030-12345-6_7"
+    res, a = parse("@article{k, doi = {10.1/a}, note = {doi: 10.2/b}}")
+    assert a.doi == "10.1/a"
+
+
 def test_pmid_field_wins_over_a_note():
     res, a = parse("@article{k, pmid = {11111111}, note = {PMID: 22222222}}")
     assert a.pmid == "11111111"

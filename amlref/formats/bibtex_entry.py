@@ -19,6 +19,7 @@ _SHORT_JOURNAL = ("shortjournal", "journalabbrev", "journal-abbrev", "journal_ab
 _ID_NOTES = ("note", "annote", "annotation", "extra")
 _NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
 _NOTE_PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\s*\d{1,10})\b", re.I)
+_NOTE_DOI = re.compile(r"\bDOI\s*:?\s*(10\.\d{4,9}/[^\s{}]+)", re.I)
 _EPRINT_IDS = {"pubmed": "pmid", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid",
                "pubmedcentral": "pmcid"}
 
@@ -200,7 +201,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["keywords"] = k
         else:
             other[k] = v
-    if not a.pmid or not a.pmcid:
+    if not a.pmid or not a.pmcid or not a.doi:
         _ids_from_other(a, other)
     if not a.url and "howpublished" in other:
         _url_from_howpublished(a, other, raw, names)
@@ -240,16 +241,22 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
 
 
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
-    """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and from notes
-    (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as they
-    are."""
+    """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
+    notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
+    they are."""
     etype = (other.get("eprinttype") or other.get("archiveprefix") or "").strip().strip("{}")
     fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
     if fld and other.get("eprint") and not getattr(a, fld):
         setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
     for name in _ID_NOTES:
         note = other.get(name)
-        if not note or ("PM" not in note and "pm" not in note):
+        if not note:
+            continue
+        if not a.doi and ("DOI" in note or "doi" in note):
+            m = _NOTE_DOI.search(note)
+            if m:
+                a.doi = m.group(1).rstrip(".,;")
+        if "PM" not in note and "pm" not in note:
             continue
         if not a.pmid:
             m = _NOTE_PMID.search(note)
