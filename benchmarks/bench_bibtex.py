@@ -2,7 +2,10 @@
 
     python benchmarks/bench_bibtex.py [--limit N] [--file PATH]
     python benchmarks/bench_bibtex.py --latex [--repeat N] [PATH ...]
+    python benchmarks/bench_bibtex.py --decoder [--repeat N] [PATH ...]
 
+``--decoder``: our LaTeX decoder against pylatexenc on every distinct field value with LaTeX in
+those files (why the decoder is our own).
 ``--latex``: the LaTeX-heavy files (TUGboat's bibliography, biblatex-examples.bib, JabRef's
 testbib folder concatenated, by default), each timed ``--repeat`` times in this process,
 alternating: ``bibtexparser.parse_string`` of the text, ``BibtexImporter.parse`` (split, macros,
@@ -114,16 +117,61 @@ def latex_heavy(paths: list[str], repeat: int) -> int:
     return 0
 
 
+def decoder(paths: list[str], repeat: int) -> int:
+    """The LaTeX decoder against pylatexenc on every field value with LaTeX in the files."""
+    import statistics
+    from amlref.formats import latex
+    from amlref.formats.bibtex_read import BibtexImporter
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    values: list[str] = []
+    seen = {}
+
+    def keep(v):
+        if latex.has_latex(v) and v not in seen:
+            seen[v] = None
+            values.append(v)
+
+    for path in [Path(p) for p in paths] or LATEX_FILES:
+        if path.exists():
+            for a in BibtexImporter().parse(_read(path), str(path)).articles:
+                for v in ((a.extra.get("bibtex") or {}).get("raw") or {}).values():
+                    keep(v)
+    with_math = sum("$" in v or "\\(" in v for v in values)
+    l2t = LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        latex._DECODED.clear()
+        latex._MATH_DONE.clear()
+        t0 = time.perf_counter()
+        for v in values:
+            latex.to_unicode(v)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for v in values:
+            l2t.latex_to_text(v)
+        theirs.append(time.perf_counter() - t0)
+    print(f"{len(values)} distinct values with LaTeX ({with_math} with math), {repeat} runs, "
+          f"caches emptied before each: to_unicode median {statistics.median(ours):.3f} s, "
+          f"pylatexenc median {statistics.median(theirs):.3f} s, "
+          f"{statistics.median(theirs) / statistics.median(ours):.0f}x faster")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", default=str(DEFAULT))
     ap.add_argument("--limit", type=int, default=0, help="only the first N entries")
     ap.add_argument("--latex", action="store_true", help="the LaTeX-heavy files, repeated")
+    ap.add_argument("--decoder", action="store_true",
+                    help="the LaTeX decoder against pylatexenc on the files' LaTeX values")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("paths", nargs="*", help="files or folders for --latex")
     args = ap.parse_args()
     if args.latex:
         return latex_heavy(args.paths, args.repeat)
+    if args.decoder:
+        return decoder(args.paths, args.repeat)
     if not os.path.exists(args.file):
         print(f"skipped: {args.file} not found")
         return 0

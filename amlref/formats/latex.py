@@ -147,11 +147,20 @@ def _sub_spacing(m: re.Match) -> str:
     return " " if m.group(2) == "" else ""
 
 
+_MATH_DONE: dict[str, str] = {}     # $\alpha$, $^+$, $\mu$m: the same bits of math repeat
+
+
 def _sub_math(m: re.Match) -> str:
     math = m.group(1)
     if math is None:
         math = m.group(2) if m.group(2) is not None else m.group(3)
-    return math_to_unicode(math, _decode)
+    out = _MATH_DONE.get(math)
+    if out is None:
+        out = math_to_unicode(math, _decode)
+        if len(_MATH_DONE) >= 16384:
+            _MATH_DONE.clear()
+        _MATH_DONE[math] = out
+    return out
 
 
 def _sub_script(m: re.Match) -> str:
