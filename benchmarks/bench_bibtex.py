@@ -34,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT = ROOT.parent / "shared" / "corpora" / "large" / "glottolog-all-69k.bib.gz"
+CORPORA = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora"))
+DEFAULT = CORPORA / "large" / "glottolog-all-69k.bib.gz"
 
 
 def first_entries(text: str, limit: int) -> str:
@@ -54,7 +55,6 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-CORPORA = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora"))
 LATEX_FILES = [CORPORA / "large" / "tugboat.bib", CORPORA / "bibtex" / "biblatex-examples.bib",
                CORPORA / "bibtex" / "jabref-testbib"]
 
