@@ -291,6 +291,23 @@ def test_month_fields_as_tools_write_them(month, day, issued):
     assert a.issued == issued
 
 
+def test_fjournal_with_a_separate_abbreviation_field_loses_nothing():
+    # JabRef keeps its own abbreviation in journal-abbrev: then journal is kept as written
+    res, a = parse("@article{k, journal = {Ann. Hematol.}, fjournal = {Annals of Hematology},"
+                   " journal-abbrev = {Ann Hematol}}")
+    assert (a.container, a.container_short) == ("Annals of Hematology", "Ann. Hematol.")
+    assert a.extra["bibtex"]["fields"] == {"journal-abbrev": "Ann Hematol"}
+    res, a = parse("@article{k, shortjournal = {Ann Hematol}, journal = {Ann. Hematol.},"
+                   " fjournal = {Annals of Hematology}}")
+    assert (a.container, a.container_short) == ("Annals of Hematology", "Ann Hematol")
+    assert a.extra["bibtex"]["fields"] == {"journal": "Ann. Hematol."}
+    res, a = parse("@article{k, fjournal = {Annals of Hematology}}")
+    assert (a.container, a.container_short) == ("Annals of Hematology", "")
+    out = export_bib([a], biblatex=False)
+    assert "fjournal = {Annals of Hematology}" in out
+    assert BibtexImporter().parse(out, "o").articles[0].container == "Annals of Hematology"
+
+
 @pytest.mark.parametrize("fields, pmid, pmcid", [
     ("pmid = {31234567}", "31234567", ""),
     ("pmid = {PMID: 031234567}", "31234567", ""),

@@ -96,17 +96,17 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
         if k not in _MAPPED:          # most fields of real files: kept as they are
             other[k] = v
             continue
-        if full_journal and k in ("journal", "fjournal"):
-            k = "journal-abbrev" if k == "journal" else "journal"
-            if k == "journal":
-                if a.container:
-                    other["fjournal"] = v
-                    continue
-                a.container = to_unicode(v)
-                if not _same(v, a.container):
-                    raw["container"] = v
-                names["container"] = "fjournal"
+        if full_journal and (k == "journal" or k == "fjournal"):
+            fld = "container" if k == "fjournal" else "container_short"
+            if getattr(a, fld):
+                other[k] = v
                 continue
+            val = to_unicode(v)
+            setattr(a, fld, val)
+            if not _same(v, val):
+                raw[fld] = v
+            names[fld] = k
+            continue
         if k in _SIMPLE_TEXT:
             fld = _SIMPLE_TEXT[k]
             if getattr(a, fld):
@@ -135,14 +135,12 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["container"] = k
         elif k in _SHORT_JOURNAL:
             if a.container_short:
-                other["journal" if full_journal and k == "journal-abbrev" else k] = v
+                other[k] = v
                 continue
             a.container_short = to_unicode(v)
             if not _same(v, a.container_short):
                 raw["container_short"] = v
-            if full_journal and k == "journal-abbrev" and "journal-abbrev" not in vals:
-                names["container_short"] = "journal"
-            elif k != "shortjournal":
+            if k != "shortjournal":
                 names["container_short"] = k
         elif k in ("number", "issue"):
             if a.issue:
