@@ -170,9 +170,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             if not val or getattr(a, k):
                 other[k] = v          # not an identifier (or a second one): kept as written
                 continue
-            setattr(a, k, val)
-            if val != v:
-                raw[k] = v
+            setattr(a, k, val)      # the normal form; "PMID: 012" says nothing more
         elif k in _IDS:
             fld = _IDS[k]
             val = v.strip()
