@@ -50,6 +50,10 @@ SYMBOLS = {
     "langle": "⟨", "rangle": "⟩", "lbrace": "\x01", "rbrace": "\x02", "vert": "|",
     "mid": "∣", "parallel": "∥", "perp": "⊥", "angle": "∠", "triangle": "△",
     "dagger": "†", "ddagger": "‡", "S": "§", "P": "¶",
+    # what Mendeley writes inside math: $\backslash$, $\textless$, $\textgreater$
+    "backslash": "\x04", "setminus": "∖", "textless": "<", "textgreater": ">",
+    "textbackslash": "\x04", "textbar": "|", "textasciitilde": "\x03", "textunderscore": "_",
+    "textdegree": "°", "textmu": "µ", "textpm": "±", "texttimes": "×",
     "log": "log", "ln": "ln", "exp": "exp", "sin": "sin", "cos": "cos", "tan": "tan",
     "lim": "lim", "max": "max", "min": "min", "det": "det", "dim": "dim", "mod": "mod",
     "quad": " ", "qquad": " ", "left": "", "right": "", "big": "", "Big": "", "bigl": "",
