@@ -18,6 +18,11 @@ Export: BibTeX is ASCII with LaTeX escapes (for bibtex), biblatex is UTF-8 (for 
 from other origins is escaped as literal text, acronyms and gene names are brace-protected in
 titles, months are macros (BibTeX) or numbers (biblatex), and the same articles give the same
 bytes.
+
+Modules: ``bibtex_split`` (text -> entries), ``bibtex_read`` (the importer: macros, crossref,
+keys), ``bibtex_entry`` (one entry -> Article), ``bibtex_write`` (the exporters),
+``bibtex_fields`` / ``bibtex_names`` (tables, dates, names), ``latex`` / ``latex_math``
+(LaTeX <-> Unicode).
 """
 from amlref.formats.bibtex_entry import entry_to_article
 from amlref.formats.bibtex_read import BibtexImporter
