@@ -308,6 +308,14 @@ def test_fjournal_with_a_separate_abbreviation_field_loses_nothing():
     assert BibtexImporter().parse(out, "o").articles[0].container == "Annals of Hematology"
 
 
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_a_year_that_is_no_date_is_kept_and_written_back(biblatex):
+    res, a = parse("@article{k, title = {T}, year = {in press}}")
+    assert a.issued == ""
+    out = export_bib([a], biblatex=biblatex)
+    assert "year = {in press}" in out
+
+
 @pytest.mark.parametrize("fields, pmid, pmcid", [
     ("pmid = {31234567}", "31234567", ""),
     ("pmid = {PMID: 031234567}", "31234567", ""),

@@ -214,7 +214,9 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     elif year:
         iso = F.iso_from_parts(year, month or "", day or "")
         a.issued = iso
-        if year.strip() != iso[:4]:
+        if not iso:
+            other["year"] = year        # "in press", "n.d.": no date, kept as written
+        elif year.strip() != iso[:4]:
             raw["year"] = year
         if month and not F.month_number(month):
             other["month"] = month
