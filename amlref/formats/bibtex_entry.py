@@ -190,6 +190,9 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
         elif k == "date":
             date = v
         elif k in ("keywords", "keyword"):
+            if a.keywords:
+                other[k] = v
+                continue
             a.keywords = _split_keywords(to_unicode(v))
             if v != _keywords_tex(a.keywords):
                 raw["keywords"] = v
