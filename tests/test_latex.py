@@ -72,6 +72,7 @@ def test_math_and_unknown_macros_fall_back_to_pylatexenc(monkeypatch):
     (r"$\alpha\beta$ T cells, IL-2$\rightarrow$STAT5, $\geq 3$", "αβ T cells, IL-2→STAT5, ≥3"),
     (r"\ensuremath{\gamma}\ensuremath{\delta} T cells", "γδ T cells"),
     (r"{$3$D} objects", "3D objects"),
+    (r"at 37$^\circ$C and 4~$^{\circ}$C", "at 37°C and 4 °C"),
     # Mendeley: text symbols and backslashes written inside math
     (r"p $\textless$ 0.05, CD4$\textgreater$ and C:$\backslash$Users", "p < 0.05, CD4> and C:\\Users"),
     # kerning and spacing by dimensions (logos in TeX journals)

@@ -74,6 +74,8 @@ def script(text: str, table: dict[str, str]) -> str:
     """``text`` as super/subscript characters when all have one and it is not a word."""
     if not text:
         return ""
+    if text == "∘" and table is SUPERSCRIPTS:
+        return "°"                       # $^\circ$C: a degree sign
     letters = sum(c.isalpha() for c in text)
     if letters > 1 and letters == len(text):
         return text                      # a word ("th", "reg", "TM"): plain text reads best
