@@ -465,3 +465,28 @@ def test_a_url_in_howpublished_is_the_url_and_goes_back_where_it_was():
     arts[0].extra["bibtex"]["raw"].pop("url")
     arts[0].url = "https://example.org/a_b%"
     assert r"howpublished = {\url{https://example.org/a_b%}}" in export_bib(arts[:1], False)
+
+
+def test_jabref_importer_examples_file_where_jabref_expects_otherwise():
+    """JabRef's own BibtexImporter test input.  JabRef's expected entries keep the LaTeX
+    (``Aks{\\i}n, {\\"O}zge``) and write an undefined @string as ``#jomch#``; that is JabRef's
+    internal form, not the text.  Right for a library that searches and displays text: the
+    Unicode name (the LaTeX stays for export), and the undefined macro read as its name with a
+    warning naming it."""
+    from tests.conftest import corpus
+    path = corpus("bibtex", "jabref-encoding", "BibtexImporter.examples.bib")
+    res = BibtexImporter().parse(path.read_text(encoding="utf-8"), str(path))
+    arts = {a.citekey: a for a in res.articles}
+    assert set(arts) == {"Preissel2016", "set", "stdmodel", "aksin"}
+    aksin = arts["aksin"]
+    assert aksin.authors[0] == Person(family="Aksın", given="Özge")
+    assert aksin.authors[3] == Person(family="Çetinkaya", given="Bekir")
+    assert aksin.extra["bibtex"]["raw"]["authors"].startswith(r'Aks{\i}n, {\"O}zge')
+    assert aksin.container == "jomch"
+    assert res.warnings == [f"{path}: undefined @string macro(s) kept as text: jomch"]
+    assert (aksin.issued, aksin.volume, aksin.issue, aksin.pages) == ("2006", "691", "13",
+                                                                      "3027-3036")
+    book = arts["Preissel2016"]            # "@book {key," with a space, UTF-8 text
+    assert book.authors == [Person(family="Preißel", given="René")]
+    assert book.pages == "XX, 327 Seiten" and book.isbn == "978-3-86490-311-3"
+    assert book.url == "http://d-nb.info/107601965X"
