@@ -416,42 +416,37 @@ _CS = re.compile(r"\\(?:[a-zA-Z]+|.)", re.S)
 def _protect_word(w: str, first: bool) -> bool:
     if len(w) == 1:
         return w.isupper() and not first
-    return any(c.isupper() for c in w[1:])
+    rest = w[1:]
+    return rest != rest.lower()          # a capital after the first letter
+
+
+_PC_TOKEN = re.compile(r"\\(?:[a-zA-Z]+|.)|([{}])|([^\W_]+)", re.S)
 
 
 def protect_case(latex: str) -> str:
     """Brace-protect acronyms/gene names in already escaped title text (``{AML}``, ``{CD123}``).
 
     Only words outside braces and not part of a command are touched."""
-    if not any(c.isupper() for c in latex):
+    if latex == latex.lower():
         return latex
     out = []
     depth = 0
-    i = 0
-    n = len(latex)
+    pos = 0
     first = True
-    while i < n:
-        c = latex[i]
-        if c == "\\":
-            m = _CS.match(latex, i)
-            tok = m.group(0) if m else c
-            out.append(tok)
-            i += len(tok)
+    for m in _PC_TOKEN.finditer(latex):
+        brace = m.group(1)
+        if brace is not None:
+            depth += 1 if brace == "{" else -1
             continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and (c.isalnum()):
-            m = _WORD.match(latex, i)
-            w = m.group(0)
-            if _protect_word(w, first):
-                out.append("{" + w + "}")
-            else:
-                out.append(w)
-            first = False
-            i += len(w)
-            continue
-        out.append(c)
-        i += 1
+        w = m.group(2)
+        if w is None or depth != 0:
+            continue                     # a command, or a word inside braces
+        if _protect_word(w, first):
+            out.append(latex[pos:m.start()])
+            out.append("{" + w + "}")
+            pos = m.end()
+        first = False
+    if not out:
+        return latex
+    out.append(latex[pos:])
     return "".join(out)
