@@ -96,13 +96,20 @@ def test_dotless_letters_math_and_scripts(tex, text, monkeypatch):
 
 
 @pytest.mark.parametrize("text", ["Σ⁰ hyperons", "CD34⁺CD38⁻ αβ T cells", "xⁿ⁻¹ and H₂O",
-                                  "Aksın ȷ í", "IL-2→STAT5 ≥ 3 ∞", "Ω₂ and ³H"])
+                                  "Aksın ȷ í", "IL-2→STAT5 ≥ 3 ∞", "Ω₂ and ³H",
+                                  "Synonameᵀᴹ: a program"])
 def test_unicode_math_goes_back_to_latex_and_reads_the_same(text):
     for tex in (ascii_latex(escape(text)), latex.pdflatex_safe(escape(text))):
         assert to_unicode(tex) == text
     assert ascii_latex(escape(text)).isascii()
     assert ascii_latex("xⁿ⁻¹") == r"x\textsuperscript{n-1}"
     assert ascii_latex("Σ⁰") == r"{$\Sigma$}\textsuperscript{0}"
+
+
+def test_pdflatex_safe_keeps_what_has_no_exact_latex():
+    # Glottolog: italic genus names in math-alphabet letters; ℎ (U+210E) has no LaTeX that
+    # reads back as itself, so the UTF-8 character stays rather than becoming "h"
+    assert latex.pdflatex_safe("𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠") == "𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠"
 
 
 def test_escape_makes_hostile_text_inert():

@@ -376,9 +376,13 @@ _SUB_BACK = {v: ("-" if k == "−" else k) for k, v in SUBSCRIPTS.items()}
 
 
 def _script_run(m: re.Match) -> str:
-    if m.group(1) is not None:
-        return "\\textsuperscript{" + "".join(_SUP_BACK[c] for c in m.group(0)) + "}"
-    return "\\textsubscript{" + "".join(_SUB_BACK[c] for c in m.group(0)) + "}"
+    cmd, back = ("\\textsuperscript{", _SUP_BACK) if m.group(1) is not None else \
+        ("\\textsubscript{", _SUB_BACK)
+    text = "".join(back[c] for c in m.group(0))
+    if text.isalpha():
+        # letters only: one command each, since a scripted word reads back as plain text
+        return "".join(cmd + c + "}" for c in text)
+    return cmd + text + "}"
 
 
 def ascii_latex(text: str) -> str:
@@ -398,11 +402,28 @@ _NOT_PDFLATEX = re.compile("[\u00b2\u00b3\u00b9\u0237\u0370-\u03ff\u1d2c-\u1dbf\
                            "\u2190-\u23ff\u27e8-\u27ff\u2c7c\u2c7d]+")
 
 
+@lru_cache(maxsize=4096)
+def _latex_if_exact(ch: str) -> str:
+    """The LaTeX of one character when it reads back as that character, else the character
+    (ℎ, the italic h of math alphabets, has none: better kept than turned into "h")."""
+    tex = _char_to_latex(ch)
+    return tex if to_unicode(tex) == ch else ch
+
+
+def _safe_run(m: re.Match) -> str:
+    run = m.group(0)
+    if len(run) > 1:
+        tex = ascii_latex(run)           # runs of scripts become one command
+        if to_unicode(tex) == run:
+            return tex
+    return "".join(_latex_if_exact(c) for c in run)
+
+
 def pdflatex_safe(text: str) -> str:
     """UTF-8 LaTeX text with the characters pdflatex cannot typeset written as LaTeX."""
     if text.isascii() or _NOT_PDFLATEX.search(text) is None:
         return text
-    return _NOT_PDFLATEX.sub(lambda m: ascii_latex(m.group(0)), text)
+    return _NOT_PDFLATEX.sub(_safe_run, text)
 
 
 # Words whose case matters: acronyms and gene/antigen names (AML, CAR, CD123, FLT3, mRNA,
