@@ -359,6 +359,11 @@ def test_page_ranges_are_exported_with_an_en_dash():
     back = BibtexImporter().parse(out, "o.bib").articles
     assert [b.pages for b in back] == ["475-482", "475-482", "e1234-e1240", "S12-S19",
                                        "xi-xiv", "e42692", "110"]
+    # whatever dashes a source used, one hyphen is stored (Glottolog, Scopus)
+    for tex, stored in (("1957–-1964", "1957-1964"), ("217‒236", "217-236"),
+                        ("475 – 482", "475-482"), ("475 -- 482", "475-482")):
+        res, a = parse("@article{k, pages = {" + tex + "}}")
+        assert a.pages == stored
 
 
 # -- math and dotless letters through export, and through real LaTeX runs --------------------

@@ -106,6 +106,11 @@ def test_unicode_math_goes_back_to_latex_and_reads_the_same(text):
     assert ascii_latex("Σ⁰") == r"{$\Sigma$}\textsuperscript{0}"
 
 
+def test_cyrillic_goes_to_ascii_bibtex_and_back():
+    text = "Словарь кавказских языков"
+    assert ascii_latex(text).isascii() and to_unicode(ascii_latex(text)) == text
+
+
 def test_pdflatex_safe_keeps_what_has_no_exact_latex():
     # Glottolog: italic genus names in math-alphabet letters; ℎ (U+210E) has no LaTeX that
     # reads back as itself, so the UTF-8 character stays rather than becoming "h"

@@ -44,14 +44,14 @@ def _pmcid(value: str) -> str:
 
 
 def _dashes(pages: str) -> str:
-    if "–" in pages or "—" in pages:
-        pages = pages.replace("–", "-").replace("—", "-")
-    if " -" in pages or "- " in pages:      # Scopus: "475 – 482"
-        pages = _SPACED_DASH.sub("-", pages)
-    return pages
+    """A page range with one hyphen, whatever dashes and spaces the source used (Scopus:
+    "475 – 482"; "217‒236" with a figure dash; "1957–-1964")."""
+    if pages.isascii() and "--" not in pages and " -" not in pages and "- " not in pages:
+        return pages
+    return _DASHES.sub("-", pages)
 
 
-_SPACED_DASH = re.compile(r"(?<=\w)\s*-+\s*(?=\w)")
+_DASHES = re.compile(r"(?<=\w)\s*[-‐‑‒–—―−]+\s*(?=\w)")
 
 
 def _pages_tex(pages: str) -> str:

@@ -112,6 +112,8 @@ def _sub_cmd(m: re.Match) -> str:
             return ""
         if word in _COMPLEX:
             raise _Unknown(word)
+        if word[:3] in ("cyr", "CYR"):
+            raise _Unknown(word)    # Cyrillic in T2A commands ({\CYRS}{\cyrl}): pylatexenc
         sym = _MATH_SYMBOLS.get(word)
         if sym is not None and not sym.isascii():
             return sym          # a math symbol outside math mode (\alpha): what was meant
@@ -361,7 +363,7 @@ def _char_to_latex(ch: str) -> str:
         logging.getLogger("pylatexenc").setLevel(logging.ERROR)
         from pylatexenc.latexencode import unicode_to_latex
         enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
-        if enc.isascii() and enc:
+        if enc.isascii() and enc and to_unicode(enc) == ch:
             return enc
     except Exception:
         pass
