@@ -60,6 +60,10 @@ def test_math_and_unknown_macros_fall_back_to_pylatexenc(monkeypatch):
     (r"Mar\'\ia Angeles, D\'\iez, Beno\^\it", "María Angeles, Díez, Benoît"),
     # escaped digits and signs are the sign itself (pylatexenc drops them)
     (r"Lao\2: Desc; 1 \> 2", "Lao2: Desc; 1 > 2"),
+    # nested accents (Vietnamese, pinyin), however braced
+    (r"Nguy\'\^en, \'{\^e}, {\'{\^{e}}}, \d{\^o}, \v{\"u}", "Nguyến, ế, ế, ộ, ǚ"),
+    # invisible characters and Unicode hyphens are not kept (search would miss the word)
+    ("immuno\u00adtherapy, CD3\u2010ε, IL\u20112\u200b", "immunotherapy, CD3-ε, IL-2"),
     # math keeps its meaning: Greek, scripts, symbols (TUGboat, IEEE, arXiv titles)
     (r"$\Sigma^0$ hyperons", "Σ⁰ hyperons"),
     (r"{$\Omega_2$} and $^{3}$H", "Ω₂ and ³H"),
@@ -97,7 +101,8 @@ def test_dotless_letters_math_and_scripts(tex, text, monkeypatch):
 
 @pytest.mark.parametrize("text", ["Σ⁰ hyperons", "CD34⁺CD38⁻ αβ T cells", "xⁿ⁻¹ and H₂O",
                                   "Aksın ȷ í", "IL-2→STAT5 ≥ 3 ∞", "Ω₂ and ³H",
-                                  "Synonameᵀᴹ: a program"])
+                                  "Synonameᵀᴹ: a program", "Nguyến Văn Ầ ệ ộ ḗ ǚ ắ",
+                                  "Don’t ‘quote’ “this”"])
 def test_unicode_math_goes_back_to_latex_and_reads_the_same(text):
     for tex in (ascii_latex(escape(text)), latex.pdflatex_safe(escape(text))):
         assert to_unicode(tex) == text

@@ -97,6 +97,18 @@ def _accent(acc: str, letter: str) -> str:
     return unicodedata.normalize("NFC", letter + _ACCENTS[acc])
 
 
+_NESTED_ACC = re.compile(r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))\s*\{?\s*"
+                         r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))")
+_INNER_ACC = re.compile(r"\\([`'^\"~=.])\s*(?:\{\s*([^\W\d_])\s*\}|([^\W\d_]))"
+                        r"|\\([uvHckrbdtGU])(?:\s*\{\s*([^\W\d_])\s*\}|\s+([^\W\d_]))")
+
+
+def _sub_inner(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return _accent(m.group(1), m.group(2) or m.group(3))
+    return _accent(m.group(4), m.group(5) or m.group(6))
+
+
 def _sub_cmd(m: re.Match) -> str:
     acc = m.group(1)
     if acc is not None:
@@ -126,7 +138,7 @@ def _sub_cmd(m: re.Match) -> str:
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
-    if ch.isascii() and not ch.isalpha() and ch not in "[]()":
+    if ch.isascii() and not ch.isalpha() and ch not in "[]()`'^\"~=.":
         return ch                # an escaped digit or sign (Lao\2, 1 \> 2): the sign itself
     if unicodedata.combining(ch):
         return ""
@@ -224,6 +236,12 @@ def _decode(text: str) -> str:
         text = _SCRIPT_RE.sub(_sub_script, text)
     if "kern" in text or "\\h" in text or "\\raise" in text or "\\lower" in text:
         text = _SPACING.sub(_sub_spacing, text)
+    if "\\" in text and _NESTED_ACC.search(text) is not None:
+        for _ in range(3):                  # \'{\^e} (Vietnamese): the inner accent first
+            new = _INNER_ACC.sub(_sub_inner, text)
+            if new == text:
+                break
+            text = new
     if "\\" in text:
         if text[-1] == "\\" and text[-2:] != "\\\\":
             text = text[:-1]     # a control space cut at its space (a name part "L.\\")
@@ -255,6 +273,20 @@ def _slow(text: str) -> str:
     return out
 
 
+# invisible characters (soft hyphen, zero-width space) would hide words from search; the Unicode
+# hyphens are hyphens
+_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\u2060": None, "\ufeff": None,
+                            "\u2010": "-", "\u2011": "-"})
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff\u2010\u2011]")
+
+
+def _plain_unicode(text: str) -> str:
+    """One form for search: NFC (u + ¨ -> ü), no invisible characters, plain hyphens."""
+    if _INVISIBLE_RE.search(text) is not None:
+        text = text.translate(_INVISIBLE)
+    return unicodedata.normalize("NFC", text)
+
+
 _DECODED: dict[str, str] = {}      # LaTeX text -> Unicode: journals, publishers, names repeat
 _DECODED_MAX = 65536
 
@@ -267,7 +299,7 @@ def to_unicode(text: str) -> str:
         if "\n" in text or "  " in text or "\t" in text or "\r" in text:
             text = _WS.sub(" ", text)
         if not text.isascii():
-            text = unicodedata.normalize("NFC", text)   # one form for search (u + ¨ -> ü)
+            text = _plain_unicode(text)
         return text.strip()
     out = _DECODED.get(text)
     if out is not None:
@@ -279,7 +311,7 @@ def to_unicode(text: str) -> str:
     if "\n" in out or "  " in out or "\t" in out or "\r" in out:
         out = _WS.sub(" ", out)
     if not out.isascii():
-        out = unicodedata.normalize("NFC", out)
+        out = _plain_unicode(out)
     out = out.strip()
     if len(text) < 256:
         if len(_DECODED) >= _DECODED_MAX:
@@ -316,7 +348,8 @@ _CHAR_LATEX = {
     "ß": r"{\ss}", "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\aa}", "Å": r"{\AA}", "æ": r"{\ae}",
     "Æ": r"{\AE}", "œ": r"{\oe}", "Œ": r"{\OE}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
     "ȷ": r"{\j}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}", "ŋ": r"{\ng}",
-    "Ŋ": r"{\NG}", "đ": r"{\dj}", "Đ": r"{\DJ}", "–": "--", "—": "---", "‘": "`", "’": "'",
+    "Ŋ": r"{\NG}", "đ": r"{\dj}", "Đ": r"{\DJ}", "–": "--", "—": "---", "‘": r"{\textquoteleft}",
+    "’": r"{\textquoteright}",
     "“": "``", "”": "''", "„": r"{\quotedblbase}", "«": r"{\guillemotleft}",
     "»": r"{\guillemotright}", "\u00a0": "~", "…": r"{\ldots}", "§": r"{\S}", "¶": r"{\P}",
     "©": r"{\textcopyright}", "®": r"{\textregistered}", "™": r"{\texttrademark}",
@@ -353,8 +386,8 @@ def _char_to_latex(ch: str) -> str:
         out = "\\i" if base == "i" else ("\\j" if base == "j" else base)
         for m in marks:
             cmd = _ACCENT_CMDS[m]
-            if cmd.isalpha() or len(out) > 1 and not out.startswith("\\"):
-                out = f"\\{cmd}{{{out}}}"
+            if cmd.isalpha() or len(out) > 1 and (not out.startswith("\\") or out[1] in _ACCENTS):
+                out = f"\\{cmd}{{{out}}}"       # \'{\^e}: a nested accent in braces
             else:
                 out = f"\\{cmd}{out}"
         return "{" + out + "}"
