@@ -165,6 +165,14 @@ def test_names_von_jr_and_corporate():
     assert parse_names(tex) == people
 
 
+def test_a_doubled_and_is_an_empty_name_not_part_of_the_next():
+    # Glottolog: "... and Steven T. Piantadosi and and Bevil R. Conway"
+    assert parse_names("Piantadosi, Steven T. and and Bevil R. Conway") == [
+        Person(family="Piantadosi", given="Steven T."), Person(family="Conway", given="Bevil R.")]
+    assert parse_names("{Barnes and Noble} and and Smith, J.")[1] == Person(family="Smith",
+                                                                             given="J.")
+
+
 def test_control_space_in_names_is_a_space():
     # TUGboat: author = "Christina A. L.\ Thiele", "\TUG\ Board"
     assert parse_names(r"Christina A. L.\ Thiele and \TUG\ Board") == [

@@ -49,7 +49,14 @@ def split_names(raw: str) -> list[str]:
         parts = _AND_PLAIN.split(raw)
     else:
         parts = _split_top(raw, sep_and=True)
-    return [p.strip() for p in parts if p.strip()]
+    out = []
+    for p in parts:
+        p = p.strip()
+        while p[:4].lower() == "and " or p.lower() == "and":
+            p = p[4:].strip()            # "A and and B": an empty name between, as BibTeX reads it
+        if p:
+            out.append(p)
+    return out
 
 
 def _words(part: str) -> list[str]:
