@@ -173,6 +173,15 @@ def test_a_doubled_and_is_an_empty_name_not_part_of_the_next():
                                                                              given="J.")
 
 
+def test_a_family_name_of_several_words_without_given_name_round_trips():
+    # Glottolog (SALA): author = {Amon Saengmani,}: the whole name is the family name
+    people = parse_names("Amon Saengmani, and Ministére de l'Education nationale,")
+    assert people == [Person(family="Amon Saengmani"),
+                      Person(family="Ministére de l'Education nationale")]
+    assert parse_names(names_to_bibtex(people)) == people
+    assert names_to_bibtex([Person(family="Knuth")]) == "Knuth"
+
+
 def test_control_space_in_names_is_a_space():
     # TUGboat: author = "Christina A. L.\ Thiele", "\TUG\ Board"
     assert parse_names(r"Christina A. L.\ Thiele and \TUG\ Board") == [

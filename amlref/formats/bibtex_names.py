@@ -204,7 +204,11 @@ def person_to_bibtex(p: Person, ascii_only: bool = True) -> str:
         if "," in jr:
             jr = "{" + jr + "}"
         return f"{family}, {jr}, {given}"
-    return f"{family}, {given}" if given else family
+    if given:
+        return f"{family}, {given}"
+    if len(_words(family)) > 1:
+        return family + ","        # "Amon Saengmani,": all of it the family name, as read
+    return family
 
 
 def names_to_bibtex(people: list[Person], ascii_only: bool = True) -> str:
