@@ -495,3 +495,13 @@ def test_jabref_importer_examples_file_where_jabref_expects_otherwise():
     assert book.authors == [Person(family="Preißel", given="René")]
     assert book.pages == "XX, 327 Seiten" and book.isbn == "978-3-86490-311-3"
     assert book.url == "http://d-nb.info/107601965X"
+
+
+@pytest.mark.parametrize("biblatex", [False, True])
+def test_a_list_of_urls_wrapped_over_lines_keeps_its_separators(biblatex):
+    # TUGboat / Glottolog: URL = "https://tug.org/calendar.html;\n     https://tug.org/x.pdf"
+    res, a = parse('@article{k, URL = "https://tug.org/calendar.html;\n'
+                   '                 https://tug.org/TUGboat/tb20-1/x.pdf"}')
+    assert a.url == "https://tug.org/calendar.html; https://tug.org/TUGboat/tb20-1/x.pdf"
+    back = BibtexImporter().parse(export_bib([a], biblatex=biblatex), "o").articles[0]
+    assert back.url == a.url

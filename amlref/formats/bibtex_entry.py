@@ -178,6 +178,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 val = re.sub(r"\\([_%&#$~])", r"\1", val).replace("{", "").replace("}", "")
             if k == "doi" and re.match(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", val):
                 val = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", val)
+            if "\n" in val or "  " in val or "\t" in val:
+                val = " ".join(val.split())   # a list of URLs wrapped over lines
             setattr(a, fld, val)
             if val != v:
                 raw[fld] = v

@@ -35,7 +35,8 @@ def _balanced(v: str) -> bool:
 
 def _verbatim(v: str, ascii_only: bool) -> str:
     """URL / DOI: written as is, only what would break the file is percent-encoded."""
-    v = re.sub(r"\s+", "", v)
+    if " " in v or "\n" in v or "\t" in v:
+        v = " ".join(v.split())       # a list of URLs ("a.pdf, b.pdf") keeps its spaces
     if not _balanced(v):
         v = v.replace("{", "%7B").replace("}", "%7D")
     if ascii_only and not v.isascii():
