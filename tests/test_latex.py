@@ -1,4 +1,4 @@
-"""LaTeX <-> Unicode (amlref.formats.latex) and BibTeX names (amlref.formats.bibtex_names)."""
+"""LaTeX <-> Unicode (amlref.formats.latex, latex_encode) and BibTeX names (amlref.formats.bibtex_names)."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +6,8 @@ import pytest
 from amlref.core.article import Person
 from amlref.formats import latex
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
-from amlref.formats.latex import ascii_latex, escape, protect_case, to_unicode
+from amlref.formats.latex import to_unicode
+from amlref.formats.latex_encode import ascii_latex, escape, pdflatex_safe, protect_case
 
 
 @pytest.mark.parametrize("tex, text", [
@@ -104,7 +105,7 @@ def test_dotless_letters_math_and_scripts(tex, text, monkeypatch):
                                   "Synonameᵀᴹ: a program", "Nguyến Văn Ầ ệ ộ ḗ ǚ ắ",
                                   "Don’t ‘quote’ “this”"])
 def test_unicode_math_goes_back_to_latex_and_reads_the_same(text):
-    for tex in (ascii_latex(escape(text)), latex.pdflatex_safe(escape(text))):
+    for tex in (ascii_latex(escape(text)), pdflatex_safe(escape(text))):
         assert to_unicode(tex) == text
     assert ascii_latex(escape(text)).isascii()
     assert ascii_latex("xⁿ⁻¹") == r"x\textsuperscript{n-1}"
@@ -119,7 +120,7 @@ def test_cyrillic_goes_to_ascii_bibtex_and_back():
 def test_pdflatex_safe_keeps_what_has_no_exact_latex():
     # Glottolog: italic genus names in math-alphabet letters; ℎ (U+210E) has no LaTeX that
     # reads back as itself, so the UTF-8 character stays rather than becoming "h"
-    assert latex.pdflatex_safe("𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠") == "𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠"
+    assert pdflatex_safe("𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠") == "𝑃𝑒𝑡𝑐ℎ𝑒𝑟𝑜𝑝𝑡𝑒𝑟𝑖𝑠"
 
 
 def test_escape_makes_hostile_text_inert():

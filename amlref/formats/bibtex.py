@@ -22,7 +22,7 @@ bytes.
 Modules: ``bibtex_split`` (text -> entries), ``bibtex_read`` (the importer: macros, crossref,
 keys), ``bibtex_entry`` (one entry -> Article), ``bibtex_write`` (the exporters),
 ``bibtex_fields`` / ``bibtex_names`` (tables, dates, names), ``latex`` / ``latex_math``
-(LaTeX <-> Unicode).
+(LaTeX -> Unicode) and ``latex_encode`` (Unicode -> LaTeX).
 """
 from amlref.formats.bibtex_entry import entry_to_article
 from amlref.formats.bibtex_read import BibtexImporter

@@ -7,7 +7,8 @@ from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
-from amlref.formats.latex import escape, has_latex, pdflatex_safe, to_unicode
+from amlref.formats.latex import has_latex, to_unicode
+from amlref.formats.latex_encode import escape, pdflatex_safe
 
 # Fields mapped to article columns (everything else goes to extra['bibtex']['fields']).
 _SIMPLE_TEXT = {"title": "title", "volume": "volume", "isbn": "isbn", "issn": "issn",

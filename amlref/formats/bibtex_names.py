@@ -8,7 +8,8 @@ import re
 from functools import lru_cache
 
 from amlref.core.article import Person
-from amlref.formats.latex import ascii_latex, escape, to_unicode
+from amlref.formats.latex import to_unicode
+from amlref.formats.latex_encode import ascii_latex, escape
 
 _AND_PLAIN = re.compile(r"\s+and\s+", re.I)
 

@@ -11,7 +11,8 @@ from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_names
-from amlref.formats.latex import ascii_latex, escape, pdflatex_safe, protect_case, to_unicode
+from amlref.formats.latex import to_unicode
+from amlref.formats.latex_encode import ascii_latex, escape, pdflatex_safe, protect_case
 from amlref.plugins.base import Exporter
 
 
