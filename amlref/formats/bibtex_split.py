@@ -8,8 +8,13 @@ Mendeley writes them: ``title = {X}`` newline ``year = {2020},``) as two fields,
 """
 from __future__ import annotations
 
+import logging
 import re
 from sys import intern as _intern
+
+# bibtexparser logs every broken block as a warning; the importer reports them itself, as one
+# line with the file and line, so its log would only repeat them (on stderr, unformatted)
+logging.getLogger("bibtexparser.splitter").setLevel(logging.ERROR)
 
 _BR = r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}"
 _QT = r'"(?:[^"{}]++|' + _BR + r')*+"'

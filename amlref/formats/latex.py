@@ -207,7 +207,9 @@ def _sub_verb(m: re.Match) -> str:
         code = ord(m.group(6))
     else:
         code = int(m.group(7))
-    return chr(code).translate(_VERB_HIDE) if 0 < code < 0x110000 else ""
+    if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF:
+        return ""                        # no character (a surrogate could not be stored)
+    return chr(code).translate(_VERB_HIDE)
 
 
 def _fast(text: str) -> str:
