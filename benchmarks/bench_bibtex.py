@@ -1,6 +1,16 @@
 """BibTeX import/export speed against bare bibtexparser, measured in the same run.
 
     python benchmarks/bench_bibtex.py [--limit N] [--file PATH]
+    python benchmarks/bench_bibtex.py --latex [--repeat N] [PATH ...]
+    python benchmarks/bench_bibtex.py --decoder [--repeat N] [PATH ...]
+
+``--decoder``: our LaTeX decoder against pylatexenc on every distinct field value with LaTeX in
+those files (why the decoder is our own).
+``--latex``: the LaTeX-heavy files (TUGboat's bibliography, biblatex-examples.bib, JabRef's
+testbib folder concatenated, by default), each timed ``--repeat`` times in this process,
+alternating: ``bibtexparser.parse_string`` of the text, ``BibtexImporter.parse`` (split, macros,
+LaTeX decoding, names: the format's own work) and the whole import into a new SQLite file.
+Ratios of the minimum and of the median times; target <= 1.5 for the import.
 
 Import: ``amlref import`` path (services.importing.import_paths: decode, parse, LaTeX
 decoding, names, dedup, SQLite with FTS, classification) into a new SQLite file, against
@@ -24,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT = ROOT.parent / "shared" / "corpora" / "large" / "glottolog-all-69k.bib.gz"
+CORPORA = Path(os.environ.get("AMLREF_CORPORA", ROOT.parent / "shared" / "corpora"))
+DEFAULT = CORPORA / "large" / "glottolog-all-69k.bib.gz"
 
 
 def first_entries(text: str, limit: int) -> str:
@@ -44,11 +55,123 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+LATEX_FILES = [CORPORA / "large" / "tugboat.bib", CORPORA / "bibtex" / "biblatex-examples.bib",
+               CORPORA / "bibtex" / "jabref-testbib"]
+
+
+def _read(path: Path) -> str:
+    from amlref.core.text import read_text
+    if path.is_dir():
+        return "\n".join(read_text(str(p))[0] for p in sorted(path.glob("*.bib")))
+    return read_text(str(path))[0]
+
+
+def latex_heavy(paths: list[str], repeat: int) -> int:
+    import statistics
+    import bibtexparser
+    from amlref.formats.bibtex import BibtexImporter
+    from amlref.services.importing import import_paths
+    from amlref.storage.library import Library
+
+    cold = True
+    for path in [Path(p) for p in paths] or LATEX_FILES:
+        if not path.exists():
+            print(f"skipped: {path} not found")
+            continue
+        text = _read(path)
+        times: dict[str, list[float]] = {"bibtexparser": [], "parse": [], "import": []}
+        n = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "input.bib")
+            Path(src).write_text(text, encoding="utf-8")
+            for i in range(repeat):
+                gc.collect()
+                t0 = time.perf_counter()
+                bib = bibtexparser.parse_string(text)
+                times["bibtexparser"].append(time.perf_counter() - t0)
+                n = len(bib.entries)
+                del bib
+                gc.collect()
+                t0 = time.perf_counter()
+                BibtexImporter().parse(text, src)
+                times["parse"].append(time.perf_counter() - t0)
+                lib = Library.open(os.path.join(tmp, f"library{i}.sqlite"))
+                gc.collect()
+                t0 = time.perf_counter()
+                import_paths(lib, [src])
+                times["import"].append(time.perf_counter() - t0)
+                lib.close()
+        base_min, base_med = min(times["bibtexparser"]), statistics.median(times["bibtexparser"])
+        print(f"{path.name}: {n} entries, {len(text) / 1e6:.2f} MB, {repeat} runs; "
+              f"bibtexparser.parse_string min {base_min:.3f} s, median {base_med:.3f} s")
+        if cold:     # what a user's first import pays (classifier rules compiled, modules)
+            print(f"  first import in this process (cold) {times['import'][0]:.3f} s   ratio to "
+                  f"the median parse_string {times['import'][0] / base_med:.2f}")
+            cold = False
+        for what in ("parse", "import"):
+            t = times[what]
+            print(f"  {what:7s} min {min(t):.3f} s  median {statistics.median(t):.3f} s   "
+                  f"ratio min/min {min(t) / base_min:.2f}  median/median "
+                  f"{statistics.median(t) / base_med:.2f}"
+                  + ("  (target <= 1.5)" if what == "import" else ""))
+    return 0
+
+
+def decoder(paths: list[str], repeat: int) -> int:
+    """The LaTeX decoder against pylatexenc on every field value with LaTeX in the files."""
+    import statistics
+    from amlref.formats import latex
+    from amlref.formats.bibtex_read import BibtexImporter
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    values: list[str] = []
+    seen = {}
+
+    def keep(v):
+        if latex.has_latex(v) and v not in seen:
+            seen[v] = None
+            values.append(v)
+
+    for path in [Path(p) for p in paths] or LATEX_FILES:
+        if path.exists():
+            for a in BibtexImporter().parse(_read(path), str(path)).articles:
+                for v in ((a.extra.get("bibtex") or {}).get("raw") or {}).values():
+                    keep(v)
+    with_math = sum("$" in v or "\\(" in v for v in values)
+    l2t = LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        latex._DECODED.clear()
+        latex._MATH_DONE.clear()
+        t0 = time.perf_counter()
+        for v in values:
+            latex.to_unicode(v)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for v in values:
+            l2t.latex_to_text(v)
+        theirs.append(time.perf_counter() - t0)
+    print(f"{len(values)} distinct values with LaTeX ({with_math} with math), {repeat} runs, "
+          f"caches emptied before each: to_unicode median {statistics.median(ours):.3f} s, "
+          f"pylatexenc median {statistics.median(theirs):.3f} s, "
+          f"{statistics.median(theirs) / statistics.median(ours):.0f}x faster")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", default=str(DEFAULT))
     ap.add_argument("--limit", type=int, default=0, help="only the first N entries")
+    ap.add_argument("--latex", action="store_true", help="the LaTeX-heavy files, repeated")
+    ap.add_argument("--decoder", action="store_true",
+                    help="the LaTeX decoder against pylatexenc on the files' LaTeX values")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("paths", nargs="*", help="files or folders for --latex")
     args = ap.parse_args()
+    if args.latex:
+        return latex_heavy(args.paths, args.repeat)
+    if args.decoder:
+        return decoder(args.paths, args.repeat)
     if not os.path.exists(args.file):
         print(f"skipped: {args.file} not found")
         return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from amlref.formats.bibtex_split import _PIECE
+
 # BibTeX / biblatex entry type -> CSL type.
 TYPE_TO_CSL = {
     "article": "article-journal", "suppperiodical": "article-journal",
@@ -107,12 +109,31 @@ def iso_from_date_field(text: str) -> str:
     return out
 
 
+# "JAN 16" (Web of Science), "16 Jan", "January 16,"
+_MONTH_DAY = re.compile(r"^\W*(?:(\d{1,2})\.?[\s~]+([^\W\d_]+)\.?|([^\W\d_]+)\.?[\s~]+(\d{1,2}))"
+                        r"\W*$")
+
+
+def month_and_day(text: str) -> tuple[int | None, str]:
+    """The month of a ``month`` field and the day when it carries one (``JAN 16``)."""
+    mo = month_number(text)
+    if mo or not text:
+        return mo, ""
+    m = _MONTH_DAY.match(text)
+    if m is None:
+        return None, ""
+    word, day = (m.group(2), m.group(1)) if m.group(1) else (m.group(3), m.group(4))
+    mo = month_number(word)
+    return (mo, day) if mo else (None, "")
+
+
 def iso_from_parts(year: str, month: str = "", day: str = "") -> str:
     m = _YEAR.search(year or "")
     if not m:
         return ""
     out = m.group(1)
-    mo = month_number(month) if month else None
+    mo, mday = month_and_day(month) if month else (None, "")
+    day = day or mday
     if mo:
         out += f"-{mo:02d}"
         if day and day.strip().isdigit() and 1 <= int(day) <= 31:
@@ -125,7 +146,23 @@ def iso_from_parts(year: str, month: str = "", day: str = "") -> str:
 _MACRO_NAME = re.compile(r"^[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*$")
 
 
+_PART = re.compile(r"\s*+(" + _PIECE + r")\s*+(?:#|\Z)")
+
+
 def _split_concat(value: str) -> list[str]:
+    if '"' not in value and "{" not in value:
+        return [p.strip() for p in value.split("#")]
+    parts, pos, end = [], 0, len(value)
+    while pos < end:
+        m = _PART.match(value, pos)
+        if m is None:
+            return _split_concat_slow(value)
+        parts.append(m.group(1))
+        pos = m.end()
+    return parts
+
+
+def _split_concat_slow(value: str) -> list[str]:
     parts, depth, quoted, start = [], 0, False, 0
     for i, c in enumerate(value):
         if c == "{":

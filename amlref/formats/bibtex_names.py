@@ -8,7 +8,8 @@ import re
 from functools import lru_cache
 
 from amlref.core.article import Person
-from amlref.formats.latex import ascii_latex, escape, to_unicode
+from amlref.formats.latex import to_unicode
+from amlref.formats.latex_encode import ascii_latex, escape
 
 _AND_PLAIN = re.compile(r"\s+and\s+", re.I)
 
@@ -49,7 +50,14 @@ def split_names(raw: str) -> list[str]:
         parts = _AND_PLAIN.split(raw)
     else:
         parts = _split_top(raw, sep_and=True)
-    return [p.strip() for p in parts if p.strip()]
+    out = []
+    for p in parts:
+        p = p.strip()
+        while p[:4].lower() == "and " or p.lower() == "and":
+            p = p[4:].strip()            # "A and and B": an empty name between, as BibTeX reads it
+        if p:
+            out.append(p)
+    return out
 
 
 def _words(part: str) -> list[str]:
@@ -197,7 +205,11 @@ def person_to_bibtex(p: Person, ascii_only: bool = True) -> str:
         if "," in jr:
             jr = "{" + jr + "}"
         return f"{family}, {jr}, {given}"
-    return f"{family}, {given}" if given else family
+    if given:
+        return f"{family}, {given}"
+    if len(_words(family)) > 1:
+        return family + ","        # "Amon Saengmani,": all of it the family name, as read
+    return family
 
 
 def names_to_bibtex(people: list[Person], ascii_only: bool = True) -> str:

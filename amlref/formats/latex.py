@@ -1,20 +1,19 @@
-"""LaTeX <-> Unicode for bibliographic text.
+"""LaTeX -> Unicode for bibliographic text (the way back is ``amlref.formats.latex_encode``).
 
 ``to_unicode`` turns BibTeX field text into plain Unicode for storage and search
-(``M{\\"u}ller`` -> ``Müller``, ``{\\'\\i}`` -> ``í``, ``--`` -> ``–``).  A hand-written decoder
-handles the common cases (accents, special letters, escaped characters, font commands, quotes,
-dashes, protective braces) at regex speed; anything it does not know (math, unknown macros) goes
-to pylatexenc, which is complete but about 50 times slower.
-
-``escape`` turns literal text (from RIS, PubMed, online sources, or typed by the user) into safe
-LaTeX: every special character is escaped, so ``\\input{/etc/passwd}`` comes out as harmless
-text.  ``ascii_latex`` rewrites non-ASCII characters as LaTeX commands for classic BibTeX.
+(``M{\\"u}ller`` -> ``Müller``, ``{\\'\\i}`` -> ``í``, ``--`` -> ``–``, ``$\\Sigma^0$`` -> ``Σ⁰``).
+A hand-written decoder handles the common cases (accents, special letters, escaped characters,
+font commands, quotes, dashes, protective braces, inline math, verbatim URLs) at regex speed,
+with a cache; anything it does not know goes to pylatexenc, which is about 60 times slower.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+
+from amlref.formats.latex_math import (SUBSCRIPTS, SUPERSCRIPTS, SYMBOLS as _MATH_SYMBOLS,
+                                       Unknown as _Unknown, math_to_unicode, script)
 
 # -- decoding ------------------------------------------------------------------------------------
 
@@ -73,16 +72,13 @@ _CTRL_SYM = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "\x01", "}":
 _NEEDS = re.compile(r"[\\{}~$]|--|``|''")
 _CMD = re.compile(
     r"\\(?:"
-    r"([`'^\"~=.])\s*(?:\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
-    r"|([uvHckrbdtGU])(?:\s*\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|\s+(\\[ij](?![a-zA-Z])|[a-zA-Z]))"
+    # an accent on \i or \j also when letters follow at once (\'\ia, Beno\^\it: what is meant)
+    r"([`'^\"~=.])\s*(?:\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|(\\[ij]|[a-zA-Z]))"
+    r"|([uvHckrbdtGU])(?:\s*\{\s*(\\[ij](?![a-zA-Z])|[a-zA-Z]?)\s*\}|\s+(\\[ij]|[a-zA-Z]))"
     r"|([a-zA-Z]+)\*?(?:\{\}|\s*)"
     r"|(.)"
     r")", re.S)
 _WS = re.compile(r"\s+")
-
-
-class _Unknown(Exception):
-    pass
 
 
 @lru_cache(maxsize=4096)
@@ -91,9 +87,21 @@ def _accent(acc: str, letter: str) -> str:
         letter = letter[1]
     if not letter:
         # accent on nothing: the accent character itself
-        return {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "~",
+        return {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "\x03",
                 "\u0304": "¯"}.get(_ACCENTS[acc], "")
     return unicodedata.normalize("NFC", letter + _ACCENTS[acc])
+
+
+_NESTED_ACC = re.compile(r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))\s*\{?\s*"
+                         r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))")
+_INNER_ACC = re.compile(r"\\([`'^\"~=.])\s*(?:\{\s*([^\W\d_])\s*\}|([^\W\d_]))"
+                        r"|\\([uvHckrbdtGU])(?:\s*\{\s*([^\W\d_])\s*\}|\s+([^\W\d_]))")
+
+
+def _sub_inner(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return _accent(m.group(1), m.group(2) or m.group(3))
+    return _accent(m.group(4), m.group(5) or m.group(6))
 
 
 def _sub_cmd(m: re.Match) -> str:
@@ -111,6 +119,11 @@ def _sub_cmd(m: re.Match) -> str:
             return ""
         if word in _COMPLEX:
             raise _Unknown(word)
+        if word[:3] in ("cyr", "CYR"):
+            raise _Unknown(word)    # Cyrillic in T2A commands ({\CYRS}{\cyrl}): pylatexenc
+        sym = _MATH_SYMBOLS.get(word)
+        if sym is not None and not sym.isascii():
+            return sym          # a math symbol outside math mode (\alpha): what was meant
         # a macro of the file's own (@preamble): with an argument, keep the argument
         # (\acro{GUI} -> GUI); without, it is a name or logo (\LuaTeX{} -> LuaTeX)
         end = m.end()
@@ -120,14 +133,115 @@ def _sub_cmd(m: re.Match) -> str:
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
+    if ch.isascii() and not ch.isalpha() and ch not in "[]()`'^\"~=.":
+        return ch                # an escaped digit or sign (Lao\2, 1 \> 2): the sign itself
+    if unicodedata.combining(ch):
+        return ""
     raise _Unknown(ch)
+
+
+# inline math: $...$, \(...\), \ensuremath{...}; \textsuperscript{..}, \textsubscript{..}
+_MATH_RE = re.compile(r"(?<!\\)\$((?:[^$\\]|\\.)+?)\$|\\\((.*?)\\\)"
+                      r"|\\ensuremath\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", re.S)
+_SCRIPT_RE = re.compile(r"\\text(super|sub)script\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")
+
+
+# kerning and glue by dimensions: no text (a positive \hspace is a space)
+_SPACING = re.compile(r"\\(?:m?kern|hskip|raise|lower)\s*(-?)\s*[\d.]+\s*(?:em|ex|pt|bp|mm|cm|in|pc|sp|mu)"
+                      r"(?: ?plus ?[\d.]+ ?[a-z]{2})?(?: ?minus ?[\d.]+ ?[a-z]{2})? ?"
+                      r"|\\hspace\*?\s*\{\s*(-?)[^{}]*\}")
+
+
+def _sub_spacing(m: re.Match) -> str:
+    return " " if m.group(2) == "" else ""
+
+
+_MATH_DONE: dict[str, str] = {}     # $\alpha$, $^+$, $\mu$m: the same bits of math repeat
+
+
+def _sub_math(m: re.Match) -> str:
+    math = m.group(1)
+    if math is None:
+        math = m.group(2) if m.group(2) is not None else m.group(3)
+    out = _MATH_DONE.get(math)
+    if out is None:
+        out = math_to_unicode(math, _decode)
+        if len(_MATH_DONE) >= 16384:
+            _MATH_DONE.clear()
+        _MATH_DONE[math] = out
+    return out
+
+
+def _sub_script(m: re.Match) -> str:
+    inner = _decode(m.group(2)).strip()
+    return script(inner, SUPERSCRIPTS if m.group(1) == "super" else SUBSCRIPTS)
+
+
+# verbatim text (\url{..}, \path|..|, \verb|..|, \char'134) is kept as written: its special
+# characters are hidden behind control characters until the end
+_VERB_HIDE = str.maketrans({"\\": "\x04", "{": "\x01", "}": "\x02", "~": "\x03", "-": "\x05",
+                            "'": "\x06", "`": "\x07", "$": "\x08", "^": "\x0e", "_": "\x0f",
+                            "%": "\x10", " ": "\x11"})
+_VERB_SHOW = str.maketrans({"\x04": "\\", "\x01": "{", "\x02": "}", "\x03": "~", "\x05": "-",
+                            "\x06": "'", "\x07": "`", "\x08": "$", "\x0e": "^", "\x0f": "_",
+                            "\x10": "%", "\x11": " "})
+_HIDDEN = re.compile("[\x01-\x08\x0e-\x11]")
+_VERB_RE = re.compile(r"\\(?:verb|path)\*?([^\sa-zA-Z{*])(.*?)\1"
+                      r"|\\(?:url|nolinkurl|path)\s*\{([^{}]*)\}"
+                      r"|\\href\s*\{[^{}]*\}\s*(?=\{)"
+                      r"|\\char\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|`\\?(.)|(\d+)) ?", re.S)
+
+
+def _sub_verb(m: re.Match) -> str:
+    if m.group(2) is not None:
+        return m.group(2).strip().translate(_VERB_HIDE)
+    if m.group(3) is not None:
+        return m.group(3).strip().translate(_VERB_HIDE)
+    if m.group(0).startswith("\\href"):
+        return ""                        # the link text (the next group) is what is read
+    if m.group(4) is not None:
+        code = int(m.group(4), 8)
+    elif m.group(5) is not None:
+        code = int(m.group(5), 16)
+    elif m.group(6) is not None:
+        code = ord(m.group(6))
+    else:
+        code = int(m.group(7))
+    if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF:
+        return ""                        # no character (a surrogate could not be stored)
+    return chr(code).translate(_VERB_HIDE)
 
 
 def _fast(text: str) -> str:
     """The hand-written decoder; raises _Unknown for what it cannot handle."""
-    if "$" in text.replace("\\$", ""):
-        raise _Unknown("$")
+    text = _decode(text)
+    if _HIDDEN.search(text) is not None:
+        text = text.translate(_VERB_SHOW)
+    return text
+
+
+def _decode(text: str) -> str:
+    """_fast without turning the markers of escaped braces back into braces."""
+    if "\\verb" in text or "\\path" in text or "url" in text or "\\href" in text or \
+            "\\char" in text:
+        text = _VERB_RE.sub(_sub_verb, text)
+    if "$" in text or "\\(" in text or "\\ensuremath" in text:
+        text = _MATH_RE.sub(_sub_math, text)
+        if "$" in text.replace("\\$", ""):
+            raise _Unknown("$")
+    if "script" in text:
+        text = _SCRIPT_RE.sub(_sub_script, text)
+    if "kern" in text or "\\h" in text or "\\raise" in text or "\\lower" in text:
+        text = _SPACING.sub(_sub_spacing, text)
+    if "\\" in text and _NESTED_ACC.search(text) is not None:
+        for _ in range(3):                  # \'{\^e} (Vietnamese): the inner accent first
+            new = _INNER_ACC.sub(_sub_inner, text)
+            if new == text:
+                break
+            text = new
     if "\\" in text:
+        if text[-1] == "\\" and text[-2:] != "\\\\":
+            text = text[:-1]     # a control space cut at its space (a name part "L.\\")
         text = _CMD.sub(_sub_cmd, text)
     if "--" in text:
         text = text.replace("---", "—").replace("--", "–")
@@ -137,8 +251,6 @@ def _fast(text: str) -> str:
         text = text.replace("~", " ")
     if "{" in text or "}" in text:
         text = text.replace("{", "").replace("}", "")
-    if "\x01" in text or "\x02" in text or "\x03" in text:
-        text = text.replace("\x01", "{").replace("\x02", "}").replace("\x03", "~")
     return text
 
 
@@ -158,157 +270,52 @@ def _slow(text: str) -> str:
     return out
 
 
+# invisible characters (soft hyphen, zero-width space) would hide words from search; the Unicode
+# hyphens are hyphens
+_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\u2060": None, "\ufeff": None,
+                            "\u2010": "-", "\u2011": "-"})
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff\u2010\u2011]")
+
+
+def _plain_unicode(text: str) -> str:
+    """One form for search: NFC (u + ¨ -> ü), no invisible characters, plain hyphens."""
+    if _INVISIBLE_RE.search(text) is not None:
+        text = text.translate(_INVISIBLE)
+    return unicodedata.normalize("NFC", text)
+
+
+_DECODED: dict[str, str] = {}      # LaTeX text -> Unicode: journals, publishers, names repeat
+_DECODED_MAX = 65536
+
+
 def to_unicode(text: str) -> str:
     """LaTeX text -> Unicode, whitespace collapsed."""
     if not text:
         return ""
-    if _NEEDS.search(text) is not None:
-        try:
-            text = _fast(text)
-        except _Unknown:
-            text = _slow(text)
-    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
-        text = _WS.sub(" ", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)   # one form for search (u + ¨ -> ü)
-    return text.strip()
+    if _NEEDS.search(text) is None:
+        if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+            text = _WS.sub(" ", text)
+        if not text.isascii():
+            text = _plain_unicode(text)
+        return text.strip()
+    out = _DECODED.get(text)
+    if out is not None:
+        return out
+    try:
+        out = _fast(text)
+    except _Unknown:
+        out = _slow(text)
+    if "\n" in out or "  " in out or "\t" in out or "\r" in out:
+        out = _WS.sub(" ", out)
+    if not out.isascii():
+        out = _plain_unicode(out)
+    out = out.strip()
+    if len(text) < 256:
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        _DECODED[text] = out
+    return out
 
 
 def has_latex(text: str) -> bool:
     return _NEEDS.search(text) is not None
-
-
-# -- encoding ------------------------------------------------------------------------------------
-
-_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-    "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-_SPECIAL_RE = re.compile(r"[\\{}$&%#_~^]")
-
-
-def escape(text: str) -> str:
-    """Literal text -> LaTeX source that prints that text (no command can survive)."""
-    if not text:
-        return ""
-    if _SPECIAL_RE.search(text) is None:
-        return text
-    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], text)
-
-
-_ACCENT_CMDS = {v: k for k, v in _ACCENTS.items()}
-_CHAR_LATEX = {
-    "ß": r"{\ss}", "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\aa}", "Å": r"{\AA}", "æ": r"{\ae}",
-    "Æ": r"{\AE}", "œ": r"{\oe}", "Œ": r"{\OE}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
-    "ȷ": r"{\j}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}", "ŋ": r"{\ng}",
-    "Ŋ": r"{\NG}", "đ": r"{\dj}", "Đ": r"{\DJ}", "–": "--", "—": "---", "‘": "`", "’": "'",
-    "“": "``", "”": "''", "„": r"{\quotedblbase}", "«": r"{\guillemotleft}",
-    "»": r"{\guillemotright}", "\u00a0": "~", "…": r"{\ldots}", "§": r"{\S}", "¶": r"{\P}",
-    "©": r"{\textcopyright}", "®": r"{\textregistered}", "™": r"{\texttrademark}",
-    "£": r"{\pounds}", "€": r"{\texteuro}", "°": r"{\textdegree}", "¡": r"{\textexclamdown}",
-    "¿": r"{\textquestiondown}", "†": r"{\dag}", "‡": r"{\ddag}", "·": r"{\textperiodcentered}",
-    "•": r"{\textbullet}", "±": r"{\textpm}", "×": r"{\texttimes}", "÷": r"{\textdiv}",
-    "µ": r"{\textmu}", "¼": r"{\textonequarter}", "½": r"{\textonehalf}",
-    "¾": r"{\textthreequarters}", "\u2009": r"\,", "\u202f": r"\,", "\u2002": " ", "\u2003": " ",
-    "\u200b": "", "\u00ad": r"\-", "‐": "-", "‑": "-", "‒": "--", "−": r"{\textminus}",
-    "′": "'",
-    "≤": r"{$\leq$}", "≥": r"{$\geq$}", "≈": r"{$\approx$}", "→": r"{$\rightarrow$}",
-    "∼": r"{$\sim$}",
-    "ª": r"{\textordfeminine}", "º": r"{\textordmasculine}", "¢": r"{\textcent}",
-    "¥": r"{\textyen}", "¨": r'{\"{}}', "´": r"{\'{}}",
-}
-_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
-                  "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi "
-                  "rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
-                  "Upsilon Phi Psi Omega".split()))
-for _g, _n in _GREEK.items():
-    _CHAR_LATEX[_g] = f"{{$\\{_n}$}}"
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-@lru_cache(maxsize=8192)
-def _char_to_latex(ch: str) -> str:
-    if ch in _CHAR_LATEX:
-        return _CHAR_LATEX[ch]
-    d = unicodedata.normalize("NFD", ch)
-    base, marks = d[:1], d[1:]
-    if base.isascii() and base.isalpha() and marks and all(m in _ACCENT_CMDS for m in marks):
-        out = "\\i" if base == "i" else ("\\j" if base == "j" else base)
-        for m in marks:
-            cmd = _ACCENT_CMDS[m]
-            if cmd.isalpha() or len(out) > 1 and not out.startswith("\\"):
-                out = f"\\{cmd}{{{out}}}"
-            else:
-                out = f"\\{cmd}{out}"
-        return "{" + out + "}"
-    try:
-        import logging
-        logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-        from pylatexenc.latexencode import unicode_to_latex
-        enc = unicode_to_latex(ch, non_ascii_only=True, replacement_latex_protection="braces-all")
-        if enc.isascii() and enc:
-            return enc
-    except Exception:
-        pass
-    return ch  # no LaTeX form known: keep the character (UTF-8 input still works)
-
-
-def ascii_latex(text: str) -> str:
-    """Replace non-ASCII characters by LaTeX commands (for classic BibTeX files)."""
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFC", text)
-    return _NON_ASCII.sub(lambda m: "".join(_char_to_latex(c) for c in m.group(0)), text)
-
-
-# Words whose case matters: acronyms and gene/antigen names (AML, CAR, CD123, FLT3, mRNA,
-# IL-2) and single capitals after the first word (T cells, NK cells).
-_WORD = re.compile(r"[^\W_]+", re.U)
-
-
-_CS = re.compile(r"\\(?:[a-zA-Z]+|.)", re.S)
-
-
-def _protect_word(w: str, first: bool) -> bool:
-    if len(w) == 1:
-        return w.isupper() and not first
-    return any(c.isupper() for c in w[1:])
-
-
-def protect_case(latex: str) -> str:
-    """Brace-protect acronyms/gene names in already escaped title text (``{AML}``, ``{CD123}``).
-
-    Only words outside braces and not part of a command are touched."""
-    if not any(c.isupper() for c in latex):
-        return latex
-    out = []
-    depth = 0
-    i = 0
-    n = len(latex)
-    first = True
-    while i < n:
-        c = latex[i]
-        if c == "\\":
-            m = _CS.match(latex, i)
-            tok = m.group(0) if m else c
-            out.append(tok)
-            i += len(tok)
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and (c.isalnum()):
-            m = _WORD.match(latex, i)
-            w = m.group(0)
-            if _protect_word(w, first):
-                out.append("{" + w + "}")
-            else:
-                out.append(w)
-            first = False
-            i += len(w)
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)

@@ -1,0 +1,297 @@
+"""One evaluated BibTeX entry (field name -> LaTeX text) -> Article."""
+from __future__ import annotations
+
+import re
+
+from amlref.core.article import Article
+from amlref.core.identifiers import normalize_pmcid, normalize_pmid
+from amlref.formats import bibtex_fields as F
+from amlref.formats.bibtex_names import names_to_bibtex, parse_names
+from amlref.formats.latex import has_latex, to_unicode
+from amlref.formats.latex_encode import escape, pdflatex_safe
+
+# Fields mapped to article columns (everything else goes to extra['bibtex']['fields']).
+_SIMPLE_TEXT = {"title": "title", "volume": "volume", "isbn": "isbn", "issn": "issn",
+                "abstract": "abstract", "language": "language", "langid": "language"}
+_IDS = {"doi": "doi", "pmid": "pmid", "pmcid": "pmcid", "url": "url"}
+_SHORT_JOURNAL = ("shortjournal", "journalabbrev", "journal-abbrev", "journal_abbrev",
+                  "journalabbreviation", "abbrev_source_title")
+# free-text fields where tools put identifiers: Zotero's "extra" (note), EndNote/Mendeley notes
+_ID_NOTES = ("note", "annote", "annotation", "extra")
+_NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
+_NOTE_PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\s*\d{1,10})\b", re.I)
+_NOTE_DOI = re.compile(r"\bDOI\s*:?\s*(10\.\d{4,9}/[^\s{}]+)", re.I)
+_EPRINT_IDS = {"pubmed": "pmid", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid",
+               "pubmedcentral": "pmcid"}
+
+
+def _same(tex: str, text: str) -> bool:
+    """True when ``tex`` is what the exporter writes for ``text`` anyway (nothing to keep)."""
+    if tex == text:
+        return True
+    e = escape(text)
+    return tex == e or tex == pdflatex_safe(e)
+
+
+def _pmid(value: str) -> str:
+    return normalize_pmid(value.strip().strip("{}"), strict=False)
+
+
+def _pmcid(value: str) -> str:
+    v = value.strip().strip("{}").replace(" ", "")
+    if v.isdigit():
+        v = "PMC" + v        # a number in a field named for PMCIDs
+    return normalize_pmcid(v, strict=False)
+
+
+def _dashes(pages: str) -> str:
+    """A page range with one hyphen, whatever dashes and spaces the source used (Scopus:
+    "475 – 482"; "217‒236" with a figure dash; "1957–-1964")."""
+    if pages.isascii() and "--" not in pages and " -" not in pages and "- " not in pages:
+        return pages
+    return _DASHES.sub("-", pages)
+
+
+_DASHES = re.compile(r"(?<=\w)\s*[-‐‑‒–—―−]+\s*(?=\w)")
+
+
+def _pages_tex(pages: str) -> str:
+    return _RANGE.sub("--", escape(pages))
+
+
+_RANGE = re.compile(r"(?<=\w)\s*[-–—]+\s*(?=\w)")
+
+
+def _keywords_tex(keywords: list[str]) -> str:
+    return escape(("; " if any("," in k for k in keywords) else ", ").join(keywords))
+
+
+def _split_keywords(text: str) -> list[str]:
+    sep = ";" if ";" in text else ","
+    return [w.strip() for w in text.split(sep) if w.strip()]
+
+
+_MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
+    "author", "editor", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev",
+    "journal-abbrev", "journal_abbrev", "number", "issue", "pages", "publisher", "school",
+    "institution", "year", "month", "day", "date", "keywords", "keyword", "fjournal",
+    "journalabbreviation", "abbrev_source_title"}
+
+
+def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
+    """One evaluated entry (field -> raw LaTeX) -> Article."""
+    csl = F.TYPE_TO_CSL.get(etype, "document")
+    a = Article(citekey=key or None, type=csl, origin="bibtex")
+    bt: dict = {}
+    canon = F.CSL_TO_TYPE.get(csl, ("misc", "misc"))
+    if etype not in canon:
+        bt["type"] = etype
+    raw: dict[str, str] = {}
+    names: dict[str, str] = {}
+    other: dict[str, str] = {}
+    year = month = day = date = None
+    chapterish = csl in F.CHAPTER_TYPES
+    # MathSciNet / JabRef: fjournal is the full title, journal then its abbreviation
+    full_journal = "fjournal" in vals
+    for k, v in vals.items():
+        if k not in _MAPPED:          # most fields of real files: kept as they are
+            other[k] = v
+            continue
+        if full_journal and (k == "journal" or k == "fjournal"):
+            fld = "container" if k == "fjournal" else "container_short"
+            if getattr(a, fld):
+                other[k] = v
+                continue
+            val = to_unicode(v)
+            setattr(a, fld, val)
+            if not _same(v, val):
+                raw[fld] = v
+            names[fld] = k
+            continue
+        if k in _SIMPLE_TEXT:
+            fld = _SIMPLE_TEXT[k]
+            if getattr(a, fld):
+                other[k] = v
+                continue
+            val = to_unicode(v)
+            setattr(a, fld, val)
+            if not _same(v, val):
+                raw[fld] = v
+            if k != fld:
+                names[fld] = k          # biblatex langid
+        elif k == "author" or k == "editor":
+            people = parse_names(v)
+            fld = "authors" if k == "author" else "editors"
+            setattr(a, fld, people)
+            if has_latex(v) and v != names_to_bibtex(people, ascii_only=False):
+                raw[fld] = v
+        elif k in ("journal", "journaltitle") or (k == "booktitle" and chapterish):
+            if a.container:
+                other[k] = v
+                continue
+            a.container = to_unicode(v)
+            if not _same(v, a.container):
+                raw["container"] = v
+            if k != ("booktitle" if chapterish else "journal") and k != "journaltitle":
+                names["container"] = k
+        elif k in _SHORT_JOURNAL:
+            if a.container_short:
+                other[k] = v
+                continue
+            a.container_short = to_unicode(v)
+            if not _same(v, a.container_short):
+                raw["container_short"] = v
+            if k != "shortjournal":
+                names["container_short"] = k
+        elif k in ("number", "issue"):
+            if a.issue:
+                other[k] = v
+                continue
+            a.issue = to_unicode(v)
+            if not _same(v, a.issue):
+                raw["issue"] = v
+            if k == "issue":
+                names["issue"] = k
+        elif k == "pages":
+            a.pages = _dashes(to_unicode(v))
+            if a.pages != v and _pages_tex(a.pages) != v:
+                raw["pages"] = v
+        elif k == "publisher" or (k in ("school", "institution") and csl in ("thesis", "report")):
+            if a.publisher:
+                other[k] = v
+                continue
+            a.publisher = to_unicode(v)
+            if not _same(v, a.publisher):
+                raw["publisher"] = v
+            if k != _publisher_field(csl, etype, biblatex=False) and not (
+                    csl == "thesis" and k == "institution"):
+                names["publisher"] = k
+        elif k in ("pmid", "pmcid"):
+            val = _pmid(v) if k == "pmid" else _pmcid(v)
+            if not val or getattr(a, k):
+                other[k] = v          # not an identifier (or a second one): kept as written
+                continue
+            setattr(a, k, val)      # the normal form; "PMID: 012" says nothing more
+        elif k in _IDS:
+            fld = _IDS[k]
+            val = v.strip()
+            if "\\" in val or "{" in val:
+                val = re.sub(r"\\([_%&#$~])", r"\1", val).replace("{", "").replace("}", "")
+            if k == "doi" and re.match(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", val):
+                val = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", val)
+            if "\n" in val or "  " in val or "\t" in val:
+                val = " ".join(val.split())   # a list of URLs wrapped over lines
+            setattr(a, fld, val)
+            if val != v:
+                raw[fld] = v
+        elif k == "year":
+            year = v
+        elif k == "month":
+            month = v
+        elif k == "day":
+            day = v
+        elif k == "date":
+            date = v
+        elif k in ("keywords", "keyword"):
+            if a.keywords:
+                other[k] = v
+                continue
+            a.keywords = _split_keywords(to_unicode(v))
+            if v != _keywords_tex(a.keywords):
+                raw["keywords"] = v
+            if k != "keywords":
+                names["keywords"] = k
+        else:
+            other[k] = v
+    if not a.pmid or not a.pmcid or not a.doi:
+        _ids_from_other(a, other)
+    if not a.url and "howpublished" in other:
+        _url_from_howpublished(a, other, raw, names)
+    # dates
+    if date:
+        a.issued = F.iso_from_date_field(date)
+        raw["date"] = date
+        if year:
+            other["year"] = year
+        if month:
+            other["month"] = month
+        if day:
+            other["day"] = day
+    elif year:
+        iso = F.iso_from_parts(year, month or "", day or "")
+        a.issued = iso
+        if not iso:
+            other["year"] = year        # "in press", "n.d.": no date, kept as written
+        elif year.strip() != iso[:4]:
+            raw["year"] = year
+        if month and not F.month_number(month):
+            other["month"] = month
+        if day and len(iso) < 10:
+            other["day"] = day
+    else:
+        if month:
+            other["month"] = month
+        if day:
+            other["day"] = day
+    if other:
+        bt["fields"] = other
+    if raw:
+        bt["raw"] = raw
+    if names:
+        bt["names"] = names
+    if bt:
+        a.extra["bibtex"] = bt
+    return a
+
+
+def _ids_from_other(a: Article, other: dict[str, str]) -> None:
+    """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
+    notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
+    they are."""
+    etype = (other.get("eprinttype") or other.get("archiveprefix") or "").strip().strip("{}")
+    fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
+    if fld and other.get("eprint") and not getattr(a, fld):
+        setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
+    for name in _ID_NOTES:
+        note = other.get(name)
+        if not note:
+            continue
+        if not a.doi and ("DOI" in note or "doi" in note):
+            m = _NOTE_DOI.search(note)
+            if m:
+                a.doi = m.group(1).rstrip(".,;")
+        if "PM" not in note and "pm" not in note:
+            continue
+        if not a.pmid:
+            m = _NOTE_PMID.search(note)
+            if m:
+                a.pmid = _pmid(m.group(1))
+        if not a.pmcid:
+            m = _NOTE_PMCID.search(note)
+            if m:
+                a.pmcid = _pmcid(m.group(1))
+
+
+_HOWPUBLISHED_URL = re.compile(r"\\url\s*\{\s*([^{}\s]+)\s*\}|((?:https?|ftp)://[^\s{}]+)")
+
+
+def _url_from_howpublished(a: Article, other: dict, raw: dict, names: dict) -> None:
+    """``howpublished = {\\url{https://...}}`` (web pages in classic BibTeX) is the URL; it is
+    written back under its own name, in ``\\url{}``."""
+    hp = other["howpublished"]
+    m = _HOWPUBLISHED_URL.fullmatch(hp.strip())
+    if m is None:
+        return
+    url = m.group(1) or m.group(2)
+    a.url = re.sub(r"\\([_%&#$~])", r"\1", url)
+    raw["url"] = hp
+    names["url"] = "howpublished"
+    del other["howpublished"]
+
+
+def _publisher_field(csl: str, etype: str, biblatex: bool) -> str:
+    if csl == "thesis":
+        return "institution" if biblatex else "school"
+    if csl == "report":
+        return "institution"
+    return "publisher"

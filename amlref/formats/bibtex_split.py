@@ -1,0 +1,124 @@
+"""Splitting a .bib text into entries.
+
+A fast path for the common, well-formed entry (one regex match with possessive quantifiers, so no
+catastrophic backtracking); everything else (``@string``, ``@preamble``, ``@comment``,
+parenthesised or broken entries, escaped braces) goes to bibtexparser's splitter, which also
+reports errors with line numbers.  Both paths recover a missing comma between two fields (as
+Mendeley writes them: ``title = {X}`` newline ``year = {2020},``) as two fields, with a warning.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from sys import intern as _intern
+
+# bibtexparser logs every broken block as a warning; the importer reports them itself, as one
+# line with the file and line, so its log would only repeat them (on stderr, unformatted)
+logging.getLogger("bibtexparser.splitter").setLevel(logging.ERROR)
+
+_BR = r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}"
+_QT = r'"(?:[^"{}]++|' + _BR + r')*+"'
+_PIECE = r"(?:" + _BR + "|" + _QT + r"|[^\s,{}\"#=()]++)"
+_VALUE = _PIECE + r"(?:\s*+#\s*+" + _PIECE + r")*+"
+_FIELD = r"\s*+([^\s=,{}\"#()]++)\s*+=\s*+(" + _VALUE + r")\s*+"
+_FIELD_RE = re.compile(_FIELD + ",?")
+_ENTRY_RE = re.compile(r"@[ \t]*+([a-zA-Z][\w\-]*+)[ \t]*+\{\s*+([^\s,{}\"#()=]*+)\s*+"
+                       r"(?:,((?:" + _FIELD + r",)*+(?:" + _FIELD + r")?)\s*+)?\}")
+_CHUNK_START = re.compile(r"^[ \t]*@", re.M)
+# a value that ends before the text does: the rest is the next field, its comma missing
+_GLUED = re.compile(r"(" + _VALUE + r")\s++([^\s=,{}\"#()]++)\s*+=\s*+(\S.*)", re.S)
+_SPECIAL_TYPES = ("string", "preamble", "comment")
+
+
+class _Field:
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: str, value: str):
+        self.key, self.value = key, value
+
+
+class _FastEntry:
+    __slots__ = ("entry_type", "key", "fields", "start_line", "dup_fields")
+
+    def __init__(self, entry_type, key, fields, start_line, dup_fields):
+        self.entry_type, self.key, self.start_line = entry_type, key, start_line
+        self.fields, self.dup_fields = fields, dup_fields
+
+
+def _fast_entry(chunk: str, line: int):
+    """A _FastEntry when ``chunk`` is one well-formed entry (plus trailing comment text)."""
+    m = _ENTRY_RE.match(chunk, chunk.index("@"))
+    if m is None or "@" in chunk[m.end():]:
+        return None
+    etype = m.group(1).lower()
+    if etype in _SPECIAL_TYPES or "\\{" in chunk or "\\}" in chunk:
+        return None
+    body = m.group(3)
+    pairs = _FIELD_RE.findall(body) if body else []
+    fields = {_intern(k.lower()): v for k, v in pairs}   # shared field names: less memory
+    dups = None
+    if len(fields) != len(pairs):          # a repeated field: BibTeX keeps the first
+        fields, dups = {}, set()
+        for k, v in pairs:
+            if k.lower() in fields:
+                dups.add(k)
+            else:
+                fields[k.lower()] = v
+    if dups:
+        return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in fields.items()], line, dups)
+    return _FastEntry(etype, m.group(2), fields, line, None)
+
+
+def unglue(name: str, value: str) -> list[tuple[str, str, int]]:
+    """Fields of one value expression as bibtexparser's splitter returns it, where a missing
+    comma glued the next field(s) onto it (``{X}\\n  year = {2020}``): [(name, value, offset of
+    the name in ``value``)], the first with offset 0.  A well-formed value gives itself."""
+    out = [(name, value, 0)]
+    base = 0
+    while True:
+        m = _GLUED.fullmatch(value)
+        if m is None:
+            return out
+        out[-1] = (out[-1][0], m.group(1), out[-1][2])
+        base += m.start(2)
+        out.append((m.group(2), m.group(3).rstrip(), base))
+        base += m.start(3) - m.start(2)
+        value = m.group(3).rstrip()
+
+
+def split_blocks(text: str, fast: bool = True) -> list:
+    """Blocks of a .bib text in order: fast entries, or bibtexparser blocks (0-based lines)."""
+    from bibtexparser.splitter import Splitter
+    starts = [m.start() for m in _CHUNK_START.finditer(text)] if fast else []
+    if not starts or ("\r" in text and "\n" not in text):   # nothing to speed up / old Mac
+        return Splitter(bibstr=text).split().blocks
+    out: list = []
+    slow_from = None          # start of a run of chunks for bibtexparser
+    slow_line = 0
+    line = text.count("\n", 0, starts[0]) if starts else 0
+
+    def flush_slow(end: int) -> None:
+        nonlocal slow_from
+        if slow_from is None:
+            return
+        for b in Splitter(bibstr=text[slow_from:end]).split().blocks:
+            if b.start_line is not None:
+                b._start_line_in_file = b.start_line + slow_line
+            out.append(b)
+        slow_from = None
+
+    if starts and text[:starts[0]].find("@") >= 0:
+        slow_from, slow_line = 0, 0
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        chunk = text[start:end]
+        fe = _fast_entry(chunk, line)
+        if fe is None:
+            if slow_from is None:
+                slow_from, slow_line = start, line
+        else:
+            flush_slow(start)
+            out.append(fe)
+        line += chunk.count("\n")
+    flush_slow(len(text))
+    return out

@@ -1,0 +1,305 @@
+"""BibTeX and biblatex export, written by hand: fixed field order, ``{}`` everywhere except
+month macros, crossref parents after their children, the same bytes for the same articles."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from amlref.core import gcpause
+from amlref.core.article import Article
+from amlref.formats import bibtex_fields as F
+from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
+    _split_keywords
+from amlref.formats.bibtex_names import names_to_bibtex, parse_names
+from amlref.formats.latex import to_unicode
+from amlref.formats.latex_encode import ascii_latex, escape, pdflatex_safe, protect_case
+from amlref.plugins.base import Exporter
+
+
+_BAD_KEY = re.compile(r"[\s,{}\\#%~\"'()=]")
+_PROTECTED_FIELDS = ("title", "container")
+
+
+def _balanced(v: str) -> bool:
+    if "{" not in v and "}" not in v:
+        return True
+    depth = 0
+    for c in v:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _verbatim(v: str, ascii_only: bool) -> str:
+    """URL / DOI: written as is, only what would break the file is percent-encoded."""
+    if " " in v or "\n" in v or "\t" in v:
+        v = " ".join(v.split())       # a list of URLs ("a.pdf, b.pdf") keeps its spaces
+    if not _balanced(v):
+        v = v.replace("{", "%7B").replace("}", "%7D")
+    if ascii_only and not v.isascii():
+        from urllib.parse import quote
+        v = quote(v, safe="".join(chr(i) for i in range(33, 127)))
+    return v
+
+
+class _Writer:
+    def __init__(self, biblatex: bool):
+        self.biblatex = biblatex
+        self.ascii = not biblatex
+
+    def tex(self, fld: str, value: str, raw: dict, bibtex_origin: bool) -> str:
+        """LaTeX for an article text field: the user's LaTeX when it still says the same,
+        else the value escaped (and case-protected in titles)."""
+        r = raw.get(fld)
+        if r is not None and _balanced(r):
+            dec = _dashes(to_unicode(r)) if fld == "pages" else to_unicode(r)
+            if dec == value:
+                return ascii_latex(r) if self.ascii else r
+        if fld == "pages":
+            out = _pages_tex(value)
+        else:
+            out = escape(value)
+            if fld in _PROTECTED_FIELDS and not bibtex_origin:
+                out = protect_case(out)
+        return ascii_latex(out) if self.ascii else pdflatex_safe(out)
+
+    def names(self, fld: str, people, raw: dict) -> str:
+        r = raw.get(fld)
+        if r is not None and _balanced(r) and parse_names(r) == people:
+            return ascii_latex(r) if self.ascii else r
+        return names_to_bibtex(people, ascii_only=self.ascii)
+
+    def entry_type(self, a: Article, bt: dict) -> tuple[str, list[tuple[str, str]]]:
+        orig = bt.get("type")
+        extra_fields: list[tuple[str, str]] = []
+        canon = F.CSL_TO_TYPE.get(a.type, ("misc", "misc"))
+        if self.biblatex:
+            # biber maps the BibTeX aliases (phdthesis, techreport, www ...) itself
+            return orig or canon[1], extra_fields
+        t = orig or canon[0]
+        if t not in F.BIBTEX_TYPES:
+            t = F.BIBLATEX_TO_BIBTEX.get(t, t)
+            if t == "phdthesis" and orig == "thesis":
+                ft = (bt.get("fields") or {}).get("type", "").lower()
+                if "master" in ft or ft in ("mathesis", "ma"):
+                    t = "mastersthesis"
+        return t, extra_fields
+
+    def entry(self, a: Article) -> str:
+        bt = a.extra.get("bibtex") or {}
+        raw = bt.get("raw") or {}
+        fnames = bt.get("names") or {}
+        other = dict(bt.get("fields") or {})
+        from_bib = a.origin == "bibtex"
+        etype, type_fields = self.entry_type(a, bt)
+        out: list[tuple[str, str]] = []
+        if a.authors:
+            out.append(("author", self.names("authors", a.authors, raw)))
+        if a.editors:
+            out.append(("editor", self.names("editors", a.editors, raw)))
+        if a.title:
+            out.append(("title", self.tex("title", a.title, raw, from_bib)))
+        if a.container:
+            name = fnames.get("container") or (
+                "booktitle" if a.type in F.CHAPTER_TYPES else
+                ("journaltitle" if self.biblatex else "journal"))
+            if self.biblatex and name in ("journal", "fjournal"):
+                name = "journaltitle"
+            out.append((name, self.tex("container", a.container, raw, from_bib)))
+        if a.container_short:
+            name = fnames.get("container_short", "shortjournal")
+            if self.biblatex and name == "journal":    # fjournal/journal: journal was short
+                name = "shortjournal"
+            out.append((name, self.tex("container_short", a.container_short, raw, from_bib)))
+        out.extend(self.dates(a, raw, other))
+        if a.volume:
+            out.append(("volume", self.tex("volume", a.volume, raw, from_bib)))
+        if a.issue:
+            out.append((fnames.get("issue", "number"), self.tex("issue", a.issue, raw, from_bib)))
+        if a.pages:
+            out.append(("pages", self.tex("pages", a.pages, raw, from_bib)))
+        if a.publisher:
+            name = fnames.get("publisher") or _publisher_field(a.type, etype, self.biblatex)
+            if self.biblatex and name == "school":
+                name = "institution"
+            out.append((name, self.tex("publisher", a.publisher, raw, from_bib)))
+        for fld in ("isbn", "issn"):
+            if getattr(a, fld):
+                out.append((fld, self.tex(fld, getattr(a, fld), raw, from_bib)))
+        for fld in ("doi", "url"):
+            v = getattr(a, fld)
+            if v:
+                name = fnames.get(fld, fld)
+                r = raw.get(fld)
+                if r is not None and _balanced(r) and self._id_equal(fld, r, v):
+                    out.append((name, r if not self.ascii else _verbatim(r, True)))
+                elif name == "howpublished":     # printed as text: only \url{} keeps it safe
+                    out.append((name, "\\url{" + _verbatim(v, self.ascii) + "}"))
+                else:
+                    out.append((name, _verbatim(v, self.ascii)))
+        for fld in ("pmid", "pmcid"):
+            v = getattr(a, fld)
+            if v:
+                out.append((fld, _verbatim(v, self.ascii)))
+        if a.keywords:
+            r = raw.get("keywords")
+            if r is not None and _balanced(r) and _split_keywords(to_unicode(r)) == a.keywords:
+                val = ascii_latex(r) if self.ascii else r
+            else:
+                val = _keywords_tex(a.keywords)
+                val = ascii_latex(val) if self.ascii else val
+            out.append((fnames.get("keywords", "keywords"), val))
+        if a.language:
+            out.append((fnames.get("language", "language"),
+                        self.tex("language", a.language, raw, from_bib)))
+        if a.abstract:
+            out.append(("abstract", self.tex("abstract", a.abstract, raw, from_bib)))
+        have = {k for k, _ in out}
+        for k, v in type_fields:
+            if k not in have:
+                out.append((k, v))
+                have.add(k)
+        for k, v in other.items():
+            if k in have:
+                continue
+            if not _balanced(v):
+                v = escape(to_unicode(v))
+            out.append((k, ascii_latex(v) if self.ascii else v))
+            have.add(k)
+        key = a.citekey or f"id{a.id}"
+        if _BAD_KEY.search(key):
+            key = _BAD_KEY.sub("_", key)
+        lines = [f"@{etype}{{{key},"]
+        last = len(out) - 1
+        for i, (k, v) in enumerate(out):
+            if k == "month" and not self.biblatex and v in F.MONTHS:
+                val = v
+            else:
+                val = "{" + v + "}"
+            lines.append(f"  {k} = {val}{',' if i < last else ''}")
+        lines.append("}\n")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _id_equal(fld: str, raw: str, value: str) -> bool:
+        v = raw.strip()
+        if v.startswith("\\url"):
+            v = v[4:].strip()
+        v = re.sub(r"\\([_%&#$~])", r"\1", v).replace("{", "").replace("}", "")
+        if fld == "doi":
+            v = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", v).lower()
+            return v == value.lower()
+        return v == value
+
+    def dates(self, a: Article, raw: dict, other: dict) -> list[tuple[str, str]]:
+        iso = a.issued or ""
+        if not iso:
+            return []
+        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso)
+        if not m:
+            return [("year", escape(iso))]
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        rdate = raw.get("date")
+        if rdate is not None and F.iso_from_date_field(rdate) == iso and _balanced(rdate):
+            if self.biblatex:
+                # the other date fields were kept apart; biber would warn about both
+                for k in ("year", "month", "day"):
+                    other.pop(k, None)
+                return [("date", rdate)]
+        out = []
+        ry = raw.get("year")
+        if ry is not None and F.iso_from_parts(ry) == y and _balanced(ry):
+            out.append(("year", ascii_latex(ry) if self.ascii else ry))
+        else:
+            out.append(("year", y))
+        if self.biblatex and d:
+            return [("date", iso)]
+        if mo:
+            out.append(("month", str(int(mo)) if self.biblatex else F.MONTHS[int(mo) - 1]))
+            other.pop("month", None)
+            if d:
+                out.append(("day", str(int(d))))
+                other.pop("day", None)
+        return out
+
+
+def _order(articles: list[Article]) -> list[Article]:
+    """Crossref targets after the entries that use them (BibTeX needs that)."""
+    keys = {a.citekey for a in articles}
+    targets = set()
+    for a in articles:
+        f = (a.extra.get("bibtex") or {}).get("fields") or {}
+        ref = f.get("crossref")
+        if ref and ref.strip() in keys:
+            targets.add(ref.strip())
+    if not targets:
+        return articles
+    return [a for a in articles if a.citekey not in targets] + \
+           [a for a in articles if a.citekey in targets]
+
+
+# biblatex text macros that classic BibTeX documents lack: defined (only when used) in a
+# @preamble of the BibTeX export, so the user's LaTeX can stay as written.
+_BIBLATEX_MACROS = {
+    "mkbibquote": r"\providecommand{\mkbibquote}[1]{``#1''}",
+    "enquote": r"\providecommand{\enquote}[1]{``#1''}",
+    "mkbibemph": r"\providecommand{\mkbibemph}[1]{\emph{#1}}",
+    "mkbibitalic": r"\providecommand{\mkbibitalic}[1]{\textit{#1}}",
+    "mkbibbold": r"\providecommand{\mkbibbold}[1]{\textbf{#1}}",
+    "mkbibacro": r"\providecommand{\mkbibacro}[1]{#1}",
+    "hyphen": r"\providecommand{\hyphen}{-}",
+    "nbhyphen": r"\providecommand{\nbhyphen}{-}",
+    "bibrangedash": r"\providecommand{\bibrangedash}{--}",
+    "bibdatedash": r"\providecommand{\bibdatedash}{--}",
+    "addspace": r"\providecommand{\addspace}{ }",
+    "addnbspace": r"\providecommand{\addnbspace}{~}",
+    "addcomma": r"\providecommand{\addcomma}{,}",
+    "adddot": r"\providecommand{\adddot}{.}",
+}
+_MACRO_USE = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![a-zA-Z])")
+
+
+def export_bib(articles: Iterable[Article], biblatex: bool) -> str:
+    with gcpause.paused():   # many short-lived strings, no cycles: the GC only costs time
+        return _export_bib(list(articles), biblatex)
+
+
+def _export_bib(articles: list[Article], biblatex: bool) -> str:
+    arts = _order(articles)
+    w = _Writer(biblatex)
+    parts = []
+    preambles: list[str] = []
+    for a in arts:
+        p = (a.extra.get("bibtex") or {}).get("preamble")
+        if p and p not in preambles:
+            preambles.append(p)
+    for p in preambles:
+        parts.append("@preamble{" + p + "}\n")
+    body = [w.entry(a) for a in arts]
+    if not biblatex:
+        used = sorted({m.group(1) for e in body if "\\" in e for m in _MACRO_USE.finditer(e)})
+        if used:
+            parts.append('@preamble{ "' + " ".join(_BIBLATEX_MACROS[u] for u in used) + '" }\n')
+    return "\n".join(parts + body)
+
+
+class BibtexExporter(Exporter):
+    name = "bibtex"
+    label = "BibTeX (ASCII, for bibtex)"
+    extension = ".bib"
+
+    def export(self, articles: Iterable[Article], **options) -> str:
+        return export_bib(articles, biblatex=False)
+
+
+class BiblatexExporter(Exporter):
+    name = "biblatex"
+    label = "biblatex (UTF-8, for biber)"
+    extension = ".bib"
+
+    def export(self, articles: Iterable[Article], **options) -> str:
+        return export_bib(articles, biblatex=True)
