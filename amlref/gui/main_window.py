@@ -20,6 +20,7 @@ from amlref.gui.detail import DetailPane
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
 from amlref.gui.library_jobs import LibraryJobsMixin
+from amlref.gui.picker import start_server_for_window
 from amlref.gui.sidebar import Sidebar
 from amlref.gui.table_model import ArticleTableModel
 from amlref.gui.workers import JobRunner, ViewLoader, describe_error
@@ -67,6 +68,9 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self.sidebar.select_node(self.node, emit=False)
         self._update_categories()
         suggestions.install(self)
+        # cite as you write: Better BibTeX's local interface for the editors (a setting; off
+        # with a status-bar message when the port is taken)
+        self.cite_server = start_server_for_window(self)
 
     # == UI ====================================================================================
     def _build_ui(self) -> None:
@@ -264,6 +268,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        if self.cite_server is not None:
+            self.cite_server.stop()
         if self.runner.busy:
             for job in list(self.runner.jobs):
                 job.cancel.cancel()

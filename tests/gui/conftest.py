@@ -14,7 +14,9 @@ from support import CORPORA, ROOT, corpus  # noqa: E402,F401  (same names as tes
 @pytest.fixture
 def qsettings(tmp_path):
     from PySide6.QtCore import QSettings
-    return QSettings(str(tmp_path / "amlref-test-settings.ini"), QSettings.IniFormat)
+    s = QSettings(str(tmp_path / "amlref-test-settings.ini"), QSettings.IniFormat)
+    s.setValue("server/enabled", False)   # (tests of the citation server turn it on)
+    return s
 
 
 @pytest.fixture

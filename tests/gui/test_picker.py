@@ -16,10 +16,10 @@ from test_server_support import fill
 @pytest.fixture
 def running(make_window, lib, qsettings):
     fill(lib)
+    qsettings.setValue("server/enabled", True)
     qsettings.setValue("server/port", 0)          # a free port
-    w = make_window(lib)
-    from amlref.gui.picker import start_server_for_window
-    ws = start_server_for_window(w)
+    w = make_window(lib)                          # (the window starts its server)
+    ws = w.cite_server
     assert ws is not None and ws.port
     yield w, ws
     ws.stop()
@@ -184,7 +184,7 @@ def test_server_off_by_setting_or_when_the_port_is_taken(make_window, lib, qsett
     fill(lib)
     qsettings.setValue("server/enabled", False)
     w = make_window(lib)
-    assert start_server_for_window(w) is None
+    assert w.cite_server is None and start_server_for_window(w) is None
     qsettings.setValue("server/enabled", True)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
