@@ -255,3 +255,27 @@ def test_endnote_internal_pdf_link_found_in_the_data_folder(cli, tmp_path):
     key = cli("search", "EndNote linked", "--json").json()["results"][0]["citekey"]
     (f,) = cli("show", key, "--json").json()["files"]
     assert (f["path"], f["mode"], f["missing"]) == (str(pdf), "linked", False)
+
+
+def test_export_with_file_fields_reopens_with_its_pdfs(lib, art, tmp_path, cli):
+    """`amlref export --file-fields`: the .bib carries JabRef file fields; imported into a new
+    library it attaches the same files (linked)."""
+    from amlref.formats.file_fields import parse_bibtex_file_field
+    a = svc.attach(lib, art, str(_pdf(tmp_path / "paper.pdf")))
+    path = lib.attachments.resolve(a)
+    lib.close()
+    out = tmp_path / "out.bib"
+    cli("export", "-f", "biblatex", "--file-fields", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    (line,) = [ln for ln in text.splitlines() if ln.strip().startswith("file = ")]
+    value = line.split("=", 1)[1].strip().rstrip(",")[1:-1]
+    assert [f.path for f in parse_bibtex_file_field(value)] == [path]
+    plain = tmp_path / "plain.bib"
+    cli("export", "-f", "biblatex", "-o", str(plain))
+    assert "file = " not in plain.read_text(encoding="utf-8")
+    other = tmp_path / "other.sqlite"
+    cli("--library", str(other), "import", str(out))
+    with Library.open(other) as lib2:
+        (b,) = list(lib2.articles.iter_all())
+        (att,) = lib2.attachments.of(b.id)
+        assert lib2.attachments.resolve(att) == path and att.mode == "linked"

@@ -29,6 +29,8 @@ def register(sub) -> None:
     p.add_argument("--saved", help="only the articles of this saved search")
     p.add_argument("--aux", metavar="FILE.aux", help="only the entries a LaTeX document cites")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--file-fields", action="store_true",
+                   help="BibTeX/biblatex: attached files as JabRef 'file' fields")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("search", help="full-text search (author:, title:, year:2020..2024 ...)")
@@ -151,7 +153,7 @@ def cmd_export(args) -> int:
             from amlref.services.aux import export_aux
             text, n, missing = export_aux(lib, args.aux, args.format, view)
         else:
-            text, n = export_view(lib, args.format, view)
+            text, n = export_view(lib, args.format, view, file_fields=args.file_fields)
     if args.output:
         from amlref.services.files import atomic_write
         atomic_write(args.output, text)
