@@ -35,7 +35,9 @@ def cmd_serve(args) -> int:
                      f"({server.url}/better-bibtex/cayw?probe=1); Ctrl+C stops\n")
     sys.stderr.flush()
     try:
-        threading.Event().wait()
+        stop = threading.Event()
+        while not stop.wait(1.0):     # (a timed wait: Ctrl+C is seen within a second)
+            pass
     except KeyboardInterrupt:
         sys.stderr.write("amlref: server stopped\n")
         return 0

@@ -357,8 +357,9 @@ class ImmunotherapyClassifier(Classifier):
             score, strong, weak_title = self._score(R, hits, False, strong_only=True,
                                                     fields=fields)
             strong_score = score   # (the same words)
-            if not any(h.field == "title" and h.strong and not h.dropped for h in hits):
-                strong_score = 0.0   # another disease's keywords/MeSH alone: not the subject
+            if not any(h.field in ("title", "mesh") and h.strong and not h.dropped
+                       for h in hits):
+                strong_score = 0.0   # another disease's author keywords alone: not the subject
             if not d.note:
                 d.note = "context: no AML context (title, keywords and MeSH only)"
         else:
