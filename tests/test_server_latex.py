@@ -139,7 +139,7 @@ def test_amlref_serve_runs_headless_and_stops_on_ctrl_c(lib, lib_path, filled, t
         assert r.text == "@Bawek2024"
         # no Qt was loaded: the process would have said so on stderr otherwise
         proc.send_signal(signal.SIGINT)
-        out = proc.communicate(timeout=20)[1]
+        out = proc.communicate(timeout=60)[1]
         assert proc.returncode == 0
         assert "Traceback" not in out and "server stopped" in out
     finally:
