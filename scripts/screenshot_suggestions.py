@@ -4,10 +4,9 @@ Reject panel) and save docs/screenshots/suggestions.png.
 
     .venv/bin/python scripts/screenshot_suggestions.py      (offscreen when there is no display)
 
-The library: the demo library plus a few hand-written title-only records of the kinds issue 12
-describes.  Until the built-in classifier makes suggestions itself, a stand-in classifier
-plugin registered here suggests every category for which the built-in classifier found
-counted hits but too few to assign it (its own reasons)."""
+The library: the demo library plus a few hand-written records of the kind PubMed alerts deliver
+(a title and an abstract cut after a few hundred characters), where the built-in classifier finds
+one strong sentence: too little to assign, so it suggests."""
 from __future__ import annotations
 
 import os
@@ -18,27 +17,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 
-RECORDS = [   # (title, year): made up for the picture, in the field's usual phrasing
-    ("Second allogeneic transplant for AML relapsing after a first allo-HCT", 2023),
-    ("Post-transplant maintenance with azacitidine in acute myeloid leukemia", 2022),
-    ("PD-1 expression on marrow T cells of patients with AML", 2021),
-    ("NK cells in acute myeloid leukemia: phenotype and function", 2020),
-    ("WT1 peptide immunization in AML in first remission", 2019),
-    ("Outcome of AML relapse after allogeneic transplantation: a registry study", 2024),
+RECORDS = [   # (title, cut abstract, year): made up for the picture, in the field's phrasing
+    ("Outcomes of older patients with relapsed AML: a multicentre registry",
+     "Of 212 patients with AML relapsing after allogeneic transplantation, 48 received donor "
+     "lymphocyte infusions and were followed for", 2024),
+    ("Bone marrow T-cell profiles in newly diagnosed AML",
+     "We studied marrow T cells of 60 patients with AML. Patients later treated with nivolumab "
+     "and azacitidine had a higher", 2023),
+    ("Supportive care and infections during AML induction",
+     "Among 150 adults with AML, infections were common. Eleven patients received dendritic "
+     "cell vaccination in remission and", 2022),
 ]
-
-
-class WeakHits:
-    """Stand-in: the built-in classifier's categories with counted hits, not assigned."""
-    version = "weak-hits-1"
-
-    def __init__(self):
-        from amlref.taxonomy.classifier import ImmunotherapyClassifier
-        self.clf = ImmunotherapyClassifier()
-
-    def classify(self, article):
-        return [(d.slug, d.kind, d.reasons(), "suggested") for d in self.clf.analyse(article)
-                if d.kind == "category" and not d.assigned and d.reasons()]
 
 
 def main() -> int:
@@ -53,8 +42,6 @@ def main() -> int:
     from amlref.core.article import Article, Person
     from amlref.gui.demo import load_demo
     from amlref.gui.main_window import MainWindow
-    from amlref.gui.suggestions import install
-    from amlref.plugins.registry import registry
     from amlref.services.classify import classify_all
     from amlref.storage.library import Library
 
@@ -63,13 +50,12 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="amlref-shots-")
     lib = Library.open(os.path.join(tmp, "demo.sqlite"))
     load_demo(lib)
-    lib.articles.add_many([Article(title=t, issued=str(y), container="Example record",
-                                   authors=[Person("Example", "A")]) for t, y in RECORDS])
-    registry.register("amlref.classifiers", "weak-hits", WeakHits())
+    lib.articles.add_many([Article(title=t, abstract=ab, issued=str(y), container="Example record",
+                                   authors=[Person("Example", "A")]) for t, ab, y in RECORDS])
     classify_all(lib)
     settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.IniFormat)
+    settings.setValue("server/enabled", False)
     win = MainWindow(lib, settings)
-    install(win)
     win.resize(1600, 900)
     win.show()
 

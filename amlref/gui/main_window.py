@@ -376,7 +376,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         if error:
             self.statusBar().showMessage(error, 8000)
         n = f"{len(ids):,}" if complete else f"{len(ids):,}+"
-        self.count_label.setText(f"{n} articles · {self.view_label()}" + self._not_yet_indexed())
+        noun = "article" if n == "1" else "articles"
+        self.count_label.setText(f"{n} {noun} · {self.view_label()}" + self._not_yet_indexed())
         self.first_rows.emit(len(ids))
         if complete:
             self.view_loaded.emit(len(ids))
