@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "amlref.cli.files_cmds",     # attach, files; PDFs in import, add --update (after those)
     "amlref.cli.cite_cmds",      # cite (formatted references, CSL styles)
     "amlref.cli.serve_cmds",     # serve (Better BibTeX-compatible local server)
+    "amlref.cli.backup_cmds",    # backup, restore, backups
 ]
 
 EPILOG = """\
