@@ -264,3 +264,26 @@ def test_restore_without_files_folder_says_so(cli, lib_path, tmp_path):
     r = cli("restore", out, "--with-files")
     assert r.code == 2 and "plain.files" in r.err and r.err.count("\n") == 1
     assert _same(lib_path, before)
+
+
+def test_restore_into_the_open_library(lib, lib_path, tmp_path):
+    from amlref.services.backup import restore_open
+    imp(lib, [rec(1), rec(2)])
+    copy = tmp_path / "c.sqlite"
+    backup(lib, copy)
+    imp(lib, [rec(3)])
+    other = Library.open(lib_path)                         # e.g. the window's worker thread
+    result = restore_open(lib, copy)
+    assert lib.articles.count() == 2 and other.articles.count() == 2
+    assert count(result["previous"]) == 3
+    assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [r[0] for r in lib.execute("PRAGMA integrity_check")] == ["ok"]
+    assert lib.articles.search("cohort")                  # full-text index came along
+    other.close()
+    c = sqlite3.connect(copy)
+    c.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
+    c.commit()
+    c.close()
+    with pytest.raises(LibraryError, match="newer AMLRef"):
+        restore_open(lib, copy)
+    assert lib.articles.count() == 2

@@ -185,3 +185,24 @@ def _raw_copy(target: Path) -> Path:
         raise LibraryError(f"{dest}: cannot keep a copy of the current library: "
                            f"{exc.strerror}") from None
     return dest
+
+
+def restore_open(lib: Library, source: str | os.PathLike, with_files: bool = False) -> dict:
+    """Restore ``source`` into the library the window has open (see storage/backup.copy_into):
+    the same checks and the same copy of the current library first as ``restore``."""
+    from amlref.storage.backup import copy_into
+    src = Path(source).expanduser().absolute()
+    if src == Path(lib.path).absolute():
+        raise InputError(f"{src}: is the library itself; choose a backup")
+    check_copy(src)
+    src_files = files_beside(src)
+    if with_files and not src_files.is_dir():
+        raise InputError(f"{src_files}: no files folder beside the backup (made without "
+                         "--with-files?)")
+    previous = snapshot(lib, "before-restore")
+    if with_files and _files_folder(lib).is_dir():
+        _copy_tree(_files_folder(lib), files_beside(previous))
+    version = copy_into(lib, src)
+    files = _copy_tree(src_files, _files_folder(lib)) if with_files else None
+    return {"restored": str(src), "library": str(lib.path), "previous": str(previous),
+            "files": files, "version": version}

@@ -165,3 +165,24 @@ def check_copy(path: str | os.PathLike) -> int:
     finally:
         conn.close()
     return version
+
+
+def copy_into(lib: "Library", path: str | os.PathLike) -> int:
+    """Replace the content of the open library ``lib`` by the checked copy ``path`` in one
+    write transaction of SQLite's backup API (other connections, such as the window's worker
+    threads, see the new content at once); an older copy is then migrated.  Returns the copy's
+    schema version.  Raises LibraryError (nothing changed) when the copy fails its checks."""
+    version = check_copy(path)
+    if lib.in_transaction:
+        raise LibraryError("a library cannot be restored in the middle of a change")
+    src = sqlite3.connect(f"{Path(path).expanduser().absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        with lib._lock:
+            src.backup(lib.conn)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"{path}: cannot restore into {lib.path}: {exc}") from None
+    finally:
+        src.close()
+    lib.conn.execute("PRAGMA journal_mode = WAL")
+    lib._migrate(lib.schema_version, existed=True)
+    return version
