@@ -131,7 +131,7 @@ def offer_demo(window, is_default: bool) -> bool:
     return False
 
 
-def run(library: str | None = None) -> int:
+def run(library: str | None = None, files: list[str] | tuple = ()) -> int:
     problem = _display_problem() or _binding_problem() or _platform_problem()
     if problem:
         sys.stderr.write(f"amlref: error: {problem}\n")
@@ -147,6 +147,10 @@ def run(library: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AMLRef")
     app.setOrganizationName("AMLRef")
+    app.setDesktopFileName("io.github.amlref.AMLRef")     # resources/linux/ (Wayland app id)
+    from PySide6.QtGui import QIcon
+    from amlref.core.resources import resource_path
+    app.setWindowIcon(QIcon(str(resource_path("icons/amlref.svg"))))
     settings = QSettings("AMLRef", "AMLRef")
     path = library or settings.value("library_path", "") or None
     is_default = path is None
@@ -160,7 +164,11 @@ def run(library: str | None = None) -> int:
     window = MainWindow(lib, settings)
     install_excepthook(lambda: window)
     window.show()
-    offer_demo(window, is_default)
+    if files:                    # amlref FILE... ("Open with AMLRef"): imported as if dropped
+        from amlref.gui.open_files import open_files
+        open_files(window, files)
+    else:
+        offer_demo(window, is_default)
     if app.platformName() == "offscreen":
         # Qt's offscreen platform crashes at exit while the clipboard holds a QMimeData
         app.aboutToQuit.connect(lambda: app.clipboard().clear())
