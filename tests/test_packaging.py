@@ -95,3 +95,41 @@ def test_installed_wheel_finds_its_resources(built, tmp_path):
 def test_resource_path_finds_checkout_resources():
     from amlref.core.resources import resource_path
     assert resource_path("taxonomy.toml").is_file()
+
+
+# -- Flatpak and PyInstaller (built elsewhere: what can be checked here is checked) -------------
+def test_flatpak_manifest_parses_and_names_the_app():
+    yaml = pytest.importorskip("yaml")
+    (path,) = (ROOT / "packaging" / "flatpak").glob("*.yml")
+    m = yaml.safe_load(path.read_text())
+    assert m["app-id"] == path.stem == "io.github.amlref.AMLRef"
+    assert (ROOT / "resources" / "linux" / f"{m['app-id']}.desktop").is_file()
+    assert m["command"] == "amlref"
+    import tomllib
+    assert m["command"] in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    mod = next(x for x in m["modules"] if isinstance(x, dict) and x["name"] == "amlref")
+    src = next(s for s in mod["sources"] if s["type"] == "dir")
+    assert (path.parent / src["path"]).resolve() == ROOT
+    commands = " ".join(mod["build-commands"])
+    assert "pip3 install" in commands and "--no-index" in commands
+    for ref in ("resources/linux/${FLATPAK_ID}.desktop", "resources/linux/${FLATPAK_ID}.metainfo.xml",
+                "resources/linux/${FLATPAK_ID}.mime.xml", "resources/icons/amlref.svg"):
+        assert ref in commands
+        assert (ROOT / ref.replace("${FLATPAK_ID}", m["app-id"])).is_file(), ref
+    assert "--share=network" in m["finish-args"]
+
+
+def test_pyinstaller_spec_is_portable():
+    """The spec compiles, takes its paths from its own folder, and names no Linux-only path,
+    so the same file builds on Windows and macOS."""
+    import re
+    spec = (ROOT / "packaging" / "amlref.spec").read_text()
+    compile(spec, "amlref.spec", "exec")
+    code = "\n".join(line.split("#", 1)[0] for line in spec.splitlines())
+    assert not re.search(r"""["'](/|[A-Za-z]:\\)""", code), "absolute path in the spec"
+    assert not re.search(r"\.so\b|/usr/|/lib/|\.venv|site-packages", code)
+    assert "SPECPATH" in code and "os.path.join" in code
+    assert '"amlref", "_resources"' in code or "os.path.join(\"amlref\", \"_resources\")" in code
+    entry = ROOT / "packaging" / "pyinstaller" / "amlref_main.py"
+    assert "freeze_support()" in entry.read_text()
+    assert "amlref.spec" in (ROOT / "packaging" / "build_pyinstaller.sh").read_text()

@@ -169,6 +169,10 @@ def run(library: str | None = None, files: list[str] | tuple = ()) -> int:
         open_files(window, files)
     else:
         offer_demo(window, is_default)
+    if os.environ.get("AMLREF_SMOKE_TEST"):   # packaging/smoke_test_frozen.sh: up, then close
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(0, lambda: (sys.stderr.write("amlref: window shown\n"),
+                                      sys.stderr.flush(), window.close()))
     if app.platformName() == "offscreen":
         # Qt's offscreen platform crashes at exit while the clipboard holds a QMimeData
         app.aboutToQuit.connect(lambda: app.clipboard().clear())
