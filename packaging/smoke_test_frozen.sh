@@ -78,5 +78,14 @@ if [ -z "$shown" ] || [ "$code" != 0 ]; then
 fi
 echo "   time to first window: ${shown} s (closed cleanly)"
 
+gui="$dir/amlref-gui"
+[ -x "$gui" ] || gui="$dir/amlref-gui.exe"
+if [ -x "$gui" ]; then        # the windowed program starts and closes the same way
+  AMLREF_SMOKE_TEST=1 AMLREF_LIBRARY="$lib" timeout 120 "$gui" > "$work/gui2.log" 2>&1 || \
+    { echo "FAIL: amlref-gui"; cat "$work/gui2.log"; exit 1; }
+  grep -q "window shown" "$work/gui2.log" || { echo "FAIL: amlref-gui window"; exit 1; }
+  echo "   amlref-gui: window shown and closed"
+fi
+
 echo "4. size: $(du -sh "$dir" | cut -f1) ($dir)"
 echo "frozen build OK"

@@ -287,3 +287,10 @@ def test_restore_into_the_open_library(lib, lib_path, tmp_path):
     with pytest.raises(LibraryError, match="newer AMLRef"):
         restore_open(lib, copy)
     assert lib.articles.count() == 2
+
+
+def test_an_empty_library_is_not_copied(tmp_path):
+    p = tmp_path / "empty.sqlite"
+    Library.open(p).close()
+    Library.open(p).close()
+    assert listing(p) == [] and not backups_folder(p).exists()

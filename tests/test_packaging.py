@@ -130,6 +130,7 @@ def test_pyinstaller_spec_is_portable():
     assert not re.search(r"\.so\b|/usr/|/lib/|\.venv|site-packages", code)
     assert "SPECPATH" in code and "os.path.join" in code
     assert '"amlref", "_resources"' in code or "os.path.join(\"amlref\", \"_resources\")" in code
-    entry = ROOT / "packaging" / "pyinstaller" / "amlref_main.py"
-    assert "freeze_support()" in entry.read_text()
+    for entry in ("amlref_main.py", "amlref_gui_main.py"):
+        text = (ROOT / "packaging" / "pyinstaller" / entry).read_text()
+        assert "freeze_support()" in text and entry in code
     assert "amlref.spec" in (ROOT / "packaging" / "build_pyinstaller.sh").read_text()

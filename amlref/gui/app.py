@@ -167,7 +167,7 @@ def run(library: str | None = None, files: list[str] | tuple = ()) -> int:
     if files:                    # amlref FILE... ("Open with AMLRef"): imported as if dropped
         from amlref.gui.open_files import open_files
         open_files(window, files)
-    else:
+    elif not os.environ.get("AMLREF_SMOKE_TEST"):      # (a smoke test asks nothing)
         offer_demo(window, is_default)
     if os.environ.get("AMLREF_SMOKE_TEST"):   # packaging/smoke_test_frozen.sh: up, then close
         from PySide6.QtCore import QTimer

@@ -121,6 +121,11 @@ def daily(lib: "Library") -> Path | None:
             return None
     except sqlite3.Error:
         return None
+    try:
+        if not lib.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+            return None         # nothing to keep yet
+    except sqlite3.Error:
+        return None
     today = datetime.now().date()
     if any(b["when"].date() == today for b in listing(lib.path)):
         return None
