@@ -41,6 +41,7 @@ def test_back_up_and_restore_from_the_file_menu(make_window, lib, lib_path, tmp_
     (files / "a.pdf").unlink()
     act = next(a for a in w.menuBar().actions()[0].menu().actions()
                if a.text() == "&Restore library…")
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=10000)
     act.trigger()
     qtbot.waitUntil(lambda: w.model.rowCount() == 2, timeout=5000)
     assert lib.articles.count() == 2
@@ -50,7 +51,7 @@ def test_back_up_and_restore_from_the_file_menu(make_window, lib, lib_path, tmp_
     assert kind == "info" and str(copy) in text and "library.backups" in text
 
 
-def test_newer_backup_refused_with_a_message(make_window, lib, tmp_path):
+def test_newer_backup_refused_with_a_message(make_window, lib, tmp_path, qtbot):
     imp(lib, "Cusatuzumab with azacitidine")
     w = make_window(lib)
     copy = tmp_path / "newer.sqlite"
@@ -60,7 +61,26 @@ def test_newer_backup_refused_with_a_message(make_window, lib, tmp_path):
     c.commit()
     c.close()
     imp(lib, "Another article")
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=10000)   # (the startup indexing job)
     assert backup_actions.restore(w, str(copy), with_files=False) is None
     kind, text = w.messages[-1]
     assert kind == "error" and "newer AMLRef" in text and str(copy) in text
     assert lib.articles.count() == 2
+
+
+def test_restore_waits_for_running_work(make_window, lib, tmp_path, qtbot):
+    imp(lib, "Venetoclax with azacitidine")
+    w = make_window(lib)
+    copy = tmp_path / "c.sqlite"
+    backup_actions.back_up(w, str(copy), with_files=False)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=10000)
+    import threading
+    gate = threading.Event()
+    w.runner.start(lambda lib, progress, cancel: gate.wait(10), "Waiting", lambda r: None,
+                   lambda m: None, parent=w)
+    try:
+        assert backup_actions.restore(w, str(copy), with_files=False) is None
+        assert "Wait until" in w.messages[-1][1]
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=10000)
