@@ -294,3 +294,22 @@ def test_an_empty_library_is_not_copied(tmp_path):
     Library.open(p).close()
     Library.open(p).close()
     assert listing(p) == [] and not backups_folder(p).exists()
+
+
+@pytest.mark.parametrize("open_window", [False, True])
+def test_restoring_the_oldest_copy_does_not_rotate_it_away(lib_path, open_window):
+    from amlref.services.backup import restore_open
+    make_library(lib_path, 2)
+    with Library.open(lib_path) as lib:
+        lib.settings.set("backup.keep", 2)
+        oldest = snapshot(lib, "first")
+        imp(lib, [rec(7)])
+        snapshot(lib, "second")
+    if open_window:
+        with Library.open(lib_path) as lib:
+            restore_open(lib, oldest)
+            assert lib.articles.count() == 2
+    else:
+        restore(lib_path, oldest)
+        assert count(lib_path) == 2
+    assert oldest.is_file()

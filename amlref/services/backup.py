@@ -134,7 +134,7 @@ def restore(library_path: str | os.PathLike, source: str | os.PathLike,
                 previous = _raw_copy(target)
             else:
                 with current:
-                    previous = snapshot(current, "before-restore")
+                    previous = snapshot(current, "before-restore", spare=(src,))
                     if with_files and _files_folder(current).is_dir():
                         _copy_tree(_files_folder(current), files_beside(previous))
                 _release(target)
@@ -199,7 +199,7 @@ def restore_open(lib: Library, source: str | os.PathLike, with_files: bool = Fal
     if with_files and not src_files.is_dir():
         raise InputError(f"{src_files}: no files folder beside the backup (made without "
                          "--with-files?)")
-    previous = snapshot(lib, "before-restore")
+    previous = snapshot(lib, "before-restore", spare=(src,))
     if with_files and _files_folder(lib).is_dir():
         _copy_tree(_files_folder(lib), files_beside(previous))
     version = copy_into(lib, src)

@@ -83,9 +83,11 @@ def listing(library_path: str | os.PathLike) -> list[dict]:
     return found
 
 
-def snapshot(lib: "Library", reason: str, keep: int | None = None) -> Path:
+def snapshot(lib: "Library", reason: str, keep: int | None = None,
+             spare: tuple = ()) -> Path:
     """A copy of ``lib`` in its backups folder; then the automatic copies beyond ``keep``
-    (default: the library's setting) are deleted, oldest first."""
+    (default: the library's setting) are deleted, oldest first, except ``spare`` (the copy
+    being restored)."""
     if lib.in_transaction:
         raise LibraryError("a backup cannot be made in the middle of a change")
     folder = backups_folder(lib.path)
@@ -98,14 +100,16 @@ def snapshot(lib: "Library", reason: str, keep: int | None = None) -> Path:
                      f"{stem}-{stamp}-{reason}.sqlite")
     copy_database(lib.conn, dest)
     if reason != MANUAL:
-        rotate(lib.path, keep if keep is not None else _keep(lib))
+        rotate(lib.path, keep if keep is not None else _keep(lib), spare)
     return dest
 
 
-def rotate(library_path: str | os.PathLike, keep: int) -> list[Path]:
-    """Delete the oldest automatic copies beyond ``keep``; returns those deleted."""
+def rotate(library_path: str | os.PathLike, keep: int, spare: tuple = ()) -> list[Path]:
+    """Delete the oldest automatic copies beyond ``keep`` (never one of ``spare``); returns
+    those deleted."""
+    spared = {Path(p).absolute() for p in spare}
     auto = [b["path"] for b in listing(library_path) if b["reason"] != MANUAL]
-    doomed = auto[:-keep] if keep > 0 else auto
+    doomed = [p for p in (auto[:-keep] if keep > 0 else auto) if p.absolute() not in spared]
     for p in doomed:
         try:
             p.unlink()
