@@ -84,3 +84,27 @@ def test_restore_waits_for_running_work(make_window, lib, tmp_path, qtbot):
     finally:
         gate.set()
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=10000)
+
+
+def test_back_up_dialog_writes_the_chosen_file(make_window, lib, lib_path, tmp_path,
+                                               monkeypatch):
+    imp(lib, "Gemtuzumab ozogamicin in favourable-risk AML")
+    w = make_window(lib)
+    dest = tmp_path / "chosen.sqlite"
+    seen = {}
+
+    def fake_exec(dlg):
+        seen["start"] = dlg.selectedFiles()[0] if dlg.selectedFiles() else ""
+        from PySide6.QtWidgets import QCheckBox
+        boxes = dlg.findChildren(QCheckBox)
+        seen["boxes"] = [b.text() for b in boxes]
+        for b in boxes:
+            b.setChecked(False)
+        dlg.selectFile(str(dest))
+        return 1
+    monkeypatch.setattr(QFileDialog, "exec", fake_exec)
+    backup_actions.back_up_dialog(w)
+    assert any("attached files" in t for t in seen["boxes"])
+    assert sqlite3.connect(dest).execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert not (tmp_path / "chosen.files").exists()          # the box was unticked
+    assert w.messages[-1][0] == "info" and str(dest) in w.messages[-1][1]
