@@ -313,3 +313,12 @@ def test_restoring_the_oldest_copy_does_not_rotate_it_away(lib_path, open_window
         restore(lib_path, oldest)
         assert count(lib_path) == 2
     assert oldest.is_file()
+
+
+def test_unwritable_backups_folder_does_not_stop_opening(lib_path):
+    make_library(lib_path, 1)
+    backups_folder(lib_path).write_text("a file where the folder would be")
+    with Library.open(lib_path) as lib:                    # no daily copy, but it opens
+        assert lib.articles.count() == 1
+        with pytest.raises(LibraryError, match="cannot write backup"):
+            snapshot(lib, "manual")

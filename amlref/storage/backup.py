@@ -39,9 +39,9 @@ def copy_database(conn: sqlite3.Connection, dest: Path) -> Path:
     """Write a consistent copy of ``conn``'s database to ``dest`` (written under a temporary
     name and renamed, so ``dest`` is never half a library)."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.part")
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             tmp.unlink()
         out = sqlite3.connect(str(tmp))
@@ -131,11 +131,14 @@ def daily(lib: "Library") -> Path | None:
     except sqlite3.Error:
         return None
     today = datetime.now().date()
-    if any(b["when"].date() == today for b in listing(lib.path)):
+    try:
+        if any(b["when"].date() == today for b in listing(lib.path)):
+            return None
+    except OSError:
         return None
     try:
         return snapshot(lib, "daily")
-    except LibraryError:        # a read-only folder must not stop the library from opening
+    except (LibraryError, OSError):   # a read-only folder must not stop the library opening
         return None
 
 
