@@ -87,5 +87,12 @@ if [ -x "$gui" ]; then        # the windowed program starts and closes the same 
   echo "   amlref-gui: window shown and closed"
 fi
 
+# "Open with AMLRef": amlref FILE... opens the window and imports the files
+AMLREF_SMOKE_TEST=1 timeout 120 "$exe" --library "$work/open.sqlite" "$work/in.ris" \
+  "$work/in.bib" > "$work/gui3.log" 2>&1 || { echo "FAIL: amlref FILE..."; cat "$work/gui3.log"; exit 1; }
+"$exe" --library "$work/open.sqlite" categories | head -1 | grep -q "^2 articles" || \
+  { echo "FAIL: amlref FILE... did not import the files"; exit 1; }
+echo "   amlref FILE...: window opened, 2 files imported"
+
 echo "4. size: $(du -sh "$dir" | cut -f1) ($dir)"
 echo "frozen build OK"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QObject, QUrl
 
 
 def open_files(window, paths) -> str:
@@ -20,3 +20,26 @@ def open_files(window, paths) -> str:
     md = QMimeData()
     md.setUrls([QUrl.fromLocalFile(p) for p in found])
     return window.handle_mime(None, md)
+
+
+class FileOpenFilter(QObject):
+    """macOS sends files opened from Finder (or dropped on the Dock icon) to a running app as
+    QFileOpenEvent, not as arguments: they are imported the same way."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:   # noqa: N802 (Qt's name)
+        if event.type() == QEvent.FileOpen:
+            path = event.file() or event.url().toLocalFile()
+            if path:
+                open_files(self.window, [path])
+                return True
+        return False
+
+
+def install_file_open_handler(app, window) -> FileOpenFilter:
+    f = FileOpenFilter(window)
+    app.installEventFilter(f)
+    return f

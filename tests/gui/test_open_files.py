@@ -22,3 +22,17 @@ def test_missing_file_is_one_message_and_the_rest_is_imported(make_window, lib, 
     kind, text = w.messages[0]
     assert kind == "error" and text == f"{tmp_path / 'gone.bib'}: no such file"
     qtbot.waitUntil(lambda: not w.runner.busy and lib.articles.count() >= 1, timeout=20000)
+
+
+def test_file_open_event_imports_the_file(make_window, lib, qtbot, qapp):
+    """What macOS sends when a file is opened from Finder with AMLRef."""
+    from PySide6.QtGui import QFileOpenEvent
+    from amlref.gui.open_files import install_file_open_handler
+    w = make_window(lib)
+    handler = install_file_open_handler(qapp, w)
+    try:
+        nbib = corpus("pubmed", "nbib-holub008", "single.nbib")
+        assert qapp.sendEvent(qapp, QFileOpenEvent(str(nbib)))
+        qtbot.waitUntil(lambda: not w.runner.busy and lib.articles.count() == 1, timeout=20000)
+    finally:
+        qapp.removeEventFilter(handler)
