@@ -165,7 +165,7 @@ def test_migration_from_version_4_keeps_rows_and_makes_backup(lib_path, monkeypa
         att = new.attachments.of(aid)[0]
         assert (att.path, att.mode, att.sha256) == ("/x/y.pdf", "linked", "")
         assert new.execute("SELECT count(*) FROM fulltext").fetchone()[0] == 0
-    backups = list(lib_path.parent.glob("library.sqlite.v4-*.bak"))
+    backups = list((lib_path.parent / "library.backups").glob("library-*-before-migration-v4.sqlite"))
     assert len(backups) == 1
     import sqlite3
     c = sqlite3.connect(backups[0])

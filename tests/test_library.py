@@ -179,7 +179,7 @@ def test_migration_makes_backup_first(tmp_path, monkeypatch):
     assert lib.schema_version == schema.LATEST
     assert lib.execute("SELECT count(*) FROM test_extra").fetchone()[0] == 0
     lib.close()
-    backups = list(tmp_path.glob("old.sqlite.v*.bak"))
+    backups = list((tmp_path / "old.backups").glob("old-*-before-migration-v*.sqlite"))
     assert len(backups) == 1
     c = sqlite3.connect(backups[0])
     assert c.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST - 1

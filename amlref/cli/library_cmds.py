@@ -8,7 +8,8 @@ from amlref.core.errors import UsageError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("gui", help="open the window (the default)")
+    p = sub.add_parser("gui", help="open the window (the default); with FILEs, import them")
+    p.add_argument("files", nargs="*", metavar="FILE", help="files to import (as if dropped)")
     p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser("import", help="import files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON, "
@@ -74,7 +75,7 @@ def register(sub) -> None:
 # -- gui ----------------------------------------------------------------------------------------
 def cmd_gui(args) -> int:
     from amlref.gui.app import run  # the only place that imports Qt
-    return run(args.library)
+    return run(args.library, getattr(args, "files", None) or [])
 
 
 # -- import -------------------------------------------------------------------------------------

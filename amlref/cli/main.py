@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "amlref.cli.files_cmds",     # attach, files; PDFs in import, add --update (after those)
     "amlref.cli.cite_cmds",      # cite (formatted references, CSL styles)
     "amlref.cli.serve_cmds",     # serve (Better BibTeX-compatible local server)
+    "amlref.cli.backup_cmds",    # backup, restore, backups
 ]
 
 EPILOG = """\
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    p.command_names = set(sub.choices)     # (see files_as_gui)
     return p
 
 
@@ -78,13 +80,25 @@ def print_json(obj) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def files_as_gui(argv: list[str], parser) -> list[str]:
+    """``amlref FILE...`` (a file manager's "Open with AMLRef") is ``amlref gui FILE...``: the
+    window opens and imports them."""
+    commands = parser.command_names
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
+        i += 2 if argv[i] == "--library" else 1
+    if i < len(argv) and argv[i] not in commands and os.path.exists(argv[i]):
+        return argv[:i] + ["gui"] + argv[i:]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     # our own warnings (a disabled plugin ...) as one line; libraries' chatter (bibtexparser
     # logs every broken block, which the import report already lists) only when it is an error
     logging.basicConfig(level=logging.ERROR, format="amlref: %(message)s")
     logging.getLogger("amlref").setLevel(logging.WARNING)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(files_as_gui(sys.argv[1:] if argv is None else list(argv), parser))
     if not getattr(args, "command", None):
         from amlref.cli.library_cmds import cmd_gui
         args.func = cmd_gui

@@ -131,7 +131,25 @@ def offer_demo(window, is_default: bool) -> bool:
     return False
 
 
-def run(library: str | None = None) -> int:
+def _smoke_test(window) -> None:
+    """Say when the event loop first runs, then close once the window's work (an import of
+    the files given) is done."""
+    from PySide6.QtCore import QTimer
+
+    def close():
+        if window.runner.busy:
+            QTimer.singleShot(100, close)
+        else:
+            window.close()
+
+    def shown():
+        sys.stderr.write("amlref: window shown\n")
+        sys.stderr.flush()
+        close()
+    QTimer.singleShot(0, shown)
+
+
+def run(library: str | None = None, files: list[str] | tuple = ()) -> int:
     problem = _display_problem() or _binding_problem() or _platform_problem()
     if problem:
         sys.stderr.write(f"amlref: error: {problem}\n")
@@ -147,6 +165,10 @@ def run(library: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AMLRef")
     app.setOrganizationName("AMLRef")
+    app.setDesktopFileName("io.github.amlref.AMLRef")     # resources/linux/ (Wayland app id)
+    from PySide6.QtGui import QIcon
+    from amlref.core.resources import resource_path
+    app.setWindowIcon(QIcon(str(resource_path("icons/amlref.svg"))))
     settings = QSettings("AMLRef", "AMLRef")
     path = library or settings.value("library_path", "") or None
     is_default = path is None
@@ -160,7 +182,14 @@ def run(library: str | None = None) -> int:
     window = MainWindow(lib, settings)
     install_excepthook(lambda: window)
     window.show()
-    offer_demo(window, is_default)
+    from amlref.gui.open_files import install_file_open_handler, open_files
+    install_file_open_handler(app, window)      # macOS: files opened from Finder
+    if files:                    # amlref FILE... ("Open with AMLRef"): imported as if dropped
+        open_files(window, files)
+    elif not os.environ.get("AMLREF_SMOKE_TEST"):      # (a smoke test asks nothing)
+        offer_demo(window, is_default)
+    if os.environ.get("AMLREF_SMOKE_TEST"):   # packaging/smoke_test_frozen.sh: up, then close
+        _smoke_test(window)
     if app.platformName() == "offscreen":
         # Qt's offscreen platform crashes at exit while the clipboard holds a QMimeData
         app.aboutToQuit.connect(lambda: app.clipboard().clear())

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import copy_formatted, queries, suggestions
+from amlref.gui import backup_actions, copy_formatted, queries, suggestions
 from amlref.gui.detail import DetailPane
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
@@ -165,6 +165,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         f.addSeparator()
         self.act_export = self._action("&Export…", self.export_dialog, "Ctrl+E", f)
         self._action("A&uto-export…", self.auto_export_dialog, None, f)
+        f.addSeparator()
+        backup_actions.add_to_menu(self, f)     # Back up…, Restore…
         f.addSeparator()
         self._action("Load &demo library", self.load_demo, None, f)
         self._action("&Preferences…", self.preferences_dialog, "Ctrl+,", f)

@@ -260,6 +260,9 @@ def relink(lib: Library, folder: str, progress: Progress | None = None,
 def empty_trash(lib: Library) -> tuple[int, int]:
     """Delete the trashed articles for good, and the stored copies of their files (kept while
     they were in the trash).  Returns (articles, files deleted)."""
+    if lib.articles.trashed_ids():
+        from amlref.services.backup import before_bulk
+        before_bulk(lib, "empty-trash")     # a copy of the library first
     doomed = [(a, lib.attachments.resolve(a)) for a in lib.attachments.of_trashed()
               if a.mode == "stored"]
     n = lib.articles.empty_trash()

@@ -177,6 +177,9 @@ def merge_all(lib: Library, groups: list[Group] | None = None, progress: Progres
     progress = progress or no_progress
     if groups is None:
         groups = [g for g in find_groups(lib) if not g.possible]
+    if groups:
+        from amlref.services.backup import before_bulk
+        before_bulk(lib, "merge")       # a copy of the library first
     with lib.transaction():
         for i, g in enumerate(groups):
             check(cancel)

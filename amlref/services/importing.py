@@ -20,6 +20,7 @@ from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
 from amlref.services import parallel_parse
+from amlref.services.backup import BULK_RECORDS, before_bulk
 from amlref.services.merge import LOOK, SHORT_TITLE, DedupIndex, Probe, merge_articles
 from amlref.services.parallel_parse import Part
 from amlref.storage.articles import (COLUMNS, R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE,
@@ -261,6 +262,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
     tags = tuple(t for t in tags if t)
     report = ImportReport()
     total = sum(src.records for src in sources)
+    if total > BULK_RECORDS:
+        before_bulk(lib, "import")      # a copy of the library first (services/backup.py)
     done = 0
     formula, now = lib.articles.key_formula(), now or now_iso()
     # (the cyclic GC would rescan every record object again and again, finding nothing to free)

@@ -120,6 +120,9 @@ class Library:
             conn.execute("PRAGMA temp_store = MEMORY")
             lib = cls(p, conn)
             lib._migrate(version, existed=exists)
+            if exists:
+                from amlref.storage.backup import daily
+                daily(lib)      # the first open of a day keeps a copy (rotated, backup.keep)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise LibraryError(f"{p}: not a usable library: {exc}") from None
@@ -131,13 +134,9 @@ class Library:
     def _migrate(self, version: int, existed: bool) -> None:
         if version >= schema.LATEST:
             return
-        if existed and version > 0:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
-            dst = sqlite3.connect(str(backup))
-            with dst:
-                self.conn.backup(dst)
-            dst.close()
+        if existed and version > 0:     # a copy in <name>.backups/ first (storage/backup.py)
+            from amlref.storage.backup import snapshot
+            snapshot(self, f"before-migration-v{version}")
         with self.transaction():
             for n in range(version, schema.LATEST):
                 for stmt in schema.MIGRATIONS[n]:
