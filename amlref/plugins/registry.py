@@ -179,4 +179,28 @@ class _Incompatible(Exception):
     pass
 
 
+def plugin_error(group: str, name: str, exc: BaseException, hook: str):
+    """A third-party hook raised: disable it (:meth:`Registry.fail`) and return the one-line
+    error for the user; ``None`` for AMLRef's own entries (a bug of ours: not hidden)."""
+    from amlref.core.errors import AmlrefError
+    if isinstance(exc, AmlrefError):
+        return None
+    info = registry.fail(group, name, exc, hook)
+    if info.dist == BUILTIN_DIST:
+        return None
+    return PluginError(f"{info.kind} {name!r} of plugin {info.dist or '?'} {info.error}; "
+                       "it is disabled until AMLRef starts again")
+
+
+def _plugin_error_class():
+    from amlref.core.errors import AmlrefError
+
+    class PluginError(AmlrefError):
+        """A plugin failed; the message names it."""
+    return PluginError
+
+
+PluginError = _plugin_error_class()
+
+
 registry = Registry()
