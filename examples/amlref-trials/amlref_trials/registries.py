@@ -11,7 +11,7 @@ Formats (registry: example):
 - CTRI (India): CTRI/year/month or 3-digit serial/6 digits (CTRI/2020/05/025013)
 - ANZCTR: ACTRN + 14 digits
 - DRKS: DRKS + 8 digits
-- jRCT: jRCT, an optional letter, 10 digits (jRCTs031180001, jRCT2031200001); UMIN-CTR: UMIN +
+- jRCT: jRCT, a letter or digit (the kind of study), 9 digits (jRCTs031180001, jRCT2031200001); UMIN-CTR: UMIN +
   9 digits; JAPIC: JapicCTI-6 digits
 - Netherlands: NTR + up to 5 digits, NL-OMON + digits, NL + 4-5 digits (only named as the Dutch
   register nearby: "NL1234" alone is too common a string)
@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 ICTRP = "https://trialsearch.who.int/Trial2.aspx?TrialID={}"
 
-_B = r"(?<![A-Za-z0-9/])"      # not inside a longer token
+_B = r"(?<![A-Za-z0-9])"      # not inside a longer token
 _E = r"(?![A-Za-z0-9])"
 
 
@@ -53,12 +53,12 @@ REGISTRIES: tuple[Registry, ...] = (
        "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={}"),
     _r("eudract", "EudraCT", r"(?:EudraCT[ :#No.]*)?(20(?:0[4-9]|[1-2]\d)-\d{6}-\d{2})(?!-\d)",
        "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}"),
-    _r("isrctn", "ISRCTN", r"ISRCTN ?(\d{8})", "https://www.isrctn.com/ISRCTN{}"),
+    _r("isrctn", "ISRCTN", r"ISRCTN ?(\d{8})", "https://www.isrctn.com/{}"),
     _r("chictr", "ChiCTR", r"(ChiCTR(?:-[A-Z]{2,5}-\d{8}|\d{10}))"),
     _r("ctri", "CTRI", r"(CTRI/\d{4}/\d{2,3}/\d{6})"),
     _r("anzctr", "ANZCTR", r"(ACTRN\d{14})", "https://www.anzctr.org.au/{}.aspx"),
     _r("drks", "DRKS", r"(DRKS\d{8})", "https://drks.de/search/en/trial/{}"),
-    _r("jrct", "jRCT", r"(jRCT[a-z]?\d{10})"),
+    _r("jrct", "jRCT", r"(jRCT[a-z0-9]\d{9})"),
     _r("umin", "UMIN-CTR", r"(UMIN\d{9})"),
     _r("japic", "JAPIC", r"(JapicCTI-\d{6})"),
     _r("ntr", "Netherlands Trial Register", r"(NTR\d{2,5}|NL-OMON\d{2,6})"),
