@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import copy_formatted, queries, suggestions
+from amlref.gui import copy_formatted, extensions, queries, suggestions
 from amlref.gui.detail import DetailPane
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
@@ -62,6 +62,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self.setAcceptDrops(True)
         self._build_ui()
         self._build_actions()
+        self.extensions = extensions.install(self)   # plugins' columns, tabs, nodes, actions
         self._restore_settings()
         self.reload()            # the ids load in the loader thread while the sidebar is built
         self.rebuild_sidebar()
@@ -283,6 +284,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
                 log.warning("auto-export at close failed: %s", exc)
         self.save_settings()
         self.loader.stop()
+        self.extensions.close()
         super().closeEvent(event)
 
     # == views ================================================================================
@@ -315,6 +317,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         kind, value = self.node
         if kind == "suggested":
             label = f"Suggested in {queries.label(value)}"
+        elif kind == "plugin":
+            label = self.extensions.node_label(value)
         else:
             label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
                 kind, f"{kind} {value}")
@@ -344,6 +348,9 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
                 return
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
+            return
+        if self.node[0] == "plugin":
+            self.extensions.load_node(self.node[1])
             return
         detail = getattr(self, "detail", None)
         if detail is not None and detail.files.isVisible():   # files list the hits' pages
