@@ -295,8 +295,11 @@ class Extensions:
         from amlref.services.views import View
         w = self.window
         node = self.nodes.get(name)
-        if node is None:
-            w._ids_loaded([], f"the plugin view {name!r} is not available")
+        if node is None:    # (uninstalled or failed since the view was saved): All articles
+            w.statusBar().showMessage(f"The plugin view {name!r} is not available", 8000)
+            w.node = ("all", None)
+            w.sidebar.select_node(w.node, emit=False)
+            w.reload()
             return
         q = w.search.text().strip()
         q = q if len(q) >= 2 else None
@@ -328,10 +331,12 @@ class Extensions:
         w.messages.append(("error", text))
         w.statusBar().showMessage(text, 15000)
         if group == "amlref.columns":
-            for c in self.columns:
+            first = w.model.columnCount() - len(self.columns)
+            for i, c in enumerate(self.columns):
                 if c.name == name:
                     c.alive = False
                     c.cache.clear()
+                    w.table.setColumnHidden(first + i, True)
             w.model.invalidate()
         elif group == "amlref.detail_tabs" and name in self.tabs:
             t = self.tabs.pop(name)

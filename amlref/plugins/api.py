@@ -94,7 +94,8 @@ class AppAPI:
 
     def run_in_background(self, fn: Callable, title: str = "",
                           done: Callable[[Any], None] | None = None) -> None:
-        result = fn(self.library, lambda *a: None, None)
+        from amlref.core.progress import CancelToken
+        result = fn(self.library, lambda *a: None, CancelToken())
         if done is not None:
             done(result)
 

@@ -166,7 +166,7 @@ def test_broken_plugin_is_reported_and_the_window_goes_on(broken_plugin, make_wi
     w.model.data(w.model.index(0, raises))
     qtbot.waitUntil(lambda: any("'raises'" in t and "KeyError" in t for _k, t in w.messages),
                     timeout=5000)
-    assert w.model.data(w.model.index(0, raises)) == ""
+    assert w.model.data(w.model.index(0, raises)) == "" and w.table.isColumnHidden(raises)
     w.select_ids([w.model.ids[1]])
     qtbot.waitUntil(lambda: _tab(w, "Raises") is None, timeout=5000)
     errors = {(p.name, p.error) for p in registry.problems if p.dist == "amlref-broken"}

@@ -68,7 +68,7 @@ class TagTrialArticles(Action):
         def work(library, progress, cancel):
             hits = []
             for n, a in enumerate(library.articles.get_many(ids), 1):
-                if cancel is not None and n % 200 == 0:
+                if n % 200 == 0:
                     cancel.check()
                 if trials_of(a):
                     hits.append(a.id)
