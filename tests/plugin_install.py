@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from support import ROOT
@@ -22,8 +24,13 @@ def _pip(*args: str) -> None:
 
 @contextlib.contextmanager
 def installed(path: Path, dist: str, package: str):
-    """pip install PATH (a real wheel built from its pyproject.toml), yield, pip uninstall."""
-    _pip("install", "-q", "--no-deps", "--disable-pip-version-check", str(path))
+    """pip install PATH (a real wheel built from its pyproject.toml), yield, pip uninstall.
+    Built from a copy: pip's in-tree build would leave build/ and *.egg-info in the sources."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / path.name
+        shutil.copytree(path, src, ignore=shutil.ignore_patterns("build", "*.egg-info",
+                                                                 "__pycache__"))
+        _pip("install", "-q", "--no-deps", "--disable-pip-version-check", str(src))
     importlib.invalidate_caches()
     from amlref.plugins import registry
     registry.reset()
