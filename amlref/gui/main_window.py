@@ -2,7 +2,8 @@
 type, drag and drop in and out, dialogs, undo/redo.  Widgets call the Library facade and the
 services; long work goes to :class:`~amlref.gui.workers.JobRunner`.  Drops and imports are in
 gui/drops.py, undoable edits in gui/edits.py, library-wide jobs and dialogs in
-gui/library_jobs.py, the table's context menu with the edits (mixins of this class)."""
+gui/library_jobs.py, the table's context menu with the edits, auto-export in
+gui/autoexport_jobs.py (mixins of this class); plugins' parts in gui/extensions.py."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from amlref.gui import copy_formatted, extensions, queries, suggestions
 from amlref.gui.detail import DetailPane
+from amlref.gui.autoexport_jobs import AutoExportMixin
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
 from amlref.gui.library_jobs import LibraryJobsMixin
@@ -34,7 +36,7 @@ _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
 COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84, 36)   # last: "has PDF" icon
 SEARCH_DELAY_MS = 150
 
-class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
+class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMainWindow):
     view_loaded = Signal(int)          # the view is complete: number of rows
     first_rows = Signal(int)           # the first screen of a view is shown (maybe not all yet)
     job_finished = Signal(str, object)  # what, result (report / message)
@@ -420,34 +422,6 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         cur = self.current_id()
         if cur is not None and cur in ids:
             self.detail.show_article(self.lib, cur)
-
-    # == auto-export =============================================================================
-    def schedule_auto_export(self) -> None:
-        """Files bound to views are rewritten shortly after changes (batched), off the GUI
-        thread; unchanged content is not rewritten."""
-        self.autoexport_timer.start()
-
-    def run_auto_exports(self) -> None:
-        try:
-            from amlref.services.autoexport import run_all
-        except ImportError:
-            return
-        if not self.lib.execute("SELECT 1 FROM auto_exports LIMIT 1").fetchone():
-            return
-        if self.runner.busy:
-            self.autoexport_timer.start()
-            return
-
-        def done(results):
-            written = [r for r in results if r.get("written")]
-            errors = [r for r in results if r.get("error")]
-            if written:
-                self.statusBar().showMessage(f"Auto-export: rewrote {len(written)} file(s)", 5000)
-            for r in errors:
-                self.statusBar().showMessage(f"Auto-export {r['path']}: {r['error']}", 10000)
-            self.job_finished.emit("auto-export", results)
-        self.runner.start(lambda lib, progress, cancel: run_all(lib), "Auto-export", done,
-                          self._job_error("Auto-export failed"), parent=None, progress=False)
 
     # == selection ===========================================================================
     def selected_ids(self) -> list[int]:
