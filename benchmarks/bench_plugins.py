@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -119,10 +120,13 @@ def main() -> None:
         c2, _ = timed(lambda: [col.value(a) for a in lib.articles.get_many(page)], 10)
         print(f"one page of 100 rows: get_many {b2 * 1000:.1f} ms, with the Trials column "
               f"{c2 * 1000:.1f} ms = {c2 / b2:.2f}x (in the column's worker thread)")
-        plain = event_loop_gap(lib, slow=False)
-        slow = event_loop_gap(lib, slow=True)
-        print(f"longest event-loop gap scrolling 20 screens: {plain:.0f} ms without plugin "
-              f"columns, {slow:.0f} ms with a 20 ms-per-article column   target < 100 ms")
+        pairs = [(event_loop_gap(lib, slow=False), event_loop_gap(lib, slow=True))
+                 for _ in range(3)]     # alternating: a shared machine is noisy
+        plain = statistics.median(p for p, _ in pairs)
+        slow = statistics.median(s for _, s in pairs)
+        print(f"longest event-loop gap scrolling 20 screens (median of 3): {plain:.0f} ms "
+              f"without plugin columns, {slow:.0f} ms with a 20 ms-per-article column"
+              f"   target < 100 ms   (runs: {[(round(p), round(s)) for p, s in pairs]})")
         lib.close()
 
 
