@@ -200,3 +200,8 @@ def test_broken_plugin_is_reported_and_the_window_goes_on(broken_plugin, make_wi
     assert disabled_names() == {"amlref-broken"}
     registry.reset()
     assert not [p for p in registry.problems if p.dist == "amlref-broken"]
+    w2 = make_window(demo_lib)       # the next start: none of it in the window
+    from PySide6.QtCore import Qt as _Qt
+    heads = [w2.model.headerData(c, _Qt.Horizontal) for c in range(w2.model.columnCount())]
+    assert "Slow" not in heads and "Raises" not in heads
+    assert "Plugins disabled" not in w2.statusBar().currentMessage()
