@@ -1,4 +1,4 @@
-"""Core commands: import, export, search, show, trash, tag, note, plugins, gui."""
+"""Core commands: import, export, search, show, trash, tag, note, gui."""
 from __future__ import annotations
 
 import sys
@@ -67,9 +67,7 @@ def register(sub) -> None:
     p.add_argument("text")
     p.set_defaults(func=cmd_note)
 
-    p = sub.add_parser("plugins", help="list the importers, exporters, sources and classifiers found")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_plugins)
+    # `plugins` lives in amlref/cli/plugins_cmds.py
 
 
 # -- gui ----------------------------------------------------------------------------------------
@@ -358,16 +356,4 @@ def cmd_note(args) -> int:
         a = lib.articles.find(args.key)
         lib.notes.add(a.id, args.text)
     print(f"note added to {a.citekey}")
-    return 0
-
-
-def cmd_plugins(args) -> int:
-    from amlref.plugins.registry import registry
-    infos = registry.load_all()
-    if args.json:
-        print_json([i.__dict__ for i in infos])
-        return 0
-    for i in infos:
-        state = "ok" if i.ok else f"DISABLED: {i.error}"
-        print(f"{i.group:<20} {i.name:<14} {i.value:<50} {state}")
     return 0

@@ -13,7 +13,7 @@ from amlref.core.errors import AmlrefError
 
 # Command modules, each with register(subparsers).  Order = order in --help.
 COMMAND_MODULES = [
-    "amlref.cli.library_cmds",   # import, export, search, show, trash, tag, note, plugins, gui
+    "amlref.cli.library_cmds",   # import, export, search, show, trash, tag, note, gui
     "amlref.cli.dedup_cmds",     # dedup
     "amlref.cli.citation_cmds",  # citations show/missing/graph (must precede online_cmds)
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "amlref.cli.cite_cmds",      # cite (formatted references, CSL styles)
     "amlref.cli.serve_cmds",     # serve (Better BibTeX-compatible local server)
     "amlref.cli.backup_cmds",    # backup, restore, backups
+    "amlref.cli.plugins_cmds",   # plugins list/enable/disable
 ]
 
 EPILOG = """\

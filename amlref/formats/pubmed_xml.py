@@ -243,6 +243,13 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
         grants = [{c.tag: _text(c) for c in g} for g in art.findall("GrantList/Grant")]
         if grants:
             extra["grants"] = grants
+        banks: dict[str, list[str]] = {}   # trial registries and sequence banks cited
+        for b in art.findall("DataBankList/DataBank"):
+            accs = [_text(x) for x in b.findall("AccessionNumberList/AccessionNumber")]
+            if _text(b.find("DataBankName")) and any(accs):
+                banks.setdefault(_text(b.find("DataBankName")), []).extend(x for x in accs if x)
+        if banks:
+            extra["databanks"] = banks
     info = mc.find("MedlineJournalInfo")
     if info is not None:
         a.container_short = a.container_short or _text(info.find("MedlineTA"))

@@ -92,6 +92,7 @@ class DetailPane(QWidget):
     stub_add_requested = Signal(dict)
     link_activated = Signal(str)
     missing_requested = Signal()
+    article_shown = Signal(int)                 # id, -1: none (plugins' tabs follow it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -246,6 +247,7 @@ class DetailPane(QWidget):
             self.notes.clear()
             self.citations.clear()
             self.suggestions.show_suggestions(None, [], str)
+            self.article_shown.emit(-1)
             return
         who = html.escape(authors_to_text(a.authors[:6]) + (" et al." if len(a.authors) > 6 else ""))
         where = html.escape(" ".join(x for x in (a.container or a.container_short,
@@ -270,6 +272,7 @@ class DetailPane(QWidget):
         self.note_id = notes[0][0] if notes else None
         self.notes.setPlainText("\n\n".join(t for _, t in notes))
         self._fill_citations(lib, a)
+        self.article_shown.emit(a.id)
 
     def _fill_categories(self, lib, a) -> None:
         from amlref.gui.queries import label

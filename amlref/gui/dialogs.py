@@ -359,6 +359,10 @@ class PreferencesDialog(QDialog):
         if open_auto_export:
             ae.clicked.connect(open_auto_export)
         form.addRow("Auto-export", ae)
+        pm = QPushButton("Plugins…")        # the plugin manager (gui/plugin_manager.py)
+        pm.setObjectName("plugins_button")
+        pm.clicked.connect(self._plugins)
+        form.addRow("Plugins", pm)
         lay.addLayout(form)
         from amlref.gui.files_prefs import FilesPreferences
         self.files = FilesPreferences(lib)
@@ -368,6 +372,10 @@ class PreferencesDialog(QDialog):
         bb.rejected.connect(self.reject)
         lay.addWidget(bb)
         self.resize(560, 220)
+
+    def _plugins(self) -> None:
+        from amlref.gui.plugin_manager import PluginManagerDialog
+        PluginManagerDialog(self).exec()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Library file", self.library.text(),

@@ -158,6 +158,10 @@ class EditsMixin:
         cm = m.addMenu("Add to category")
         for c in self.sidebar.categories:
             cm.addAction(c["label"], lambda s=c["slug"]: self.set_category(ids, s, True))
+        plugin_actions = self.extensions.context_actions()   # plugins' (gui/extensions.py)
+        if plugin_actions:
+            m.addSeparator()
+            m.addActions(plugin_actions)
         m.addSeparator()
         a = self.lib.articles.get(ids[0])
         if a.pmid:

@@ -2,7 +2,8 @@
 type, drag and drop in and out, dialogs, undo/redo.  Widgets call the Library facade and the
 services; long work goes to :class:`~amlref.gui.workers.JobRunner`.  Drops and imports are in
 gui/drops.py, undoable edits in gui/edits.py, library-wide jobs and dialogs in
-gui/library_jobs.py, the table's context menu with the edits (mixins of this class)."""
+gui/library_jobs.py, the table's context menu with the edits, auto-export in
+gui/autoexport_jobs.py (mixins of this class); plugins' parts in gui/extensions.py."""
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import backup_actions, copy_formatted, queries, suggestions
+from amlref.gui import backup_actions, copy_formatted, extensions, queries, suggestions
 from amlref.gui.detail import DetailPane
+from amlref.gui.autoexport_jobs import AutoExportMixin
 from amlref.gui.drops import DropsMixin
 from amlref.gui.edits import EditsMixin
 from amlref.gui.library_jobs import LibraryJobsMixin
@@ -34,7 +36,7 @@ _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
 COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84, 36)   # last: "has PDF" icon
 SEARCH_DELAY_MS = 150
 
-class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
+class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMainWindow):
     view_loaded = Signal(int)          # the view is complete: number of rows
     first_rows = Signal(int)           # the first screen of a view is shown (maybe not all yet)
     job_finished = Signal(str, object)  # what, result (report / message)
@@ -62,6 +64,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         self.setAcceptDrops(True)
         self._build_ui()
         self._build_actions()
+        self.extensions = extensions.install(self)   # plugins' columns, tabs, nodes, actions
         self._restore_settings()
         self.reload()            # the ids load in the loader thread while the sidebar is built
         self.rebuild_sidebar()
@@ -285,6 +288,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
                 log.warning("auto-export at close failed: %s", exc)
         self.save_settings()
         self.loader.stop()
+        self.extensions.close()
         super().closeEvent(event)
 
     # == views ================================================================================
@@ -317,6 +321,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         kind, value = self.node
         if kind == "suggested":
             label = f"Suggested in {queries.label(value)}"
+        elif kind == "plugin":
+            label = self.extensions.node_label(value)
         else:
             label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
                 kind, f"{kind} {value}")
@@ -346,6 +352,9 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
                 return
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
+            return
+        if self.node[0] == "plugin":
+            self.extensions.load_node(self.node[1])
             return
         detail = getattr(self, "detail", None)
         if detail is not None and detail.files.isVisible():   # files list the hits' pages
@@ -416,34 +425,6 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, QMainWindow):
         cur = self.current_id()
         if cur is not None and cur in ids:
             self.detail.show_article(self.lib, cur)
-
-    # == auto-export =============================================================================
-    def schedule_auto_export(self) -> None:
-        """Files bound to views are rewritten shortly after changes (batched), off the GUI
-        thread; unchanged content is not rewritten."""
-        self.autoexport_timer.start()
-
-    def run_auto_exports(self) -> None:
-        try:
-            from amlref.services.autoexport import run_all
-        except ImportError:
-            return
-        if not self.lib.execute("SELECT 1 FROM auto_exports LIMIT 1").fetchone():
-            return
-        if self.runner.busy:
-            self.autoexport_timer.start()
-            return
-
-        def done(results):
-            written = [r for r in results if r.get("written")]
-            errors = [r for r in results if r.get("error")]
-            if written:
-                self.statusBar().showMessage(f"Auto-export: rewrote {len(written)} file(s)", 5000)
-            for r in errors:
-                self.statusBar().showMessage(f"Auto-export {r['path']}: {r['error']}", 10000)
-            self.job_finished.emit("auto-export", results)
-        self.runner.start(lambda lib, progress, cancel: run_all(lib), "Auto-export", done,
-                          self._job_error("Auto-export failed"), parent=None, progress=False)
 
     # == selection ===========================================================================
     def selected_ids(self) -> list[int]:

@@ -122,6 +122,7 @@ class Sidebar(QTreeWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.extra_nodes: list[tuple] = []
         self.setHeaderHidden(True)
         self.setColumnCount(2)
         self.setAcceptDrops(True)
@@ -212,6 +213,11 @@ class Sidebar(QTreeWidget):
             for s in searches:
                 add(sh, s["name"], ("search", s["name"]), None, s["query"])
             sh.setExpanded(True)
+        if self.extra_nodes:   # plugins' views (gui/extensions.py): (label, node, tip)
+            ph = header("Plugins")
+            for text, node, tip in self.extra_nodes:
+                add(ph, text, node, None, tip)
+            ph.setExpanded(True)
         add(self, "Duplicates", ("duplicates", None), dup_count)
         trash = len(lib.articles.trashed_ids())
         add(self, "Trash", ("trash", None), trash)

@@ -35,6 +35,7 @@ class ArticleTableModel(QAbstractTableModel):
         self.fetches = 0
         self.sort_column: str | None = queries.DEFAULT_SORT[0]
         self.sort_desc = queries.DEFAULT_SORT[1]
+        self.extra_columns: list = []   # plugins' columns (gui/extensions.py), after PDF
 
     # -- content -----------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -58,6 +59,8 @@ class ArticleTableModel(QAbstractTableModel):
 
     def invalidate(self, ids=None) -> None:
         """Forget cached rows (all, or the pages holding these ids) and repaint."""
+        for c in self.extra_columns:
+            c.forget(ids)
         if ids is None:
             self._pages.clear()
         else:
@@ -66,7 +69,7 @@ class ArticleTableModel(QAbstractTableModel):
                 del self._pages[p]
         if self.ids:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.ids) - 1, len(queries.COLUMNS) - 1))
+                                  self.index(len(self.ids) - 1, self.columnCount() - 1))
 
     def row_of(self, article_id: int) -> int:
         if self._row_of is None:
@@ -97,7 +100,7 @@ class ArticleTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(queries.COLUMNS) + 1
+        return 0 if parent.isValid() else len(queries.COLUMNS) + 1 + len(self.extra_columns)
 
     def data(self, index, role=_DISPLAY):
         # called thousands of times per paint: plain comparisons, constants precomputed
@@ -109,6 +112,8 @@ class ArticleTableModel(QAbstractTableModel):
             if r is None:
                 return ""
             c = index.column()
+            if c > PDF_COLUMN:
+                return self.extra_columns[c - PDF_COLUMN - 1].text(self.ids[row])
             v = r[c]
             return str(v) if v and c != PDF_COLUMN else ""
         if role == _ALIGN:
@@ -116,6 +121,8 @@ class ArticleTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             r = self._row(index.row()) if index.row() < len(self.ids) else None
             c = index.column()
+            if c > PDF_COLUMN:
+                return self.extra_columns[c - PDF_COLUMN - 1].col.tooltip or None
             if c == PDF_COLUMN:
                 return "PDF attached" if r is not None and r[c] else None
             return str(r[c]) if r is not None and c in (0, 2, 3, 4) and r[c] else None
@@ -128,6 +135,8 @@ class ArticleTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            if section > PDF_COLUMN:
+                return self.extra_columns[section - PDF_COLUMN - 1].header
             return queries.HEADERS[section] if section < PDF_COLUMN else "PDF"
         if orientation == Qt.Horizontal and role == Qt.FontRole:
             f = QFont()

@@ -5,6 +5,9 @@ registry instantiates it with no arguments.
 - ``amlref.exporters``: :class:`Exporter`
 - ``amlref.sources``: :class:`Source` (online metadata / citations)
 - ``amlref.classifiers``: :class:`Classifier`
+
+The window's groups (actions, detail tabs, columns, sidebar nodes) are in
+:mod:`amlref.plugins.api`, the one module a plugin imports.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ class Exporter:
     name: str = ""
     label: str = ""
     extension: str = ""
+    with_categories: bool = False   # True: each article's category slugs in extra["categories"]
 
     def export(self, articles: Iterable["Article"], **options) -> str:
         raise NotImplementedError

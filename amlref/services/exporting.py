@@ -10,7 +10,15 @@ from amlref.storage.library import Library
 
 
 def export_articles(articles: Iterable[Article], fmt: str, **options) -> str:
-    return registry.exporter(fmt).export(list(articles), **options)
+    exporter = registry.exporter(fmt)
+    try:
+        return exporter.export(list(articles), **options)
+    except Exception as exc:   # a plugin's bug: disabled and named, never a traceback
+        from amlref.plugins.registry import plugin_error
+        err = plugin_error("amlref.exporters", fmt, exc, "export")
+        if err is None:
+            raise
+        raise err from exc
 
 
 def export_view(lib: Library, fmt: str, view: View | None = None, **options) -> tuple[str, int]:
@@ -19,6 +27,8 @@ def export_view(lib: Library, fmt: str, view: View | None = None, **options) -> 
     arts = lib.articles.get_many(ids)
     if options.pop("file_fields", False):
         add_file_fields(lib, arts)
+    if getattr(registry.exporter(fmt), "with_categories", False):
+        add_categories(lib, arts)
     return export_articles(arts, fmt, **options), len(arts)
 
 
@@ -31,3 +41,19 @@ def add_file_fields(lib: Library, arts: list) -> None:
         if field:
             bt = a.extra.setdefault("bibtex", {})
             bt["fields"] = {**(bt.get("fields") or {}), "file": field}
+
+
+def add_categories(lib: Library, arts: list) -> None:
+    """For exporters that ask for them (``with_categories``): each article's assigned
+    categories as ``extra["categories"]`` (slugs, sorted); the stored articles are not changed."""
+    ids = [a.id for a in arts if a.id is not None]
+    cats: dict[int, list[str]] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for aid, slug in lib.execute(
+                "SELECT article_id, slug FROM article_categories WHERE state = 1 AND "
+                f"kind = 'category' AND article_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY slug", chunk):
+            cats.setdefault(aid, []).append(slug)
+    for a in arts:
+        a.extra["categories"] = cats.get(a.id, [])

@@ -1,0 +1,1 @@
+raise ImportError("amlref_broken needs a module that is not installed")
