@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "amlref.cli.online_cmds",    # add (online lookup); citations refresh via citation_cmds
     "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
     "amlref.cli.bib_cmds",       # autoexport
+    "amlref.cli.config_cmds",    # config list/get/set
 ]
 
 EPILOG = """\
