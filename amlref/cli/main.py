@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "amlref.cli.taxonomy_cmds",  # categories, classify, category, views, saved
     "amlref.cli.bib_cmds",       # autoexport
     "amlref.cli.config_cmds",    # config list/get/set
+    "amlref.cli.watch_cmds",     # watch add/list/run/inbox, digest
 ]
 
 EPILOG = """\
