@@ -257,18 +257,19 @@ def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
         progress(0, 0, f"{w['name']}: OpenAlex works citing {t['doi']}")
         work = online.openalex.work(doi=t["doi"])
         for cw in oa.citing_since(online.openalex, work.get("id", ""), since):
-            doi, pmid, _ = oa._ids(cw)
+            pmid = oa.work_to_reference(cw).pmid
             if pmid:
-                found[pmid] = None
-            elif doi:
+                found[pmid] = None      # PubMed's record is the fuller one
+            elif cw.get("id"):
                 others.append(cw)
     seen = store.seen(w["id"]) | own
     pmids = [p for p in found if f"pmid:{p}" not in seen]
     arts = []
     for cw in others:
         a = oa.work_to_article(cw)
-        if not set(idents(a.pmid, a.doi)) & seen:
-            seen.update(idents(a.pmid, a.doi))
+        keys = set(idents(a.pmid, a.doi, a.extra["openalex"]["id"]))
+        if not keys & seen:
+            seen.update(keys)
             arts.append(a)
     report.found = len(found) + len(others)
     report.seen = report.found - len(pmids) - len(arts)

@@ -64,8 +64,14 @@ def _alive(owner: str) -> bool:
     return True
 
 
-def idents(pmid: str, doi: str) -> list[str]:
-    return [k for k in (f"pmid:{pmid}" if pmid else "", f"doi:{doi.lower()}" if doi else "") if k]
+def idents(pmid: str, doi: str, openalex: str | None = "") -> list[str]:
+    """How a watch knows a work: ``pmid:…``, ``doi:…`` (lower case), ``openalex:W…``."""
+    return [k for k in (f"pmid:{pmid}" if pmid else "", f"doi:{doi.lower()}" if doi else "",
+                        f"openalex:{openalex}" if openalex else "") if k]
+
+
+_IDENT_COLS = "a.pmid, a.doi, CASE WHEN instr(a.extra, '\"openalex\"') THEN " \
+              "json_extract(a.extra, '$.openalex.id') END"
 
 
 class WatchStore:
@@ -167,10 +173,10 @@ class WatchStore:
         """Identifiers ('pmid:…', 'doi:…') this watch has brought or had dismissed."""
         out = {r[0] for r in self.lib.execute(
             "SELECT ident FROM inbox_dismissed WHERE watch_id = ?", (wid,))}
-        for pmid, doi in self.lib.execute(
-                "SELECT a.pmid, a.doi FROM inbox i JOIN articles a ON a.id = i.article_id "
+        for pmid, doi, oaid in self.lib.execute(
+                f"SELECT {_IDENT_COLS} FROM inbox i JOIN articles a ON a.id = i.article_id "
                 "WHERE i.watch_id = ?", (wid,)):
-            out.update(idents(pmid, doi))
+            out.update(idents(pmid, doi, oaid))
         return out
 
     def set_state(self, article_ids: Iterable[int], state: str, wid: int | None = None) -> int:
@@ -193,14 +199,14 @@ class WatchStore:
         n = 0
         with self.lib.transaction():
             for aid in ids:
-                row = self.lib.execute("SELECT pmid, doi FROM articles WHERE id = ?",
+                row = self.lib.execute(f"SELECT {_IDENT_COLS} FROM articles a WHERE a.id = ?",
                                        (aid,)).fetchone()
                 sql = "SELECT watch_id FROM inbox WHERE article_id = ?"
                 args: tuple = (aid,)
                 if wid is not None:
                     sql, args = sql + " AND watch_id = ?", args + (wid,)
                 for (w,) in self.lib.execute(sql, args).fetchall():
-                    for key in idents(*(row or ("", ""))):
+                    for key in idents(*(row or ("", "", ""))):
                         self.lib.execute("INSERT OR IGNORE INTO inbox_dismissed(watch_id, ident) "
                                          "VALUES (?, ?)", (w, key))
                     n += self.lib.execute("DELETE FROM inbox WHERE watch_id = ? AND "
