@@ -63,6 +63,7 @@ def register(sub) -> None:
     d.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
     d.set_defaults(func=cmd_digest)
+    register_chart(sub)
 
 
 def _store(lib):
@@ -243,4 +244,34 @@ def cmd_digest(args) -> int:
             raise UsageError(f"{args.output}: cannot write: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def register_chart(sub) -> None:
+    p = sub.add_parser("chart", help="the field at a glance: articles per year by category, new "
+                       "per week from the watches, top journals (PNG or SVG)")
+    p.add_argument("--category", metavar="SLUG")
+    p.add_argument("--tag")
+    p.add_argument("--query")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="FILE.svg or FILE.png")
+    p.add_argument("--json", action="store_true", help="also print the numbers as JSON")
+    p.set_defaults(func=cmd_chart)
+
+
+def cmd_chart(args) -> int:
+    from amlref.services import chart
+    from amlref.services.views import View
+    if not args.output.lower().endswith((".svg", ".png")):
+        raise UsageError(f"{args.output}: give a .png or .svg file name")
+    with open_library(args) as lib:
+        data = chart.chart_data(lib, View(category=args.category, tag=args.tag,
+                                          query=args.query))
+    title = " · ".join(x for x in (args.category, args.tag and f"tag {args.tag}",
+                                   args.query and f"“{args.query}”") if x) or "All articles"
+    chart.save(data, args.output, title)
+    if args.json:
+        print_json(data.to_json())
+    else:
+        print(f"{args.output}: {data.total} articles, {len(data.years)} years, "
+              f"{len(data.journals)} journals")
     return 0
