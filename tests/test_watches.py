@@ -331,3 +331,33 @@ def test_a_stale_lock_is_taken_over(api, cli, lib_path):
     lib.close()
     r = cli("watch", "run", "w")                     # a live heartbeat: busy
     assert r.code == 1 and "already running" in r.err
+
+
+def test_a_run_that_dies_between_import_and_inbox_files_them_as_unread_next_time(
+        api, cli, lib_path, monkeypatch):
+    from amlref.services import watches
+    pmids = metapub_pmids()[:4]
+    api.route("/eutils/esearch.fcgi", esearch_of(pmids))
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("watch", "add", "w", QUERY)
+    real_put = WatchStore.put
+
+    def dies(self, *a, **k):
+        raise OSError("disk gone")
+    monkeypatch.setattr(WatchStore, "put", dies)
+    lib = opened(lib_path)
+    try:
+        with pytest.raises(OSError):
+            watches.run_watch(lib, "w")
+        assert lib.articles.count() == 4 and WatchStore(lib).items() == []
+        assert WatchStore(lib).get("w")["last_run"] is None
+    finally:
+        lib.close()
+    monkeypatch.setattr(WatchStore, "put", real_put)
+    r = cli("watch", "run", "w", "--json")
+    assert r.code == 0 and r.json()[0]["added"] == 4 and r.json()[0]["known"] == 0
+    d = cli("watch", "inbox", "--json").json()
+    assert d["unread"] == 4
+    lib = opened(lib_path)
+    assert lib.articles.count() == 4
+    lib.close()
