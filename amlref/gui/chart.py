@@ -19,7 +19,7 @@ class ChartDialog(QDialog):
         self.setWindowTitle(f"The field at a glance — {title or 'All articles'}")
         self.title = title
         self.data = chart.chart_data(lib, view)
-        self.fig = Figure(figsize=(9, 8), layout="constrained")
+        self.fig = Figure(figsize=(9, 8))
         self.canvas = FigureCanvasQTAgg(self.fig)
         chart.figure(self.data, title, self.fig)
         self.canvas.draw_idle()

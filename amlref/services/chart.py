@@ -36,8 +36,12 @@ def _where(lib: Library, view: View) -> tuple[str, list]:
         ids = view_ids(lib, view)
         cond, params = "a.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
     where = cond or "1"
-    if not view.trash:
+    if view.trash:
+        where = f"a.deleted_at IS NOT NULL AND ({where})"
+    elif lib.execute("SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
         where = f"a.deleted_at IS NULL AND ({where})"
+    # (an empty trash: no condition on deleted_at, so the year and journal counts of the whole
+    # library come from the indexes alone)
     return where, params
 
 
@@ -54,17 +58,29 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
     out.total = lib.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
     values = ",".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
     flat = [x for p in pairs for x in p]
+    # one scan of the view for the totals per year and per journal; the categories from
+    # article_categories (a fraction of the articles) joined by id
+    per_year = {y: n for y, n in lib.execute(
+        f"SELECT a.year, count(*) FROM articles a WHERE {where} AND a.year IS NOT NULL "
+        "GROUP BY a.year", params)}
+    journals = lib.execute(
+        f"SELECT a.container, count(*) FROM articles a WHERE {where} AND a.container != '' "
+        f"GROUP BY a.container COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT {int(top)}",
+        params).fetchall()
     counts: dict[tuple[int, str], int] = {}
-    for year, root, n in lib.execute(
-            f"WITH top(slug, root) AS (VALUES {values}), "
-            f"v AS (SELECT a.id, a.year FROM articles a WHERE {where} AND a.year IS NOT NULL), "
-            "c AS (SELECT DISTINCT v.id, v.year, top.root FROM v JOIN article_categories ac ON "
-            "ac.article_id = v.id AND ac.state = 1 JOIN top ON top.slug = ac.slug) "
-            "SELECT year, root, count(*) FROM c GROUP BY year, root "
-            "UNION ALL SELECT year, NULL, count(*) FROM v WHERE v.id NOT IN (SELECT id FROM c) "
-            "GROUP BY year", flat + params):
-        counts[(year, root or NONE)] = n
-    years = sorted({y for y, _ in counts})
+    covered: dict[int, set] = {}
+    for aid, year, root in lib.execute(
+            f"WITH top(slug, root) AS (VALUES {values}) "
+            "SELECT DISTINCT a.id, a.year, top.root FROM article_categories ac JOIN top ON "
+            "top.slug = ac.slug JOIN articles a ON a.id = ac.article_id WHERE ac.state = 1 AND "
+            f"a.year IS NOT NULL AND {where}", flat + params):
+        counts[(year, root)] = counts.get((year, root), 0) + 1
+        covered.setdefault(year, set()).add(aid)
+    for year, n in per_year.items():
+        rest = n - len(covered.get(year, ()))
+        if rest > 0:
+            counts[(year, NONE)] = rest
+    years = sorted(per_year)
     if years:
         out.years = list(range(years[0], years[-1] + 1))
     labels = [(r.slug, r.label) for r in roots] + [(NONE, NONE)]
@@ -79,9 +95,7 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
             "ORDER BY 1", params):
         out.weeks.append(week)
         out.per_week.append(n)
-    out.journals = [(j, n) for j, n in lib.execute(
-        f"SELECT a.container, count(*) FROM articles a WHERE {where} AND a.container != '' "
-        f"GROUP BY a.container COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT {int(top)}", params)]
+    out.journals = [(j, n) for j, n in journals]
     return out
 
 
@@ -89,22 +103,32 @@ def figure(data: ChartData, title: str = "", fig=None):
     """A matplotlib Figure with the three panels (``fig``: draw into this one, the window's)."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
-    fig = fig or Figure(figsize=(10, 9), layout="constrained")
+    fig = fig or Figure(figsize=(10, 9))
     fig.clear()
+    fig.subplots_adjust(left=0.25, right=0.97, top=0.93, bottom=0.05, hspace=0.55)
     ax1, ax2, ax3 = fig.subplots(3, 1, height_ratios=(3, 2, 2))
     if title:
         fig.suptitle(title)
+    # stacked bars as one filled step artist per category (a Rectangle per bar costs ~0.6 ms
+    # each to add: 300 ms for 30 years x 9 stacks)
+    edges = [y - 0.5 for y in data.years] + ([data.years[-1] + 0.5] if data.years else [])
     bottom = [0] * len(data.years)
     for label, row in data.by_year.items():
-        ax1.bar(data.years, row, bottom=bottom, label=label, width=0.85)
-        bottom = [b + r for b, r in zip(bottom, row)]
+        top = [b + r for b, r in zip(bottom, row)]
+        ax1.stairs(top, edges, baseline=bottom, fill=True, label=label)
+        bottom = top
+    if data.years:
+        ax1.set_xlim(edges[0], edges[-1])
+        ax1.set_ylim(0, max(bottom) * 1.05 or 1)
     ax1.set_title(f"Articles per year by category ({data.total} in the view)")
     ax1.set_ylabel("articles")
     ax1.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
     if data.by_year:
         ax1.legend(fontsize="small", ncols=2)
-    ax2.bar(range(len(data.weeks)), data.per_week, color="#4c72b0")
+    if data.weeks:
+        ax2.stairs(data.per_week, [i - 0.5 for i in range(len(data.weeks) + 1)], fill=True,
+                   color="#4c72b0")
     ax2.set_xticks(range(len(data.weeks)), data.weeks, rotation=60, fontsize="x-small")
     ax2.set_title("New articles per week from the watches")
     ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
