@@ -117,3 +117,18 @@ def test_no_node_without_watches(qtbot, lib):
     qtbot.addWidget(tree)
     assert add_inbox_node(tree, lib) is None and tree.topLevelItemCount() == 0
     assert notification_text([]) == ""
+
+
+def test_watch_papers_citing_the_selection(lib):
+    from amlref.core.article import Article
+    from amlref.gui.inbox import watch_citing
+    a = lib.articles.add(Article(title="Updates in immunotherapy for AML", pmid="39697225",
+                                 issued="2024"))
+    b = lib.articles.add(Article(title="Another", doi="10.1000/xyz", issued="2023"))
+    key = lib.articles.get(a).citekey
+    assert watch_citing(lib, [a]) == f"citing {key}"
+    assert watch_citing(lib, [a, b]) == f"citing {key} +1"
+    assert watch_citing(lib, [a]) == f"citing {key} (2)"
+    w = WatchStore(lib).get(f"citing {key} +1")
+    assert w["kind"] == "citing" and [t["pmid"] for t in w["targets"]] == ["39697225", ""]
+    assert w["targets"][1]["doi"] == "10.1000/xyz"

@@ -11,6 +11,7 @@ The window wires it with a few lines (it owns the sidebar, the view loading and 
     add_inbox_node(self.sidebar, self.lib)                  # end of the sidebar's rebuild
     if is_inbox_node(self.node):                            # reload(), before the loader
         self._ids_loaded(inbox_ids(self.lib, self.node), ""); return
+    name = watch_citing(self.lib, self.selected_ids())      # "Watch papers citing this"
 """
 from __future__ import annotations
 
@@ -92,6 +93,21 @@ def set_state(lib, ids, state: str, node=None) -> int:
     store = WatchStore(lib)
     wid = store.get(node[1])["id"] if node and node[0] == INBOX_WATCH else None
     return store.dismiss(ids, wid) if state is None else store.set_state(ids, state, wid)
+
+
+def watch_citing(lib, ids) -> str:
+    """"Watch papers citing this" on the selected articles: a citation alert named after the
+    first one (``citing KEY`` or ``citing KEY +N``); returns its name."""
+    from amlref.services.watches import add_citing
+    arts = lib.articles.get_many(list(ids))
+    if not arts:
+        raise ValueError("no article selected")
+    name = f"citing {arts[0].citekey}" + (f" +{len(arts) - 1}" if len(arts) > 1 else "")
+    store, base, n = WatchStore(lib), name, 2
+    while store.find(name) is not None:
+        name, n = f"{base} ({n})", n + 1
+    add_citing(lib, name, [a.citekey for a in arts])
+    return name
 
 
 def notification_text(reports, labels: dict[str, str] | None = None) -> str:
