@@ -361,3 +361,15 @@ def test_a_run_that_dies_between_import_and_inbox_files_them_as_unread_next_time
     lib = opened(lib_path)
     assert lib.articles.count() == 4
     lib.close()
+
+
+def test_more_results_than_the_limit_are_said(api, cli, lib_path):
+    pmids = metapub_pmids()[:5]
+    api.route("/eutils/esearch.fcgi", esearch_of(pmids))
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("config", "set", "watch.max_results", "3")
+    cli("watch", "add", "w", QUERY)
+    r = cli("watch", "run", "w")
+    assert r.code == 0 and "2 more found than watch.max_results allows" in r.out
+    [(_, args)] = [c for c in api.calls if c[0] == "/eutils/esearch.fcgi"]
+    assert args["retmax"] == ["3"] and sorted(efetch_ids(api)) == sorted(pmids[:3])

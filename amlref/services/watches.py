@@ -53,6 +53,7 @@ class RunReport:
     by_category: dict[str, int] = field(default_factory=dict)
     skipped: list[Problem] = field(default_factory=list)
     requests: int = 0
+    beyond: int = 0                # PubMed found more than watch.max_results: not taken
     error: str = ""                # the run stopped here (what it filed before is kept)
 
     def to_json(self) -> dict:
@@ -61,6 +62,7 @@ class RunReport:
                 "known": len(self.known), "by_category": self.by_category,
                 "added_ids": self.added, "known_ids": self.known,
                 "skipped": [str(p) for p in self.skipped], "requests": self.requests,
+                "beyond_limit": self.beyond,
                 "error": self.error}
 
     def summary(self) -> str:
@@ -72,6 +74,9 @@ class RunReport:
             s += f", {self.seen} seen before"
         if self.skipped:
             s += f", {len(self.skipped)} unreadable"
+        if self.beyond:
+            s += (f"; {self.beyond} more found than watch.max_results allows (narrow the query "
+                  "or raise the setting)")
         return s
 
 
@@ -230,9 +235,10 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
     def on_page(done, total):
         check(cancel)
         progress(done, total, f"{w['name']}: searching PubMed ({done}/{total})")
-    _, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page, limit=limit,
-                             on_page=on_page)
+    count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
+                                 limit=limit, on_page=on_page)
     report.found = len(pmids)
+    report.beyond = max(0, count - len(pmids))
     seen = store.seen(w["id"])
     todo = [p for p in pmids if f"pmid:{p}" not in seen]
     report.seen = len(pmids) - len(todo)
