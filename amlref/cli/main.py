@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "amlref.cli.serve_cmds",     # serve (Better BibTeX-compatible local server)
     "amlref.cli.backup_cmds",    # backup, restore, backups
     "amlref.cli.plugins_cmds",   # plugins list/enable/disable
+    "amlref.cli.config_cmds",    # config list/get/set
+    "amlref.cli.watch_cmds",     # watch add/list/run/inbox, digest
 ]
 
 EPILOG = """\

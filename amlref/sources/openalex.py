@@ -164,3 +164,30 @@ class OpenAlexSource(Source):
         wid = short_id(work.get("id", ""))
         return [work_to_reference(w) for w in
                 self._list(f"cites:{wid}", self.max_cited_by, f"OpenAlex works citing {wid}")]
+
+
+def citing_since(source: OpenAlexSource, work_id: str, since: str = "", limit: int = 2000,
+                 select: str = SELECT + ",abstract_inverted_index,language") -> list[dict]:
+    """Works citing ``work_id`` (``filter=cites:W...,from_publication_date:YYYY-MM-DD``), newest
+    filter first, asked afresh (never from the cache), at most ``limit``."""
+    wid = short_id(work_id)
+    flt = f"cites:{wid}" + (f",from_publication_date:{since}" if since else "")
+    what = f"OpenAlex works citing {wid}"
+    out: list[dict] = []
+    cursor = "*"
+    while cursor and len(out) < limit:
+        resp = source.client.get(f"{source._base()}/works",
+                                 source._params(filter=flt, select=select,
+                                                **{"per-page": PER_PAGE}, cursor=cursor),
+                                 service="openalex", what=what, use_cache=False)
+        data = resp.json()
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            msg = data.get("message") or data.get("error") if isinstance(data, dict) else ""
+            raise NetworkError(f"{what}: answer is not a list of works"
+                               + (f" ({msg})" if msg else ""))
+        out += [w for w in data["results"] if isinstance(w, dict)]
+        nxt = (data.get("meta") or {}).get("next_cursor")
+        if not data["results"] or nxt == cursor:
+            break
+        cursor = nxt
+    return out[:limit]

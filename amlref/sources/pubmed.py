@@ -10,7 +10,7 @@ import re
 from typing import Iterable
 
 from amlref.core.article import Reference
-from amlref.core.errors import NetworkError
+from amlref.core.errors import InputError, NetworkError
 from amlref.plugins.base import Source
 from amlref.sources.http import HttpClient, Settings
 from amlref.sources.xmlutil import parse_xml
@@ -207,3 +207,94 @@ def summary_to_reference(d: dict) -> Reference:
                      pmcid=pmcid if pmcid.upper().startswith("PMC") else "",
                      title=title, year=int(m.group(1)) if m else None, authors=authors,
                      container=src)
+
+
+# -- esearch with the history server, paged (watches) ----------------------------------------------
+ESEARCH_PAGE = 5000          # ids per esearch page (NCBI allows up to 10,000)
+ESEARCH_LIMIT = 10000        # PubMed's esearch gives no ids past the first 10,000
+
+
+class QueryError(InputError):
+    """PubMed refused a query (syntax error, unknown field, a phrase it does not know)."""
+
+
+def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int = ESEARCH_PAGE,
+                mindate: str = "", maxdate: str = "", datetype: str = "edat",
+                webenv: str = "", query_key: str = "", what: str = "") -> dict:
+    """One esearch page: ``{"count", "ids", "webenv", "query_key", "translation"}``.
+
+    ``mindate``/``maxdate`` (``YYYY/MM/DD``) limit the ``datetype`` date (``edat``: the date the
+    record entered PubMed).  ``usehistory=y`` keeps the result on NCBI's history server; later
+    pages pass its ``webenv``/``query_key``.  A query PubMed cannot use (``<ERROR>``, or an
+    ``ErrorList`` naming a phrase or field it does not know) raises :class:`QueryError`; an answer
+    that is not an eSearchResult (cut half-way, HTML) raises NetworkError."""
+    what = what or f"PubMed search {term[:60]!r}"
+    params = source._params(db="pubmed", term=term, retmode="xml", usehistory="y",
+                            retstart=str(retstart), retmax=str(retmax))
+    if mindate or maxdate:
+        params.update(datetype=datetype, mindate=mindate or "1800/01/01",
+                      maxdate=maxdate or "3000/12/31")
+    if webenv:
+        params["WebEnv"] = webenv
+        if query_key:
+            params["query_key"] = query_key
+    resp = source.client.get(source._url("esearch"), params, service="ncbi", what=what,
+                             use_cache=False)
+    root = parse_xml(resp.content, f"{what}: NCBI esearch")
+    if root.tag == "ERROR" or (root.tag == "eSearchResult" and root.find("Count") is None
+                               and root.find("ERROR") is not None):
+        msg = (root.text if root.tag == "ERROR" else root.findtext("ERROR")) or ""
+        raise QueryError(f"{what}: PubMed refused the query: {msg.strip() or 'no reason given'}")
+    if root.tag != "eSearchResult" or root.find("Count") is None:
+        raise NetworkError(f"{what}: NCBI esearch answered <{root.tag}> without a count")
+    problems = [f"{e.tag} {(e.text or '').strip()}" for e in root.iterfind("ErrorList/*")
+                if (e.text or "").strip()]
+    if problems:
+        raise QueryError(f"{what}: PubMed does not understand the query: "
+                         + "; ".join(_readable(p) for p in problems))
+    try:
+        count = int((root.findtext("Count") or "0").strip())
+    except ValueError:
+        raise NetworkError(f"{what}: NCBI esearch answered an unreadable count") from None
+    ids = [e.text.strip() for e in root.iterfind("IdList/Id") if e.text and e.text.strip()]
+    return {"count": count, "ids": ids, "webenv": (root.findtext("WebEnv") or "").strip(),
+            "query_key": (root.findtext("QueryKey") or "").strip(),
+            "translation": (root.findtext("QueryTranslation") or "").strip()}
+
+
+def _readable(problem: str) -> str:
+    kind, _, text = problem.partition(" ")
+    words = {"PhraseNotFound": "phrase not found", "FieldNotFound": "unknown field",
+             "QuotedPhraseNotFound": "quoted phrase not found"}
+    return f"{words.get(kind, kind)}: {text}"
+
+
+def search_all(source: PubmedSource, term: str, mindate: str = "", maxdate: str = "",
+               datetype: str = "edat", page: int = ESEARCH_PAGE, limit: int = ESEARCH_LIMIT,
+               on_page=None) -> tuple[int, list[str]]:
+    """``(count, pmids)`` of a query: every page of up to ``page`` ids (``retstart``/``retmax``
+    on the history server), at most ``limit`` ids.  ``on_page(done, count)`` before each page
+    after the first (it may raise to stop)."""
+    first = search_page(source, term, 0, min(page, limit), mindate, maxdate, datetype)
+    count, ids = first["count"], list(first["ids"])
+    want = min(count, limit)
+    while len(ids) < want:
+        if on_page:
+            on_page(len(ids), want)
+        nxt = search_page(source, term, len(ids), min(page, want - len(ids)), mindate, maxdate,
+                          datetype, first["webenv"], first["query_key"])
+        if not nxt["ids"]:
+            break                     # the history server has no more (count went down)
+        ids += nxt["ids"]
+    return count, list(dict.fromkeys(ids))[:limit]
+
+
+def citing_pmids(source: PubmedSource, pmids: Iterable[str], on_batch=None) -> dict[str, list[str]]:
+    """``{pmid: [pmids citing it]}`` (elink ``pubmed_pubmed_citedin``: citations known to PubMed
+    Central), asked afresh (never from the cache: the list grows)."""
+    old = source.client.fresh
+    source.client.fresh = True
+    try:
+        return source.links(pmids, CITEDIN, on_batch)
+    finally:
+        source.client.fresh = old

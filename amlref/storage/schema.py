@@ -280,7 +280,44 @@ MIGRATION_5 = [
         text, tokenize = "unicode61 remove_diacritics 2")""",
     "CREATE TRIGGER attachments_fulltext_ad AFTER DELETE ON attachments BEGIN "
     "DELETE FROM fulltext WHERE rowid BETWEEN old.id * 10000 AND old.id * 10000 + 9999; END",
+
+# Watches (see storage/watches.py, services/watches.py): a saved PubMed query or citation alert,
+# the Inbox of what its runs brought (state new/read/kept per watch and article), the
+# identifiers dismissed from it (never brought back, even when the article is deleted), and
+# the run lock (running_since/running_pid, a heartbeat each batch; stale after a timeout).
+MIGRATION_6 = [
+    """CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL DEFAULT 'pubmed',
+        query TEXT NOT NULL DEFAULT '',
+        targets TEXT NOT NULL DEFAULT '[]',
+        created TEXT NOT NULL,
+        last_run TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        last_count INTEGER NOT NULL DEFAULT 0,
+        running_since TEXT,
+        running_pid TEXT NOT NULL DEFAULT '',
+        heartbeat TEXT
+    )""",
+    """CREATE TABLE inbox (
+        watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        state TEXT NOT NULL DEFAULT 'new',
+        added TEXT NOT NULL,
+        PRIMARY KEY (watch_id, article_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX inbox_article ON inbox(article_id)",
+    "CREATE INDEX inbox_added ON inbox(added)",
+    # the field at a glance (services/chart.py): top journals without reading the articles
+    "CREATE INDEX articles_container ON articles(container COLLATE NOCASE)",
+    """CREATE TABLE inbox_dismissed (
+        watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        ident TEXT NOT NULL,
+        PRIMARY KEY (watch_id, ident)
+    ) WITHOUT ROWID""",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5,
+                               MIGRATION_6]
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,171 @@
+"""Every library setting under its stored name, with its type, default and a check.
+
+``amlref config list|get|set`` and the window read and write settings through here:
+
+- ``online.*``: one per field of :class:`amlref.sources.http.Settings` (base URLs, e-mail, NCBI
+  API key, timeouts, rates, cache), read by ``Settings.from_library``;
+- ``citekey_formula``: the citation-key pattern (``amlref.core.citekeys``);
+- ``watch.*``: the watches (interval of the window's timer, the first run's window).
+
+A value is checked before it is stored: a bad URL, number or formula is refused with one line
+naming the key.  Secrets (the NCBI API key) are never shown in full.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+from amlref.core.errors import InputError, UsageError
+
+SECRET_SHOWN = 4           # characters of a secret shown before the ellipsis
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type            # str, int, float or bool
+    default: Any
+    help: str
+    kind: str = ""        # "url", "email", "secret", "formula", "path" or ""
+    minimum: float | None = None
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text`` for this setting, or InputError naming the key."""
+        text = str(text).strip()
+        bad = lambda why: InputError(f"{self.key}: {why}")   # noqa: E731
+        if self.type is bool:
+            low = text.lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise bad(f"{text!r} is not true or false")
+        if self.type in (int, float):
+            try:
+                value = self.type(text)
+            except ValueError:
+                what = "a whole number" if self.type is int else "a number"
+                raise bad(f"{text!r} is not {what}") from None
+            if value != value or value in (float("inf"), float("-inf")):
+                raise bad(f"{text!r} is not a number")
+            if self.minimum is not None and value < self.minimum:
+                raise bad(f"{text} is below the minimum {self.minimum:g}")
+            return value
+        if self.kind == "url":
+            parts = urlsplit(text)
+            if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+                raise bad(f"{text!r} is not an http(s) URL")
+        elif self.kind == "email" and text and ("@" not in text or " " in text
+                                                or text.startswith("@") or text.endswith("@")):
+            raise bad(f"{text!r} is not an e-mail address")
+        elif self.kind == "formula":
+            from amlref.core import citekeys
+            try:
+                citekeys.check_formula(text)
+            except ValueError as exc:          # the formula checker's own one-line message
+                raise bad(str(exc)) from None
+        return text
+
+    def show(self, value: Any) -> str:
+        """The value as printed: secrets cut to their first characters."""
+        if self.kind == "secret" and value:
+            value = str(value)
+            return value[:SECRET_SHOWN] + "…" if len(value) > SECRET_SHOWN else "…"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)) if self.type is int else f"{value:g}"
+        return str(value)
+
+
+_ONLINE_HELP = {
+    "eutils_url": "NCBI E-utilities base URL", "idconv_url": "PMC ID converter URL",
+    "crossref_url": "Crossref REST API base URL", "doi_url": "doi.org resolver",
+    "openalex_url": "OpenAlex API base URL",
+    "email": "your e-mail, sent to NCBI, Crossref and OpenAlex as asked",
+    "tool": "NCBI tool= name", "ncbi_api_key": "NCBI API key (10 requests/s instead of 3)",
+    "timeout": "seconds to wait for a server", "retries": "extra tries on 429/5xx/timeouts",
+    "backoff": "first wait between tries (s), doubled each try",
+    "max_wait": "longest wait asked by Retry-After that is honoured (s)",
+    "max_bytes": "largest answer accepted (bytes)", "cache": "keep answers in the disk cache",
+    "cache_dir": "folder of the HTTP cache ('' = the user cache folder)",
+    "cache_days": "days an answer stays in the cache",
+    "rate_ncbi": "NCBI requests a second (0 = 3, or 10 with an API key)",
+    "rate_crossref": "Crossref requests a second", "rate_doi": "doi.org requests a second",
+    "rate_openalex": "OpenAlex requests a second",
+}
+
+
+def _online_settings() -> list[Setting]:
+    from amlref.sources.http import Settings
+    base = Settings()
+    out = []
+    for f in fields(Settings):
+        default = getattr(base, f.name)
+        kind = ("url" if f.name.endswith("_url") else "email" if f.name == "email"
+                else "secret" if "key" in f.name else "path" if f.name.endswith("_dir") else "")
+        minimum = 0 if isinstance(default, (int, float)) and not isinstance(default, bool) else None
+        out.append(Setting(f"online.{f.name}", type(default), default,
+                           _ONLINE_HELP.get(f.name, f.name), kind, minimum))
+    return out
+
+
+def _other_settings() -> list[Setting]:
+    from amlref.core.citekeys import DEFAULT_FORMULA
+    return [
+        Setting("citekey_formula", str, DEFAULT_FORMULA, "pattern of new citation keys",
+                "formula"),
+        Setting("watch.interval_hours", float, 12.0, "the window runs the watches every N hours "
+                "(0 = only on start)", minimum=0),
+        Setting("watch.on_start", bool, True, "the window runs the watches when it opens"),
+        Setting("watch.first_days", int, 30, "a new watch's first run looks back this many days",
+                minimum=1),
+        Setting("watch.max_results", int, 10000, "most new records one PubMed watch run takes",
+                minimum=1),
+        Setting("watch.notify", bool, True, "desktop notification after a run with new articles"),
+    ]
+
+
+def all_settings() -> dict[str, Setting]:
+    return {s.key: s for s in _online_settings() + _other_settings()}
+
+
+def setting(key: str) -> Setting:
+    known = all_settings()
+    if key not in known:
+        near = [k for k in known if key.split(".")[-1] in k] or sorted(known)[:3]
+        raise UsageError(f"unknown setting {key!r} (see amlref config list; e.g. "
+                         f"{', '.join(near[:3])})")
+    return known[key]
+
+
+def get(lib, key: str) -> Any:
+    """The stored value of a known setting, or its default."""
+    s = setting(key)
+    value = lib.settings.get(key)
+    if value is None:
+        return s.default
+    try:
+        return s.type(value) if s.type is not bool else bool(value)
+    except (TypeError, ValueError):
+        return s.default
+
+
+def set_value(lib, key: str, text: str) -> Any:
+    """Check and store a value given as text; returns the stored value."""
+    s = setting(key)
+    value = s.parse(text)
+    lib.settings.set(key, value)
+    return value
+
+
+def listing(lib) -> list[dict]:
+    """Every setting: key, value as shown, whether it is the default, help."""
+    stored = lib.settings.all()
+    out = []
+    for key, s in all_settings().items():
+        value = get(lib, key)
+        out.append({"key": key, "value": s.show(value), "default": key not in stored,
+                    "help": s.help})
+    return out

@@ -1,0 +1,406 @@
+"""Watches: PubMed queries and citation alerts that bring new articles into the Inbox.
+
+A run (:func:`run_watch`) fetches what is new for the watch, imports it the way a file import
+does (``services.importing.import_results``: identifiers first, then look-alikes; classification
+after), tags it with the watch's name and files it in the watch's Inbox:
+
+- a PubMed watch: ``esearch`` on the entry date (``datetype=edat``) from the day of the last
+  completed run (or ``watch.first_days`` back) to today, with the history server and paging,
+  then ``efetch`` in batches of 200 (the shared client: cache off, NCBI rate limits on);
+- a citation alert: ``elink pubmed_pubmed_citedin`` for the targets with a PMID (what PubMed
+  Central knows), OpenAlex ``cites:W…,from_publication_date:…`` for the others.
+
+Identifiers the watch already brought or had dismissed are not fetched again.  Records are
+imported in groups (``IMPORT_GROUP``), each group in one transaction with its Inbox rows, while
+the next batch is being fetched (one network thread): a failure keeps the groups done so far and
+stops; the watch's ``last_run`` moves only when a run completed, so the next run asks for the
+same window again and fetches only what is still missing.  One run per watch at a time
+(``WatchStore.acquire``)."""
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from amlref.core.article import Link, ParseResult, Problem, Reference
+from amlref.core.errors import AmlrefError, InputError, UsageError
+from amlref.core.progress import CancelToken, Progress, check, no_progress
+from amlref.services import config
+from amlref.services.importing import import_results
+from amlref.services.online import Online, link_known_citers
+from amlref.sources import openalex as oa
+from amlref.sources import pubmed as pm
+from amlref.storage.library import Library, now_iso
+from amlref.storage.watches import WatchBusy, WatchStore, idents
+
+IMPORT_GROUP = 1000          # records per transaction (and per dedup index of the library)
+__all__ = ["WatchBusy", "RunReport", "run_watch", "run_all", "add_query", "add_citing",
+           "suggest", "add_defaults"]
+
+
+@dataclass
+class RunReport:
+    watch: str
+    kind: str = "pubmed"
+    window: tuple[str, str] = ("", "")
+    found: int = 0                 # what PubMed / the citation sources gave
+    seen: int = 0                  # of them: brought or dismissed before (not fetched)
+    added: list[int] = field(default_factory=list)     # new to the library, unread in the Inbox
+    known: list[int] = field(default_factory=list)     # were in the library already (merged)
+    by_category: dict[str, int] = field(default_factory=dict)
+    skipped: list[Problem] = field(default_factory=list)
+    requests: int = 0
+    beyond: int = 0                # PubMed found more than watch.max_results: not taken
+    error: str = ""                # the run stopped here (what it filed before is kept)
+
+    def to_json(self) -> dict:
+        return {"watch": self.watch, "kind": self.kind, "window": list(self.window),
+                "found": self.found, "seen": self.seen, "added": len(self.added),
+                "known": len(self.known), "by_category": self.by_category,
+                "added_ids": self.added, "known_ids": self.known,
+                "skipped": [str(p) for p in self.skipped], "requests": self.requests,
+                "beyond_limit": self.beyond,
+                "error": self.error}
+
+    def summary(self) -> str:
+        s = f"watch {self.watch!r}: {len(self.added)} new"
+        if self.by_category:
+            s += " (" + ", ".join(f"{k} {v}" for k, v in self.by_category.items()) + ")"
+        s += f", {len(self.known)} already in the library"
+        if self.seen:
+            s += f", {self.seen} seen before"
+        if self.skipped:
+            s += f", {len(self.skipped)} unreadable"
+        if self.beyond:
+            s += (f"; {self.beyond} more found than watch.max_results allows (narrow the query "
+                  "or raise the setting)")
+        return s
+
+
+# -- adding watches -------------------------------------------------------------------------------
+def add_query(lib: Library, name: str, query: str) -> int:
+    if not query.strip():
+        raise InputError(f"watch {name!r}: the PubMed query is empty")
+    return WatchStore(lib).add(name, "pubmed", query.strip())
+
+
+def add_citing(lib: Library, name: str, keys: Iterable[str]) -> int:
+    """A citation alert on articles given by citation key, DOI, PMID or PMCID."""
+    targets = []
+    for k in keys:
+        a = lib.articles.find(k)
+        if not (a.pmid or a.doi):
+            raise InputError(f"{a.citekey}: has neither a PMID nor a DOI; citing papers cannot be "
+                             "looked up")
+        targets.append({"id": a.id, "citekey": a.citekey, "pmid": a.pmid, "doi": a.doi})
+    if not targets:
+        raise UsageError("give at least one article")
+    return WatchStore(lib).add(name, "citing", "", targets)
+
+
+def _mesh(term: str) -> str:
+    return '"' + term.replace(" & ", " and ").replace('"', "") + '"[MeSH Terms]'
+
+
+def _agent(term: str) -> str | None:
+    if term.startswith("re:"):
+        return None
+    term = term.lstrip("=").replace('"', "").strip()
+    return f'"{term}"[Title/Abstract]' if term else None
+
+
+def suggest(tax=None) -> list[tuple[str, str]]:
+    """One PubMed watch per top-level category of the (loaded) taxonomy: the AML MeSH heading(s)
+    of the taxonomy's AML context AND (the MeSH headings OR the agent names of the category and
+    its sub-categories).  ``[(name, query)]``."""
+    if tax is None:
+        from amlref.taxonomy.model import load
+        tax = load()
+    headings = [t for t in tax.context.get("aml", []) if isinstance(t, str) and ", " in t
+                and not t.startswith(("=", "re:")) and "*" not in t]
+    if not headings:
+        raise InputError("the taxonomy's AML context names no MeSH heading (like 'Leukemia, "
+                         "Myeloid, Acute'); watches cannot be suggested")
+    disease = " OR ".join(_mesh(h) for h in headings)
+    out = []
+    for node in tax.roots("category"):
+        parts: list[str] = []
+        for slug in tax.descendants(node.slug):
+            d = tax.get(slug).data
+            parts += [_mesh(m) for m in d.get("mesh", []) if isinstance(m, str)]
+            parts += [q for q in (_agent(t) for t in d.get("drugs", []) if isinstance(t, str))
+                      if q]
+        parts = list(dict.fromkeys(parts))
+        if parts:
+            out.append((node.label, f"({disease}) AND ({' OR '.join(parts)})"))
+    return out
+
+
+def add_defaults(lib: Library, tax=None) -> list[str]:
+    """Add the suggested watches that are not there yet (by name); returns the names added."""
+    store = WatchStore(lib)
+    added = []
+    for name, query in suggest(tax):
+        if store.find(name) is None:
+            store.add(name, "pubmed", query)
+            added.append(name)
+    return added
+
+
+# -- running ----------------------------------------------------------------------------------------
+def _day(iso: str) -> datetime:
+    return datetime.strptime(iso[:10], "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+def window(lib: Library, watch: dict, today: datetime | None = None) -> tuple[str, str]:
+    """(mindate, maxdate) as ``YYYY/MM/DD``: from the day of the last completed run (that day
+    again: entry dates have no time, and what was brought is skipped) to today."""
+    today = today or datetime.now(timezone.utc)
+    if watch["last_run"]:
+        start = _day(watch["last_run"])
+    else:
+        start = today - timedelta(days=int(config.get(lib, "watch.first_days")))
+    return start.strftime("%Y/%m/%d"), today.strftime("%Y/%m/%d")
+
+
+def run_watch(lib: Library, name: str, online: Online | None = None,
+              progress: Progress | None = None, cancel: CancelToken | None = None,
+              today: datetime | None = None, page: int = pm.ESEARCH_PAGE) -> RunReport:
+    """Run one watch (see the module doc).  Raises WatchBusy when it is running elsewhere; a
+    network or query error is raised after the groups already filed were kept and the error
+    noted on the watch (``last_error``)."""
+    progress = progress or no_progress
+    store = WatchStore(lib)
+    w = store.get(name)
+    store.acquire(w["id"])
+    started = now_iso()
+    online = online or Online.for_library(lib)
+    report = RunReport(w["name"], w["kind"])
+    sent0 = online.client.requests_sent
+    fresh, online.client.fresh = online.client.fresh, True    # what is new: never the cache
+    try:
+        if w["kind"] == "pubmed":
+            _run_pubmed(lib, store, w, online, report, progress, cancel, today, page)
+        else:
+            _run_citing(lib, store, w, online, report, progress, cancel, today)
+        report.requests = online.client.requests_sent - sent0
+        store.update(w["id"], last_run=started, last_error="", last_count=len(report.added))
+        return report
+    except BaseException as exc:
+        msg = str(exc) if isinstance(exc, AmlrefError) else f"{type(exc).__name__}: {exc}"
+        report.error = msg or type(exc).__name__
+        try:
+            store.update(w["id"], last_error=report.error)
+        except Exception:            # (the library itself is the trouble: keep the first error)
+            pass
+        raise
+    finally:
+        online.client.fresh = fresh
+        try:
+            store.release(w["id"])
+        except Exception:
+            pass
+
+
+def run_all(lib: Library, online: Online | None = None, progress: Progress | None = None,
+            cancel: CancelToken | None = None, today: datetime | None = None,
+            on_error=None) -> list[RunReport]:
+    """Run every watch; one that fails (busy, offline, a refused query) is reported through
+    ``on_error(name, error)`` and the others still run.  Cancel stops them all."""
+    from amlref.core.errors import Cancelled
+    online = online or Online.for_library(lib)
+    out = []
+    for w in WatchStore(lib).all():
+        try:
+            out.append(run_watch(lib, w["name"], online, progress, cancel, today))
+        except Cancelled:
+            raise
+        except AmlrefError as exc:
+            r = RunReport(w["name"], w["kind"], error=str(exc))
+            out.append(r)
+            if on_error:
+                on_error(w["name"], exc)
+    return out
+
+
+def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) -> None:
+    report.window = window(lib, w, today)
+    limit = int(config.get(lib, "watch.max_results"))
+    progress(0, 0, f"{w['name']}: searching PubMed")
+    check(cancel)
+
+    def on_page(done, total):
+        check(cancel)
+        progress(done, total, f"{w['name']}: searching PubMed ({done}/{total})")
+    count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
+                                 limit=limit, on_page=on_page)
+    report.found = len(pmids)
+    report.beyond = max(0, count - len(pmids))
+    seen = store.seen(w["id"])
+    todo = [p for p in pmids if f"pmid:{p}" not in seen]
+    report.seen = len(pmids) - len(todo)
+    _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel)
+
+
+def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
+    targets = w["targets"]
+    report.window = window(lib, w, today) if w["last_run"] else ("", window(lib, w, today)[1])
+    own = {k for t in targets for k in idents(t.get("pmid", ""), t.get("doi", ""))}
+    found: dict[str, None] = {}
+    with_pmid = [t["pmid"] for t in targets if t.get("pmid")]
+    if with_pmid:
+        progress(0, 0, f"{w['name']}: PubMed citations")
+        for citing in pm.citing_pmids(online.pubmed, with_pmid).values():
+            found.update(dict.fromkeys(citing))
+    others: list = []
+    since = report.window[0].replace("/", "-")
+    for t in targets:
+        if t.get("pmid") or not t.get("doi"):
+            continue
+        check(cancel)
+        progress(0, 0, f"{w['name']}: OpenAlex works citing {t['doi']}")
+        work = online.openalex.work(doi=t["doi"])
+        for cw in oa.citing_since(online.openalex, work.get("id", ""), since):
+            pmid = oa.work_to_reference(cw).pmid
+            if pmid:
+                found[pmid] = None      # PubMed's record is the fuller one
+            elif cw.get("id"):
+                others.append(cw)
+    seen = store.seen(w["id"]) | own
+    pmids = [p for p in found if f"pmid:{p}" not in seen]
+    arts = []
+    for cw in others:
+        a = oa.work_to_article(cw)
+        keys = set(idents(a.pmid, a.doi, a.extra["openalex"]["id"]))
+        if not keys & seen:
+            seen.update(keys)
+            arts.append(a)
+    report.found = len(found) + len(others)
+    report.seen = report.found - len(pmids) - len(arts)
+    _fetch_and_file(lib, store, w, pmids, arts, online, report, progress, cancel)
+
+
+def _parse(text: str, name: str) -> ParseResult:
+    from amlref.formats.pubmed_xml import parse_pubmed_xml
+    return parse_pubmed_xml(text, name)
+
+
+def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, report,
+                    progress, cancel) -> None:
+    """efetch the PMIDs (the next batch while the last one is imported) and file them, a group
+    of ``IMPORT_GROUP`` records per transaction; then the articles given as such."""
+    batches = [pmids[i:i + pm.EFETCH_BATCH] for i in range(0, len(pmids), pm.EFETCH_BATCH)]
+    total = len(pmids) + len(articles)
+    label = f"PubMed watch {w['name']}"
+    done = 0
+    filed: list[int] = []
+    if batches:
+        with ThreadPoolExecutor(1, thread_name_prefix="amlref-watch-fetch") as pool:
+            pending = pool.submit(online.pubmed.fetch_xml, batches[0])
+            group: list[ParseResult] = []
+            for i in range(len(batches)):
+                texts = pending.result()
+                pending = pool.submit(online.pubmed.fetch_xml, batches[i + 1]) \
+                    if i + 1 < len(batches) else None
+                try:
+                    group += [_parse(t, label) for t in texts]
+                    done += len(batches[i])
+                    if sum(len(g.articles) for g in group) >= IMPORT_GROUP or pending is None:
+                        check(cancel)
+                        progress(done, total, f"{w['name']}: filing {done}/{total}")
+                        filed += _file(lib, store, w, group, report, label, cancel)
+                        group = []
+                    else:
+                        progress(done, total, f"{w['name']}: fetched {done}/{total}")
+                except BaseException:
+                    if pending is not None:
+                        pending.cancel()
+                    raise
+    if articles:
+        check(cancel)
+        filed += _file(lib, store, w, [ParseResult(articles=articles, format="openalex")],
+                       report, f"OpenAlex watch {w['name']}", cancel)
+    if filed:
+        link_known_citers(lib, filed)
+    progress(total, total, f"{w['name']}: {len(report.added)} new")
+
+
+def _concat(results: list[ParseResult]) -> ParseResult:
+    out = ParseResult(format=results[0].format if results else "pubmed-xml")
+    for r in results:
+        base = len(out.articles)
+        out.articles += r.articles
+        out.problems += r.problems
+        out.warnings += r.warnings
+        out.links += [Link(ln.source + base, ln.target if isinstance(ln.target, Reference)
+                           else ln.target + base, ln.kind, ln.origin) for ln in r.links]
+    return out
+
+
+def _file(lib, store, w, results: list[ParseResult], report, label, cancel) -> list[int]:
+    """One group: the import (its own transaction: records, tag, links, classification), then
+    the Inbox rows and the heartbeat.
+
+    (Not one enclosing transaction: inside one, every savepoint the import opens makes SQLite
+    keep a copy of each page it touches, and filing 2,000 PubMed records with their reference
+    lists took 17x longer.)  Should the program die between the two commits, the next run finds
+    those records in the library carrying the watch's tag but not in its Inbox, and files them
+    as unread then."""
+    pr = _concat(results)
+    when = now_iso()
+    pmids = [a.pmid for a in pr.articles if a.pmid]
+    dois = [a.doi.lower() for a in pr.articles if a.doi and not a.pmid]
+    brought_before = _tagged_not_filed(lib, w, pmids, dois)
+    rep = import_results(lib, [(label, pr)], tags=[w["name"]], cancel=cancel)
+    known = [m["id"] for m in rep.merged if not m.get("same_import")] + rep.unchanged
+    new = list(rep.added) + [k for k in known if k in brought_before]
+    known = [k for k in known if k not in brought_before]
+    with lib.transaction():
+        store.put(w["id"], new, "new", when)
+        store.put(w["id"], known, "read", when)      # had them already: filed, not unread
+        lib.execute("UPDATE watches SET heartbeat = ? WHERE id = ?",
+                    (when[:19] + "Z", w["id"]))
+    report.added += new
+    report.known += [k for k in known if k not in report.known]
+    report.skipped += rep.skipped
+    if new:
+        marks = ",".join("?" * len(new))
+        for slug, n in lib.execute(
+                f"SELECT slug, count(*) FROM article_categories WHERE article_id IN ({marks}) "
+                "AND state = 1 AND kind = 'category' GROUP BY slug", new):
+            report.by_category[slug] = report.by_category.get(slug, 0) + n
+    return new + known
+
+
+def _tagged_not_filed(lib, w, pmids: list[str], dois: list[str]) -> set[int]:
+    """Library articles among these PMIDs/DOIs that carry the watch's tag (from an import)
+    but are in none of its Inbox states: brought by a run that stopped before filing them."""
+    if not pmids and not dois:
+        return set()
+    return {r[0] for r in lib.execute(
+        "SELECT a.id FROM articles a JOIN article_tags at ON at.article_id = a.id AND "
+        "at.source = 'import' JOIN tags t ON t.id = at.tag_id AND t.name = ? "
+        "WHERE a.deleted_at IS NULL AND (a.pmid IN (SELECT value FROM json_each(?)) OR "
+        "a.doi IN (SELECT value FROM json_each(?))) AND NOT EXISTS (SELECT 1 FROM inbox i "
+        "WHERE i.watch_id = ? AND i.article_id = a.id)",
+        (w["name"], json.dumps(pmids), json.dumps(dois), w["id"]))}
+
+
+def parse_since(text: str, now: datetime | None = None) -> str:
+    """``7d``, ``2w``, ``12h``, ``1m`` (30 days) or a date ``YYYY-MM-DD`` -> an ISO timestamp."""
+    now = now or datetime.now(timezone.utc)
+    text = (text or "").strip()
+    m = re.fullmatch(r"(\d+)\s*([hdwm])", text.lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n),
+                 "m": timedelta(days=30 * n)}[unit]
+        return (now - delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").strftime("%Y-%m-%dT00:00:00.000000Z")
+    except ValueError:
+        raise UsageError(f"--since {text!r}: give a period like 7d, 2w, 12h, or a date "
+                         "YYYY-MM-DD") from None
