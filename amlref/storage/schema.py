@@ -280,6 +280,7 @@ MIGRATION_5 = [
         text, tokenize = "unicode61 remove_diacritics 2")""",
     "CREATE TRIGGER attachments_fulltext_ad AFTER DELETE ON attachments BEGIN "
     "DELETE FROM fulltext WHERE rowid BETWEEN old.id * 10000 AND old.id * 10000 + 9999; END",
+]
 
 # Watches (see storage/watches.py, services/watches.py): a saved PubMed query or citation alert,
 # the Inbox of what its runs brought (state new/read/kept per watch and article), the
