@@ -187,7 +187,9 @@ def run(library: str | None = None, files: list[str] | tuple = ()) -> int:
     if files:                    # amlref FILE... ("Open with AMLRef"): imported as if dropped
         open_files(window, files)
     elif not os.environ.get("AMLREF_SMOKE_TEST"):      # (a smoke test asks nothing)
-        offer_demo(window, is_default)
+        if not offer_demo(window, is_default):    # a new empty library: default watches
+            from amlref.gui.watch_dialogs import offer_defaults
+            offer_defaults(window)
     if os.environ.get("AMLREF_SMOKE_TEST"):   # packaging/smoke_test_frozen.sh: up, then close
         _smoke_test(window)
     if app.platformName() == "offscreen":

@@ -185,6 +185,7 @@ class Extensions:
         self._guard("amlref.sidebar_nodes", None, self._add_nodes)
         self._guard("amlref.actions", None, self._add_actions)
         w.detail.article_shown.connect(self.article_shown)
+        w.node_kinds["plugin"] = (self.load_node, self.node_label)   # the window's node views
         w.table.selectionModel().selectionChanged.connect(lambda *_: self._enable_actions())
         self._enable_actions()
         for p in registry.problems:

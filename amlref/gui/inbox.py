@@ -196,6 +196,9 @@ class WatchScheduler(QObject):
         self.finished.emit(reports)
 
     def _failed(self, message: str) -> None:
+        if self.job is not None and self.job.cancel.cancelled:    # stopped (closing)
+            message = ("stopped; what was filed before is kept, the next run goes on from "
+                       "there")
         self.job = None
         self.progress.emit(f"Watches: {message}")
         self.failed.emit(message)

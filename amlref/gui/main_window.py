@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit,
     QMainWindow, QMessageBox, QSplitter, QTableView, QToolBar)
 
-from amlref.gui import backup_actions, copy_formatted, extensions, queries, suggestions
+from amlref.gui import (backup_actions, copy_formatted, extensions, queries, suggestions,
+                        watch_actions)
 from amlref.gui.detail import DetailPane
 from amlref.gui.autoexport_jobs import AutoExportMixin
 from amlref.gui.drops import DropsMixin
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 _SELECT_ROWS = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
 COLUMN_WIDTHS = (140, 44, 290, 120, 150, 60, 84, 36)   # last: "has PDF" icon
 SEARCH_DELAY_MS = 150
+VIEW_OF_NODE = {"category": lambda v: {"category": v}, "facet": lambda v: {"facets": [v]},
+                "suggested": lambda v: {"suggested": v}, "tag": lambda v: {"tag": v},
+                "trash": lambda v: {"trash": True}}
 
 class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMainWindow):
     view_loaded = Signal(int)          # the view is complete: number of rows
@@ -48,6 +52,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
         self.messages: list[tuple[str, str]] = []   # (kind, text) of every message shown
         self.last_report = None
         self.node = ("all", None)
+        self.node_kinds: dict[str, tuple] = {}       # node kind -> (load(value), label(value))
+        self.node_views = dict(VIEW_OF_NODE)         # node kind -> View fields
         self._pending_select: list[int] | None = None
         self._partial = False
         self._detail_dirty = False
@@ -65,6 +71,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
         self._build_ui()
         self._build_actions()
         self.extensions = extensions.install(self)   # plugins' columns, tabs, nodes, actions
+        watch_actions.install(self)     # Watches menu, Inbox, chart, needs metadata, scheduler
         self._restore_settings()
         self.reload()            # the ids load in the loader thread while the sidebar is built
         self.rebuild_sidebar()
@@ -296,16 +303,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
         q = self.search.text().strip()
         q = q if len(q) >= 2 else None     # one letter does not filter yet
         kind, value = self.node
-        if kind == "category":
-            return View(category=value, query=q)
-        if kind == "facet":
-            return View(facets=[value], query=q)
-        if kind == "suggested":
-            return View(suggested=value, query=q)
-        if kind == "tag":
-            return View(tag=value, query=q)
-        if kind == "trash":
-            return View(trash=True, query=q)
+        if kind in self.node_views:        # node kind -> View fields (gui/watch_actions adds)
+            return View(**self.node_views[kind](value), query=q)
         if kind == "search":
             from amlref.services.views import saved_view
             try:
@@ -321,11 +320,11 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
         kind, value = self.node
         if kind == "suggested":
             label = f"Suggested in {queries.label(value)}"
-        elif kind == "plugin":
-            label = self.extensions.node_label(value)
+        elif kind in self.node_kinds:          # plugins' nodes, the Inbox: (load, label)
+            label = self.node_kinds[kind][1](value)
         else:
-            label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates"}.get(
-                kind, f"{kind} {value}")
+            label = {"all": "All articles", "trash": "Trash", "duplicates": "Duplicates",
+                     "needs-metadata": "Needs metadata"}.get(kind, f"{kind} {value}")
         if self.search.text().strip():
             label += f" matching “{self.search.text().strip()}”"
         return label
@@ -353,8 +352,8 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
             self._dup_count = len(groups)
             self._ids_loaded([i for g in groups for i in g], "")
             return
-        if self.node[0] == "plugin":
-            self.extensions.load_node(self.node[1])
+        if self.node[0] in self.node_kinds:    # ids from elsewhere (plugins, the Inbox)
+            self.node_kinds[self.node[0]][0](self.node[1])
             return
         detail = getattr(self, "detail", None)
         if detail is not None and detail.files.isVisible():   # files list the hits' pages

@@ -1,6 +1,6 @@
 """The sidebar: All articles, the category tree with counts and facets (under a category, a
-"Suggested" node when the classifier suggests articles for it), tags, saved searches,
-duplicates, trash.  Small, so a QTreeWidget.  Dropping articles or files on a category or tag
+"Suggested" node when the classifier suggests articles for it), the Inbox of the watches
+(gui/inbox.py), articles that need metadata, tags, saved searches, duplicates, trash.  Small, so a QTreeWidget.  Dropping articles or files on a category or tag
 node assigns it (the window does the work; the sidebar only says where)."""
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
+from amlref.gui import needs_metadata
+from amlref.gui.inbox import add_inbox_node
 from amlref.gui.mime import IDS_MIME
 
 NODE = Qt.UserRole + 1
@@ -164,6 +166,12 @@ class Sidebar(QTreeWidget):
             return it
 
         add(self, "All articles", ("all", None), lib.articles.count()).setFont(0, bold)
+        add_inbox_node(self, lib)           # per watch and per category, unread counts
+        tags = lib.tags.counts()
+        n = dict(tags).get(needs_metadata.TAG, 0)
+        if n or current == needs_metadata.NODE:
+            add(self, "Needs metadata", needs_metadata.NODE, n, needs_metadata.TIP).setFont(
+                0, italic)
         cats, facets = category_nodes(lib)
         self.categories, self.facets = cats, facets
         h = header("Immunotherapy")
@@ -202,7 +210,6 @@ class Sidebar(QTreeWidget):
             fh = header("Facets")
             add_tree(fh, facets, "facet")
             fh.setExpanded(True)
-        tags = lib.tags.counts()
         th = header("Tags")
         for name, n in tags:
             add(th, name, ("tag", name), n)
