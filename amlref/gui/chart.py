@@ -22,7 +22,8 @@ class ChartDialog(QDialog):
         self.fig = Figure(figsize=(9, 8))
         self.canvas = FigureCanvasQTAgg(self.fig)
         chart.figure(self.data, title, self.fig)
-        self.canvas.draw_idle()
+        self.canvas.mpl_connect("resize_event", lambda _e: self.fit_labels())
+        self.fit_labels()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         self.export_button = QPushButton("Export PNG/SVG…")
         buttons.addButton(self.export_button, QDialogButtonBox.ActionRole)
@@ -33,6 +34,20 @@ class ChartDialog(QDialog):
         lay.addWidget(buttons)
         self.resize(900, 800)
 
+    def fit_labels(self) -> None:
+        """Room on the left for the longest journal name at the canvas's present size (the
+        figure's fixed margin cuts long names off in a window narrower than the export)."""
+        fig = self.fig
+        renderer = self.canvas.get_renderer()
+        width = fig.get_figwidth() * fig.dpi
+        labels = [t for ax in fig.axes for t in ax.get_yticklabels() + [ax.yaxis.label]]
+        need = max((t.get_window_extent(renderer).width for t in labels if t.get_text()),
+                   default=0)
+        if width > 0:
+            fig.subplots_adjust(left=min(0.6, max(0.08, (need + 16) / width)),
+                                top=0.9 if self.title else 0.93)     # (room for the title)
+        self.canvas.draw_idle()
+
     def export(self, path: str | None = None) -> str | None:
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, "Export chart", "chart.svg",
@@ -40,8 +55,20 @@ class ChartDialog(QDialog):
         if not path:
             return None
         try:
-            chart.save(self.data, path, self.title)
+            self.save(path)
         except Exception as exc:          # one line, never a traceback
             QMessageBox.warning(self, "Export chart", str(exc))
             return None
         return path
+
+    def save(self, path: str) -> None:
+        """The chart as shown (PNG or SVG by the extension; services.chart.save's checks)."""
+        from pathlib import Path
+        from amlref.core.errors import UsageError
+        fmt = Path(path).suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise UsageError(f"{path}: give a .png or .svg file name")
+        try:
+            self.fig.savefig(path, format=fmt, dpi=120)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -87,6 +87,15 @@ def inbox_ids(lib, node) -> list[int]:
     return list(dict.fromkeys(i["article_id"] for i in items))
 
 
+def unread_ids(lib, node) -> list[int]:
+    """The unread article ids of an Inbox node (shown in bold)."""
+    store = WatchStore(lib)
+    kind, value = node
+    wid = store.get(value)["id"] if kind == INBOX_WATCH else None
+    return [i["article_id"] for i in store.items(
+        wid, state="new", category=value if kind == INBOX_CATEGORY else None)]
+
+
 def set_state(lib, ids, state: str, node=None) -> int:
     """Mark read / keep (``state``) or dismiss (``state`` None) articles, in one watch's Inbox
     when ``node`` is that watch's node, else in every Inbox."""

@@ -82,6 +82,14 @@ def ids_for(lib, view: View, column: str | None = None, desc: bool = False,
     return [r[0] for r in lib.execute(sql, args)]
 
 
+def sort_ids(lib, ids: list[int], column: str | None, desc: bool) -> list[int]:
+    """These (live) articles in the table's order (a view whose ids come from elsewhere)."""
+    import json
+    return [r[0] for r in lib.execute(
+        "SELECT a.id FROM articles a WHERE a.id IN (SELECT value FROM json_each(?)) AND "
+        f"a.deleted_at IS NULL ORDER BY {order_sql(column, desc)}", (json.dumps(list(ids)),))]
+
+
 _LABELS: dict[str, str] | None = None
 
 

@@ -18,6 +18,7 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _USER = Qt.ItemDataRole.UserRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
+_FONT = Qt.ItemDataRole.FontRole
 _RIGHT = Qt.AlignRight | Qt.AlignVCenter
 PDF_COLUMN = len(queries.COLUMNS)      # last: an icon when the article has a PDF attached
 _FLAGS = Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemIsDragEnabled
@@ -36,6 +37,9 @@ class ArticleTableModel(QAbstractTableModel):
         self.sort_column: str | None = queries.DEFAULT_SORT[0]
         self.sort_desc = queries.DEFAULT_SORT[1]
         self.extra_columns: list = []   # plugins' columns (gui/extensions.py), after PDF
+        self.bold_ids: set[int] = set()  # rows shown in bold: unread in the Inbox
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # -- content -----------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -131,6 +135,9 @@ class ArticleTableModel(QAbstractTableModel):
             return _pdf_icon() if r is not None and r[PDF_COLUMN] else None
         if role == _USER:
             return self.ids[index.row()] if index.row() < len(self.ids) else None
+        if role == _FONT and self.bold_ids:
+            row = index.row()
+            return self._bold if row < len(self.ids) and self.ids[row] in self.bold_ids else None
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):

@@ -173,6 +173,8 @@ class WatchActions(QObject):
 
     def _enable(self) -> None:
         in_inbox = tuple(self.w.node)[0] in INBOX_KINDS
+        if not in_inbox:
+            self.w.model.bold_ids = set()            # (unread rows are bold in the Inbox)
         has = bool(self.w.selected_ids())
         for a in self.inbox_actions:
             a.setEnabled(in_inbox and has)
@@ -180,12 +182,14 @@ class WatchActions(QObject):
 
     # -- the Inbox views ------------------------------------------------------------------------
     def load(self, node) -> None:
-        """The ids of an Inbox node (unread first), filtered by the search box."""
+        """The ids of an Inbox node in the table's order (unread ones in bold: Mark read
+        leaves the rows where they are), filtered by the search box."""
         from amlref.gui import queries
         from amlref.services.views import View
         w = self.w
         try:
-            ids = inbox.inbox_ids(w.lib, node)
+            ids = queries.sort_ids(w.lib, inbox.inbox_ids(w.lib, node), w.model.sort_column,
+                                   w.model.sort_desc)
             q = w.search.text().strip()
             if len(q) >= 2:
                 keep = set(queries.ids_for(w.lib, View(query=q), w.model.sort_column,
@@ -194,6 +198,7 @@ class WatchActions(QObject):
         except Exception as exc:          # (a watch removed since): say it, show nothing
             w._ids_loaded([], describe_error(exc))
             return
+        w.model.bold_ids = set(inbox.unread_ids(w.lib, node))
         w._ids_loaded(ids, "")
         self._enable()
 

@@ -11,6 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from PySide6.QtCore import Qt
 from werkzeug.wrappers import Response
 
 from amlref.gui.inbox import INBOX, INBOX_CATEGORY, INBOX_WATCH, NODE
@@ -82,6 +83,8 @@ def test_the_run_at_start_fills_the_inbox_and_the_actions_change_its_counts(
 
     wait_view(qtbot, w, lambda: w.sidebar.select_node((INBOX_WATCH, WATCH)))
     ids = list(w.model.ids)
+    years = [lib.articles.get(i).year or 0 for i in ids]
+    assert years == sorted(years, reverse=True)          # the table's order: year, newest
     assert sorted(ids) == sorted(lib.articles.find(p).id for p in pmids)
     assert w.count_label.text().startswith(f"8 articles · Inbox of {WATCH}")
     acts = w.watch_actions
@@ -90,24 +93,28 @@ def test_the_run_at_start_fills_the_inbox_and_the_actions_change_its_counts(
     assert acts.act_read in w.table_menu(w.selected_ids()).actions()   # the context menu
     chosen = w.selected_ids()
 
-    # Mark read (the M key in the table): unread goes down by two, the rows go last
+    # Mark read (the M key in the table): unread goes down by two
     w.table.setFocus()
     qtbot.keyClick(w.table, "m")
     assert sidebar_nodes(w)[(INBOX, None)] == ("Inbox", "6")
     assert {i["article_id"]: i["state"] for i in WatchStore(lib).items()
             if i["article_id"] in chosen} == {chosen[0]: "read", chosen[1]: "read"}
-    assert w.model.ids[-2:] != ids[-2:] and set(w.model.ids[-2:]) == set(chosen)
+    assert w.model.ids == ids and w.selected_ids() == chosen   # the rows stay where they are
+
+    def bold(aid):
+        f = w.model.data(w.model.index(w.model.row_of(aid), 2), Qt.FontRole)
+        return f is not None and f.bold()
+    assert not bold(chosen[0]) and bold(w.model.ids[2])     # unread rows are bold
     # Keep one unread article: kept, not unread
-    row = w.model.row_of(w.model.ids[0])
-    select_rows(w, [row])
+    select_rows(w, [2])
     kept = w.selected_ids()[0]
     acts.act_keep.trigger()
     assert sidebar_nodes(w)[(INBOX_WATCH, WATCH)] == (WATCH, "5")
     assert [i["state"] for i in WatchStore(lib).items() if i["article_id"] == kept] == ["kept"]
 
     # Dismiss (D): the row goes, Undo brings it back, Redo dismisses it again
-    victim = w.model.ids[0]
-    select_rows(w, [0])
+    victim = w.model.ids[3]
+    select_rows(w, [3])
     qtbot.keyClick(w.table, "d")
     qtbot.waitUntil(lambda: victim not in w.model.ids, timeout=5000)
     assert sidebar_nodes(w)[(INBOX, None)] == ("Inbox", "4")
@@ -120,6 +127,9 @@ def test_the_run_at_start_fills_the_inbox_and_the_actions_change_its_counts(
     w.act_redo.trigger()
     qtbot.waitUntil(lambda: victim not in w.model.ids, timeout=5000)
     assert lib.articles.get(victim).deleted_at is None   # still in the library
+    wait_view(qtbot, w, lambda: w.sidebar.select_node(("all", None)))
+    assert w.model.bold_ids == set() and not bold(w.model.ids[0])
+    wait_view(qtbot, w, lambda: w.sidebar.select_node((INBOX_WATCH, WATCH)))
 
     # the next run: PubMed answers the same PMIDs; the dismissed one does not come back
     fetched = []
@@ -329,3 +339,14 @@ def test_the_field_at_a_glance_exports_png_and_svg(qtbot, demo_window, tmp_path)
     root = ET.parse(svg).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert sum(1 for _ in root.iter()) > 100            # drawn, not an empty canvas
+    from amlref.core.errors import UsageError
+    with pytest.raises(UsageError, match=r"chart\.pdf: give a \.png or \.svg file name"):
+        d.save(str(tmp_path / "chart.pdf"))
+    # the journal names fit in the dialog at its size, narrow or wide (nothing cut off left)
+    renderer = d.canvas.get_renderer()
+    for width in (700, 1200):
+        d.resize(width, 800)
+        qtbot.wait(50)
+        d.fit_labels()
+        names = [t for t in d.fig.axes[2].get_yticklabels() if t.get_text()]
+        assert names and min(t.get_window_extent(renderer).x0 for t in names) >= 0
