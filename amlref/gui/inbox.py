@@ -2,16 +2,7 @@
 of its views, the Inbox actions, and the scheduler that runs the watches in the background (on
 start and every ``watch.interval_hours``) with a desktop notification where a tray exists.
 
-The window wires it with a few lines (it owns the sidebar, the view loading and the writer):
-
-    self.watches = WatchScheduler(self.runner, self.lib, parent=self)        # __init__
-    self.watches.finished.connect(lambda reports: self.refresh_sidebar())
-    self.watches.progress.connect(self.statusBar().showMessage)
-    self.watches.start()
-    add_inbox_node(self.sidebar, self.lib)                  # end of the sidebar's rebuild
-    if is_inbox_node(self.node):                            # reload(), before the loader
-        self._ids_loaded(inbox_ids(self.lib, self.node), ""); return
-    name = watch_citing(self.lib, self.selected_ids())      # "Watch papers citing this"
+gui/watch_actions.py attaches all of it to the main window.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The sidebar: All articles, the category tree with counts and facets (under a category, a
 "Suggested" node when the classifier suggests articles for it), the Inbox of the watches
-(gui/inbox.py), articles that need metadata, tags, saved searches, duplicates, trash.  Small, so a QTreeWidget.  Dropping articles or files on a category or tag
-node assigns it (the window does the work; the sidebar only says where)."""
+(gui/inbox.py), articles that need metadata, tags, saved searches, duplicates, trash.  Small,
+so a QTreeWidget.  Dropping articles or files on a category or tag node assigns it (the window
+does the work; the sidebar only says where)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from amlref.core.errors import NotFound
 from amlref.gui import inbox, needs_metadata
 from amlref.gui.workers import describe_error
 from amlref.storage.watches import WatchStore
@@ -160,7 +161,7 @@ class WatchActions(QObject):
                                    "journals of this view; export PNG/SVG", name="chart")
         self.act_chart.setShortcutContext(Qt.WindowShortcut)
         w.addAction(self.act_chart)
-        view.addAction("Show &Inbox", lambda: w.sidebar.select_node((inbox.INBOX, None)))
+        view.addAction("Show &Inbox", self.show_inbox)
         view.addAction("Show articles that need &metadata",
                        lambda: w.sidebar.select_node(needs_metadata.NODE))
         lib_menu = next(a.menu() for a in mb.actions() if a.text() == "&Library")
@@ -195,8 +196,11 @@ class WatchActions(QObject):
                 keep = set(queries.ids_for(w.lib, View(query=q), w.model.sort_column,
                                            w.model.sort_desc))
                 ids = [i for i in ids if i in keep]
-        except Exception as exc:          # (a watch removed since): say it, show nothing
-            w._ids_loaded([], describe_error(exc))
+        except NotFound as exc:           # (a watch removed since): All articles
+            w.statusBar().showMessage(describe_error(exc), 8000)
+            w.node = ("all", None)
+            w.sidebar.select_node(w.node, emit=False)
+            w.reload()
             return
         w.model.bold_ids = set(inbox.unread_ids(w.lib, node))
         w._ids_loaded(ids, "")
@@ -210,6 +214,19 @@ class WatchActions(QObject):
             from amlref.gui.queries import label
             return f"Inbox: {label(value)}"
         return "Inbox"
+
+    def show_inbox(self) -> None:
+        if not self.w.sidebar.select_node((inbox.INBOX, None)):
+            self.w.statusBar().showMessage(
+                "No Inbox yet: Watches › Add PubMed watch… or Suggested watches…", 8000)
+
+    def apply_interval(self) -> None:
+        """The timer after ``watch.interval_hours`` changed (no run now)."""
+        ms = self.scheduler.interval_ms()
+        if ms:
+            self.scheduler.timer.start(ms)
+        else:
+            self.scheduler.timer.stop()
 
     def _after_change(self) -> None:
         self.w.refresh(True)
@@ -260,6 +277,7 @@ class WatchActions(QObject):
         d = ManageWatchesDialog(self.w.lib, self.w)
         d.setAttribute(Qt.WA_DeleteOnClose)
         d.run_requested.connect(self.run_now)
+        d.interval_changed.connect(self.apply_interval)
         self.scheduler.finished.connect(d.fill)
         d.finished.connect(lambda _r: self.scheduler.finished.disconnect(d.fill))
         d.finished.connect(lambda _r: self.w.refresh(True) if d.changed else None)
@@ -286,11 +304,26 @@ class WatchActions(QObject):
         self._added([name])
         return name
 
+    def chart_view(self):
+        """(View, title) of the chart: the current view's; in the Inbox, the watch's articles
+        (its tag), the category, or the whole library."""
+        from amlref.gui.queries import label
+        from amlref.services.views import View
+        w = self.w
+        kind, value = tuple(w.node)
+        if kind == inbox.INBOX_WATCH:
+            return View(tag=value), f"Articles brought by the watch {value}"
+        if kind == inbox.INBOX_CATEGORY:
+            return View(category=value), label(value)
+        if kind == inbox.INBOX:
+            return View(), "All articles"
+        return w.current_view(), w.view_label()
+
     def chart(self):
         from amlref.gui.chart import ChartDialog
         w = self.w
         try:
-            d = ChartDialog(w.lib, w.current_view(), w.view_label(), parent=w)
+            d = ChartDialog(w.lib, *self.chart_view(), parent=w)
         except Exception as exc:
             w.error(f"The field at a glance: {describe_error(exc)}")
             return None

@@ -8,9 +8,10 @@ import re
 import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
 
 from amlref.storage.watches import WatchStore
 
@@ -153,6 +154,7 @@ class ManageWatchesDialog(QDialog):
     """Every watch with its kind, query or targets, last run and what it brought; Remove (after
     a confirmation: its Inbox goes, the articles stay), Run now."""
     run_requested = Signal()
+    interval_changed = Signal()
 
     def __init__(self, lib, parent=None, confirm=None):
         super().__init__(parent)
@@ -176,11 +178,35 @@ class ManageWatchesDialog(QDialog):
         bb.addButton(self.remove_button, QDialogButtonBox.ActionRole)
         bb.addButton(run, QDialogButtonBox.ActionRole)
         bb.rejected.connect(self.reject)
+        from amlref.services import config
+        self.interval = QDoubleSpinBox()
+        self.interval.setObjectName("watch_interval")
+        self.interval.setRange(0, 24 * 28)
+        self.interval.setDecimals(1)
+        self.interval.setSuffix(" hours")
+        self.interval.setSpecialValueText("only when the window opens")
+        self.interval.setValue(float(config.get(lib, "watch.interval_hours")))
+        self.interval.valueChanged.connect(self._set_interval)
+        self.on_start = QCheckBox("Run the watches when the window opens")
+        self.on_start.setChecked(bool(config.get(lib, "watch.on_start")))
+        self.on_start.toggled.connect(
+            lambda on: config.set_value(lib, "watch.on_start", "true" if on else "false"))
+        when = QHBoxLayout()
+        when.addWidget(QLabel("While the window is open, run them every"))
+        when.addWidget(self.interval)
+        when.addWidget(self.on_start)
+        when.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.table)
+        lay.addLayout(when)
         lay.addWidget(bb)
-        self.resize(980, 360)
+        self.resize(980, 380)
         self.fill()
+
+    def _set_interval(self, hours: float) -> None:
+        from amlref.services import config
+        config.set_value(self.lib, "watch.interval_hours", f"{hours:g}")
+        self.interval_changed.emit()
 
     def fill(self) -> None:
         store = WatchStore(self.lib)

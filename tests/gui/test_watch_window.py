@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PySide6.QtCore import Qt
-from werkzeug.wrappers import Response
 
 from amlref.gui.inbox import INBOX, INBOX_CATEGORY, INBOX_WATCH, NODE
 from amlref.storage.watches import WatchStore
@@ -66,6 +65,8 @@ def test_the_run_at_start_fills_the_inbox_and_the_actions_change_its_counts(
         qtbot, watched, api, lib):
     w, pmids = watched
     assert api.count("/eutils/esearch") == 1 and api.count("/eutils/efetch") == 1
+    timer = w.watch_actions.scheduler.timer            # and again every watch.interval_hours
+    assert timer.isActive() and timer.interval() == 12 * 3600 * 1000
     nodes = sidebar_nodes(w)
     assert nodes[(INBOX, None)] == ("Inbox", "8")
     assert nodes[(INBOX_WATCH, WATCH)] == (WATCH, "8")
@@ -237,9 +238,21 @@ def test_watch_citing_and_manage_watches(qtbot, api, make_window, lib):
     run_done(qtbot, w)
     name = f"citing {lib.articles.get(aid).citekey}"
     assert sidebar_nodes(w)[(INBOX_WATCH, name)] == (name, "2")
+    wait_view(qtbot, w, lambda: w.sidebar.select_node((INBOX_WATCH, name)))
+    chart = acts.chart()                      # of the watch's articles, not the whole library
+    assert chart.data.total == 2 and name in chart.windowTitle()
+    chart.close()
 
     d = acts.manage_dialog()
     assert d.names() == [name]
+    d.interval.setValue(3)                            # the timer follows the setting
+    from amlref.services import config
+    assert config.get(lib, "watch.interval_hours") == 3.0
+    assert acts.scheduler.timer.interval() == 3 * 3600 * 1000
+    d.interval.setValue(0)
+    assert not acts.scheduler.timer.isActive()
+    d.on_start.setChecked(False)
+    assert config.get(lib, "watch.on_start") is False
     assert "never" not in d.table.item(0, 3).text() and d.table.item(0, 4).text() == "2"
     d.table.selectRow(0)
     d.confirm = lambda names: False          # "No": nothing removed
