@@ -288,6 +288,13 @@ class DefaultWatchesDialog(QDialog):
             self.table.setItem(r, 0, n)
             self.table.setItem(r, 1, q)
         self.table.resizeColumnToContents(0)
+        # the queries are long (hundreds of characters): the selected one is edited below
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("default_watch_query")
+        self.editor.setPlaceholderText("Select a watch to see and edit its whole query")
+        self.editor.setMaximumHeight(140)
+        self.editor.textChanged.connect(self._edited)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_query(row))
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #a00000;")
@@ -299,9 +306,26 @@ class DefaultWatchesDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.table)
+        lay.addWidget(self.editor)
         lay.addWidget(self.status)
         lay.addWidget(bb)
-        self.resize(900, 380)
+        self.resize(900, 520)
+        if rows:
+            self.table.setCurrentCell(0, 1)
+
+    def _show_query(self, row: int) -> None:
+        item = self.table.item(row, 1) if row >= 0 else None
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(item.text() if item is not None else "")
+        self.editor.setEnabled(item is not None)
+        self.editor.blockSignals(False)
+
+    def _edited(self) -> None:
+        item = self.table.item(self.table.currentRow(), 1)
+        if item is not None:
+            text = self.editor.toPlainText()
+            item.setText(text)
+            item.setToolTip(text)
 
     def rows(self) -> list[tuple[str, str]]:
         """The ticked (name, query) pairs as edited."""
@@ -324,9 +348,14 @@ class DefaultWatchesDialog(QDialog):
         if len({n for n, _ in rows}) != len(rows):
             self.status.setText("Two watches have the same name.")
             return
-        with self.lib.transaction():
-            for name, query in rows:
-                add_query(self.lib, name, query)
+        try:
+            with self.lib.transaction():          # all or none
+                for name, query in rows:
+                    add_query(self.lib, name, query)
+        except Exception as exc:                  # (one line, the dialog stays)
+            from amlref.gui.workers import describe_error
+            self.status.setText(describe_error(exc))
+            return
         self.added = [n for n, _ in rows]
         self.accept()
 

@@ -144,6 +144,10 @@ def test_the_run_at_start_fills_the_inbox_and_the_actions_change_its_counts(
     assert fetched == []                      # all brought or dismissed before: nothing asked
     assert victim not in w.model.ids and len(w.model.ids) == 7
     assert victim not in [i["article_id"] for i in WatchStore(lib).items()]
+    w.table.selectAll()                       # Mark unread (U): every row unread again
+    qtbot.keyClick(w.table, "u")
+    assert sidebar_nodes(w)[(INBOX, None)] == ("Inbox", "7")
+    assert {i["state"] for i in WatchStore(lib).items()} == {"new"}
 
 
 def test_closing_the_window_during_a_run_leaves_the_library_whole(
@@ -276,7 +280,10 @@ def test_default_watches_offered_once_on_a_new_empty_library(qtbot, api, window,
     assert d.rows() == rows                           # all ticked, as suggested
     d.table.item(0, 0).setCheckState(d.table.item(0, 0).checkState().Unchecked)
     d.table.item(1, 0).setText("My CAR-T watch")
-    d.table.item(1, 1).setText(rows[1][1] + " AND 2020:2030[dp]")
+    d.table.setCurrentCell(1, 1)                     # the whole query, edited below
+    assert d.editor.toPlainText() == rows[1][1]
+    d.editor.setPlainText(rows[1][1] + " AND 2020:2030[dp]")
+    assert d.table.item(1, 1).text() == rows[1][1] + " AND 2020:2030[dp]"
     d.table.item(2, 1).setText(rows[2][1] + " AND (")          # a mistake: nothing saved
     d.save()
     assert "is not closed" in d.status.text() and WatchStore(lib).all() == []
