@@ -229,7 +229,38 @@ class WatchActions(QObject):
             self.scheduler.timer.stop()
 
     def _after_change(self) -> None:
-        self.w.refresh(True)
+        self.refresh_inbox(rows_changed=True)
+
+    def refresh_inbox(self, rows_changed: bool) -> None:
+        """New counts in the Inbox node only (not the whole sidebar: its category counts cost
+        more at 100,000 articles), then the view: reloaded when rows went or came back, else
+        only repainted (the unread ones in bold)."""
+        from amlref.gui.sidebar import NODE
+        w, sb = self.w, self.w.sidebar
+        tops = [sb.topLevelItem(i) for i in range(sb.topLevelItemCount())]
+        old = next((it for it in tops if it.data(0, NODE) == (inbox.INBOX, None)), None)
+        current = sb.current_node()
+        sb.blockSignals(True)
+        try:
+            if old is None:
+                w.rebuild_sidebar()
+            else:
+                index, expanded = sb.indexOfTopLevelItem(old), old.isExpanded()
+                sb.takeTopLevelItem(index)
+                new = inbox.add_inbox_node(sb, w.lib, index=index)
+                if new is not None:
+                    new.setExpanded(expanded)
+            if current is not None:
+                sb.select_node(current, emit=False)
+        finally:
+            sb.blockSignals(False)
+        if tuple(w.node)[0] not in INBOX_KINDS:
+            return
+        if rows_changed:
+            w.reload()
+        else:
+            w.model.bold_ids = set(inbox.unread_ids(w.lib, tuple(w.node)))
+            w.model.invalidate()
 
     def set_state(self, state: str) -> int:
         w = self.w
@@ -237,7 +268,7 @@ class WatchActions(QObject):
         if not ids or tuple(w.node)[0] not in INBOX_KINDS:
             return 0
         n = inbox.set_state(w.lib, ids, state, tuple(w.node))
-        self._after_change()
+        self.refresh_inbox(rows_changed=False)
         return n
 
     def dismiss(self) -> None:

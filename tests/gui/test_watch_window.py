@@ -232,7 +232,7 @@ def test_watch_citing_and_manage_watches(qtbot, api, make_window, lib):
     api.route("/eutils/elink.fcgi", elink_citedin("39697225", citing))
     api.route("/eutils/efetch.fcgi", efetch)
     w = make_window(lib)
-    wait_view(qtbot, w, lambda: w.sidebar.select_node(("all", None)))
+    qtbot.waitUntil(lambda: w.model.ids == [aid], timeout=5000)     # All articles
     w.select_ids([aid])
     acts = w.watch_actions
     assert acts.act_citing.isEnabled() and acts.act_citing in w.table_menu([aid]).actions()
