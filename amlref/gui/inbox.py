@@ -167,8 +167,9 @@ class WatchScheduler(QObject):
         return self.job is not None
 
     def run_now(self) -> bool:
-        """Start a background run of every watch; False when one is going already."""
-        if self.job is not None:
+        """Start a background run of every watch; False when one is going already (or there
+        is no watch: the timer then says nothing)."""
+        if self.job is not None or not WatchStore(self.lib).all():
             return False
         from amlref.services.watches import run_all
         self.errors = []

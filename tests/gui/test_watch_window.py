@@ -322,6 +322,8 @@ def test_no_watch_no_network_no_run(qtbot, httpserver, window, lib):
     assert not window.watch_actions.scheduler.running and not window.runner.busy
     assert (INBOX, None) not in sidebar_nodes(window)
     assert not window.watch_actions.run_now()
+    assert window.watch_actions.scheduler.run_now() is False      # (what the timer calls)
+    assert not window.runner.busy
     assert "No watches yet" in window.statusBar().currentMessage()
     assert httpserver.log == []
 
