@@ -317,13 +317,13 @@ def test_default_watches_offered_once_on_a_new_empty_library(qtbot, api, window,
 
 def test_no_watch_no_network_no_run(qtbot, httpserver, window, lib):
     """What every other window test relies on: without watches, nothing runs at start."""
+    sched = window.watch_actions.scheduler
     assert window.watch_actions.started
-    qtbot.wait(50)
-    assert not window.watch_actions.scheduler.running and not window.runner.busy
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10000)   # (the window's own jobs)
+    assert not sched.running and sched.job is None
     assert (INBOX, None) not in sidebar_nodes(window)
     assert not window.watch_actions.run_now()
-    assert window.watch_actions.scheduler.run_now() is False      # (what the timer calls)
-    assert not window.runner.busy
+    assert sched.run_now() is False and sched.job is None          # (what the timer calls)
     assert "No watches yet" in window.statusBar().currentMessage()
     assert httpserver.log == []
 
