@@ -7,8 +7,9 @@ import re
 import unicodedata
 from typing import Iterable
 
-try:    # a C Aho-Corasick automaton finds where terms can start (else a regex does)
-    import ahocorasick
+try:    # an Aho-Corasick DFA (Rust) finds where terms can start (else a regex does); the
+    # module keeps the name ``ahocorasick`` (the tests set it to None for the fallback)
+    import ahocorasick_rs as ahocorasick
 except ImportError:   # pragma: no cover - the fallback is tested by monkeypatching
     ahocorasick = None
 
@@ -203,7 +204,6 @@ def _flat_head(head: str) -> str:
         else "".join(head.split()).translate(_KEY_DROP)
 
 
-_SUFFIX_MARK = 1 << 40   # (texts are shorter)
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _VOCAB_GROUP = re.compile(r"(?:weak_)?v\d+$")   # the groups of vocabulary lists (see Rules)
 
@@ -282,27 +282,30 @@ def _finder_variants(word: str) -> list[str]:
     return out
 
 
-def _automaton(words, suffixes=()) -> "ahocorasick.Automaton | None":
-    """An Aho-Corasick automaton of the finder words' spellings: it finds the same places as
-    the finder regex, in one pass in C.  A spelling that begins with another is left out (the
-    shorter one already marks the place), so each place is reported once; the value stored
-    is the length less one (the place is where the match ends less that)."""
+def _automaton(words, suffixes=()) -> "tuple | None":
+    """An Aho-Corasick automaton (ahocorasick_rs, a DFA over bytes) of the finder words'
+    spellings, then the suffix terms: it finds the same places as the finder regex, in one call.
+    A spelling that begins with another is left out (the shorter one already marks the place),
+    so each place is reported once.  (the automaton, the number of spellings: patterns from
+    there on are the suffixes)"""
     if ahocorasick is None:
         return None
     spelled = sorted({v for w in words for v in _finder_variants(w)})
     if len(spelled) > 200_000:   # (an absurd taxonomy: the regex then)
         return None
-    auto = ahocorasick.Automaton()
-    last = None
+    kept, last = [], None
     for w in spelled:
         if last is not None and w.startswith(last):
             continue
-        auto.add_word(w, len(w) - 1)
+        kept.append(w.encode("ascii"))
         last = w
-    for i, x in enumerate(suffixes):   # (no space in front: a finder word has one)
-        auto.add_word(x, -_SUFFIX_MARK * (i + 1))   # (end - value: past any place, see scan)
-    auto.make_automaton()
-    return auto
+    patterns = kept + [x.encode("ascii") for x in suffixes]   # (no space in front: see scan)
+    try:
+        auto = ahocorasick.BytesAhoCorasick(patterns,
+                                            implementation=ahocorasick.Implementation.DFA)
+    except Exception:   # (a DFA too large: the library's choice of automaton)
+        auto = ahocorasick.BytesAhoCorasick(patterns)
+    return auto, len(kept)
 
 
 def _needles(pattern: str) -> frozenset | None:
@@ -459,7 +462,8 @@ class TermIndex:
             self._suffix_names = sorted(self._suffix)
             auto = _automaton(self._words, self._suffix_names)
             if auto is not None:
-                self._places = auto.iter
+                self._places = auto[0].find_matches_as_indexes
+                self._n_spelled = auto[1]
                 self._suffix_in_places = bool(self._suffix)
         self.fallback = [(owner, group, re.compile("|".join(pats), re.IGNORECASE).finditer,
                           _needles("|".join(pats)))
@@ -607,22 +611,21 @@ class TermIndex:
         folded = b" " + fold(low)
         if self._places is None:
             return [m.start() for m in self._regex_finder()(folded)], []
-        # (the automaton reports a match where it ends; the place is where its space is, which
-        # in the folded text is the index in the text, as the folded text has one more in front)
+        # (a match of a finder word starts at its space, which in the folded text is the index
+        # in the text, as the folded text has one more in front; matches come by their end)
+        found = self._places(folded, True)
+        n = self._n_spelled
         if not self._suffix_in_places:
-            places = [end - n for end, n in self._places(folded.decode("ascii"))]
+            places = [start for _, start, _ in found]
             places.sort()
             return places, []
-        places = [end - n for end, n in self._places(folded.decode("ascii"))]
+        places = [start for i, start, _ in found if i < n]
         places.sort()
-        if not places or places[-1] < _SUFFIX_MARK:
+        if len(places) == len(found):
             return places, []
-        # a suffix's value made end - value = end + MARK * (i + 1): they sort last
-        names, suffixes = self._suffix_names, []
-        while places and places[-1] >= _SUFFIX_MARK:
-            i, end = divmod(places.pop(), _SUFFIX_MARK)
-            suffixes.append((end - 1, names[i - 1]))
-        return places, suffixes
+        names = self._suffix_names
+        # (the index of a suffix's last character in ``low``: its end less one, less the space)
+        return places, [(end - 2, names[i - n]) for i, _, end in found if i >= n]
 
     def _suffix_reference(self, text: str) -> set:
         return {(owner, group, mm.start(), mm.end())
