@@ -13,7 +13,7 @@ from amlref.taxonomy.patterns import (_LEFT, _compile, _needles, _regex_key, _re
                                       compile_terms, compile_terms_lower, term_pattern)
 from amlref.taxonomy.texts import _CASE_ODD, fold, normalize, sentence_starts
 
-__all__ = ["TermIndex", "normalize", "sentence_starts", "fold", "term_pattern", "compile_terms",
+__all__ = ["TermIndex", "contains_any", "normalize", "sentence_starts", "fold", "term_pattern", "compile_terms",
            "compile_terms_lower", "PREFIX_LEN"]
 
 try:    # an Aho-Corasick DFA (Rust) finds where terms can start (else a regex does); the
@@ -384,6 +384,31 @@ class TermIndex:
                         append((owner, group, mm.start(), mm.end()))
             out.sort(key=_by_place)
         return out
+
+
+_CONTAINS: dict[int, tuple] = {}
+
+
+def contains_any(needles: tuple):
+    """A test whether a text contains one of these strings: the answer of
+    ``any(map(text.__contains__, needles))``, from one pass of an Aho-Corasick automaton when
+    there are several (a negation cue before a word: 0.26 instead of 1.3 us on aml-dev).  Kept
+    per tuple (the tuple is held, so its id stays its own)."""
+    got = _CONTAINS.get(id(needles))
+    if got is not None and got[0] is needles:
+        return got[1]
+    if ahocorasick is None or len(needles) < 4 or not all(needles):
+        def test(text: str, needles=needles) -> bool:
+            return any(map(text.__contains__, needles))
+    else:
+        find = ahocorasick.AhoCorasick(list(needles)).find_matches_as_indexes
+
+        def test(text: str) -> bool:
+            return bool(find(text))
+    if len(_CONTAINS) > 100:
+        _CONTAINS.clear()
+    _CONTAINS[id(needles)] = (needles, test)
+    return test
 
 
 def _needle_tuple(pattern: str) -> tuple | None:
