@@ -10,7 +10,9 @@ the time per article of both (wall and CPU) and the ratio new/old; the end gives
 the range of the ratios. Target: median ratio <= 1.00.
 
 Articles: the real aml-dev records (title, abstract, keywords, MeSH) repeated with a distinct
-title suffix (as bench_classify does); ``--synthetic`` adds a run on synthetic articles.
+title suffix (as bench_classify does); ``--corpus`` adds a run on the records of the check below
+(each once per round: aml-dev and the pubmed/ris corpora, and again with title and abstract
+swapped); ``--synthetic`` adds a run on synthetic articles.
 
 ``--check FILE``: the current classifier's ``analyse`` output (decisions, scores, hits, reasons)
 on every aml-dev record and every record of the pubmed and ris corpora (read by the real
@@ -19,7 +21,7 @@ and compared with it when it does (keep FILE outside the repository: it is a bef
 check of a change that must not change any result).
 
     .venv/bin/python benchmarks/bench_classify_speed.py [--articles 4000] [--rounds 9]
-        [--commit 8263723] [--synthetic] [--check /tmp/classify-before.pkl]
+        [--commit 8263723] [--corpus] [--synthetic] [--check /tmp/classify-before.pkl]
 """
 from __future__ import annotations
 
@@ -155,6 +157,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=4_000)
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--commit", default=BASE_COMMIT)
+    ap.add_argument("--corpus", action="store_true")
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--check", type=Path, help="write, or compare with, the current results")
     args = ap.parse_args()
@@ -165,6 +168,9 @@ def main() -> None:
         new = ImmunotherapyClassifier(load(user=False))
         compare(old, new, make_articles(args.articles), args.rounds,
                 f"real aml-dev records, classifier of {args.commit} (old) and of this tree (new)")
+        if args.corpus:
+            articles, what = check_records()
+            compare(old, new, articles, args.rounds, what)
         if args.synthetic:
             from benchmarks.synthetic import make_articles as synthetic
             compare(old, new, synthetic(args.articles), args.rounds, "synthetic articles")
