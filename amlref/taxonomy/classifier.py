@@ -25,6 +25,7 @@ import bisect
 from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
+from amlref.taxonomy.matching import contains_any
 from amlref.taxonomy.model import Taxonomy
 from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
 
@@ -292,7 +293,7 @@ class ImmunotherapyClassifier(Classifier):
         if R.negation is None:
             return ""
         window = text[max(sent_start, start - 60):start].lower()
-        if not (R.negation_always or any(map(window.__contains__, R.negation_quick))):
+        if not (R.negation_always or contains_any(R.negation_quick)(window)):
             return ""
         for phrase in R.not_negation:   # "with or without GO" is no negation
             window = window.replace(phrase, " " * len(phrase))

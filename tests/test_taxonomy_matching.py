@@ -1,0 +1,101 @@
+"""The term matcher's quick paths give what the plain ones give: scan = scan_reference on terms
+longer than the trie's prefix and with punctuation inside (the head filter), and contains_any =
+any(map(text.__contains__, ...)) with and without the automaton library."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from test_taxonomy import _random_terms, _random_text
+
+
+def _long_and_punctuated(rnd, terms: list[str]) -> list[str]:
+    """Terms past PREFIX_LEN letters (sharing their first 16 letters with others), and terms
+    with ",", "(", "&", "'", "." or "+" inside, as MeSH headings have them."""
+    plain = [t.lstrip("=").rstrip("*") for t in terms]
+    out = [t + rnd.choice([",", " (", "&", "'", ".", "+", ", "]) + rnd.choice(plain)
+           for t in plain[:6]]
+    out += ["".join(rnd.choice(plain) for _ in range(rnd.randint(3, 6))) for _ in range(6)]
+    stem = "transplantation"
+    out += [stem, stem + " of nk cells", stem + ", homologous", "transplant-related"]
+    return out
+
+
+def test_scan_equals_the_reference_with_long_and_punctuated_terms():
+    from amlref.taxonomy.matching import PREFIX_LEN, TermIndex
+    assert PREFIX_LEN >= 16
+    rnd = random.Random(20261203)
+    hits = 0
+    for _ in range(40):
+        terms = _random_terms(rnd, rnd.randint(1, 30))
+        terms += _long_and_punctuated(rnd, terms)
+        idx = TermIndex()
+        for i in range(0, len(terms), 7):
+            idx.add(rnd.choice("abc"), rnd.choice(["terms", "weak", "exclude"]), terms[i:i + 7])
+        idx.build()
+        for _ in range(40):
+            text = _random_text(rnd, terms)
+            if rnd.random() < 0.3:
+                text += " Transplantation, Homologous; transplantation of NK cells, transplanted"
+            got = idx.scan(text)
+            assert got == idx.scan_reference(text), (terms, text)
+            hits += len(got)
+    assert hits > 5_000
+
+
+def test_a_punctuated_term_is_not_tried_where_the_text_went_another_way():
+    """"Antibodies, Bispecific" is not among the regexes tried at "antifungal" (the trie's head
+    there is "anti"), but still matches where it stands."""
+    from amlref.taxonomy.matching import TermIndex
+    idx = TermIndex()
+    idx.add("engagers", "mesh", ["Antibodies, Bispecific"])
+    idx.add("other", "terms", ["anti"])
+    idx.build()
+    text = "anti fungal prophylaxis; Antibodies, Bispecific/therapeutic use"
+    got = idx.scan(text)
+    assert got == idx.scan_reference(text)
+    assert [(o, text[s:e]) for o, g, s, e in got] == [
+        ("other", "anti"), ("engagers", "Antibodies, Bispecific")]
+    assert [o for o, _ in idx._by_head["anti "]] == ["other"]
+
+
+@pytest.mark.parametrize("automaton", [True, False])
+def test_contains_any_is_any_substring(monkeypatch, automaton):
+    from amlref.taxonomy import matching
+    if not automaton:
+        monkeypatch.setattr(matching, "ahocorasick", None)
+    rnd = random.Random(7)
+    alphabet = "abcde fgh-é.ı"
+    for _ in range(200):
+        needles = tuple({"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 5)))
+                         for _ in range(rnd.randint(1, 25))})
+        test = matching.contains_any(needles)
+        assert matching.contains_any(needles) is test   # (kept per tuple)
+        for _ in range(30):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60)))
+            assert test(text) == any(map(text.__contains__, needles)), (needles, text)
+
+
+def test_negation_cues_are_found_as_before():
+    """The classifier's quick test of a window for negation cues, on real cue lists: the same
+    answer as the plain substring test for every window of every aml-dev abstract."""
+    import json
+
+    from amlref.taxonomy.classifier import rules_for
+    from amlref.taxonomy.matching import contains_any
+    from amlref.taxonomy.model import load
+    from support import corpus
+    R = rules_for(load(user=False))
+    assert len(R.negation_quick) >= 4
+    test = contains_any(R.negation_quick)
+    n = found = 0
+    for line in corpus("aml-dev", "records.jsonl").read_text(encoding="utf-8").splitlines():
+        text = (json.loads(line)["abstract"] or "").lower() if line.strip() else ""
+        for start in range(0, len(text), 7):
+            window = text[max(0, start - 60):start]
+            want = any(map(window.__contains__, R.negation_quick))
+            assert test(window) == want, window
+            n += 1
+            found += want
+    assert n > 10_000 and 0 < found < n
