@@ -6,7 +6,8 @@ import re
 from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.formats import bibtex_fields as F
-from amlref.formats.bibtex_names import names_to_bibtex, parse_names
+from amlref.formats import et_al
+from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
 from amlref.formats.latex import has_latex, to_unicode
 from amlref.formats.latex_encode import escape, pdflatex_safe
 
@@ -120,10 +121,12 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             if k != fld:
                 names[fld] = k          # biblatex langid
         elif k == "author" or k == "editor":
-            people = parse_names(v)
+            people, more = parse_name_list(v)
             fld = "authors" if k == "author" else "editors"
             setattr(a, fld, people)
-            if has_latex(v) and v != names_to_bibtex(people, ascii_only=False):
+            if more:
+                et_al.mark(a, k)
+            if has_latex(v) and v != names_to_bibtex(people, ascii_only=False, et_al=more):
                 raw[fld] = v
         elif k in ("journal", "journaltitle") or (k == "booktitle" and chapterish):
             if a.container:
