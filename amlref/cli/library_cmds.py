@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import catch_up, open_library, print_json
+from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
 
 
@@ -85,7 +86,7 @@ def cmd_import(args) -> int:
             check_input(p)   # every input, before touching (or creating) the library
     lib = open_library(args)
     with lib:
-        progress = _progress_printer() if not args.json and sys.stderr.isatty() else None
+        progress = counter() if not args.json else None
         # the import commits first; indexing for search and classification follow in batches
         # (an interrupt there loses nothing: the next command resumes it)
         if paths == ["-"]:
@@ -115,15 +116,6 @@ def cmd_import(args) -> int:
                              "indexing goes on with the next command\n")
             return 130
     return 0 if report.ok else 1
-
-
-def _progress_printer():
-    def progress(done, total, message=""):
-        if total:
-            sys.stderr.write(f"\r{message}: {done}/{total}   ")
-            if done >= total:
-                sys.stderr.write("\n")
-    return progress
 
 
 # -- export -------------------------------------------------------------------------------------

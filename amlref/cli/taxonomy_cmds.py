@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import open_library, print_json
+from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
 
 
@@ -137,10 +138,10 @@ def cmd_classify(args) -> int:
             n = svc.classify_ids(lib, ids)
             what = "classified"
         elif args.all:
-            n = svc.classify_all(lib, progress=_progress())
+            n = svc.classify_all(lib, progress=counter())
             what = "re-classified"
         else:
-            n = svc.ensure_current(lib, progress=_progress())
+            n = svc.ensure_current(lib, progress=counter())
             what = "re-classified (the taxonomy changed)" if n else "up to date; nothing"
         counts = lib.categories.counts()
     if args.json:
@@ -148,18 +149,6 @@ def cmd_classify(args) -> int:
     else:
         print(f"{n} articles {what}" if n else f"{what} to do (use --all to force)")
     return 0
-
-
-def _progress():
-    if not sys.stderr.isatty():
-        return None
-
-    def progress(done, total, message=""):
-        if total:
-            sys.stderr.write(f"\r{message}: {done}/{total}   ")
-            if done >= total:
-                sys.stderr.write("\n")
-    return progress
 
 
 def _words(r: dict) -> str:
