@@ -6,8 +6,6 @@ MEDLINE, citation-js CSL-JSON) and JabRef's real test file; bibtex and biber pri
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import pytest
 
@@ -19,6 +17,7 @@ from amlref.formats.et_al import is_et_al, marked
 from amlref.formats.medline import MedlineImporter
 from amlref.formats.ris import RisExporter, RisImporter
 from amlref.services.merge import merge_articles
+from latex_run import PDFLATEX, need, run
 from tests.conftest import corpus
 
 MENDELEY = """@article{Daver2019,
@@ -149,23 +148,18 @@ def test_merge_keeps_the_mark_with_the_list_it_keeps():
     assert "authors" not in changes and "et_al" not in changes.get("extra", {})
 
 
-def _run(cmd, cwd):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          encoding="utf-8", errors="replace")
-
 
 @pytest.mark.latex
 def test_bibtex_and_biber_print_et_al(tmp_path):
-    if not all(shutil.which(t) for t in ("pdflatex", "bibtex", "biber")):
-        pytest.skip("pdflatex/bibtex/biber not installed")
+    need("pdflatex", "bibtex", "biber")
     a = one(BibtexImporter(), MENDELEY, "mendeley.bib")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
+    latex = PDFLATEX
     (tmp_path / "refs.bib").write_text(export_bib([a], biblatex=False), encoding="utf-8")
     (tmp_path / "doc.tex").write_text("\\documentclass{article}\\begin{document}\\nocite{*}"
                                       "\\bibliographystyle{plain}\\bibliography{refs}"
                                       "\\end{document}\n")
-    assert _run(latex, tmp_path).returncode == 0
-    assert _run(["bibtex", "doc"], tmp_path).returncode == 0
+    assert run(latex, tmp_path).returncode == 0
+    assert run(["bibtex", "doc"], tmp_path).returncode == 0
     bbl = " ".join((tmp_path / "doc.bbl").read_text().split())
     assert "Naval Daver, Guillermo Garcia-Manero, Sreyashi Basu, et~al." in bbl
     bl = tmp_path / "bl"
@@ -174,8 +168,8 @@ def test_bibtex_and_biber_print_et_al(tmp_path):
     (bl / "doc.tex").write_text("\\documentclass{article}\\usepackage[backend=biber]{biblatex}"
                                 "\\addbibresource{refs.bib}\\begin{document}\\nocite{*}"
                                 "\\printbibliography\\end{document}\n")
-    assert _run(latex, bl).returncode == 0
-    assert _run(["biber", "doc"], bl).returncode == 0
+    assert run(latex, bl).returncode == 0
+    assert run(["biber", "doc"], bl).returncode == 0
     bbl = (bl / "doc.bbl").read_text()
     assert "\\true{moreauthor}" in bbl and "\\true{moreeditor}" in bbl   # biber's "et al."
     assert "{3}" in bbl.split("\\name{author}")[1][:5]     # three authors, none "others"
