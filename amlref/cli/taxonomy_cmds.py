@@ -69,14 +69,17 @@ def _check_slug(slug: str, allow_new: bool = False) -> None:
     raise UsageError(f"unknown category or facet {slug!r}{hint}")
 
 
+def _check_view_slugs(args) -> None:
+    """--category and every --facet name a known category."""
+    for slug in ([args.category] if args.category else []) + list(args.facet):
+        _check_slug(slug)
+
+
 def cmd_categories(args) -> int:
     from amlref.services.classify import ensure_current
     from amlref.services.views import View, category_tree, combination_counts
     from amlref.taxonomy import load
-    if args.category:
-        _check_slug(args.category)
-    for f in args.facet:
-        _check_slug(f)
+    _check_view_slugs(args)
     lib = open_library(args)
     with lib:
         ensure_current(lib)
@@ -308,10 +311,7 @@ def cmd_saved(args) -> int:
     if args.action == "add":
         if not (args.query or args.category or args.facet or args.tag):
             raise UsageError("saved add needs --query, --category, --facet or --tag")
-        if args.category:
-            _check_slug(args.category)
-        for f in args.facet:
-            _check_slug(f)
+        _check_view_slugs(args)
     lib = open_library(args)
     with lib:
         if args.action == "add":

@@ -184,32 +184,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
         _ids_from_other(a, other)
     if not a.url and "howpublished" in other:
         _url_from_howpublished(a, other, raw, names)
-    # dates
-    if date:
-        a.issued = F.iso_from_date_field(date)
-        raw["date"] = date
-        if year:
-            other["year"] = year
-        if month:
-            other["month"] = month
-        if day:
-            other["day"] = day
-    elif year:
-        iso = F.iso_from_parts(year, month or "", day or "")
-        a.issued = iso
-        if not iso:
-            other["year"] = year        # "in press", "n.d.": no date, kept as written
-        elif year.strip() != iso[:4]:
-            raw["year"] = year
-        if month and not F.month_number(month):
-            other["month"] = month
-        if day and len(iso) < 10:
-            other["day"] = day
-    else:
-        if month:
-            other["month"] = month
-        if day:
-            other["day"] = day
+    _dates(a, date, year, month, day, other, raw)
     if other:
         bt["fields"] = other
     if raw:
@@ -219,6 +194,30 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if bt:
         a.extra["bibtex"] = bt
     return a
+
+
+def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
+    """``issued`` from biblatex's ``date``, else from ``year``/``month``/``day``; a part it does
+    not hold ("in press", a season) stays as written, in ``other``."""
+    keep: dict = {}
+    if date:
+        a.issued = F.iso_from_date_field(date)
+        raw["date"] = date
+        keep = {"year": year, "month": month, "day": day}
+    elif year:
+        iso = F.iso_from_parts(year, month or "", day or "")
+        a.issued = iso
+        if not iso:
+            keep["year"] = year        # "in press", "n.d.": no date, kept as written
+        elif year.strip() != iso[:4]:
+            raw["year"] = year
+        if month and not F.month_number(month):
+            keep["month"] = month
+        if day and len(iso) < 10:
+            keep["day"] = day
+    else:
+        keep = {"month": month, "day": day}
+    other.update((k, v) for k, v in keep.items() if v)
 
 
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
