@@ -30,3 +30,16 @@ def run(cmd: list[str], cwd) -> subprocess.CompletedProcess:
 
 def latex_warnings(log: str) -> list[str]:
     return [ln for ln in log.splitlines() if "Warning" in ln or ln.startswith("!")]
+
+
+def bbl_of(folder, bib: str, tex: str, tool: str) -> str:
+    """Write ``refs.bib`` and ``doc.tex`` in ``folder``, run pdflatex and ``tool`` (bibtex or
+    biber), both without error; the ``.bbl`` they made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    (folder / "doc.tex").write_text(tex, encoding="utf-8")
+    r = run(PDFLATEX, folder)
+    assert r.returncode == 0, r.stdout[-2000:]
+    r = run([tool, "doc"], folder)
+    assert r.returncode == 0, r.stdout[-2000:]
+    return (folder / "doc.bbl").read_text(encoding="utf-8")

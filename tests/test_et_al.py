@@ -17,7 +17,7 @@ from amlref.formats.et_al import is_et_al, marked
 from amlref.formats.medline import MedlineImporter
 from amlref.formats.ris import RisExporter, RisImporter
 from amlref.services.merge import merge_articles
-from latex_run import PDFLATEX, need, run
+from latex_run import bbl_of, need
 from tests.conftest import corpus
 
 MENDELEY = """@article{Daver2019,
@@ -148,28 +148,16 @@ def test_merge_keeps_the_mark_with_the_list_it_keeps():
     assert "authors" not in changes and "et_al" not in changes.get("extra", {})
 
 
-
 @pytest.mark.latex
 def test_bibtex_and_biber_print_et_al(tmp_path):
     need("pdflatex", "bibtex", "biber")
     a = one(BibtexImporter(), MENDELEY, "mendeley.bib")
-    latex = PDFLATEX
-    (tmp_path / "refs.bib").write_text(export_bib([a], biblatex=False), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text("\\documentclass{article}\\begin{document}\\nocite{*}"
-                                      "\\bibliographystyle{plain}\\bibliography{refs}"
-                                      "\\end{document}\n")
-    assert run(latex, tmp_path).returncode == 0
-    assert run(["bibtex", "doc"], tmp_path).returncode == 0
-    bbl = " ".join((tmp_path / "doc.bbl").read_text().split())
-    assert "Naval Daver, Guillermo Garcia-Manero, Sreyashi Basu, et~al." in bbl
-    bl = tmp_path / "bl"
-    bl.mkdir()
-    (bl / "refs.bib").write_text(export_bib([a], biblatex=True), encoding="utf-8")
-    (bl / "doc.tex").write_text("\\documentclass{article}\\usepackage[backend=biber]{biblatex}"
-                                "\\addbibresource{refs.bib}\\begin{document}\\nocite{*}"
-                                "\\printbibliography\\end{document}\n")
-    assert run(latex, bl).returncode == 0
-    assert run(["biber", "doc"], bl).returncode == 0
-    bbl = (bl / "doc.bbl").read_text()
+    doc = "\\documentclass{article}%s\\begin{document}\\nocite{*}%s\\end{document}\n"
+    bbl = bbl_of(tmp_path / "bibtex", export_bib([a], biblatex=False),
+                 doc % ("", "\\bibliographystyle{plain}\\bibliography{refs}"), "bibtex")
+    assert "Naval Daver, Guillermo Garcia-Manero, Sreyashi Basu, et~al." in " ".join(bbl.split())
+    bbl = bbl_of(tmp_path / "biber", export_bib([a], biblatex=True),
+                 doc % ("\\usepackage[backend=biber]{biblatex}\\addbibresource{refs.bib}",
+                        "\\printbibliography"), "biber")
     assert "\\true{moreauthor}" in bbl and "\\true{moreeditor}" in bbl   # biber's "et al."
     assert "{3}" in bbl.split("\\name{author}")[1][:5]     # three authors, none "others"
