@@ -1,9 +1,9 @@
 """A name list cut short: BibTeX/biblatex ``and others``, ``et al.`` as the last author of a
-RIS or MEDLINE record.  It is nobody's name: the list keeps the people named, and the article
-records which of its lists go on in ``extra['et_al']`` (CSL name variables, ``["author"]``).
-Each exporter says it again in its format's own way: BibTeX ``and others``, RIS ``AU  - et al.``,
-CSL-JSON ``"custom": {"et-al": ["author"]}`` (the CSL-JSON schema's place for data with no CSL
-variable; citeproc processors ignore it)."""
+RIS or MEDLINE record (docs/decisions/0033).  It is nobody's name: the list keeps the people
+named, and the article records which of its lists go on in ``extra['et_al']`` (CSL name
+variables, ``["author"]``).  Each exporter says it again in its format's own way: BibTeX
+``and others``, RIS ``AU  - et al.``, CSL-JSON ``"custom": {"et-al": ["author"]}`` (the CSL-JSON
+schema's place for data with no CSL variable; citeproc processors ignore it)."""
 from __future__ import annotations
 
 import re
