@@ -131,6 +131,19 @@ def test_ris_et_al_line():
     assert "AU  - Basu, Sreyashi\nAU  - et al.\n" in RisExporter().export([b])
 
 
+def test_through_the_library_and_the_command_line(cli, tmp_path):
+    f = tmp_path / "endnote.ris"
+    f.write_text("TY  - JOUR\nAU  - Daver, Naval\nAU  - et al.\nTI  - Azacitidine and nivolumab\n"
+                 "PY  - 2019\nER  - \n")
+    assert cli("import", f).code == 0
+    key = cli("search", "nivolumab", "--json").json()["results"][0]["citekey"]
+    assert "authors:  Daver, Naval; et al." in cli("show", key).out
+    assert "author = {Daver, Naval and others}" in cli("export", "-f", "biblatex").out
+    (item,) = json.loads(cli("export", "-f", "csljson").out)
+    assert item["author"] == [{"family": "Daver", "given": "Naval"}]
+    assert item["custom"] == {"et-al": ["author"]}
+
+
 def test_medline_et_al():
     text = ("PMID- 11111111\nTI  - A title.\nAU  - Smith J\nAU  - Jones K\nAU  - et al.\n"
             "DP  - 1995\n")

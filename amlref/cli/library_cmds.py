@@ -6,6 +6,7 @@ import sys
 from amlref.cli.main import catch_up, open_library, print_json
 from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
+from amlref.formats.et_al import marked
 
 
 def register(sub) -> None:
@@ -224,7 +225,8 @@ def cmd_show(args) -> int:
     print(f"{a.citekey}  [{a.type}]" + ("  (in the trash)" if a.deleted_at else ""))
     print(f"  title:    {a.title}")
     if a.authors:
-        print(f"  authors:  {'; '.join(p.display() for p in a.authors)}")
+        more = "; et al." if marked(a, "author") else ""
+        print(f"  authors:  {'; '.join(p.display() for p in a.authors)}{more}")
     for label, v in (("journal", a.container), ("issued", a.issued), ("volume", a.volume),
                      ("issue", a.issue), ("pages", a.pages), ("doi", a.doi), ("pmid", a.pmid),
                      ("pmcid", a.pmcid), ("url", a.url), ("keywords", "; ".join(a.keywords)),
