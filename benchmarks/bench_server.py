@@ -3,7 +3,8 @@
 
 - cayw ``probe``: median of 200; baseline ``GET /`` (the same server's fixed answer: HTTP alone)
 - JSON-RPC ``item.search``: median of 100 queries (1-3 domain words, as bench_library.py);
-  baseline the same searches in this process (search + articles + CSL-JSON, no HTTP)
+  baseline the same searches in this process (search + articles + CSL-JSON, no HTTP); then the
+  time of each of its steps, query by query beside the server's answer (_search_parts)
 - JSON-RPC ``item.export`` of 500 keys as Better BibLaTeX: median of 20; baseline the same
   export in this process
 Targets: probe and item.search < 20 ms median, item.export of 500 keys < 200 ms.
@@ -61,6 +62,48 @@ def _serve(path: str) -> tuple[subprocess.Popen, int]:
     return proc, int(line.split(" port ")[1].split()[0])
 
 
+def _search_parts(lib, queries: list[str], rpc) -> None:
+    """Where item.search spends its time.  For each query in turn: the server's answer, then
+    each step of it in this process (so that the shared machine's drift hits all alike);
+    medians, as a share of the server's.  The common-word check is the storage's choice between
+    relevance ranking and newest first (a document count per word from the FTS5 vocabulary
+    table); HTTP + JSON-RPC is api.ready's round trip."""
+    import json
+
+    from amlref.server.access import search_ids
+    from amlref.storage.articles import _all_common_impl
+    from amlref.storage.search import parse_query
+    names = ("server item.search", "search (FTS5 and citation keys)",
+             "  of which the common-word check", "articles from their rows", "CSL-JSON items",
+             "JSON text", "HTTP + JSON-RPC (api.ready)")
+    times: dict[str, list[float]] = {k: [] for k in names}
+
+    def timed(name, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        times[name].append((time.perf_counter() - t0) * 1000)
+        return out
+
+    for q in queries:     # each step on what the one before it made
+        timed(names[0], rpc, "item.search", q)
+        ids = timed(names[1], search_ids, lib, q, 50)
+        timed(names[2], lambda: _all_common_impl(lib, parse_query(q)))
+        arts = timed(names[3], lib.articles.get_many, ids)
+        items = timed(names[4], lambda: [{**article_to_item(a), "library": lib.path.stem,
+                                          "citekey": a.citekey} for a in arts])
+        timed(names[5], lambda: json.dumps(items, ensure_ascii=False))
+        timed(names[6], rpc, "api.ready")
+    med = {k: statistics.median(v) for k, v in times.items()}
+    whole = med[names[0]]
+    print(f"  item.search by step, each query in turn (medians; share of the server's "
+          f"{whole:.2f} ms):")
+    for name in names[1:]:
+        print(f"    {name:34} {med[name]:6.2f} ms  {med[name] / whole:5.2f}")
+    inproc = sum(med[n] for n in names[1:6] if n != names[2])
+    print(f"    the steps in this process         {inproc:6.2f} ms; server / in-process "
+          f"{whole / inproc:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="?", type=int, default=100_000)
@@ -103,6 +146,7 @@ def main() -> None:
         print(f"item.search (100 queries, up to 50 items each, mean {statistics.mean(sizes):.0f}):"
               f" median {srch:.2f} ms (p90 {srch90:.2f}); baseline in-process {local_ms:.2f} ms; "
               f"ratio {srch / local_ms:.2f}; target < 20 ms: {'OK' if srch < 20 else 'MISSED'}")
+        _search_parts(lib, queries, rpc)
 
         keys = [r[0] for r in lib.execute("SELECT citekey FROM articles ORDER BY random() "
                                           "LIMIT 500")]

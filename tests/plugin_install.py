@@ -1,5 +1,6 @@
 """Install a plugin package into the test environment with pip, as a user would, and take it out
-again (tests/test_plugin_api.py, tests/gui/test_plugin_window.py)."""
+again; the fixtures that do it for a test module (tests/test_plugin_api.py,
+tests/gui/test_plugin_window.py import them: ``from plugin_install import trials_plugin, ...``)."""
 from __future__ import annotations
 
 import contextlib
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from support import ROOT
 
@@ -42,3 +45,26 @@ def installed(path: Path, dist: str, package: str):
             del sys.modules[m]
         importlib.invalidate_caches()
         registry.reset()
+
+
+@pytest.fixture(scope="module")
+def trials_plugin():
+    """The example plugin (examples/amlref-trials), installed for the module's tests."""
+    with installed(TRIALS, "amlref-trials", "amlref_trials"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def broken_plugin():
+    """A plugin that fails in every way a plugin can (tests/data/plugins/amlref-broken)."""
+    with installed(BROKEN, "amlref-broken", "amlref_broken"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry():
+    """Each test finds the plugins anew and leaves no registration behind."""
+    from amlref.plugins import registry
+    registry.reset()
+    yield
+    registry.reset()

@@ -17,3 +17,16 @@ def corpus(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"corpus file not available: {p}")
     return p
+
+
+def jabref_expected(path: Path) -> list[dict[str, str]]:
+    """The entries of one of JabRef's expected ``.bib`` files (read by bibtexparser, not by us):
+    field name (lower case) -> value, and ``_type``; entries without a key get one."""
+    import re
+
+    import bibtexparser
+    text = path.read_text(encoding="utf-8")
+    n = iter(range(1, 10000))
+    text = re.sub(r"(@\w+\{)\s*,", lambda m: f"{m.group(1)}k{next(n)},", text)  # keyless
+    return [{f.key.lower(): str(f.value) for f in e.fields} | {"_type": e.entry_type.lower()}
+            for e in bibtexparser.parse_string(text).entries]

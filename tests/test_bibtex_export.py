@@ -2,8 +2,6 @@
 every corpus file, and real pdflatex + biber / bibtex runs (marked ``latex``)."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,6 +12,7 @@ from amlref.core.errors import InputError
 from amlref.formats.bibtex import BibtexImporter, export_bib
 from amlref.services.exporting import export_view
 from amlref.services.importing import parse_data
+from latex_run import PDFLATEX, PREAMBLE, latex_warnings, need, run
 from tests.conftest import CORPORA, corpus
 
 HOSTILE = [r"\input{/etc/passwd}", r"\immediate\write18{touch /tmp/pwned}",
@@ -160,22 +159,8 @@ def test_round_trip_every_corpus_file(name):
 
 # -- real LaTeX runs --------------------------------------------------------------------------
 
-def _have(*tools):
-    return all(shutil.which(t) for t in tools)
 
 
-def _run(cmd, cwd):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          encoding="utf-8", errors="replace")
-
-
-PREAMBLE = ("\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
-            # the standard fonts have no italic small caps: substitute silently
-            "\\DeclareFontShape{OT1}{cmr}{m}{scit}{<->ssub*cmr/m/sc}{}\n")
-
-
-def _latex_warnings(log: str) -> list[str]:
-    return [ln for ln in log.splitlines() if "Warning" in ln or ln.startswith("!")]
 
 
 def _library_with_examples(lib):
@@ -187,8 +172,7 @@ def _library_with_examples(lib):
 @pytest.mark.latex
 @pytest.mark.slow
 def test_biblatex_export_compiles_with_biber_without_errors_or_warnings(lib, tmp_path):
-    if not _have("pdflatex", "biber"):
-        pytest.skip("pdflatex/biber not installed")
+    need("pdflatex", "biber")
     keys = _library_with_examples(lib)
     text, n = export_view(lib, "biblatex")
     assert n == 92
@@ -196,16 +180,16 @@ def test_biblatex_export_compiles_with_biber_without_errors_or_warnings(lib, tmp
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
         "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    biber = _run(["biber", "doc"], tmp_path)
+    latex = PDFLATEX
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
     assert biber.returncode == 0, biber.stdout[-2000:]
     assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     for _ in range(2):
-        r = _run(latex, tmp_path)
+        r = run(latex, tmp_path)
     assert r.returncode == 0
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
-    assert _latex_warnings(log) == []
+    assert latex_warnings(log) == []
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
     assert [k for k in keys if "\\entry{%s}" % k not in bbl] == []
 
@@ -213,8 +197,7 @@ def test_biblatex_export_compiles_with_biber_without_errors_or_warnings(lib, tmp
 @pytest.mark.latex
 @pytest.mark.slow
 def test_bibtex_export_compiles_with_plain_style(lib, tmp_path):
-    if not _have("pdflatex", "bibtex"):
-        pytest.skip("pdflatex/bibtex not installed")
+    need("pdflatex", "bibtex")
     keys = _library_with_examples(lib)
     text, n = export_view(lib, "bibtex")
     assert text.isascii()
@@ -222,13 +205,13 @@ def test_bibtex_export_compiles_with_plain_style(lib, tmp_path):
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
         "\\bibliography{refs}\n\\end{document}\n")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    bib = _run(["bibtex", "doc"], tmp_path)
+    latex = PDFLATEX
+    assert run(latex, tmp_path).returncode == 0
+    bib = run(["bibtex", "doc"], tmp_path)
     # bibtex exits 1 for warnings (e.g. "empty publisher"), 2 and up for errors
     assert bib.returncode <= 1 and "error message" not in bib.stdout, bib.stdout[-2000:]
     for _ in range(2):
-        r = _run(latex, tmp_path)
+        r = run(latex, tmp_path)
     assert r.returncode == 0
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
     assert [ln for ln in log.splitlines() if ln.startswith("!")] == []
@@ -237,18 +220,17 @@ def test_bibtex_export_compiles_with_plain_style(lib, tmp_path):
 
 
 @pytest.mark.latex
-def test_hostile_title_is_harmless_in_a_real_latex_run(tmp_path):
-    if not _have("pdflatex", "bibtex"):
-        pytest.skip("pdflatex/bibtex not installed")
+def test_hostile_title_is_harmless_in_a_real_latexrun(tmp_path):
+    need("pdflatex", "bibtex")
     arts = [article(citekey=f"h{i}", title=t) for i, t in enumerate(HOSTILE)]
     (tmp_path / "refs.bib").write_text(export_bib(arts, biblatex=False), encoding="ascii")
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
         "\\bibliography{refs}\n\\end{document}\n")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
-    _run(latex, tmp_path)
-    assert _run(["bibtex", "doc"], tmp_path).returncode <= 1
-    r = _run(latex, tmp_path)
+    run(latex, tmp_path)
+    assert run(["bibtex", "doc"], tmp_path).returncode <= 1
+    r = run(latex, tmp_path)
     assert r.returncode == 0, r.stdout[-2000:]
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
     assert "(/etc/passwd" not in log and "write18" not in log.split("bbl")[-1]
@@ -258,8 +240,7 @@ def test_hostile_title_is_harmless_in_a_real_latex_run(tmp_path):
 @pytest.mark.latex
 @pytest.mark.slow
 def test_records_from_pubmed_and_ris_compile_cleanly_with_biber(tmp_path):
-    if not _have("pdflatex", "biber"):
-        pytest.skip("pdflatex/biber not installed")
+    need("pdflatex", "biber")
     kinds = [("article-journal", r"\input{/etc/passwd} CD123-directed CAR T cells in AML",
               "2024-12-03"), ("chapter", "Immunotherapy: the T-cell view", "2023-05"),
              ("report", "FLT3 inhibitors & 50% of blasts", "2022"),
@@ -276,15 +257,15 @@ def test_records_from_pubmed_and_ris_compile_cleanly_with_biber(tmp_path):
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
         "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    biber = _run(["biber", "doc"], tmp_path)
+    latex = PDFLATEX
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
     assert biber.returncode == 0
     assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     for _ in range(2):
-        r = _run(latex, tmp_path)
+        r = run(latex, tmp_path)
     assert r.returncode == 0
-    assert _latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    assert latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == 5
 
 

@@ -11,13 +11,12 @@ fields after an export round trip, and real pdflatex + bibtex / biber runs over 
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 
 import pytest
 
 from amlref.core.article import Article, Person
 from amlref.formats.bibtex import BibtexImporter, export_bib
+from latex_run import PDFLATEX, need, run
 
 ABSTRACT = ("CD123 is expressed on leukemic stem cells; CAR T cells directed against it were "
             "tested in relapsed AML.")
@@ -394,10 +393,6 @@ def test_latex_math_from_a_bib_file_is_kept_as_written():
         assert r"{CD123}\textsuperscript{+} blasts" in out
 
 
-def _run(cmd, cwd):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          encoding="utf-8", errors="replace")
-
 
 def _errors(log: str) -> list[str]:
     return [ln for ln in log.splitlines()
@@ -412,8 +407,7 @@ def _sources() -> list[Article]:
 
 @pytest.mark.latex
 def test_math_titles_compile_with_pdflatex_and_bibtex(tmp_path):
-    if not (shutil.which("pdflatex") and shutil.which("bibtex")):
-        pytest.skip("pdflatex/bibtex not installed")
+    need("pdflatex", "bibtex")
     text = export_bib(_sources(), biblatex=False)
     assert text.isascii()
     (tmp_path / "refs.bib").write_text(text, encoding="ascii")
@@ -421,11 +415,11 @@ def test_math_titles_compile_with_pdflatex_and_bibtex(tmp_path):
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
         "\\tracinglostchars=2\n\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
         "\\bibliography{refs}\n\\end{document}\n")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    bib = _run(["bibtex", "doc"], tmp_path)
+    latex = PDFLATEX
+    assert run(latex, tmp_path).returncode == 0
+    bib = run(["bibtex", "doc"], tmp_path)
     assert bib.returncode <= 1, bib.stdout[-2000:]
-    r = _run(latex, tmp_path)
+    r = run(latex, tmp_path)
     assert r.returncode == 0, r.stdout[-3000:]
     assert _errors((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == 4
@@ -433,20 +427,19 @@ def test_math_titles_compile_with_pdflatex_and_bibtex(tmp_path):
 
 @pytest.mark.latex
 def test_math_titles_compile_with_pdflatex_and_biber(tmp_path):
-    if not (shutil.which("pdflatex") and shutil.which("biber")):
-        pytest.skip("pdflatex/biber not installed")
+    need("pdflatex", "biber")
     (tmp_path / "refs.bib").write_text(export_bib(_sources(), biblatex=True), encoding="utf-8")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
         "\\tracinglostchars=2\n\\usepackage[backend=biber]{biblatex}\n"
         "\\addbibresource{refs.bib}\n\\begin{document}\n\\nocite{*}\n\\printbibliography\n"
         "\\end{document}\n")
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    biber = _run(["biber", "doc"], tmp_path)
+    latex = PDFLATEX
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
     assert biber.returncode == 0, biber.stdout[-2000:]
     assert [ln for ln in biber.stdout.splitlines() if "ERROR" in ln] == []
-    r = _run(latex, tmp_path)
+    r = run(latex, tmp_path)
     assert r.returncode == 0, r.stdout[-3000:]
     assert _errors((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == 4

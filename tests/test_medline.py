@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import bibtexparser
 import pytest
 
 from amlref.core.article import title_key
@@ -13,6 +12,7 @@ from amlref.formats.detect import detect
 from amlref.formats.medline import MedlineImporter, parse_medline_date, parse_mh
 from amlref.services.importing import import_paths
 from tests.conftest import corpus
+from support import jabref_expected
 
 med = MedlineImporter()
 
@@ -118,14 +118,6 @@ def test_broken_lines_are_warnings_not_failures():
     assert res.articles[0].mesh[-2:] == ["Women, Working/*history", "Women, Working/psychology"]
 
 
-def _bib(path):
-    text = path.read_text(encoding="utf-8")
-    n = iter(range(1, 10000))
-    text = re.sub(r"(@\w+\{)\s*,", lambda m: f"{m.group(1)}k{next(n)},", text)  # keyless
-    lib = bibtexparser.parse_string(text)
-    return [{f.key.lower(): str(f.value) for f in e.fields} for e in lib.entries]
-
-
 @pytest.mark.parametrize("name", ["MedlinePlainImporterTestCompleteEntry.txt",
                                   "MedlinePlainImporterTestDOI.txt",
                                   "MedlinePlainImporterTestInproceeding.txt",
@@ -134,7 +126,7 @@ def _bib(path):
                                   "NbibImporterTest.nbib"])
 def test_jabref_expected_results(name):
     src = corpus("pubmed", "jabref-medline", name)
-    expected = _bib(src.with_suffix(".bib"))
+    expected = jabref_expected(src.with_suffix(".bib"))
     text, _ = read_text(str(src))
     assert detect(text, name) == "medline"
     got = med.parse(text, str(src)).articles

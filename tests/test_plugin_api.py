@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from plugin_install import BROKEN, TRIALS, installed
+from plugin_install import TRIALS, broken_plugin, fresh_registry, trials_plugin  # noqa: F401
 from support import corpus
 
 # A PubMed record written the way PubMed's "Save > PubMed format" writes it.
@@ -46,26 +46,6 @@ PT  - Journal Article
 TA  - Leukemia
 JT  - Leukemia
 """
-
-
-@pytest.fixture(scope="module")
-def trials_plugin():
-    with installed(TRIALS, "amlref-trials", "amlref_trials"):
-        yield
-
-
-@pytest.fixture(scope="module")
-def broken_plugin():
-    with installed(BROKEN, "amlref-broken", "amlref_broken"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_registry():
-    from amlref.plugins import registry
-    registry.reset()
-    yield
-    registry.reset()
 
 
 # -- the API version ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import bibtexparser
 import pytest
 
 from amlref.core.article import Reference, title_key
@@ -14,6 +13,7 @@ from amlref.formats.detect import detect
 from amlref.formats.pubmed_xml import PubmedXmlImporter, parse_pubmed_xml
 from amlref.services.importing import import_paths, import_text
 from tests.conftest import corpus
+from support import jabref_expected
 
 STRUCTURED = """<?xml version="1.0"?>
 <PubmedArticleSet>
@@ -117,15 +117,6 @@ def test_all_metapub_efetch_files(corpora):
     assert empty == 1 and refs > 5000
 
 
-def _bib(path):
-    text = path.read_text(encoding="utf-8")
-    n = iter(range(1, 10000))
-    text = re.sub(r"(@\w+\{)\s*,", lambda m: f"{m.group(1)}k{next(n)},", text)  # keyless
-    lib = bibtexparser.parse_string(text)
-    return [{f.key.lower(): str(f.value) for f in e.fields} | {"_type": e.entry_type.lower()}
-            for e in lib.entries]
-
-
 @pytest.mark.parametrize("stem", ["MedlineImporterTestArticleID", "MedlineImporterTestArticleItalics",
                                   "MedlineImporterTestArticleNoISSN", "MedlineImporterTestBookArticleSet",
                                   "MedlineImporterTestKeywordSingleEntry", "MedlineImporterTestMathML",
@@ -133,7 +124,7 @@ def _bib(path):
                                   "MedlineImporterTestPubmedBook"])
 def test_jabref_expected_results(stem):
     src = corpus("pubmed", "jabref-medline", stem + ".xml")
-    expected = _bib(corpus("pubmed", "jabref-medline", stem + ".bib"))
+    expected = jabref_expected(corpus("pubmed", "jabref-medline", stem + ".bib"))
     got = parse_pubmed_xml(read_text(str(src))[0], str(src)).articles
     assert len(got) == len(expected)
     for a, e in zip(got, expected):

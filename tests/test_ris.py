@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import bibtexparser
 import pytest
 
 from amlref.core.article import Article, Person, title_key
@@ -12,6 +11,7 @@ from amlref.core.text import read_text
 from amlref.formats.ris import RisExporter, RisImporter, parse_date, parse_name
 from amlref.services.importing import import_paths, import_text
 from tests.conftest import corpus
+from support import jabref_expected
 
 ris = RisImporter()
 
@@ -127,14 +127,6 @@ def test_export_round_trip():
 
 # ---- real files -----------------------------------------------------------------------------
 
-def _bib(path):
-    text = path.read_text(encoding="utf-8")
-    n = iter(range(1, 10000))
-    text = re.sub(r"(@\w+\{)\s*,", lambda m: f"{m.group(1)}k{next(n)},", text)  # keyless
-    lib = bibtexparser.parse_string(text)
-    return [{f.key.lower(): str(f.value) for f in e.fields} | {"_type": e.entry_type.lower()}
-            for e in lib.entries]
-
 
 def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
@@ -150,7 +142,7 @@ JABREF = ["RisImporterTest3", "RisImporterTest4a", "RisImporterTest4b", "RisImpo
 @pytest.mark.parametrize("stem", JABREF)
 def test_jabref_expected_results(stem):
     src = corpus("ris", "jabref-importer", stem + ".ris")
-    expected = _bib(corpus("ris", "jabref-importer", stem + ".bib"))
+    expected = jabref_expected(corpus("ris", "jabref-importer", stem + ".bib"))
     got = ris.parse(read_text(src)[0], str(src)).articles
     assert len(got) == len(expected)
     for a, e in zip(got, expected):

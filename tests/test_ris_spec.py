@@ -294,6 +294,63 @@ def test_records_split_as_the_file_has_them():
         assert not res.problems, name
 
 
+def test_no_space_after_the_dash_is_a_tag_line():
+    # some tools write "XX  -value" (rispy reads these: it checks only "  -" at columns 3-5),
+    # and "ER  -" with nothing after it; the value is the whole text after the dash
+    text = ("TY  -JOUR\nAU  -Smith, J\nAU  -Döhner, Hartmut\nTI  -CD33-directed therapy\n"
+            "PY  -2021\nDO  -10.1182/blood.2020009999\nKW  -AML\nKW  -NK cells\nER  -\n"
+            "TY  -BOOK\nTI  -Two\nER  -\n")
+    a, b = ris.parse(text, "t.ris").articles
+    assert (a.type, a.title, a.issued, a.doi) == (
+        "article-journal", "CD33-directed therapy", "2021", "10.1182/blood.2020009999")
+    assert names(a.authors) == ["Smith, J", "Döhner, Hartmut"]
+    assert a.keywords == ["AML", "NK cells"]
+    assert (b.type, b.title) == ("book", "Two")
+    assert one("TY  -JOUR\r\nTI  -Three\r\nER  -\r\n").title == "Three"   # CRLF
+    assert ris.sniff(text) >= 0.9                                              # recognised
+    # mixed with the specification's form in one record
+    assert names(one("TY  - JOUR\nAU  -First, A\nAU  - Second, B\nTI  -T\nER  - \n").authors) \
+        == ["First, A", "Second, B"]
+
+
+def test_prose_that_looks_like_a_tag_stays_prose():
+    # wrapped lines of an abstract or title beginning with two capitals and a dash: a tag line
+    # needs the dash after one or two spaces AND a space or the line's end after it (Zotero's
+    # RIS.js), or exactly "XX  -" at the start of the line (rispy)
+    text = ("TY  - JOUR\nTI  - Allogeneic\nNK -cell infusions\nAB  - Leukaemic blasts lose\n"
+            "HLA-DR expression after transplant;\nT1 -weighted images and\n"
+            "   CR  -like responses were seen.\nER  - \n")
+    a = one(text)
+    assert a.title == "Allogeneic NK -cell infusions"
+    assert a.abstract == ("Leukaemic blasts lose\nHLA-DR expression after transplant;\n"
+                          "T1 -weighted images and CR  -like responses were seen.")
+    assert set(a.extra.get("ris", {})) == set()   # no stray tags NK, HL, T1, CR
+
+
+def test_parts_cut_before_no_space_ty_lines_read_as_the_whole():
+    rec = "TY  -JOUR\nAU  -Author, A\nTI  -Title {}\nAB  -Text\nER  -\n\n"
+    text = "".join(rec.format(i) for i in range(300))
+    parts = ris.split(text, 1000)
+    assert parts and len(parts) > 5
+    assert all(part.startswith("TY  -JOUR") for part, _ in parts)
+    whole = [a.title for a in ris.parse(text, "t.ris").articles]
+    cut = [a.title for part, line in parts for a in ris.parse_part(part, "t.ris", line).articles]
+    assert whole == cut == [f"Title {i}" for i in range(300)]
+
+
+@pytest.mark.parametrize("path", [p for p in sorted((CORPORA / "ris").rglob("*.ris"))]
+                         if (CORPORA / "ris").exists() else [], ids=lambda p: p.name)
+def test_corpus_files_read_the_same_without_the_space_after_the_dash(path):
+    """Every corpus RIS file, rewritten with "XX  -value" tag lines, reads exactly as it is."""
+    import re
+    text = read_text(str(path))[0]
+    squeezed = re.sub(r"(?m)^([A-Z][A-Z0-9])  - (?=[^ \t\r\n])", r"\1  -", text)
+    if squeezed == text or is_wos(text.lstrip("\ufeff")[:4096]):
+        pytest.skip("no tag line in the specification's form")
+    a, b = ris.parse(text, path.name), ris.parse(squeezed, path.name)
+    assert b.articles == a.articles and b.problems == a.problems and b.warnings == a.warnings
+
+
 def test_records_without_ty_lines_end_at_er():
     # no TY at all (RisImporterCorrupted.ris is one such record): ER ends each record, and a
     # tag the ended record already has starts the next; Ovid's NL after ER stays with its record

@@ -88,6 +88,9 @@ def test_scannable_cite_markers():
     assert out == ("{ see | Bawek et al., 2024 | p. 12 | for a review | zu:0:Bawek2024 }"
                    "{ | -Döhner & Estey, 2010 | | | zu:0:Dohner2010 }"
                    "{ | WHO, n.d. | | | zu:0:Who }")
+    cut = Article(citekey="Cut", issued="2019", authors=[Person("Daver", "N.")],
+                  extra={"et_al": ["author"]})          # "Daver, N. and others"
+    assert cayw.scannable_label(cut) == "Daver et al., 2019"
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -4,40 +4,25 @@ error and no warning; ``amlref serve`` as a real process."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
+from latex_run import PREAMBLE, latex_warnings, need, run
 from test_server_support import Client, client, filled, server  # noqa: F401  (fixtures)
 
 
-def _have(*tools):
-    return all(shutil.which(t) for t in tools)
 
 
-def _run(cmd, cwd):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          encoding="utf-8", errors="replace")
-
-
-PREAMBLE = ("\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
-            "\\DeclareFontShape{OT1}{cmr}{m}{scit}{<->ssub*cmr/m/sc}{}\n")
-
-
-def _latex_warnings(log: str) -> list[str]:
-    return [ln for ln in log.splitlines() if "Warning" in ln or ln.startswith("!")]
 
 
 @pytest.mark.latex
 @pytest.mark.slow
 def test_searched_keys_cited_by_cayw_and_exported_compile_with_biber(client, tmp_path):
-    if not _have("pdflatex", "biber"):
-        pytest.skip("pdflatex/biber not installed")
+    need("pdflatex", "biber")
     found = client.rpc("item.search", "leukemia")["result"]
     keys = [i["citekey"] for i in found]
     assert len(keys) >= 5
@@ -55,22 +40,21 @@ def test_searched_keys_cited_by_cayw_and_exported_compile_with_biber(client, tmp
         f"Text {plain}. More {noted}. {rest}\n\\printbibliography\n\\end{{document}}\n",
         encoding="utf-8")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    biber = _run(["biber", "doc"], tmp_path)
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
     assert biber.returncode == 0, biber.stdout[-2000:]
     assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     for _ in range(2):
-        r = _run(latex, tmp_path)
+        r = run(latex, tmp_path)
     assert r.returncode == 0
-    assert _latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    assert latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == len(keys)
 
 
 @pytest.mark.latex
 @pytest.mark.slow
 def test_natbib_citation_and_bibtex_export_compile_with_bibtex(client, tmp_path):
-    if not _have("pdflatex", "bibtex"):
-        pytest.skip("pdflatex/bibtex not installed")
+    need("pdflatex", "bibtex")
     # plainnat sorts by author: articles without one make bibtex warn (whatever the exporter)
     keys = [i["citekey"] for i in client.rpc("item.search", "year:1900..2100")["result"]
             if i.get("author")]
@@ -83,29 +67,28 @@ def test_natbib_citation_and_bibtex_export_compile_with_bibtex(client, tmp_path)
         PREAMBLE + "\\usepackage[numbers]{natbib}\n\\begin{document}\n"
         f"Text {cite}.\n\\bibliographystyle{{plainnat}}\n\\bibliography{{refs}}\n\\end{{document}}\n")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    bt = _run(["bibtex", "doc"], tmp_path)
+    assert run(latex, tmp_path).returncode == 0
+    bt = run(["bibtex", "doc"], tmp_path)
     assert bt.returncode == 0 and "Warning" not in bt.stdout, bt.stdout
     for _ in range(2):
-        r = _run(latex, tmp_path)
+        r = run(latex, tmp_path)
     assert r.returncode == 0
-    assert _latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    assert latex_warnings((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
     assert (tmp_path / "doc.bbl").read_text().count("\\bibitem") == len(keys)
 
 
 @pytest.mark.latex
 @pytest.mark.slow
 def test_biber_pulls_the_bibliography_from_the_server(client, tmp_path):
-    if not _have("pdflatex", "biber"):
-        pytest.skip("pdflatex/biber not installed")
+    need("pdflatex", "biber")
     url = f"http://127.0.0.1:{client.port}/better-bibtex/export/category/car-t.biblatex"
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\usepackage[backend=biber]{biblatex}\n"
         f"\\addbibresource[location=remote]{{{url}}}\n\\begin{{document}}\n"
         "\\nocite{*}\n\\printbibliography\n\\end{document}\n")
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc"]
-    assert _run(latex, tmp_path).returncode == 0
-    biber = _run(["biber", "doc"], tmp_path)
+    assert run(latex, tmp_path).returncode == 0
+    biber = run(["biber", "doc"], tmp_path)
     assert biber.returncode == 0 and "remote BibTeX data source" in biber.stdout
     assert [ln for ln in biber.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import catch_up, open_library, print_json
+from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
+from amlref.formats.et_al import marked
 
 
 def register(sub) -> None:
@@ -85,7 +87,7 @@ def cmd_import(args) -> int:
             check_input(p)   # every input, before touching (or creating) the library
     lib = open_library(args)
     with lib:
-        progress = _progress_printer() if not args.json and sys.stderr.isatty() else None
+        progress = counter() if not args.json else None
         # the import commits first; indexing for search and classification follow in batches
         # (an interrupt there loses nothing: the next command resumes it)
         if paths == ["-"]:
@@ -115,15 +117,6 @@ def cmd_import(args) -> int:
                              "indexing goes on with the next command\n")
             return 130
     return 0 if report.ok else 1
-
-
-def _progress_printer():
-    def progress(done, total, message=""):
-        if total:
-            sys.stderr.write(f"\r{message}: {done}/{total}   ")
-            if done >= total:
-                sys.stderr.write("\n")
-    return progress
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -232,7 +225,8 @@ def cmd_show(args) -> int:
     print(f"{a.citekey}  [{a.type}]" + ("  (in the trash)" if a.deleted_at else ""))
     print(f"  title:    {a.title}")
     if a.authors:
-        print(f"  authors:  {'; '.join(p.display() for p in a.authors)}")
+        more = "; et al." if marked(a, "author") else ""
+        print(f"  authors:  {'; '.join(p.display() for p in a.authors)}{more}")
     for label, v in (("journal", a.container), ("issued", a.issued), ("volume", a.volume),
                      ("issue", a.issue), ("pages", a.pages), ("doi", a.doi), ("pmid", a.pmid),
                      ("pmcid", a.pmcid), ("url", a.url), ("keywords", "; ".join(a.keywords)),

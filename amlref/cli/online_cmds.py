@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import open_library, print_json
+from amlref.cli.progress import clear_status, status_line
 from amlref.core.errors import UsageError
 
 
@@ -44,12 +45,6 @@ def register_refresh(citations_sub) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
-def _progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r\x1b[K{message}")
-        sys.stderr.flush()
-
-
 def _online(lib, args):
     from amlref.services.online import Online
     online = Online.for_library(lib)
@@ -70,9 +65,8 @@ def cmd_add(args) -> int:
     lib = open_library(args)
     with lib:
         online = _online(lib, args)
-        report = add_identifiers(lib, ids, tags=args.tag, progress=_progress, online=online)
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\x1b[K")
+        report = add_identifiers(lib, ids, tags=args.tag, progress=status_line, online=online)
+        clear_status()
         if args.json:
             out = report.to_json()
             out["articles"] = [{"id": a.id, "citekey": a.citekey, "title": a.title,
@@ -111,10 +105,9 @@ def cmd_refresh(args) -> int:
     lib = open_library(args)
     with lib:
         ids = _ids_for(lib, args)
-        report = refresh_citations(lib, ids, progress=_progress, online=_online(lib, args),
+        report = refresh_citations(lib, ids, progress=status_line, online=_online(lib, args),
                                    sources=tuple(sources) or DEFAULT_REFRESH)
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\x1b[K")
+        clear_status()
     if args.json:
         print_json(report.to_json())
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import open_library, print_json
+from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
 
 
@@ -68,14 +69,17 @@ def _check_slug(slug: str, allow_new: bool = False) -> None:
     raise UsageError(f"unknown category or facet {slug!r}{hint}")
 
 
+def _check_view_slugs(args) -> None:
+    """--category and every --facet name a known category."""
+    for slug in ([args.category] if args.category else []) + list(args.facet):
+        _check_slug(slug)
+
+
 def cmd_categories(args) -> int:
     from amlref.services.classify import ensure_current
     from amlref.services.views import View, category_tree, combination_counts
     from amlref.taxonomy import load
-    if args.category:
-        _check_slug(args.category)
-    for f in args.facet:
-        _check_slug(f)
+    _check_view_slugs(args)
     lib = open_library(args)
     with lib:
         ensure_current(lib)
@@ -137,10 +141,10 @@ def cmd_classify(args) -> int:
             n = svc.classify_ids(lib, ids)
             what = "classified"
         elif args.all:
-            n = svc.classify_all(lib, progress=_progress())
+            n = svc.classify_all(lib, progress=counter())
             what = "re-classified"
         else:
-            n = svc.ensure_current(lib, progress=_progress())
+            n = svc.ensure_current(lib, progress=counter())
             what = "re-classified (the taxonomy changed)" if n else "up to date; nothing"
         counts = lib.categories.counts()
     if args.json:
@@ -148,18 +152,6 @@ def cmd_classify(args) -> int:
     else:
         print(f"{n} articles {what}" if n else f"{what} to do (use --all to force)")
     return 0
-
-
-def _progress():
-    if not sys.stderr.isatty():
-        return None
-
-    def progress(done, total, message=""):
-        if total:
-            sys.stderr.write(f"\r{message}: {done}/{total}   ")
-            if done >= total:
-                sys.stderr.write("\n")
-    return progress
 
 
 def _words(r: dict) -> str:
@@ -319,10 +311,7 @@ def cmd_saved(args) -> int:
     if args.action == "add":
         if not (args.query or args.category or args.facet or args.tag):
             raise UsageError("saved add needs --query, --category, --facet or --tag")
-        if args.category:
-            _check_slug(args.category)
-        for f in args.facet:
-            _check_slug(f)
+        _check_view_slugs(args)
     lib = open_library(args)
     with lib:
         if args.action == "add":

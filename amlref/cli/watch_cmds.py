@@ -6,7 +6,11 @@ from __future__ import annotations
 import sys
 
 from amlref.cli.main import open_library, print_json
+from amlref.cli.progress import clear_status, status_line
 from amlref.core.errors import UsageError
+
+
+NO_WATCHES = "no watches (amlref watch suggest / add-defaults / add NAME QUERY)"
 
 
 def register(sub) -> None:
@@ -19,11 +23,11 @@ def register(sub) -> None:
     a.add_argument("name", metavar="NAME")
     a.add_argument("query", metavar="QUERY", help="PubMed query, e.g. "
                    "'\"Leukemia, Myeloid, Acute\"[MeSH] AND CD123'")
-    a.set_defaults(func=cmd_add)
+    a.set_defaults(func=cmd_add, keys=None)
     c = ws.add_parser("add-citing", help="a citation alert: add-citing NAME KEY...")
     c.add_argument("name", metavar="NAME")
     c.add_argument("keys", nargs="+", metavar="KEY", help="citation key, DOI, PMID or PMCID")
-    c.set_defaults(func=cmd_add_citing)
+    c.set_defaults(func=cmd_add, query=None)
     e = ws.add_parser("edit", help="change the query of a PubMed watch: edit NAME QUERY")
     e.add_argument("name", metavar="NAME")
     e.add_argument("query", metavar="QUERY")
@@ -72,18 +76,16 @@ def _store(lib):
 
 
 def cmd_add(args) -> int:
-    from amlref.services.watches import add_query
+    """``add NAME QUERY`` (a PubMed watch) and ``add-citing NAME KEY...`` (a citation alert)."""
+    from amlref.services.watches import add_citing, add_query
     with open_library(args) as lib:
-        add_query(lib, args.name, args.query)
-    print(f"watch {args.name!r} added; 'amlref watch run {args.name}' fetches what is new")
-    return 0
-
-
-def cmd_add_citing(args) -> int:
-    from amlref.services.watches import add_citing
-    with open_library(args) as lib:
-        add_citing(lib, args.name, args.keys)
-    print(f"watch {args.name!r} added: papers citing {len(args.keys)} article(s)")
+        if args.keys:
+            add_citing(lib, args.name, args.keys)
+        else:
+            add_query(lib, args.name, args.query)
+    print(f"watch {args.name!r} added" + (
+        f": papers citing {len(args.keys)} article(s)" if args.keys else
+        f"; 'amlref watch run {args.name}' fetches what is new"))
     return 0
 
 
@@ -118,19 +120,13 @@ def cmd_list(args) -> int:
         print_json(rows)
         return 0
     if not rows:
-        print("no watches (amlref watch suggest / add-defaults / add NAME QUERY)")
+        print(NO_WATCHES)
     for r in rows:
         last = (r["last_run"] or "never")[:16].replace("T", " ")
         err = f"  last error: {r['last_error']}" if r["last_error"] else ""
         print(f"{r['name']}  [{r['unread']} unread / {r['total']}]  last run {last}{err}")
         print(f"    {r['what'][:150]}")
     return 0
-
-
-def _progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r\x1b[K{message}")
-        sys.stderr.flush()
 
 
 def cmd_run(args) -> int:
@@ -140,19 +136,14 @@ def cmd_run(args) -> int:
     with open_library(args) as lib:
         online = Online.for_library(lib)
         failed = []
-        if args.name:
-            try:
-                reports = [run_watch(lib, args.name, online, _progress)]
-            finally:
-                if sys.stderr.isatty():
-                    sys.stderr.write("\r\x1b[K")
-        else:
-            def on_error(name, exc: AmlrefError):
-                failed.append(name)
-                sys.stderr.write(f"amlref: error: {exc}\n")
-            reports = run_all(lib, online, _progress, on_error=on_error)
-            if sys.stderr.isatty():
-                sys.stderr.write("\r\x1b[K")
+        def on_error(name, exc: AmlrefError):
+            failed.append(name)
+            sys.stderr.write(f"amlref: error: {exc}\n")
+        try:
+            reports = [run_watch(lib, args.name, online, status_line)] if args.name else \
+                run_all(lib, online, status_line, on_error=on_error)
+        finally:
+            clear_status()
     if args.json:
         print_json([r.to_json() for r in reports])
     else:
@@ -160,7 +151,7 @@ def cmd_run(args) -> int:
             if not r.error:
                 print(r.summary())
         if not reports:
-            print("no watches (amlref watch suggest / add-defaults / add NAME QUERY)")
+            print(NO_WATCHES)
     return 1 if failed else 0
 
 
@@ -171,11 +162,15 @@ def cmd_remove(args) -> int:
     return 0
 
 
+def _watch_id(store, name: str | None) -> int | None:
+    """The id of the watch ``--watch NAME`` names (None: every watch)."""
+    return store.get(name)["id"] if name else None
+
+
 def cmd_inbox(args) -> int:
     with open_library(args) as lib:
         store = _store(lib)
-        wid = store.get(args.watch)["id"] if args.watch else None
-        items = store.items(wid, args.state, args.category)
+        items = store.items(_watch_id(store, args.watch), args.state, args.category)
         arts = {a.id: a for a in lib.articles.get_many([i["article_id"] for i in items])}
         counts = store.counts()
         cats = {i: [c["slug"] for c in lib.categories.of(i) if c.get("kind") == "category"]
@@ -203,7 +198,7 @@ def cmd_inbox(args) -> int:
 def cmd_state(args) -> int:
     with open_library(args) as lib:
         store = _store(lib)
-        wid = store.get(args.watch)["id"] if args.watch else None
+        wid = _watch_id(store, args.watch)
         ids = [lib.articles.find(k).id for k in args.keys]
         n = store.dismiss(ids, wid) if args.state is None else store.set_state(ids, args.state,
                                                                                  wid)

@@ -6,7 +6,8 @@ import re
 from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.formats import bibtex_fields as F
-from amlref.formats.bibtex_names import names_to_bibtex, parse_names
+from amlref.formats import et_al
+from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
 from amlref.formats.latex import has_latex, to_unicode
 from amlref.formats.latex_encode import escape, pdflatex_safe
 
@@ -78,6 +79,22 @@ _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "journalabbreviation", "abbrev_source_title"}
 
 
+def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], other: dict,
+          raw: dict, names: dict) -> None:
+    """A text field: the first field that fills ``fld`` gives its value (a second one stays as
+    written, in ``other``); its LaTeX is kept when the text does not say all of it, and its
+    field name when the exporter would not write that one (``usual``)."""
+    if getattr(a, fld):
+        other[name] = tex
+        return
+    val = to_unicode(tex)
+    setattr(a, fld, val)
+    if not _same(tex, val):
+        raw[fld] = tex
+    if name not in usual:
+        names[fld] = name
+
+
 def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     """One evaluated entry (field -> raw LaTeX) -> Article."""
     csl = F.TYPE_TO_CSL.get(etype, "document")
@@ -98,74 +115,34 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             other[k] = v
             continue
         if full_journal and (k == "journal" or k == "fjournal"):
-            fld = "container" if k == "fjournal" else "container_short"
-            if getattr(a, fld):
-                other[k] = v
-                continue
-            val = to_unicode(v)
-            setattr(a, fld, val)
-            if not _same(v, val):
-                raw[fld] = v
-            names[fld] = k
-            continue
-        if k in _SIMPLE_TEXT:
+            _take(a, "container" if k == "fjournal" else "container_short", k, v, (),
+                  other, raw, names)
+        elif k in _SIMPLE_TEXT:
             fld = _SIMPLE_TEXT[k]
-            if getattr(a, fld):
-                other[k] = v
-                continue
-            val = to_unicode(v)
-            setattr(a, fld, val)
-            if not _same(v, val):
-                raw[fld] = v
-            if k != fld:
-                names[fld] = k          # biblatex langid
+            _take(a, fld, k, v, (fld,), other, raw, names)      # (biblatex langid: named)
         elif k == "author" or k == "editor":
-            people = parse_names(v)
+            people, more = parse_name_list(v)
             fld = "authors" if k == "author" else "editors"
             setattr(a, fld, people)
-            if has_latex(v) and v != names_to_bibtex(people, ascii_only=False):
+            if more:
+                et_al.mark(a, k)
+            if has_latex(v) and v != names_to_bibtex(people, ascii_only=False, et_al=more):
                 raw[fld] = v
         elif k in ("journal", "journaltitle") or (k == "booktitle" and chapterish):
-            if a.container:
-                other[k] = v
-                continue
-            a.container = to_unicode(v)
-            if not _same(v, a.container):
-                raw["container"] = v
-            if k != ("booktitle" if chapterish else "journal") and k != "journaltitle":
-                names["container"] = k
+            _take(a, "container", k, v, ("booktitle" if chapterish else "journal",
+                                         "journaltitle"), other, raw, names)
         elif k in _SHORT_JOURNAL:
-            if a.container_short:
-                other[k] = v
-                continue
-            a.container_short = to_unicode(v)
-            if not _same(v, a.container_short):
-                raw["container_short"] = v
-            if k != "shortjournal":
-                names["container_short"] = k
+            _take(a, "container_short", k, v, ("shortjournal",), other, raw, names)
         elif k in ("number", "issue"):
-            if a.issue:
-                other[k] = v
-                continue
-            a.issue = to_unicode(v)
-            if not _same(v, a.issue):
-                raw["issue"] = v
-            if k == "issue":
-                names["issue"] = k
+            _take(a, "issue", k, v, ("number",), other, raw, names)
         elif k == "pages":
             a.pages = _dashes(to_unicode(v))
             if a.pages != v and _pages_tex(a.pages) != v:
                 raw["pages"] = v
         elif k == "publisher" or (k in ("school", "institution") and csl in ("thesis", "report")):
-            if a.publisher:
-                other[k] = v
-                continue
-            a.publisher = to_unicode(v)
-            if not _same(v, a.publisher):
-                raw["publisher"] = v
-            if k != _publisher_field(csl, etype, biblatex=False) and not (
-                    csl == "thesis" and k == "institution"):
-                names["publisher"] = k
+            _take(a, "publisher", k, v, (_publisher_field(csl, etype, biblatex=False),
+                                         "institution" if csl == "thesis" else ""),
+                  other, raw, names)
         elif k in ("pmid", "pmcid"):
             val = _pmid(v) if k == "pmid" else _pmcid(v)
             if not val or getattr(a, k):
@@ -207,32 +184,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
         _ids_from_other(a, other)
     if not a.url and "howpublished" in other:
         _url_from_howpublished(a, other, raw, names)
-    # dates
-    if date:
-        a.issued = F.iso_from_date_field(date)
-        raw["date"] = date
-        if year:
-            other["year"] = year
-        if month:
-            other["month"] = month
-        if day:
-            other["day"] = day
-    elif year:
-        iso = F.iso_from_parts(year, month or "", day or "")
-        a.issued = iso
-        if not iso:
-            other["year"] = year        # "in press", "n.d.": no date, kept as written
-        elif year.strip() != iso[:4]:
-            raw["year"] = year
-        if month and not F.month_number(month):
-            other["month"] = month
-        if day and len(iso) < 10:
-            other["day"] = day
-    else:
-        if month:
-            other["month"] = month
-        if day:
-            other["day"] = day
+    _dates(a, date, year, month, day, other, raw)
     if other:
         bt["fields"] = other
     if raw:
@@ -242,6 +194,30 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if bt:
         a.extra["bibtex"] = bt
     return a
+
+
+def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
+    """``issued`` from biblatex's ``date``, else from ``year``/``month``/``day``; a part it does
+    not hold ("in press", a season) stays as written, in ``other``."""
+    keep: dict = {}
+    if date:
+        a.issued = F.iso_from_date_field(date)
+        raw["date"] = date
+        keep = {"year": year, "month": month, "day": day}
+    elif year:
+        iso = F.iso_from_parts(year, month or "", day or "")
+        a.issued = iso
+        if not iso:
+            keep["year"] = year        # "in press", "n.d.": no date, kept as written
+        elif year.strip() != iso[:4]:
+            raw["year"] = year
+        if month and not F.month_number(month):
+            keep["month"] = month
+        if day and len(iso) < 10:
+            keep["day"] = day
+    else:
+        keep = {"month": month, "day": day}
+    other.update((k, v) for k, v in keep.items() if v)
 
 
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:

@@ -172,7 +172,17 @@ def to_person(raw: str) -> Person:
 
 
 def parse_names(raw: str) -> list[Person]:
+    """The names as written (a final ``others`` as ``Person(literal="others")``)."""
     return [to_person(n) for n in split_names(raw)]
+
+
+def parse_name_list(raw: str) -> tuple[list[Person], bool]:
+    """(people, cut short): a final ``and others`` is BibTeX's "et al.", no person."""
+    names = split_names(raw)
+    if names and names[-1].lower() == "others":
+        names.pop()
+        return [to_person(n) for n in names], True
+    return [to_person(n) for n in names], False
 
 
 _AND_WORD = re.compile(r"\band\b", re.I)
@@ -212,5 +222,7 @@ def person_to_bibtex(p: Person, ascii_only: bool = True) -> str:
     return family
 
 
-def names_to_bibtex(people: list[Person], ascii_only: bool = True) -> str:
-    return " and ".join(person_to_bibtex(p, ascii_only) for p in people)
+def names_to_bibtex(people: list[Person], ascii_only: bool = True, et_al: bool = False) -> str:
+    """``A and B``; ``A and B and others`` for a list cut short (``et_al``)."""
+    tex = " and ".join(person_to_bibtex(p, ascii_only) for p in people)
+    return f"{tex} and others" if et_al and tex else tex

@@ -10,7 +10,8 @@ from amlref.core.article import Article
 from amlref.formats import bibtex_fields as F
 from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
-from amlref.formats.bibtex_names import names_to_bibtex, parse_names
+from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
+from amlref.formats.et_al import marked
 from amlref.formats.latex import to_unicode
 from amlref.formats.latex_encode import ascii_latex, escape, pdflatex_safe, protect_case
 from amlref.plugins.base import Exporter
@@ -67,11 +68,11 @@ class _Writer:
                 out = protect_case(out)
         return ascii_latex(out) if self.ascii else pdflatex_safe(out)
 
-    def names(self, fld: str, people, raw: dict) -> str:
+    def names(self, fld: str, people, raw: dict, more: bool = False) -> str:
         r = raw.get(fld)
-        if r is not None and _balanced(r) and parse_names(r) == people:
+        if r is not None and _balanced(r) and parse_name_list(r) == (people, more):
             return ascii_latex(r) if self.ascii else r
-        return names_to_bibtex(people, ascii_only=self.ascii)
+        return names_to_bibtex(people, ascii_only=self.ascii, et_al=more)
 
     def entry_type(self, a: Article, bt: dict) -> tuple[str, list[tuple[str, str]]]:
         orig = bt.get("type")
@@ -98,9 +99,9 @@ class _Writer:
         etype, type_fields = self.entry_type(a, bt)
         out: list[tuple[str, str]] = []
         if a.authors:
-            out.append(("author", self.names("authors", a.authors, raw)))
+            out.append(("author", self.names("authors", a.authors, raw, marked(a, "author"))))
         if a.editors:
-            out.append(("editor", self.names("editors", a.editors, raw)))
+            out.append(("editor", self.names("editors", a.editors, raw, marked(a, "editor"))))
         if a.title:
             out.append(("title", self.tex("title", a.title, raw, from_bib)))
         if a.container:

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
 from amlref.core.errors import InputError
+from amlref.formats import et_al
 from amlref.plugins.base import Importer, Exporter
 
 _SIMPLE = {  # CSL variable -> Article field
@@ -91,10 +92,17 @@ def item_to_article(item: dict) -> Article:
             cur = getattr(a, _SIMPLE[k])
             if not cur:
                 setattr(a, _SIMPLE[k], str(v).strip())
-        elif k == "author":
-            a.authors = _people(v)
-        elif k == "editor":
-            a.editors = _people(v)
+        elif k == "author" or k == "editor":
+            people, more = et_al.cut(_people(v))     # {"literal": "others"} is no person
+            setattr(a, "authors" if k == "author" else "editors", people)
+            if more:
+                et_al.mark(a, k)
+        elif k == "custom" and isinstance(v, dict) and et_al.CSL_CUSTOM in v:
+            for role in v[et_al.CSL_CUSTOM] or ():
+                et_al.mark(a, str(role))
+            rest = {c: x for c, x in v.items() if c != et_al.CSL_CUSTOM}
+            if rest:
+                extra[k] = rest
         elif k == "issued":
             a.issued = date_to_iso(v)
         elif k == "keyword":
@@ -231,6 +239,9 @@ def article_to_item(a: Article) -> dict:
                                                    "," in a.keywords[0] else "")
     for k, v in (a.extra.get("csl") or {}).items():
         item.setdefault(k, v)
+    cut_short = et_al.roles(a)
+    if cut_short:   # the lists stay as they are; that they go on is said where CSL allows
+        item["custom"] = {**(item.get("custom") or {}), et_al.CSL_CUSTOM: cut_short}
     if a.citekey:
         item["citation-key"] = a.citekey
     return item

@@ -22,6 +22,7 @@ from amlref.core.article import Article, ParseResult, Person, Problem
 from amlref.core.errors import InputError
 from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from amlref.core.pages import expand_pages, is_article_number
+from amlref.formats.et_al import mark
 from amlref.formats.nlm import (csl_type, parse_author, parse_full_name, parse_source, read_isbn,
                                 read_issn, split_journal_title)
 from amlref.plugins.base import Importer
@@ -291,6 +292,7 @@ def _language(r: _Record, tag: str, val: str, _full: bool):
 
 def _full_name(r: _Record, tag: str, val: str, _full: bool):
     if _ET_AL.match(val):
+        mark(r.a, "editor" if tag == "FED" else "author")
         return False
     p = parse_full_name(val)
     (r.a.editors if tag == "FED" else r.a.authors).append(p)
@@ -301,6 +303,7 @@ def _short_name(r: _Record, tag: str, val: str, full: bool):
     if full:
         return                    # the short form of the full name just read
     if _ET_AL.match(val):
+        mark(r.a, "editor" if tag == "ED" else "author")
         return False              # "AU - et al.": more authors, not one of them
     if tag == "ED" and "FED" in r.tags:
         return

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Problem
-from amlref.formats.ris_read import TY_LINE, iter_records
+from amlref.formats.ris_read import SNIFF_TAG, TY_LINE, iter_records
 from amlref.formats.ris_record import record_to_article
 from amlref.formats.ris_types import OUT_TYPES, TYPE_MAP
 from amlref.formats.ris_values import parse_date, parse_name
@@ -34,7 +34,7 @@ class RisImporter(Importer):
         h = head.lstrip("\ufeff")
         if is_wos(h):
             return 0.9  # Web of Science plain-text export, read by this importer too
-        tags = re.findall(r"^([A-Z][A-Z0-9])  ?- ", h, re.M)
+        tags = SNIFF_TAG.findall(h)
         if not tags:
             return 0.0
         if re.search(r"^PMID- ", h, re.M):

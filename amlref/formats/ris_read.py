@@ -8,7 +8,8 @@ files do differently, and how it is read:
 - a record starts at ``TY`` and ends at ``ER`` or at the next ``TY``; a BOM (also inside joined
   files), headers before the first record, blank lines, CRLF or CR line ends, a missing final
   ``ER``, ``TY  -  JOUR`` with extra spaces or ``TY - JOUR`` with one, tags after ``ER`` (Ovid's
-  ``NL``), records without ``TY`` ended by ``ER``;
+  ``NL``), records without ``TY`` ended by ``ER``, ``TY  -JOUR`` with no space after the dash
+  (what is and is not a tag line: _TAG_LINE);
 - values continued on untagged lines: further list items (EndNote writes one keyword or name
   per line), or more of the value (on a new line in abstracts and notes);
 - authors on ``AU`` and ``A1`` lines are one list in line order.
@@ -19,8 +20,18 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-_TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*))?\r?$\n?", re.M)
-TY_LINE = re.compile(r"^[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?\r?$", re.M)  # parts cut here
+# A tag line.  The specification writes ``XX  - value``: two characters, two spaces, a dash, a
+# space.  Read as Zotero's RIS.js does (1 or 2 spaces before the dash, the value after a space or
+# nothing at all: ``ER  -``), a little wider (tabs, up to 4 spaces, 3 of indentation), and also
+# ``XX  -value`` with no space after the dash (rispy takes these as tags too: it checks
+# ``line[2:5] == "  -"``, but then drops the value's first character, ``line[6:]``): only at
+# the start of the line and with exactly the two spaces, so that a wrapped line of prose ("NK
+# -cells", "HLA-DR", "T1 -weighted", "   CR  -like") never becomes a tag.  JabRef needs "  - ".
+_TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*)"
+                       r"|(?<=^[A-Z][A-Z0-9]  -)([^ \t\r\n][^\n]*))?\r?$\n?", re.M)
+TY_LINE = re.compile(r"^(?:[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?|TY  -[^ \t\r\n][^\n]*)\r?$",
+                     re.M)  # parts are cut before these
+SNIFF_TAG = re.compile(r"^[A-Z][A-Z0-9](?:  ?- |  -(?=[^ \t\r\n]))", re.M)   # for sniffing
 ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is kept
 
 # Tags whose untagged continuation lines are further list items (EndNote style).
@@ -61,7 +72,9 @@ def iter_records(text: str, first_line: int = 1
             if gap.strip():
                 _continue(last, last_tag, gap)
         pos = me
-        tag, val = m.groups()
+        tag, val, val2 = m.groups()
+        if val2 is not None:   # ``XX  -value``
+            val = val2
         val = val.strip() if val else ""
         if tag == "A1":   # (ALIASES, inline: this runs for every line)
             tag = "AU"

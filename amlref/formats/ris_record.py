@@ -20,6 +20,7 @@ import re
 
 from amlref.core.article import Article, Person
 from amlref.formats import ris_types as T
+from amlref.formats.et_al import is_et_al, mark
 from amlref.formats.ris_ids import identifiers
 from amlref.formats.ris_read import ALIASES
 from amlref.formats.ris_values import date_other, parse_date, parse_name, standard_numbers
@@ -241,6 +242,9 @@ def _people(a: Article, d, ty: str, csl: dict, rest) -> None:
         people: list[Person] = []
         for v in vals:
             for part in (v.split(";") if ";" in v and "," in v else (v,)):
+                if is_et_al(part) and role in ("author", "editor"):
+                    mark(a, role)    # "AU  - et al.": the list goes on; nobody's name
+                    continue
                 p = parse_name(part)
                 if p:
                     people.append(p)

@@ -10,6 +10,7 @@ import re
 
 from amlref.core.article import Article, Person
 from amlref.formats import ris_types as T
+from amlref.formats.et_al import marked
 from amlref.formats.ris_read import MULTILINE_TAGS
 from amlref.formats.ris_values import iso_to_ris
 
@@ -49,11 +50,15 @@ def article_to_lines(a: Article) -> list[str]:
     put("TI", a.title)
     for p in a.authors:
         put("AU", p.display())
+    if a.authors and marked(a, "author"):
+        put("AU", "et al.")     # the list was cut short (BibTeX "and others")
     editor_tag = T.name_tag(ty, "editor")
     if ty in T.EDITED_BOOKS and ty != "EDBOOK" and not csl.get("collection-editor"):
         editor_tag = "A2"   # a book's A2 with no A3 reads as its editors
     for p in a.editors:
         put(editor_tag, p.display())
+    if a.editors and marked(a, "editor"):
+        put(editor_tag, "et al.")
     for role, people in csl.items():
         if isinstance(people, list) and role not in ("author", "editor"):
             tag = T.name_tag(ty, role)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
+
+from amlref.formats.et_al import marked
 
 # CSL locator labels and the abbreviations BBT writes for them
 SHORT_LABEL = {
@@ -181,13 +183,15 @@ def asciidoctor(cits: list[Citation], options: dict) -> str:
 
 def scannable_label(article) -> str:
     """The label of Zotero's "Scannable Cite" export: "Smith, 2020", "Smith & Jones, 2020",
-    "Smith et al., 2020"; "n.d." without a year."""
+    "Smith et al., 2020" (also for a list cut short: "Smith and others"); "n.d." without a
+    year."""
     fam = [p.family or p.literal for p in article.authors if p.family or p.literal]
+    more = marked(article, "author")
     if not fam:
         who = article.title[:40] if article.title else article.citekey
-    elif len(fam) == 1:
+    elif len(fam) == 1 and not more:
         who = fam[0]
-    elif len(fam) == 2:
+    elif len(fam) == 2 and not more:
         who = f"{fam[0]} & {fam[1]}"
     else:
         who = f"{fam[0]} et al."

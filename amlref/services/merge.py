@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from amlref.core.article import Article, LIST_FIELDS, TEXT_FIELDS, title_key
 from amlref.core.citekeys import ascii_fold
+from amlref.formats import et_al
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
@@ -355,6 +356,8 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         if "type" not in edited:
             changes["type"] = incoming.type
     for k, v in incoming.extra.items():
+        if k == et_al.KEY:
+            continue          # (follows the name lists taken, below)
         if k not in extra:
             extra[k] = v
         elif extra[k] != v and k != "alternatives":
@@ -370,6 +373,11 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         origins = extra.setdefault("merged_from", [])
         if incoming.origin not in origins:
             origins.append(incoming.origin)
+    cut_short = et_al.follow(existing, incoming, {"author": "authors" in changes,
+                                                  "editor": "editors" in changes})
+    extra.pop(et_al.KEY, None)
+    if cut_short:
+        extra[et_al.KEY] = cut_short
     if alts:
         extra["alternatives"] = alts
     if extra != existing.extra:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
-from plugin_install import BROKEN, TRIALS, installed
+from plugin_install import broken_plugin, fresh_registry, trials_plugin  # noqa: F401 (fixtures)
 from support import ROOT, corpus
 
 SHOTS = os.environ.get("AMLREF_SCREENSHOTS")   # set: write docs/screenshots/plugin-*.png
@@ -31,26 +29,6 @@ FAU - Doe, Jane
 AU  - Doe J
 JT  - Leukemia
 """
-
-
-@pytest.fixture(scope="module")
-def trials_plugin():
-    with installed(TRIALS, "amlref-trials", "amlref_trials"):
-        yield
-
-
-@pytest.fixture(scope="module")
-def broken_plugin():
-    with installed(BROKEN, "amlref-broken", "amlref_broken"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_registry():
-    from amlref.plugins import registry
-    registry.reset()
-    yield
-    registry.reset()
 
 
 def _column(w, header):
