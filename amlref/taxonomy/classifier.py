@@ -36,6 +36,10 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
 VERSION = "5"  # bump when the rules below change: stored assignments are recomputed
 
 
+def _start(m: tuple) -> int:
+    return m[1]
+
+
 class ImmunotherapyClassifier(Classifier):
     name = "immunotherapy"
     label = "AML immunotherapy taxonomy"
@@ -83,7 +87,8 @@ class ImmunotherapyClassifier(Classifier):
             # a missing or cut abstract cannot tell that the article is about another disease
             unknown = R.other_disease == "title" and (
                 not f.abstract or (len(f.abstract) < R.short_abstract and _is_cut(f.abstract)))
-            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown)
+            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown,
+                                         bool(aml_words))
             result = [decisions[s] for s in R.cat_order if s in decisions]
         elif f.pub_types or not owners.isdisjoint(R.facet_by_owner):
             aml_words, decisions, result = [], {}, []   # (the AML words matter to categories only)
@@ -95,7 +100,7 @@ class ImmunotherapyClassifier(Classifier):
         return result
 
     def _categories(self, R: Rules, f: _Fields, found: dict, owners: set,
-                    has_aml: bool) -> dict[str, Decision]:
+                    has_aml: bool, aml_words: bool = True) -> dict[str, Decision]:
         decisions: dict[str, Decision] = {}
         # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
         # "..."): its sentences count more; a complete short abstract counts as it is
@@ -103,6 +108,11 @@ class ImmunotherapyClassifier(Classifier):
         for slug in R.order:   # children first
             if slug in owners:
                 decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+        if R.title_rules and not aml_words:   # a title list's words need AML words
+            for d in decisions.values():
+                for h in d.hits:
+                    if h.rule in R.title_rules and not h.dropped:
+                        h.dropped = "no AML words: a title list counts for AML articles only"
         for slug in list(decisions):   # ancestors of a category with hits are considered too
             for anc in R.ancestors[slug]:
                 if anc not in decisions:
@@ -200,8 +210,15 @@ class ImmunotherapyClassifier(Classifier):
                 base, name = starts[i]
                 found.setdefault((owner, name), []).append((group, start - base, end - base))
         if f.title:
+            titled: dict = {}
             for owner, group, start, end in R.title_index.scan(f.title):
-                found.setdefault((owner, "title"), []).append((group, start, end))
+                if owner in R.cat_slugs:   # (a title list of a category: merged below)
+                    titled.setdefault((owner, "title"), []).append((group, start, end))
+                else:
+                    found.setdefault((owner, "title"), []).append((group, start, end))
+            for key, ms in titled.items():
+                # in text order, a title list's hit before the other lists' at its place
+                found[key] = sorted(ms + found[key], key=_start) if key in found else ms
         return found
 
     @staticmethod
