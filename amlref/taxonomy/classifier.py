@@ -264,15 +264,19 @@ class ImmunotherapyClassifier(Classifier):
                 continue
             text = getattr(f, name)
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
-            last_end = -1
+            last_end, last_strong = -1, True
             if name == "abstract":
                 starts = f.starts()
                 negated = f.negated
                 for group, start, end in ms:
-                    if group not in groups or start < last_end:
+                    if group not in groups:
                         continue
-                    last_end = end
                     rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                    # inside the words of the hit before: only a strong one in a weak one's
+                    # ("WT1 peptide" weak, "peptide-based immunotherapy" strong)
+                    if start < last_end and (last_strong or not strong):
+                        continue
+                    last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
                     neg = negated.get(start)   # (other categories' words at the same place)
@@ -290,10 +294,12 @@ class ImmunotherapyClassifier(Classifier):
                     append(h)
                 continue
             for group, start, end in ms:
-                if group not in groups or start < last_end:
+                if group not in groups:
                     continue
-                last_end = end
                 rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                if start < last_end and (last_strong or not strong):
+                    continue
+                last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
                 if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
