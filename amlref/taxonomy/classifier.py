@@ -21,6 +21,7 @@ How a category is decided (weights and lists live in resources/taxonomy.toml):
 from __future__ import annotations
 
 import bisect
+import re
 
 from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
@@ -268,6 +269,8 @@ class ImmunotherapyClassifier(Classifier):
             if name == "abstract":
                 starts = f.starts()
                 negated = f.negated
+                abbrevs = f.abbreviations
+                defined = []
                 for group, start, end in ms:
                     if group not in groups:
                         continue
@@ -292,6 +295,10 @@ class ImmunotherapyClassifier(Classifier):
                     if title_ex and not h.dropped and group not in drugs:   # a drug stays
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
+                    if abbrevs and strong and end in abbrevs and not h.dropped:
+                        defined.append((abbrevs[end], rule, group, end))
+                if defined:
+                    self._abbreviated(R, slug, f, defined, excludes, title_ex, hits)
                 continue
             for group, start, end in ms:
                 if group not in groups:
@@ -307,6 +314,30 @@ class ImmunotherapyClassifier(Classifier):
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 append(h)
         return hits
+
+    def _abbreviated(self, R: Rules, slug: str, f: _Fields, defined: list, excludes: list,
+                     title_ex, hits: list[Hit]) -> None:
+        """The later uses of an abbreviation the abstract defines right after a strong word
+        ("gemtuzumab ozogamicin (GO) ... patients given GO") count as that word."""
+        text, starts = f.abstract, f.starts()
+        taken = {h.sentence for h in hits if h.strong}
+        for abbr, rule, group, pos in defined:
+            for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(abbr) + r"s?(?![A-Za-z0-9])",
+                                 text[pos:]):
+                start = pos + m.start()
+                sent = bisect.bisect_right(starts, start) - 1
+                if sent in taken:
+                    continue
+                h = Hit(slug, rule, "abstract", m.group(), True, sent)
+                h.dropped = self._negation(R, text, starts[sent], start)
+                if not h.dropped and group not in R.drug_groups:
+                    if any(bisect.bisect_right(starts, es) - 1 == sent for es, _ in excludes):
+                        h.dropped = "excluded"
+                    elif title_ex:
+                        h.dropped = f"excluded by the title: {title_ex[0]}"
+                if not h.dropped:
+                    taken.add(sent)
+                hits.append(h)
 
     @staticmethod
     def _negation(R: Rules, text: str, sent_start: int, start: int) -> str:

@@ -23,6 +23,24 @@ def _drop_abbreviations(text: str) -> str:
     return _ABBREV.sub("", text)
 
 
+def _defined_abbreviations(text: str) -> tuple[str, dict[int, str]]:
+    """``_drop_abbreviations`` with where each one stood in the text it gives: (text, {position
+    -> abbreviation}); "gemtuzumab ozogamicin (GO) ..." -> ("gemtuzumab ozogamicin ...",
+    {21: "GO"})."""
+    if " (" not in text:
+        return text, {}
+    parts, defs, last, cut = [], {}, 0, 0
+    for m in _ABBREV.finditer(text):
+        parts.append(text[last:m.start()])
+        cut += m.end() - m.start()
+        defs[m.end() - cut] = m.group()[2:-1]
+        last = m.end()
+    if not defs:
+        return text, {}
+    parts.append(text[last:])
+    return "".join(parts), defs
+
+
 _MESH_SLASH = re.compile(r"\s*/\s*")
 
 
@@ -34,11 +52,14 @@ def _is_cut(text: str) -> bool:
 
 class _Fields:
     """The normalised text of one article."""
-    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated")
+    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated",
+                 "abbreviations")
 
     def __init__(self, article):
         self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
-        self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
+        # the abstract's abbreviations: where each was defined (after its long form)
+        self.abstract, self.abbreviations = _defined_abbreviations(
+            normalize(getattr(article, "abstract", "") or ""))
         kw = getattr(article, "keywords", None)
         self.keywords = normalize("; ".join(map(str, kw))) if kw else ""
         mesh = getattr(article, "mesh", None)
