@@ -21,7 +21,6 @@ How a category is decided (weights and lists live in resources/taxonomy.toml):
 from __future__ import annotations
 
 import bisect
-import re
 
 from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
@@ -272,12 +271,12 @@ class ImmunotherapyClassifier(Classifier):
                 abbrevs = f.abbreviations
                 defined = []
                 for group, start, end in ms:
-                    if group not in groups:
+                    if group not in groups or start < last_end and last_strong:
                         continue
                     rule, strong = kinds.get((slug, group)) or _kind(slug, group)
                     # inside the words of the hit before: only a strong one in a weak one's
                     # ("WT1 peptide" weak, "peptide-based immunotherapy" strong)
-                    if start < last_end and (last_strong or not strong):
+                    if start < last_end and not strong:
                         continue
                     last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
@@ -301,10 +300,10 @@ class ImmunotherapyClassifier(Classifier):
                     self._abbreviated(R, slug, f, defined, excludes, title_ex, hits)
                 continue
             for group, start, end in ms:
-                if group not in groups:
+                if group not in groups or start < last_end and last_strong:
                     continue
                 rule, strong = kinds.get((slug, group)) or _kind(slug, group)
-                if start < last_end and (last_strong or not strong):
+                if start < last_end and not strong:
                     continue
                 last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
@@ -322,14 +321,20 @@ class ImmunotherapyClassifier(Classifier):
         text, starts = f.abstract, f.starts()
         taken = {h.sentence for h in hits if h.strong}
         for abbr, rule, group, pos in defined:
-            for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(abbr) + r"s?(?![A-Za-z0-9])",
-                                 text[pos:]):
-                start = pos + m.start()
-                sent = bisect.bisect_right(starts, start) - 1
+            n = len(abbr)
+            start = text.find(abbr, pos)
+            while start >= 0:
+                end = start + n
+                if text[end:end + 1] == "s":   # (a plural: "DLIs")
+                    end += 1
+                at, start = start, text.find(abbr, end)
+                if text[at - 1:at].isalnum() or text[end:end + 1].isalnum():
+                    continue   # (inside a word)
+                sent = bisect.bisect_right(starts, at) - 1
                 if sent in taken:
                     continue
-                h = Hit(slug, rule, "abstract", m.group(), True, sent)
-                h.dropped = self._negation(R, text, starts[sent], start)
+                h = Hit(slug, rule, "abstract", text[at:end], True, sent)
+                h.dropped = self._negation(R, text, starts[sent], at)
                 if not h.dropped and group not in R.drug_groups:
                     if any(bisect.bisect_right(starts, es) - 1 == sent for es, _ in excludes):
                         h.dropped = "excluded"
