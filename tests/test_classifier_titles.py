@@ -79,6 +79,9 @@ TITLES = [
     ("allo-hsct-gvl", "Relapsed AML after allogeneic stem cell transplantation: treatment options"),
     ("allo-hsct-gvl", "Relapsed acute myeloid leukemia after allogeneic hematopoietic cell "
                       "transplantation"),
+    ("allo-hsct-gvl", "Sorafenib after allogeneic transplantation for FLT3-ITD AML"),
+    ("allo-hsct-gvl", "Post-HCT oral azacitidine in MDS: a phase 2 study"),
+    ("allo-hsct-gvl", "Hypomethylating agents following allo-HSCT in high-risk AML"),
 ]
 
 
@@ -103,6 +106,8 @@ HARD_NEGATIVES = [
     ("allo-hsct-gvl", "Relapse after autologous transplant in myeloma"),
     ("allo-hsct-gvl", "Relapse after chemotherapy in AML"),
     ("allo-hsct-gvl", "Conditioning intensity in allogeneic HCT for AML"),
+    ("allo-hsct-gvl", "Azacitidine before allogeneic transplantation in MDS"),
+    ("allo-hsct-gvl", "Venetoclax and azacitidine as a bridge to transplant"),
     ("antibody-therapy", "Tagraxofusp in CD123-positive AML"),
     ("antibody-therapy", "CD33 expression and CD33 polymorphism in AML"),
     ("antibody-therapy", "Antibody panel for AML immunophenotyping"),
