@@ -168,6 +168,12 @@ def test_an_abbreviation_defined_after_a_strong_word_counts_where_it_is_used(clf
     weak = ("Natural killer (NK) cells are reduced in AML. NK cells from 40 patients were "
             "studied. NK cells expressed fewer activating receptors.")
     assert "adoptive-cell-therapy" not in assigned(clf, "Immune cells in AML", weak)
+    # ... and so does one that stands for part of the words only (NK: natural killer)
+    part = ("Donor-derived natural killer (NK) cells were given to 20 patients with AML. NK "
+            "cells persisted for 2 weeks. NK cells expanded in vivo.")
+    d = {d.slug: d for d in clf.analyse(Article(title="A cohort", abstract=part))}
+    assert [h.words for h in d["allo-hsct-gvl"].hits if h.strong] == [
+        "Donor-derived natural killer"]
     # a later use after a negation cue does not count
     neg = ("Background: Gemtuzumab ozogamicin (GO) was re-approved in 2017. Patients who had "
            "received GO were excluded. Methods: Response and survival were compared with")

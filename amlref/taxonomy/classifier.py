@@ -295,7 +295,9 @@ class ImmunotherapyClassifier(Classifier):
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
                     if abbrevs and strong and end in abbrevs and not h.dropped:
-                        defined.append((abbrevs[end], rule, group, end))
+                        abbr = abbrevs[end]   # (of the whole words: "NK" is not short for
+                        if abbr[0].lower() == h.words[0].lower():   # "expanded natural killer")
+                            defined.append((abbr, rule, group, end))
                 if defined:
                     self._abbreviated(R, slug, f, defined, excludes, title_ex, hits)
                 continue
