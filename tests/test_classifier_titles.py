@@ -82,6 +82,9 @@ TITLES = [
     ("allo-hsct-gvl", "Sorafenib after allogeneic transplantation for FLT3-ITD AML"),
     ("allo-hsct-gvl", "Post-HCT oral azacitidine in MDS: a phase 2 study"),
     ("allo-hsct-gvl", "Hypomethylating agents following allo-HSCT in high-risk AML"),
+    ("checkpoint-inhibitors", "TIM-3 as a target in myelodysplastic syndromes"),
+    ("checkpoint-inhibitors", "LILRB4 as a target for monocytic AML"),
+    ("innate-agonists", "STING as a target for AML therapy"),
 ]
 
 
@@ -115,6 +118,10 @@ HARD_NEGATIVES = [
     ("innate-agonists", "Oncolytic peptides against bacteria"),
     ("innate-agonists", "Uproleselan with chemotherapy in relapsed AML"),
     ("checkpoint-inhibitors", "Checkpoint kinase inhibition in AML"),
+    ("checkpoint-inhibitors", "Outcomes of AML by PD-L1 expression after azacitidine treatment"),
+    ("innate-agonists", "A TLR4 antagonist reduces inflammation in lower-risk MDS"),
+    ("innate-agonists", "STING inhibitors in myeloid neoplasms"),
+    ("innate-agonists", "Toll-like receptor 4 antagonism in MDS"),
     ("checkpoint-inhibitors", "PD-1 expression on T cells in AML"),
 ]
 
