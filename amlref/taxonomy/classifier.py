@@ -268,7 +268,7 @@ class ImmunotherapyClassifier(Classifier):
             if name == "abstract":
                 starts = f.starts()
                 negated = f.negated
-                abbrevs = f.abbreviations
+                abbrevs = None if f.has_abbreviations else {}
                 defined = []
                 for group, start, end in ms:
                     if group not in groups or start < last_end and last_strong:
@@ -294,6 +294,8 @@ class ImmunotherapyClassifier(Classifier):
                     if title_ex and not h.dropped and group not in drugs:   # a drug stays
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
+                    if strong and abbrevs is None:
+                        abbrevs = f.abbreviations
                     if abbrevs and strong and end in abbrevs and not h.dropped:
                         abbr = abbrevs[end]   # (of the whole words: "NK" is not short for
                         if abbr[0].lower() == h.words[0].lower():   # "expanded natural killer")
