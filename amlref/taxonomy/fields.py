@@ -23,22 +23,15 @@ def _drop_abbreviations(text: str) -> str:
     return _ABBREV.sub("", text)
 
 
-def _defined_abbreviations(text: str) -> tuple[str, dict[int, str]]:
-    """``_drop_abbreviations`` with where each one stood in the text it gives: (text, {position
-    -> abbreviation}); "gemtuzumab ozogamicin (GO) ..." -> ("gemtuzumab ozogamicin ...",
-    {21: "GO"})."""
-    if " (" not in text:
-        return text, {}
-    parts, defs, last, cut = [], {}, 0, 0
+def _defined_abbreviations(text: str) -> dict[int, str]:
+    """Where ``_drop_abbreviations`` took each abbreviation out, in the text it gives: {position
+    -> abbreviation}; "gemtuzumab ozogamicin (GO) ..." -> {21: "GO"}."""
+    defs, cut = {}, 0
     for m in _ABBREV.finditer(text):
-        parts.append(text[last:m.start()])
-        cut += m.end() - m.start()
-        defs[m.end() - cut] = m.group()[2:-1]
-        last = m.end()
-    if not defs:
-        return text, {}
-    parts.append(text[last:])
-    return "".join(parts), defs
+        s, e = m.span()
+        defs[s - cut] = text[s + 2:e - 1]
+        cut += e - s
+    return defs
 
 
 _MESH_SLASH = re.compile(r"\s*/\s*")
@@ -87,7 +80,7 @@ class _Fields:
         """The abstract's abbreviations: where each was defined (right after its long form, in
         ``abstract``) -> the abbreviation (found when first asked)."""
         if self._abbreviations is None:
-            self._abbreviations = _defined_abbreviations(self._raw)[1] \
+            self._abbreviations = _defined_abbreviations(self._raw) \
                 if self.has_abbreviations else {}
         return self._abbreviations
 
