@@ -6,8 +6,9 @@ How a category is decided (weights and lists live in resources/taxonomy.toml):
 - every term hit counts once per field: title x3, keywords x2, MeSH x2, and once per abstract
   sentence x1 (at most ``abstract_cap``); weak terms (a bare "PD-1", "NK cells") count half and
   never make a category alone unless they stand in the title;
-- a hit preceded in its sentence by a negation cue ("not eligible for", "prior", "excluded") or in a
-  sentence with an exclusion phrase ("COVID-19" for vaccines, "cell cycle checkpoint") does not count;
+- a hit preceded in its sentence by a negation cue ("not eligible for", "prior", "excluded") or in
+  a sentence with an exclusion phrase ("COVID-19" for vaccines, "cell cycle checkpoint") does not
+  count;
 - a sub-category's hits count for its parent;
 - when the title is about immunotherapy in general (a review of several modalities) abstract hits
   count double (``focus``);
@@ -24,6 +25,7 @@ import bisect
 
 from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
+from amlref.taxonomy.facets import FacetRules
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
 from amlref.taxonomy.model import Taxonomy
 from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
@@ -40,7 +42,7 @@ def _start(m: tuple) -> int:
     return m[1]
 
 
-class ImmunotherapyClassifier(Classifier):
+class ImmunotherapyClassifier(FacetRules, Classifier):
     name = "immunotherapy"
     label = "AML immunotherapy taxonomy"
 
@@ -436,87 +438,3 @@ class ImmunotherapyClassifier(Classifier):
                 strong or any(h.field == "title" and h.value for h in hits)):
             # a checkpoint named in the title, with a therapy word there or a strong word
             d.assigned = True
-
-    # -- facets ---------------------------------------------------------------------------------
-    def _facets(self, R: Rules, f: _Fields, found: dict, owners: set,
-                cats: dict[str, Decision], aml_words: list,
-                unknown: bool = False) -> list[Decision]:
-        """The facets this article has evidence for (the others are left out)."""
-        any_cat = any(d.assigned for d in cats.values())
-        out: dict[str, Decision] = {}
-        trial = False
-        todo = {R.facet_by_owner[o] for o in owners if o in R.facet_by_owner}
-        if f.pub_types or any_cat:   # (otherwise none of these can apply)
-            todo.update(R.facets_always)
-        for i in sorted(todo):
-            rule = R.facets[i]
-            slug, group = rule.slug, rule.group
-            if rule.computed:
-                if slug == "disease:aml" and aml_words and any_cat:
-                    d = out[slug] = Decision(slug, "facet", assigned=True)
-                    for name, s, e in aml_words[:3]:
-                        d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
-                elif slug == "disease:other" and any_cat and not aml_words and not unknown:
-                    out[slug] = Decision(slug, "facet", assigned=True,
-                                         note="context: no AML or myeloid words")
-                continue
-            if group == "target" and not any_cat:
-                continue
-            if group == "study":
-                if (slug + "#title") in owners or (slug + "#abstract") in owners or (
-                        f.pub_types and rule.pub_types & f.pub_types):
-                    d = out[slug] = Decision(slug, "facet")
-                    self._study(rule, f, found, d, trial)
-                    if slug == "study:clinical-trial":
-                        trial = d.assigned
-                continue
-            if slug not in owners:
-                continue
-            if self._upper_bound(R, slug, f, found) < rule.min_score:
-                continue   # even if every word counted it would not reach its score
-            d = out[slug] = Decision(slug, "facet", hits=self._hits(R, slug, f, found))
-            d.score = self._score(R, d.hits, False)[0]
-            d.assigned = d.score >= rule.min_score
-        if not out:
-            return []
-        # a facet implies its parent facet
-        for d in list(out.values()):
-            parent = R.node_parent[d.slug]
-            if d.assigned and parent:
-                p = out.get(parent) or out.setdefault(parent, Decision(parent, "facet"))
-                if not p.assigned:
-                    p.assigned, p.note = True, f"implied by {d.slug}"
-        pos = R.facet_pos
-        return [out[s] for s in sorted((s for s in out if s in pos), key=pos.__getitem__)]
-
-    @staticmethod
-    def _upper_bound(R: Rules, slug: str, f: _Fields, found: dict) -> float:
-        """The score if no hit were dropped (negation, exclusion): a cheap test first."""
-        score = 0.0
-        for name in ("title", "keywords", "mesh"):
-            if found.get((slug, name)):
-                score += R.w[name]
-        ms = found.get((slug, "abstract"))
-        if ms:
-            starts = f.starts()
-            n = len({bisect.bisect_right(starts, s) for g, s, e in ms if g != "exclude"})
-            score += min(n * R.w["abstract"], R.cap)
-        return score
-
-    def _study(self, rule: _Rule, f: _Fields, found: dict, d: Decision, trial: bool) -> None:
-        slug = rule.node.slug
-        pts = sorted(rule.pub_types & f.pub_types)
-        if pts:
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/pub_types", "pub_types", "; ".join(pts), True))
-            return
-        for g, s, e in found.get((slug + "#title", "title"), ()):
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/title", "title", f.title[s:e], True))
-            return
-        words = [f.abstract[s:e] for g, s, e in found.get((slug + "#abstract", "abstract"), ())]
-        phase = slug.startswith("study:phase")
-        # phase words in an abstract only for trials; preclinical words in two places
-        if words and ((phase and trial) or (not phase and len(words) >= 2)):
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/abstract", "abstract", words[0], True))
