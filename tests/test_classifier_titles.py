@@ -103,6 +103,8 @@ HARD_NEGATIVES = [
     ("adoptive-cell-therapy", "T-cell dysfunction in AML"),
     ("adoptive-cell-therapy", "NK cells in the bone marrow of AML patients"),
     ("adoptive-cell-therapy", "Natural killer cells in AML: biology"),
+    ("adoptive-cell-therapy", "NK cells in treatment-naive AML"),
+    ("adoptive-cell-therapy", "NK cells in the treatment response to azacitidine in AML"),
     ("adoptive-cell-therapy", "T-cell therapy for lupus nephritis"),
     ("adoptive-cell-therapy", "CAR expression and liver metabolism in mice"),
     ("vaccines", "Vaccination after allogeneic HSCT for AML"),
