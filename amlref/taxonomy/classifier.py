@@ -6,8 +6,9 @@ How a category is decided (weights and lists live in resources/taxonomy.toml):
 - every term hit counts once per field: title x3, keywords x2, MeSH x2, and once per abstract
   sentence x1 (at most ``abstract_cap``); weak terms (a bare "PD-1", "NK cells") count half and
   never make a category alone unless they stand in the title;
-- a hit preceded in its sentence by a negation cue ("not eligible for", "prior", "excluded") or in a
-  sentence with an exclusion phrase ("COVID-19" for vaccines, "cell cycle checkpoint") does not count;
+- a hit preceded in its sentence by a negation cue ("not eligible for", "prior", "excluded") or in
+  a sentence with an exclusion phrase ("COVID-19" for vaccines, "cell cycle checkpoint") does not
+  count;
 - a sub-category's hits count for its parent;
 - when the title is about immunotherapy in general (a review of several modalities) abstract hits
   count double (``focus``);
@@ -24,6 +25,7 @@ import bisect
 
 from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
+from amlref.taxonomy.facets import FacetRules
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
 from amlref.taxonomy.matching import contains_any
 from amlref.taxonomy.model import Taxonomy
@@ -34,10 +36,14 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "5"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "6"  # bump when the rules below change: stored assignments are recomputed
 
 
-class ImmunotherapyClassifier(Classifier):
+def _start(m: tuple) -> int:
+    return m[1]
+
+
+class ImmunotherapyClassifier(FacetRules, Classifier):
     name = "immunotherapy"
     label = "AML immunotherapy taxonomy"
 
@@ -84,7 +90,8 @@ class ImmunotherapyClassifier(Classifier):
             # a missing or cut abstract cannot tell that the article is about another disease
             unknown = R.other_disease == "title" and (
                 not f.abstract or (len(f.abstract) < R.short_abstract and _is_cut(f.abstract)))
-            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown)
+            decisions = self._categories(R, f, found, owners, bool(aml_words) or unknown,
+                                         bool(aml_words))
             result = [decisions[s] for s in R.cat_order if s in decisions]
         elif f.pub_types or not owners.isdisjoint(R.facet_by_owner):
             aml_words, decisions, result = [], {}, []   # (the AML words matter to categories only)
@@ -96,7 +103,7 @@ class ImmunotherapyClassifier(Classifier):
         return result
 
     def _categories(self, R: Rules, f: _Fields, found: dict, owners: set,
-                    has_aml: bool) -> dict[str, Decision]:
+                    has_aml: bool, aml_words: bool = True) -> dict[str, Decision]:
         decisions: dict[str, Decision] = {}
         # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
         # "..."): its sentences count more; a complete short abstract counts as it is
@@ -104,6 +111,11 @@ class ImmunotherapyClassifier(Classifier):
         for slug in R.order:   # children first
             if slug in owners:
                 decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+        if R.title_rules and not aml_words:   # a title list's words need AML words
+            for d in decisions.values():
+                for h in d.hits:
+                    if h.rule in R.title_rules and not h.dropped:
+                        h.dropped = "no AML words: a title list counts for AML articles only"
         for slug in list(decisions):   # ancestors of a category with hits are considered too
             for anc in R.ancestors[slug]:
                 if anc not in decisions:
@@ -201,8 +213,15 @@ class ImmunotherapyClassifier(Classifier):
                 base, name = starts[i]
                 found.setdefault((owner, name), []).append((group, start - base, end - base))
         if f.title:
+            titled: dict = {}
             for owner, group, start, end in R.title_index.scan(f.title):
-                found.setdefault((owner, "title"), []).append((group, start, end))
+                if owner in R.cat_slugs:   # (a title list of a category: merged below)
+                    titled.setdefault((owner, "title"), []).append((group, start, end))
+                else:
+                    found.setdefault((owner, "title"), []).append((group, start, end))
+            for key, ms in titled.items():
+                # in text order, a title list's hit before the other lists' at its place
+                found[key] = sorted(ms + found[key], key=_start) if key in found else ms
         return found
 
     @staticmethod
@@ -248,15 +267,21 @@ class ImmunotherapyClassifier(Classifier):
                 continue
             text = getattr(f, name)
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
-            last_end = -1
+            last_end, last_strong = -1, True
             if name == "abstract":
                 starts = f.starts()
                 negated = f.negated
+                abbrevs = None if f.has_abbreviations else {}
+                defined = []
                 for group, start, end in ms:
-                    if group not in groups or start < last_end:
+                    if group not in groups or start < last_end and last_strong:
                         continue
-                    last_end = end
                     rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                    # inside the words of the hit before: only a strong one in a weak one's
+                    # ("WT1 peptide" weak, "peptide-based immunotherapy" strong)
+                    if start < last_end and not strong:
+                        continue
+                    last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
                     neg = negated.get(start)   # (other categories' words at the same place)
@@ -272,12 +297,22 @@ class ImmunotherapyClassifier(Classifier):
                     if title_ex and not h.dropped and group not in drugs:   # a drug stays
                         h.dropped = f"excluded by the title: {title_ex[0]}"
                     append(h)
+                    if strong and abbrevs is None:
+                        abbrevs = f.abbreviations
+                    if abbrevs and strong and end in abbrevs and not h.dropped:
+                        abbr = abbrevs[end]   # (of the whole words: "NK" is not short for
+                        if abbr[0].lower() == h.words[0].lower():   # "expanded natural killer")
+                            defined.append((abbr, rule, group, end))
+                if defined:
+                    self._abbreviated(R, slug, f, defined, excludes, title_ex, hits)
                 continue
             for group, start, end in ms:
-                if group not in groups or start < last_end:
+                if group not in groups or start < last_end and last_strong:
                     continue
-                last_end = end
                 rule, strong = kinds.get((slug, group)) or _kind(slug, group)
+                if start < last_end and not strong:
+                    continue
+                last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
                 if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
@@ -285,6 +320,36 @@ class ImmunotherapyClassifier(Classifier):
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 append(h)
         return hits
+
+    def _abbreviated(self, R: Rules, slug: str, f: _Fields, defined: list, excludes: list,
+                     title_ex, hits: list[Hit]) -> None:
+        """The later uses of an abbreviation the abstract defines right after a strong word
+        ("gemtuzumab ozogamicin (GO) ... patients given GO") count as that word."""
+        text, starts = f.abstract, f.starts()
+        taken = {h.sentence for h in hits if h.strong}
+        for abbr, rule, group, pos in defined:
+            n = len(abbr)
+            start = text.find(abbr, pos)
+            while start >= 0:
+                end = start + n
+                if text[end:end + 1] == "s":   # (a plural: "DLIs")
+                    end += 1
+                at, start = start, text.find(abbr, end)
+                if text[at - 1:at].isalnum() or text[end:end + 1].isalnum():
+                    continue   # (inside a word)
+                sent = bisect.bisect_right(starts, at) - 1
+                if sent in taken:
+                    continue
+                h = Hit(slug, rule, "abstract", text[at:end], True, sent)
+                h.dropped = self._negation(R, text, starts[sent], at)
+                if not h.dropped and group not in R.drug_groups:
+                    if any(bisect.bisect_right(starts, es) - 1 == sent for es, _ in excludes):
+                        h.dropped = "excluded"
+                    elif title_ex:
+                        h.dropped = f"excluded by the title: {title_ex[0]}"
+                if not h.dropped:
+                    taken.add(sent)
+                hits.append(h)
 
     @staticmethod
     def _negation(R: Rules, text: str, sent_start: int, start: int) -> str:
@@ -374,87 +439,3 @@ class ImmunotherapyClassifier(Classifier):
                 strong or any(h.field == "title" and h.value for h in hits)):
             # a checkpoint named in the title, with a therapy word there or a strong word
             d.assigned = True
-
-    # -- facets ---------------------------------------------------------------------------------
-    def _facets(self, R: Rules, f: _Fields, found: dict, owners: set,
-                cats: dict[str, Decision], aml_words: list,
-                unknown: bool = False) -> list[Decision]:
-        """The facets this article has evidence for (the others are left out)."""
-        any_cat = any(d.assigned for d in cats.values())
-        out: dict[str, Decision] = {}
-        trial = False
-        todo = {R.facet_by_owner[o] for o in owners if o in R.facet_by_owner}
-        if f.pub_types or any_cat:   # (otherwise none of these can apply)
-            todo.update(R.facets_always)
-        for i in sorted(todo):
-            rule = R.facets[i]
-            slug, group = rule.slug, rule.group
-            if rule.computed:
-                if slug == "disease:aml" and aml_words and any_cat:
-                    d = out[slug] = Decision(slug, "facet", assigned=True)
-                    for name, s, e in aml_words[:3]:
-                        d.hits.append(Hit(slug, "context/aml", name, f.get(name)[s:e], True))
-                elif slug == "disease:other" and any_cat and not aml_words and not unknown:
-                    out[slug] = Decision(slug, "facet", assigned=True,
-                                         note="context: no AML or myeloid words")
-                continue
-            if group == "target" and not any_cat:
-                continue
-            if group == "study":
-                if (slug + "#title") in owners or (slug + "#abstract") in owners or (
-                        f.pub_types and rule.pub_types & f.pub_types):
-                    d = out[slug] = Decision(slug, "facet")
-                    self._study(rule, f, found, d, trial)
-                    if slug == "study:clinical-trial":
-                        trial = d.assigned
-                continue
-            if slug not in owners:
-                continue
-            if self._upper_bound(R, slug, f, found) < rule.min_score:
-                continue   # even if every word counted it would not reach its score
-            d = out[slug] = Decision(slug, "facet", hits=self._hits(R, slug, f, found))
-            d.score = self._score(R, d.hits, False)[0]
-            d.assigned = d.score >= rule.min_score
-        if not out:
-            return []
-        # a facet implies its parent facet
-        for d in list(out.values()):
-            parent = R.node_parent[d.slug]
-            if d.assigned and parent:
-                p = out.get(parent) or out.setdefault(parent, Decision(parent, "facet"))
-                if not p.assigned:
-                    p.assigned, p.note = True, f"implied by {d.slug}"
-        pos = R.facet_pos
-        return [out[s] for s in sorted((s for s in out if s in pos), key=pos.__getitem__)]
-
-    @staticmethod
-    def _upper_bound(R: Rules, slug: str, f: _Fields, found: dict) -> float:
-        """The score if no hit were dropped (negation, exclusion): a cheap test first."""
-        score = 0.0
-        for name in ("title", "keywords", "mesh"):
-            if found.get((slug, name)):
-                score += R.w[name]
-        ms = found.get((slug, "abstract"))
-        if ms:
-            starts = f.starts()
-            n = len({bisect.bisect_right(starts, s) for g, s, e in ms if g != "exclude"})
-            score += min(n * R.w["abstract"], R.cap)
-        return score
-
-    def _study(self, rule: _Rule, f: _Fields, found: dict, d: Decision, trial: bool) -> None:
-        slug = rule.node.slug
-        pts = sorted(rule.pub_types & f.pub_types)
-        if pts:
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/pub_types", "pub_types", "; ".join(pts), True))
-            return
-        for g, s, e in found.get((slug + "#title", "title"), ()):
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/title", "title", f.title[s:e], True))
-            return
-        words = [f.abstract[s:e] for g, s, e in found.get((slug + "#abstract", "abstract"), ())]
-        phase = slug.startswith("study:phase")
-        # phase words in an abstract only for trials; preclinical words in two places
-        if words and ((phase and trial) or (not phase and len(words) >= 2)):
-            d.assigned = True
-            d.hits.append(Hit(slug, f"{slug}/abstract", "abstract", words[0], True))

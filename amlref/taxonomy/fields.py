@@ -23,6 +23,17 @@ def _drop_abbreviations(text: str) -> str:
     return _ABBREV.sub("", text)
 
 
+def _defined_abbreviations(text: str) -> dict[int, str]:
+    """Where ``_drop_abbreviations`` took each abbreviation out, in the text it gives: {position
+    -> abbreviation}; "gemtuzumab ozogamicin (GO) ..." -> {21: "GO"}."""
+    defs, cut = {}, 0
+    for m in _ABBREV.finditer(text):
+        s, e = m.span()
+        defs[s - cut] = text[s + 2:e - 1]
+        cut += e - s
+    return defs
+
+
 _MESH_SLASH = re.compile(r"\s*/\s*")
 
 
@@ -34,11 +45,14 @@ def _is_cut(text: str) -> bool:
 
 class _Fields:
     """The normalised text of one article."""
-    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated")
+    __slots__ = ("title", "abstract", "keywords", "mesh", "pub_types", "_starts", "negated",
+                 "_raw", "_abbreviations")
 
     def __init__(self, article):
         self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
-        self.abstract = _drop_abbreviations(normalize(getattr(article, "abstract", "") or ""))
+        self._raw = normalize(getattr(article, "abstract", "") or "")
+        self.abstract = _drop_abbreviations(self._raw)
+        self._abbreviations = None
         kw = getattr(article, "keywords", None)
         self.keywords = normalize("; ".join(map(str, kw))) if kw else ""
         mesh = getattr(article, "mesh", None)
@@ -56,6 +70,19 @@ class _Fields:
 
     def get(self, name: str) -> str:
         return getattr(self, name)
+
+    @property
+    def has_abbreviations(self) -> bool:
+        return len(self._raw) != len(self.abstract)
+
+    @property
+    def abbreviations(self) -> dict[int, str]:
+        """The abstract's abbreviations: where each was defined (right after its long form, in
+        ``abstract``) -> the abbreviation (found when first asked)."""
+        if self._abbreviations is None:
+            self._abbreviations = _defined_abbreviations(self._raw) \
+                if self.has_abbreviations else {}
+        return self._abbreviations
 
     def sentence_of(self, pos: int) -> int:
         if self._starts is None:

@@ -93,11 +93,19 @@ class Rules:
         self.drug_groups = {"drugs"}
         self.counting = set(STRONG_LISTS) | {"weak"}
         vocab_kinds = {}
+        # lists of kind "title": strong in the title of an article with AML words ("T-cell
+        # therapies for AML"), nowhere else (the same words are weak in an abstract)
+        self.title_rules: set[str] = set()
         for i, v in enumerate(tax.vocabulary):
             kind = v.get("kind", "terms")
-            group = f"weak_v{i}" if kind == "weak" else f"v{i}"
-            body.add(v["category"], group, v.get("terms"))
             rule = f"{v['category']}/{v['name']}"
+            if kind == "title":
+                group = f"t{i}"
+                title.add(v["category"], group, v.get("terms"))
+                self.title_rules.add(rule)
+            else:
+                group = f"weak_v{i}" if kind == "weak" else f"v{i}"
+                body.add(v["category"], group, v.get("terms"))
             vocab_kinds[v["category"], group] = (rule, kind != "weak")
             self.list_kind[rule] = kind
             self.counting.add(group)

@@ -3,7 +3,8 @@ its name and source (a MeSH descriptor with its entry terms, a WHO INN stem, the
 read with the taxonomy and extended by ``[[vocabulary]]`` tables of a user's taxonomy file.
 
 A list: ``{"category", "name", "kind", "source", "terms"}``; ``kind`` is one of KINDS and says
-how its terms count (as the taxonomy's lists of that name).  The reasons of a category name the
+how its terms count (as the taxonomy's lists of that name; ``title``: strong in the title of an
+article with AML words, not counted elsewhere).  The reasons of a category name the
 list: ``<slug>/<name>`` (``allo-hsct-gvl/mesh:Lymphocyte Transfusion``).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from amlref.core.errors import InputError
 
-KINDS = ("terms", "synonyms", "drugs", "mesh", "weak")
+KINDS = ("terms", "synonyms", "drugs", "mesh", "weak", "title")
 STRONG_KINDS = ("terms", "synonyms", "drugs", "mesh")
 
 
