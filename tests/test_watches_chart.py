@@ -142,6 +142,12 @@ def test_weeks_run_monday_to_sunday_with_empty_weeks_as_zero(demo):
     assert d.per_week == [2, 0, 1, 0]
     d = chart_data(demo, weeks=52)
     assert len(d.weeks) == 41 and d.per_week[0] == 1 and sum(d.per_week) == 4
+    # the weeks a watch has been running count, even those that brought nothing
+    demo.execute("DELETE FROM inbox WHERE article_id = ?", (ids[3],))
+    demo.execute("UPDATE watches SET created = ?", (stamp(monday - timedelta(weeks=6)),))
+    d = chart_data(demo)
+    assert d.watched_since == (monday - timedelta(weeks=6)).isoformat()
+    assert d.weeks[0] == d.watched_since and d.per_week == [0, 0, 0, 2, 0, 1, 0]
 
 
 def test_colours_are_fixed_per_category_and_the_rest_is_grey(pubmed):
@@ -260,6 +266,8 @@ def test_week_axis_is_readable_from_one_week_to_more_than_a_year(demo):
             last = labels[-1].get_text().split("\n")[0]
             assert last == f"{monday.day} {monday:%b}", text   # this week is labelled
             assert any(str(y) in " ".join(text) for y in (monday.year, monday.year - 1))
+            # weeks shown before the watch was made are marked as such
+            assert [t.get_text() for t in ax.texts] == (["no watch yet"] if n_weeks == 1 else [])
 
 
 def test_an_empty_watch_history_says_so(demo):

@@ -33,8 +33,9 @@ class ChartData:
     by_year: dict[str, list[int]] = field(default_factory=dict)
     colours: dict[str, str] = field(default_factory=dict)  # {category label: colour}
     weeks: list[str] = field(default_factory=list)     # Monday of each week, "2026-11-30",
-    per_week: list[int] = field(default_factory=list)  # from the first with news to this one
+    per_week: list[int] = field(default_factory=list)  # from the first watched to this one
     watches: int = 0
+    watched_since: str = ""                            # Monday of the first watch's week
     journals: list[tuple[str, int]] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)  # {journal: NLM abbreviation}
     total: int = 0
@@ -124,18 +125,23 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
 
 def _weeks(lib: Library, out: ChartData, where: str, params: list, weeks: int) -> None:
     """New articles per week (Monday to Sunday, UTC) over the last ``weeks`` weeks, this one
-    included: from the first week the watches brought something to this week, empty weeks
-    as 0."""
+    included, from the week the first watch was made (or the first week with news, if
+    earlier) to this week, empty weeks as 0; none at all when nothing came in those weeks."""
     monday = this_monday()
     start = monday - timedelta(weeks=max(1, int(weeks)) - 1)
-    out.watches = lib.execute("SELECT count(*) FROM watches").fetchone()[0]
+    n, created = lib.execute("SELECT count(*), min(created) FROM watches").fetchone()
+    out.watches = n
     found = dict(lib.execute(
         "SELECT date(i.added, 'weekday 0', '-6 days'), count(DISTINCT i.article_id) FROM inbox "
         f"i JOIN articles a ON a.id = i.article_id WHERE {where} AND i.added >= ? GROUP BY 1",
         params + [start.isoformat()]))
+    if created:
+        out.watched_since = this_monday(date.fromisoformat(created[:10])).isoformat()
     if not found:
         return
-    week = min(date.fromisoformat(w) for w in found)
+    week = min([date.fromisoformat(w) for w in found] +
+               ([date.fromisoformat(out.watched_since)] if out.watched_since else []))
+    week = max(week, start)
     while week <= monday:
         out.weeks.append(week.isoformat())
         out.per_week.append(found.get(week.isoformat(), 0))

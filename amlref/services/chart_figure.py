@@ -135,9 +135,16 @@ def weeks_panel(ax, data: ChartData) -> None:
     _bars(ax, x, [0] * n, data.per_week, "#4c72b0", width=0.8)
     first = min(0, n - MIN_WEEKS)
     ax.set_xlim(first - 0.6, n - 0.4)
+    start = date.fromisoformat(data.weeks[0])
+    if data.watched_since and first < 0 and date.fromisoformat(data.watched_since) >= start:
+        # the weeks shown only to keep the bars narrow, before there was any watch
+        ax.axvspan(first - 0.6, -0.5, color="#f2f2f2", linewidth=0)
+        if -first >= 3:
+            ax.text((first - 0.5) / 2, 0.5, "no watch yet", transform=ax.get_xaxis_transform(),
+                    ha="center", va="center", color=QUIET, fontsize="small", clip_on=True)
     ax.set_ylim(0, max(data.per_week) * 1.12 or 1)
     ax.xaxis.set_major_locator(IndexTicks(first, n - 1, 6, from_end=True, steps=WEEK_STEPS))
-    ax.xaxis.set_major_formatter(WeekLabels(date.fromisoformat(data.weeks[0])))
+    ax.xaxis.set_major_formatter(WeekLabels(start))
     ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
     ax.set_ylabel("articles")
     ax.spines[["top", "right"]].set_visible(False)
