@@ -172,7 +172,7 @@ def test_colours_are_fixed_per_category_and_the_rest_is_grey(pubmed):
 # -- the drawing ---------------------------------------------------------------------------------
 def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
     from amlref.services.chart import chart_data
-    from amlref.services.chart_figure import journal_name
+    from amlref.services.chart_figure import OVERLAP, journal_name
     from amlref.storage.watches import WatchStore
     ids = [r[0] for r in pubmed.execute("SELECT id FROM articles ORDER BY id")]
     store = WatchStore(pubmed)
@@ -180,8 +180,10 @@ def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
     now = datetime.now(timezone.utc)
     for k, aid in enumerate(ids):
         store.put(wid, [aid], when=stamp(now - timedelta(days=(k * 13) % 180)))
+    pubmed.execute("UPDATE articles SET year = NULL WHERE id = ?", (ids[-1],))
     data = chart_data(pubmed)
     assert max(len(j) for j, _ in data.journals) > 40        # names longer than the room
+    assert data.undated == 1 and "1 without a year" in drawn(data)[0].axes[0].get_title("left")
     for size in SIZES:
         fig, renderer = drawn(data, size)
         years, weeks, journals = fig.axes
@@ -202,6 +204,8 @@ def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
         # the legend sits beside the bars, not on them
         legend = years.get_legend().get_window_extent(renderer)
         assert legend.x0 >= years.bbox.x1
+        several = sum(map(sum, data.by_year.values())) > sum(data.per_year)
+        assert years.get_legend().get_title().get_text() == (OVERLAP if several else "")
         # the panels do not overlap
         assert years.bbox.y0 > weeks.bbox.y1 and weeks.bbox.y0 > journals.bbox.y1
 
@@ -233,12 +237,26 @@ def test_recent_years_are_not_summed_up():
     assert year_range([2020, 2021, 2022, 2023, 2024], [1, 1, 1, 1, 30]) is None
     # a long, even history keeps its years; one very old article does not stretch the axis
     assert year_range(list(range(1995, 2026)), [10] * 31) is None
+    assert year_range(list(range(1980, 2023)), [100] * 43) is None     # 3 of 40 years: stay
     years = list(range(1974, 2026))
     per_year = [1] + [0] * 45 + [10, 20, 30, 40, 50, 60]
     assert year_range(years, per_year) == 2020            # 2020-2025 hold 210 of 211
     per_year = [1] + [0] * 49 + [50, 60]
     assert year_range(years, per_year) == 2021            # at least five years shown
     assert year_range([], []) is None
+
+
+def test_one_year_is_not_one_bar_across_the_panel(demo):
+    from amlref.services.chart import chart_data
+    demo.execute("UPDATE articles SET year = 2024")
+    data = chart_data(demo)
+    assert data.years == [2024]
+    fig, renderer = drawn(data, (1000, 860))
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    assert hi - lo >= 5 and lo < 2020 < 2024 < hi
+    assert [t.get_text() for t in tick_labels(ax.xaxis)][-1] == "2024"
+    assert_apart(tick_labels(ax.xaxis), renderer)
 
 
 def test_week_axis_is_readable_from_one_week_to_more_than_a_year(demo):

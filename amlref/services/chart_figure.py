@@ -6,7 +6,8 @@ widen only their own panel's left margin.  The same function draws the window's 
 - Articles per year, stacked by category: a category's colour is fixed (chart.PALETTE by its
   place in the taxonomy), "(no category)" light grey on top; the years before the range that
   holds 95% of the dated articles (at least the last 5 years shown) are summed up in one
-  "before YEAR" bar set apart on the left; the legend is outside the bars, on the right.
+  "before YEAR" bar set apart on the left when they are a long tail (3 years or more, and 30%
+  of the years shown or more); the legend is outside the bars, on the right.
 - New articles per week: one bar per week (Monday to Sunday), labelled by the week's Monday
   ("30 Nov", with the year on the first label and where the year changes); at least 8
   weeks wide so one week is not a bar across the panel; an empty history says so.
@@ -32,10 +33,12 @@ from amlref.services.chart import ChartData
 SHARE = 0.95            # the year axis starts where this share of the dated articles begins
 MIN_YEARS = 5           # ... but shows at least this many years
 MIN_COLLAPSED = 3       # ... and sums up the years before only when they are this many or more
+TAIL = 0.3              # ... and at least this share of the years shown on their own
 MIN_WEEKS = 8
 NAME_CHARS = 40
 LEGEND_CHARS = 24
 QUIET = "#666666"
+OVERLAP = "an article in two\ncategories counts in both"
 YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 WEEK_STEPS = (1, 2, 4, 8, 13, 26, 52, 104, 260, 520, 1040)     # (a quarter: 13 weeks)
 
@@ -47,7 +50,8 @@ def draw(data: ChartData, title: str = "", fig: Figure | None = None) -> Figure:
     if title:
         fig.suptitle(title, fontweight="bold")
     rows = max(3, min(10, len(data.journals)))
-    years, weeks, journals = fig.subfigures(3, 1, height_ratios=(3.2, 2.1, 0.9 + 0.2 * rows))
+    years, weeks, journals = fig.subfigures(
+        3, 1, height_ratios=(3.2, 2.1 if data.weeks else 0.8, 0.9 + 0.2 * rows))
     years_panel(years.add_subplot(), data)
     weeks_panel(weeks.add_subplot(), data)
     journals_panel(journals.add_subplot(), data)
@@ -68,7 +72,8 @@ def year_range(years: list[int], per_year: list[int]) -> int | None:
         if seen >= need:
             break
     first = min(first, years[-1] - MIN_YEARS + 1)
-    if first - years[0] < MIN_COLLAPSED:
+    # only a long tail is worth a bar of its own: a few early years of an even history stay
+    if first - years[0] < max(MIN_COLLAPSED, TAIL * (years[-1] - first + 1)):
         return None
     return first
 
@@ -97,9 +102,11 @@ def years_panel(ax, data: ChartData) -> None:
             _bars(ax, [earlier], [before], [before + n], colour, hatch="///", edgecolor="white",
                   linewidth=0)
             before += n
-    ax.set_xlim((earlier if earlier is not None else shown[0]) - 0.6, shown[-1] + 0.6)
+    left = earlier if earlier is not None else min(shown[0], shown[-1] - MIN_YEARS + 1)
+    ax.set_xlim(left - 0.6, shown[-1] + 0.6)           # (one year is not one huge bar)
     ax.set_ylim(0, max(bottom + [before]) * 1.08 or 1)
-    ax.xaxis.set_major_locator(IndexTicks(shown[0], shown[-1], 4, extra=earlier))
+    ax.xaxis.set_major_locator(IndexTicks(left if earlier is None else shown[0], shown[-1], 4,
+                                          extra=earlier))
     if earlier is not None:
         ax.xaxis.set_major_formatter(YearLabels(earlier, first))
         ax.axvline(earlier + 1, color="#999999", linewidth=0.8, linestyle=(0, (2, 2)))
@@ -109,8 +116,12 @@ def years_panel(ax, data: ChartData) -> None:
     ax.set_ylabel("articles")
     ax.spines[["top", "right"]].set_visible(False)
     if data.by_year:
+        several = sum(map(sum, data.by_year.values())) > sum(data.per_year)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                  frameon=False, borderaxespad=0, handlelength=1.2)
+                  frameon=False, borderaxespad=0, handlelength=1.2, alignment="left",
+                  title=OVERLAP if several else None, title_fontsize="x-small")
+        if several:
+            ax.get_legend().get_title().set_color(QUIET)
 
 
 class YearLabels(Formatter):
@@ -194,7 +205,7 @@ def journals_panel(ax, data: ChartData) -> None:
     for yi, n in zip(y, counts):
         ax.text(n, yi, f" {n:,}", va="center", ha="left", fontsize="small", color=QUIET)
     ax.set_yticks(y, names, fontsize="small")
-    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.set_ylim(len(names) - 0.4 - max(len(names), 4), len(names) - 0.4)  # (one: not fat)
     ax.set_xlim(0, max(counts) * 1.12)
     ax.xaxis.set_visible(False)               # (the counts are on the bars)
     ax.tick_params(axis="y", length=0)
