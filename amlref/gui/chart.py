@@ -1,5 +1,7 @@
 """The field at a glance in the window: the chart of the current view (services/chart.py)
-drawn on a matplotlib canvas, with PNG/SVG export.  The window opens it with
+drawn on a matplotlib canvas, with PNG/SVG export.  The layout is services/chart.py's (the
+figure lays itself out again at every draw, so a resized window keeps the journal names and
+the legend inside).  The window opens it with
 
     ChartDialog(self.lib, self.current_view(), self.view_label(), parent=self).show()
 """
@@ -22,8 +24,6 @@ class ChartDialog(QDialog):
         self.fig = Figure(figsize=(9, 8))
         self.canvas = FigureCanvasQTAgg(self.fig)
         chart.figure(self.data, title, self.fig)
-        self.canvas.mpl_connect("resize_event", lambda _e: self.fit_labels())
-        self.fit_labels()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         self.export_button = QPushButton("Export PNG/SVG…")
         buttons.addButton(self.export_button, QDialogButtonBox.ActionRole)
@@ -33,20 +33,6 @@ class ChartDialog(QDialog):
         lay.addWidget(self.canvas)
         lay.addWidget(buttons)
         self.resize(900, 800)
-
-    def fit_labels(self) -> None:
-        """Room on the left for the longest journal name at the canvas's present size (the
-        figure's fixed margin cuts long names off in a window narrower than the export)."""
-        fig = self.fig
-        renderer = self.canvas.get_renderer()
-        width = fig.get_figwidth() * fig.dpi
-        labels = [t for ax in fig.axes for t in ax.get_yticklabels() + [ax.yaxis.label]]
-        need = max((t.get_window_extent(renderer).width for t in labels if t.get_text()),
-                   default=0)
-        if width > 0:
-            fig.subplots_adjust(left=min(0.6, max(0.08, (need + 16) / width)),
-                                top=0.9 if self.title else 0.93)     # (room for the title)
-        self.canvas.draw_idle()
 
     def export(self, path: str | None = None) -> str | None:
         if not path:
@@ -62,13 +48,5 @@ class ChartDialog(QDialog):
         return path
 
     def save(self, path: str) -> None:
-        """The chart as shown (PNG or SVG by the extension; services.chart.save's checks)."""
-        from pathlib import Path
-        from amlref.core.errors import UsageError
-        fmt = Path(path).suffix.lower().lstrip(".")
-        if fmt not in ("png", "svg"):
-            raise UsageError(f"{path}: give a .png or .svg file name")
-        try:
-            self.fig.savefig(path, format=fmt, dpi=120)
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        """The chart as shown (PNG or SVG by the extension; services.chart.write's checks)."""
+        chart.write(self.fig, path)

@@ -1,11 +1,13 @@
 """The field at a glance, for a view of the library: articles per year stacked by top-level
 category, new articles per week from the watches, and the top journals — as numbers
-(:func:`chart_data`, three grouped SQL queries) and drawn with matplotlib (:func:`figure`,
-:func:`save`: PNG or SVG, no display needed; the window shows the same figure)."""
+(:func:`chart_data`, a few grouped SQL queries) and drawn with matplotlib (:func:`figure`,
+laid out in services/chart_figure.py; :func:`save`: PNG or SVG, no display needed; the window
+shows the same figure)."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from amlref.core.errors import UsageError
@@ -14,17 +16,30 @@ from amlref.storage.library import Library
 
 NONE = "(no category)"
 WEEKS = 26
+# a category's colour comes from its place among the taxonomy's top-level categories, so the
+# same category has the same colour in every chart (matplotlib's "tab10" without its grey,
+# which is kept for the articles without a category)
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5")
+NONE_COLOUR = "#c4c4c4"
 
 
 @dataclass
 class ChartData:
-    years: list[int] = field(default_factory=list)
-    # {category label: [count per year, aligned with years]}
+    years: list[int] = field(default_factory=list)      # every year from the first to the last
+    per_year: list[int] = field(default_factory=list)   # articles per year, aligned with years
+    # {category label: [count per year, aligned with years]} (an article in two top-level
+    # categories counts in both)
     by_year: dict[str, list[int]] = field(default_factory=dict)
-    weeks: list[str] = field(default_factory=list)        # "2026-W48"
-    per_week: list[int] = field(default_factory=list)
+    colours: dict[str, str] = field(default_factory=dict)  # {category label: colour}
+    weeks: list[str] = field(default_factory=list)     # Monday of each week, "2026-11-30",
+    per_week: list[int] = field(default_factory=list)  # from the first watched to this one
+    watches: int = 0
+    watched_since: str = ""                            # Monday of the first watch's week
     journals: list[tuple[str, int]] = field(default_factory=list)
+    abbreviations: dict[str, str] = field(default_factory=dict)  # {journal: NLM abbreviation}
     total: int = 0
+    undated: int = 0
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -43,6 +58,11 @@ def _where(lib: Library, view: View) -> tuple[str, list]:
     # (an empty trash: no condition on deleted_at, so the year and journal counts of the whole
     # library come from the indexes alone)
     return where, params
+
+
+def this_monday(today: date | None = None) -> date:
+    today = today or datetime.now(timezone.utc).date()
+    return today - timedelta(days=today.weekday())
 
 
 def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
@@ -83,76 +103,77 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
     years = sorted(per_year)
     if years:
         out.years = list(range(years[0], years[-1] + 1))
-    labels = [(r.slug, r.label) for r in roots] + [(NONE, NONE)]
-    for slug, label in labels:
+    out.per_year = [per_year.get(y, 0) for y in out.years]
+    out.undated = out.total - sum(out.per_year)
+    labels = [(r.slug, r.label, PALETTE[i % len(PALETTE)]) for i, r in enumerate(roots)]
+    for slug, label, colour in labels + [(NONE, NONE, NONE_COLOUR)]:
         row = [counts.get((y, slug), 0) for y in out.years]
         if any(row):
             out.by_year[label] = row
-    for week, n in lib.execute(
-            "SELECT strftime('%Y-W%W', i.added), count(DISTINCT i.article_id) FROM inbox i JOIN "
-            f"articles a ON a.id = i.article_id WHERE {where} AND i.added >= "
-            f"strftime('%Y-%m-%dT%H:%M:%S', 'now', '-{int(weeks) * 7} days') GROUP BY 1 "
-            "ORDER BY 1", params):
-        out.weeks.append(week)
-        out.per_week.append(n)
+            out.colours[label] = colour
+    _weeks(lib, out, where, params, weeks)
     out.journals = [(j, n) for j, n in journals]
+    for name, _n in journals:
+        # (a few of the journal's articles: reading all of a big journal's rows costs ~50 ms)
+        short = next((s for s, in lib.execute(
+            "SELECT container_short FROM articles WHERE container = ? COLLATE NOCASE LIMIT 20",
+            (name,)) if s), "")
+        if short and short != name:
+            out.abbreviations[name] = short
     return out
 
 
+def _weeks(lib: Library, out: ChartData, where: str, params: list, weeks: int) -> None:
+    """New articles per week (Monday to Sunday, UTC) over the last ``weeks`` weeks, this one
+    included, from the week the first watch was made (or the first week with news, if
+    earlier) to this week, empty weeks as 0; none at all when nothing came in those weeks."""
+    monday = this_monday()
+    start = monday - timedelta(weeks=max(1, int(weeks)) - 1)
+    n, created = lib.execute("SELECT count(*), min(created) FROM watches").fetchone()
+    out.watches = n
+    found = dict(lib.execute(
+        "SELECT date(i.added, 'weekday 0', '-6 days'), count(DISTINCT i.article_id) FROM inbox "
+        f"i JOIN articles a ON a.id = i.article_id WHERE {where} AND i.added >= ? GROUP BY 1",
+        params + [start.isoformat()]))
+    if created:
+        out.watched_since = this_monday(date.fromisoformat(created[:10])).isoformat()
+    if not found:
+        return
+    week = min([date.fromisoformat(w) for w in found] +
+               ([date.fromisoformat(out.watched_since)] if out.watched_since else []))
+    week = max(week, start)
+    while week <= monday:
+        out.weeks.append(week.isoformat())
+        out.per_week.append(found.get(week.isoformat(), 0))
+        week += timedelta(weeks=1)
+
+
 def figure(data: ChartData, title: str = "", fig=None):
-    """A matplotlib Figure with the three panels (``fig``: draw into this one, the window's)."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-    fig = fig or Figure(figsize=(10, 9))
-    fig.clear()
-    fig.subplots_adjust(left=0.25, right=0.97, top=0.93, bottom=0.05, hspace=0.55)
-    ax1, ax2, ax3 = fig.subplots(3, 1, height_ratios=(3, 2, 2))
-    if title:
-        fig.suptitle(title)
-    # stacked bars as one filled step artist per category (a Rectangle per bar costs ~0.6 ms
-    # each to add: 300 ms for 30 years x 9 stacks)
-    edges = [y - 0.5 for y in data.years] + ([data.years[-1] + 0.5] if data.years else [])
-    bottom = [0] * len(data.years)
-    for label, row in data.by_year.items():
-        top = [b + r for b, r in zip(bottom, row)]
-        ax1.stairs(top, edges, baseline=bottom, fill=True, label=label)
-        bottom = top
-    if data.years:
-        ax1.set_xlim(edges[0], edges[-1])
-        ax1.set_ylim(0, max(bottom) * 1.05 or 1)
-    ax1.set_title(f"Articles per year by category ({data.total} in the view)")
-    ax1.set_ylabel("articles")
-    ax1.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if data.by_year:
-        ax1.legend(fontsize="small", ncols=2)
-    if data.weeks:
-        ax2.stairs(data.per_week, [i - 0.5 for i in range(len(data.weeks) + 1)], fill=True,
-                   color="#4c72b0")
-    ax2.set_xticks(range(len(data.weeks)), data.weeks, rotation=60, fontsize="x-small")
-    ax2.set_title("New articles per week from the watches")
-    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if not data.weeks:
-        ax2.set_yticks([])
-        ax2.text(0.5, 0.5, "nothing from the watches in the last weeks", ha="center",
-                 va="center", transform=ax2.transAxes, color="grey")
-    names = [j if len(j) <= 45 else j[:44] + "…" for j, _ in data.journals][::-1]
-    ax3.barh(range(len(names)), [n for _, n in data.journals][::-1], color="#55a868")
-    ax3.set_yticks(range(len(names)), names, fontsize="small")
-    ax3.set_title("Top journals")
-    ax3.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return fig
+    """The three panels as a matplotlib Figure (``fig``: drawn into this one, the window's),
+    each panel in its own sub-figure with its own margins (services/chart_figure.py)."""
+    from amlref.services.chart_figure import draw
+    return draw(data, title, fig)
 
 
 def save(data: ChartData, path: str | Path, title: str = "") -> None:
-    """Write the chart as PNG or SVG (by the file's extension)."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise UsageError(f"{path}: give a .png or .svg file name")
+    """Write the chart as PNG or SVG (by the file's extension), 1200 x 1080 pixels."""
+    fmt = _format(path)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig = figure(data, title)
     FigureCanvasAgg(fig)
+    write(fig, path, fmt)
+
+
+def _format(path: str | Path) -> str:
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise UsageError(f"{path}: give a .png or .svg file name")
+    return fmt
+
+
+def write(fig, path: str | Path, fmt: str | None = None) -> None:
+    """Write a drawn chart figure (the window's as shown, or :func:`save`'s) as PNG or SVG."""
+    fmt = fmt or _format(path)
     try:
         fig.savefig(path, format=fmt, dpi=120)
     except OSError as exc:

@@ -385,6 +385,6 @@ def test_the_field_at_a_glance_exports_png_and_svg(qtbot, demo_window, tmp_path)
     for width in (700, 1200):
         d.resize(width, 800)
         qtbot.wait(50)
-        d.fit_labels()
+        d.canvas.draw()
         names = [t for t in d.fig.axes[2].get_yticklabels() if t.get_text()]
         assert names and min(t.get_window_extent(renderer).x0 for t in names) >= 0
