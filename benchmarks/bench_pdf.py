@@ -128,7 +128,7 @@ def bench_extraction(paths: list[str], tmp: str, rounds: int = 3) -> None:
 
 def bench_identifier(paths: list[str]) -> None:
     from amlref.pdf import read_pdf
-    from amlref.services.pdf_worker import PdfWorker
+    from amlref.pdf import PdfWorker
     sample = paths[:100]
     iso = []
     for p in sample[:30]:

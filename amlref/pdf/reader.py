@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from amlref.pdf.cleantext import page_text_clean
 from amlref.pdf.errors import PdfError
 from amlref.pdf.info import PdfInfo
-from amlref.pdf.sniff import check_file
+from amlref.pdf.sniff import MAX_BYTES, check_file
 from amlref.pdf.xmp import Xmp, parse_xmp
 
-MAX_BYTES = 500 * 2**20
 _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "doi", "DOI", "WPS-ARTICLEDOI", "PMID")
 
 

@@ -113,6 +113,12 @@ class AttachmentStore:
             raise NotFound(f"no attachment with id {att_id}")
         return Attachment(*row)
 
+    def pdfs_between(self, first: int, last: int) -> list[Attachment]:
+        """The PDFs with ids first..last, in id order."""
+        return [Attachment(*r) for r in self.lib.execute(
+            f"SELECT {_COLS} FROM attachments WHERE id BETWEEN ? AND ? AND kind = 'pdf' "
+            "ORDER BY id", (first, last))]
+
     def of(self, article_id: int) -> list[Attachment]:
         return [Attachment(*r) for r in self.lib.execute(
             f"SELECT {_COLS} FROM attachments WHERE article_id = ? ORDER BY id", (article_id,))]
