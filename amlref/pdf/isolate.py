@@ -37,6 +37,7 @@ from amlref.pdf.sniff import MAX_BYTES, check_file
 MEM_LIMIT = 1024 * 2**20          # address space of a child (it starts at ~55 MB)
 JOBS_PER_CHILD = 5000             # a fresh child now and then: nothing leaks for long
 START_TIMEOUT = 30.0              # starting Python and the libraries is not a file's time
+PIPE_BYTES = 2**20                # the answers' pipe: room for the texts of the files read ahead
 _PKG_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT)
 
@@ -77,6 +78,7 @@ class PdfWorker:
                     env=env, start_new_session=True)
             except OSError:
                 raise ReaderUnavailable() from None
+            _widen(self.proc.stdout.fileno())
             self.jobs, self._retire = 0, False
             self._send(("ping", (), {}))
             self._starting = True
@@ -135,7 +137,7 @@ class PdfWorker:
                          width=width)
 
     # -- many files --------------------------------------------------------------------------
-    def texts_many(self, paths, max_pages: int = 1000, ahead: int = 3,
+    def texts_many(self, paths, max_pages: int = 1000, ahead: int = 4,
                    timeout: float | None = None, max_bytes: int = MAX_BYTES):
         """Yield ``(path, texts or None, "done" or the reason)`` for each path, in order.
         ``paths`` may be a lazy iterable: it is read ``ahead`` files ahead of the answers.
@@ -263,6 +265,16 @@ class PdfWorker:
             parts.append(chunk)
             got += len(chunk)
         return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _widen(fd: int) -> None:
+    """A pipe holds 64 KiB by default, about one file's text: the child would wait for the
+    parent to take each answer before it reads on (Linux lets a pipe grow to 1 MiB)."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):    # not Linux, or over the system's cap
+        pass
 
 
 class _Gone(Exception):
