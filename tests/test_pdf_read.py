@@ -102,6 +102,31 @@ def test_page_texts_and_thumbnail(make):
 
 
 @pytest.mark.latex
+def test_all_pages_at_once_give_what_page_by_page_gives(make):
+    """Document.texts (PDFium's calls, one buffer) is page_text of each page: on a pdflatex
+    article with hyphenation and ligatures, and on every file of the hostile corpus that opens."""
+    import glob
+    from amlref.pdf.errors import PdfError
+    from amlref.pdf.reader import Document
+    from tests.support import corpus
+    files = [make(body_pages=10)] + sorted(glob.glob(str(corpus("pdf-hostile") / "*.pdf")))
+    compared = 0
+    for f in files:
+        try:
+            with Document(f) as doc:
+                if len(doc) > 2000:
+                    continue
+                by_page = [doc.page_text(i) for i in range(len(doc))]
+                assert doc.texts() == by_page, f
+                compared += 1
+        except PdfError:
+            continue
+    assert compared >= 15
+    with Document(files[0]) as doc:
+        assert "\ufffe" in "".join(doc.texts())     # raw: the line-end hyphen marks are there
+
+
+@pytest.mark.latex
 def test_a_worker_reads_many_files_in_one_child(make):
     files = [make(f"f{i}", title=f"Trial {i} of CD33 antibody conjugates in relapsed leukaemia") for i in range(4)]
     with PdfWorker() as w:
