@@ -9,18 +9,14 @@ import pytest
 
 from amlref.pdf import PdfWorker, first_page_png, page_texts, read_pdf, title_matches, useless_meta_title
 from amlref.pdf.layout import Line, guess_authors, guess_title
-from tests.pdfs import Article, article, book, need_pdflatex
+from tests.pdfs import Article, book, maker, need_pdflatex
 
 A = Article()
 
 
 @pytest.fixture
 def make(tmp_path):
-    need_pdflatex()
-
-    def build(name="a", **options):
-        return article(tmp_path, name, **options)
-    return build
+    return maker(tmp_path)
 
 
 @pytest.mark.latex
