@@ -101,11 +101,12 @@ def test_texts_many_in_order_with_bad_files_between(paper, other, tmp_path):
 
 
 def test_texts_many_timeout_resends_the_others(paper, other):
-    with PdfWorker(text_timeout=0.0005) as w:
-        w.read(str(paper))                              # started (its own 30 s limit)
+    with PdfWorker(text_timeout=0.3) as w:
+        w.read(str(paper))
+        os.kill(w.proc.pid, signal.SIGSTOP)             # a reader that hangs on its file
         answers = w.texts_many([paper, other, paper])   # sent before the first answer
         first = next(answers)
-        assert first[2] == "took over 0.0005 s" and w.proc is None   # that reader is gone
+        assert first[2] == "took over 0.3 s" and w.proc is None   # that reader is gone
         w.text_timeout = 30
         rest = [(p.rsplit("/", 1)[-1], state) for p, _, state in answers]
     assert rest == [("o.pdf", "done"), ("p.pdf", "done")]

@@ -80,8 +80,8 @@ class PdfWorker:
                 raise ReaderUnavailable() from None
             _widen(self.proc.stdout.fileno())
             self.jobs, self._retire = 0, False
-            self._send(("ping", (), {}))
             self._starting = True
+            self._send(("ping", (), {}))
 
     def close(self) -> None:
         p, self.proc = self.proc, None
@@ -111,6 +111,7 @@ class PdfWorker:
         """Run ``op`` ("read", "texts", "thumb") on one file in the child: its result, or
         PdfError with the one-line reason."""
         self.start()
+        self._ready()                # the file's clock starts when the child is waiting for it
         self._request(op, path, kwargs)
         status, value = self._receive(timeout)
         if status == "ok":
@@ -214,6 +215,15 @@ class PdfWorker:
     def _receive(self, timeout: float):
         """The next answer, as (status, value); PdfError when the child has to be killed (over
         the time limit) or has died (a crash, over the memory limit)."""
+        self._ready()
+        status, value, rss = self._answer(timeout)
+        self._in_flight -= 1
+        if rss > self.mem_limit // 2:
+            self._retire = True
+        return status, value
+
+    def _ready(self) -> None:
+        """Take the start-up ping's answer, if it is still to come."""
         if self._starting:
             try:
                 self._answer(START_TIMEOUT)
@@ -221,11 +231,6 @@ class PdfWorker:
                 self.close()
                 raise ReaderUnavailable() from None
             self._starting = False
-        status, value, rss = self._answer(timeout)
-        self._in_flight -= 1
-        if rss > self.mem_limit // 2:
-            self._retire = True
-        return status, value
 
     def _answer(self, timeout: float):
         import pickle
