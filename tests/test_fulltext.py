@@ -171,3 +171,31 @@ def test_hostile_files_in_the_batches_each_get_a_reason_and_the_others_come_in(l
     assert "too many pages (200,000; 1,000-page limit for text)" in reasons
     assert sorted(lib.articles.search("fulltext:blinatumomab")) == sorted(good)
     assert lib.pending.count("fulltext") == 0
+
+
+def test_a_batch_spans_files_queued_one_by_one_and_reads_only_waiting_ones(lib, tmp_path, paper,
+                                                                             monkeypatch):
+    """Each attach queues its own file: 12 attached one by one are 3 transactions of at most 5
+    (not 12 of one); a later re-read of files 2 and 4 leaves file 3 alone."""
+    monkeypatch.setattr(fulltext, "BATCH", 5)
+    atts = []
+    for i in range(12):
+        aid = lib.articles.add(Article(title=f"Paper {i}"))
+        copy = tmp_path / f"p{i}.pdf"
+        shutil.copy(paper, copy)
+        with open(copy, "ab") as fh:
+            fh.write(b"\n%" + str(i).encode() + b"\n")
+        atts.append(svc.attach(lib, aid, str(copy), link=True))
+    commits = []
+    lib.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    assert fulltext.extract_pending(lib) == 12
+    lib.conn.set_trace_callback(None)
+    assert len(commits) == 3
+    assert {a.text_state for a in lib.attachments.all()} == {"done"}
+    with lib.transaction():
+        lib.pending.add("fulltext", atts[1].id)
+        lib.pending.add("fulltext", atts[3].id)
+    import os
+    os.remove(lib.attachments.resolve(atts[2]))        # read again, it would be "missing file"
+    assert fulltext.extract_pending(lib) == 2 and lib.pending.count("fulltext") == 0
+    assert [a.text_state for a in lib.attachments.all()][1:4] == ["done"] * 3

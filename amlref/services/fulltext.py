@@ -77,27 +77,42 @@ def _extract(lib: Library, progress: Progress, cancel: CancelToken | None,
 
 
 def _plan(lib: Library, plan: deque):
-    """The path of each waiting PDF, in id order, batch after batch (read lazily: ranges
-    queued while the job runs are taken too); ``plan`` gets what goes with each path.  A range
-    with no PDF in it is marked done at once."""
+    """The path of each waiting PDF, in id order, batch after batch (read lazily: ids queued
+    while the job runs are taken too); ``plan`` gets what goes with each path.  A batch with
+    no PDF in it is marked done at once."""
     after = 0
-    while (rng := _next_range(lib, after)) is not None:
-        atts = lib.attachments.pdfs_between(*rng)
+    while batch := _next_batch(lib, after):
+        (start, end), ranges = batch
+        atts = [a for f, la in ranges for a in lib.attachments.pdfs_between(f, la)]
         if not atts:
             with lib.transaction():
-                lib.pending.done("fulltext", *rng)
+                lib.pending.done("fulltext", start, end)
         for att in atts:
             path = lib.attachments.resolve(att)
-            plan.append((rng, att, os.path.isfile(path)))
+            plan.append(((start, end), att, os.path.isfile(path)))
             yield path
-        after = rng[1]
+        after = end
 
 
-def _next_range(lib: Library, after: int) -> tuple[int, int] | None:
-    """The lowest waiting ids above ``after``, at most BATCH of them, as (first, last)."""
-    row = lib.execute("SELECT max(first, ?), last FROM pending_work WHERE kind = 'fulltext' "
-                      "AND last > ? ORDER BY first LIMIT 1", (after + 1, after)).fetchone()
-    return None if row is None else (row[0], min(row[1], row[0] + BATCH - 1))
+def _next_batch(lib: Library, after: int):
+    """The lowest BATCH waiting ids above ``after``: ((start, end), their ranges).  Every
+    waiting id from start to end is in the ranges, so one ``done(start, end)`` clears the
+    batch (an attach queues its file as a range of its own: a batch spans many ranges)."""
+    ranges: list[tuple[int, int]] = []
+    size = 0
+    for first, last in lib.execute(
+            "SELECT max(first, ?), last FROM pending_work WHERE kind = 'fulltext' AND last > ? "
+            "ORDER BY first", (after + 1, after)):
+        if ranges and first <= ranges[-1][1]:          # overlapping rows
+            first = ranges[-1][1] + 1
+        if first > last:
+            continue
+        last = min(last, first + BATCH - size - 1)
+        ranges.append((first, last))
+        size += last - first + 1
+        if size >= BATCH:
+            break
+    return ((ranges[0][0], ranges[-1][1]), ranges) if ranges else None
 
 
 def _in_process(paths):
