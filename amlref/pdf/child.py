@@ -2,9 +2,9 @@
 MEM_BYTES``.  Reads requests (pickled, length-prefixed) on stdin and answers each on stdout in
 order, under an address-space limit so a hostile file cannot exhaust the machine.
 
-A request is ``(op, args, kwargs)``; an answer ``(status, value, peak_rss)``: status ``"ok"``
-with the result or ``"err"`` with a one-line reason, and the child's peak resident memory in
-bytes (the parent retires a child that has grown large).  The child's own stdout (file
+A request is ``(op, args, kwargs)``; an answer ``(status, value, rss)``: status ``"ok"`` with
+the result or ``"err"`` with a one-line reason, and the child's resident memory in bytes (the
+parent retires a child that has grown large).  The child's own stdout (file
 descriptor 1) is pointed at stderr, so that nothing a library prints can break the protocol."""
 from __future__ import annotations
 
@@ -27,13 +27,20 @@ def limit_memory(mem_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def peak_rss() -> int:
+def rss() -> int:
+    """The child's resident memory now, in bytes.  (Not ``ru_maxrss``: on Linux the peak
+    survives exec, so a child of a large process would start "large".)"""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
     except ImportError:
         return 0
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kb if sys.platform == "darwin" else kb * 1024     # bytes on macOS, KiB on Linux
+    return kb if sys.platform == "darwin" else kb * 1024     # bytes on macOS, KiB elsewhere
 
 
 def read_frame(fh):
@@ -90,9 +97,9 @@ def main() -> int:
             return 0
         status, value = answer(*req)
         try:
-            data = frame((status, value, peak_rss()))
+            data = frame((status, value, rss()))
         except MemoryError:
-            data = frame(("err", "needs too much memory", peak_rss()))
+            data = frame(("err", "needs too much memory", rss()))
         view = memoryview(data)
         while view:
             view = view[out.write(view):]

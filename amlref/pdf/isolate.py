@@ -45,7 +45,8 @@ _CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT)
 class PdfWorker:
     """One child process.  ``timeout`` / ``text_timeout``: the default time limits (s) of
     ``read``/``thumb`` and of ``texts``/``texts_many``; ``mem_limit``: the child's address
-    space (bytes).  A child whose peak memory passes half of it is replaced after its answer."""
+    space (bytes).  A child whose resident memory passes half of it is replaced after its
+    answer."""
 
     def __init__(self, mem_limit: int = MEM_LIMIT, *, timeout: float = 20.0,
                  text_timeout: float = 60.0):
