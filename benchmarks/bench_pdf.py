@@ -7,7 +7,8 @@ window while a folder of PDFs is dropped.  Ratios against a baseline measured in
 
 1. text extraction + indexing of N PDFs of 10 pages (``services.fulltext.extract_pending``:
    reader process, FTS5 rows, batches committed) vs the bare extraction with pypdfium2 in
-   this process on the same files                                          target <= 1.3x
+   this process on the same files: median and range over BENCH_ROUNDS (5) rounds of each
+   round's ratio, wall and CPU                                             target <= 1.3x
 2. identifier found in a PDF (``read_pdf``): median per file, isolated per call and in the
    batch reader                                                            target < 50 ms
 3. search at N_ARTICLES articles with the full text of N_TEXT_PDFS PDFs: median of 100
@@ -73,9 +74,16 @@ def make_pdfs(folder: str, n: int, distinct: int = 20) -> list[str]:
     return out
 
 
-def bare_extraction(paths: list[str]) -> float:
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (the reader process)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bare_extraction(paths: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of the bare pypdfium2 loop: open, every page's text, close."""
     import pypdfium2 as pdfium
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     for p in paths:
         doc = pdfium.PdfDocument(p)
         for i in range(len(doc)):
@@ -85,50 +93,74 @@ def bare_extraction(paths: list[str]) -> float:
             tp.close()
             page.close()
         doc.close()
-    return time.perf_counter() - t
+    return time.perf_counter() - t, _cpu() - c
 
 
-def bench_extraction(paths: list[str], tmp: str, rounds: int = 3) -> None:
-    """Best of ``rounds`` for each, the baseline and ours interleaved (the machine is shared:
-    a single run of either can be slowed by others)."""
+def ours_extraction(paths: list[str], db: str, isolate: bool) -> tuple[float, float, int]:
+    """(wall, CPU, pages) of ``extract_pending`` over the PDFs attached (linked) to a new
+    library: reader process (``isolate``) or in process, FTS rows, batches committed."""
     from amlref.core.article import Article
     from amlref.services.attachments import attach
     from amlref.services.fulltext import extract_pending
     from amlref.storage.library import Library
+    with Library.open(db) as lib:
+        lib.settings.set("pdf.isolate", isolate)
+        ids = lib.articles.add_many([Article(title=f"Paper {i}") for i in range(len(paths))])
+        for aid, p in zip(ids, paths):
+            attach(lib, aid, p, link=True)
+        t, c = time.perf_counter(), _cpu()
+        n = extract_pending(lib)
+        wall, cpu = time.perf_counter() - t, _cpu() - c
+        assert n == len(paths), n
+        pages = lib.fulltext.count_pages()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    return wall, cpu, pages
+
+
+def bench_extraction(paths: list[str], tmp: str, rounds: int = 5) -> None:
+    """Each round measures the bare loop, then ours through the reader process and in process
+    (the order turns each round); a round's ratio is against its own bare run, and the
+    median and range of the rounds' ratios are printed (the machine is shared: a single run
+    of either can be slowed by others).  CPU counts this process and the reader process."""
     for p in paths:               # every run reads from the page cache
         with open(p, "rb") as fh:
             fh.read()
     bare_extraction(paths[:50])   # and PDFium is loaded and warm
-    best = {"bare": [], True: [], False: []}
+    ratios = {True: [], False: []}
+    runs = {"bare": [], True: [], False: []}
     pages = 0
     for r in range(rounds):
-        best["bare"].append(bare_extraction(paths))
+        order = [("bare", None), ("ours", True), ("ours", False)]
+        order = order[r % 3:] + order[:r % 3]
+        got = {}
+        for what, isolate in order:
+            if what == "bare":
+                got["bare"] = bare_extraction(paths)
+            else:
+                *got[isolate], pages = ours_extraction(
+                    paths, os.path.join(tmp, f"text-{isolate}-{r}.sqlite"), isolate)
+        for k in ("bare", True, False):
+            runs[k].append(got[k])
         for isolate in (True, False):
-            path = os.path.join(tmp, f"text-{isolate}-{r}.sqlite")
-            with Library.open(path) as lib:
-                lib.settings.set("pdf.isolate", isolate)
-                ids = lib.articles.add_many([Article(title=f"Paper {i}")
-                                             for i in range(len(paths))])
-                for aid, p in zip(ids, paths):
-                    attach(lib, aid, p, link=True)
-                t = time.perf_counter()
-                n = extract_pending(lib)
-                best[isolate].append(time.perf_counter() - t)
-                pages = lib.fulltext.count_pages()
-            os.remove(path)
-    base = min(best["bare"])
+            ratios[isolate].append(tuple(o / b for o, b in zip(got[isolate], got["bare"])))
+    bare_wall = statistics.median(w for w, _ in runs["bare"])
+    print(f"1. extraction + indexing of {len(paths)} PDFs ({pages} pages), {rounds} rounds; "
+          f"bare pypdfium2 median {bare_wall:.2f} s wall (load {os.getloadavg()[0]:.1f})")
     for isolate in (True, False):
-        took = min(best[isolate])
-        print(f"1. extraction + indexing of {n} PDFs ({pages} pages), "
-              f"{'reader process' if isolate else 'in process'}: {took:.2f} s vs bare "
-              f"pypdfium2 {base:.2f} s = {took / base:.2f}x, best of {rounds} "
-              f"(all: ours {', '.join(f'{x:.1f}' for x in best[isolate])}; bare "
-              f"{', '.join(f'{x:.1f}' for x in best['bare'])}) (target <= 1.3x)")
+        walls = sorted(w for w, _ in ratios[isolate])
+        cpus = sorted(c for _, c in ratios[isolate])
+        print(f"   {'reader process' if isolate else 'in process    '}: wall "
+              f"{statistics.median(walls):.2f}x ({walls[0]:.2f}-{walls[-1]:.2f}), CPU "
+              f"{statistics.median(cpus):.2f}x ({cpus[0]:.2f}-{cpus[-1]:.2f}) of bare; runs "
+              f"{', '.join(f'{w:.1f}' for w, _ in runs[isolate])} s vs bare "
+              f"{', '.join(f'{w:.1f}' for w, _ in runs['bare'])} s (target <= 1.3x)")
 
 
 def bench_identifier(paths: list[str]) -> None:
     from amlref.pdf import read_pdf
-    from amlref.services.pdf_worker import PdfWorker
+    from amlref.pdf import PdfWorker
     sample = paths[:100]
     iso = []
     for p in sample[:30]:
@@ -245,7 +277,7 @@ def main() -> None:
     try:
         paths = make_pdfs(os.path.join(tmp, "pdfs"), n)
         if "extraction" in only:
-            bench_extraction(paths, tmp)
+            bench_extraction(paths, tmp, int(os.environ.get("BENCH_ROUNDS", "5")))
         if "identifier" in only:
             bench_identifier(paths)
         if "search" in only:

@@ -148,11 +148,12 @@ def bench_text(workdir: Path, n: int) -> dict:
 
 
 def _isolated(files) -> None:
-    """All files through one worker process (started inside the timing, closed and reaped at
-    the end so that its CPU time is counted)."""
+    """All files through one worker process, read ahead (``texts_many``, as the full-text job
+    does; started inside the timing, closed and reaped at the end so that its CPU time is
+    counted)."""
     with PdfWorker() as w:
-        for f in files:
-            page_texts(f, worker=w)
+        for _, texts, state in w.texts_many(files):
+            assert texts, state
 
 
 def _children_cpu() -> float:

@@ -301,6 +301,16 @@ def article(workdir: Path, name: str = "article", a: Article | None = None, **op
     return compile_tex(_tex(a), workdir, name, extra)
 
 
+def maker(workdir: Path):
+    """``build(name="a", **options)`` -> ``article(workdir, name, **options)``, for a test's
+    ``make`` fixture (skips the test when pdflatex is missing)."""
+    need_pdflatex()
+
+    def build(name: str = "a", **options) -> Path:
+        return article(workdir, name, **options)
+    return build
+
+
 def book(workdir: Path, pages: int = 1000, name: str = "book") -> Path:
     """A plain book of ``pages`` pages (a few lines each), compiled by pdflatex."""
     tex = (r"\documentclass{article}\begin{document}\newcount\n\n=0"

@@ -131,3 +131,71 @@ def test_a_book_over_the_page_limit_is_refused_with_the_reason(lib, tmp_path):
     (att,) = lib.attachments.of(aid)
     assert att.text_state == "too many pages (1,001; 1,000-page limit for text)"
     assert lib.fulltext.count_pages() == 0
+
+
+def test_hostile_files_in_the_batches_each_get_a_reason_and_the_others_come_in(lib, tmp_path, paper,
+                                                                              monkeypatch):
+    """Every PDF of the hostile corpus and two made to be slow (deep nesting, a page tree of
+    200,000 kids), attached between good papers: through the reader process, each gets "done"
+    or a one-line reason, in bounded time, and the good papers of the same batches are indexed."""
+    import csv
+    import time
+    from tests import pdfs
+    monkeypatch.setattr(fulltext, "BATCH", 10)
+    with open(corpus("pdf-hostile", "MANIFEST.tsv"), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    bad = [corpus("pdf-hostile", r["file"]) for r in rows if r["file"].endswith(".pdf")]
+    bad += [pdfs.deep_nesting(tmp_path / "deep.pdf"), pdfs.huge_page_tree(tmp_path / "tree.pdf")]
+    good = []
+    for i, f in enumerate(bad):
+        aid = lib.articles.add(Article(title=f"Hostile {i}"))
+        svc.attach(lib, aid, str(f), link=True)
+        if i % 5 == 0:
+            copy = tmp_path / f"good{i}.pdf"
+            shutil.copy(paper, copy)
+            with open(copy, "ab") as fh:          # its own bytes, the same text
+                fh.write(b"\n%" + str(i).encode() + b"\n")
+            good.append(lib.articles.add(Article(title=f"Good {i}")))
+            svc.attach(lib, good[-1], str(copy), link=True)
+    pdf_atts = [a for a in lib.attachments.all() if a.kind == "pdf"]
+    assert len(pdf_atts) > 2 * fulltext.BATCH                  # several batches
+    t = time.monotonic()
+    assert fulltext.extract_pending(lib) == len(pdf_atts)
+    assert time.monotonic() - t < 120
+    states = {a.id: a.text_state for a in lib.attachments.all()}
+    for a in pdf_atts:
+        s = states[a.id]
+        assert s and "\n" not in s and len(s) < 200 and "Traceback" not in s, (a.path, s)
+    reasons = {s for s in states.values() if s != "done"}
+    assert "encrypted: needs a password" in reasons
+    assert "too many pages (200,000; 1,000-page limit for text)" in reasons
+    assert sorted(lib.articles.search("fulltext:blinatumomab")) == sorted(good)
+    assert lib.pending.count("fulltext") == 0
+
+
+def test_a_batch_spans_files_queued_one_by_one_and_reads_only_waiting_ones(lib, tmp_path, paper,
+                                                                             monkeypatch):
+    """Each attach queues its own file: 12 attached one by one are 3 transactions of at most 5
+    (not 12 of one); a later re-read of files 2 and 4 leaves file 3 alone."""
+    monkeypatch.setattr(fulltext, "BATCH", 5)
+    atts = []
+    for i in range(12):
+        aid = lib.articles.add(Article(title=f"Paper {i}"))
+        copy = tmp_path / f"p{i}.pdf"
+        shutil.copy(paper, copy)
+        with open(copy, "ab") as fh:
+            fh.write(b"\n%" + str(i).encode() + b"\n")
+        atts.append(svc.attach(lib, aid, str(copy), link=True))
+    commits = []
+    lib.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    assert fulltext.extract_pending(lib) == 12
+    lib.conn.set_trace_callback(None)
+    assert len(commits) == 3
+    assert {a.text_state for a in lib.attachments.all()} == {"done"}
+    with lib.transaction():
+        lib.pending.add("fulltext", atts[1].id)
+        lib.pending.add("fulltext", atts[3].id)
+    import os
+    os.remove(lib.attachments.resolve(atts[2]))        # read again, it would be "missing file"
+    assert fulltext.extract_pending(lib) == 2 and lib.pending.count("fulltext") == 0
+    assert [a.text_state for a in lib.attachments.all()][1:4] == ["done"] * 3

@@ -8,7 +8,7 @@ import pytest
 
 from amlref.pdf import read_pdf
 from amlref.pdf.ids import choose_doi, clean_doi, dois_in_value, scan_page
-from tests.pdfs import CITED, Article, article, need_pdflatex
+from tests.pdfs import CITED, Article, maker
 
 DOI = Article().doi
 CITED_DOIS = {c[4].lower() for c in CITED}
@@ -16,11 +16,7 @@ CITED_DOIS = {c[4].lower() for c in CITED}
 
 @pytest.fixture
 def make(tmp_path):
-    need_pdflatex()
-
-    def build(name="a", **options):
-        return article(tmp_path, name, **options)
-    return build
+    return maker(tmp_path)
 
 
 def _read(path, isolate):

@@ -9,18 +9,14 @@ import pytest
 
 from amlref.pdf import PdfWorker, first_page_png, page_texts, read_pdf, title_matches, useless_meta_title
 from amlref.pdf.layout import Line, guess_authors, guess_title
-from tests.pdfs import Article, article, book, need_pdflatex
+from tests.pdfs import Article, book, maker, need_pdflatex
 
 A = Article()
 
 
 @pytest.fixture
 def make(tmp_path):
-    need_pdflatex()
-
-    def build(name="a", **options):
-        return article(tmp_path, name, **options)
-    return build
+    return maker(tmp_path)
 
 
 @pytest.mark.latex
@@ -99,6 +95,31 @@ def test_page_texts_and_thumbnail(make):
     img = Image.open(io.BytesIO(png))
     assert img.format == "PNG" and img.size[0] == 200 and img.size[1] > 200
     assert img.convert("L").getextrema()[0] < 100          # there is ink on it
+
+
+@pytest.mark.latex
+def test_all_pages_at_once_give_what_page_by_page_gives(make):
+    """Document.texts (PDFium's calls, one buffer) is page_text of each page: on a pdflatex
+    article with hyphenation and ligatures, and on every file of the hostile corpus that opens."""
+    import glob
+    from amlref.pdf.errors import PdfError
+    from amlref.pdf.reader import Document
+    from tests.support import corpus
+    files = [make(body_pages=10)] + sorted(glob.glob(str(corpus("pdf-hostile") / "*.pdf")))
+    compared = 0
+    for f in files:
+        try:
+            with Document(f) as doc:
+                if len(doc) > 2000:
+                    continue
+                by_page = [doc.page_text(i) for i in range(len(doc))]
+                assert doc.texts() == by_page, f
+                compared += 1
+        except PdfError:
+            continue
+    assert compared >= 15
+    with Document(files[0]) as doc:
+        assert "\ufffe" in "".join(doc.texts())     # raw: the line-end hyphen marks are there
 
 
 @pytest.mark.latex

@@ -8,3 +8,10 @@ class PdfError(Exception):
 
     def __init__(self, reason: str):
         super().__init__(" ".join(str(reason).split()))
+
+
+class ReaderUnavailable(PdfError):
+    """The reader process could not be started: no file is to blame (a batch stops here)."""
+
+    def __init__(self, reason: str = "the PDF reader did not start"):
+        super().__init__(reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 
+MAX_BYTES = 500 * 2**20       # a larger file is refused before any library opens it
 _KNOWN = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
     (b"PK\x03\x04", "ZIP archive or Office document"), (b"II*\x00", "TIFF image"),

@@ -7,14 +7,19 @@ it, plain searches include it (storage/attachments.py), and ``pages_for`` says w
 from __future__ import annotations
 
 import os
+from collections import deque
+from itertools import groupby
+from operator import itemgetter
 
+from amlref.core.errors import AmlrefError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
-from amlref.pdf import PdfError, page_texts
-from amlref.services.pdf_worker import PdfWorker
+from amlref.pdf import PdfError, PdfWorker, page_texts
+from amlref.pdf.errors import ReaderUnavailable
 from amlref.storage.library import Library
 
 BATCH = 25             # files per transaction (the write lock is held while they are read)
 ISOLATE_SETTING = "pdf.isolate"    # false: read PDFs in this process (no limits; trusted files)
+_READING = "reading the text of PDFs"
 
 
 def pending(lib: Library) -> int:
@@ -26,62 +31,97 @@ def extract_pending(lib: Library, progress: Progress | None = None,
     """Extract and index the text of every attached PDF still waiting; returns how many files
     were done (read or found unreadable)."""
     progress = progress or no_progress
-    isolate = bool(lib.settings.get(ISOLATE_SETTING, True))
     if pending(lib) == 0:
         return 0
-    # one reader process for the whole run (a time and memory limit per file), not one per file
-    reader = PdfWorker() if isolate else None
+    # one reader process for the whole run (a time and memory limit per file), started now so
+    # that Python and PDFium load while the first batch is planned
+    reader = PdfWorker() if lib.settings.get(ISOLATE_SETTING, True) else None
     try:   # (the write-ahead log is copied back once, at the end: decision 0004)
+        if reader is not None:
+            reader.start()
         with lib.checkpoint_later():
             return _extract(lib, progress, cancel, reader)
+    except ReaderUnavailable as exc:      # no file is to blame: they stay waiting
+        raise AmlrefError(f"cannot read the text of PDFs: {exc}") from None
     finally:
         if reader is not None:
             reader.close()
 
 
-def _extract(lib: Library, progress: Progress, cancel: CancelToken | None, reader) -> int:
+def _extract(lib: Library, progress: Progress, cancel: CancelToken | None,
+             reader: PdfWorker | None) -> int:
+    """Batches of BATCH files, each one transaction with its removal from the pending work
+    (a cancel or a crash loses at most one batch).  The reader reads on across batches: the
+    next files are read while the last one is stored and its batch committed."""
     total, n = pending(lib), 0
-    while (batch := lib.pending.next_batch("fulltext", BATCH)) is not None:
-        first, last = batch
-        progress(n, total, "reading the text of PDFs")
+    progress(0, total, _READING)
+    plan: deque = deque()     # (batch, attachment, present) of each path given to the reader
+    paths = _plan(lib, plan)
+    answers = reader.texts_many(paths) if reader is not None else _in_process(paths)
+
+    def results():
+        for _, texts, state in answers:
+            batch, att, present = plan.popleft()
+            yield (batch, att, texts, state) if present else (batch, att, None, "missing file")
+
+    for batch, items in groupby(results(), key=itemgetter(0)):
         check(cancel)
-        atts = [lib.attachments.get(r[0]) for r in lib.execute(
-            "SELECT id FROM attachments WHERE id BETWEEN ? AND ? AND kind = 'pdf' ORDER BY id",
-            (first, last))]
-        # each text is stored while the reader process reads the next file (both cores busy);
-        # the batch is one transaction, so a cancel or a crash loses at most this batch
         with lib.transaction():
-            for att, texts, state in _read_all(lib, atts, reader):
+            for _, att, texts, state in items:
                 check(cancel)
                 lib.fulltext.put(att, texts, state)
                 n += 1
-                progress(n, total, "reading the text of PDFs")
-            lib.pending.done("fulltext", first, last)
+                progress(n, total, _READING)
+            lib.pending.done("fulltext", *batch)
     return n
 
 
-def _read_all(lib: Library, atts, reader: PdfWorker | None):
-    """(attachment, page texts or None, state) for each attachment, in order."""
-    paths = {att.id: lib.attachments.resolve(att) for att in atts}
-    if reader is None:
+def _plan(lib: Library, plan: deque):
+    """The path of each waiting PDF, in id order, batch after batch (read lazily: ids queued
+    while the job runs are taken too); ``plan`` gets what goes with each path.  A batch with
+    no PDF in it is marked done at once."""
+    after = 0
+    while batch := _next_batch(lib, after):
+        (start, end), ranges = batch
+        atts = [a for f, la in ranges for a in lib.attachments.pdfs_between(f, la)]
+        if not atts:
+            with lib.transaction():
+                lib.pending.done("fulltext", start, end)
         for att in atts:
-            path = paths[att.id]
-            if not os.path.isfile(path):
-                yield att, None, "missing file"
-                continue
-            try:
-                yield att, page_texts(path, isolate=False), "done"
-            except PdfError as exc:
-                yield att, None, str(exc)
-        return
-    present = [a for a in atts if os.path.isfile(paths[a.id])]
-    answers = iter(reader.texts_many([paths[a.id] for a in present]))
-    for att in atts:
-        if not os.path.isfile(paths[att.id]) and att not in present:
-            yield att, None, "missing file"
+            path = lib.attachments.resolve(att)
+            plan.append(((start, end), att, os.path.isfile(path)))
+            yield path
+        after = end
+
+
+def _next_batch(lib: Library, after: int):
+    """The lowest BATCH waiting ids above ``after``: ((start, end), their ranges).  Every
+    waiting id from start to end is in the ranges, so one ``done(start, end)`` clears the
+    batch (an attach queues its file as a range of its own: a batch spans many ranges)."""
+    ranges: list[tuple[int, int]] = []
+    size = 0
+    for first, last in lib.execute(
+            "SELECT max(first, ?), last FROM pending_work WHERE kind = 'fulltext' AND last > ? "
+            "ORDER BY first", (after + 1, after)):
+        if ranges and first <= ranges[-1][1]:          # overlapping rows
+            first = ranges[-1][1] + 1
+        if first > last:
             continue
-        _, texts, state = next(answers)
-        yield att, texts, ("missing file" if state == "no such file" else state)
+        last = min(last, first + BATCH - size - 1)
+        ranges.append((first, last))
+        size += last - first + 1
+        if size >= BATCH:
+            break
+    return ((ranges[0][0], ranges[-1][1]), ranges) if ranges else None
+
+
+def _in_process(paths):
+    """``PdfWorker.texts_many`` without the child process (setting pdf.isolate false)."""
+    for path in paths:
+        try:
+            yield path, page_texts(path, isolate=False), "done"
+        except PdfError as exc:
+            yield path, None, str(exc)
 
 
 def reindex(lib: Library, article_id: int | None = None) -> int:

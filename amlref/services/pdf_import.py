@@ -28,9 +28,8 @@ from typing import Iterable, Sequence
 from amlref.core.article import Article, Link, ParseResult, Person, title_key
 from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
-from amlref.pdf import PdfError, PdfInfo, is_pdf, page_texts, read_pdf, title_matches
+from amlref.pdf import PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches
 from amlref.services import attachments as files
-from amlref.services.pdf_worker import PdfWorker
 from amlref.storage.library import Library
 
 NEEDS_METADATA = "needs metadata"        # the tag (a sidebar view) of articles made from a PDF alone
@@ -165,7 +164,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         raise InputError(f"cannot read: {exc.strerror}", path) from None
     if same:      # this very file is attached already
         return _done(lib, path, "attached", same[0].article_id, "already attached")
-    info = reader.read(path) if reader is not None else read_pdf(path)
+    info = read_pdf(path, worker=reader)
     existing = _existing(lib, info, path, reader)
     if existing is not None:
         files.attach(lib, existing, path, link=link, source="pdf-import")
@@ -238,8 +237,7 @@ def _first_page(path: str, info: PdfInfo, reader=None) -> str:
         return info.first_page
     try:
         # (the API reads every page: a longer document is checked against its title guess)
-        texts = reader.texts(path, FIRST_PAGE_MAX) if reader is not None else \
-            page_texts(path, max_pages=FIRST_PAGE_MAX)
+        texts = page_texts(path, max_pages=FIRST_PAGE_MAX, worker=reader)
         if texts:
             return "\n".join(texts[:2])
     except PdfError:
