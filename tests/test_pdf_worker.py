@@ -4,6 +4,7 @@ ahead and keeps order whatever happens to the child (real PDFs, real child proce
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 import signal
 import threading
@@ -173,3 +174,21 @@ def test_a_large_caller_does_not_make_its_child_look_large(paper):
         assert [s for _, _, s in w.texts_many([paper, paper])] == ["done", "done"]
         assert w.read(str(paper)).pages == 1 and w.proc.pid == pid
     del ballast
+
+
+@pytest.mark.parametrize("entry", ["amlref_main.py", "amlref_gui_main.py"])
+def test_frozen_build_starts_the_child_through_its_own_executable(entry, paper, tmp_path,
+                                                                  monkeypatch):
+    """In a PyInstaller build ``sys.executable`` is the app, which knows no ``-m``: the worker
+    starts the app with ``--amlref-pdf-child`` and both entry scripts hand over to the child.
+    Here the frozen executable is a script running the real entry script."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = tmp_path / "amlref-frozen"
+    app.write_text(f'#!/bin/sh\nexec "{sys.executable}" '
+                   f'"{os.path.join(root, "packaging", "pyinstaller", entry)}" "$@"\n')
+    app.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app))
+    assert isolate.child_command(123)[:2] == [str(app), isolate.FROZEN_FLAG]
+    with PdfWorker() as w:
+        assert w.read(str(paper)).doi == "10.1182/blood.2023021000"

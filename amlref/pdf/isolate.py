@@ -42,6 +42,18 @@ _PKG_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT)
 
 
+FROZEN_FLAG = "--amlref-pdf-child"   # a frozen build's executables run the child with this
+
+
+def child_command(mem_limit: int) -> list[str]:
+    """The child's command line: ``python -m amlref.pdf.child``, or in a frozen (PyInstaller)
+    build, where ``sys.executable`` is the app itself, the app with ``FROZEN_FLAG`` (its entry
+    scripts in packaging/pyinstaller/ hand that over to ``amlref.pdf.child.main``)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FROZEN_FLAG, str(mem_limit)]
+    return [sys.executable, "-m", "amlref.pdf.child", str(mem_limit)]
+
+
 class PdfWorker:
     """One child process.  ``timeout`` / ``text_timeout``: the default time limits (s) of
     ``read``/``thumb`` and of ``texts``/``texts_many``; ``mem_limit``: the child's address
@@ -74,7 +86,7 @@ class PdfWorker:
                                              if env.get("PYTHONPATH") else "")
             try:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "amlref.pdf.child", str(self.mem_limit)], bufsize=0,
+                    child_command(self.mem_limit), bufsize=0,
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     env=env, start_new_session=True)
             except OSError:

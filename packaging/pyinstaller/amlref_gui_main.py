@@ -7,6 +7,10 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
+    if sys.argv[1:2] == ["--amlref-pdf-child"]:      # amlref.pdf.isolate.child_command
+        from amlref.pdf.child import main as pdf_child
+        sys.argv = sys.argv[:1] + sys.argv[2:]
+        sys.exit(pdf_child())
     if sys.stderr is None or sys.stdout is None:
         import platformdirs
         folder = platformdirs.user_log_dir("amlref", appauthor=False)
