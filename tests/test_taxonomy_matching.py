@@ -99,3 +99,70 @@ def test_negation_cues_are_found_as_before():
             n += 1
             found += want
     assert n > 10_000 and 0 < found < n
+
+
+def test_abbreviations_cut_in_one_pass_as_the_regex_does():
+    """_cut_abbreviations (str.find, then the regex where " (" is): the text the regex's sub
+    gives and the places its finditer gives, on random texts with brackets and on every aml-dev
+    title and abstract."""
+    import json
+
+    from amlref.taxonomy.fields import _ABBREV, _cut_abbreviations
+    from support import corpus
+
+    def by_regex(text):
+        defs, cut = {}, 0
+        for m in _ABBREV.finditer(text):
+            s, e = m.span()
+            defs[s - cut] = text[s + 2:e - 1]
+            cut += e - s
+        return _ABBREV.sub("", text), defs
+
+    rnd = random.Random(12)
+    chars = " (ABCabc)XYZxyz,;:.-\n\tNK9é"
+    texts = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 24))) for _ in range(30_000)]
+    texts += ["natural killer (NK) cells (NK) (CD123) and (AML) (aml).", "a ((GO) b", " (GO)"]
+    for line in corpus("aml-dev", "records.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            texts += [r["title"] or "", r["abstract"] or ""]
+    n = 0
+    for text in texts:
+        got, defs = _cut_abbreviations(text)
+        want, want_defs = by_regex(text)
+        assert (got, defs or {}) == (want, want_defs), text
+        assert (defs is None) == (got == text)   # (None: nothing cut)
+        n += bool(defs)
+    assert n > 100
+    assert _cut_abbreviations(texts[30_000]) == (
+        "natural killer cells (CD123) and (aml).", {14: "NK", 20: "NK", 32: "AML"})
+
+
+def test_negation_from_the_abstract_lower_cased_once():
+    """The negation of a word read from a slice of the abstract lower-cased once (ASCII) is the
+    one read from its window lower-cased: every word start of every aml-dev abstract."""
+    import json
+    import re
+
+    from amlref.core.article import Article
+    from amlref.taxonomy.classifier import ImmunotherapyClassifier, rules_for
+    from amlref.taxonomy.fields import _Fields
+    from amlref.taxonomy.model import load
+    from support import corpus
+    R = rules_for(load(user=False))
+    neg = ImmunotherapyClassifier._negation
+    n = negated = 0
+    for line in corpus("aml-dev", "records.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        f = _Fields(Article(abstract=json.loads(line)["abstract"] or ""))
+        low = f.low_abstract()
+        assert (low is None) == (not f.abstract or not f.abstract.isascii())
+        starts = f.starts()
+        for m in re.finditer(r"\b\w", f.abstract):
+            sent = f.sentence_of(m.start())
+            want = neg(R, f.abstract, starts[sent], m.start())
+            assert neg(R, f.abstract, starts[sent], m.start(), low) == want
+            n += 1
+            negated += bool(want)
+    assert n > 10_000 and negated > 300
