@@ -166,3 +166,38 @@ def test_negation_from_the_abstract_lower_cased_once():
             n += 1
             negated += bool(want)
     assert n > 10_000 and negated > 300
+
+
+def test_the_possessive_trie_matches_as_the_plain_one():
+    """The scanner's trie without backtracking states gives the head the plain trie gives, at
+    every word start of every aml-dev record (the taxonomy's own prefixes) and of random texts
+    with random terms; a word with a separator character keeps the plain trie."""
+    import json
+    import re
+
+    from amlref.taxonomy.classifier import rules_for
+    from amlref.taxonomy.finder import _trie, possessive_ok
+    from amlref.taxonomy.model import load
+    from support import corpus
+    R = rules_for(load(user=False))
+    prefixes = sorted(R.index._prefixes)
+    assert possessive_ok(prefixes) and not possessive_ok(["anti-cd33", "cd33"])
+    texts = []
+    for line in corpus("aml-dev", "records.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            texts += [(r["title"] or "").lower(), (r["abstract"] or "").lower()]
+    rnd = random.Random(5)
+    words = ["t cell", "tcell", "t-cells", "nk", "nkg2d", "car", "car-t", "cart", "cd3", "cd33"]
+    small = sorted({w.replace(" ", "").replace("-", "") for w in words})
+    texts_r = ["".join(rnd.choice(["t", "cell", " ", "-", "/", "nk", "g2d", "car", "cd", "3", "s"])
+                       for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
+    n = 0
+    for pats, cases in ((prefixes, texts), (small, texts_r)):
+        plain, fast = re.compile(_trie(pats)).match, re.compile(_trie(pats, True)).match
+        for text in cases:
+            for m in re.finditer(r"(?<![a-z0-9])[a-z0-9]", text):
+                a, b = plain(text, m.start()), fast(text, m.start())
+                assert (a and a.group()) == (b and b.group()), (text, m.start())
+                n += a is not None
+    assert n > 3_000
