@@ -15,12 +15,15 @@ FIELD_NAMES = ("title", "keywords", "mesh", "abstract")
 _ABBREV = re.compile(r" \((?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,8}\)(?=[\s,;:.-])")
 
 
+# the same, found from its "(": sre then looks for one rare character (its quick search of a
+# pattern's first literal) instead of stopping at every space; a match is one character later
+_ABBREV_AT = re.compile(r"\((?<= \()(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{2,8}\)(?=[\s,;:.-])")
+
+
 def _drop_abbreviations(text: str) -> str:
     """"natural killer (NK) cell therapy" -> "natural killer cell therapy", so the full term
     matches; only letter-only abbreviations with two capitals or more ("(CD123)" stays)."""
-    if " (" not in text:
-        return text
-    return _ABBREV.sub("", text)
+    return _cut_abbreviations(text)[0]
 
 
 def _defined_abbreviations(text: str) -> dict[int, str]:
@@ -30,27 +33,22 @@ def _defined_abbreviations(text: str) -> dict[int, str]:
 
 
 def _cut_abbreviations(text: str) -> tuple[str, dict | None]:
-    """``_drop_abbreviations`` and ``_defined_abbreviations`` in one pass (None: nothing
-    dropped): the regex is tried only where the text has " (", which ``str.find`` finds (one
-    pass instead of two regex passes: 1.2 against 2.1 us per aml-dev title or abstract)."""
-    i = text.find(" (")
-    if i < 0:
+    """``_ABBREV.sub("", text)`` and where each abbreviation was (``_defined_abbreviations``)
+    in one pass; None: nothing cut.  (0.85 us per aml-dev title or abstract, against 1.08 for
+    the sub alone and 2.1 for both.)"""
+    m = _ABBREV_AT.search(text)
+    if m is None:
         return text, None
-    match = _ABBREV.match
+    search = _ABBREV_AT.search
     pieces, defs, last, gone = [], {}, 0, 0
-    while i >= 0:
-        m = match(text, i)
-        if m is None:
-            i = text.find(" (", i + 2)   # (" (" cannot start at i + 1)
-            continue
+    while m is not None:
         e = m.end()
-        pieces.append(text[last:i])
-        defs[i - gone] = text[i + 2:e - 1]
-        gone += e - i
+        s = m.start() - 1   # (the space before the bracket goes too)
+        pieces.append(text[last:s])
+        defs[s - gone] = text[s + 2:e - 1]
+        gone += e - s
         last = e
-        i = text.find(" (", e)
-    if not pieces:
-        return text, None
+        m = search(text, e)
     pieces.append(text[last:])
     return "".join(pieces), defs
 
@@ -70,7 +68,7 @@ class _Fields:
                  "_abbreviations", "_low")
 
     def __init__(self, article):
-        self.title = _drop_abbreviations(normalize(getattr(article, "title", "") or ""))
+        self.title = _cut_abbreviations(normalize(getattr(article, "title", "") or ""))[0]
         # the abstract without its abbreviations, and where each was defined (see abbreviations)
         self.abstract, self._abbreviations = _cut_abbreviations(
             normalize(getattr(article, "abstract", "") or ""))
