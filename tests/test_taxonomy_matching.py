@@ -201,3 +201,30 @@ def test_the_possessive_trie_matches_as_the_plain_one():
                 assert (a and a.group()) == (b and b.group()), (text, m.start())
                 n += a is not None
     assert n > 3_000
+
+
+def test_sentence_starts_as_the_general_pattern():
+    """Sentence starts of a text without line breaks, "!" or "?" (found by the "." pattern) are
+    the ones the general pattern finds: random texts of the characters that matter, and every
+    aml-dev abstract (also with a line break added, which takes the general pattern)."""
+    import json
+    import re
+
+    from amlref.taxonomy.texts import _SENT, sentence_starts
+    from support import corpus
+
+    def general(text):
+        return [0] + [m.end() for m in _SENT.finditer(text)]
+
+    rnd = random.Random(7)
+    pieces = [".", ". ", ".  ", "!", "?", "\n", "\t", " ", "A", "a", "(", "[", '"', "'", "0", ".5"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(20_000)]
+    for line in corpus("aml-dev", "records.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            abstract = json.loads(line)["abstract"] or ""
+            texts += [abstract, abstract.replace(". ", ".\n", 1)]
+    n = 0
+    for text in texts:
+        assert sentence_starts(text) == general(text), text
+        n += len(general(text)) > 3 and not re.search(r"[\n!?]", text)
+    assert n > 100
