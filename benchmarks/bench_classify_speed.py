@@ -3,11 +3,11 @@
 Issue 12's speed target: "no slower per article than before session 4" (commit 8263723, before
 the domain vocabulary). That commit's ``amlref/taxonomy`` package, its
 ``resources/taxonomy.toml`` and its ``resources/vocabulary/`` (if it has one) are taken from git
-into a temporary folder and imported under another package name (``amlref_<commit>.taxonomy``; it uses today's ``amlref.core`` and
-``amlref.plugins``, which it only needs for its base class and errors). Both classifiers run on
-the same articles, interleaved (old, new, new, old, ...), for several rounds; each round prints
-the time per article of both (wall and CPU) and the ratio new/old; the end gives the median and
-the range of the ratios. Target: median ratio <= 1.00.
+into a temporary folder and imported under another package name (``amlref_<commit>.taxonomy``;
+it uses today's ``amlref.core`` and ``amlref.plugins``, which it only needs for its base class
+and errors). Both classifiers run on the same articles, interleaved (old, new, new, old, ...),
+for several rounds; each round prints the time per article of both (wall and CPU) and the ratio
+new/old; the end gives the median and the range of the ratios. Target: median ratio <= 1.00.
 
 Articles: the real aml-dev records (title, abstract, keywords, MeSH) repeated with a distinct
 title suffix (as bench_classify does); ``--corpus`` adds a run on the records of the check below
