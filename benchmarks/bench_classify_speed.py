@@ -1,13 +1,13 @@
 """The classifier per article against the classifier of an earlier commit, in one process.
 
 Issue 12's speed target: "no slower per article than before session 4" (commit 8263723, before
-the domain vocabulary). That commit's ``amlref/taxonomy`` package and its
-``resources/taxonomy.toml`` are taken from git into a temporary folder and imported under another
-package name (``amlref_<commit>.taxonomy``; it uses today's ``amlref.core`` and
-``amlref.plugins``, which it only needs for its base class and errors). Both classifiers run on
-the same articles, interleaved (old, new, new, old, ...), for several rounds; each round prints
-the time per article of both (wall and CPU) and the ratio new/old; the end gives the median and
-the range of the ratios. Target: median ratio <= 1.00.
+the domain vocabulary). That commit's ``amlref/taxonomy`` package, its
+``resources/taxonomy.toml`` and its ``resources/vocabulary/`` (if it has one) are taken from git
+into a temporary folder and imported under another package name (``amlref_<commit>.taxonomy``;
+it uses today's ``amlref.core`` and ``amlref.plugins``, which it only needs for its base class
+and errors). Both classifiers run on the same articles, interleaved (old, new, new, old, ...),
+for several rounds; each round prints the time per article of both (wall and CPU) and the ratio
+new/old; the end gives the median and the range of the ratios. Target: median ratio <= 1.00.
 
 Articles: the real aml-dev records (title, abstract, keywords, MeSH) repeated with a distinct
 title suffix (as bench_classify does); ``--corpus`` adds a run on the records of the check below
@@ -68,6 +68,16 @@ def old_classifier(commit: str, folder: Path):
     toml.write_text(subprocess.run(["git", "show", f"{commit}:resources/taxonomy.toml"], cwd=ROOT,
                                    capture_output=True, text=True, check=True).stdout,
                     encoding="utf-8")
+    # its vocabulary files beside it, where ``model.load`` looks (none before session 4: a
+    # later commit, such as the one before a change, is compared with its own vocabulary)
+    vocab = subprocess.run(["git", "ls-tree", "--name-only", commit, "resources/vocabulary/"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in vocab:
+        dest = folder / "vocabulary" / Path(name).name
+        dest.parent.mkdir(exist_ok=True)
+        dest.write_text(subprocess.run(["git", "show", f"{commit}:{name}"], cwd=ROOT,
+                                       capture_output=True, text=True, check=True).stdout,
+                        encoding="utf-8")
     sys.path.insert(0, str(folder))
     model = importlib.import_module(f"{pkg}.taxonomy.model")
     classifier = importlib.import_module(f"{pkg}.taxonomy.classifier")

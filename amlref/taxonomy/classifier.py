@@ -27,7 +27,6 @@ from amlref.plugins.base import Classifier
 from amlref.taxonomy.decisions import Decision, Hit, _copy_hit, _kind, _scores
 from amlref.taxonomy.facets import FacetRules
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
-from amlref.taxonomy.matching import contains_any
 from amlref.taxonomy.model import Taxonomy
 from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
 
@@ -205,13 +204,25 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         if len(parts) == 1:
             name = starts[0][1]
             for owner, group, start, end in R.index.scan(parts[0]):
-                found.setdefault((owner, name), []).append((group, start, end))
+                ms = found.get((owner, name))
+                if ms is None:
+                    found[owner, name] = [(group, start, end)]
+                else:
+                    ms.append((group, start, end))
         else:
             offsets = [p for p, _ in starts]
+            offsets.append(pos)
+            base, name, nxt = 0, starts[0][1], offsets[1]
             for owner, group, start, end in R.index.scan(_JOIN.join(parts)):
-                i = bisect.bisect_right(offsets, start) - 1
-                base, name = starts[i]
-                found.setdefault((owner, name), []).append((group, start - base, end - base))
+                if start >= nxt or start < base:   # (matches come in text order: seldom)
+                    i = bisect.bisect_right(offsets, start) - 1
+                    base, name = starts[i]
+                    nxt = offsets[i + 1]
+                ms = found.get((owner, name))
+                if ms is None:
+                    found[owner, name] = [(group, start - base, end - base)]
+                else:
+                    ms.append((group, start - base, end - base))
         if f.title:
             titled: dict = {}
             for owner, group, start, end in R.title_index.scan(f.title):
@@ -271,6 +282,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
             if name == "abstract":
                 starts = f.starts()
                 negated = f.negated
+                low = f.low_abstract()
                 abbrevs = None if f.has_abbreviations else {}
                 defined = []
                 for group, start, end in ms:
@@ -286,7 +298,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
                     neg = negated.get(start)   # (other categories' words at the same place)
                     if neg is None:
-                        neg = negated[start] = self._negation(R, text, starts[sent], start)
+                        neg = negated[start] = self._negation(R, text, starts[sent], start, low)
                     if neg:
                         h.dropped = neg
                     elif excludes and group not in drugs:   # a named drug is never excluded
@@ -325,7 +337,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                      title_ex, hits: list[Hit]) -> None:
         """The later uses of an abbreviation the abstract defines right after a strong word
         ("gemtuzumab ozogamicin (GO) ... patients given GO") count as that word."""
-        text, starts = f.abstract, f.starts()
+        text, starts, low = f.abstract, f.starts(), f.low_abstract()
         taken = {h.sentence for h in hits if h.strong}
         for abbr, rule, group, pos in defined:
             n = len(abbr)
@@ -341,7 +353,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 if sent in taken:
                     continue
                 h = Hit(slug, rule, "abstract", text[at:end], True, sent)
-                h.dropped = self._negation(R, text, starts[sent], at)
+                h.dropped = self._negation(R, text, starts[sent], at, low)
                 if not h.dropped and group not in R.drug_groups:
                     if any(bisect.bisect_right(starts, es) - 1 == sent for es, _ in excludes):
                         h.dropped = "excluded"
@@ -352,13 +364,15 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 hits.append(h)
 
     @staticmethod
-    def _negation(R: Rules, text: str, sent_start: int, start: int) -> str:
+    def _negation(R: Rules, text: str, sent_start: int, start: int, low: str | None = None) -> str:
         """Why a word of the abstract at ``start`` does not count: a negation cue before it in
-        its sentence (at most 60 characters back), or ""."""
+        its sentence (at most 60 characters back), or "".  ``low``: the text lower-cased, when
+        a slice of it is the slice lower-cased (an ASCII text: see ``_Fields.low_abstract``)."""
         if R.negation is None:
             return ""
-        window = text[max(sent_start, start - 60):start].lower()
-        if not (R.negation_always or contains_any(R.negation_quick)(window)):
+        a = max(sent_start, start - 60)
+        window = low[a:start] if low is not None else text[a:start].lower()
+        if not (R.negation_always or R.negation_test(window)):
             return ""
         for phrase in R.not_negation:   # "with or without GO" is no negation
             window = window.replace(phrase, " " * len(phrase))

@@ -33,18 +33,37 @@ def _alternation(d: dict, edge) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
-def _trie(words: list[str]) -> str:
+_SEP_CHAR = re.compile(r"[\s/\-]")
+
+
+def _trie(words: list[str], possessive: bool = False) -> str:
     """A regex matching any of these words, factored by common prefixes; " ", "-" or "/" may
-    stand between two characters (as in the texts: "T-cell" has the key "tce")."""
+    stand between two characters (as in the texts: "T-cell" has the key "tce").
+
+    ``possessive``: the same match without backtracking states (a separator once taken is
+    kept, a word's continuation is an atomic group). Nothing follows the trie in its regex, so
+    the first path that matches is the match either way, and a separator given back could only
+    help a word that has a separator character itself (``possessive_ok`` says there is none).
+    7-10% less time per place on aml-dev (0.48 against 0.53 us)."""
+    sep = r"[\s/\-]?+" if possessive else r"[\s/\-]?"
+    group = "(?>" if possessive else "(?:"
+
     def edge(ch: str, sub: dict) -> str:
         tail = rx(sub)
-        return re.escape(ch) + (r"[\s/\-]?" + tail if tail else "")
+        return re.escape(ch) + (sep + tail if tail else "")
 
     def rx(d: dict) -> str:
         body = _alternation(d, edge)
-        return f"(?:{body})?" if body and "" in d else body
+        return f"{group}{body})?" if body and "" in d else body
 
     return rx(_prefix_tree(words))
+
+
+def possessive_ok(words) -> bool:
+    """Whether ``_trie(words, possessive=True)`` matches as ``_trie(words)``: no word has a
+    character a separator may be (after a separator the plain regex would otherwise go back and
+    read it as the word's character)."""
+    return not any(_SEP_CHAR.search(w) for w in words)
 
 
 def _flat_head(head: str) -> str:

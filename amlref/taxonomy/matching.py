@@ -8,7 +8,7 @@ import re
 
 from amlref.taxonomy.finder import (_KEY_DROP, _OPT_SEP, PREFIX_LEN, _finder_rx,
                                     _finder_variants, _finder_word, _flat_head, _head_parts,
-                                    _trie)
+                                    _trie, possessive_ok)
 from amlref.taxonomy.patterns import (_LEFT, _compile, _needles, _regex_key, _regex_literal,
                                       compile_terms, compile_terms_lower, term_pattern)
 from amlref.taxonomy.texts import _CASE_ODD, fold, normalize, sentence_starts
@@ -158,7 +158,9 @@ class TermIndex:
         self._by_head_ref: dict[str, list] = {}   # head -> all terms of its key (reference)
         # where a term can start: word starts that begin like some term (a trie of the terms'
         # first characters, separators allowed between them)
-        trie = _trie(sorted(self._prefixes)) if by_key else ""
+        # (the scanner's trie without backtracking states where that matches the same)
+        prefixes = sorted(self._prefixes)
+        trie = _trie(prefixes, possessive_ok(prefixes)) if by_key else ""
         self._trie = _compile(trie).match if by_key else None
         self._starts = None   # the reference scanner's regex (compiled when first needed)
         # where terms can start in the folded text: an Aho-Corasick automaton of the finder

@@ -3,7 +3,8 @@ the vocabulary's), the settings and weights, and the category tree in the order 
 decides it."""
 from __future__ import annotations
 
-from amlref.taxonomy.matching import TermIndex, compile_terms, compile_terms_lower
+from amlref.taxonomy.matching import (TermIndex, compile_terms, compile_terms_lower,
+                                      contains_any)
 from amlref.taxonomy.model import Node, Taxonomy, load
 
 STRONG_LISTS = ("drugs", "synonyms", "terms", "mesh")
@@ -62,6 +63,8 @@ class Rules:
         # the window is searched only when it has one of the cues (or there are none to test)
         self.negation_quick = tuple(c for c in self.negation_cues if c)
         self.negation_always = not self.negation_quick
+        # (the test itself, made once: an Aho-Corasick automaton of the cues)
+        self.negation_test = contains_any(self.negation_quick) if self.negation_quick else None
         # (slug, group) -> (rule, strong) of its hits
         self.hit_kinds: dict[tuple, tuple] = {}
         # one index for all fields (scanned once over them joined), and a small one for the
