@@ -327,6 +327,10 @@ def test_chart_command_writes_svg_and_png(demo, cli, lib_path, tmp_path):
     assert root.tag.endswith("svg")
     text = svg.read_text("utf-8")
     assert "Articles per year by category" in text and "Top journals" in text
+    assert "Adoptive cell therapy" in text and "adoptive-cell-therapy" not in text  # its label
+    r = cli("chart", "--category", "adoptive-cell-therapie", "-o", tmp_path / "x.svg")
+    assert r.code == 2 and r.err.count("\n") == 1 and "adoptive-cell-therapy" in r.err
+    assert not (tmp_path / "x.svg").exists()
     assert cli("chart", "-o", png).code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     r = cli("chart", "-o", tmp_path / "f.pdf")

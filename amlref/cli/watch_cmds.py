@@ -258,10 +258,16 @@ def cmd_chart(args) -> int:
     from amlref.services.views import View
     if not args.output.lower().endswith((".svg", ".png")):
         raise UsageError(f"{args.output}: give a .png or .svg file name")
+    label = ""
+    if args.category:
+        from amlref.cli.taxonomy_cmds import _check_slug
+        from amlref.taxonomy import load
+        _check_slug(args.category)                  # an unknown slug: one line, no empty chart
+        label = load().get(args.category).label
     with open_library(args) as lib:
         data = chart.chart_data(lib, View(category=args.category, tag=args.tag,
                                           query=args.query))
-    title = " · ".join(x for x in (args.category, args.tag and f"tag {args.tag}",
+    title = " · ".join(x for x in (label, args.tag and f"tag {args.tag}",
                                    args.query and f"“{args.query}”") if x) or "All articles"
     chart.save(data, args.output, title)
     if args.json:
