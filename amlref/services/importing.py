@@ -316,6 +316,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 m["citekey"], m["id"] = new.keys[-m["id"] - 1], new.ids[-m["id"] - 1]
         for m in report.apart:
             m["id"], m["like"] = (x if x > 0 else new.ids[-x - 1] for x in (m["id"], m["like"]))
+        edges = []     # (stored in one go: storage/citation_edges.py)
         for filename, fmt, links, final in files:
             final = [x if x > 0 else new.ids[-x - 1] for x in final]
             for link in links:
@@ -328,8 +329,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                     target = final[link.target] if link.target < len(final) else None
                     if target is None:
                         continue
-                if lib.citations.add(src_id, target, kind=link.kind, origin=link.origin or fmt):
-                    report.links += 1
+                edges.append((src_id, target, link.kind, link.origin or fmt))
+        report.links += lib.citations.add_many(edges, now)
         check(cancel)
         progress(max(done, total), max(done, total), "linking references")
         # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links

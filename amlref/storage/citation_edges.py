@@ -1,0 +1,191 @@
+"""Many citation edges at once (an import's reference lists): what ``CitationStore.add`` does
+for one edge, with a few queries per batch instead of several per reference.
+
+For the whole batch, the library articles and the reference stubs that any of its references
+could match are read first, by identifier and title key (``IN (SELECT value FROM json_each(?))``
+on the indexed columns); the references are then matched in order against those rows in memory
+(stubs made or filled on the way are indexed too, so a later reference finds them exactly as it
+would have found them in the table), and the edges go in with one ``executemany``.  The result
+is the one-by-one result: the same stubs, merges and edges, in the same order."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Iterable
+
+from amlref.core.article import Reference
+from amlref.storage.citations import (ID_COLUMNS, KINDS, STUB_COLUMNS, CitationStore,
+                                      compatible, confident_title, normalize_reference,
+                                      years_close)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amlref.storage.library import Library
+
+_IN = "IN (SELECT value FROM json_each(?))"
+_INSERT = ("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) -> int:
+    """Add ``(citing_id, target, kind, origin)`` edges, target an article id or a Reference;
+    returns how many were new (as :meth:`CitationStore.add` one by one would)."""
+    from amlref.storage.library import now_iso
+    edges = list(edges)
+    for e in edges:
+        if e[2] not in KINDS:
+            raise ValueError(f"unknown relation kind {e[2]!r}")
+    if not edges:
+        return 0
+    now = now or now_iso()
+    fields = [normalize_reference(e[1]) if isinstance(e[1], Reference) else None for e in edges]
+    with lib.transaction():
+        articles = _Articles(lib, [f for f in fields if f is not None])
+        rows: list[tuple] = []
+        stubs: _Stubs | None = None
+        touched: set[int] = set()
+        for (citing, target, kind, origin), f in zip(edges, fields):
+            if f is not None:
+                if not any(f[k] for k in ("raw", "doi", "pmid", "pmcid", "title_key")):
+                    continue      # nothing to know the work by
+                aid = articles.match(f)
+                if aid is None:   # a stub edge ('cited_by' kept as such)
+                    if stubs is None:
+                        stubs = _Stubs(lib, [g for g in fields if g is not None
+                                             and articles.match(g) is None])
+                    sid = stubs.stub_id(f, before_merge=lambda: _flush(lib, rows))
+                    rows.append((citing, None, sid, kind, origin, now))
+                    touched.add(citing)
+                    continue
+                target = aid
+            if target == citing:
+                continue
+            if kind == "cited_by":
+                citing, target, kind = target, citing, "cites"
+            rows.append((citing, target, None, kind, origin, now))
+            touched.update((citing, target))
+        added = _flush(lib, rows)
+        lib.touched(*touched)
+    return added
+
+
+def _flush(lib: "Library", rows: list[tuple]) -> int:
+    if not rows:
+        return 0
+    before = lib.conn.total_changes
+    cur = lib.conn.executemany(_INSERT, rows)
+    n = cur.rowcount if cur.rowcount >= 0 else lib.conn.total_changes - before
+    rows.clear()
+    return n
+
+
+class _Articles:
+    """The live library articles a batch's references may describe (CitationStore.match_article
+    over rows read once)."""
+
+    def __init__(self, lib: "Library", fields: list[dict]):
+        ex = lib.execute
+        self.by: dict[str, dict[str, int]] = {}
+        for col in ID_COLUMNS:
+            values = sorted({f[col] for f in fields if f[col]})
+            self.by[col] = dict(ex(
+                f"SELECT {col}, min(id) FROM articles WHERE {col} != '' AND {col} {_IN} AND "
+                f"deleted_at IS NULL GROUP BY {col}", (json.dumps(values),))) if values else {}
+        tkeys = sorted({f["title_key"] for f in fields if confident_title(f["title_key"])})
+        self.titles: dict[str, list[tuple]] = {}
+        if tkeys:
+            for row in ex(f"SELECT title_key, id, doi, pmid, pmcid, year FROM articles WHERE "
+                          f"title_key {_IN} AND deleted_at IS NULL ORDER BY id",
+                          (json.dumps(tkeys),)):
+                self.titles.setdefault(row[0], []).append(row[1:])
+
+    def match(self, f: dict) -> int | None:
+        for col in ID_COLUMNS:
+            if f[col]:
+                aid = self.by[col].get(f[col])
+                if aid is not None:
+                    return aid
+        if confident_title(f["title_key"]):
+            for aid, doi, pmid, pmcid, year in self.titles.get(f["title_key"], ()):
+                if years_close(year, f["year"]) and compatible(
+                        {"doi": doi, "pmid": pmid, "pmcid": pmcid}, f):
+                    return aid
+        return None
+
+
+class _Stubs:
+    """The reference stubs a batch's references may match, read once and kept in step with
+    what :meth:`stub_id` makes, fills and merges (CitationStore.stub_id in memory)."""
+
+    def __init__(self, lib: "Library", fields: list[dict]):
+        self.lib = lib
+        self.rows: dict[int, dict] = {}
+        self.index: dict[str, dict[str, set[int]]] = {c: {} for c in ID_COLUMNS + ("title_key",)}
+        cols = ", ".join(STUB_COLUMNS)
+        for col in self.index:
+            values = sorted({f[col] for f in fields if f[col]})
+            if values:
+                for r in lib.execute(f"SELECT {cols} FROM reference_stubs WHERE {col} != '' AND "
+                                     f"{col} {_IN}", (json.dumps(values),)):
+                    if r[0] not in self.rows:
+                        self._put(dict(zip(STUB_COLUMNS, r)))
+
+    def _put(self, s: dict) -> None:
+        self.rows[s["id"]] = s
+        for col, idx in self.index.items():
+            if s[col]:
+                idx.setdefault(s[col], set()).add(s["id"])
+
+    def _drop(self, sid: int) -> None:
+        s = self.rows.pop(sid)
+        for col, idx in self.index.items():
+            if s[col]:
+                idx.get(s[col], set()).discard(sid)
+
+    def _matching(self, f: dict) -> list[dict]:
+        found: set[int] = set()
+        for col in ID_COLUMNS:
+            if f[col]:
+                found.update(self.index[col].get(f[col], ()))
+        tkey = f["title_key"]
+        if confident_title(tkey):
+            found.update(sid for sid in self.index["title_key"].get(tkey, ())
+                         if years_close(self.rows[sid]["year"], f["year"]))
+        elif tkey and not (f["doi"] or f["pmid"] or f["pmcid"]):
+            for sid in self.index["title_key"].get(tkey, ()):
+                s = self.rows[sid]
+                if not (s["doi"] or s["pmid"] or s["pmcid"]) and \
+                        (s["raw"], s["title"], s["year"]) == (f["raw"], f["title"], f["year"]):
+                    found.add(sid)
+        return sorted((self.rows[sid] for sid in found if compatible(self.rows[sid], f)),
+                      key=lambda s: (s["resolved_id"] is not None, s["id"]))
+
+    def stub_id(self, f: dict, before_merge) -> int:
+        stubs = self._matching(f)
+        ex = self.lib.execute
+        if not stubs:
+            sid = ex("INSERT INTO reference_stubs(raw, doi, pmid, pmcid, title, title_key, year, "
+                     "authors, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (f["raw"], f["doi"], f["pmid"], f["pmcid"], f["title"], f["title_key"],
+                      f["year"], f["authors"], f["container"])).lastrowid
+            self._put({**{k: f.get(k) for k in STUB_COLUMNS}, "id": sid, "resolved_id": None,
+                       "cited_count": 0})
+            return sid
+        keep = stubs[0]
+        merged = dict(keep)
+        CitationStore._fill(merged, f)
+        for other in stubs[1:]:
+            if other["resolved_id"] is not None or not compatible(merged, other):
+                continue
+            CitationStore._fill(merged, other)
+            before_merge()         # edges waiting to be stored may point at ``other``
+            self.lib.citations._merge_into(keep["id"], other["id"])
+            self._drop(other["id"])
+        if keep["resolved_id"] is not None:
+            merged["resolved_id"] = None
+        changed = {k: v for k, v in merged.items() if keep[k] != v}
+        if changed:
+            sets = ", ".join(f"{k} = ?" for k in changed)
+            ex(f"UPDATE reference_stubs SET {sets} WHERE id = ?",
+               tuple(changed.values()) + (keep["id"],))
+            self._drop(keep["id"])
+            self._put(merged)
+        return keep["id"]
