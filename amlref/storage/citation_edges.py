@@ -51,7 +51,7 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
                     if stubs is None:
                         stubs = _Stubs(lib, [g for g in fields if g is not None
                                              and articles.match(g) is None])
-                    sid = stubs.stub_id(f, before_merge=lambda: _flush(lib, rows))
+                    sid = stubs.stub_id(f, before_write=lambda: _flush(lib, rows, stubs))
                     rows.append((citing, None, sid, kind, origin, now))
                     touched.add(citing)
                     continue
@@ -62,12 +62,15 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
                 citing, target, kind = target, citing, "cites"
             rows.append((citing, target, None, kind, origin, now))
             touched.update((citing, target))
-        added = _flush(lib, rows)
+        added = _flush(lib, rows, stubs)
         lib.touched(*touched)
     return added
 
 
-def _flush(lib: "Library", rows: list[tuple]) -> int:
+def _flush(lib: "Library", rows: list[tuple], stubs: "_Stubs | None") -> int:
+    """Store the new stubs (first: the edges point at them), then the edges."""
+    if stubs is not None:
+        stubs.flush()
     if not rows:
         return 0
     before = lib.conn.total_changes
@@ -118,6 +121,10 @@ class _Stubs:
     def __init__(self, lib: "Library", fields: list[dict]):
         self.lib = lib
         self.rows: dict[int, dict] = {}
+        # new stubs wait here to be inserted together, with the ids SQLite would give them
+        # one by one (max + 1 ...: this connection is the only writer in its transaction)
+        self.new: dict[int, dict] = {}
+        self.next_id = (lib.execute("SELECT max(id) FROM reference_stubs").fetchone()[0] or 0) + 1
         self.index: dict[str, dict[str, set[int]]] = {c: {} for c in ID_COLUMNS + ("title_key",)}
         cols = ", ".join(STUB_COLUMNS)
         for col in self.index:
@@ -158,16 +165,23 @@ class _Stubs:
         return sorted((self.rows[sid] for sid in found if compatible(self.rows[sid], f)),
                       key=lambda s: (s["resolved_id"] is not None, s["id"]))
 
-    def stub_id(self, f: dict, before_merge) -> int:
+    def flush(self) -> None:
+        if self.new:
+            self.lib.conn.executemany(
+                "INSERT INTO reference_stubs(id, raw, doi, pmid, pmcid, title, title_key, year, "
+                "authors, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(s["id"], s["raw"], s["doi"], s["pmid"], s["pmcid"], s["title"], s["title_key"],
+                  s["year"], s["authors"], s["container"]) for s in self.new.values()])
+            self.new = {}
+
+    def stub_id(self, f: dict, before_write) -> int:
         stubs = self._matching(f)
-        ex = self.lib.execute
         if not stubs:
-            sid = ex("INSERT INTO reference_stubs(raw, doi, pmid, pmcid, title, title_key, year, "
-                     "authors, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (f["raw"], f["doi"], f["pmid"], f["pmcid"], f["title"], f["title_key"],
-                      f["year"], f["authors"], f["container"])).lastrowid
-            self._put({**{k: f.get(k) for k in STUB_COLUMNS}, "id": sid, "resolved_id": None,
-                       "cited_count": 0})
+            sid, self.next_id = self.next_id, self.next_id + 1
+            s = {**{k: f.get(k) for k in STUB_COLUMNS}, "id": sid, "resolved_id": None,
+                 "cited_count": 0}
+            self._put(s)
+            self.new[sid] = s
             return sid
         keep = stubs[0]
         merged = dict(keep)
@@ -176,16 +190,21 @@ class _Stubs:
             if other["resolved_id"] is not None or not compatible(merged, other):
                 continue
             CitationStore._fill(merged, other)
-            before_merge()         # edges waiting to be stored may point at ``other``
+            before_write()         # (the stubs and edges waiting: ``other`` may be one)
             self.lib.citations._merge_into(keep["id"], other["id"])
             self._drop(other["id"])
+            self.next_id = (self.lib.execute("SELECT max(id) FROM reference_stubs")
+                            .fetchone()[0] or 0) + 1     # as SQLite would number the next
         if keep["resolved_id"] is not None:
             merged["resolved_id"] = None
         changed = {k: v for k, v in merged.items() if keep[k] != v}
         if changed:
-            sets = ", ".join(f"{k} = ?" for k in changed)
-            ex(f"UPDATE reference_stubs SET {sets} WHERE id = ?",
-               tuple(changed.values()) + (keep["id"],))
             self._drop(keep["id"])
             self._put(merged)
+            if keep["id"] in self.new:       # not stored yet: stored as it is now
+                self.new[keep["id"]] = merged
+            else:
+                sets = ", ".join(f"{k} = ?" for k in changed)
+                self.lib.execute(f"UPDATE reference_stubs SET {sets} WHERE id = ?",
+                                 tuple(changed.values()) + (keep["id"],))
         return keep["id"]
