@@ -48,7 +48,12 @@ def make_records(n: int) -> dict[str, str]:
         new = str(90_000_000 + i)
         t = text.replace(f">{pmid}</PMID>", f">{new}</PMID>")
         t = t.replace(f'IdType="pubmed">{pmid}<', f'IdType="pubmed">{new}<')
-        t = re.sub(r'(IdType="doi"[^>]*>)([^<]+)<', lambda m: f"{m.group(1)}{m.group(2)}.{i}<", t)
+        # the record's own DOI (ELocationID, ArticleIdList) only: what it cites stays the same
+        # works with the same DOIs, as the papers of one field cite the same papers
+        own, refs = (t.split("<ReferenceList", 1) + [""])[:2]
+        own = re.sub(r'(IdType="doi"[^>]*>)([^<]+)<', lambda m: f"{m.group(1)}{m.group(2)}.{i}<",
+                     own)
+        t = own + ("<ReferenceList" + refs if refs else "")
         t = re.sub(r"(<ArticleTitle[^>]*>)", lambda m: f"{m.group(1)}[{i}] ", t, count=1)
         t = re.sub(r'IdType="pmc">PMC\d+<', 'IdType="pmc"><', t)
         out[new] = t

@@ -254,6 +254,22 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
                    progress=progress, cancel=cancel, classify=classify, defer_index=defer_index)
 
 
+def import_parts(lib: Library, filename: str, fmt: str, parts: Sequence[Part],
+                 tags: Iterable[str] = (), cancel: CancelToken | None = None,
+                 classify: bool = True, defer_index: bool = False) -> ImportReport:
+    """:func:`import_results` for records read and prepared elsewhere (a worker process):
+    ``parts`` of prepared rows whose link targets are record indexes or the normalised fields
+    of a reference (dicts, see storage.citations.normalize_reference)."""
+    src = _Source(filename, fmt, "utf-8", parts, sum(len(p) for p in parts))
+    return _import(lib, [src], tags=tags, cancel=cancel, classify=classify,
+                   defer_index=defer_index)
+
+
+def _is_ref(target) -> bool:
+    """A link's target that is a work known by description (not an index of the import)."""
+    return isinstance(target, (Reference, dict))
+
+
 def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
             progress: Progress | None = None, cancel: CancelToken | None = None,
             classify: bool = True, defer_index: bool = False,
@@ -284,7 +300,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 base = len(final)
                 report.skipped.extend(part.problems)
                 report.warnings.extend(part.warnings)
-                links.extend(Link(ln.source + base, ln.target if isinstance(ln.target, Reference)
+                links.extend(Link(ln.source + base, ln.target if _is_ref(ln.target)
                                   else ln.target + base, ln.kind, ln.origin)
                              for ln in part.links)
                 arts, preps = part.articles, part.prepared
@@ -323,7 +339,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 src_id = final[link.source] if link.source < len(final) else None
                 if src_id is None:
                     continue
-                if isinstance(link.target, Reference):
+                if _is_ref(link.target):
                     target = link.target
                 else:
                     target = final[link.target] if link.target < len(final) else None

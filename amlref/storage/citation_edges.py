@@ -21,13 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
 _IN = "IN (SELECT value FROM json_each(?))"
+# (``+deleted_at``: left to itself the planner scans every live article by the trash index
+# instead of looking the values up in the identifier and title indexes)
 _INSERT = ("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
            "VALUES (?, ?, ?, ?, ?, ?)")
 
 
 def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) -> int:
-    """Add ``(citing_id, target, kind, origin)`` edges, target an article id or a Reference;
-    returns how many were new (as :meth:`CitationStore.add` one by one would)."""
+    """Add ``(citing_id, target, kind, origin)`` edges, target an article id, a Reference, or
+    the normalised fields of one (a dict made by ``normalize_reference``, e.g. in a worker
+    process); returns how many were new (as :meth:`CitationStore.add` one by one would)."""
     from amlref.storage.library import now_iso
     edges = list(edges)
     for e in edges:
@@ -36,41 +39,45 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
     if not edges:
         return 0
     now = now or now_iso()
-    fields = [normalize_reference(e[1]) if isinstance(e[1], Reference) else None for e in edges]
+    fields = [normalize_reference(e[1]) if isinstance(e[1], Reference)
+              else e[1] if isinstance(e[1], dict) else None for e in edges]
     with lib.transaction():
         articles = _Articles(lib, [f for f in fields if f is not None])
+        known = [None if f is None else articles.match(f) for f in fields]
+        stubs = _Stubs(lib, [f for f, aid in zip(fields, known) if f is not None and aid is None])
         rows: list[tuple] = []
-        stubs: _Stubs | None = None
         touched: set[int] = set()
-        for (citing, target, kind, origin), f in zip(edges, fields):
+        add, add_touched = rows.append, touched.add
+        for (citing, target, kind, origin), f, aid in zip(edges, fields, known):
             if f is not None:
-                if not any(f[k] for k in ("raw", "doi", "pmid", "pmcid", "title_key")):
+                if not (f["raw"] or f["doi"] or f["pmid"] or f["pmcid"] or f["title_key"]):
                     continue      # nothing to know the work by
-                aid = articles.match(f)
                 if aid is None:   # a stub edge ('cited_by' kept as such)
-                    if stubs is None:
-                        stubs = _Stubs(lib, [g for g in fields if g is not None
-                                             and articles.match(g) is None])
                     sid = stubs.stub_id(f, before_write=lambda: _flush(lib, rows, stubs))
-                    rows.append((citing, None, sid, kind, origin, now))
-                    touched.add(citing)
+                    add((citing, None, sid, kind, origin, now))
+                    add_touched(citing)
                     continue
                 target = aid
             if target == citing:
                 continue
             if kind == "cited_by":
                 citing, target, kind = target, citing, "cites"
-            rows.append((citing, target, None, kind, origin, now))
+            add((citing, target, None, kind, origin, now))
             touched.update((citing, target))
         added = _flush(lib, rows, stubs)
         lib.touched(*touched)
     return added
 
 
-def _flush(lib: "Library", rows: list[tuple], stubs: "_Stubs | None") -> int:
+def _compatible(s: dict, doi: str, pmid: str, pmcid: str) -> bool:
+    """citations.compatible(s, f) written out (a hot path: once per candidate stub)."""
+    return not ((doi and s["doi"] and s["doi"] != doi) or (pmid and s["pmid"] and s["pmid"] != pmid)
+                or (pmcid and s["pmcid"] and s["pmcid"] != pmcid))
+
+
+def _flush(lib: "Library", rows: list[tuple], stubs: "_Stubs") -> int:
     """Store the new stubs (first: the edges point at them), then the edges."""
-    if stubs is not None:
-        stubs.flush()
+    stubs.flush()
     if not rows:
         return 0
     before = lib.conn.total_changes
@@ -91,12 +98,12 @@ class _Articles:
             values = sorted({f[col] for f in fields if f[col]})
             self.by[col] = dict(ex(
                 f"SELECT {col}, min(id) FROM articles WHERE {col} != '' AND {col} {_IN} AND "
-                f"deleted_at IS NULL GROUP BY {col}", (json.dumps(values),))) if values else {}
+                f"+deleted_at IS NULL GROUP BY {col}", (json.dumps(values),))) if values else {}
         tkeys = sorted({f["title_key"] for f in fields if confident_title(f["title_key"])})
         self.titles: dict[str, list[tuple]] = {}
         if tkeys:
             for row in ex(f"SELECT title_key, id, doi, pmid, pmcid, year FROM articles WHERE "
-                          f"title_key {_IN} AND deleted_at IS NULL ORDER BY id",
+                          f"title_key {_IN} AND +deleted_at IS NULL ORDER BY id",
                           (json.dumps(tkeys),)):
                 self.titles.setdefault(row[0], []).append(row[1:])
 
@@ -148,22 +155,31 @@ class _Stubs:
                 idx.get(s[col], set()).discard(sid)
 
     def _matching(self, f: dict) -> list[dict]:
+        idx, rows = self.index, self.rows
         found: set[int] = set()
-        for col in ID_COLUMNS:
-            if f[col]:
-                found.update(self.index[col].get(f[col], ()))
-        tkey = f["title_key"]
-        if confident_title(tkey):
-            found.update(sid for sid in self.index["title_key"].get(tkey, ())
-                         if years_close(self.rows[sid]["year"], f["year"]))
-        elif tkey and not (f["doi"] or f["pmid"] or f["pmcid"]):
-            for sid in self.index["title_key"].get(tkey, ()):
-                s = self.rows[sid]
-                if not (s["doi"] or s["pmid"] or s["pmcid"]) and \
-                        (s["raw"], s["title"], s["year"]) == (f["raw"], f["title"], f["year"]):
-                    found.add(sid)
-        return sorted((self.rows[sid] for sid in found if compatible(self.rows[sid], f)),
-                      key=lambda s: (s["resolved_id"] is not None, s["id"]))
+        doi, pmid, pmcid, tkey = f["doi"], f["pmid"], f["pmcid"], f["title_key"]
+        if doi and doi in idx["doi"]:
+            found.update(idx["doi"][doi])
+        if pmid and pmid in idx["pmid"]:
+            found.update(idx["pmid"][pmid])
+        if pmcid and pmcid in idx["pmcid"]:
+            found.update(idx["pmcid"][pmcid])
+        if tkey and tkey in idx["title_key"]:
+            if confident_title(tkey):
+                found.update(sid for sid in idx["title_key"][tkey]
+                             if years_close(rows[sid]["year"], f["year"]))
+            elif not (doi or pmid or pmcid):
+                for sid in idx["title_key"][tkey]:
+                    s = rows[sid]
+                    if not (s["doi"] or s["pmid"] or s["pmcid"]) and \
+                            (s["raw"], s["title"], s["year"]) == (f["raw"], f["title"], f["year"]):
+                        found.add(sid)
+        if not found:
+            return []
+        out = [rows[sid] for sid in found if _compatible(rows[sid], doi, pmid, pmcid)]
+        if len(out) > 1:
+            out.sort(key=lambda s: (s["resolved_id"] is not None, s["id"]))
+        return out
 
     def flush(self) -> None:
         if self.new:
