@@ -4,7 +4,8 @@ the ones before (services/watches.py).
 - One network thread asks ``efetch`` for the batches of 200 PMIDs, up to ``AHEAD`` batches in
   front of the filing, at the pace the shared NCBI rate limiter allows.  The HTTP client checks
   each answer is whole (sources/http.py: a cut answer is an error, never cached).
-- A worker process (``spawn``, the import's kind: core/workers.py) reads each answer: PubMed XML
+- Worker processes (``spawn``, as many as core/workers.py gives, at most ``READERS``) read each
+  answer: PubMed XML
   to articles, identifiers normalised, the row to insert (``storage.articles.prepare``) and the
   reference lists normalised (``storage.citations.normalize_reference``), all sent back as plain
   tuples and dicts (a tenth of the cost of pickling Article and Reference objects).  The filing
@@ -29,6 +30,8 @@ from amlref.storage.library import now_iso
 log = logging.getLogger(__name__)
 
 AHEAD = 3          # efetch answers fetched in front of the filing (bounded memory)
+READERS = 2        # worker processes reading answers (reading one takes longer than NCBI's
+                   # pace of 3 answers a second allows; two keep up on an idle 2-core machine)
 
 
 def _root_tag(text: str) -> str:
@@ -95,13 +98,14 @@ class Efetches:
 
     @staticmethod
     def _start_worker():
-        if workers.available() < 2:
+        n = min(READERS, workers.available())
+        if n < 2:
             return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         try:
-            # (not niced like the import's parsers: here the filing waits for this one)
-            return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # (not niced like the import's parsers: here the filing waits for them)
+            return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
         except (OSError, ImportError) as exc:
             log.warning("reading PubMed answers in this process (no worker: %s)", exc)
             return None

@@ -69,6 +69,17 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
     return added
 
 
+def _adds(s: dict, f: dict) -> bool:
+    """Would CitationStore._fill(s, f) change anything in the stub ``s``?"""
+    return bool((not s["title"] and f["title"] and s["title_key"] != f["title_key"])
+                or (not s["raw"] and f["raw"]) or (not s["doi"] and f["doi"])
+                or (not s["pmid"] and f["pmid"]) or (not s["pmcid"] and f["pmcid"])
+                or (not s["title"] and f["title"]) or (not s["title_key"] and f["title_key"])
+                or (not s["authors"] and f["authors"])
+                or (not s["container"] and f["container"])
+                or (s["year"] is None and f["year"] is not None))
+
+
 def _compatible(s: dict, doi: str, pmid: str, pmcid: str) -> bool:
     """citations.compatible(s, f) written out (a hot path: once per candidate stub)."""
     return not ((doi and s["doi"] and s["doi"] != doi) or (pmid and s["pmid"] and s["pmid"] != pmid)
@@ -200,6 +211,8 @@ class _Stubs:
             self.new[sid] = s
             return sid
         keep = stubs[0]
+        if len(stubs) == 1 and keep["resolved_id"] is None and not _adds(keep, f):
+            return keep["id"]        # (the usual case: the same work again, nothing new)
         merged = dict(keep)
         CitationStore._fill(merged, f)
         for other in stubs[1:]:
