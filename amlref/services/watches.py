@@ -39,7 +39,7 @@ from amlref.storage.articles import R_DOI, R_PMID
 from amlref.storage.library import Library, now_iso
 from amlref.storage.watches import WatchBusy, WatchStore, idents
 
-IMPORT_GROUP = pm.EFETCH_BATCH   # records per transaction: each batch filed as it comes
+IMPORT_GROUP = 1     # at least this many records per transaction (1: each batch as it comes)
 __all__ = ["WatchBusy", "RunReport", "run_watch", "run_all", "add_query", "add_citing",
            "suggest", "add_defaults"]
 
