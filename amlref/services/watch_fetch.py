@@ -79,6 +79,22 @@ def read_efetch(text: str, what: str, label: str, formula: str, now: str) -> tup
     return prepared, links, res.problems, res.warnings
 
 
+def start_readers():
+    """The worker processes that read answers (a pool), or None (read in this process).  Start
+    them early (they take a second or two to come up): before the search, say."""
+    n = min(READERS, workers.available())
+    if n < 2:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    try:
+        # (not niced like the import's parsers: here the filing waits for them)
+        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ImportError) as exc:
+        log.warning("reading PubMed answers in this process (no worker: %s)", exc)
+        return None
+
+
 def _part(result: tuple) -> Part:
     prepared, links, problems, warnings = result
     return Part(prepared=prepared, links=[Link(*ln) for ln in links], problems=problems,
@@ -89,26 +105,15 @@ class Efetches:
     """``for pmids, part in Efetches(online, batches, label, formula)``; ``close()`` (or the
     ``with`` block) stops the thread and the worker, also half-way."""
 
-    def __init__(self, online, batches: list[list[str]], label: str, formula: str):
+    def __init__(self, online, batches: list[list[str]], label: str, formula: str,
+                 readers=None):
         self.online, self.batches, self.label, self.formula = online, batches, label, formula
         self.net = ThreadPoolExecutor(1, thread_name_prefix="amlref-watch-fetch")
-        self.pool = self._start_worker() if len(batches) > 1 else None
+        if readers is None and len(batches) > 1:
+            readers = start_readers()
+        self.pool = readers
         self.waiting: collections.deque[Future] = collections.deque()
         self.next = 0
-
-    @staticmethod
-    def _start_worker():
-        n = min(READERS, workers.available())
-        if n < 2:
-            return None
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        try:
-            # (not niced like the import's parsers: here the filing waits for them)
-            return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
-        except (OSError, ImportError) as exc:
-            log.warning("reading PubMed answers in this process (no worker: %s)", exc)
-            return None
 
     def __enter__(self) -> "Efetches":
         return self
@@ -124,8 +129,9 @@ class Efetches:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
 
-    def _fetch(self, pmids: list[str]) -> tuple:
-        """In the network thread: the answer, handed to the worker at once."""
+    def _fetch(self, pmids: list[str], first: bool) -> tuple:
+        """In the network thread: the answer, handed to a worker at once (not the first: it
+        is read here while the workers are still starting)."""
         src = self.online.pubmed
         what = f"PubMed efetch of {len(pmids)} PMID{'s' if len(pmids) > 1 else ''}"
         text = src.client.get(src._url("efetch"),
@@ -133,7 +139,7 @@ class Efetches:
                               service="ncbi", what=what).text
         args = (text, what, self.label, self.formula, now_iso())
         pool = self.pool
-        if pool is not None:
+        if pool is not None and not first:
             try:
                 return args, pool.submit(read_efetch, *args)
             except RuntimeError:       # (shut down meanwhile, or broken)
@@ -142,7 +148,8 @@ class Efetches:
 
     def _fill(self) -> None:
         while self.next < len(self.batches) and len(self.waiting) < AHEAD:
-            self.waiting.append(self.net.submit(self._fetch, self.batches[self.next]))
+            self.waiting.append(self.net.submit(self._fetch, self.batches[self.next],
+                                                self.next == 0))
             self.next += 1
 
     def __iter__(self) -> Iterator[tuple[list[str], Part]]:

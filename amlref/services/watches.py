@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
@@ -32,7 +33,7 @@ from amlref.services import config
 from amlref.services.importing import import_parts, import_results
 from amlref.services.online import Online, link_known_citers
 from amlref.services.parallel_parse import Part
-from amlref.services.watch_fetch import Efetches
+from amlref.services.watch_fetch import Efetches, start_readers
 from amlref.sources import openalex as oa
 from amlref.sources import pubmed as pm
 from amlref.storage.articles import R_DOI, R_PMID
@@ -238,14 +239,23 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
     def on_page(done, total):
         check(cancel)
         progress(done, total, f"{w['name']}: searching PubMed ({done}/{total})")
-    count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
-                                 limit=limit, on_page=on_page)
-    report.found = len(pmids)
-    report.beyond = max(0, count - len(pmids))
-    seen = store.seen(w["id"])
-    todo = [p for p in pmids if f"pmid:{p}" not in seen]
-    report.seen = len(pmids) - len(todo)
-    _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel)
+    readers = start_readers()       # (they come up while PubMed searches)
+    warm = threading.Thread(target=_warm_classifiers, name="amlref-watch-warm", daemon=True)
+    warm.start()                    # (the taxonomy's matchers are built meanwhile too)
+    try:
+        count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
+                                     limit=limit, on_page=on_page)
+        report.found = len(pmids)
+        report.beyond = max(0, count - len(pmids))
+        seen = store.seen(w["id"])
+        todo = [p for p in pmids if f"pmid:{p}" not in seen]
+        report.seen = len(pmids) - len(todo)
+        _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel, readers,
+                        warm)
+    finally:
+        warm.join()
+        if readers is not None:
+            readers.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
@@ -286,8 +296,21 @@ def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
     _fetch_and_file(lib, store, w, pmids, arts, online, report, progress, cancel)
 
 
+def _warm_classifiers() -> None:
+    """Build the classifiers' matchers (about half a second, once a process) while the run
+    waits for PubMed, not when the first batch is filed."""
+    from types import SimpleNamespace
+    from amlref.services.classify import classify_articles
+    try:
+        classify_articles([SimpleNamespace(id=0, title="acute myeloid leukemia", abstract="",
+                                           keywords=[], mesh=[], pub_types=[],
+                                           type="article-journal")])
+    except Exception:    # (a broken taxonomy is reported when the records are classified)
+        pass
+
+
 def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, report,
-                    progress, cancel) -> None:
+                    progress, cancel, readers=None, warm=None) -> None:
     """efetch the PMIDs (fetched and read ahead of the filing: services/watch_fetch.py) and file
     them, a group of ``IMPORT_GROUP`` records per transaction; then the articles given as
     such."""
@@ -297,13 +320,15 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
     done = 0
     filed: list[int] = []
     if batches:
-        with Efetches(online, batches, label, lib.articles.key_formula()) as fetched:
+        with Efetches(online, batches, label, lib.articles.key_formula(), readers) as fetched:
             group: list = []
             for batch, part in fetched:
                 done += len(batch)
                 group.append(part)
                 if sum(len(p) for p in group) >= IMPORT_GROUP or done == len(pmids):
                     check(cancel)
+                    if warm is not None:
+                        warm.join()     # (never two threads building the matchers)
                     progress(done, total, f"{w['name']}: filing {done}/{total}")
                     filed += _file(lib, store, w, group, report, label, cancel)
                     group = []
