@@ -9,18 +9,21 @@ would have found them in the table), and the edges go in with one ``executemany`
 is the one-by-one result: the same stubs, merges and edges, in the same order."""
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Iterable
 
 from amlref.core.article import Reference
 from amlref.storage.citations import (ID_COLUMNS, KINDS, STUB_COLUMNS, CitationStore,
-                                      compatible, confident_title, normalize_reference,
-                                      years_close)
+                                      compatible, normalize_reference, years_close)
+from amlref.storage.citations import confident_title as _confident_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
 _IN = "IN (SELECT value FROM json_each(?))"
+_INDEXED = ID_COLUMNS + ("title_key",)
+confident_title = functools.lru_cache(maxsize=65536)(_confident_title)   # (3 calls a reference)
 # (``+deleted_at``: left to itself the planner scans every live article by the trash index
 # instead of looking the values up in the identifier and title indexes)
 _INSERT = ("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
@@ -144,20 +147,30 @@ class _Stubs:
         self.new: dict[int, dict] = {}
         self.next_id = (lib.execute("SELECT max(id) FROM reference_stubs").fetchone()[0] or 0) + 1
         self.index: dict[str, dict[str, set[int]]] = {c: {} for c in ID_COLUMNS + ("title_key",)}
-        cols = ", ".join(STUB_COLUMNS)
+        conds, args = [], []
         for col in self.index:
             values = sorted({f[col] for f in fields if f[col]})
             if values:
-                for r in lib.execute(f"SELECT {cols} FROM reference_stubs WHERE {col} != '' AND "
-                                     f"{col} {_IN}", (json.dumps(values),)):
-                    if r[0] not in self.rows:
-                        self._put(dict(zip(STUB_COLUMNS, r)))
+                conds.append(f"({col} != '' AND {col} {_IN})")
+                args.append(json.dumps(values))
+        if conds:   # one query (SQLite looks each kind up in its index and unites the rows)
+            put = self._put
+            for r in lib.execute(f"SELECT {', '.join(STUB_COLUMNS)} FROM reference_stubs "
+                                 f"WHERE {' OR '.join(conds)}", args):
+                put(dict(zip(STUB_COLUMNS, r)))
 
     def _put(self, s: dict) -> None:
-        self.rows[s["id"]] = s
-        for col, idx in self.index.items():
-            if s[col]:
-                idx.setdefault(s[col], set()).add(s["id"])
+        sid = s["id"]
+        self.rows[sid] = s
+        index = self.index
+        for col in _INDEXED:
+            v = s[col]
+            if v:
+                ids = index[col].get(v)
+                if ids is None:
+                    index[col][v] = {sid}
+                else:
+                    ids.add(sid)
 
     def _drop(self, sid: int) -> None:
         s = self.rows.pop(sid)
