@@ -80,8 +80,8 @@ def read_efetch(text: str, what: str, label: str, formula: str, now: str) -> tup
 
 
 def start_readers():
-    """The worker processes that read answers (a pool), or None (read in this process).  Start
-    them early (they take a second or two to come up): before the search, say."""
+    """The worker processes that read answers (a pool), or None (read in this process).  They
+    take a second or two to come up: the first answer is read in this process meanwhile."""
     n = min(READERS, workers.available())
     if n < 2:
         return None

@@ -239,9 +239,9 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
     def on_page(done, total):
         check(cancel)
         progress(done, total, f"{w['name']}: searching PubMed ({done}/{total})")
-    readers = start_readers()       # (they come up while PubMed searches)
+    readers = None
     warm = threading.Thread(target=_warm_classifiers, name="amlref-watch-warm", daemon=True)
-    warm.start()                    # (the taxonomy's matchers are built meanwhile too)
+    warm.start()       # (the classifiers build their matchers while PubMed is asked)
     try:
         count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
                                      limit=limit, on_page=on_page)
@@ -250,6 +250,8 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
         seen = store.seen(w["id"])
         todo = [p for p in pmids if f"pmid:{p}" not in seen]
         report.seen = len(pmids) - len(todo)
+        if len(todo) > pm.EFETCH_BATCH:   # (a few records: not worth starting processes for)
+            readers = start_readers()     # (they come up while this process reads the first)
         _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel, readers,
                         warm)
     finally:
