@@ -1,23 +1,37 @@
 """A watch run that finds 2,000 new records vs the bare HTTP fetches of the same answers.
 
-    .venv/bin/python benchmarks/bench_watch.py [N]
+    .venv/bin/python benchmarks/bench_watch.py [N] [--runs R] [--library M] [--profile]
 
 A local server answers esearch (history server, one page) and efetch (batches of 200) with N
 (2,000) distinct records made from the 164 real PubMed records of ../shared/corpora (each copy
-with its own PMID, DOI and title, so none merges with another).  Measured in the same run:
+with its own PMID, DOI and title, so none merges with another; what they cite keeps its DOIs,
+as the papers of one field cite the same papers).  Measured in the same process, R (3) times
+each, alternating, and the median reported:
 
 - ``bare``: ``requests.get`` of the same esearch and efetch URLs, one after the other, at NCBI's
   pace for a client without an API key (3 requests a second: every client must keep it), and
   without any pacing;
-- ``watch``: ``amlref watch run`` of a PubMed watch on an empty library (fetched, merged,
-  classified, tagged, in the Inbox), with the same pacing (the shared rate limiter) and
-  without.
+- ``watch``: ``run_watch`` (what ``amlref watch run`` does) of a PubMed watch on a fresh library
+  (fetched, merged, classified, tagged, in the Inbox; search index and all), with the same pacing
+  (the shared rate limiter) and without; also the CPU time of this process (the worker process
+  that reads the answers is not in it).
+
+``--library M`` fills each fresh library with M synthetic articles first (the duplicate check
+and the reference matching then work against a library of that size).  ``--profile`` prints a
+cProfile (CPU time of this process) of one unpaced run.
 
 Target: watch <= 1.5x bare at NCBI's pace.
 """
 from __future__ import annotations
 
+import argparse
+import cProfile
+import io
+import logging
+import os
+import pstats
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -27,11 +41,14 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response
 
-from amlref.services.online import Online
-from amlref.services.watches import add_query, run_watch
-from amlref.sources.http import RateLimiter, Settings
-from amlref.sources.pubmed import EFETCH_BATCH
-from amlref.storage.library import Library
+sys.path.insert(0, os.path.dirname(__file__))
+from synthetic import make_articles  # noqa: E402
+
+from amlref.services.online import Online  # noqa: E402
+from amlref.services.watches import add_query, run_watch  # noqa: E402
+from amlref.sources.http import RateLimiter, Settings  # noqa: E402
+from amlref.sources.pubmed import EFETCH_BATCH  # noqa: E402
+from amlref.storage.library import Library  # noqa: E402
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 
@@ -48,15 +65,67 @@ def make_records(n: int) -> dict[str, str]:
         new = str(90_000_000 + i)
         t = text.replace(f">{pmid}</PMID>", f">{new}</PMID>")
         t = t.replace(f'IdType="pubmed">{pmid}<', f'IdType="pubmed">{new}<')
-        t = re.sub(r'(IdType="doi"[^>]*>)([^<]+)<', lambda m: f"{m.group(1)}{m.group(2)}.{i}<", t)
+        # the record's own DOI (ELocationID, ArticleIdList) only: what it cites stays the same
+        # works with the same DOIs, as the papers of one field cite the same papers
+        own, refs = (t.split("<ReferenceList", 1) + [""])[:2]
+        own = re.sub(r'(IdType="doi"[^>]*>)([^<]+)<', lambda m: f"{m.group(1)}{m.group(2)}.{i}<",
+                     own)
+        t = own + ("<ReferenceList" + refs if refs else "")
         t = re.sub(r"(<ArticleTitle[^>]*>)", lambda m: f"{m.group(1)}[{i}] ", t, count=1)
         t = re.sub(r'IdType="pmc">PMC\d+<', 'IdType="pmc"><', t)
         out[new] = t
     return out
 
 
+def bare_fetches(urls, rate: float) -> float:
+    sess = requests.Session()
+    lim = RateLimiter(rate) if rate else None
+    t0 = time.perf_counter()
+    for url, params in urls:
+        if lim:
+            lim.wait()
+        sess.get(url, params=params).content
+    return time.perf_counter() - t0
+
+
+def watch_run(base: str, rate: float, library: int, profile: bool = False) -> dict:
+    tmp = tempfile.mkdtemp(prefix="amlref-bench-watch-")
+    lib = Library.open(Path(tmp) / "bench.sqlite")
+    if library:
+        lib.articles.add_many(make_articles(library, seed=7))
+    add_query(lib, "bench", "x")
+    online = Online.from_settings(Settings(eutils_url=base, cache_dir=tmp + "/cache",
+                                           rate_ncbi=rate or 100000.0))
+    prof = cProfile.Profile(time.process_time) if profile else None
+    t0, c0 = time.perf_counter(), time.process_time()
+    if prof:
+        prof.enable()
+    rep = run_watch(lib, "bench", online)
+    if prof:
+        prof.disable()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    inbox = lib.execute("SELECT count(*) FROM inbox WHERE state = 'new'").fetchone()[0]
+    lib.close()
+    if prof:
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+        print(out.getvalue())
+    return {"wall": wall, "cpu": cpu, "added": len(rep.added), "inbox": inbox,
+            "categories": sum(rep.by_category.values())}
+
+
+def _fmt(xs) -> str:
+    return ", ".join(f"{x:.2f}" for x in xs)
+
+
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--library", type=int, default=0)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    n = args.n
     if not CORPORA.exists():
         print("../shared/corpora not available")
         return 0
@@ -72,7 +141,6 @@ def main() -> int:
         return Response("<PubmedArticleSet>" + body + "</PubmedArticleSet>",
                         content_type="text/xml; charset=UTF-8")
 
-    import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     srv = HTTPServer()
     srv.start()
@@ -85,33 +153,27 @@ def main() -> int:
         urls += [(f"{base}/efetch.fcgi", {"db": "pubmed", "retmode": "xml",
                                           "id": ",".join(ids[i:i + EFETCH_BATCH])})
                  for i in range(0, n, EFETCH_BATCH)]
-        size = 0
+        if args.profile:
+            watch_run(base, 0.0, args.library, profile=True)
+            return 0
+        print(f"{n} records, {len(urls)} requests, library of {args.library} articles, "
+              f"{args.runs} runs each (load average {os.getloadavg()[0]:.1f})")
         for rate, label in ((3.0, "at NCBI's 3 requests/s"), (0.0, "unpaced")):
-            sess = requests.Session()
-            lim = RateLimiter(rate) if rate else None
-            t0 = time.perf_counter()
-            for url, params in urls:
-                if lim:
-                    lim.wait()
-                size = len(sess.get(url, params=params).content)
-            bare = time.perf_counter() - t0
-
-            tmp = tempfile.mkdtemp()
-            lib = Library.open(Path(tmp) / "bench.sqlite")
-            add_query(lib, "bench", "x")
-            settings = Settings(eutils_url=base, cache_dir=tmp + "/cache",
-                                rate_ncbi=rate or 100000.0)
-            online = Online.from_settings(settings)
-            t0 = time.perf_counter()
-            rep = run_watch(lib, "bench", online)
-            ours = time.perf_counter() - t0
-            inbox = lib.execute("SELECT count(*) FROM inbox WHERE state = 'new'").fetchone()[0]
-            lib.close()
-            print(f"{label}: bare fetches ({len(urls)} requests) {bare:.2f} s; watch run "
-                  f"{ours:.2f} s ({len(rep.added)} new, {inbox} in the Inbox, "
-                  f"{sum(rep.by_category.values())} category assignments) -> {ours / bare:.2f}x"
-                  + ("  (target <= 1.5x)" if rate else ""))
-        del size
+            bares, runs = [], []
+            for _ in range(args.runs):
+                bares.append(bare_fetches(urls, rate))
+                runs.append(watch_run(base, rate, args.library))
+            ratios = [r["wall"] / b for r, b in zip(runs, bares)]
+            walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
+            last = runs[-1]
+            print(f"{label}: bare {statistics.median(bares):.2f} s (runs {_fmt(bares)}); watch "
+                  f"{statistics.median(walls):.2f} s (runs {_fmt(walls)}; this process's CPU "
+                  f"{statistics.median(cpus):.2f} s, {statistics.median(cpus) / n * 1000:.2f} ms "
+                  f"a record) -> median ratio {statistics.median(ratios):.2f}x (runs "
+                  f"{_fmt(ratios)})" + ("  (target <= 1.5x)" if rate else ""))
+            print(f"   {last['added']} new, {last['inbox']} in the Inbox, "
+                  f"{last['categories']} category assignments; load average "
+                  f"{os.getloadavg()[0]:.1f}")
     finally:
         srv.stop()
     return 0

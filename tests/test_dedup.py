@@ -76,7 +76,7 @@ def test_import_rolls_back_whole_on_error(lib, monkeypatch):
 
     def boom(*a, **k):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(importing, "DedupIndex", lambda l: type("X", (), {
+    monkeypatch.setattr(importing, "DedupIndex", lambda l, only=None: type("X", (), {
         "match": lambda s, a, tkey=None, src=None: None,
         "compares_content": lambda s, tkey: False, "add": boom, "add_values": boom})())
     with pytest.raises(RuntimeError):

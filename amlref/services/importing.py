@@ -7,25 +7,25 @@ from __future__ import annotations
 
 import itertools
 import json
-import operator
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from amlref.core import gcpause
-from amlref.core.article import Article, Link, ParseResult, Problem, Reference
+from amlref.core.article import Link, ParseResult, Problem, Reference, title_key
 from amlref.core.errors import InputError
+from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.core.text import decode_bytes
 from amlref.formats.detect import detect
 from amlref.plugins.registry import registry
 from amlref.services import parallel_parse
 from amlref.services.backup import BULK_RECORDS, before_bulk
-from amlref.services.merge import LOOK, SHORT_TITLE, DedupIndex, Probe, merge_articles
+from amlref.services.import_place import FLUSH_MIN, New, place
+from amlref.services.merge import DedupIndex
 from amlref.services.parallel_parse import Part
-from amlref.storage.articles import (COLUMNS, R_DOI, R_EXTRA, R_ORIGIN, R_PMCID, R_PMID, R_TITLE,
-                                     R_TKEY, R_YEAR, article_from_prepared, normalize_identifiers,
-                                     prepare)
+from amlref.storage.articles import (R_DOI, R_ORIGIN, R_PMCID, R_PMID, R_TKEY,
+                                     normalize_identifiers, prepare)
 from amlref.storage.library import Library, now_iso
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -166,28 +166,6 @@ def _source_of(result: ParseResult, filename: str) -> _Source:
                    len(result.articles))
 
 
-def _merge_into_library(lib: Library, match: int, a: Article, filename: str,
-                        report: ImportReport, same_import: bool = False) -> None:
-    """Merge ``a`` into library article ``match``; reported as merged if that changed it (or
-    always when ``match`` is an earlier record of this import), else as unchanged."""
-    existing = lib.articles.get(match)
-    changes, new = merge_articles(existing, a)
-    if new:
-        lib.articles.update(match, changes)
-    if new or same_import:
-        report.merged.append({"id": match, "citekey": existing.citekey,
-                              "title": a.title[:120], "file": filename, "line": a.line,
-                              "same_import": same_import})
-    else:
-        report.unchanged.append(match)
-    for t in a.tags:
-        lib.tags.add([match], t, source="import")
-    notes = [t for _, t in lib.notes.of(match)] if a.notes else []
-    for n in a.notes:
-        if n not in notes:
-            lib.notes.add(match, n)
-
-
 def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
                  tags: Iterable[str] = (), progress: Progress | None = None,
                  cancel: CancelToken | None = None, defer_index: bool = False,
@@ -254,6 +232,22 @@ def import_results(lib: Library, parsed: Sequence[tuple[str, ParseResult]],
                    progress=progress, cancel=cancel, classify=classify, defer_index=defer_index)
 
 
+def import_parts(lib: Library, filename: str, fmt: str, parts: Sequence[Part],
+                 tags: Iterable[str] = (), cancel: CancelToken | None = None,
+                 classify: bool = True, defer_index: bool = False) -> ImportReport:
+    """:func:`import_results` for records read and prepared elsewhere (a worker process):
+    ``parts`` of prepared rows whose link targets are record indexes or the normalised fields
+    of a reference (dicts, see storage.citations.normalize_reference)."""
+    src = _Source(filename, fmt, "utf-8", parts, sum(len(p) for p in parts))
+    return _import(lib, [src], tags=tags, cancel=cancel, classify=classify,
+                   defer_index=defer_index)
+
+
+def _is_ref(target) -> bool:
+    """A link's target that is a work known by description (not an index of the import)."""
+    return isinstance(target, (Reference, dict))
+
+
 def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
             progress: Progress | None = None, cancel: CancelToken | None = None,
             classify: bool = True, defer_index: bool = False,
@@ -269,8 +263,8 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
     # (the cyclic GC would rescan every record object again and again, finding nothing to free)
     with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), \
             gcpause.paused():
-        index = DedupIndex(lib)
-        new = _New(lib)
+        index = _dedup_index(lib, sources)
+        new = New(lib)
         touched: list[int] = []
         files: list[tuple[str, str, list[Link], list[int]]] = []
         for src_no, src in enumerate(sources):
@@ -284,7 +278,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 base = len(final)
                 report.skipped.extend(part.problems)
                 report.warnings.extend(part.warnings)
-                links.extend(Link(ln.source + base, ln.target if isinstance(ln.target, Reference)
+                links.extend(Link(ln.source + base, ln.target if _is_ref(ln.target)
                                   else ln.target + base, ln.kind, ln.origin)
                              for ln in part.links)
                 arts, preps = part.articles, part.prepared
@@ -303,7 +297,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                         a, prep = None, preps[i]
                         if tags:
                             prep = prep[:3] + (tuple(dict.fromkeys(prep[3] + tags)),) + prep[4:]
-                    final.append(_place(lib, index, new, prep, a, src_no, src.filename,
+                    final.append(place(lib, index, new, prep, a, src_no, src.filename,
                                         report, touched))
                 if preps is not None:
                     new.flush(FLUSH_MIN)   # stored while the workers parse the next parts
@@ -316,20 +310,21 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 m["citekey"], m["id"] = new.keys[-m["id"] - 1], new.ids[-m["id"] - 1]
         for m in report.apart:
             m["id"], m["like"] = (x if x > 0 else new.ids[-x - 1] for x in (m["id"], m["like"]))
+        edges = []     # (stored in one go: storage/citation_edges.py)
         for filename, fmt, links, final in files:
             final = [x if x > 0 else new.ids[-x - 1] for x in final]
             for link in links:
                 src_id = final[link.source] if link.source < len(final) else None
                 if src_id is None:
                     continue
-                if isinstance(link.target, Reference):
+                if _is_ref(link.target):
                     target = link.target
                 else:
                     target = final[link.target] if link.target < len(final) else None
                     if target is None:
                         continue
-                if lib.citations.add(src_id, target, kind=link.kind, origin=link.origin or fmt):
-                    report.links += 1
+                edges.append((src_id, target, link.kind, link.origin or fmt))
+        report.links += lib.citations.add_many(edges, now)
         check(cancel)
         progress(max(done, total), max(done, total), "linking references")
         # new articles, and merged ones that may have gained a DOI/PMID, turn stubs into links
@@ -342,6 +337,51 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
             classify_ids(lib, changed, cancel=cancel)
         check(cancel)
     return report
+
+
+CANDIDATES_MAX = 5000   # an import of up to this many parsed records indexes only candidates
+
+
+def _dedup_index(lib: Library, sources: list) -> DedupIndex:
+    """The duplicate index of the library for this import.  A few records (a watch's batch,
+    an online lookup, a small file) need only the library articles that share an identifier
+    or a title key with them: those are found with one query per kind through the indexes,
+    so a 100,000-article library costs about what an empty one does.  A big import, or one
+    with BibTeX records (matched by citation key too), reads the whole library once.
+    ``sources``: the import's inputs (``.parts``: a list when parsed already)."""
+    parts = [p for src in sources if isinstance(src.parts, list) for p in src.parts]
+    if len(parts) != sum(len(src.parts) if isinstance(src.parts, list) else -1
+                         for src in sources) or sum(len(p) for p in parts) > CANDIDATES_MAX:
+        return DedupIndex(lib)
+    values: dict[str, set[str]] = {"doi": set(), "pmid": set(), "pmcid": set(),
+                                   "title_key": set()}
+    for p in parts:
+        if p.prepared is not None:
+            for prep in p.prepared:
+                row = prep[0]
+                if row[R_ORIGIN] == "bibtex":
+                    return DedupIndex(lib)
+                for col, i in (("doi", R_DOI), ("pmid", R_PMID), ("pmcid", R_PMCID),
+                               ("title_key", R_TKEY)):
+                    values[col].add(row[i])
+        else:
+            for a in p.articles:
+                if a.origin == "bibtex":
+                    return DedupIndex(lib)
+                values["doi"].add(normalize_doi(a.doi, strict=False) or "")
+                values["pmid"].add(normalize_pmid(a.pmid, strict=False) or "")
+                values["pmcid"].add(normalize_pmcid(a.pmcid, strict=False) or "")
+                values["title_key"].add(title_key(a.title))
+    ids: set[int] = set()
+    for col, vals in values.items():
+        if col != "title_key":   # (an empty or short title key is looked up too: the record
+            vals.discard("")     # may match by its whole content, which includes the title)
+        if vals:    # (+deleted_at: the planner would scan the trash index instead)
+            nonempty = "" if col == "title_key" else f"{col} != '' AND "
+            ids.update(r[0] for r in lib.execute(
+                f"SELECT id FROM articles WHERE {nonempty}{col} IN (SELECT value FROM "
+                "json_each(?)) AND +deleted_at IS NULL", (json.dumps(sorted(vals)),)))
+    return DedupIndex(lib, only=sorted(ids))
 
 
 def _parts(src: _Source) -> Iterable[Part]:
@@ -357,95 +397,3 @@ def _parts(src: _Source) -> Iterable[Part]:
         except Exception as exc:
             raise _unreadable(exc, src.format, src.filename) from None
         yield part
-
-
-FLUSH_MIN = 2000   # new records stored together (while workers parse, see _import)
-
-
-class _New:
-    """The import's new records, known by a temporary id -(n + 1) for the n-th, so later
-    records can merge into them.  They wait as prepared rows (an Article once something merged
-    into it) and are stored in order by :meth:`flush`; ``ids``/``keys`` are the stored ones'."""
-
-    def __init__(self, lib: Library):
-        self.lib = lib
-        self.waiting: list = []
-        self.ids: list[int] = []
-        self.keys: list[str] = []
-        self.taken = lib.articles.taken_keys()
-
-    def append(self, prep: tuple) -> int:
-        self.waiting.append(prep)
-        return -(len(self.ids) + len(self.waiting))
-
-    def flush(self, at_least: int = 0) -> None:
-        if self.waiting and len(self.waiting) >= at_least:
-            # (inside the import's transaction: no savepoint of its own)
-            ids, keys = self.lib.articles.add_prepared(self.waiting, taken=self.taken,
-                                                       savepoint=False)
-            self.ids += ids
-            self.keys += keys
-            self.waiting = []
-
-    def waiting_item(self, aid: int) -> tuple | Article | None:
-        """The record of temporary id ``aid`` as an Article, if not stored yet."""
-        k = -aid - 1 - len(self.ids)
-        if k < 0:
-            return None
-        item = self.waiting[k]
-        if item.__class__ is tuple:
-            item = self.waiting[k] = article_from_prepared(item)
-        return item
-
-
-# where a prepared row has what the look-alike rules compare (merge.LOOK) and the record's
-# content (merge.CONTENT: from its type to its origin)
-_ROW = {c: i for i, c in enumerate(c for c in COLUMNS if c != "id")}
-_look = operator.itemgetter(*(_ROW[c] for c in LOOK))
-_CONTENT = slice(_ROW["type"], _ROW["origin"] + 1)
-assert _ROW["origin"] == R_ORIGIN
-
-
-def _place(lib: Library, index: DedupIndex, new: _New, prep: tuple, a: Article | None,
-           src: int, filename: str, report: ImportReport, touched: list[int]) -> int:
-    """Where one record goes: a new article (its temporary negative id), or merged into a
-    library article or into an earlier record of this import (``src``: which of its files
-    the record comes from)."""
-    row, own = prep[0], prep[1]
-    tkey = row[R_TKEY]
-    look = _look(row)
-    content = row[_CONTENT] if index.compares_content(tkey) else None
-    probe = Probe(row[R_ORIGIN], own or None, row[R_TITLE], row[R_DOI], row[R_PMID],
-                  row[R_PMCID], row[R_YEAR], prep[2], look, content)
-    match = index.match(probe, tkey, src)
-    if match is None:
-        aid = new.append(prep)
-        keys = (own,)
-        if "alias_keys" in row[R_EXTRA]:
-            keys += tuple(json.loads(row[R_EXTRA]).get("alias_keys", ()))
-        index.add_values(aid, row[R_DOI], row[R_PMID], row[R_PMCID], tkey, row[R_YEAR],
-                         prep[2], keys, look, src,
-                         content if len(tkey) < SHORT_TITLE else None)
-        if index.apart:     # (the first look-alike; amlref dedup groups them all)
-            report.apart.append({"id": aid, "like": index.apart[0], "title": row[R_TITLE][:120],
-                                 "file": filename, "line": prep[5]})
-        return aid
-    a = a or article_from_prepared(prep)
-    if match < 0:         # the same work twice in this import
-        target = new.waiting_item(match)
-        if target is None:    # stored already (a big import stores as it goes)
-            _merge_into_library(lib, new.ids[-match - 1], a, filename, report,
-                                same_import=True)
-            touched.append(new.ids[-match - 1])
-            return match
-        changes, _ = merge_articles(target, a)
-        for k, v in changes.items():
-            setattr(target, k, v)
-        target.tags = list(dict.fromkeys(target.tags + a.tags))
-        target.notes = list(dict.fromkeys(target.notes + a.notes))
-        report.merged.append({"id": match, "citekey": None, "title": a.title[:120],
-                              "file": filename, "line": a.line, "same_import": True})
-    else:
-        _merge_into_library(lib, match, a, filename, report)
-        touched.append(match)
-    return match

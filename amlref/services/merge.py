@@ -143,9 +143,10 @@ class DedupIndex:
     evidence comes first, then the look-alike rule (same title, first author, years within
     one); a record with a short or no title matches only a record with the same content.
     Within one file, a look-alike that is not :func:`same_record` is kept apart
-    (``match`` gives it in ``apart``)."""
+    (``match`` gives it in ``apart``).  ``only``: index just these library articles (the ones
+    a small import's records could match: services/importing.py)."""
 
-    def __init__(self, lib: "Library | None"):
+    def __init__(self, lib: "Library | None", only: "list[int] | None" = None):
         self.lib = lib
         self.by_id: dict[str, dict[str, int]] = {k: {} for k in IDS}
         self.more_ids: dict[tuple[str, str], list[int]] = {}   # a second record with an id
@@ -163,7 +164,9 @@ class DedupIndex:
                     "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
                     "CASE WHEN instr(extra, '_citekey\"') OR instr(extra, 'alias_keys') THEN "
                     "json_extract(extra, '$.alias_keys', '$.original_citekey') END, "
-                    "type, volume, pages, isbn FROM articles WHERE deleted_at IS NULL"):
+                    "type, volume, pages, isbn FROM articles WHERE deleted_at IS NULL" +
+                    ("" if only is None else " AND id IN (SELECT value FROM json_each(?)) "
+                     "ORDER BY id"), () if only is None else (json.dumps(only),)):
             keys = {key}
             if more:
                 aliases, original = json.loads(more)

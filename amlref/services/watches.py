@@ -11,32 +11,36 @@ after), tags it with the watch's name and files it in the watch's Inbox:
   Central knows), OpenAlex ``cites:W…,from_publication_date:…`` for the others.
 
 Identifiers the watch already brought or had dismissed are not fetched again.  Records are
-imported in groups (``IMPORT_GROUP``), each group in one transaction with its Inbox rows, while
-the next batch is being fetched (one network thread): a failure keeps the groups done so far and
-stops; the watch's ``last_run`` moves only when a run completed, so the next run asks for the
-same window again and fetches only what is still missing.  One run per watch at a time
+filed per efetch batch (``IMPORT_GROUP``), each batch in one transaction with its Inbox rows,
+while the next batches are fetched (one network thread) and read (a worker process:
+services/watch_fetch.py): a failure keeps the batches filed so far, leaves nothing of the one it
+hit, and stops; the watch's ``last_run`` moves only when a run completed, so the next run asks
+for the same window again and fetches only what is still missing.  One run per watch at a time
 (``WatchStore.acquire``)."""
 from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from amlref.core.article import Link, ParseResult, Problem, Reference
+from amlref.core.article import ParseResult, Problem
 from amlref.core.errors import AmlrefError, InputError, UsageError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.services import config
-from amlref.services.importing import import_results
+from amlref.services.importing import import_parts, import_results
 from amlref.services.online import Online, link_known_citers
+from amlref.services.parallel_parse import Part
+from amlref.services.watch_fetch import Efetches, start_readers
 from amlref.sources import openalex as oa
 from amlref.sources import pubmed as pm
+from amlref.storage.articles import R_DOI, R_PMID
 from amlref.storage.library import Library, now_iso
 from amlref.storage.watches import WatchBusy, WatchStore, idents
 
-IMPORT_GROUP = 1000          # records per transaction (and per dedup index of the library)
+IMPORT_GROUP = 1     # at least this many records per transaction (1: each batch as it comes)
 __all__ = ["WatchBusy", "RunReport", "run_watch", "run_all", "add_query", "add_citing",
            "suggest", "add_defaults"]
 
@@ -235,14 +239,25 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
     def on_page(done, total):
         check(cancel)
         progress(done, total, f"{w['name']}: searching PubMed ({done}/{total})")
-    count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
-                                 limit=limit, on_page=on_page)
-    report.found = len(pmids)
-    report.beyond = max(0, count - len(pmids))
-    seen = store.seen(w["id"])
-    todo = [p for p in pmids if f"pmid:{p}" not in seen]
-    report.seen = len(pmids) - len(todo)
-    _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel)
+    readers = None
+    warm = threading.Thread(target=_warm_classifiers, name="amlref-watch-warm", daemon=True)
+    warm.start()       # (the classifiers build their matchers while PubMed is asked)
+    try:
+        count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
+                                     limit=limit, on_page=on_page)
+        report.found = len(pmids)
+        report.beyond = max(0, count - len(pmids))
+        seen = store.seen(w["id"])
+        todo = [p for p in pmids if f"pmid:{p}" not in seen]
+        report.seen = len(pmids) - len(todo)
+        if len(todo) > pm.EFETCH_BATCH:   # (a few records: not worth starting processes for)
+            readers = start_readers()     # (they come up while this process reads the first)
+        _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel, readers,
+                        warm)
+    finally:
+        warm.join()
+        if readers is not None:
+            readers.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
@@ -283,42 +298,44 @@ def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
     _fetch_and_file(lib, store, w, pmids, arts, online, report, progress, cancel)
 
 
-def _parse(text: str, name: str) -> ParseResult:
-    from amlref.formats.pubmed_xml import parse_pubmed_xml
-    return parse_pubmed_xml(text, name)
+def _warm_classifiers() -> None:
+    """Build the classifiers' matchers (about half a second, once a process) while the run
+    waits for PubMed, not when the first batch is filed."""
+    from types import SimpleNamespace
+    from amlref.services.classify import classify_articles
+    try:
+        classify_articles([SimpleNamespace(id=0, title="acute myeloid leukemia", abstract="",
+                                           keywords=[], mesh=[], pub_types=[],
+                                           type="article-journal")])
+    except Exception:    # (a broken taxonomy is reported when the records are classified)
+        pass
 
 
 def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, report,
-                    progress, cancel) -> None:
-    """efetch the PMIDs (the next batch while the last one is imported) and file them, a group
-    of ``IMPORT_GROUP`` records per transaction; then the articles given as such."""
+                    progress, cancel, readers=None, warm=None) -> None:
+    """efetch the PMIDs (fetched and read ahead of the filing: services/watch_fetch.py) and file
+    them, a group of ``IMPORT_GROUP`` records per transaction; then the articles given as
+    such."""
     batches = [pmids[i:i + pm.EFETCH_BATCH] for i in range(0, len(pmids), pm.EFETCH_BATCH)]
     total = len(pmids) + len(articles)
     label = f"PubMed watch {w['name']}"
     done = 0
     filed: list[int] = []
     if batches:
-        with ThreadPoolExecutor(1, thread_name_prefix="amlref-watch-fetch") as pool:
-            pending = pool.submit(online.pubmed.fetch_xml, batches[0])
-            group: list[ParseResult] = []
-            for i in range(len(batches)):
-                texts = pending.result()
-                pending = pool.submit(online.pubmed.fetch_xml, batches[i + 1]) \
-                    if i + 1 < len(batches) else None
-                try:
-                    group += [_parse(t, label) for t in texts]
-                    done += len(batches[i])
-                    if sum(len(g.articles) for g in group) >= IMPORT_GROUP or pending is None:
-                        check(cancel)
-                        progress(done, total, f"{w['name']}: filing {done}/{total}")
-                        filed += _file(lib, store, w, group, report, label, cancel)
-                        group = []
-                    else:
-                        progress(done, total, f"{w['name']}: fetched {done}/{total}")
-                except BaseException:
-                    if pending is not None:
-                        pending.cancel()
-                    raise
+        with Efetches(online, batches, label, lib.articles.key_formula(), readers) as fetched:
+            group: list = []
+            for batch, part in fetched:
+                done += len(batch)
+                group.append(part)
+                if sum(len(p) for p in group) >= IMPORT_GROUP or done == len(pmids):
+                    check(cancel)
+                    if warm is not None:
+                        warm.join()     # (never two threads building the matchers)
+                    progress(done, total, f"{w['name']}: filing {done}/{total}")
+                    filed += _file(lib, store, w, group, report, label, cancel)
+                    group = []
+                else:
+                    progress(done, total, f"{w['name']}: fetched {done}/{total}")
     if articles:
         check(cancel)
         filed += _file(lib, store, w, [ParseResult(articles=articles, format="openalex")],
@@ -328,37 +345,30 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
     progress(total, total, f"{w['name']}: {len(report.added)} new")
 
 
-def _concat(results: list[ParseResult]) -> ParseResult:
-    out = ParseResult(format=results[0].format if results else "pubmed-xml")
-    for r in results:
-        base = len(out.articles)
-        out.articles += r.articles
-        out.problems += r.problems
-        out.warnings += r.warnings
-        out.links += [Link(ln.source + base, ln.target if isinstance(ln.target, Reference)
-                           else ln.target + base, ln.kind, ln.origin) for ln in r.links]
-    return out
-
-
-def _file(lib, store, w, results: list[ParseResult], report, label, cancel) -> list[int]:
-    """One group: the import (its own transaction: records, tag, links, classification), then
-    the Inbox rows and the heartbeat.
-
-    (Not one enclosing transaction: inside one, every savepoint the import opens makes SQLite
-    keep a copy of each page it touches, and filing 2,000 PubMed records with their reference
-    lists took 17x longer.)  Should the program die between the two commits, the next run finds
-    those records in the library carrying the watch's tag but not in its Inbox, and files them
-    as unread then."""
-    pr = _concat(results)
+def _file(lib, store, w, group: list, report, label, cancel) -> list[int]:
+    """One group in one transaction: the import (records merged by identifier first, new ones
+    stored, tagged with the watch's name, linked, classified), the Inbox rows and the heartbeat.
+    An error anywhere leaves nothing of the group.  ``group``: parts prepared by
+    services/watch_fetch.py, or ParseResults."""
     when = now_iso()
-    pmids = [a.pmid for a in pr.articles if a.pmid]
-    dois = [a.doi.lower() for a in pr.articles if a.doi and not a.pmid]
-    brought_before = _tagged_not_filed(lib, w, pmids, dois)
-    rep = import_results(lib, [(label, pr)], tags=[w["name"]], cancel=cancel)
-    known = [m["id"] for m in rep.merged if not m.get("same_import")] + rep.unchanged
-    new = list(rep.added) + [k for k in known if k in brought_before]
-    known = [k for k in known if k not in brought_before]
+    if isinstance(group[0], Part):
+        rows = [p[0] for part in group for p in part.prepared]
+        pmids = [r[R_PMID] for r in rows if r[R_PMID]]
+        dois = [r[R_DOI].lower() for r in rows if r[R_DOI] and not r[R_PMID]]
+    else:
+        arts = [a for r in group for a in r.articles]
+        pmids = [a.pmid for a in arts if a.pmid]
+        dois = [a.doi.lower() for a in arts if a.doi and not a.pmid]
     with lib.transaction():
+        brought_before = _tagged_not_filed(lib, w, pmids, dois)
+        if isinstance(group[0], Part):
+            rep = import_parts(lib, label, "pubmed-xml", group, tags=[w["name"]], cancel=cancel)
+        else:
+            rep = import_results(lib, [(label, r) for r in group], tags=[w["name"]],
+                                 cancel=cancel)
+        known = [m["id"] for m in rep.merged if not m.get("same_import")] + rep.unchanged
+        new = list(rep.added) + [k for k in known if k in brought_before]
+        known = [k for k in known if k not in brought_before]
         store.put(w["id"], new, "new", when)
         store.put(w["id"], known, "read", when)      # had them already: filed, not unread
         lib.execute("UPDATE watches SET heartbeat = ? WHERE id = ?",
@@ -367,10 +377,10 @@ def _file(lib, store, w, results: list[ParseResult], report, label, cancel) -> l
     report.known += [k for k in known if k not in report.known]
     report.skipped += rep.skipped
     if new:
-        marks = ",".join("?" * len(new))
         for slug, n in lib.execute(
-                f"SELECT slug, count(*) FROM article_categories WHERE article_id IN ({marks}) "
-                "AND state = 1 AND kind = 'category' GROUP BY slug", new):
+                "SELECT slug, count(*) FROM article_categories WHERE article_id IN (SELECT value "
+                "FROM json_each(?)) AND state = 1 AND kind = 'category' GROUP BY slug",
+                (json.dumps(new),)):
             report.by_category[slug] = report.by_category.get(slug, 0) + n
     return new + known
 

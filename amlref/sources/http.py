@@ -4,7 +4,9 @@
 - connect/read timeouts, retries with exponential backoff on 429 and 5xx that honour
   ``Retry-After``, a cap on the response size,
 - a disk cache with an expiry (``platformdirs.user_cache_dir("amlref")/http`` unless set), so the
-  same lookup is not repeated,
+  same lookup is not repeated; an answer cut half-way (fewer bytes than its Content-Length, a
+  chunked body that ends early, XML or JSON that does not parse) is an error and never cached,
+  so the next try asks again,
 - per-service rate limits (NCBI: 3 requests a second without an API key, 10 with one),
 - one clear :class:`NetworkError` line when offline, timed out, or answered with an error.
 
@@ -117,6 +119,7 @@ class Response:
     from_cache: bool = False
     headers: dict = field(default_factory=dict)
     what: str = ""            # the lookup this answers, for error messages
+    parsed: Any = None        # the JSON, read once when the answer was checked
 
     @property
     def text(self) -> str:
@@ -130,6 +133,8 @@ class Response:
             return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
+        if self.parsed is not None:
+            return self.parsed
         try:
             return json.loads(self.content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as exc:
@@ -223,6 +228,13 @@ class DiskCache:
             os.replace(tmp, meta_p)
         except OSError:
             pass  # a cache that cannot be written only costs a repeated lookup
+
+    def drop(self, key: str) -> None:
+        for p in self._paths(key):
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
     def prune(self, every_seconds: float = 86400) -> int:
         """Delete expired entries, at most once per ``every_seconds`` (a marker file keeps the
@@ -330,11 +342,18 @@ class HttpClient:
             key = DiskCache.key("GET", url, params, accept)
             hit = None if self.fresh else self.cache.get(key)
             if hit is not None:
+                try:      # (one an older version kept may be cut: asked again)
+                    check_complete(hit, what or _host(url))
+                except NetworkError:
+                    self.cache.drop(key)
+                    hit = None
+            if hit is not None:
                 self.cache_hits += 1
                 hit.what = what
                 return hit
         resp = self._fetch(url, params, service, accept, what)
         resp.what = what
+        check_complete(resp, what or _host(url))     # a cut answer goes no further
         if key is not None and 200 <= resp.status < 300:
             if not self._pruned:
                 self._pruned = True
@@ -418,8 +437,40 @@ class HttpClient:
                                        "bytes)")
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
-            raise NetworkError(f"{label}: answer from {host} broke off ({_short(exc)})") from None
-        return b"".join(chunks)
+            raise NetworkError(f"{label}: answer from {host} broke off ({_short(exc)}); "
+                               "nothing of it is kept") from None
+        body = b"".join(chunks)
+        if length.isdigit() and not r.headers.get("Content-Encoding") and len(body) < int(length):
+            raise NetworkError(f"{label}: answer from {host} broke off ({len(body)} of "
+                               f"{int(length)} bytes); nothing of it is kept")
+        return body
+
+
+_XML_TYPES = ("/xml", "+xml")
+_JSON_TYPES = ("/json", "+json")
+
+
+def check_complete(resp: Response, label: str) -> None:
+    """Raise NetworkError (one line) when a 2xx answer that says it is XML or JSON does not
+    parse: cut half-way (a proxy, a dropped connection behind one) or broken.  Such an answer
+    is never cached, so the next try fetches it again.  XML is only checked for being
+    well-formed (expat, no tree: ~10 ms a MB); JSON is parsed once and kept for ``json()``."""
+    ctype = resp.content_type.split(";", 1)[0].strip().lower()
+    host = _host(resp.url)
+    if ctype.endswith(_XML_TYPES):
+        import xml.parsers.expat
+        parser = xml.parsers.expat.ParserCreate()
+        try:
+            parser.Parse(resp.content, True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise NetworkError(f"{label}: {host} sent malformed XML ({exc}): cut off or broken, "
+                               "not kept") from None
+    elif ctype.endswith(_JSON_TYPES):
+        try:
+            resp.parsed = json.loads(resp.content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise NetworkError(f"{label}: {host} sent malformed JSON ({exc}): cut off or "
+                               "broken, not kept") from None
 
 
 _REASONS = (("Failed to resolve", "name lookup failed"), ("NameResolution", "name lookup failed"),

@@ -230,6 +230,12 @@ class CitationStore:
                 self.lib.touched(citing_id, target)
             return cur.rowcount > 0
 
+    def add_many(self, edges: Iterable[tuple], now: str | None = None) -> int:
+        """Edges ``(citing_id, target, kind, origin)`` as :meth:`add` makes them one by one, with
+        a few queries per batch (storage/citation_edges.py); returns how many were new."""
+        from amlref.storage.citation_edges import add_edges
+        return add_edges(self.lib, edges, now)
+
     def remove(self, citing_id: int, target: "int | None" = None, stub_id: int | None = None,
                kind: str = "cites") -> bool:
         with self.lib.transaction():

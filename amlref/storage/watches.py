@@ -162,12 +162,12 @@ class WatchStore:
             when: str | None = None) -> int:
         """Add articles to a watch's Inbox (already there: left as they are)."""
         when = when or _now()
-        n = 0
+        rows = [(wid, aid, state, when) for aid in dict.fromkeys(article_ids)]
+        if not rows:
+            return 0
         with self.lib.transaction():
-            for aid in dict.fromkeys(article_ids):
-                n += self.lib.execute("INSERT OR IGNORE INTO inbox(watch_id, article_id, state, "
-                                      "added) VALUES (?, ?, ?, ?)", (wid, aid, state, when)).rowcount
-        return n
+            return self.lib.conn.executemany("INSERT OR IGNORE INTO inbox(watch_id, article_id, "
+                                             "state, added) VALUES (?, ?, ?, ?)", rows).rowcount
 
     def seen(self, wid: int) -> set[str]:
         """Identifiers ('pmid:…', 'doi:…') this watch has brought or had dismissed."""

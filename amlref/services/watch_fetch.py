@@ -1,0 +1,170 @@
+"""The PubMed records of a watch run, fetched, read and made ready to store while the run files
+the ones before (services/watches.py).
+
+- One network thread asks ``efetch`` for the batches of 200 PMIDs, up to ``AHEAD`` batches in
+  front of the filing, at the pace the shared NCBI rate limiter allows.  The HTTP client checks
+  each answer is whole (sources/http.py: a cut answer is an error, never cached).
+- Worker processes (``spawn``, as many as core/workers.py gives, at most ``READERS``) read each
+  answer: PubMed XML
+  to articles, identifiers normalised, the row to insert (``storage.articles.prepare``) and the
+  reference lists normalised (``storage.citations.normalize_reference``), all sent back as plain
+  tuples and dicts (a tenth of the cost of pickling Article and Reference objects).  The filing
+  process then only checks for duplicates, stores and links.
+- Where no worker process can start (a frozen app, ``AMLREF_WORKERS=1``, no semaphores) or one
+  dies, the answers are read in the filing process, with the same function.
+
+Batches come back in order; iterating yields ``(pmids, Part)``."""
+from __future__ import annotations
+
+import collections
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Iterator
+
+from amlref.core import workers
+from amlref.core.article import Link, Reference
+from amlref.core.errors import NetworkError
+from amlref.services.parallel_parse import Part
+from amlref.storage.library import now_iso
+
+log = logging.getLogger(__name__)
+
+AHEAD = 3          # efetch answers fetched in front of the filing (bounded memory)
+READERS = 2        # worker processes reading answers (reading one takes longer than NCBI's
+                   # pace of 3 answers a second allows; two keep up on an idle 2-core machine)
+
+
+def _root_tag(text: str) -> str:
+    """The name of the first element (expat stops there; the answer is well-formed already)."""
+    import xml.parsers.expat
+
+    class Found(Exception):
+        pass
+    parser = xml.parsers.expat.ParserCreate()
+    tag = []
+
+    def start(name, attrs):
+        tag.append(name)
+        raise Found
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(text, True)
+    except (Found, xml.parsers.expat.ExpatError):
+        pass
+    return tag[0] if tag else ""
+
+
+def read_efetch(text: str, what: str, label: str, formula: str, now: str) -> tuple:
+    """In a worker (or here): one efetch answer -> ``(prepared rows, links, problems,
+    warnings)``; a link is ``(source, target, kind, origin)``, its target a record index or the
+    normalised fields of a reference (a dict).  An NCBI error answer raises NetworkError, as
+    ``PubmedSource.fetch_xml`` says it."""
+    from amlref.core import gcpause
+    from amlref.formats.pubmed_xml import parse_pubmed_xml
+    from amlref.storage.articles import normalize_identifiers, prepare
+    from amlref.storage.citations import normalize_reference
+    if _root_tag(text) != "PubmedArticleSet":
+        from amlref.sources.xmlutil import parse_xml
+        root = parse_xml(text, f"{what}: NCBI")
+        msg = (root.findtext("ERROR") or "").strip() or f"unexpected <{root.tag}>"
+        raise NetworkError(f"{what}: NCBI efetch answered {msg}")
+    res = parse_pubmed_xml(text, label)
+    with gcpause.paused():
+        prepared = []
+        for a in res.articles:
+            normalize_identifiers(a, strict=False)
+            prepared.append(prepare(a, formula, now))
+        links = [(ln.source, normalize_reference(ln.target) if isinstance(ln.target, Reference)
+                  else ln.target, ln.kind, ln.origin) for ln in res.links]
+    return prepared, links, res.problems, res.warnings
+
+
+def start_readers():
+    """The worker processes that read answers (a pool), or None (read in this process).  They
+    take a second or two to come up: the first answer is read in this process meanwhile."""
+    n = min(READERS, workers.available())
+    if n < 2:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    try:
+        # (not niced like the import's parsers: here the filing waits for them)
+        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ImportError) as exc:
+        log.warning("reading PubMed answers in this process (no worker: %s)", exc)
+        return None
+
+
+def _part(result: tuple) -> Part:
+    prepared, links, problems, warnings = result
+    return Part(prepared=prepared, links=[Link(*ln) for ln in links], problems=problems,
+                warnings=warnings)
+
+
+class Efetches:
+    """``for pmids, part in Efetches(online, batches, label, formula)``; ``close()`` (or the
+    ``with`` block) stops the thread and the worker, also half-way."""
+
+    def __init__(self, online, batches: list[list[str]], label: str, formula: str,
+                 readers=None):
+        self.online, self.batches, self.label, self.formula = online, batches, label, formula
+        self.net = ThreadPoolExecutor(1, thread_name_prefix="amlref-watch-fetch")
+        if readers is None and len(batches) > 1:
+            readers = start_readers()
+        self.pool = readers
+        self.waiting: collections.deque[Future] = collections.deque()
+        self.next = 0
+
+    def __enter__(self) -> "Efetches":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for f in self.waiting:
+            f.cancel()
+        self.net.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def _fetch(self, pmids: list[str], first: bool) -> tuple:
+        """In the network thread: the answer, handed to a worker at once (not the first: it
+        is read here while the workers are still starting)."""
+        src = self.online.pubmed
+        what = f"PubMed efetch of {len(pmids)} PMID{'s' if len(pmids) > 1 else ''}"
+        text = src.client.get(src._url("efetch"),
+                              src._params(db="pubmed", id=",".join(pmids), retmode="xml"),
+                              service="ncbi", what=what).text
+        args = (text, what, self.label, self.formula, now_iso())
+        pool = self.pool
+        if pool is not None and not first:
+            try:
+                return args, pool.submit(read_efetch, *args)
+            except RuntimeError:       # (shut down meanwhile, or broken)
+                pass
+        return args, None
+
+    def _fill(self) -> None:
+        while self.next < len(self.batches) and len(self.waiting) < AHEAD:
+            self.waiting.append(self.net.submit(self._fetch, self.batches[self.next],
+                                                self.next == 0))
+            self.next += 1
+
+    def __iter__(self) -> Iterator[tuple[list[str], Part]]:
+        from concurrent.futures.process import BrokenProcessPool
+        for pmids in self.batches:
+            self._fill()
+            args, parsed = self.waiting.popleft().result()
+            self._fill()
+            result = None
+            if parsed is not None:
+                try:
+                    result = parsed.result()
+                except (OSError, BrokenProcessPool) as exc:   # the worker died: read it here
+                    log.warning("reading PubMed answers in this process (%s)", exc)
+                    self.pool = None
+            if result is None:
+                result = read_efetch(*args)
+            yield pmids, _part(result)
