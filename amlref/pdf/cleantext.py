@@ -10,9 +10,11 @@ HYPHEN_MARK = "\ufffe"
 
 _SLASHES = "\u2215\u2044\uff0f\u29f8\u2571\u2afd"      # ∕ ⁄ ／ ⧸ ╱ ⫽
 _DASHES = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"  # hyphen, non-breaking hyphen, dashes, minus
+_DOTS = "\uff0e\u2024\ufe52"                          # fullwidth full stop, one dot leader, small full stop
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"     # soft hyphen, zero-width characters
 
 _ID_TABLE = str.maketrans({**{c: "/" for c in _SLASHES}, **{c: "-" for c in _DASHES},
+                           **{c: "." for c in _DOTS},
                            **{c: None for c in _INVISIBLE}})
 # Unicode's ligatures, and the T1 (Cork) font encoding's ff fi fl ffi ffl at 0x1B-0x1F, which
 # is what a pdfTeX font without a ToUnicode map gives (control characters otherwise never text)
@@ -27,11 +29,16 @@ def lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+_ENCODED_SLASH = re.compile(r"(\b10\.\d{4,9})%2F", re.I)
+
+
 def for_ids(text: str) -> str:
-    """Text in which identifiers can be matched: look-alike slashes and dashes made ASCII,
-    invisible characters removed, ligatures spelt out, pdfium's line-end hyphen made ``-``."""
-    return (text.translate(_LIGATURES).translate(_ID_TABLE).replace(HYPHEN_MARK, "-")
+    """Text in which identifiers can be matched: look-alike slashes, dashes and full stops made
+    ASCII, invisible characters removed, ligatures spelt out, pdfium's line-end hyphen made
+    ``-``, and a DOI's slash percent-encoded in a link (``doi.org/10.1002%2Fajh.1``) decoded."""
+    text = (text.translate(_LIGATURES).translate(_ID_TABLE).replace(HYPHEN_MARK, "-")
             .replace("\r\n", "\n").replace("\r", "\n"))
+    return _ENCODED_SLASH.sub(r"\1/", text) if "%" in text else text
 
 
 def for_reading(text: str) -> str:

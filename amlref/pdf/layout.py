@@ -207,6 +207,9 @@ def guess_year(lines: list[Line], xmp_date: str = "") -> str:
 _USELESS = re.compile(r"^(?:untitled\d*|title|no title|paper|article|manuscript|document\d*|"
                       r"draft|layout \d+|proceedings template.*|template|slide \d+|"
                       r"microsoft (?:word|powerpoint).*|pii:.*|doi:.*|10\.\d{4,9}/.*|"
+                      r".*\btemplate\b.*|.*\bguidelines? for (?:authors|submission).*|"
+                      r"author guidelines.*|.*editorial system.*|.*manuscript draft|"
+                      r"title of (?:the |your )?(?:paper|article|manuscript)|"
                       r".*\.(?:dvi|pdf|docx?|tex|indd|qxd|qxp|ps|eps|rtf|odt|pages|fm|xml|html?))$",
                       re.I)
 
@@ -241,6 +244,9 @@ def title_matches(title: str, page_text: str) -> bool:
     p = squash(page_text.replace(HYPHEN_MARK, ""))
     if t in p:
         return True
+    main = re.split(r":\s|\?\s|\s[\u2014\u2013-]\s", title or "", maxsplit=1)[0]
+    if len(squash(main)) >= 30 and squash(main) != t and title_matches(main, page_text):
+        return True         # a subtitle the page does not print (or prints apart)
     if len(t) < 20:
         return False
     n = len(t)

@@ -29,6 +29,7 @@ from amlref.core.article import Article, Link, ParseResult, Person, title_key
 from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.pdf import PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches
+from amlref.pdf.cleantext import squash
 from amlref.services import attachments as files
 from amlref.storage.library import Library
 
@@ -171,7 +172,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         return _done(lib, path, "attached", existing)
     reason = ""
     if not info.text_layer:
-        reason = "no text layer (a scan)"
+        reason = "no text layer (scanned?)"
     elif not (info.doi or info.pmid or info.pmcid):
         reason = "no identifier found in the PDF"
     elif offline or online is None:
@@ -185,7 +186,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
             reason = f"not found online: {exc}"
         else:
             first = _first_page(path, info, reader)
-            if title_matches(record.title, first):
+            if title_confirms(record.title, info.title, first):
                 aid, added = _add_record(lib, record, refs, info, path, link, tags)
                 return _done(lib, path, "new" if added else "attached", aid)
             reason = (f"the record of {_ident(info)} is another paper "
@@ -228,6 +229,23 @@ def _existing(lib: Library, info: PdfInfo, path: str, reader=None) -> int | None
             if len(hits) == 1:
                 return hits[0]
     return None
+
+
+def title_confirms(fetched: str, guessed: str, first_page: str) -> bool:
+    """Whether a fetched record's title is the PDF's own.  When the first page gave a title
+    guess of five words or more, the fetched title must be that title (either may be cut or
+    carry a subtitle) or be printed above it (the guess took a line under the real title):
+    a related-article box or "cite this" block of another paper prints that paper's title on
+    the page too, further down.  Without a guess, printed anywhere on the first page."""
+    if not title_matches(fetched, first_page):
+        return False
+    if len(guessed.split()) < 5:
+        return True
+    if title_matches(fetched, guessed) or title_matches(guessed, fetched):
+        return True
+    page = squash(first_page)
+    at_fetched, at_guess = page.find(squash(fetched)[:24]), page.find(squash(guessed)[:24])
+    return 0 <= at_fetched < at_guess
 
 
 def _first_page(path: str, info: PdfInfo, reader=None) -> str:
@@ -348,7 +366,7 @@ def fetch_metadata(lib: Library, article_id: int, identifier: str = "", online=N
             if x.kind == "pdf" and not lib.attachments.missing(x)]
     if check_title and pdfs and not identifier:
         first = _first_page(lib.attachments.resolve(pdfs[0]), PdfInfo("", 0, title=a.title))
-        if not title_matches(record.title, first):
+        if not title_confirms(record.title, a.title, first):
             raise InputError(f"{a.citekey}: the record of {_ident(info)} is another paper "
                              f"({record.title[:80]!r}); nothing changed")
     changes = {}
