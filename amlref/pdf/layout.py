@@ -104,7 +104,7 @@ def _join(parts: list[str]) -> str:
 
 
 def tidy_title(t: str) -> str:
-    t = re.sub(r"(?<=[a-z])[\d,*†‡§¶]+$", "", t.strip())   # footnote markers
+    t = re.sub("(?<=[a-z])[\\d,*\u2217†‡§¶]+$", "", t.strip())   # footnote markers
     return t.strip().rstrip(".:;,").strip()
 
 
@@ -137,9 +137,14 @@ def guess_authors(lines: list[Line], after: int) -> list[str]:
     return names if all(names) else []
 
 
+# footnote and affiliation marks after a name: digits, asterisks (ASCII, U+2217 as TeX's math
+# asterisk extracts, U+204E), daggers, section and pilcrow signs, envelopes, superscript digits
+_MARKERS = re.compile("[\\d*\u2217\u204e\u22c6†‡§¶#✉\u00b9\u00b2\u00b3\u2070-\u2079]+")
+
+
 def _name(part: str) -> str | None:
     """A cleaned author name, "" when the part is not a name, None when it is only a marker."""
-    p = re.sub(r"[\d*†‡§¶#✉]+", " ", part)
+    p = _MARKERS.sub(" ", part)
     toks = p.split()
     while toks and len(toks[-1]) == 1 and toks[-1].islower():     # affiliation letters: "Rossi a"
         toks.pop()
@@ -267,3 +272,25 @@ def title_matches(title: str, page_text: str) -> bool:
         if best >= 0.92:
             return True
     return False
+
+
+def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
+    """``title`` (from the metadata, or fetched online) is the title printed on the page: found
+    in its text, and it is the page's title guess (either may be cut or carry a subtitle) or
+    printed above it (the guess took a line below the real title).  Found only further down,
+    it is another paper's: a reference, a related-article box, a "cite this" block."""
+    if not title_matches(title, page_text):
+        return False
+    if len(page_title.split()) < 5:        # no guess to hold it against
+        return True
+    if title_matches(title, page_title) or title_matches(page_title, title):
+        return True
+    page = squash(page_text.replace(HYPHEN_MARK, ""))
+    at_title, at_guess = page.find(squash(title)[:24]), page.find(squash(page_title)[:24])
+    return 0 <= at_title < at_guess
+
+
+def cut_short(meta_title: str, page_title: str) -> bool:
+    """The metadata title is the page's title cut off (a length limit of the producer)."""
+    m, p = squash(meta_title), squash(page_title)
+    return bool(m) and len(m) < len(p) and p.startswith(m)

@@ -8,7 +8,7 @@ For each PDF (``amlref.pdf.read_pdf``, in a child process with a time and memory
 2. else, online (unless ``offline``): the record is fetched with the existing sources
    (E-utilities for a PMID/PMCID, Crossref then doi.org for a DOI) and the article is made
    from it with the PDF attached -- only when the fetched title is the one on the first page
-   (``title_matches``): a DOI from a reference list or a "cite this" box of another paper
+   (``printed_as_title``): a DOI from a reference list or a "cite this" box of another paper
    must not give the wrong record;
 3. else (offline, no identifier, the lookup failed or gave another paper): the article is made
    from what the PDF says (title guessed from the first page, XMP / document info), tagged
@@ -29,7 +29,7 @@ from amlref.core.article import Article, Link, ParseResult, Person, title_key
 from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.pdf import PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches
-from amlref.pdf.cleantext import squash
+from amlref.pdf.layout import printed_as_title
 from amlref.services import attachments as files
 from amlref.storage.library import Library
 
@@ -186,7 +186,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
             reason = f"not found online: {exc}"
         else:
             first = _first_page(path, info, reader)
-            if title_confirms(record.title, info.title, first):
+            if printed_as_title(record.title, info.title, first):
                 aid, added = _add_record(lib, record, refs, info, path, link, tags)
                 return _done(lib, path, "new" if added else "attached", aid)
             reason = (f"the record of {_ident(info)} is another paper "
@@ -229,23 +229,6 @@ def _existing(lib: Library, info: PdfInfo, path: str, reader=None) -> int | None
             if len(hits) == 1:
                 return hits[0]
     return None
-
-
-def title_confirms(fetched: str, guessed: str, first_page: str) -> bool:
-    """Whether a fetched record's title is the PDF's own.  When the first page gave a title
-    guess of five words or more, the fetched title must be that title (either may be cut or
-    carry a subtitle) or be printed above it (the guess took a line under the real title):
-    a related-article box or "cite this" block of another paper prints that paper's title on
-    the page too, further down.  Without a guess, printed anywhere on the first page."""
-    if not title_matches(fetched, first_page):
-        return False
-    if len(guessed.split()) < 5:
-        return True
-    if title_matches(fetched, guessed) or title_matches(guessed, fetched):
-        return True
-    page = squash(first_page)
-    at_fetched, at_guess = page.find(squash(fetched)[:24]), page.find(squash(guessed)[:24])
-    return 0 <= at_fetched < at_guess
 
 
 def _first_page(path: str, info: PdfInfo, reader=None) -> str:
@@ -366,7 +349,7 @@ def fetch_metadata(lib: Library, article_id: int, identifier: str = "", online=N
             if x.kind == "pdf" and not lib.attachments.missing(x)]
     if check_title and pdfs and not identifier:
         first = _first_page(lib.attachments.resolve(pdfs[0]), PdfInfo("", 0, title=a.title))
-        if not title_confirms(record.title, a.title, first):
+        if not printed_as_title(record.title, a.title, first):
             raise InputError(f"{a.citekey}: the record of {_ident(info)} is another paper "
                              f"({record.title[:80]!r}); nothing changed")
     changes = {}
