@@ -113,3 +113,172 @@ def test_good_metadata_title_is_kept_with_its_characters(tmp_path):
                                                  r"CD8+ T cells after donor lymphocyte infusion in AML"))
     info = read_pdf(with_metadata(pdf, tmp_path / "m.pdf", {"Title": title}))
     assert info.title == title
+
+
+# -- DOI forms as printed ------------------------------------------------------------------------
+
+EN = "10.1158/2159-8290.cd-23-0456"        # a suffix with hyphens (AACR's form)
+FORMS = {
+    "doi:": (r"doi:\nolinkurl{" + DOI + "}", DOI),
+    "DOI: label": (r"DOI: \nolinkurl{" + DOI + "}", DOI),
+    "https://doi.org/": (r"\nolinkurl{https://doi.org/" + DOI + "}", DOI),
+    "http://dx.doi.org/": (r"\nolinkurl{http://dx.doi.org/" + DOI + "}", DOI),
+    "doi.org/ without scheme": (r"\nolinkurl{doi.org/" + DOI + "}", DOI),
+    "upper case": (r"DOI: \nolinkurl{" + DOI.upper() + "}", DOI),
+    "full stop after": (r"DOI: \nolinkurl{" + DOI + "}.", DOI),
+    "comma after": (r"doi:\nolinkurl{" + DOI + "}, published online 3 May 2023", DOI),
+    "semicolon after": (r"doi:\nolinkurl{" + DOI + "}; PMID: none", DOI),
+    "glued round brackets": (r"(doi:\nolinkurl{" + DOI + "})", DOI),
+    "glued square brackets": (r"[\nolinkurl{https://doi.org/" + DOI + "}]", DOI),
+    "percent-encoded slash in a link": (r"\nolinkurl{https://doi.org/10.1182\%2F"
+                                        + DOI.split("/")[1] + "}", DOI),
+    "en dashes typeset in the suffix": (r"DOI: 10.1158/2159--8290.CD--23--0456", EN),
+    "fraction slash (TS1)": (r"DOI: 10.1182\textfractionsolidus " + DOI.split("/")[1], DOI),
+    "ffi ligature in the suffix": ("DOI: 10.1111/efficacy.2023.0457", "10.1111/efficacy.2023.0457"),
+    "broken at a hyphen": (r"\parbox{3.4cm}{\raggedright https://doi.org/10.1158/2159-\linebreak "
+                           r"8290.CD-23-0456}", EN),
+    "broken inside the suffix": (r"\parbox{4cm}{\raggedright DOI: 10.1182/bloodad\linebreak "
+                                 r"vances.2023011234}", DOI),
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_doi_forms_under_the_abstract_beat_forty_cited_dois(tmp_path, form):
+    """The paper's DOI printed once on page 1, under the abstract, in the form given; a
+    reference list of 40 other DOIs follows."""
+    printed, want = FORMS[form]
+    pdf = layout_pdf(tmp_path, "f", front() + r"\smallskip{\small " + printed + r"\par}",
+                     references=40)
+    info = read_pdf(pdf)
+    assert info.doi == want, (info.doi, info.id_source, info.other_dois[:5])
+    assert info.id_source == "page 1"
+    assert CITED_DOIS <= set(info.other_dois)
+
+
+# -- where the paper's own DOI is ----------------------------------------------------------------
+
+def test_doi_only_in_the_first_page_footer_with_forty_references(tmp_path):
+    pdf = layout_pdf(tmp_path, "f", front(), references=40, body_pages=2,
+                     foot=r"\nolinkurl{https://doi.org/" + DOI + r"}")
+    info = read_pdf(pdf)
+    assert info.doi == DOI
+
+
+def test_download_stamp_with_a_url_only_and_the_doi_in_the_header(tmp_path):
+    stamp = (r"Downloaded from \nolinkurl{http://ashpublications.org/bloodadvances/article-pdf/7/15/"
+             r"4411/2071234/blooda_adv-2023-011234.pdf} by guest on 03 December 2026")
+    pdf = layout_pdf(tmp_path, "f", front(r"{\small Blood Advances \textbullet\ 8 August 2023 "
+                                          r"\textbullet\ Volume 7, Number 15 \hfill DOI "
+                                          r"\nolinkurl{" + DOI + r"}\par}\bigskip"),
+                     foot=stamp, references=40, body_pages=3)
+    info = read_pdf(pdf)
+    assert info.doi == DOI
+
+
+def test_preprint_server_stamp_on_every_page_gives_the_preprints_doi(tmp_path):
+    own = "10.1101/2023.01.02.522222"
+    stamp = (r"bioRxiv preprint doi: \nolinkurl{https://doi.org/" + own + r"}; this version posted "
+             r"January 3, 2023. The copyright holder for this preprint is the author/funder.")
+    pdf = layout_pdf(tmp_path, "f", front(), head=stamp, references=40, body_pages=3)
+    info = read_pdf(pdf)
+    assert info.doi == own
+
+
+def test_related_article_box_on_page_one_does_not_win_over_the_footer(tmp_path):
+    related = (r"\fbox{\parbox{0.9\textwidth}{\small See related article by Uy et al. on page 751: "
+               r"Flotetuzumab as salvage immunotherapy for refractory acute myeloid leukemia. "
+               r"doi:\nolinkurl{10.1182/blood.2020007732}}}\par")
+    pdf = layout_pdf(tmp_path, "f", front() + related, references=12,
+                     foot=r"\nolinkurl{https://doi.org/" + DOI + r"}")
+    info = read_pdf(pdf)
+    assert info.doi == DOI
+    assert "10.1182/blood.2020007732" in info.other_dois
+
+
+def test_doi_only_in_the_cite_box_at_the_end_with_forty_references(tmp_path):
+    box = (r"\par\medskip\noindent\fbox{\parbox{0.9\columnwidth}{\small\textbf{How to cite this "
+           r"article:} Rossi M, Berg J, Tanaka A. " + TITLE + r". Blood Adv. 2023;7:4411--4420. "
+           r"\nolinkurl{https://doi.org/" + DOI + r"}}}")
+    pdf = layout_pdf(tmp_path, "f", front(), references=40, body_pages=5, end=box)
+    info = read_pdf(pdf)
+    assert info.pages >= 5
+    assert info.doi == DOI and "cite this" in info.id_source
+
+
+def test_another_papers_cite_box_in_the_appendix_does_not_win_over_the_header(tmp_path):
+    """A supplement bound after the paper reprints a companion paper's "Cite this article"
+    box; the paper's own DOI is in its running header."""
+    other = ("Supplementary appendix to the companion paper. Cite this article: Uy GL, et al. "
+             "Flotetuzumab as salvage immunotherapy. Blood. 2021. doi:")
+    box = (r"\clearpage\section*{Supplementary appendix}\fbox{\parbox{0.9\columnwidth}{\small "
+           + other + r"\nolinkurl{10.1182/blood.2020007732}}}")
+    pdf = layout_pdf(tmp_path, "f", front(), head=r"Blood Adv 2023 \quad \nolinkurl{https://doi.org/"
+                     + DOI + "}", references=20, body_pages=4, end=box)
+    info = read_pdf(pdf)
+    assert info.doi == DOI
+
+
+def test_jstor_cover_page_and_the_publishers_doi_on_the_article_page(tmp_path):
+    """JSTOR registers its own 10.2307 DOIs for many articles, so both are "right"; the
+    publisher's DOI printed on the article itself is the one other databases (PubMed, Crossref
+    as the publisher deposits it) know the article by, so it is preferred."""
+    cover = (r"\onecolumn\thispagestyle{empty}\begin{center}{\large " + TITLE + r"\par}\medskip "
+             r"Maria Rossi, Jonas Berg, Aiko Tanaka\par\medskip Blood Advances, Vol. 7 (2023), "
+             r"pp. 4411--4420\par Stable URL: \nolinkurl{https://www.jstor.org/stable/27123456}\par "
+             r"DOI: \nolinkurl{10.2307/27123456}\par\vfill\small JSTOR is a not-for-profit service "
+             r"that helps scholars build upon a wide range of content. Your use of the JSTOR "
+             r"archive indicates your acceptance of the Terms \& Conditions of Use.\end{center}"
+             r"\clearpage\twocolumn")
+    pdf = layout_pdf(tmp_path, "f", front(), references=12, body_pages=2,
+                     foot=r"\nolinkurl{https://doi.org/" + DOI + r"}",
+                     preamble="\n\\AtBeginDocument{" + cover.replace("#", "") + "}")
+    info = read_pdf(pdf)
+    assert info.doi == DOI
+    assert "10.2307/27123456" in info.other_dois
+
+
+def test_doi_in_xmp_forms_without_one_on_the_page(tmp_path):
+    pdf = layout_pdf(tmp_path, "f", front(), references=12)
+    for k, fields in enumerate([f"<pdfx:doi>{DOI}</pdfx:doi>",
+                                f"<prism:doi>{DOI}</prism:doi>",
+                                f"<dc:identifier>doi:{DOI}</dc:identifier>",
+                                f'<prism:url rdf:resource="https://doi.org/{DOI}"/>',
+                                f"<crossmark:DOI>{DOI}</crossmark:DOI>"]):
+        out = with_metadata(pdf, tmp_path / f"x{k}.pdf", {"Title": TITLE}, xmp_packet(fields))
+        info = read_pdf(out)
+        assert (info.doi, info.id_source) == (DOI, "xmp"), fields
+
+
+# -- PMID, PMCID, arXiv, author manuscripts ------------------------------------------------------
+
+def test_nih_author_manuscript_header(tmp_path):
+    """An NIH author manuscript as PMC serves it: the HHS Public Access header with the
+    published version's DOI, "available in PMC 2024 June 01" on every page (not a PMCID)."""
+    head = (r"{\small\bfseries HHS Public Access\par}{\small Author manuscript\par}"
+            r"{\small Blood Adv. Author manuscript; available in PMC 2024 June 01.\par}"
+            r"{\small Published in final edited form as:\par Blood Adv. 2023 August 08; 7(15): "
+            r"4411--4420. doi:\nolinkurl{" + DOI + r"}.\par}\bigskip")
+    pdf = layout_pdf(tmp_path, "f", front(head), references=40, body_pages=2,
+                     foot=r"Blood Adv. Author manuscript; available in PMC 2024 June 01.")
+    info = read_pdf(pdf)
+    assert info.doi == DOI and info.pmcid == ""
+    assert info.title == TITLE
+
+
+def test_pmcid_pmid_and_arxiv_labels(tmp_path):
+    ids = (r"{\small PMID: 37012345 \quad PMCID: PMC10412345 \quad "
+           r"arXiv:2101.01234v2 [q-bio.CB]\par}")
+    pdf = layout_pdf(tmp_path, "f", front() + ids, references=6)
+    info = read_pdf(pdf)
+    assert (info.pmid, info.pmcid, info.arxiv) == ("37012345", "PMC10412345", "2101.01234")
+    assert info.doi == ""
+
+
+# -- a scan --------------------------------------------------------------------------------------
+
+def test_scan_without_a_text_layer(tmp_path):
+    pdf = layout_pdf(tmp_path, "f", front(), references=6, body_pages=2)
+    scan = scanned(pdf, tmp_path / "scan.pdf")
+    info = read_pdf(scan)
+    assert info.text_layer is False and info.pages == 2
+    assert info.doi == "" and info.title == ""

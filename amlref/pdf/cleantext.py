@@ -16,11 +16,15 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"     # soft hyphen, zero-widt
 _ID_TABLE = str.maketrans({**{c: "/" for c in _SLASHES}, **{c: "-" for c in _DASHES},
                            **{c: "." for c in _DOTS},
                            **{c: None for c in _INVISIBLE}})
-# Unicode's ligatures, and the T1 (Cork) font encoding's ff fi fl ffi ffl at 0x1B-0x1F, which
+# Unicode's ligatures, and the T1 (Cork) font encoding's ff fi fl ffi ffl at 0x1B-0x1F (and its
+# quotes and dashes at 0x10-0x16), which
 # is what a pdfTeX font without a ToUnicode map gives (control characters otherwise never text)
 _LIGATURE_MAP = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                  "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
-                 "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
+                 "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl",
+                 # T1 quotes, guillemets and dashes at 0x10-0x16 (an en dash inside a DOI)
+                 "\x10": "\u201c", "\x11": "\u201d", "\x12": "\u201e", "\x13": "\u00ab",
+                 "\x14": "\u00bb", "\x15": "\u2013", "\x16": "\u2014"}
 _LIGATURES = str.maketrans(_LIGATURE_MAP)
 
 
@@ -55,7 +59,7 @@ _PAGE_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, **_LIGATURE_MAP,
 _LINE_END_HYPHEN = re.compile(HYPHEN_MARK + r"[ \t]*\r?\n[ \t]*")
 
 
-_NEEDS_TABLE = re.compile("[\x1b-\x1f\ufb00-\ufb06\u00ad\u200b\u200c\u200d\u2060\ufeff\r]")
+_NEEDS_TABLE = re.compile("[\x10-\x16\x1b-\x1f\ufb00-\ufb06\u00ad\u200b\u200c\u200d\u2060\ufeff\r]")
 
 
 def page_text_clean(text: str) -> str:

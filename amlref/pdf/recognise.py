@@ -40,7 +40,7 @@ def recognise(doc, path: str) -> PdfInfo:
         p = idmod.scan_page(text(i), i + 1, in_refs, edge_lines=bands[i])
         in_refs = p.in_refs_after
         pages.append(p)
-        if i == 0 and _settled(p, meta_dois):
+        if i == 0 and idmod.settled(p, meta_dois):
             break
     else:
         for i in back:
@@ -73,12 +73,6 @@ def recognise(doc, path: str) -> PdfInfo:
     if not out.abstract and n > 1:
         out.abstract = find_abstract([text(1)])
     return out
-
-
-def _settled(first, meta_dois) -> bool:
-    """Page 1 alone decides: a DOI in its header/footer or marked in its text, or the metadata's
-    DOI printed on it (and an identifier or nothing to look for further)."""
-    return bool(first.header or first.marked or any(d in first.all for d, _ in meta_dois))
 
 
 def _meta_dois(xmp, info_dict) -> list[tuple[str, str]]:
