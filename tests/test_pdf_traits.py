@@ -282,3 +282,39 @@ def test_scan_without_a_text_layer(tmp_path):
     info = read_pdf(scan)
     assert info.text_layer is False and info.pages == 2
     assert info.doi == "" and info.title == ""
+
+
+def test_rotated_download_stamp_in_the_margin_carrying_the_doi(tmp_path):
+    """Wiley's stamp: rotated in the right margin of every page, the DOI inside a URL, followed
+    by the terms-and-conditions URL; the article prints no other DOI of its own."""
+    own = "10.1002/ajh.26999"
+    stamp = (r"\rlap{\hspace{1.2cm}\raisebox{-22cm}[0pt][0pt]{\rotatebox{90}{\tiny 10968652, 2023, 5, "
+             r"Downloaded from \nolinkurl{https://onlinelibrary.wiley.com/doi/" + own + r"} by Test "
+             r"University, Wiley Online Library on [03/12/2026]. See the Terms and Conditions "
+             r"(\nolinkurl{https://onlinelibrary.wiley.com/terms-and-conditions}) on Wiley Online "
+             r"Library for rules of use}}}")
+    pdf = layout_pdf(tmp_path, "f", front(), references=40, body_pages=3,
+                     preamble=r"\usepackage{graphicx}\AtBeginDocument{\fancyhead[R]{" + stamp + "}}")
+    info = read_pdf(pdf)
+    assert info.doi == own
+
+
+def test_publishers_cover_page_with_cite_and_link_lines(tmp_path):
+    """Taylor & Francis put a cover page first: the title, "To cite this article", "To link to
+    this article: https://doi.org/...", and links ("Submit your article to this journal",
+    "View related articles"); the article follows with the DOI in its header."""
+    own = "10.1080/10428194.2023.2171234"
+    cover = (r"\onecolumn\thispagestyle{empty}\begin{flushleft}{\small Leukemia \& Lymphoma\par}"
+             r"\bigskip{\Large\bfseries " + TITLE + r"\par}\medskip{\large Maria Rossi, Jonas Berg "
+             r"\& Aiko Tanaka\par}\bigskip{\small\textbf{To cite this article:} Maria Rossi, Jonas Berg "
+             r"\& Aiko Tanaka (2023) " + TITLE + r", Leukemia \& Lymphoma, 64:5, 1021-1030, DOI: "
+             r"\nolinkurl{" + own + r"}\par\medskip\textbf{To link to this article:} "
+             r"\nolinkurl{https://doi.org/" + own + r"}\par\bigskip Published online: 02 Feb 2023."
+             r"\par\medskip Submit your article to this journal\par Article views: 1234\par View "
+             r"related articles\par View Crossmark data\par}\end{flushleft}\clearpage\twocolumn")
+    pdf = layout_pdf(tmp_path, "f", front(), references=40, body_pages=2,
+                     head=r"LEUKEMIA \& LYMPHOMA \hfill \nolinkurl{https://doi.org/" + own + "}",
+                     preamble="\n\\AtBeginDocument{" + cover + "}")
+    info = read_pdf(pdf)
+    assert info.doi == own
+    assert info.title == TITLE
