@@ -318,3 +318,13 @@ def test_publishers_cover_page_with_cite_and_link_lines(tmp_path):
     info = read_pdf(pdf)
     assert info.doi == own
     assert info.title == TITLE
+
+
+def test_right_metadata_title_wins_over_a_wrong_page_guess(tmp_path):
+    """A banner in larger type than the title, five words long and unknown as a journal (the
+    guess takes it); the document info holds the real title, printed under it: the metadata
+    title is used."""
+    banner = r"{\Huge\bfseries Haematology and Immunotherapy Weekly Digest\par}\bigskip"
+    pdf = layout_pdf(tmp_path, "f", front(banner), references=6)
+    info = read_pdf(with_metadata(pdf, tmp_path / "m.pdf", {"Title": TITLE}))
+    assert info.title == TITLE

@@ -20,7 +20,7 @@ _CONTINUES = re.compile(r"^[^\s\"<>{}|\\^`]+")
 _MARKER = re.compile(r"(?:doi|DOI|Doi)\s*:?\s*$|doi\.org/$|/doi/(?:abs/|full/|pdf/|epdf/)?$")
 _QUERY = re.compile(r"[?#&](?:[a-z_]+=|$).*$", re.I)
 _COMPONENT = re.compile(r"\.(?:[gts]\d{3}|sd\d{3})$")       # PLOS figure/table/supplement DOIs
-_REFS = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(?:references?(?: and notes)?|bibliography|"
+REFS_HEADING = _REFS = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(?:references?(?: and notes)?|bibliography|"
                    r"literature cited|works cited|cited literature|literatur|références)\s*:?\s*$",
                    re.I)
 _CITE = re.compile(r"cite this (?:article|paper|chapter)|to cite this|how to cite|please cite "

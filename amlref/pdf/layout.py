@@ -290,6 +290,15 @@ def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
     return 0 <= at_title < at_guess
 
 
+def meta_title_printed(meta_title: str, page_text: str) -> bool:
+    """The metadata's title is printed on the page before its reference list (a title found
+    only among the references is a cited paper's: a template reused from another paper)."""
+    from amlref.pdf.ids import REFS_HEADING
+    lines = re.split(r"\r\n|\r|\n", page_text)
+    cut = next((i for i, ln in enumerate(lines) if REFS_HEADING.match(ln)), len(lines))
+    return title_matches(meta_title, "\n".join(lines[:cut]))
+
+
 def cut_short(meta_title: str, page_title: str) -> bool:
     """The metadata title is the page's title cut off (a length limit of the producer)."""
     m, p = squash(meta_title), squash(page_title)

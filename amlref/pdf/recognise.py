@@ -9,7 +9,7 @@ from amlref.pdf import ids as idmod
 from amlref.pdf.cleantext import page_text_clean
 from amlref.pdf.info import PdfInfo
 from amlref.pdf.layout import (cut_short, find_abstract, guess_authors, guess_title, guess_year,
-                               page_lines, printed_as_title, useless_meta_title)
+                               meta_title_printed, page_lines, useless_meta_title)
 
 FIRST_PAGES = 3       # pages read from the front for identifiers, title, abstract
 LAST_PAGES = 2        # and from the back ("Cite this article" blocks, stamps)
@@ -54,7 +54,7 @@ def recognise(doc, path: str) -> PdfInfo:
     lines = page_lines(first_text, texts.get("sizes"))
     page_title, after = guess_title(lines, journal=xmp.journal)
     meta_ok = bool(out.meta_title) and not useless_meta_title(out.meta_title, path)
-    meta_agrees = meta_ok and printed_as_title(out.meta_title, page_title, first_text)
+    meta_agrees = meta_ok and meta_title_printed(out.meta_title, first_text)
     no_text = not first_text.strip()
     if meta_agrees and not cut_short(out.meta_title, page_title):
         out.title = " ".join(out.meta_title.split())
