@@ -41,8 +41,8 @@ def crossref_answer(doi: str, title: str, subtitle: str = "") -> bytes:
     return json.dumps(data).encode()
 
 
-def paper(tmp_path, name="p", title=PRINTED, extra="", doi_line=True):
-    front = (r"{\small Blood Advances 2023 \hfill " + (r"DOI: \nolinkurl{" + DOI + "}" if doi_line
+def paper(tmp_path, name="p", title=PRINTED, extra="", doi_line=True, above=""):
+    front = (above + r"{\small Blood Advances 2023 \hfill " + (r"DOI: \nolinkurl{" + DOI + "}" if doi_line
                                                          else "") + r"\par}\bigskip"
              + r"{\LARGE\bfseries " + title + r"\par}\medskip{\large Maria Rossi, Jonas Berg and "
              r"Aiko Tanaka\par}\medskip" + ABSTRACT + extra)
@@ -119,3 +119,13 @@ def test_scan_needs_metadata_with_the_reason(api, cli, lib_path, tmp_path):
         a = lib.articles.find(f["citekey"])
         assert lib.tags.of(a.id) == ["needs metadata"]
         assert len(lib.attachments.of(a.id)) == 1
+
+
+def test_right_record_accepted_when_the_page_guess_took_a_banner(api, cli, lib_path, tmp_path):
+    """A five-word banner in larger type than the title: the title guess takes the banner, but
+    the fetched title is printed above the abstract, with the authors: the record is taken."""
+    title = "Donor lymphocyte infusion after venetoclax in relapsed acute myeloid leukaemia"
+    api.route(f"/crossref/works/{DOI}", crossref_answer(DOI, title), JSON)
+    banner = r"{\Huge\bfseries Haematology and Immunotherapy Weekly Digest\par}\bigskip"
+    (f,) = cli("import", paper(tmp_path, title=title, above=banner), "--json").json()["files"]
+    assert f["status"] == "new", f

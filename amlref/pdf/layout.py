@@ -277,8 +277,9 @@ def title_matches(title: str, page_text: str) -> bool:
 def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
     """``title`` (from the metadata, or fetched online) is the title printed on the page: found
     in its text, and it is the page's title guess (either may be cut or carry a subtitle) or
-    printed above it (the guess took a line below the real title).  Found only further down,
-    it is another paper's: a reference, a related-article box, a "cite this" block."""
+    printed above it (the guess took a line below the real title) or above the abstract
+    heading.  Found only further down, it is another paper's: a reference, a related-article
+    box, a "cite this" block."""
     if not title_matches(title, page_text):
         return False
     if len(page_title.split()) < 5:        # no guess to hold it against
@@ -287,7 +288,13 @@ def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
         return True
     page = squash(page_text.replace(HYPHEN_MARK, ""))
     at_title, at_guess = page.find(squash(title)[:24]), page.find(squash(page_title)[:24])
-    return 0 <= at_title < at_guess
+    if 0 <= at_title < at_guess:
+        return True
+    # printed above the abstract heading: with the authors, not in a box lower down (the guess
+    # took a banner over the real title)
+    lines = re.split(r"\r\n|\r|\n", page_text)
+    heading = next((i for i, ln in enumerate(lines) if _ABSTRACT.match(ln)), None)
+    return heading is not None and title_matches(title, "\n".join(lines[:heading]))
 
 
 def meta_title_printed(meta_title: str, page_text: str) -> bool:
