@@ -320,10 +320,18 @@ def test_publishers_cover_page_with_cite_and_link_lines(tmp_path):
     assert info.title == TITLE
 
 
-def test_right_metadata_title_wins_over_a_wrong_page_guess(tmp_path):
-    """A banner in larger type than the title, five words long and unknown as a journal (the
-    guess takes it); the document info holds the real title, printed under it: the metadata
-    title is used."""
+def test_banner_in_larger_type_than_the_title_is_not_the_title(tmp_path):
+    """A banner in larger type than the title, five words long and unknown as a journal: the
+    title is the large type the author names follow."""
+    banner = r"{\Huge\bfseries Haematology and Immunotherapy Weekly Digest\par}\bigskip"
+    info = read_pdf(layout_pdf(tmp_path, "f", front(banner), references=6))
+    assert info.title == TITLE
+    assert info.authors == ["Maria Rossi", "Jonas Berg", "Aiko Tanaka"]
+
+
+def test_right_metadata_title_is_used_when_printed_under_a_banner(tmp_path):
+    """The same page with the document info holding the real title: it is printed on the
+    page before the references, so it is used (whatever the guess took)."""
     banner = r"{\Huge\bfseries Haematology and Immunotherapy Weekly Digest\par}\bigskip"
     pdf = layout_pdf(tmp_path, "f", front(banner), references=6)
     info = read_pdf(with_metadata(pdf, tmp_path / "m.pdf", {"Title": TITLE}))

@@ -74,20 +74,17 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
         for ln in sized:
             weights[ln.size] += len(ln.text)
         body = weights.most_common(1)[0][0]
-        cands = [(len(ln.text.split()) >= 3, ln.size, -i) for i, ln in enumerate(top)
-                 if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(i)]
+        cands = []
+        for k, ln in enumerate(top):
+            if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(k):
+                i, j = _same_size_group(top, k)
+                # the title is the large type that the author names follow (a banner or a
+                # journal name in larger type is not), then the longer, then the larger
+                cands.append((bool(guess_authors(lines, j)), len(ln.text.split()) >= 3, ln.size,
+                              -k, i, j))
         if cands:
-            _, size, neg = max(cands)
-            i = -neg
-            # the group may start above the first title-like line (e.g. a short first line)
-            while i > 0 and abs(top[i - 1].size - size) <= size * 0.05 and not _NOT_TITLE.search(top[i - 1].text):
-                i -= 1
-            j = i
-            group = []
-            while j < len(top) and abs(top[j].size - size) <= size * 0.05 and len(group) < 6:
-                group.append(top[j].text)
-                j += 1
-            return tidy_title(_join(group)), j
+            *_, i, j = max(cands)
+            return tidy_title(_join([ln.text for ln in top[i:j]])), j
     for i, ln in enumerate(top[:15]):
         if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith(".")
                 and not masthead(i) and not _names_line(ln.text)
@@ -97,6 +94,19 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
                 group.append(top[i + 1].text)
             return tidy_title(_join(group)), i + len(group)
     return "", 0
+
+
+def _same_size_group(top: list[Line], k: int) -> tuple[int, int]:
+    """The lines of line k's type size around it: [i, j) (at most six lines); the group may
+    start above line k (e.g. a short first line that is not title-like on its own)."""
+    size = top[k].size
+    i = k
+    while i > 0 and abs(top[i - 1].size - size) <= size * 0.05 and not _NOT_TITLE.search(top[i - 1].text):
+        i -= 1
+    j = i
+    while j < len(top) and abs(top[j].size - size) <= size * 0.05 and j - i < 6:
+        j += 1
+    return i, j
 
 
 def _join(parts: list[str]) -> str:
