@@ -258,11 +258,23 @@ def test_nih_author_manuscript_header(tmp_path):
             r"{\small Blood Adv. Author manuscript; available in PMC 2024 June 01.\par}"
             r"{\small Published in final edited form as:\par Blood Adv. 2023 August 08; 7(15): "
             r"4411--4420. doi:\nolinkurl{" + DOI + r"}.\par}\bigskip")
+    margin = (r"\llap{\raisebox{-20cm}[0pt][0pt]{\rotatebox{90}{\Large\bfseries Author Manuscript"
+              r"\hspace{3cm}Author Manuscript\hspace{3cm}Author Manuscript}}\hspace{1cm}}")
     pdf = layout_pdf(tmp_path, "f", front(head), references=40, body_pages=2,
-                     foot=r"Blood Adv. Author manuscript; available in PMC 2024 June 01.")
+                     foot=r"Blood Adv. Author manuscript; available in PMC 2024 June 01.",
+                     preamble=r"\usepackage{graphicx}\AtBeginDocument{\fancyhead[L]{" + margin + "}}")
     info = read_pdf(pdf)
     assert info.doi == DOI and info.pmcid == ""
     assert info.title == TITLE
+    assert info.authors == ["Maria Rossi", "Jonas Berg", "Aiko Tanaka"]
+
+
+def test_nih_manuscript_with_its_pmcid_printed(tmp_path):
+    head = (r"{\small\bfseries HHS Public Access\par}{\small Author manuscript\par}"
+            r"{\small Blood Adv. Author manuscript; available in PMC 2024 June 01.\par}"
+            r"{\small PMCID: PMC10412345\par}\bigskip")
+    info = read_pdf(layout_pdf(tmp_path, "f", front(head), references=40))
+    assert (info.pmcid, info.doi, info.title) == ("PMC10412345", "", TITLE)
 
 
 def test_pmcid_pmid_and_arxiv_labels(tmp_path):
