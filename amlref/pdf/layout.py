@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from amlref.pdf.cleantext import HYPHEN_MARK, for_reading, squash
+from amlref.pdf.ids import REFS_HEADING
 
 
 @dataclass
@@ -310,7 +311,6 @@ def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
 def meta_title_printed(meta_title: str, page_text: str) -> bool:
     """The metadata's title is printed on the page before its reference list (a title found
     only among the references is a cited paper's: a template reused from another paper)."""
-    from amlref.pdf.ids import REFS_HEADING
     lines = re.split(r"\r\n|\r|\n", page_text)
     cut = next((i for i, ln in enumerate(lines) if REFS_HEADING.match(ln)), len(lines))
     return title_matches(meta_title, "\n".join(lines[:cut]))
