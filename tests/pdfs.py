@@ -399,3 +399,86 @@ def flate_bomb(dest: Path, megabytes: int = 600) -> Path:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     ]
     return _write_pdf(dest, objs)
+
+
+# -- free-form publisher layouts, metadata as other producers write it, scans ------------------------
+
+def layout_pdf(workdir: Path, name: str, front: str, *, head: str = "", foot: str = "",
+               body_pages: int = 1, references: int = 0, end: str = "",
+               preamble: str = "") -> Path:
+    """A two-column article whose first page is ``front`` (LaTeX, set across both columns),
+    ``head``/``foot`` printed on every page (a running header, a download stamp), ``body_pages``
+    of text, ``references`` cited works (each with its DOI, the CITED ones first) and ``end``
+    (LaTeX after the reference list: a "Cite this article" box, an article-information block)."""
+    need_pdflatex()
+    refs = [c for c in CITED] + [("Other A, Someone B.", f"Cited work number {k}.", "J Cited",
+                                  f"20{10 + k % 14};{k}:1--9", f"10.{5000 + k}/cited.{k:04d}")
+                                 for k in range(max(0, references - len(CITED)))]
+    lines = [
+        r"\documentclass[10pt,twocolumn]{article}",
+        r"\usepackage[utf8]{inputenc}\usepackage[T1]{fontenc}",
+        r"\usepackage[margin=2cm]{geometry}\usepackage{fancyhdr}\usepackage{url}\usepackage{textcomp}",
+        r"\usepackage[hidelinks]{hyperref}" + preamble,
+        r"\pagestyle{fancy}\fancyhf{}\renewcommand{\headrulewidth}{0pt}",
+        r"\fancyhead[C]{\footnotesize " + head + "}" if head else "",
+        r"\fancyfoot[C]{\footnotesize " + foot + "}" if foot else "",
+        r"\fancyfoot[R]{\thepage}",
+        r"\begin{document}",
+        r"\twocolumn[{\begin{flushleft}" + front + r"\end{flushleft}\bigskip}]",
+        r"\thispagestyle{fancy}",
+        r"\section{Introduction}" + _tex_escape(LOREM * 6),
+    ]
+    for i in range(max(0, body_pages - 1)):
+        lines.append(r"\section{Results " + str(i + 1) + "}" + _tex_escape(LOREM * 14))
+    if refs[:references]:
+        lines.append(r"\section*{References}\begin{small}\begin{enumerate}")
+        for auth, tit, jour, where, doi in refs[:references]:
+            lines.append(r"\item " + _tex_escape(f"{auth} {tit} {jour}. {where}.")
+                         + r" doi:\nolinkurl{" + doi + "}")
+        lines.append(r"\end{enumerate}\end{small}")
+    lines += [end, r"\end{document}"]
+    return compile_tex("\n".join(lines) + "\n", workdir, name)
+
+
+def with_metadata(src: Path, dest: Path, info: dict[str, str] | None = None,
+                  xmp: str | None = None) -> Path:
+    """``src`` with its document info replaced by ``info`` and (when given) the XMP packet
+    ``xmp`` as the catalog's /Metadata stream, written by pikepdf (qpdf), as a producer that
+    is not TeX writes them (Word, InDesign, a publisher's stamping tool)."""
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(src) as pdf:
+        for k in list(pdf.docinfo.keys()):
+            del pdf.docinfo[k]
+        for k, v in (info or {}).items():
+            pdf.docinfo[pikepdf.Name("/" + k)] = pikepdf.String(v)
+        if xmp is not None:
+            stream = pikepdf.Stream(pdf, xmp.encode("utf-8"))
+            stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+            pdf.Root.Metadata = pdf.make_indirect(stream)
+        pdf.save(dest)
+    return dest
+
+
+def xmp_packet(fields: str) -> str:
+    """An XMP packet with ``fields`` (RDF/XML properties) in one rdf:Description, the
+    namespaces of dc, prism, pdfx and xmp declared, as Acrobat and publishers write it."""
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.6-c015">\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            ' xmlns:prism="http://prismstandard.org/namespaces/basic/2.0/"'
+            ' xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+            ' xmlns:crossmark="http://crossref.org/crossmark/1.0/">\n'
+            + fields + '\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
+
+
+def scanned(src: Path, dest: Path, pages: int = 2, scale: float = 1.5) -> Path:
+    """A scan of ``src``: its first pages rendered to images with PDFium (pypdfium2) and
+    written as an image-only PDF by Pillow (no text layer at all), as a scanner's software does."""
+    pdfium = pytest.importorskip("pypdfium2")
+    doc = pdfium.PdfDocument(str(src))
+    images = [doc[i].render(scale=scale, grayscale=True).to_pil().convert("L")
+              for i in range(min(pages, len(doc)))]
+    doc.close()
+    images[0].save(dest, "PDF", resolution=72 * scale, save_all=True, append_images=images[1:])
+    return dest

@@ -129,6 +129,25 @@ def test_look_alike_slashes_and_dashes():
         assert p.header == ["10.1038/s41375-021-01234-x"], slash
 
 
+def test_look_alike_full_stops_zero_width_spaces_and_encoded_slash():
+    """Fullwidth full stop U+FF0E, one dot leader U+2024, small full stop U+FE52 (fonts that map
+    their period glyph so), a zero-width space inside the suffix (a line-break hint), and a
+    link whose slash is percent-encoded (doi.org/10.1002%2Fajh...)."""
+    for dot in ("\uff0e", "\u2024", "\ufe52"):
+        p = scan_page(_page(f"DOI: 10{dot}1182/blood{dot}2020007732", "text"), 1, False)
+        assert p.header == ["10.1182/blood.2020007732"], dot
+    p = scan_page(_page("https://doi.org/10.1182/blood.\u200b2020007732", "text"), 1, False)
+    assert p.header == ["10.1182/blood.2020007732"]
+    p = scan_page(_page("https://doi.org/10.1002%2Fajh.26000", "text"), 1, False)
+    assert p.header == ["10.1002/ajh.26000"]
+
+
+def test_a_doi_ending_a_sentence_is_not_joined_with_the_next_line():
+    p = scan_page(_page(*["x"] * 8, "Published as: Blood Adv. 2023;7:4411. doi:10.1182/bloodadvances.2023011234.",
+                        "Venetoclax with azacitidine in relapsed AML", *["x"] * 8), 1, False)
+    assert p.marked == ["10.1182/bloodadvances.2023011234"]
+
+
 def test_soft_hyphen_and_ligatures_inside_a_doi():
     p = scan_page(_page("doi:10.1016/j.\u00adblre.2020.100\u00ad723", "text"), 1, False)
     assert p.header == ["10.1016/j.blre.2020.100723"]

@@ -10,15 +10,21 @@ HYPHEN_MARK = "\ufffe"
 
 _SLASHES = "\u2215\u2044\uff0f\u29f8\u2571\u2afd"      # ∕ ⁄ ／ ⧸ ╱ ⫽
 _DASHES = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"  # hyphen, non-breaking hyphen, dashes, minus
+_DOTS = "\uff0e\u2024\ufe52"                          # fullwidth full stop, one dot leader, small full stop
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"     # soft hyphen, zero-width characters
 
 _ID_TABLE = str.maketrans({**{c: "/" for c in _SLASHES}, **{c: "-" for c in _DASHES},
+                           **{c: "." for c in _DOTS},
                            **{c: None for c in _INVISIBLE}})
-# Unicode's ligatures, and the T1 (Cork) font encoding's ff fi fl ffi ffl at 0x1B-0x1F, which
+# Unicode's ligatures, and the T1 (Cork) font encoding's ff fi fl ffi ffl at 0x1B-0x1F (and its
+# quotes and dashes at 0x10-0x16), which
 # is what a pdfTeX font without a ToUnicode map gives (control characters otherwise never text)
 _LIGATURE_MAP = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                  "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
-                 "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
+                 "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl",
+                 # T1 quotes, guillemets and dashes at 0x10-0x16 (an en dash inside a DOI)
+                 "\x10": "\u201c", "\x11": "\u201d", "\x12": "\u201e", "\x13": "\u00ab",
+                 "\x14": "\u00bb", "\x15": "\u2013", "\x16": "\u2014"}
 _LIGATURES = str.maketrans(_LIGATURE_MAP)
 
 
@@ -27,11 +33,16 @@ def lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+_ENCODED_SLASH = re.compile(r"(\b10\.\d{4,9})%2F", re.I)
+
+
 def for_ids(text: str) -> str:
-    """Text in which identifiers can be matched: look-alike slashes and dashes made ASCII,
-    invisible characters removed, ligatures spelt out, pdfium's line-end hyphen made ``-``."""
-    return (text.translate(_LIGATURES).translate(_ID_TABLE).replace(HYPHEN_MARK, "-")
+    """Text in which identifiers can be matched: look-alike slashes, dashes and full stops made
+    ASCII, invisible characters removed, ligatures spelt out, pdfium's line-end hyphen made
+    ``-``, and a DOI's slash percent-encoded in a link (``doi.org/10.1002%2Fajh.1``) decoded."""
+    text = (text.translate(_LIGATURES).translate(_ID_TABLE).replace(HYPHEN_MARK, "-")
             .replace("\r\n", "\n").replace("\r", "\n"))
+    return _ENCODED_SLASH.sub(r"\1/", text) if "%" in text else text
 
 
 def for_reading(text: str) -> str:
@@ -48,7 +59,7 @@ _PAGE_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, **_LIGATURE_MAP,
 _LINE_END_HYPHEN = re.compile(HYPHEN_MARK + r"[ \t]*\r?\n[ \t]*")
 
 
-_NEEDS_TABLE = re.compile("[\x1b-\x1f\ufb00-\ufb06\u00ad\u200b\u200c\u200d\u2060\ufeff\r]")
+_NEEDS_TABLE = re.compile("[\x10-\x16\x1b-\x1f\ufb00-\ufb06\u00ad\u200b\u200c\u200d\u2060\ufeff\r]")
 
 
 def page_text_clean(text: str) -> str:

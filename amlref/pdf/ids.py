@@ -20,7 +20,7 @@ _CONTINUES = re.compile(r"^[^\s\"<>{}|\\^`]+")
 _MARKER = re.compile(r"(?:doi|DOI|Doi)\s*:?\s*$|doi\.org/$|/doi/(?:abs/|full/|pdf/|epdf/)?$")
 _QUERY = re.compile(r"[?#&](?:[a-z_]+=|$).*$", re.I)
 _COMPONENT = re.compile(r"\.(?:[gts]\d{3}|sd\d{3})$")       # PLOS figure/table/supplement DOIs
-_REFS = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(?:references?(?: and notes)?|bibliography|"
+REFS_HEADING = _REFS = re.compile(r"^\s*(?:\d+\.?\s*|[IVX]+\.\s*)?(?:references?(?: and notes)?|bibliography|"
                    r"literature cited|works cited|cited literature|literatur|références)\s*:?\s*$",
                    re.I)
 _CITE = re.compile(r"cite this (?:article|paper|chapter)|to cite this|how to cite|please cite "
@@ -65,8 +65,10 @@ def dois_in_lines(lines: list[str]) -> list[Hit]:
                 nxt_line = ""
         for m in _DOI.finditer(line):
             raw = m.group(0)
+            # joined with the next line when the DOI ends the line cut at "/", "-" or "_", or
+            # the next line is one token; a full stop there ends a sentence ("doi:10.1/x.")
             if (nxt_line and not line[m.end():].strip()
-                    and (raw.endswith(("/", "-", ".", "_")) or _single_token(nxt_line))):
+                    and (raw.endswith(("/", "-", "_")) or _single_token(nxt_line))):
                 nxt = _CONTINUES.match(nxt_line)
                 if nxt and not _DOI.match(nxt.group(0)):
                     raw += nxt.group(0)
@@ -183,11 +185,13 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
             doi = _pick(sorted(common, key=lambda d: _order(d, pages)))
             return done(doi, "page 1 (on every page)")
     # 3. the header or footer, then a DOI marked "doi:"/doi.org in the text before the references,
-    #    of the first pages in order
-    for p in pages:
-        for group in (p.header, p.marked if _front_matter(p) else []):
-            if group:
-                return done(_pick(group), f"page {p.number}")
+    #    of the first pages in order; an archive's DOI (a JSTOR cover page) only when no page
+    #    prints the publisher's
+    marked = [(d, p.number) for p in pages
+              for group in (p.header, p.marked if _front_matter(p) else []) for d in group]
+    if marked:
+        doi, number = next((m for m in marked if not m[0].startswith(ARCHIVE_PREFIXES)), marked[0])
+        return done(doi, f"page {number}")
     # 4. a "Cite this article" block
     for p in pages:
         if p.cite:
@@ -206,6 +210,14 @@ def _front_matter(p: PageIds) -> bool:
     """Page 1, or a later page that does not look like a reference list without its heading
     (three or more DOIs)."""
     return p.number == 1 or len(p.all) <= 2
+
+
+def settled(first: PageIds, meta: list[tuple[str, str]]) -> bool:
+    """Page 1 alone decides: a DOI in its header/footer or marked in its text (not only an
+    archive's: the publisher's may follow on the next page), or the metadata's DOI printed on
+    it."""
+    own = [d for d in first.header + first.marked if not d.startswith(ARCHIVE_PREFIXES)]
+    return bool(own or any(d in first.all for d, _ in meta))
 
 
 def _pick(group: list[str]) -> str:

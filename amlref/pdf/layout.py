@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from amlref.pdf.cleantext import HYPHEN_MARK, for_reading, squash
+from amlref.pdf.ids import REFS_HEADING
 
 
 @dataclass
@@ -74,20 +75,17 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
         for ln in sized:
             weights[ln.size] += len(ln.text)
         body = weights.most_common(1)[0][0]
-        cands = [(len(ln.text.split()) >= 3, ln.size, -i) for i, ln in enumerate(top)
-                 if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(i)]
+        cands = []
+        for k, ln in enumerate(top):
+            if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(k):
+                i, j = _same_size_group(top, k)
+                # the title is the large type that the author names follow (a banner or a
+                # journal name in larger type is not), then the longer, then the larger
+                cands.append((bool(guess_authors(lines, j)), len(ln.text.split()) >= 3, ln.size,
+                              -k, i, j))
         if cands:
-            _, size, neg = max(cands)
-            i = -neg
-            # the group may start above the first title-like line (e.g. a short first line)
-            while i > 0 and abs(top[i - 1].size - size) <= size * 0.05 and not _NOT_TITLE.search(top[i - 1].text):
-                i -= 1
-            j = i
-            group = []
-            while j < len(top) and abs(top[j].size - size) <= size * 0.05 and len(group) < 6:
-                group.append(top[j].text)
-                j += 1
-            return tidy_title(_join(group)), j
+            *_, i, j = max(cands)
+            return tidy_title(_join([ln.text for ln in top[i:j]])), j
     for i, ln in enumerate(top[:15]):
         if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith(".")
                 and not masthead(i) and not _names_line(ln.text)
@@ -99,12 +97,25 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
     return "", 0
 
 
+def _same_size_group(top: list[Line], k: int) -> tuple[int, int]:
+    """The lines of line k's type size around it: [i, j) (at most six lines); the group may
+    start above line k (e.g. a short first line that is not title-like on its own)."""
+    size = top[k].size
+    i = k
+    while i > 0 and abs(top[i - 1].size - size) <= size * 0.05 and not _NOT_TITLE.search(top[i - 1].text):
+        i -= 1
+    j = i
+    while j < len(top) and abs(top[j].size - size) <= size * 0.05 and j - i < 6:
+        j += 1
+    return i, j
+
+
 def _join(parts: list[str]) -> str:
     return for_reading("\n".join(parts))
 
 
 def tidy_title(t: str) -> str:
-    t = re.sub(r"(?<=[a-z])[\d,*†‡§¶]+$", "", t.strip())   # footnote markers
+    t = re.sub("(?<=[a-z])[\\d,*\u2217†‡§¶]+$", "", t.strip())   # footnote markers
     return t.strip().rstrip(".:;,").strip()
 
 
@@ -137,9 +148,14 @@ def guess_authors(lines: list[Line], after: int) -> list[str]:
     return names if all(names) else []
 
 
+# footnote and affiliation marks after a name: digits, asterisks (ASCII, U+2217 as TeX's math
+# asterisk extracts, U+204E), daggers, section and pilcrow signs, envelopes, superscript digits
+_MARKERS = re.compile("[\\d*\u2217\u204e\u22c6†‡§¶#✉\u00b9\u00b2\u00b3\u2070-\u2079]+")
+
+
 def _name(part: str) -> str | None:
     """A cleaned author name, "" when the part is not a name, None when it is only a marker."""
-    p = re.sub(r"[\d*†‡§¶#✉]+", " ", part)
+    p = _MARKERS.sub(" ", part)
     toks = p.split()
     while toks and len(toks[-1]) == 1 and toks[-1].islower():     # affiliation letters: "Rossi a"
         toks.pop()
@@ -207,6 +223,9 @@ def guess_year(lines: list[Line], xmp_date: str = "") -> str:
 _USELESS = re.compile(r"^(?:untitled\d*|title|no title|paper|article|manuscript|document\d*|"
                       r"draft|layout \d+|proceedings template.*|template|slide \d+|"
                       r"microsoft (?:word|powerpoint).*|pii:.*|doi:.*|10\.\d{4,9}/.*|"
+                      r".*\btemplate\b.*|.*\bguidelines? for (?:authors|submission).*|"
+                      r"author guidelines.*|.*editorial system.*|.*manuscript draft|"
+                      r"title of (?:the |your )?(?:paper|article|manuscript)|"
                       r".*\.(?:dvi|pdf|docx?|tex|indd|qxd|qxp|ps|eps|rtf|odt|pages|fm|xml|html?))$",
                       re.I)
 
@@ -241,6 +260,9 @@ def title_matches(title: str, page_text: str) -> bool:
     p = squash(page_text.replace(HYPHEN_MARK, ""))
     if t in p:
         return True
+    main = re.split(r":\s|\?\s|\s[\u2014\u2013-]\s", title or "", maxsplit=1)[0]
+    if len(squash(main)) >= 30 and squash(main) != t and title_matches(main, page_text):
+        return True         # a subtitle the page does not print (or prints apart)
     if len(t) < 20:
         return False
     n = len(t)
@@ -261,3 +283,40 @@ def title_matches(title: str, page_text: str) -> bool:
         if best >= 0.92:
             return True
     return False
+
+
+def printed_as_title(title: str, page_title: str, page_text: str) -> bool:
+    """``title`` (from the metadata, or fetched online) is the title printed on the page: found
+    in its text, and it is the page's title guess (either may be cut or carry a subtitle) or
+    printed above it (the guess took a line below the real title) or above the abstract
+    heading.  Found only further down, it is another paper's: a reference, a related-article
+    box, a "cite this" block."""
+    if not title_matches(title, page_text):
+        return False
+    if len(page_title.split()) < 5:        # no guess to hold it against
+        return True
+    if title_matches(title, page_title) or title_matches(page_title, title):
+        return True
+    page = squash(page_text.replace(HYPHEN_MARK, ""))
+    at_title, at_guess = page.find(squash(title)[:24]), page.find(squash(page_title)[:24])
+    if 0 <= at_title < at_guess:
+        return True
+    # printed above the abstract heading: with the authors, not in a box lower down (the guess
+    # took a banner over the real title)
+    lines = re.split(r"\r\n|\r|\n", page_text)
+    heading = next((i for i, ln in enumerate(lines) if _ABSTRACT.match(ln)), None)
+    return heading is not None and title_matches(title, "\n".join(lines[:heading]))
+
+
+def meta_title_printed(meta_title: str, page_text: str) -> bool:
+    """The metadata's title is printed on the page before its reference list (a title found
+    only among the references is a cited paper's: a template reused from another paper)."""
+    lines = re.split(r"\r\n|\r|\n", page_text)
+    cut = next((i for i, ln in enumerate(lines) if REFS_HEADING.match(ln)), len(lines))
+    return title_matches(meta_title, "\n".join(lines[:cut]))
+
+
+def cut_short(meta_title: str, page_title: str) -> bool:
+    """The metadata title is the page's title cut off (a length limit of the producer)."""
+    m, p = squash(meta_title), squash(page_title)
+    return bool(m) and len(m) < len(p) and p.startswith(m)

@@ -8,8 +8,8 @@ from amlref.core.identifiers import normalize_pmcid, normalize_pmid
 from amlref.pdf import ids as idmod
 from amlref.pdf.cleantext import page_text_clean
 from amlref.pdf.info import PdfInfo
-from amlref.pdf.layout import (find_abstract, guess_authors, guess_title, guess_year, page_lines,
-                               title_matches, useless_meta_title)
+from amlref.pdf.layout import (cut_short, find_abstract, guess_authors, guess_title, guess_year,
+                               meta_title_printed, page_lines, useless_meta_title)
 
 FIRST_PAGES = 3       # pages read from the front for identifiers, title, abstract
 LAST_PAGES = 2        # and from the back ("Cite this article" blocks, stamps)
@@ -40,7 +40,7 @@ def recognise(doc, path: str) -> PdfInfo:
         p = idmod.scan_page(text(i), i + 1, in_refs, edge_lines=bands[i])
         in_refs = p.in_refs_after
         pages.append(p)
-        if i == 0 and _settled(p, meta_dois):
+        if i == 0 and idmod.settled(p, meta_dois):
             break
     else:
         for i in back:
@@ -54,9 +54,9 @@ def recognise(doc, path: str) -> PdfInfo:
     lines = page_lines(first_text, texts.get("sizes"))
     page_title, after = guess_title(lines, journal=xmp.journal)
     meta_ok = bool(out.meta_title) and not useless_meta_title(out.meta_title, path)
-    meta_agrees = meta_ok and title_matches(out.meta_title, first_text)
+    meta_agrees = meta_ok and meta_title_printed(out.meta_title, first_text)
     no_text = not first_text.strip()
-    if meta_agrees:
+    if meta_agrees and not cut_short(out.meta_title, page_title):
         out.title = " ".join(out.meta_title.split())
     elif page_title:
         out.title = page_title
@@ -73,12 +73,6 @@ def recognise(doc, path: str) -> PdfInfo:
     if not out.abstract and n > 1:
         out.abstract = find_abstract([text(1)])
     return out
-
-
-def _settled(first, meta_dois) -> bool:
-    """Page 1 alone decides: a DOI in its header/footer or marked in its text, or the metadata's
-    DOI printed on it (and an identifier or nothing to look for further)."""
-    return bool(first.header or first.marked or any(d in first.all for d, _ in meta_dois))
 
 
 def _meta_dois(xmp, info_dict) -> list[tuple[str, str]]:

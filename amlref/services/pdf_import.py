@@ -8,7 +8,7 @@ For each PDF (``amlref.pdf.read_pdf``, in a child process with a time and memory
 2. else, online (unless ``offline``): the record is fetched with the existing sources
    (E-utilities for a PMID/PMCID, Crossref then doi.org for a DOI) and the article is made
    from it with the PDF attached -- only when the fetched title is the one on the first page
-   (``title_matches``): a DOI from a reference list or a "cite this" box of another paper
+   (``printed_as_title``): a DOI from a reference list or a "cite this" box of another paper
    must not give the wrong record;
 3. else (offline, no identifier, the lookup failed or gave another paper): the article is made
    from what the PDF says (title guessed from the first page, XMP / document info), tagged
@@ -29,6 +29,7 @@ from amlref.core.article import Article, Link, ParseResult, Person, title_key
 from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
 from amlref.pdf import PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches
+from amlref.pdf.layout import printed_as_title
 from amlref.services import attachments as files
 from amlref.storage.library import Library
 
@@ -171,7 +172,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
         return _done(lib, path, "attached", existing)
     reason = ""
     if not info.text_layer:
-        reason = "no text layer (a scan)"
+        reason = "no text layer (scanned?)"
     elif not (info.doi or info.pmid or info.pmcid):
         reason = "no identifier found in the PDF"
     elif offline or online is None:
@@ -185,7 +186,7 @@ def import_pdf(lib: Library, path: str, *, offline: bool = False, link: bool | N
             reason = f"not found online: {exc}"
         else:
             first = _first_page(path, info, reader)
-            if title_matches(record.title, first):
+            if printed_as_title(record.title, info.title, first):
                 aid, added = _add_record(lib, record, refs, info, path, link, tags)
                 return _done(lib, path, "new" if added else "attached", aid)
             reason = (f"the record of {_ident(info)} is another paper "
@@ -348,7 +349,7 @@ def fetch_metadata(lib: Library, article_id: int, identifier: str = "", online=N
             if x.kind == "pdf" and not lib.attachments.missing(x)]
     if check_title and pdfs and not identifier:
         first = _first_page(lib.attachments.resolve(pdfs[0]), PdfInfo("", 0, title=a.title))
-        if not title_matches(record.title, first):
+        if not printed_as_title(record.title, a.title, first):
             raise InputError(f"{a.citekey}: the record of {_ident(info)} is another paper "
                              f"({record.title[:80]!r}); nothing changed")
     changes = {}
