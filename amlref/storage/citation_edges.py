@@ -30,7 +30,7 @@ _INSERT = ("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, 
            "VALUES (?, ?, ?, ?, ?, ?)")
 # what the trigger citations_count_ai (schema step 2) adds per edge, for all edges from id ? on
 _COUNT_NEW = ("UPDATE reference_stubs SET cited_count = cited_count + n.k FROM ("
-              "SELECT c.stub_id AS sid, count(*) AS k FROM citations c WHERE c.id >= ? AND "
+              "SELECT c.stub_id AS sid, count(*) AS k FROM citations c NOT INDEXED WHERE c.id >= ? AND "
               "c.stub_id IS NOT NULL AND c.kind = 'cites' AND EXISTS (SELECT 1 FROM articles a "
               "WHERE a.id = c.citing_id AND a.deleted_at IS NULL) GROUP BY c.stub_id) AS n "
               "WHERE reference_stubs.id = n.sid")
