@@ -148,3 +148,18 @@ def test_a_watch_run_gives_the_library_the_per_row_trigger_gives(api, cli, lib_p
     assert len(got["per batch"]["edges"]) > 3000
     assert len(got["per batch"]["tags"]) == len(pmids) == len(got["per batch"]["inbox"])
     assert sum(1 for s in got["per batch"]["stubs"] if s[-1] > 1) >= 20
+
+
+def test_tagging_many_articles_at_once_counts_only_new_rows(lib_edges):
+    """TagStore.add (one executemany): the number of rows it added, an article tagged already
+    (or twice in the list) not counted again and its first source kept."""
+    lib, _ = lib_edges
+    ids = [r[0] for r in lib.execute("SELECT id FROM articles ORDER BY id")]
+    assert len(ids) > 100
+    assert lib.tags.add(ids[:50], "AML watch", source="import") == 50
+    assert lib.tags.add(ids[40:100] + ids[90:95], "AML watch") == 50
+    assert lib.tags.add([], "AML watch") == 0
+    assert lib.tags.ids_with("AML watch") == ids[:100]
+    assert lib.tags.with_sources(ids[45]) == [("AML watch", "import")]
+    assert lib.tags.with_sources(ids[60]) == [("AML watch", "user")]
+    assert dict(lib.tags.counts())["AML watch"] == 100
