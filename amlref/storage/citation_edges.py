@@ -28,6 +28,15 @@ confident_title = functools.lru_cache(maxsize=65536)(_confident_title)   # (3 ca
 # instead of looking the values up in the identifier and title indexes)
 _INSERT = ("INSERT OR IGNORE INTO citations(citing_id, cited_id, stub_id, kind, origin, created) "
            "VALUES (?, ?, ?, ?, ?, ?)")
+# what the trigger citations_count_ai (schema step 2) adds per edge, for all edges from id ? on
+_COUNT_NEW = ("UPDATE reference_stubs SET cited_count = cited_count + n.k FROM ("
+              "SELECT c.stub_id AS sid, count(*) AS k FROM citations c NOT INDEXED WHERE c.id >= ? AND "
+              "c.stub_id IS NOT NULL AND c.kind = 'cites' AND EXISTS (SELECT 1 FROM articles a "
+              "WHERE a.id = c.citing_id AND a.deleted_at IS NULL) GROUP BY c.stub_id) AS n "
+              "WHERE reference_stubs.id = n.sid")
+# stub edges in one executemany from which the count is made once: the trigger costs ~5 us an
+# edge (8.4 against 3.5 us an inserted stub edge), dropping and making it again ~0.06 ms
+_COUNT_ONCE_FROM = 50
 
 
 def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) -> int:
@@ -90,13 +99,39 @@ def _compatible(s: dict, doi: str, pmid: str, pmcid: str) -> bool:
 
 
 def _flush(lib: "Library", rows: list[tuple], stubs: "_Stubs") -> int:
-    """Store the new stubs (first: the edges point at them), then the edges."""
+    """Store the new stubs (first: the edges point at them), then the edges.
+
+    Many stub edges at once: the ``cited_count`` trigger (one lookup and one UPDATE per edge)
+    is dropped for the ``executemany`` and the stubs' counts are raised once from the new rows
+    (ids above the old maximum: this connection is the only writer in its transaction), then
+    the trigger is made again from its own text, before anything else writes (a stub merge
+    moves edges with the trigger in place).  Other connections never see it missing; on error
+    the transaction is spoiled, so the trigger comes back with the rollback."""
     stubs.flush()
     if not rows:
         return 0
-    before = lib.conn.total_changes
-    cur = lib.conn.executemany(_INSERT, rows)
-    n = cur.rowcount if cur.rowcount >= 0 else lib.conn.total_changes - before
+    conn = lib.conn
+    before = conn.total_changes
+    counted = sum(1 for r in rows if r[2] is not None and r[3] == "cites")
+    trigger = None
+    if counted >= _COUNT_ONCE_FROM:
+        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                               "name = 'citations_count_ai'").fetchone()
+    try:
+        if trigger is None:
+            cur = conn.executemany(_INSERT, rows)
+            n = cur.rowcount if cur.rowcount >= 0 else conn.total_changes - before
+        else:
+            first = (conn.execute("SELECT max(id) FROM citations").fetchone()[0] or 0) + 1
+            conn.execute("DROP TRIGGER citations_count_ai")
+            cur = conn.executemany(_INSERT, rows)
+            n = cur.rowcount if cur.rowcount >= 0 else conn.total_changes - before
+            conn.execute(_COUNT_NEW, (first,))
+            conn.execute(trigger[0])
+    except BaseException:
+        if trigger is not None:
+            lib.spoil()
+        raise
     rows.clear()
     return n
 

@@ -28,10 +28,11 @@ class TagStore:
         ids = list(article_ids)
         with self.lib.transaction():
             tid = self._tag_id(name)
-            n = 0
-            for i in ids:
-                n += self.lib.execute("INSERT OR IGNORE INTO article_tags(article_id, tag_id, source) "
-                                      "VALUES (?, ?, ?)", (i, tid, source)).rowcount
+            before = self.lib.conn.total_changes
+            cur = self.lib.conn.executemany(
+                "INSERT OR IGNORE INTO article_tags(article_id, tag_id, source) VALUES (?, ?, ?)",
+                [(i, tid, source) for i in ids])
+            n = cur.rowcount if cur.rowcount >= 0 else self.lib.conn.total_changes - before
             self.lib.touched(*ids)
         return n
 
