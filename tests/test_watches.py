@@ -85,7 +85,8 @@ def test_second_run_starts_at_the_last_run_and_fetches_only_what_is_new(api, cli
     assert r.code == 0, r
     assert r.json()[0]["added"] == 4 and r.json()[0]["seen"] == 6
     args = [a for p, a in api.calls if p == "/eutils/esearch.fcgi"][0]
-    assert args["mindate"] == [last[:10].replace("-", "/")]
+    day_before = datetime.strptime(last[:10], "%Y-%m-%d") - timedelta(days=1)
+    assert args["mindate"] == [day_before.strftime("%Y/%m/%d")]     # NCBI's days are US Eastern
     assert sorted(efetch_ids(api)) == sorted(pmids[6:])
 
 

@@ -73,7 +73,9 @@ def test_citing_doi_only_targets_via_openalex_from_the_last_run(api, cli, lib_pa
     r = cli("watch", "run", "econ", "--json")
     assert r.json()[0]["added"] == 0 and r.json()[0]["seen"] == n
     flt = [a["filter"][0] for p, a in api.calls if p == "/openalex/works"]
-    assert flt == [f"cites:{work['id'].rsplit('/', 1)[1]},from_publication_date:{last[:10]}"]
+    from datetime import datetime, timedelta      # OpenAlex indexes late: 60 days back
+    since = (datetime.strptime(last[:10], "%Y-%m-%d") - timedelta(days=60)).strftime("%Y-%m-%d")
+    assert flt == [f"cites:{work['id'].rsplit('/', 1)[1]},from_publication_date:{since}"]
 
 
 def test_add_citing_an_unknown_key_is_one_line(api, cli):

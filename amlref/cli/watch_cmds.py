@@ -63,7 +63,9 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_list, json=False)
 
     d = sub.add_parser("digest", help="new articles of a period by category (Markdown or HTML)")
-    d.add_argument("--since", default="7d", help="7d, 2w, 12h, 1m or YYYY-MM-DD (default 7d)")
+    d.add_argument("--since", default="7d", metavar="WHEN",
+                   help="articles added to the library since: 7d (the last 7 days), 2w, 12h, "
+                   "1m (30 days) or a day YYYY-MM-DD (UTC); default 7d")
     d.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     d.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
     d.set_defaults(func=cmd_digest)
@@ -75,9 +77,20 @@ def _store(lib):
     return WatchStore(lib)
 
 
+def _check_query(name: str, query: str) -> None:
+    """A query PubMed could not read is refused before it is stored (one line)."""
+    from amlref.core.errors import InputError
+    from amlref.sources.pubmed_query import query_problem
+    problem = query_problem(query)
+    if problem:
+        raise InputError(f"watch {name!r}: the PubMed query cannot be read: {problem}")
+
+
 def cmd_add(args) -> int:
     """``add NAME QUERY`` (a PubMed watch) and ``add-citing NAME KEY...`` (a citation alert)."""
     from amlref.services.watches import add_citing, add_query
+    if not args.keys:
+        _check_query(args.name, args.query)
     with open_library(args) as lib:
         if args.keys:
             add_citing(lib, args.name, args.keys)
@@ -96,8 +109,7 @@ def cmd_edit(args) -> int:
         w = store.get(args.name)
         if w["kind"] != "pubmed":
             raise InputError(f"watch {args.name!r} is a citation alert; it has no query")
-        if not args.query.strip():
-            raise InputError(f"watch {args.name!r}: the PubMed query is empty")
+        _check_query(args.name, args.query)
         store.update(w["id"], query=args.query.strip())
     print(f"watch {args.name!r} changed")
     return 0
@@ -225,11 +237,9 @@ def cmd_add_defaults(args) -> int:
 
 def cmd_digest(args) -> int:
     from amlref.services import digest
-    from amlref.services.watches import parse_since
-    since = parse_since(args.since)
+    since, label = digest.parse_since(args.since)
     with open_library(args) as lib:
         groups = digest.collect(lib, since)
-    label = since[:16].replace("T", " ")
     text = digest.to_html(groups, label) if args.html else digest.markdown(groups, label)
     if args.output:
         try:

@@ -4,7 +4,6 @@ default watches built from the taxonomy (services.watches.suggest), editable bef
 saved, offered once on a new empty library."""
 from __future__ import annotations
 
-import re
 import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -13,41 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
+from amlref.sources.pubmed_query import query_problem
 from amlref.storage.watches import WatchStore
 
 OFFERED_KEY = "gui.default_watches_offered"      # a library setting: asked once per library
-_TAG = re.compile(r"\[([^\]]*)\]")
-_OPS = {"AND", "OR", "NOT"}
-
-
-def query_problem(query: str) -> str:
-    """What is wrong with a PubMed query before it is sent (empty, unbalanced brackets or
-    quotes, an AND/OR/NOT with nothing on one side, an empty field tag); "" when nothing is."""
-    q = query.strip()
-    if not q:
-        return "the query is empty"
-    if q.count('"') % 2:
-        return "a quotation mark is not closed"
-    text = re.sub(r'"[^"]*"', '""', q)            # phrases: their brackets are words
-    depth = 0
-    for pos, ch in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return f"a ')' closes nothing (character {pos + 1})"
-    if depth:
-        return "a '(' is not closed"
-    if text.count("[") != text.count("]") or re.search(r"\[[^\]]*\[", text):
-        return "a field tag's '[' ... ']' is not closed"
-    if any(not t.strip() for t in _TAG.findall(text)):
-        return "an empty field tag []"
-    words = re.findall(r'\(|\)|""|[^\s()"]+', text)
-    for i, w in enumerate(words):
-        if w in _OPS:
-            before = words[i - 1] if i else "("
-            after = words[i + 1] if i + 1 < len(words) else ")"
-            if before in _OPS or before == "(" or after in _OPS or after == ")":
-                return f"{w} needs a term on both sides"
-    return ""
 
 
 class _Checker(QObject):

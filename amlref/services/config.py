@@ -29,6 +29,7 @@ class Setting:
     help: str
     kind: str = ""        # "url", "email", "secret", "formula", "path" or ""
     minimum: float | None = None
+    maximum: float | None = None
 
     def parse(self, text: str) -> Any:
         """The value of ``text`` for this setting, or InputError naming the key."""
@@ -51,6 +52,8 @@ class Setting:
                 raise bad(f"{text!r} is not a number")
             if self.minimum is not None and value < self.minimum:
                 raise bad(f"{text} is below the minimum {self.minimum:g}")
+            if self.maximum is not None and value > self.maximum:
+                raise bad(f"{text} is above the maximum {self.maximum:g}")
             return value
         if self.kind == "url":
             parts = urlsplit(text)
@@ -121,8 +124,11 @@ def _other_settings() -> list[Setting]:
         Setting("watch.on_start", bool, True, "the window runs the watches when it opens"),
         Setting("watch.first_days", int, 30, "a new watch's first run looks back this many days",
                 minimum=1),
-        Setting("watch.max_results", int, 10000, "most new records one PubMed watch run takes",
-                minimum=1),
+        Setting("watch.max_results", int, 10000, "most new records one PubMed watch run takes "
+                "(PubMed gives at most 10,000 a search)", minimum=1, maximum=10000),
+        Setting("watch.openalex_lookback_days", int, 60, "a citation alert asks OpenAlex for "
+                "works published this many days before its last run (they are indexed late)",
+                minimum=0),
         Setting("watch.notify", bool, True, "desktop notification after a run with new articles"),
     ]
 

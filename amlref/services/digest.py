@@ -4,8 +4,11 @@ default) or HTML."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
+from amlref.core.errors import UsageError
 from amlref.storage.library import Library
 
 OTHER = "(no category)"
@@ -19,6 +22,40 @@ class Entry:
     journal: str
     link: str
     watches: list[str] = field(default_factory=list)
+
+
+_UNITS = {"h": timedelta(hours=1), "hour": timedelta(hours=1), "d": timedelta(days=1),
+          "day": timedelta(days=1), "w": timedelta(weeks=1), "week": timedelta(weeks=1),
+          "m": timedelta(days=30), "month": timedelta(days=30)}
+PERIODS = "a period like 7d, 2w, 12h, 1m (30 days) or a date YYYY-MM-DD"
+
+
+def parse_since(text: str, now: datetime | None = None) -> tuple[str, str]:
+    """``--since``: ``(ISO timestamp, label)``.  ``7d`` / ``7 days`` is the last 7×24 hours,
+    ``2w`` two weeks, ``12h``, ``1m`` 30 days; ``YYYY-MM-DD`` from the start of that day (UTC).
+    A period of 0, a date in the future, or anything else is a one-line UsageError."""
+    now = now or datetime.now(timezone.utc)
+    raw = (text or "").strip()
+    m = re.fullmatch(r"(\d+)\s*(h|hours?|d|days?|w|weeks?|m|months?)", raw.lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        step = _UNITS[unit if unit in _UNITS else unit.rstrip("s")]
+        if n == 0:
+            raise UsageError(f"--since {raw!r}: a period of 0 has nothing in it; give "
+                             f"{PERIODS}")
+        try:
+            start = now - n * step
+        except OverflowError:
+            raise UsageError(f"--since {raw!r}: too long a period") from None
+        return (start.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                start.strftime("%Y-%m-%d %H:%M UTC") + f" (the last {raw})")
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise UsageError(f"--since {raw!r}: give {PERIODS}") from None
+    if day > now:
+        raise UsageError(f"--since {raw}: that day is in the future")
+    return day.strftime("%Y-%m-%dT00:00:00.000000Z"), day.strftime("%Y-%m-%d")
 
 
 def link_of(pmid: str, doi: str, pmcid: str, url: str) -> str:
@@ -70,15 +107,21 @@ def _count(groups: dict[str, list[Entry]]) -> int:
     return len({e.citekey for es in groups.values() for e in es})
 
 
+def _md(text: str) -> str:
+    """Text with Markdown's markup characters escaped (a title is shown as written)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(text.split()))
+
+
 def markdown(groups: dict[str, list[Entry]], since_label: str) -> str:
     lines = [f"# New articles since {since_label}", "",
              f"{_count(groups)} article(s)." if groups else "No new articles.", ""]
     for label, entries in groups.items():
         lines += [f"## {label} ({len(entries)})", ""]
         for e in entries:
-            title = (e.title or "(no title)").replace("[", "\\[").replace("]", "\\]")
-            bits = ", ".join(x for x in (e.journal, str(e.year or "")) if x)
-            s = f"- `{e.citekey}` [{title}]({e.link})" if e.link else f"- `{e.citekey}` {title}"
+            title = _md(e.title or "(no title)")
+            bits = _md(", ".join(x for x in (e.journal, str(e.year or "")) if x))
+            link = e.link.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            s = f"- `{e.citekey}` [{title}]({link})" if link else f"- `{e.citekey}` {title}"
             if bits:
                 s += f" — {bits}"
             if e.watches:

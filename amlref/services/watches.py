@@ -20,7 +20,6 @@ for the same window again and fetches only what is still missing.  One run per w
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -59,6 +58,7 @@ class RunReport:
     requests: int = 0
     beyond: int = 0                # PubMed found more than watch.max_results: not taken
     error: str = ""                # the run stopped here (what it filed before is kept)
+    notes: list[str] = field(default_factory=list)   # query terms PubMed could not use
 
     def to_json(self) -> dict:
         return {"watch": self.watch, "kind": self.kind, "window": list(self.window),
@@ -66,7 +66,7 @@ class RunReport:
                 "known": len(self.known), "by_category": self.by_category,
                 "added_ids": self.added, "known_ids": self.known,
                 "skipped": [str(p) for p in self.skipped], "requests": self.requests,
-                "beyond_limit": self.beyond,
+                "beyond_limit": self.beyond, "notes": self.notes,
                 "error": self.error}
 
     def summary(self) -> str:
@@ -81,6 +81,8 @@ class RunReport:
         if self.beyond:
             s += (f"; {self.beyond} more found than watch.max_results allows (narrow the query "
                   "or raise the setting)")
+        if self.notes:
+            s += "; PubMed ignored terms of the query: " + "; ".join(self.notes)
         return s
 
 
@@ -160,11 +162,14 @@ def _day(iso: str) -> datetime:
 
 
 def window(lib: Library, watch: dict, today: datetime | None = None) -> tuple[str, str]:
-    """(mindate, maxdate) as ``YYYY/MM/DD``: from the day of the last completed run (that day
-    again: entry dates have no time, and what was brought is skipped) to today."""
+    """(mindate, maxdate) as ``YYYY/MM/DD``: from the day before the last completed run to
+    today.  Entry dates have no time and are NCBI's calendar days (US Eastern time, 4-5 hours
+    behind the UTC of ``last_run``): a run at 02:00 UTC is still the day before at NCBI, and
+    records entered there that evening would fall before a window starting on the run's UTC
+    day.  What the overlap finds again was brought already and is skipped."""
     today = today or datetime.now(timezone.utc)
     if watch["last_run"]:
-        start = _day(watch["last_run"])
+        start = _day(watch["last_run"]) - timedelta(days=1)
     else:
         start = today - timedelta(days=int(config.get(lib, "watch.first_days")))
     return start.strftime("%Y/%m/%d"), today.strftime("%Y/%m/%d")
@@ -244,7 +249,7 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
     warm.start()       # (the classifiers build their matchers while PubMed is asked)
     try:
         count, pmids = pm.search_all(online.pubmed, w["query"], *report.window, page=page,
-                                     limit=limit, on_page=on_page)
+                                     limit=limit, on_page=on_page, notes=report.notes)
         report.found = len(pmids)
         report.beyond = max(0, count - len(pmids))
         seen = store.seen(w["id"])
@@ -271,7 +276,10 @@ def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
         for citing in pm.citing_pmids(online.pubmed, with_pmid).values():
             found.update(dict.fromkeys(citing))
     others: list = []
-    since = report.window[0].replace("/", "-")
+    since = ""     # OpenAlex filters by publication date, and works come in days to weeks
+    if w["last_run"]:      # after it: look back watch.openalex_lookback_days (brought: skipped)
+        since = (_day(w["last_run"]) - timedelta(
+            days=int(config.get(lib, "watch.openalex_lookback_days")))).strftime("%Y-%m-%d")
     for t in targets:
         if t.get("pmid") or not t.get("doi"):
             continue
@@ -398,19 +406,3 @@ def _tagged_not_filed(lib, w, pmids: list[str], dois: list[str]) -> set[int]:
         "WHERE i.watch_id = ? AND i.article_id = a.id)",
         (w["name"], json.dumps(pmids), json.dumps(dois), w["id"]))}
 
-
-def parse_since(text: str, now: datetime | None = None) -> str:
-    """``7d``, ``2w``, ``12h``, ``1m`` (30 days) or a date ``YYYY-MM-DD`` -> an ISO timestamp."""
-    now = now or datetime.now(timezone.utc)
-    text = (text or "").strip()
-    m = re.fullmatch(r"(\d+)\s*([hdwm])", text.lower())
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n),
-                 "m": timedelta(days=30 * n)}[unit]
-        return (now - delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").strftime("%Y-%m-%dT00:00:00.000000Z")
-    except ValueError:
-        raise UsageError(f"--since {text!r}: give a period like 7d, 2w, 12h, or a date "
-                         "YYYY-MM-DD") from None

@@ -222,7 +222,7 @@ class DiskCache:
             tmp.write_bytes(resp.content)
             os.replace(tmp, body_p)
             tmp = meta_p.with_suffix(f".tmp{os.getpid()}.{threading.get_ident()}")
-            tmp.write_text(json.dumps({"url": resp.url, "status": resp.status,
+            tmp.write_text(json.dumps({"url": _without_secrets(resp.url), "status": resp.status,
                                        "content_type": resp.content_type,
                                        "stored": time.time()}), "utf-8")
             os.replace(tmp, meta_p)
@@ -286,6 +286,24 @@ def _param_items(params) -> list[tuple[str, Any]]:
     return list(params)
 
 
+def hide(text: Any, secret: str) -> Any:
+    """``text`` with ``secret`` cut to its first characters (as ``amlref config`` shows it)."""
+    if not isinstance(text, str) or not secret:
+        return text
+    return text.replace(secret, secret[:4] + "…" if len(secret) > 4 else "…")
+
+
+def _without_secrets(url: str) -> str:
+    """A URL without the parameters that are secrets or personal (api_key, email ...)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    from urllib.parse import parse_qsl
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k not in _UNCACHED_PARAMS]
+    return parts._replace(query=urlencode(kept)).geturl()
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
@@ -337,6 +355,35 @@ class HttpClient:
 
     def get(self, url: str, params=None, service: str = "", accept: str = "",
             use_cache: bool = True, what: str = "") -> Response:
+        try:
+            return self._get(url, params, service, accept, use_cache, what)
+        except NetworkError as exc:
+            raise self._hide_secrets(exc) from None
+
+    def post(self, url: str, data: Mapping[str, Any], service: str = "", accept: str = "",
+             what: str = "") -> Response:
+        """A form POST (E-utilities take one where a GET's URL would be too long: a long
+        query, many ids); never cached.  Same retries, limits and errors as :meth:`get`."""
+        try:
+            resp = self._fetch(url, None, service, accept, what, data=data)
+            resp.what = what
+            check_complete(resp, what or _host(url))
+            return resp
+        except NetworkError as exc:
+            raise self._hide_secrets(exc) from None
+
+    def _hide_secrets(self, exc: NetworkError) -> NetworkError:
+        """The API key never shows in a message, nor in an error's ``url``."""
+        secret = self.settings.ncbi_api_key
+        if secret and len(secret) > 1:
+            if any(secret in str(a) for a in exc.args):
+                exc.args = tuple(hide(a, secret) for a in exc.args)
+            if isinstance(getattr(exc, "url", None), str):
+                exc.url = hide(exc.url, secret)
+        return exc
+
+    def _get(self, url: str, params, service: str, accept: str, use_cache: bool,
+             what: str) -> Response:
         key = None
         if self.cache is not None and use_cache:
             key = DiskCache.key("GET", url, params, accept)
@@ -361,7 +408,8 @@ class HttpClient:
             self.cache.put(key, resp)
         return resp
 
-    def _fetch(self, url: str, params, service: str, accept: str, what: str) -> Response:
+    def _fetch(self, url: str, params, service: str, accept: str, what: str,
+               data: Mapping[str, Any] | None = None) -> Response:
         s = self.settings
         headers = {"Accept": accept} if accept else {}
         host = _host(url)
@@ -373,8 +421,12 @@ class HttpClient:
                 lim.wait()
             self.requests_sent += 1
             try:
-                r = self.session.get(url, params=params, headers=headers, stream=True,
-                                     timeout=(s.timeout, s.timeout), allow_redirects=True)
+                if data is None:
+                    r = self.session.get(url, params=params, headers=headers, stream=True,
+                                         timeout=(s.timeout, s.timeout), allow_redirects=True)
+                else:
+                    r = self.session.post(url, data=data, headers=headers, stream=True,
+                                          timeout=(s.timeout, s.timeout), allow_redirects=True)
             except requests.exceptions.Timeout:
                 if attempt < s.retries:
                     self._backoff(attempt, None)
@@ -491,4 +543,6 @@ def _short(exc: BaseException) -> str:
     for marker in ("Caused by ", "Failed to establish a new connection: "):
         if marker in msg:
             msg = msg.split(marker, 1)[1]
+    import re
+    msg = re.sub(r"(?i)\burl: \S+", "url: …", msg)      # (its query has the key, the e-mail)
     return msg.strip("()'\" ")[:120]

@@ -218,16 +218,24 @@ class QueryError(InputError):
     """PubMed refused a query (syntax error, unknown field, a phrase it does not know)."""
 
 
+GET_LIMIT = 2000    # longer URLs go as a POST (NCBI asks for POST with long queries/id lists)
+
+
 def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int = ESEARCH_PAGE,
                 mindate: str = "", maxdate: str = "", datetype: str = "edat",
                 webenv: str = "", query_key: str = "", what: str = "") -> dict:
-    """One esearch page: ``{"count", "ids", "webenv", "query_key", "translation"}``.
+    """One esearch page: ``{"count", "ids", "webenv", "query_key", "translation", "notes"}``.
 
     ``mindate``/``maxdate`` (``YYYY/MM/DD``) limit the ``datetype`` date (``edat``: the date the
     record entered PubMed).  ``usehistory=y`` keeps the result on NCBI's history server; later
-    pages pass its ``webenv``/``query_key``.  A query PubMed cannot use (``<ERROR>``, or an
-    ``ErrorList`` naming a phrase or field it does not know) raises :class:`QueryError`; an answer
-    that is not an eSearchResult (cut half-way, HTML) raises NetworkError."""
+    pages pass its ``webenv``/``query_key``.  A query whose URL would be long (a watch built
+    from the taxonomy: 2,000+ characters) is sent as a POST.  What PubMed says about the query
+    is judged by ``pubmed_query.judge``: an ``<ERROR>``, an unknown field, or a term every
+    match needs that PubMed could not use raises :class:`QueryError`; a term among
+    alternatives it could not use is a note (``"notes"``).  An answer that is not an
+    eSearchResult (cut half-way, HTML) raises NetworkError."""
+    from urllib.parse import urlencode
+    from amlref.sources.pubmed_query import judge
     what = what or f"PubMed search {term[:60]!r}"
     params = source._params(db="pubmed", term=term, retmode="xml", usehistory="y",
                             retstart=str(retstart), retmax=str(retmax))
@@ -238,8 +246,11 @@ def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int 
         params["WebEnv"] = webenv
         if query_key:
             params["query_key"] = query_key
-    resp = source.client.get(source._url("esearch"), params, service="ncbi", what=what,
-                             use_cache=False)
+    url = source._url("esearch")
+    if len(url) + 1 + len(urlencode(params)) > GET_LIMIT:
+        resp = source.client.post(url, params, service="ncbi", what=what)
+    else:
+        resp = source.client.get(url, params, service="ncbi", what=what, use_cache=False)
     root = parse_xml(resp.content, f"{what}: NCBI esearch")
     if root.tag == "ERROR" or (root.tag == "eSearchResult" and root.find("Count") is None
                                and root.find("ERROR") is not None):
@@ -247,11 +258,13 @@ def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int 
         raise QueryError(f"{what}: PubMed refused the query: {msg.strip() or 'no reason given'}")
     if root.tag != "eSearchResult" or root.find("Count") is None:
         raise NetworkError(f"{what}: NCBI esearch answered <{root.tag}> without a count")
-    problems = [f"{e.tag} {(e.text or '').strip()}" for e in root.iterfind("ErrorList/*")
-                if (e.text or "").strip()]
-    if problems:
-        raise QueryError(f"{what}: PubMed does not understand the query: "
-                         + "; ".join(_readable(p) for p in problems))
+    complaints = [(e.tag, " ".join((e.text or "").split()))
+                  for e in root.iterfind("ErrorList/*")] + \
+                 [(e.tag, " ".join((e.text or "").split()))
+                  for e in root.iterfind("WarningList/*")]
+    errors, notes = judge(term, complaints)
+    if errors:
+        raise QueryError(f"{what}: PubMed does not understand the query: " + "; ".join(errors))
     try:
         count = int((root.findtext("Count") or "0").strip())
     except ValueError:
@@ -259,23 +272,21 @@ def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int 
     ids = [e.text.strip() for e in root.iterfind("IdList/Id") if e.text and e.text.strip()]
     return {"count": count, "ids": ids, "webenv": (root.findtext("WebEnv") or "").strip(),
             "query_key": (root.findtext("QueryKey") or "").strip(),
-            "translation": (root.findtext("QueryTranslation") or "").strip()}
-
-
-def _readable(problem: str) -> str:
-    kind, _, text = problem.partition(" ")
-    words = {"PhraseNotFound": "phrase not found", "FieldNotFound": "unknown field",
-             "QuotedPhraseNotFound": "quoted phrase not found"}
-    return f"{words.get(kind, kind)}: {text}"
+            "translation": (root.findtext("QueryTranslation") or "").strip(), "notes": notes}
 
 
 def search_all(source: PubmedSource, term: str, mindate: str = "", maxdate: str = "",
                datetype: str = "edat", page: int = ESEARCH_PAGE, limit: int = ESEARCH_LIMIT,
-               on_page=None) -> tuple[int, list[str]]:
+               on_page=None, notes: list | None = None) -> tuple[int, list[str]]:
     """``(count, pmids)`` of a query: every page of up to ``page`` ids (``retstart``/``retmax``
-    on the history server), at most ``limit`` ids.  ``on_page(done, count)`` before each page
-    after the first (it may raise to stop)."""
+    on the history server), at most ``limit`` ids (never more than ESEARCH_LIMIT: PubMed
+    gives none past the first 10,000).  ``on_page(done, count)`` before each page after the
+    first (it may raise to stop).  What PubMed noted about the query (a term among
+    alternatives it could not use) is added to ``notes``."""
+    limit = max(0, min(limit, ESEARCH_LIMIT))
     first = search_page(source, term, 0, min(page, limit), mindate, maxdate, datetype)
+    if notes is not None:
+        notes += [n for n in first["notes"] if n not in notes]
     count, ids = first["count"], list(first["ids"])
     want = min(count, limit)
     while len(ids) < want:
