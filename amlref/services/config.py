@@ -30,6 +30,7 @@ class Setting:
     kind: str = ""        # "url", "email", "secret", "formula", "path" or ""
     minimum: float | None = None
     maximum: float | None = None
+    off_or_least: float | None = None    # 0 turns it off; any other value at least this
 
     def parse(self, text: str) -> Any:
         """The value of ``text`` for this setting, or InputError naming the key."""
@@ -54,11 +55,19 @@ class Setting:
                 raise bad(f"{text} is below the minimum {self.minimum:g}")
             if self.maximum is not None and value > self.maximum:
                 raise bad(f"{text} is above the maximum {self.maximum:g}")
+            if self.off_or_least is not None and 0 < value < self.off_or_least:
+                raise bad(f"{text}: give 0 (off) or at least {self.off_or_least:g}")
             return value
         if self.kind == "url":
-            parts = urlsplit(text)
-            if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+            try:
+                parts = urlsplit(text)
+                parts.port                      # (a port out of range raises)
+            except ValueError as exc:
+                raise bad(f"{text!r} is not an http(s) URL ({exc})") from None
+            if parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
                 raise bad(f"{text!r} is not an http(s) URL")
+            if parts.query or parts.fragment:
+                raise bad(f"{text!r}: a base URL has no '?' or '#' part")
         elif self.kind == "email" and text and ("@" not in text or " " in text
                                                 or text.startswith("@") or text.endswith("@")):
             raise bad(f"{text!r} is not an e-mail address")
@@ -100,6 +109,12 @@ _ONLINE_HELP = {
 }
 
 
+# values outside these make the sources useless (a 0 s timeout fails every request; a
+# thousand retries on HTTP 429 never end)
+_ONLINE_BOUNDS = {"timeout": (0.5, 600), "retries": (0, 10), "max_bytes": (1024, None),
+                  "max_wait": (0, 3600)}
+
+
 def _online_settings() -> list[Setting]:
     from amlref.sources.http import Settings
     base = Settings()
@@ -108,9 +123,10 @@ def _online_settings() -> list[Setting]:
         default = getattr(base, f.name)
         kind = ("url" if f.name.endswith("_url") else "email" if f.name == "email"
                 else "secret" if "key" in f.name else "path" if f.name.endswith("_dir") else "")
-        minimum = 0 if isinstance(default, (int, float)) and not isinstance(default, bool) else None
+        number = isinstance(default, (int, float)) and not isinstance(default, bool)
+        low, high = _ONLINE_BOUNDS.get(f.name, (0 if number else None, None))
         out.append(Setting(f"online.{f.name}", type(default), default,
-                           _ONLINE_HELP.get(f.name, f.name), kind, minimum))
+                           _ONLINE_HELP.get(f.name, f.name), kind, low, high))
     return out
 
 
@@ -120,7 +136,7 @@ def _other_settings() -> list[Setting]:
         Setting("citekey_formula", str, DEFAULT_FORMULA, "pattern of new citation keys",
                 "formula"),
         Setting("watch.interval_hours", float, 12.0, "the window runs the watches every N hours "
-                "(0 = only on start)", minimum=0),
+                "(0 = only on start)", minimum=0, maximum=24 * 366, off_or_least=0.1),
         Setting("watch.on_start", bool, True, "the window runs the watches when it opens"),
         Setting("watch.first_days", int, 30, "a new watch's first run looks back this many days",
                 minimum=1),
