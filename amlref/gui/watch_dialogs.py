@@ -20,7 +20,7 @@ OFFERED_KEY = "gui.default_watches_offered"      # a library setting: asked once
 
 class _Checker(QObject):
     """Asks PubMed (esearch, no ids) whether it understands a query, in a thread of its own:
-    ``done(count, translation, error)``."""
+    ``done(count, notes, error)`` (notes: terms among alternatives PubMed does not know)."""
     done = Signal(int, str, str)
 
     def check(self, lib, query: str) -> None:
@@ -35,7 +35,7 @@ class _Checker(QObject):
             except Exception as exc:      # QueryError, NetworkError: one line
                 self.done.emit(-1, "", describe_error(exc))
                 return
-            self.done.emit(int(r["count"]), r["translation"], "")
+            self.done.emit(int(r["count"]), "; ".join(r["notes"]), "")
         threading.Thread(target=work, daemon=True, name="amlref-query-check").start()
 
 
@@ -95,7 +95,7 @@ class AddWatchDialog(QDialog):
         self._say("Asking PubMed whether it understands the query…", bad=False)
         self.checker.check(self.lib, query)
 
-    def _checked(self, count: int, translation: str, error: str) -> None:
+    def _checked(self, count: int, notes: str, error: str) -> None:
         self.buttons.setEnabled(True)
         if error:
             if "refused" in error or "does not understand" in error:
@@ -104,7 +104,8 @@ class AddWatchDialog(QDialog):
             return self._say(f"{error} — the query could not be checked; OK adds it "
                              "unchecked.")
         self._add(self.name.text().strip(), self.query.toPlainText().strip(),
-                  f"PubMed finds {count:,} records for it today.")
+                  f"PubMed finds {count:,} records for it today."
+                  + (f" It ignores terms it does not know ({notes})." if notes else ""))
 
     def _add(self, name: str, query: str, note: str = "") -> None:
         from amlref.services.watches import add_query

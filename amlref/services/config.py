@@ -27,7 +27,7 @@ class Setting:
     type: type            # str, int, float or bool
     default: Any
     help: str
-    kind: str = ""        # "url", "email", "secret", "formula", "path" or ""
+    kind: str = ""        # "url", "email", "secret", "formula", "pattern", "style", "path", ""
     minimum: float | None = None
     maximum: float | None = None
     off_or_least: float | None = None    # 0 turns it off; any other value at least this
@@ -76,6 +76,18 @@ class Setting:
             try:
                 citekeys.check_formula(text)
             except ValueError as exc:          # the formula checker's own one-line message
+                raise bad(str(exc)) from None
+        elif self.kind == "pattern":
+            from amlref.services.attachments import check_pattern
+            try:
+                check_pattern(text)
+            except ValueError as exc:
+                raise bad(str(exc)) from None
+        elif self.kind == "style":
+            from amlref.formats import csl
+            try:
+                return csl.style_name(text)
+            except ValueError as exc:
                 raise bad(str(exc)) from None
         return text
 
@@ -132,9 +144,25 @@ def _online_settings() -> list[Setting]:
 
 def _other_settings() -> list[Setting]:
     from amlref.core.citekeys import DEFAULT_FORMULA
+    from amlref.formats.csl import DEFAULT_STYLE, SETTING as STYLE
+    from amlref.services.attachments import DEFAULT_PATTERN
+    from amlref.storage.backup import DAILY_SETTING, DEFAULT_KEEP, KEEP_SETTING
     return [
         Setting("citekey_formula", str, DEFAULT_FORMULA, "pattern of new citation keys",
                 "formula"),
+        Setting(STYLE, str, DEFAULT_STYLE, "citation style of formatted references "
+                "(amlref cite --list-styles)", "style"),
+        Setting("files.folder", str, "", "folder of attached files ('' = <library "
+                "name>.files beside the library; relative to the library's folder)", "path"),
+        Setting("files.pattern", str, DEFAULT_PATTERN, "file name of an attached copy",
+                "pattern"),
+        Setting("files.link", bool, False, "link attached files where they are instead of "
+                "copying them"),
+        Setting("pdf.offline", bool, False, "never look PDFs' records up online"),
+        Setting("pdf.isolate", bool, True, "read PDFs in a separate process with time and "
+                "memory limits"),
+        Setting(KEEP_SETTING, int, DEFAULT_KEEP, "backups kept", minimum=1),
+        Setting(DAILY_SETTING, bool, True, "a backup on the first open of a day"),
         Setting("watch.interval_hours", float, 12.0, "the window runs the watches every N hours "
                 "(0 = only on start)", minimum=0, maximum=24 * 366, off_or_least=0.1),
         Setting("watch.on_start", bool, True, "the window runs the watches when it opens"),

@@ -221,7 +221,7 @@ def test_add_a_pubmed_watch_the_query_checked_by_pubmed(qtbot, api, window, lib)
     d.query.setPlainText("fleegle[MeSH Terms] AND (")
     d.check_and_add()
     assert "a '(' is not closed" in d.status.text() and api.count("/eutils") == 0
-    d.query.setPlainText("fleegle[MeSH Terms] OR obstetrics[MeSH Terms]")
+    d.query.setPlainText("fleegle[MeSH Terms] AND obstetrics[MeSH Terms]")   # (OR: a note)
     d.check_and_add()
     qtbot.waitUntil(lambda: d.buttons.isEnabled(), timeout=10000)
     assert "phrase not found: fleegle[MeSH Terms]" in d.status.text()
