@@ -116,6 +116,25 @@ def test_a_run_killed_half_way_keeps_nothing_and_does_not_hold_the_next_one_back
     assert s["articles"] == 4 and s["inbox"] == 4 and s["last_run"] and s["running"] is None
 
 
+def test_ctrl_c_during_a_run(api, cli, lib_path):
+    """Ctrl+C in a terminal: one line, exit 130, the lock given back, "interrupted" noted."""
+    pmids = metapub_pmids()[:2]
+    held = Held(pmids)
+    api.route("/eutils/esearch.fcgi", held)
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("watch", "add", "w", QUERY)
+    run = amlref(lib_path, "watch", "run", "w")
+    assert held.inside.wait(60)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    held.go_on.set()
+    assert run.returncode == 130 and err == "amlref: interrupted\n" and out == ""
+    s = state(lib_path)
+    assert s["running"] is None and s["last_run"] is None and s["last_error"] == "interrupted"
+    lst = cli("watch", "list").out
+    assert "last error: interrupted" in lst
+
+
 def test_an_esearch_answer_cut_half_way(api, cli, lib_path):
     whole = esearch_of(metapub_pmids()[:5])
 

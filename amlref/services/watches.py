@@ -199,7 +199,8 @@ def run_watch(lib: Library, name: str, online: Online | None = None,
         store.update(w["id"], last_run=started, last_error="", last_count=len(report.added))
         return report
     except BaseException as exc:
-        msg = str(exc) if isinstance(exc, AmlrefError) else f"{type(exc).__name__}: {exc}"
+        msg = (str(exc) if isinstance(exc, AmlrefError) else "interrupted"
+               if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}")
         report.error = msg or type(exc).__name__
         try:
             store.update(w["id"], last_error=report.error)
