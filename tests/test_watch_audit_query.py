@@ -140,10 +140,11 @@ def test_a_term_among_alternatives_pubmed_does_not_know_is_a_note(api, cli, lib_
     cli("watch", "add", "w", "obstetrics[MeSH Terms] OR fleegle[MeSH Terms]")
     r = cli("watch", "run", "w")
     assert r.code == 0, r
-    assert "3 new" in r.out and "PubMed ignored terms of the query: phrase not found: " \
-        "fleegle[MeSH Terms]" in r.out
+    assert "3 new" in r.out and "PubMed ignored a term of the query (phrase not found: " \
+        "fleegle[MeSH Terms])" in r.out
     r = cli("watch", "run", "w", "--json")
-    assert r.json()[0]["notes"] == ["phrase not found: fleegle[MeSH Terms]"]
+    assert r.json()[0]["notes"] == [
+        "PubMed ignored a term of the query (phrase not found: fleegle[MeSH Terms])"]
 
 
 @pytest.mark.parametrize("query, ok", [

@@ -208,6 +208,35 @@ def test_openalex_citing_works_are_paged_with_the_cursor(api, cli, lib_path):
     assert got == new
 
 
+def test_a_target_openalex_does_not_know_does_not_stop_the_alert(api, cli, lib_path):
+    """Two DOI-only targets, one unknown to OpenAlex (HTTP 404 with a JSON error): the other's citing
+    works still come in, and the run says which target was passed over."""
+    from amlref.core.article import Article
+    work, key = _citing_setup(api, lib_path)
+    lib = Library.open(lib_path)
+    try:
+        other = lib.articles.get(lib.articles.add(Article(
+            title="A paper OpenAlex never saw", doi="10.99999/not-in-openalex",
+            issued="2026"))).citekey
+    finally:
+        lib.close()
+    api.route("/openalex/works/doi:10.99999/not-in-openalex",
+              json.dumps({"error": "Not Found",
+                          "message": "The requested resource could not be found."}),
+              JSON, status=404)
+    listing = api_file("api", "openalex-works", "case-006.json")
+    api.route("/openalex/works", listing, JSON)
+    cli("watch", "add-citing", "w", other, key)
+    r = cli("watch", "run", "w", "--json")
+    assert r.code == 0, r
+    [rep] = r.json()
+    assert rep["added"] == len(json.loads(listing)["results"])
+    assert rep["notes"] == [f"OpenAlex does not know 10.99999/not-in-openalex ({other}): no "
+                            "citing works for it"]
+    r = cli("watch", "run", "w")
+    assert r.code == 0 and "OpenAlex does not know 10.99999/not-in-openalex" in r.out
+
+
 def test_the_window_starts_the_day_before_the_last_run(lib):
     """NCBI's entry dates are US Eastern days: a run at 02:00 UTC on the 3rd is the 2nd there."""
     from amlref.services.watches import window

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from amlref.core.article import ParseResult, Problem
-from amlref.core.errors import AmlrefError, InputError, UsageError
+from amlref.core.errors import AmlrefError, InputError, NotFound, UsageError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.services import config
 from amlref.services.importing import import_parts, import_results
@@ -58,7 +58,7 @@ class RunReport:
     requests: int = 0
     beyond: int = 0                # PubMed found more than watch.max_results: not taken
     error: str = ""                # the run stopped here (what it filed before is kept)
-    notes: list[str] = field(default_factory=list)   # query terms PubMed could not use
+    notes: list[str] = field(default_factory=list)   # what the run passed over, and why
 
     def to_json(self) -> dict:
         return {"watch": self.watch, "kind": self.kind, "window": list(self.window),
@@ -82,7 +82,7 @@ class RunReport:
             s += (f"; {self.beyond} more found than watch.max_results allows (narrow the query "
                   "or raise the setting)")
         if self.notes:
-            s += "; PubMed ignored terms of the query: " + "; ".join(self.notes)
+            s += "; " + "; ".join(self.notes)
         return s
 
 
@@ -286,7 +286,12 @@ def _run_citing(lib, store, w, online, report, progress, cancel, today) -> None:
             continue
         check(cancel)
         progress(0, 0, f"{w['name']}: OpenAlex works citing {t['doi']}")
-        work = online.openalex.work(doi=t["doi"])
+        try:
+            work = online.openalex.work(doi=t["doi"])
+        except NotFound:         # (one unknown DOI must not stop the alert for the others)
+            report.notes.append(f"OpenAlex does not know {t['doi']} "
+                                f"({t.get('citekey') or 'a target'}): no citing works for it")
+            continue
         for cw in oa.citing_since(online.openalex, work.get("id", ""), since):
             pmid = oa.work_to_reference(cw).pmid
             if pmid:

@@ -286,7 +286,7 @@ def search_all(source: PubmedSource, term: str, mindate: str = "", maxdate: str 
     limit = max(0, min(limit, ESEARCH_LIMIT))
     first = search_page(source, term, 0, min(page, limit), mindate, maxdate, datetype)
     if notes is not None:
-        notes += [n for n in first["notes"] if n not in notes]
+        notes += [f"PubMed ignored a term of the query ({n})" for n in first["notes"]]
     count, ids = first["count"], list(first["ids"])
     want = min(count, limit)
     while len(ids) < want:
