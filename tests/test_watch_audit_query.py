@@ -111,7 +111,7 @@ def test_the_suggested_watches_are_valid_and_an_unknown_agent_does_not_stop_them
         assert judge(query, [("QuotedPhraseNotFound", some)])[0] == []
 
 
-# -- against the local server: a watch run ----------------------------------------------------------
+# -- against the local server: a watch run ------------------------------------------------
 def test_a_term_pubmed_drops_from_an_and_query_fails_the_run(api, cli, lib_path):
     """The real answer: PubMed searched "obstetrics" alone, without fleegle[MeSH Terms]."""
     search = Search(metapub_pmids()[:3], real_lists("api", "ncbi-eutils-json",

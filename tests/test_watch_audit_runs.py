@@ -209,8 +209,8 @@ def test_openalex_citing_works_are_paged_with_the_cursor(api, cli, lib_path):
 
 
 def test_a_target_openalex_does_not_know_does_not_stop_the_alert(api, cli, lib_path):
-    """Two DOI-only targets, one unknown to OpenAlex (HTTP 404 with a JSON error): the other's citing
-    works still come in, and the run says which target was passed over."""
+    """Two DOI-only targets, one unknown to OpenAlex (HTTP 404 with a JSON error): the other's
+    citing works still come in, and the run says which target was passed over."""
     from amlref.core.article import Article
     work, key = _citing_setup(api, lib_path)
     lib = Library.open(lib_path)
