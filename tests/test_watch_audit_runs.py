@@ -237,6 +237,21 @@ def test_a_target_openalex_does_not_know_does_not_stop_the_alert(api, cli, lib_p
     assert r.code == 0 and "OpenAlex does not know 10.99999/not-in-openalex" in r.out
 
 
+def test_inbox_by_category_and_an_unknown_slug(api, cli):
+    classified = ["32306807", "38704912", "38738473"]     # real records the classifier files
+    api.route("/eutils/esearch.fcgi", esearch_of(classified + metapub_pmids()[:2]))
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("watch", "add", "w", QUERY)
+    assert cli("watch", "run", "w").code == 0
+    every = cli("watch", "inbox", "--json").json()
+    for slug, c in every["categories"].items():
+        got = cli("watch", "inbox", "--category", slug, "--json").json()["items"]
+        assert len(got) == c["total"] and all(slug in i["categories"] for i in got)
+    assert sum(c["total"] for c in every["categories"].values()) >= 3
+    r = cli("watch", "inbox", "--category", "nosuch")
+    assert r.code == 2 and "unknown category" in r.err and r.err.count("\n") == 1
+
+
 def test_the_window_starts_the_day_before_the_last_run(lib):
     """NCBI's entry dates are US Eastern days: a run at 02:00 UTC on the 3rd is the 2nd there."""
     from amlref.services.watches import window

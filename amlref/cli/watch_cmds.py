@@ -180,6 +180,9 @@ def _watch_id(store, name: str | None) -> int | None:
 
 
 def cmd_inbox(args) -> int:
+    if args.category:
+        from amlref.cli.taxonomy_cmds import _check_slug
+        _check_slug(args.category)             # an unknown slug: one line, not an empty Inbox
     with open_library(args) as lib:
         store = _store(lib)
         items = store.items(_watch_id(store, args.watch), args.state, args.category)
