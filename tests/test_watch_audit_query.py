@@ -174,6 +174,22 @@ def test_biopythons_recorded_phrase_not_found(api, cli):
     assert r.code == 2 and "phrase not found: abcXYZ" in r.err and r.err.count("\n") == 1
 
 
+def test_ncbis_search_servers_failing_is_not_a_query_error(api, cli, lib_path):
+    """NCBI answers <ERROR>Search Backend failed: ...</ERROR> when its search servers fail
+    (biopython issue 4193 quotes the form; the words after it here are an example): try again
+    later, not "PubMed refused the query"."""
+    api.route("/eutils/esearch.fcgi",
+              '<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC '
+              '"-//NLM//DTD esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/'
+              '20060628/esearch.dtd">\n<eSearchResult><ERROR>Search Backend failed: '
+              "Couldn't resolve #pmquerysrv-mz?dbaf=pubmed, the address table is empty."
+              "</ERROR></eSearchResult>\n", XML)
+    cli("watch", "add", "w", "CD123[tiab]")
+    r = cli("watch", "run", "w")
+    assert r.code == 2 and "NCBI esearch failed (Search Backend failed: " in r.err, r
+    assert "try again later" in r.err and "refused" not in r.err and r.err.count("\n") == 1
+
+
 def test_a_long_query_goes_as_a_post_and_pages_on_the_history_server(api, cli, lib_path):
     from amlref.services.watches import suggest
     name, query = max(suggest(), key=lambda s: len(s[1]))

@@ -254,8 +254,12 @@ def search_page(source: PubmedSource, term: str, retstart: int = 0, retmax: int 
     root = parse_xml(resp.content, f"{what}: NCBI esearch")
     if root.tag == "ERROR" or (root.tag == "eSearchResult" and root.find("Count") is None
                                and root.find("ERROR") is not None):
-        msg = (root.text if root.tag == "ERROR" else root.findtext("ERROR")) or ""
-        raise QueryError(f"{what}: PubMed refused the query: {msg.strip() or 'no reason given'}")
+        msg = " ".join(((root.text if root.tag == "ERROR" else root.findtext("ERROR")) or "")
+                       .split())
+        if re.match(r"(?i)(search )?backend failed|.*temporarily unavailable", msg):
+            # (NCBI's search servers failing: nothing is wrong with the query)
+            raise NetworkError(f"{what}: NCBI esearch failed ({msg[:160]}); try again later")
+        raise QueryError(f"{what}: PubMed refused the query: {msg or 'no reason given'}")
     if root.tag != "eSearchResult" or root.find("Count") is None:
         raise NetworkError(f"{what}: NCBI esearch answered <{root.tag}> without a count")
     complaints = [(e.tag, " ".join((e.text or "").split()))
