@@ -316,3 +316,43 @@ def test_no_key_in_a_failed_requests_message():
     client = HttpClient(Settings(ncbi_api_key=KEY, cache=False))
     err = client._hide_secrets(NetworkError(f"lookup failed at ...&api_key={KEY}"))
     assert KEY not in str(err) and "f3a9…" in str(err)
+
+
+def test_library_articles_are_merged_by_doi_then_by_title(api, cli, lib_path, tmp_path):
+    """A .bib of the user's (hand-written as Zotero exports it): one entry with the DOI of a
+    record the watch brings, one without any identifier but the same title, year and first
+    author.  The watch merges both (identifiers first, then look-alikes, as an import does):
+    no duplicate, filed as read, tagged, and the library articles get the PMIDs."""
+    pmids = ["24084238", "24349601", "24449692"]
+    bib = tmp_path / "mine.bib"
+    bib.write_text(
+        "@article{singh2013challenges,\n"
+        "  title = {Challenges in the {miRNA} research},\n"
+        "  author = {Singh, Kuldeep},\n"
+        "  year = {2013},\n"
+        "  doi = {10.1504/IJBRA.2013.056620},\n"
+        "}\n\n"
+        "@article{deneve2012genes,\n"
+        "  title = {Genes, Economics, and Happiness},\n"
+        "  author = {De Neve, Jan-Emmanuel and Christakis, Nicholas A.},\n"
+        "  journal = {Journal of Neuroscience, Psychology, and Economics},\n"
+        "  year = {2012},\n"
+        "}\n", "utf-8")
+    assert cli("import", bib).code == 0
+    api.route("/eutils/esearch.fcgi", esearch_of(pmids))
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("watch", "add", "w", QUERY)
+    r = cli("watch", "run", "w", "--json")
+    assert r.code == 0, r
+    assert r.json()[0]["added"] == 1 and r.json()[0]["known"] == 2
+    lib = Library.open(lib_path)
+    try:
+        assert lib.articles.count() == 3
+        states = {lib.articles.get(i["article_id"]).citekey: i["state"]
+                  for i in WatchStore(lib).items()}
+        assert states["singh2013challenges"] == "read" and states["deneve2012genes"] == "read"
+        for key, pmid in (("singh2013challenges", "24084238"), ("deneve2012genes", "24349601")):
+            a = lib.articles.find(key)
+            assert a.pmid == pmid and "w" in lib.tags.of(a.id)
+    finally:
+        lib.close()
