@@ -248,6 +248,10 @@ def test_inbox_by_category_and_an_unknown_slug(api, cli):
         got = cli("watch", "inbox", "--category", slug, "--json").json()["items"]
         assert len(got) == c["total"] and all(slug in i["categories"] for i in got)
     assert sum(c["total"] for c in every["categories"].values()) >= 3
+    text = cli("watch", "inbox").out                  # the same counts, for a reader
+    assert f"Inbox: {every['unread']} unread of {every['total']}" in text
+    for slug, c in every["categories"].items():
+        assert f"[{slug}]: {c['unread']} unread / {c['total']}" in text
     r = cli("watch", "inbox", "--category", "nosuch")
     assert r.code == 2 and "unknown category" in r.err and r.err.count("\n") == 1
 

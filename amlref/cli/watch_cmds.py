@@ -204,6 +204,13 @@ def cmd_inbox(args) -> int:
     print(f"Inbox: {counts['unread']} unread of {counts['total']}")
     for name, c in counts["watches"].items():
         print(f"  {name}: {c['unread']} unread / {c['total']}")
+    if counts["categories"]:
+        from amlref.taxonomy import load
+        tax = load()
+        print("By category:")
+        for slug, c in counts["categories"].items():
+            label = tax.get(slug).label if slug in tax.nodes else slug
+            print(f"  {label} [{slug}]: {c['unread']} unread / {c['total']}")
     for r in rows:
         mark = {"new": "*", "read": " ", "kept": "+"}[r["state"]]
         print(f"{mark} {r['citekey']}  {r['title'][:90]}  [{r['watch']}]")
