@@ -311,7 +311,8 @@ def test_the_api_key_never_shows(api, cli, lib_path, tmp_path):
 def test_no_key_in_a_failed_requests_message():
     """requests puts the request's URL, query and all, in some of its errors' text."""
     import requests
-    from amlref.sources.http import HttpClient, Settings, _short
+    from amlref.sources.http import HttpClient, Settings
+    from amlref.sources.http_checks import _short
     exc = requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='eutils.ncbi.nlm.nih.gov', port=443): Max retries exceeded "
         f"with url: /entrez/eutils/esearch.fcgi?tool=amlref&api_key={KEY}&term=AML")

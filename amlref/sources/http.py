@@ -30,6 +30,11 @@ import requests
 
 from amlref import __version__
 from amlref.core.errors import NetworkError, NotFound
+from amlref.sources.http_checks import _host, _short, check_complete, hide
+from amlref.sources.rate import RateLimiter, shared_limiter
+
+__all__ = ["Settings", "HttpClient", "HttpError", "Response", "DiskCache", "RateLimiter",
+           "shared_limiter", "check_complete", "hide", "retry_after_seconds"]
 
 PROJECT_URL = "https://pypi.org/project/amlref/"
 
@@ -142,47 +147,6 @@ class Response:
                                f"JSON ({exc})") from None
 
 
-# -- rate limiting --------------------------------------------------------------------------------
-class RateLimiter:
-    """At most ``rate`` requests a second: each call waits until 1/rate after the previous one.
-    Thread-safe; ``clock`` and ``sleep`` can be replaced in tests."""
-
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        self.rate = rate
-        self.clock, self.sleep = clock, sleep
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    @property
-    def interval(self) -> float:
-        return 1.0 / self.rate if self.rate > 0 else 0.0
-
-    def wait(self) -> float:
-        """Block until a request may go; returns the time waited."""
-        with self._lock:
-            now = self.clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        delay = start - now
-        if delay > 0:
-            self.sleep(delay)
-        return delay
-
-
-_limiters: dict[tuple[str, float], RateLimiter] = {}
-_limiters_lock = threading.Lock()
-
-
-def shared_limiter(name: str, rate: float) -> RateLimiter:
-    """One limiter per service and rate for the whole process (all sessions share it)."""
-    with _limiters_lock:
-        key = (name, rate)
-        if key not in _limiters:
-            _limiters[key] = RateLimiter(rate)
-        return _limiters[key]
-
-
 # -- disk cache -----------------------------------------------------------------------------------
 class DiskCache:
     """Responses stored as ``<sha256>.json`` (metadata) + ``<sha256>.body`` under ``root``."""
@@ -286,13 +250,6 @@ def _param_items(params) -> list[tuple[str, Any]]:
     return list(params)
 
 
-def hide(text: Any, secret: str) -> Any:
-    """``text`` with ``secret`` cut to its first characters (as ``amlref config`` shows it)."""
-    if not isinstance(text, str) or not secret:
-        return text
-    return text.replace(secret, secret[:4] + "…" if len(secret) > 4 else "…")
-
-
 def _without_secrets(url: str) -> str:
     """A URL without the parameters that are secrets or personal (api_key, email ...)."""
     parts = urlsplit(url)
@@ -302,10 +259,6 @@ def _without_secrets(url: str) -> str:
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
             if k not in _UNCACHED_PARAMS]
     return parts._replace(query=urlencode(kept)).geturl()
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -497,52 +450,3 @@ class HttpClient:
                                f"{int(length)} bytes); nothing of it is kept")
         return body
 
-
-_XML_TYPES = ("/xml", "+xml")
-_JSON_TYPES = ("/json", "+json")
-
-
-def check_complete(resp: Response, label: str) -> None:
-    """Raise NetworkError (one line) when a 2xx answer that says it is XML or JSON does not
-    parse: cut half-way (a proxy, a dropped connection behind one) or broken.  Such an answer
-    is never cached, so the next try fetches it again.  XML is only checked for being
-    well-formed (expat, no tree: ~10 ms a MB); JSON is parsed once and kept for ``json()``."""
-    ctype = resp.content_type.split(";", 1)[0].strip().lower()
-    host = _host(resp.url)
-    if ctype.endswith(_XML_TYPES):
-        import xml.parsers.expat
-        parser = xml.parsers.expat.ParserCreate()
-        try:
-            parser.Parse(resp.content, True)
-        except xml.parsers.expat.ExpatError as exc:
-            raise NetworkError(f"{label}: {host} sent malformed XML ({exc}): cut off or broken, "
-                               "not kept") from None
-    elif ctype.endswith(_JSON_TYPES):
-        try:
-            resp.parsed = json.loads(resp.content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise NetworkError(f"{label}: {host} sent malformed JSON ({exc}): cut off or "
-                               "broken, not kept") from None
-
-
-_REASONS = (("Failed to resolve", "name lookup failed"), ("NameResolution", "name lookup failed"),
-            ("Name or service not known", "name lookup failed"),
-            ("Connection refused", "connection refused"),
-            ("Network is unreachable", "network unreachable"),
-            ("No route to host", "no route to host"), ("Connection reset", "connection reset"),
-            ("CERTIFICATE_VERIFY_FAILED", "certificate not trusted"),
-            ("RemoteDisconnected", "server closed the connection"))
-
-
-def _short(exc: BaseException) -> str:
-    """A few words for a requests/urllib3 error instead of its long nested repr."""
-    msg = str(exc)
-    for needle, reason in _REASONS:
-        if needle in msg:
-            return reason
-    for marker in ("Caused by ", "Failed to establish a new connection: "):
-        if marker in msg:
-            msg = msg.split(marker, 1)[1]
-    import re
-    msg = re.sub(r"(?i)\burl: \S+", "url: …", msg)      # (its query has the key, the e-mail)
-    return msg.strip("()'\" ")[:120]
