@@ -106,3 +106,29 @@ def test_the_citation_style_set_here_is_the_one_cite_uses(cli, lib_path):
     assert apa and vancouver and apa != vancouver
     assert cli("config", "unset", "citation.style").code == 0
     assert cli("cite", key).out == vancouver
+
+
+def test_a_key_or_address_from_the_environment_is_shown_as_such(cli, monkeypatch):
+    key = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e"
+    monkeypatch.setenv("NCBI_API_KEY", key)
+    monkeypatch.setenv("AMLREF_EMAIL", "lab@example.org")
+    lines = {ln.split()[0]: ln for ln in cli("config", "list").out.splitlines()}
+    assert lines["online.ncbi_api_key"].split()[1:] == ["0f1e…", "(from", "$NCBI_API_KEY)"]
+    assert lines["online.email"].split()[1:] == ["lab@example.org", "(from", "$AMLREF_EMAIL)"]
+    assert cli("config", "get", "online.ncbi_api_key").out.strip() == "0f1e…"
+    everything = cli("config", "list").out + cli("config", "list", "--json").out
+    assert key not in everything
+    # a value of the library's own wins over the environment's
+    cli("config", "set", "online.email", "me@example.org")
+    assert cli("config", "get", "online.email").out.strip() == "me@example.org"
+    assert "(from" not in [ln for ln in cli("config", "list").out.splitlines()
+                           if ln.startswith("online.email")][0]
+
+
+def test_watch_add_asks_for_a_contact_address_when_there_is_none(cli, monkeypatch):
+    monkeypatch.delenv("AMLREF_EMAIL", raising=False)
+    r = cli("watch", "add", "w", "CD123[tiab]")
+    assert r.code == 0 and "amlref config set online.email" in r.out
+    cli("config", "set", "online.email", "me@example.org")
+    r = cli("watch", "add", "w2", "CD33[tiab]")
+    assert r.code == 0 and "online.email" not in r.out

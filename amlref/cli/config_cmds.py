@@ -37,7 +37,8 @@ def cmd_list(args) -> int:
         return 0
     width = max(len(r["key"]) for r in rows)
     for r in rows:
-        mark = "" if not r["default"] else "  (default)"
+        mark = (f"  (from ${r['env']})" if r["env"] else "" if not r["default"]
+                else "  (default)")
         print(f"{r['key']:<{width}}  {r['value']}{mark}")
     return 0
 

@@ -91,14 +91,19 @@ def cmd_add(args) -> int:
     from amlref.services.watches import add_citing, add_query
     if not args.keys:
         _check_query(args.name, args.query)
+    from amlref.services import config
     with open_library(args) as lib:
         if args.keys:
             add_citing(lib, args.name, args.keys)
         else:
             add_query(lib, args.name, args.query)
+        email = config.get(lib, "online.email")
     print(f"watch {args.name!r} added" + (
         f": papers citing {len(args.keys)} article(s)" if args.keys else
         f"; 'amlref watch run {args.name}' fetches what is new"))
+    if not email:
+        print("NCBI and OpenAlex ask for a contact address: amlref config set online.email "
+              "you@example.org")
     return 0
 
 

@@ -12,6 +12,7 @@ naming the key.  Secrets (the NCBI API key) are never shown in full.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
@@ -190,10 +191,26 @@ def setting(key: str) -> Setting:
     return known[key]
 
 
+# what the online sources read from the environment when the library has no value
+# (sources.http.Settings.from_mapping)
+FROM_ENV = {"online.ncbi_api_key": "NCBI_API_KEY", "online.email": "AMLREF_EMAIL"}
+
+
+def env_source(lib, key: str) -> str:
+    """The environment variable the value of ``key`` comes from ("" when it does not)."""
+    var = FROM_ENV.get(key, "")
+    if var and os.environ.get(var) and lib.settings.get(key) in (None, ""):
+        return var
+    return ""
+
+
 def get(lib, key: str) -> Any:
-    """The stored value of a known setting, or its default."""
+    """The value in use of a known setting: stored, else from the environment (FROM_ENV),
+    else its default."""
     s = setting(key)
     value = lib.settings.get(key)
+    if env_source(lib, key):
+        return os.environ[FROM_ENV[key]]
     if value is None:
         return s.default
     try:
@@ -217,5 +234,5 @@ def listing(lib) -> list[dict]:
     for key, s in all_settings().items():
         value = get(lib, key)
         out.append({"key": key, "value": s.show(value), "default": key not in stored,
-                    "help": s.help})
+                    "env": env_source(lib, key), "help": s.help})
     return out
