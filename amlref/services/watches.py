@@ -4,11 +4,14 @@ A run (:func:`run_watch`) fetches what is new for the watch, imports it the way 
 does (``services.importing.import_results``: identifiers first, then look-alikes; classification
 after), tags it with the watch's name and files it in the watch's Inbox:
 
-- a PubMed watch: ``esearch`` on the entry date (``datetype=edat``) from the day of the last
-  completed run (or ``watch.first_days`` back) to today, with the history server and paging,
-  then ``efetch`` in batches of 200 (the shared client: cache off, NCBI rate limits on);
+- a PubMed watch: ``esearch`` on the entry date (``datetype=edat``) from the day before the
+  last completed run (or ``watch.first_days`` back) to today, with the history server and
+  paging, then ``efetch`` in batches of 200 (the shared client: cache off, NCBI rate limits
+  on); terms of the query PubMed ignored among alternatives are the report's ``notes``;
 - a citation alert: ``elink pubmed_pubmed_citedin`` for the targets with a PMID (what PubMed
-  Central knows), OpenAlex ``cites:W…,from_publication_date:…`` for the others.
+  Central knows), OpenAlex ``cites:W…,from_publication_date:…`` for the others (from
+  ``watch.openalex_lookback_days`` before the last run; a DOI OpenAlex does not know is a
+  note, not an error).
 
 Identifiers the watch already brought or had dismissed are not fetched again.  Records are
 filed per efetch batch (``IMPORT_GROUP``), each batch in one transaction with its Inbox rows,
@@ -411,4 +414,3 @@ def _tagged_not_filed(lib, w, pmids: list[str], dois: list[str]) -> set[int]:
         "a.doi IN (SELECT value FROM json_each(?))) AND NOT EXISTS (SELECT 1 FROM inbox i "
         "WHERE i.watch_id = ? AND i.article_id = a.id)",
         (w["name"], json.dumps(pmids), json.dumps(dois), w["id"]))}
-
