@@ -88,6 +88,12 @@ def test_what_pubmed_could_not_use_is_an_error_or_a_note():
     assert judge("typo", q)[0] and judge("a AND typo[tiab]", q)[0]
     assert judge('a AND (b OR "typo"[tiab])', q) == ([], ['quoted phrase not found: "typo"'])
     assert judge("a NOT typo", q)[0] == []
+    # every alternative unknown: nothing can match (and dropped, the rest would widen)
+    both = [("PhraseNotFound", "typo1"), ("PhraseNotFound", "typo2")]
+    assert len(judge("a AND (typo1 OR typo2)", both)[0]) == 2
+    assert judge("typo1 OR typo2", [("QuotedPhraseNotFound", '"typo1"'),
+                                    ("QuotedPhraseNotFound", '"typo2"')])[1] == []
+    assert judge("(a AND b) OR typo1 OR typo2", both)[0] == []
     # a wrong field tag is always an error; what names no term of the query too
     assert judge("a OR b[nosuch]", [("FieldNotFound", "nosuch")])[0]
     assert judge("a OR b", [("PhraseNotFound", "elsewhere")])[0]

@@ -8,7 +8,8 @@
   unknown ``[tag]``), ``WarningList/QuotedPhraseNotFound`` (the phrase matches nothing).  A
   term among alternatives (``a OR b OR typo``) costs nothing: the watch finds what the others
   find, and the run says which term PubMed ignored.  A term every match needs (under AND only)
-  would silently widen the search, or leave it empty forever: that is an error.
+  would silently widen the search, or leave it empty forever: that is an error; so is a
+  query none of whose alternatives PubMed knows.
 
 PubMed reads Boolean operators left to right without precedence (``a OR b AND c`` is
 ``(a OR b) AND c``); terms side by side are joined by AND; only upper-case AND/OR/NOT are
@@ -82,7 +83,7 @@ def _tokens(query: str) -> list[str]:
 
 
 def _parse(tokens: list[str], i: int = 0):
-    """``(node, next index)``; a node is a term text or ``(op, left, right)``."""
+    """``(node, next index)``; a node is a :class:`Term` or ``(op, left, right)``."""
     node, op = None, None
     while i < len(tokens):
         tok = tokens[i]
@@ -94,7 +95,7 @@ def _parse(tokens: list[str], i: int = 0):
         if tok == "(":
             operand, i = _parse(tokens, i + 1)
         else:
-            operand, i = tok, i + 1
+            operand, i = Term(tok), i + 1
         if operand is None:
             continue
         node = operand if node is None else (op or "AND", node, operand)
@@ -102,22 +103,43 @@ def _parse(tokens: list[str], i: int = 0):
     return node, i
 
 
-def terms(query: str) -> list[Term]:
-    """Every term of the query with where it stands (see :class:`Term`)."""
+def _tree(query: str):
+    """``(root, terms)``: the query's tree and every term with where it stands."""
     root, _ = _parse(_tokens(query))
     out: list[Term] = []
 
     def walk(node, needed: bool, negated: bool, parent: str) -> None:
         if node is None:
             return
-        if isinstance(node, str):
-            out.append(Term(node, needed, negated, parent == "OR"))
+        if isinstance(node, Term):
+            node.needed, node.negated, node.alternative = needed, negated, parent == "OR"
+            out.append(node)
             return
         op, left, right = node
         walk(left, needed and op != "OR", negated, op)
         walk(right, needed and op != "OR", negated or op == "NOT", op)
     walk(root, True, False, "")
-    return out
+    return root, out
+
+
+def terms(query: str) -> list[Term]:
+    """Every term of the query with where it stands (see :class:`Term`)."""
+    return _tree(query)[1]
+
+
+def _can_match(node, dead: set[int]) -> bool:
+    """Whether the query can still find anything with the ``dead`` terms (by id) finding
+    nothing: OR needs one side, AND both, NOT its left."""
+    if node is None:
+        return False
+    if isinstance(node, Term):
+        return id(node) not in dead
+    op, left, right = node
+    if op == "OR":
+        return _can_match(left, dead) or _can_match(right, dead)
+    if op == "NOT":
+        return _can_match(left, dead)
+    return _can_match(left, dead) and _can_match(right, dead)
 
 
 def _bare(text: str) -> str:
@@ -140,8 +162,9 @@ def judge(query: str, complaints: list[tuple[str, str]]) -> tuple[list[str], lis
     every match needs, an unknown field, or a term not found in the query, an error.
     ``PhraseIgnored`` (stop words) and ``OutputMessage`` ("No items found.") say nothing
     about the query and are left out."""
-    known = terms(query)
+    root, known = _tree(query)
     errors, notes = [], []
+    dead: set[int] = set()
     for kind, text in complaints:
         if kind not in DROPPED + EMPTY + BAD or not text.strip():
             continue
@@ -156,5 +179,8 @@ def judge(query: str, complaints: list[tuple[str, str]]) -> tuple[list[str], lis
             fine = bool(hits) and all(t.alternative and not t.negated for t in hits)
         else:                  # matches nothing: harmless unless every match needs it
             fine = bool(hits) and all(not t.needed or t.negated for t in hits)
+        dead.update(id(t) for t in hits)
         (notes if fine else errors).append(line)
+    if notes and not _can_match(root, dead):    # every alternative gone: nothing can match
+        errors, notes = errors + notes, []
     return errors, notes
