@@ -308,6 +308,19 @@ def test_the_api_key_never_shows(api, cli, lib_path, tmp_path):
     _hidden(*seen, *listing, *cache)
 
 
+def test_no_key_in_the_logs_even_at_debug_level(api, cli, caplog):
+    import logging
+    caplog.set_level(logging.DEBUG)
+    cli("config", "set", "online.ncbi_api_key", KEY)
+    api.route("/eutils/esearch.fcgi", esearch_of(metapub_pmids()[:2]))
+    api.route("/eutils/efetch.fcgi", efetch)
+    cli("watch", "add", "w", QUERY)
+    assert cli("watch", "run", "w").code == 0
+    ours = [r for r in caplog.records if r.name.startswith(("urllib3", "amlref", "requests"))]
+    assert any("/eutils/esearch.fcgi" in r.getMessage() for r in ours)   # (the URL is logged)
+    _hidden(*(r.getMessage() for r in ours))
+
+
 def test_no_key_in_a_failed_requests_message():
     """requests puts the request's URL, query and all, in some of its errors' text."""
     import requests

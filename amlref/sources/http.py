@@ -30,7 +30,7 @@ import requests
 
 from amlref import __version__
 from amlref.core.errors import NetworkError, NotFound
-from amlref.sources.http_checks import _host, _short, check_complete, hide
+from amlref.sources.http_checks import _host, _short, check_complete, hide, hide_in_logs
 from amlref.sources.rate import RateLimiter, shared_limiter
 
 __all__ = ["Settings", "HttpClient", "HttpError", "Response", "DiskCache", "RateLimiter",
@@ -287,6 +287,7 @@ class HttpClient:
         self.settings = settings or Settings()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.settings.user_agent()
+        hide_in_logs(self.settings.ncbi_api_key)
         self.sleep = sleep
         self.cache = (DiskCache(self.settings.cache_path(), self.settings.cache_days * 86400)
                       if self.settings.cache else None)

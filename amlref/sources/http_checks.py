@@ -4,6 +4,7 @@ and the NCBI API key never shows in a message."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any, TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -23,6 +24,36 @@ def hide(text: Any, secret: str) -> Any:
     if not isinstance(text, str) or not secret:
         return text
     return text.replace(secret, secret[:4] + "…" if len(secret) > 4 else "…")
+
+
+class HideInLogs(logging.Filter):
+    """urllib3 logs each request's URL (the query with the API key) at DEBUG level: the key
+    is cut there too, for whoever turns that logging on."""
+
+    secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            msg = record.getMessage()
+            if any(s in msg for s in self.secrets):
+                for s in self.secrets:
+                    msg = hide(msg, s)
+                record.msg, record.args = msg, ()
+        return True
+
+
+_FILTER = HideInLogs()
+
+
+def hide_in_logs(secret: str) -> None:
+    """Cut ``secret`` from what urllib3 logs (once per process and secret)."""
+    if not secret or len(secret) < 2 or secret in HideInLogs.secrets:
+        return
+    HideInLogs.secrets.add(secret)
+    for name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry"):
+        lg = logging.getLogger(name)
+        if _FILTER not in lg.filters:
+            lg.addFilter(_FILTER)
 
 
 _XML_TYPES = ("/xml", "+xml")
