@@ -35,7 +35,17 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "6"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "7"  # bump when the rules below change: stored assignments are recomputed
+
+
+def _inside(spans: list, start: int, end: int, top: str, text: str, h: Hit) -> bool:
+    """Whether the words at start:end lie inside a longer strong word of another top-level
+    category (then ``h`` is dropped, with the words that hold it)."""
+    for s, e, other in spans:
+        if s <= start and end <= e and e - s > end - start and other != top:
+            h.dropped = f"inside the words of {other}: {text[s:e]}"
+            return True
+    return False
 
 
 def _start(m: tuple) -> int:
@@ -107,9 +117,11 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
         # "..."): its sentences count more; a complete short abstract counts as it is
         short = 0 < len(f.abstract) < R.short_abstract and _is_cut(f.abstract)
+        outer = self._outer(R, found, owners)
         for slug in R.order:   # children first
             if slug in owners:
-                decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+                decisions[slug] = Decision(slug, "category",
+                                           hits=self._hits(R, slug, f, found, outer))
         if R.title_rules and not aml_words:   # a title list's words need AML words
             for d in decisions.values():
                 for h in d.hits:
@@ -263,8 +275,37 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
 
-    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict) -> list[Hit]:
+    @staticmethod
+    def _outer(R: Rules, found: dict, owners: set) -> dict:
+        """{field: [(start, end, top-level slug)]}: the strong words of each category in a field
+        where two or more top-level categories have words (else empty).  A hit inside a longer
+        strong word of another category is that one's ("dendritic cell-based immunotherapy" is a
+        vaccine, not adoptive cell therapy; "haploidentical NK cells" are NK cells, not a
+        transplant)."""
+        tops: dict[str, set] = {}
+        for owner, name in found:
+            if owner in R.cat_slugs:
+                tops.setdefault(name, set()).add(R.top[owner])
+        out: dict[str, list] = {}
+        kinds = R.hit_kinds
+        for name, ts in tops.items():
+            if len(ts) < 2:
+                continue
+            spans = []
+            for owner in owners:
+                if owner in R.cat_slugs:
+                    top = R.top[owner]
+                    for group, start, end in found.get((owner, name), ()):
+                        kind = kinds.get((owner, group))
+                        if kind is not None and kind[1]:
+                            spans.append((start, end, top))
+            out[name] = spans
+        return out
+
+    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
+              outer: dict | None = None) -> list[Hit]:
         hits = []
+        top = R.top.get(slug, slug)
         groups, drugs = R.counting, R.drug_groups
         append = hits.append
         kinds = R.hit_kinds
@@ -277,6 +318,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
             if not ms:
                 continue
             text = getattr(f, name)
+            spans = outer.get(name) if outer else None
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
             last_end, last_strong = -1, True
             if name == "abstract":
@@ -296,6 +338,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
+                    if spans and _inside(spans, start, end, top, text, h):
+                        append(h)
+                        continue
                     neg = negated.get(start)   # (other categories' words at the same place)
                     if neg is None:
                         neg = negated[start] = self._negation(R, text, starts[sent], start, low)
@@ -326,6 +371,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     continue
                 last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
+                if spans and _inside(spans, start, end, top, text, h):
+                    append(h)
+                    continue
                 if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
                 if title_ex and not h.dropped and group not in drugs:   # a named drug stays
