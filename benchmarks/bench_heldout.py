@@ -10,7 +10,7 @@ file holds titles and labels only.  Abstracts that were read on public pages are
 
 The first 238 records (batch 1) are split in two halves with a fixed seed, stratified by each
 record's rarest category (bench_generalisation.halves): H1 is the half whose errors may be read
-(``--errors H1``), H2 is only measured.  Batch 2 (49 records) was collected and labelled after
+(``--errors H1``), H2 is only measured.  Batches 2 and 3 (76 records) were collected and labelled after
 H1's errors had been read, from searches for the categories in general, to measure changes that
 touch no H2 record: it is measured only ("new"), and "H2+new" is everything not read.  A change
 that raises H1 and not H2+new is overfitting.
@@ -98,6 +98,8 @@ def main() -> None:
     # (the strata come from batch 1's labels alone: the split is the one made before any result)
     h1, h2 = halves(first, {r["record_id"]: gold[r["record_id"]] for r in first}, args.seed)
     parts = {"H1": h1, "H2": h2, "new": new, "H2+new": h2 + new, "all": recs}
+    if any(r["batch"] == "3" for r in new):
+        parts["new3"] = [r for r in new if r["batch"] == "3"]
     variants = args.variant or (["title", "full", "abstract-300"] if args.records else ["title"])
     full = with_abstracts(recs, gold, args.records) if args.records else None
     clf = ImmunotherapyClassifier(load(user=False))
