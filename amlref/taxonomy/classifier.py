@@ -29,6 +29,7 @@ from amlref.taxonomy.facets import FacetRules
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
 from amlref.taxonomy.model import Taxonomy
 from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
+from amlref.taxonomy.spans import inside, strong_spans
 
 # (the names below were defined here before the module was split: kept for their users)
 __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "rules_for",
@@ -37,15 +38,6 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
 
 VERSION = "7"  # bump when the rules below change: stored assignments are recomputed
 
-
-def _inside(spans: list, start: int, end: int, top: str, text: str, h: Hit) -> bool:
-    """Whether the words at start:end lie inside a longer strong word of another top-level
-    category (then ``h`` is dropped, with the words that hold it)."""
-    for s, e, other in spans:
-        if s <= start and end <= e and e - s > end - start and other != top:
-            h.dropped = f"inside the words of {other}: {text[s:e]}"
-            return True
-    return False
 
 
 def _start(m: tuple) -> int:
@@ -117,7 +109,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
         # "..."): its sentences count more; a complete short abstract counts as it is
         short = 0 < len(f.abstract) < R.short_abstract and _is_cut(f.abstract)
-        outer = self._outer(R, found, owners)
+        outer = strong_spans(R, found, owners)
         for slug in R.order:   # children first
             if slug in owners:
                 decisions[slug] = Decision(slug, "category",
@@ -275,33 +267,6 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
 
-    @staticmethod
-    def _outer(R: Rules, found: dict, owners: set) -> dict:
-        """{field: [(start, end, top-level slug)]}: the strong words of each category in a field
-        where two or more top-level categories have words (else empty).  A hit inside a longer
-        strong word of another category is that one's ("dendritic cell-based immunotherapy" is a
-        vaccine, not adoptive cell therapy; "haploidentical NK cells" are NK cells, not a
-        transplant)."""
-        tops: dict[str, set] = {}
-        for owner, name in found:
-            if owner in R.cat_slugs:
-                tops.setdefault(name, set()).add(R.top[owner])
-        out: dict[str, list] = {}
-        kinds = R.hit_kinds
-        for name, ts in tops.items():
-            if len(ts) < 2:
-                continue
-            spans = []
-            for owner in owners:
-                if owner in R.cat_slugs:
-                    top = R.top[owner]
-                    for group, start, end in found.get((owner, name), ()):
-                        kind = kinds.get((owner, group))
-                        if kind is not None and kind[1]:
-                            spans.append((start, end, top))
-            out[name] = spans
-        return out
-
     def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
               outer: dict | None = None) -> list[Hit]:
         hits = []
@@ -338,7 +303,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
-                    if spans and _inside(spans, start, end, top, text, h):
+                    if spans and inside(spans, start, end, top, text, h):
                         append(h)
                         continue
                     neg = negated.get(start)   # (other categories' words at the same place)
@@ -371,7 +336,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     continue
                 last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
-                if spans and _inside(spans, start, end, top, text, h):
+                if spans and inside(spans, start, end, top, text, h):
                     append(h)
                     continue
                 if excludes and group not in drugs:
