@@ -36,12 +36,13 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "7"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "8"  # bump when the rules below change: stored assignments are recomputed
 
 
 
-def _start(m: tuple) -> int:
-    return m[1]
+def _place(m: tuple) -> tuple:
+    """A match's place: its start, the longer match first (then the order they came in)."""
+    return m[1], -m[2]
 
 
 class ImmunotherapyClassifier(FacetRules, Classifier):
@@ -235,8 +236,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 else:
                     found.setdefault((owner, "title"), []).append((group, start, end))
             for key, ms in titled.items():
-                # in text order, a title list's hit before the other lists' at its place
-                found[key] = sorted(ms + found[key], key=_start) if key in found else ms
+                # in text order; at one place the longest words first ("CAR-transduced" before the
+                # title list's bare "CAR", which needs AML words), a title list's hit first
+                found[key] = sorted(ms + found[key], key=_place) if key in found else ms
         return found
 
     @staticmethod
