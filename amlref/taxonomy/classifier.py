@@ -29,17 +29,20 @@ from amlref.taxonomy.facets import FacetRules
 from amlref.taxonomy.fields import _JOIN, FIELD_NAMES, _drop_abbreviations, _Fields, _is_cut
 from amlref.taxonomy.model import Taxonomy
 from amlref.taxonomy.rules import STRONG_LISTS, Rules, _Rule, _rules_cache, rules_for
+from amlref.taxonomy.spans import inside, strong_spans
 
 # (the names below were defined here before the module was split: kept for their users)
 __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "rules_for",
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "6"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "8"  # bump when the rules below change: stored assignments are recomputed
 
 
-def _start(m: tuple) -> int:
-    return m[1]
+
+def _place(m: tuple) -> tuple:
+    """A match's place: its start, the longer match first (then the order they came in)."""
+    return m[1], -m[2]
 
 
 class ImmunotherapyClassifier(FacetRules, Classifier):
@@ -107,9 +110,11 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         # a cut abstract (an alert's first few hundred characters, ending mid-sentence or in
         # "..."): its sentences count more; a complete short abstract counts as it is
         short = 0 < len(f.abstract) < R.short_abstract and _is_cut(f.abstract)
+        outer = strong_spans(R, found, owners)
         for slug in R.order:   # children first
             if slug in owners:
-                decisions[slug] = Decision(slug, "category", hits=self._hits(R, slug, f, found))
+                decisions[slug] = Decision(slug, "category",
+                                           hits=self._hits(R, slug, f, found, outer))
         if R.title_rules and not aml_words:   # a title list's words need AML words
             for d in decisions.values():
                 for h in d.hits:
@@ -231,8 +236,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 else:
                     found.setdefault((owner, "title"), []).append((group, start, end))
             for key, ms in titled.items():
-                # in text order, a title list's hit before the other lists' at its place
-                found[key] = sorted(ms + found[key], key=_start) if key in found else ms
+                # in text order; at one place the longest words first ("CAR-transduced" before the
+                # title list's bare "CAR", which needs AML words), a title list's hit first
+                found[key] = sorted(ms + found[key], key=_place) if key in found else ms
         return found
 
     @staticmethod
@@ -263,8 +269,10 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         return not any(h.field == "title" and h.strong and not h.dropped
                        for d in decisions.values() for h in d.hits)
 
-    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict) -> list[Hit]:
+    def _hits(self, R: Rules, slug: str, f: _Fields, found: dict,
+              outer: dict | None = None) -> list[Hit]:
         hits = []
+        top = R.top.get(slug, slug)
         groups, drugs = R.counting, R.drug_groups
         append = hits.append
         kinds = R.hit_kinds
@@ -277,6 +285,7 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
             if not ms:
                 continue
             text = getattr(f, name)
+            spans = outer.get(name) if outer else None
             excludes = [(s, e) for g, s, e in ms if g == "exclude"]
             last_end, last_strong = -1, True
             if name == "abstract":
@@ -296,6 +305,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     last_end, last_strong = end, strong
                     h = Hit(slug, rule, name, text[start:end], strong)
                     h.sentence = sent = bisect.bisect_right(starts, start) - 1
+                    if spans and inside(spans, start, end, top, text, h):
+                        append(h)
+                        continue
                     neg = negated.get(start)   # (other categories' words at the same place)
                     if neg is None:
                         neg = negated[start] = self._negation(R, text, starts[sent], start, low)
@@ -326,6 +338,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                     continue
                 last_end, last_strong = end, strong
                 h = Hit(slug, rule, name, text[start:end], strong)
+                if spans and inside(spans, start, end, top, text, h):
+                    append(h)
+                    continue
                 if excludes and group not in drugs:
                     h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
                 if title_ex and not h.dropped and group not in drugs:   # a named drug stays

@@ -29,7 +29,10 @@ def term_pattern(term: str) -> str | None:
     if wildcard:
         term = term[:-1]
     parts = re.split(r"[\s\-]+", term)
-    body = _SEP.join(re.escape(p) for p in parts if p)
+    if cs:   # a title writes the words of "=CAR-transduced" in capitals: "CAR-Transduced"
+        body = _SEP.join(_title_case(p) for p in parts if p)
+    else:
+        body = _SEP.join(re.escape(p) for p in parts if p)
     if not body:
         return None
     left = _LEFT if term[:1].isalnum() else ""
@@ -43,6 +46,15 @@ def term_pattern(term: str) -> str | None:
         right = ""
     pat = left + body + right
     return f"(?-i:{pat})" if cs else f"(?:{pat})"
+
+
+def _title_case(word: str) -> str:
+    """A case-sensitive term's word as a regex: as written, or with its first letter a capital
+    when it is a small letter (titles are written in title case; the acronym's capitals stay
+    capitals, and "=CARs" does not become "CARS")."""
+    if word[:1].isalpha() and word[:1].islower():
+        return f"[{word[0]}{word[0].upper()}]" + re.escape(word[1:])
+    return re.escape(word)
 
 
 def _ordered(terms: Iterable[str]) -> list[str]:

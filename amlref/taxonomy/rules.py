@@ -142,6 +142,7 @@ class Rules:
         self.parent = {s: tax.get(s).parent for s in self.cat_order if tax.get(s).parent}
         self.ancestors = {s: tax.ancestors(s) for s in self.cat_order}
         self.descendants = {s: set(tax.descendants(s)) for s in self.cat_order}
+        self.top = {s: (a[-1] if a else s) for s, a in self.ancestors.items()}
         for slug in tax.nodes:
             for group in STRONG_LISTS + ("weak", "exclude", "study_abstract", "study_title"):
                 self.hit_kinds[slug, group] = (f"{slug}/{group}",
