@@ -210,6 +210,81 @@ def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
         assert years.bbox.y0 > weeks.bbox.y1 and weeks.bbox.y0 > journals.bbox.y1
 
 
+def crowded(growing: bool):
+    """Numbers a fixed-margin layout could get wrong: 40 years, the 7 top-level categories
+    of the taxonomy and "(no category)" (long labels wrapped in the legend), six-digit counts,
+    journal names longer than the room with and without an NLM abbreviation, 26 weeks."""
+    from amlref.services.chart import NONE, NONE_COLOUR, PALETTE, ChartData
+    from amlref.taxonomy.model import load
+    roots = load().roots("category")
+    assert len(roots) == 7
+    years = list(range(1986, 2026))
+    d = ChartData(years=years, watches=1)
+    base = [(k + 1) ** 3 if growing else 3_000 for k in range(40)]
+    for i, root in enumerate(roots):
+        d.by_year[root.label] = [b // (i + 2) for b in base]
+        d.colours[root.label] = PALETTE[i]
+    d.by_year[NONE] = [b * 2 for b in base]
+    d.colours[NONE] = NONE_COLOUR
+    d.per_year = [sum(row[k] for row in d.by_year.values()) * 2 // 3 for k in range(40)]
+    d.total = sum(d.per_year) + 12
+    d.undated = 12
+    monday = date(2026, 11, 30)
+    d.weeks = [(monday - timedelta(weeks=k)).isoformat() for k in range(25, -1, -1)]
+    d.per_week = [1_500 - 37 * k for k in range(26)]
+    d.watched_since = d.weeks[0]
+    pnas = "Proceedings of the National Academy of Sciences of the United States of America"
+    bbmt = ("Biology of Blood and Marrow Transplantation : Journal of the American Society for "
+            "Blood and Marrow Transplantation")
+    names = [pnas, bbmt, "Journal for ImmunoTherapy of Cancer", "Blood", "Leukemia",
+             "Cancer Immunology, Immunotherapy : CII", "Frontiers in Immunology",
+             "Bone Marrow Transplantation", "Haematologica", "Blood Advances"]
+    d.journals = [(n, 240_000 // (k + 1)) for k, n in enumerate(names)]
+    d.abbreviations = {pnas: "Proc Natl Acad Sci U S A"}
+    return d
+
+
+@pytest.mark.parametrize("growing", [False, True])
+def test_a_crowded_chart_keeps_its_texts_apart(growing):
+    from amlref.services.chart_figure import OVERLAP, year_range
+    data = crowded(growing)
+    assert (year_range(data.years, data.per_year) is not None) == growing   # "before" bar
+    for size in SIZES:
+        fig, renderer = drawn(data, size, title="Articles brought by the watch AML CAR-T "
+                                                "and bispecific T-cell engagers")
+        years, weeks, journals = fig.axes
+        assert_inside(fig, renderer)
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]   # legend and labels included
+        title = fig._suptitle.get_window_extent(renderer)
+        assert title.y0 >= boxes[0].y1 - 0.5, size
+        for upper, lower in zip(boxes, boxes[1:]):
+            assert upper.y0 >= lower.y1 - 0.5, (size, upper, lower)
+        legend = years.get_legend()
+        assert legend.get_title().get_text() == OVERLAP
+        box = legend.get_window_extent(renderer)
+        assert box.x0 >= years.bbox.x1 and box.x1 <= size[0] and box.y0 >= boxes[1].y1, size
+        texts = [t.get_text() for t in legend.get_texts()]
+        assert len(texts) == 8 and "\n" in texts[6]               # wrapped, all shown
+        for ax in (years, weeks):
+            labels = tick_labels(ax.xaxis)
+            assert len(labels) >= 3
+            assert_apart(labels, renderer)
+            numbers = tick_labels(ax.yaxis)
+            widest = max(len(t.get_text()) for t in numbers)
+            assert widest >= (6 if ax is years and growing else 4)
+            ylabel = ax.yaxis.label.get_window_extent(renderer)
+            assert ylabel.x0 >= 0 and ylabel.x1 <= min(
+                t.get_window_extent(renderer).x0 for t in numbers), size
+        names = tick_labels(journals.yaxis)
+        assert [t.get_text() for t in names][::-1][:2] == ["Proc Natl Acad Sci U S A",
+                                                         "Biology of Blood and Marrow Transplanta…"]
+        assert min(t.get_window_extent(renderer).x0 for t in names) >= 0
+        assert max(t.get_window_extent(renderer).x1 for t in names) <= journals.bbox.x0
+        counts = [t.get_window_extent(renderer) for t in journals.texts]
+        assert max(b.x1 for b in counts) <= size[0] and journals.texts[-1].get_text() == (
+            " 240,000")
+
+
 def test_old_articles_are_summed_up_in_one_earlier_bar(pubmed):
     from amlref.services.chart import chart_data
     from amlref.services.chart_figure import year_range

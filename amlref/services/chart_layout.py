@@ -156,4 +156,6 @@ class PanelLayout(LayoutEngine):
             h = max(1.0, slot - room.top - room.bottom)
             y0 = y - room.top - h
             ax.set_position((x0 / width, y0 / height, w / width, h / height))
+            # the panel's title starts at the figure's margin, over the axis labels too
+            ax._left_title.set_x(-room.left / w)
             y -= slot + pad
