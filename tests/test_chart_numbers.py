@@ -211,7 +211,8 @@ def test_migration_from_schema_6_makes_the_chart_indexes(tmp_path, monkeypatch):
     with Library.open(path) as new:
         assert new.schema_version == schema.LATEST == 7
         names = {r[0] for r in new.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"articles_by_id", "articles_live"} <= names and "articles_deleted" not in names
+        assert {"articles_by_id", "articles_live_year", "articles_live_container"} <= names
+        assert "articles_deleted" not in names
         d = chart_data(new)
         assert (d.total, d.undated, d.journals) == (3, 1, [("BLOOD", 1), ("Leukemia", 1)])
         assert dict(zip(d.years, d.per_year)) == {2021: 2}

@@ -56,7 +56,7 @@ def _view(lib: Library, view: View):
     covering index ``articles_by_id``; a search's ids are put in a temporary table for the
     time of the chart (once, instead of a JSON list parsed again by every query).  The whole
     library reads the year and journal indexes: with an empty trash no condition at all, else
-    ``articles_live`` (deleted_at, year, container)."""
+    ``articles_live_year`` and ``articles_live_container`` (deleted_at first)."""
     cond, params = view_condition(lib, view)
     made = False
     try:
