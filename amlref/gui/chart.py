@@ -43,6 +43,7 @@ class _Renderer:
 
     def __init__(self, signals: _Signals):
         self.signals = signals
+        self.figure = None                  # (what it shows, the figure) of the last drawing
         self.requests: queue.Queue = queue.Queue()
         threading.Thread(target=self._loop, daemon=True, name="amlref-chart").start()
 
@@ -69,14 +70,20 @@ class _Renderer:
             except RuntimeError:                    # the dialog is gone
                 return
 
-    @staticmethod
-    def draw(data, title: str, width: int, height: int, ratio: float):
-        fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI * ratio)
-        canvas = FigureCanvasAgg(fig)
-        chart.figure(data, title, fig)
-        canvas.draw()
-        w, h = canvas.get_width_height(physical=True)
-        return bytes(canvas.buffer_rgba()), w, h, ratio
+    def draw(self, data, title: str, width: int, height: int, ratio: float):
+        """The chart at this size as RGBA bytes; the figure is kept, so a resize only lays
+        the panels out again and renders (the ticks and texts are made once)."""
+        key = (id(data), title, ratio)
+        if self.figure is None or self.figure[0] != key:
+            fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI * ratio)
+            FigureCanvasAgg(fig)
+            chart.figure(data, title, fig)
+            self.figure = (key, fig)
+        fig = self.figure[1]
+        fig.set_size_inches(width / DPI, height / DPI)
+        fig.canvas.draw()
+        w, h = fig.canvas.get_width_height(physical=True)
+        return bytes(fig.canvas.buffer_rgba()), w, h, ratio
 
 
 class ChartArea(QWidget):
