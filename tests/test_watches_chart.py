@@ -503,3 +503,29 @@ def test_chart_dialog_says_when_the_drawing_failed(qtbot, demo, monkeypatch):
     qtbot.waitUntil(lambda: "could not be drawn" in d.area.message, timeout=10000)
     assert d.area.message == ("The chart could not be drawn: ValueError: no room for the "
                               "legend") and d.image is None
+
+
+def test_svg_and_png_layouts_do_not_depend_on_which_was_drawn_first(pubmed, tmp_path):
+    """Text sizes are remembered per resolution: an SVG (measured in points) and a PNG at
+    120 dpi are laid out the same whichever was drawn first."""
+    import re
+    from PIL import Image
+    from amlref.services import chart_layout
+    from amlref.services.chart import chart_data, save
+    data = chart_data(pubmed)
+
+    def svg(name):
+        save(data, tmp_path / name, "All articles")
+        text = (tmp_path / name).read_text("utf-8")
+        text = re.sub(r"<dc:date>[^<]*</dc:date>", "", text)
+        return re.sub(r'(id="|#)[A-Za-z_]*[0-9a-f]{8,}', r"\1id", text)     # generated ids
+
+    def png(name):
+        save(data, tmp_path / name, "All articles")
+        with Image.open(tmp_path / name) as im:
+            return im.convert("RGB").tobytes()
+    chart_layout._SIZES.clear()
+    svg_first, png_second = svg("1.svg"), png("1.png")
+    chart_layout._SIZES.clear()
+    png_first, svg_second = png("2.png"), svg("2.svg")
+    assert svg_first == svg_second and png_first == png_second

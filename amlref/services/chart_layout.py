@@ -43,7 +43,7 @@ _SIZES: dict[tuple, tuple[float, float]] = {}
 def _size(renderer, text: str, size) -> tuple[float, float]:
     """(width, height) in pixels of ``text`` (lines split at newlines) at font ``size``
     (remembered: the same few texts are measured at every chart)."""
-    key = (text, size, renderer.dpi if hasattr(renderer, "dpi") else 72)
+    key = (text, size, renderer.points_to_pixels(72))     # (SVG measures in points)
     if key not in _SIZES:
         if len(_SIZES) > 4096:
             _SIZES.clear()
