@@ -1,101 +1,19 @@
 """The field at a glance: chart numbers from a real library, `amlref chart` writing real SVG and
-PNG files, the window's chart dialog (offscreen), and the layout of the drawn figure measured
-with matplotlib's own renderer on a library of real PubMed records (the demo library plus the
-metapub efetch records: journals with long names, a few articles from the 1970s)."""
+PNG files, and the layout of the drawn figure measured with matplotlib's own renderer on a
+library of real PubMed records (tests/chart_support.py).  More: test_chart_numbers.py (every
+view against plain queries), test_chart_layout.py (a crowded chart), test_chart_window.py."""
 from __future__ import annotations
 
 import os
-import shutil
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZES = ((700, 620), (1000, 860), (1400, 1000))
-
-
-@pytest.fixture
-def demo(lib):
-    from amlref.gui.demo import load_demo
-    load_demo(lib)
-    return lib
-
-
-@pytest.fixture(scope="module")
-def pubmed_library(tmp_path_factory):
-    """Demo library + the real PubMed efetch records (imported and classified once)."""
-    from support import corpus
-    folder = corpus("pubmed", "metapub-pmid-xml")
-    files = [str(p) for p in sorted(folder.glob("*.xml"))
-             if "<PubmedArticle>" in p.read_text("utf-8")]
-    tmp = tmp_path_factory.mktemp("pubmed-lib")
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-            mp.setenv(var, str(tmp / var))
-        from amlref.gui.demo import load_demo
-        from amlref.services.importing import import_paths
-        from amlref.storage.library import Library
-        lib = Library.open(tmp / "pubmed.sqlite")
-        load_demo(lib)
-        import_paths(lib, files)
-        lib.close()
-    return tmp / "pubmed.sqlite"
-
-
-@pytest.fixture
-def pubmed(pubmed_library, tmp_path):
-    from amlref.storage.library import Library
-    path = tmp_path / "library.sqlite"
-    shutil.copy(pubmed_library, path)
-    library = Library.open(path)
-    yield library
-    library.close()
-
-
-def stamp(d: date | datetime) -> str:
-    if not isinstance(d, datetime):
-        d = datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-
-
-def drawn(data, size=(1000, 860), title="All articles"):
-    """The chart figure drawn with Agg at ``size`` pixels; (figure, renderer)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from amlref.services.chart import figure
-    fig = Figure(figsize=(size[0] / 100, size[1] / 100), dpi=100)
-    canvas = FigureCanvasAgg(fig)
-    figure(data, title, fig)
-    canvas.draw()
-    return fig, canvas.get_renderer()
-
-
-def extents(fig, renderer):
-    """What is drawn, as matplotlib measures it: each panel with its title, tick labels, axis
-    labels, legend and texts (ticks out of view and hidden axes left out), and the title."""
-    out = [(ax.get_title(loc="left"), ax.get_tightbbox(renderer)) for ax in fig.axes]
-    if fig._suptitle is not None:
-        out.append((fig._suptitle.get_text(), fig._suptitle.get_window_extent(renderer)))
-    return out
-
-
-def assert_inside(fig, renderer):
-    w, h = fig.bbox.width, fig.bbox.height
-    for what, box in extents(fig, renderer):
-        assert box.x0 >= -0.5 and box.y0 >= -0.5, (what, box, w, h)
-        assert box.x1 <= w + 0.5 and box.y1 <= h + 0.5, (what, box, w, h)
-
-
-def tick_labels(axis):
-    return [t for t in axis.get_majorticklabels() if t.get_visible() and t.get_text()]
-
-
-def assert_apart(labels, renderer):
-    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
-    for a, b in zip(boxes, boxes[1:]):
-        assert a.x1 <= b.x0 + 0.5, "tick labels overlap"
+from chart_support import (SIZES, assert_apart, assert_inside, demo, drawn,  # noqa: E402,F401
+                           pubmed, pubmed_library, stamp, tick_labels)
 
 
 # -- numbers -------------------------------------------------------------------------------------
@@ -208,82 +126,6 @@ def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
         assert years.get_legend().get_title().get_text() == (OVERLAP if several else "")
         # the panels do not overlap
         assert years.bbox.y0 > weeks.bbox.y1 and weeks.bbox.y0 > journals.bbox.y1
-
-
-def crowded(growing: bool):
-    """Numbers a fixed-margin layout could get wrong: 40 years, the 7 top-level categories
-    of the taxonomy and "(no category)" (long labels wrapped in the legend), six-digit counts,
-    journal names longer than the room with and without an NLM abbreviation, 26 weeks."""
-    from amlref.services.chart import NONE, NONE_COLOUR, PALETTE, ChartData
-    from amlref.taxonomy.model import load
-    roots = load().roots("category")
-    assert len(roots) == 7
-    years = list(range(1986, 2026))
-    d = ChartData(years=years, watches=1)
-    base = [(k + 1) ** 3 if growing else 3_000 for k in range(40)]
-    for i, root in enumerate(roots):
-        d.by_year[root.label] = [b // (i + 2) for b in base]
-        d.colours[root.label] = PALETTE[i]
-    d.by_year[NONE] = [b * 2 for b in base]
-    d.colours[NONE] = NONE_COLOUR
-    d.per_year = [sum(row[k] for row in d.by_year.values()) * 2 // 3 for k in range(40)]
-    d.total = sum(d.per_year) + 12
-    d.undated = 12
-    monday = date(2026, 11, 30)
-    d.weeks = [(monday - timedelta(weeks=k)).isoformat() for k in range(25, -1, -1)]
-    d.per_week = [1_500 - 37 * k for k in range(26)]
-    d.watched_since = d.weeks[0]
-    pnas = "Proceedings of the National Academy of Sciences of the United States of America"
-    bbmt = ("Biology of Blood and Marrow Transplantation : Journal of the American Society for "
-            "Blood and Marrow Transplantation")
-    names = [pnas, bbmt, "Journal for ImmunoTherapy of Cancer", "Blood", "Leukemia",
-             "Cancer Immunology, Immunotherapy : CII", "Frontiers in Immunology",
-             "Bone Marrow Transplantation", "Haematologica", "Blood Advances"]
-    d.journals = [(n, 240_000 // (k + 1)) for k, n in enumerate(names)]
-    d.abbreviations = {pnas: "Proc Natl Acad Sci U S A"}
-    return d
-
-
-@pytest.mark.parametrize("growing", [False, True])
-def test_a_crowded_chart_keeps_its_texts_apart(growing):
-    from amlref.services.chart_figure import OVERLAP, year_range
-    data = crowded(growing)
-    assert (year_range(data.years, data.per_year) is not None) == growing   # "before" bar
-    for size in SIZES:
-        fig, renderer = drawn(data, size, title="Articles brought by the watch AML CAR-T "
-                                                "and bispecific T-cell engagers")
-        years, weeks, journals = fig.axes
-        assert_inside(fig, renderer)
-        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]   # legend and labels included
-        title = fig._suptitle.get_window_extent(renderer)
-        assert title.y0 >= boxes[0].y1 - 0.5, size
-        for upper, lower in zip(boxes, boxes[1:]):
-            assert upper.y0 >= lower.y1 - 0.5, (size, upper, lower)
-        legend = years.get_legend()
-        assert legend.get_title().get_text() == OVERLAP
-        box = legend.get_window_extent(renderer)
-        assert box.x0 >= years.bbox.x1 and box.x1 <= size[0] and box.y0 >= boxes[1].y1, size
-        texts = [t.get_text() for t in legend.get_texts()]
-        assert len(texts) == 8 and "\n" in texts[6]               # wrapped, all shown
-        for ax in (years, weeks):
-            labels = tick_labels(ax.xaxis)
-            assert len(labels) >= 3
-            assert_apart(labels, renderer)
-            numbers = tick_labels(ax.yaxis)
-            widest = max(len(t.get_text()) for t in numbers)
-            assert widest >= (6 if ax is years and growing else 4)
-            ylabel = ax.yaxis.label.get_window_extent(renderer)
-            assert ylabel.x0 >= 0 and ylabel.x1 <= min(
-                t.get_window_extent(renderer).x0 for t in numbers), size
-        names = tick_labels(journals.yaxis)
-        assert [t.get_text() for t in names][::-1][:2] == ["Proc Natl Acad Sci U S A",
-                                                         "Biology of Blood and Marrow Transplanta…"]
-        assert min(t.get_window_extent(renderer).x0 for t in names) >= 0
-        assert max(t.get_window_extent(renderer).x1 for t in names) <= journals.bbox.x0
-        counts = [t.get_window_extent(renderer) for t in journals.texts]
-        assert max(b.x1 for b in counts) <= size[0] and journals.texts[-1].get_text() == (
-            " 240,000")
-
 
 def test_old_articles_are_summed_up_in_one_earlier_bar(pubmed):
     from amlref.services.chart import chart_data
@@ -434,98 +276,3 @@ def test_exports_of_a_real_library_decode(pubmed, tmp_path):
     from amlref.core.errors import UsageError
     with pytest.raises(UsageError, match=r"nosuchdir.*cannot write"):
         save(data, tmp_path / "nosuchdir" / "c.png")
-
-
-def rgba(image):
-    """A QImage's pixels as an (height, width, 4) array."""
-    import numpy as np
-    from PySide6.QtGui import QImage
-    image = image.convertToFormat(QImage.Format_RGBA8888)
-    raw = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
-    return raw.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 4].reshape(
-        image.height(), image.width(), 4)
-
-
-def test_chart_dialog_draws_off_the_event_loop_and_exports(qtbot, pubmed, tmp_path,
-                                                           monkeypatch):
-    pytest.importorskip("PySide6")
-    import threading
-    import numpy as np
-    from amlref.gui.chart import ChartDialog
-    from amlref.services import chart
-    from amlref.services.views import View
-    threads = []
-    figure = chart.figure
-
-    def spy(*args, **kw):
-        threads.append(threading.current_thread().name)
-        return figure(*args, **kw)
-    monkeypatch.setattr(chart, "figure", spy)
-    d = ChartDialog(pubmed, View(), "All articles")
-    qtbot.addWidget(d)
-    assert d.image is None and d.data.total == pubmed.articles.count()
-    d.show()
-    by_dialog = []
-    for width, height in ((700, 620), (1400, 1000)):
-        d.resize(width, height)
-        area = d.area
-        ratio = area.devicePixelRatioF()
-        qtbot.waitUntil(lambda: d.image is not None and (d.image.width(), d.image.height()) == (
-            round(area.width() * ratio), round(area.height() * ratio)), timeout=10000)
-        by_dialog += threads
-        # the window shows exactly the chart whose layout the tests above measure, at its size
-        fig, renderer = drawn(d.data, (area.width(), area.height()))
-        threads.clear()
-        assert_inside(fig, renderer)
-        if ratio == 1:
-            assert np.array_equal(rgba(d.image), np.asarray(fig.canvas.buffer_rgba()))
-    # made in the chart's own thread, never in the window's, once: a resize lays the same
-    # figure out again (and its image is the one of a figure made at that size)
-    assert by_dialog == ["amlref-chart"]
-    out = d.export(str(tmp_path / "x.svg"))
-    assert out and ET.parse(out).getroot().tag.endswith("svg")
-    assert threads[-1] == threading.current_thread().name     # export: the chart as shown
-    assert d.fig.get_size_inches() * 100 == pytest.approx((d.area.width(), d.area.height()))
-    d.close()
-
-
-def test_chart_dialog_says_when_the_drawing_failed(qtbot, demo, monkeypatch):
-    from amlref.gui.chart import ChartDialog
-    from amlref.services import chart
-    from amlref.services.views import View
-
-    def broken(*args, **kw):
-        raise ValueError("no room for the legend")
-    monkeypatch.setattr(chart, "figure", broken)
-    d = ChartDialog(demo, View(), "All articles")
-    qtbot.addWidget(d)
-    d.show()
-    qtbot.waitUntil(lambda: "could not be drawn" in d.area.message, timeout=10000)
-    assert d.area.message == ("The chart could not be drawn: ValueError: no room for the "
-                              "legend") and d.image is None
-
-
-def test_svg_and_png_layouts_do_not_depend_on_which_was_drawn_first(pubmed, tmp_path):
-    """Text sizes are remembered per resolution: an SVG (measured in points) and a PNG at
-    120 dpi are laid out the same whichever was drawn first."""
-    import re
-    from PIL import Image
-    from amlref.services import chart_layout
-    from amlref.services.chart import chart_data, save
-    data = chart_data(pubmed)
-
-    def svg(name):
-        save(data, tmp_path / name, "All articles")
-        text = (tmp_path / name).read_text("utf-8")
-        text = re.sub(r"<dc:date>[^<]*</dc:date>", "", text)
-        return re.sub(r'(id="|#)[A-Za-z_]*[0-9a-f]{8,}', r"\1id", text)     # generated ids
-
-    def png(name):
-        save(data, tmp_path / name, "All articles")
-        with Image.open(tmp_path / name) as im:
-            return im.convert("RGB").tobytes()
-    chart_layout._SIZES.clear()
-    svg_first, png_second = svg("1.svg"), png("1.png")
-    chart_layout._SIZES.clear()
-    png_first, svg_second = png("2.png"), svg("2.svg")
-    assert svg_first == svg_second and png_first == png_second

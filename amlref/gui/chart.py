@@ -44,10 +44,13 @@ class _Renderer:
     def __init__(self, signals: _Signals):
         self.signals = signals
         self.figure = None                  # (what it shows, the figure) of the last drawing
+        self.stopped = False
         self.requests: queue.Queue = queue.Queue()
         threading.Thread(target=self._loop, daemon=True, name="amlref-chart").start()
 
     def ask(self, request) -> None:
+        if request is None:
+            self.stopped = True
         self.requests.put(request)
 
     def _loop(self) -> None:
@@ -62,6 +65,8 @@ class _Renderer:
                 answer = self.draw(*request[1:])
             except Exception as exc:                # one line in the dialog
                 answer = exc
+            if self.stopped:
+                return
             try:
                 if isinstance(answer, Exception):
                     self.signals.failed.emit(gen, describe_error(answer))
@@ -130,7 +135,9 @@ class ChartDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.area)
         lay.addWidget(buttons)
-        self.signals = _Signals(self)
+        # (no parent: the drawing thread holds it too, so it outlives a closed dialog; a
+        # queued answer to a dialog that is gone is dropped by Qt)
+        self.signals = _Signals()
         self.signals.done.connect(self._rendered)
         self.signals.failed.connect(self._failed)
         self.renderer: _Renderer | None = _Renderer(self.signals)
