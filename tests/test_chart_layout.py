@@ -49,7 +49,10 @@ def test_a_crowded_chart_keeps_its_texts_apart(growing):
     from amlref.services.chart_figure import OVERLAP, year_range
     data = crowded(growing)
     assert (year_range(data.years, data.per_year) is not None) == growing   # "before" bar
-    for size in SIZES:
+    from amlref.services.chart_layout import MIN_SIZE
+    sizes = [MIN_SIZE] + [s for s in SIZES if s[0] >= MIN_SIZE[0] and s[1] >= MIN_SIZE[1]]
+    assert len(sizes) == 3
+    for size in sizes:
         fig, renderer = drawn(data, size, title="Articles brought by the watch AML CAR-T "
                                                 "and bispecific T-cell engagers")
         years, weeks, journals = fig.axes
@@ -75,10 +78,15 @@ def test_a_crowded_chart_keeps_its_texts_apart(growing):
             ylabel = ax.yaxis.label.get_window_extent(renderer)
             assert ylabel.x0 >= 0 and ylabel.x1 <= min(
                 t.get_window_extent(renderer).x0 for t in numbers), size
+            # the upright label fits beside its axes, not up into the title
+            assert ax.bbox.y0 - 0.5 <= ylabel.y0 and ylabel.y1 <= ax.bbox.y1 + 0.5, size
         names = tick_labels(journals.yaxis)
         assert [t.get_text() for t in names][::-1][:2] == ["Proc Natl Acad Sci U S A",
                                                          "Biology of Blood and Marrow Transplanta…"]
         assert min(t.get_window_extent(renderer).x0 for t in names) >= 0
+        rows = sorted((t.get_window_extent(renderer) for t in names), key=lambda b: b.y0)
+        for lower, upper in zip(rows, rows[1:]):
+            assert lower.y1 <= upper.y0 + 0.5, (size, "journal names overlap")
         assert max(t.get_window_extent(renderer).x1 for t in names) <= journals.bbox.x0
         counts = [t.get_window_extent(renderer) for t in journals.texts]
         assert max(b.x1 for b in counts) <= size[0] and journals.texts[-1].get_text() == (

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QMessageB
 
 from amlref.gui.workers import describe_error
 from amlref.services import chart
+from amlref.services.chart_layout import MIN_SIZE
 
 DPI = 100
 RESIZE_PAUSE_MS = 60     # a window being resized asks for one image when it stops
@@ -98,7 +99,7 @@ class ChartArea(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.message = "Drawing the chart…"
-        self.setMinimumSize(400, 360)
+        self.setMinimumSize(*MIN_SIZE)
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)

@@ -12,6 +12,7 @@ time axes are one or two lines, the journal names and counts are known.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +21,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import LayoutEngine
 
 PAD = 8          # points around the figure and between the panels
+MIN_SIZE = (700, 640)   # pixels at 100 dpi: the smallest chart the layout is made for (the
+                        # window's least size; tests/test_chart_layout.py draws it crowded)
 LINE = 1.2       # matplotlib's line spacing of multi-line texts
 
 
@@ -32,6 +35,7 @@ class Room:
     bottom: float = 0.0
     share: float = 0.0    # more on the right, as a share of the axes' width (legend anchor)
     tall: float = 0.0     # the axes plus the room below must be this tall (the legend)
+    least: float = 0.0    # the axes must be this tall (the y label, the rows of names)
 
 
 Measure = Callable[[object], Room]     # renderer -> Room
@@ -40,20 +44,32 @@ Measure = Callable[[object], Room]     # renderer -> Room
 _SIZES: dict[tuple, tuple[float, float]] = {}
 
 
-def _size(renderer, text: str, size) -> tuple[float, float]:
+def _size(renderer, text: str, size, weight: str = "normal") -> tuple[float, float]:
     """(width, height) in pixels of ``text`` (lines split at newlines) at font ``size``
     (remembered: the same few texts are measured at every chart)."""
-    key = (text, size, renderer.points_to_pixels(72))     # (SVG measures in points)
+    key = (text, size, weight, renderer.points_to_pixels(72))   # (SVG measures in points)
     if key not in _SIZES:
         if len(_SIZES) > 4096:
             _SIZES.clear()
-        prop = FontProperties(size=size)
+        prop = FontProperties(size=size, weight=weight)
         lines = text.split("\n")
         width = max(renderer.get_text_width_height_descent(s or " ", prop, ismath=False)[0]
                     for s in lines)
         _w, line, _d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
         _SIZES[key] = (width, line * (1 + LINE * (len(lines) - 1)) + line * 0.25)
     return _SIZES[key]
+
+
+def _fit(renderer, text: str, size, weight: str, room: float) -> str:
+    """``text`` wrapped at word ends into lines no wider than ``room`` pixels (a word longer
+    than that stays whole)."""
+    width = _size(renderer, text, size, weight)[0]
+    chars = len(text)
+    while width > room and chars > 10:
+        chars = max(10, int(chars * room / width) - 1)
+        wrapped = "\n".join(textwrap.wrap(text, chars)) or text
+        width = _size(renderer, wrapped, size, weight)[0]
+    return wrapped if chars < len(text) else text
 
 
 def _points(renderer, pt: float) -> float:
@@ -79,7 +95,8 @@ def time_room(ax, x_lines: int, legend=None) -> Measure:
             return room
         top = str(int(max(ax.get_ylim())))
         digits, line = _size(renderer, "0" * len(top), rcParams["ytick.labelsize"])
-        label = _size(renderer, ax.get_ylabel(), ax.yaxis.label.get_fontsize())[1]
+        label_w, label = _size(renderer, ax.get_ylabel(), ax.yaxis.label.get_fontsize())
+        room.least = label_w + _points(renderer, 4)            # (the label is upright)
         room.left = label + _points(renderer, rcParams["axes.labelpad"]) + digits + _tick(
             renderer, "ytick")
         room.left += _points(renderer, 2)
@@ -102,8 +119,28 @@ def names_room(ax, names: list[str], counts: list[str], size) -> Measure:
             room.left = max(_size(renderer, n, size)[0] for n in names) + _points(
                 renderer, rcParams["ytick.major.pad"] + 2)
             room.right = max(_size(renderer, c, size)[0] for c in counts)
+            _w, line, _d = renderer.get_text_width_height_descent(
+                "lp", FontProperties(size=size), ismath=False)
+            room.least = len(names) * line * 1.1
         return room
     return measure
+
+
+def _slots(free: float, ratios, needs) -> list[float]:
+    """Heights of the panels' slots: ``free`` shared by ``ratios``, but none below its need
+    (the others share what is left); all cut alike when even the needs do not fit."""
+    fixed: dict[int, float] = {}
+    while True:
+        open_ = [i for i in range(len(ratios)) if i not in fixed]
+        rest = free - sum(fixed.values())
+        total = sum(ratios[i] for i in open_)
+        shares = {i: rest * ratios[i] / total for i in open_} if total > 0 else {}
+        short = [i for i in open_ if shares[i] < needs[i]]
+        if not short:
+            break
+        fixed.update((i, needs[i]) for i in short)
+    cut = min(1.0, free / sum(fixed.values())) if fixed else 1.0
+    return [fixed[i] * cut if i in fixed else shares[i] for i in range(len(ratios))]
 
 
 class PanelLayout(LayoutEngine):
@@ -117,6 +154,7 @@ class PanelLayout(LayoutEngine):
         super().__init__()
         self.panels, self.ratios, self.aligned = panels, ratios, aligned
         self._rooms: dict[float, list[Room]] = {}
+        self.title = ""             # the figure's title as given (shown wrapped when too long)
 
     def rooms(self, fig) -> list[Room]:
         if fig.dpi not in self._rooms:
@@ -135,20 +173,18 @@ class PanelLayout(LayoutEngine):
         top = pad
         title = fig._suptitle
         if title is not None and title.get_text():
+            # (wrapped to the figure's width: a view's label can be long)
             renderer = fig._get_renderer()
-            top += _size(renderer, title.get_text(), title.get_fontsize())[1] + pad / 2
+            self.title = self.title or title.get_text()
+            weight = title.get_fontweight()
+            text = _fit(renderer, self.title, title.get_fontsize(), weight, width - 2 * pad)
+            title.set_text(text)
+            top += _size(renderer, text, title.get_fontsize(), weight)[1] + pad / 2
             title.set_y(1 - pad / height)
             title.set_verticalalignment("top")
         free = height - top - pad * len(rooms)
-        slots = [free * r / sum(self.ratios) for r in self.ratios]
-        for i, room in enumerate(rooms):       # a slot holds its decorations and legend
-            need = room.top + max(room.tall, room.bottom + 10)
-            if slots[i] < need:
-                rest = [j for j in range(len(slots)) if j != i]
-                spare = sum(slots[j] for j in rest)
-                for j in rest:
-                    slots[j] -= (need - slots[i]) * slots[j] / spare if spare else 0
-                slots[i] = need
+        needs = [r.top + max(r.tall, r.bottom + max(r.least, 10)) for r in rooms]
+        slots = _slots(free, self.ratios, needs)
         y = height - top
         for (ax, _m), room, slot in zip(self.panels, rooms, slots):
             x0 = pad + room.left
