@@ -93,8 +93,8 @@ def main() -> int:
         for label, v in (("1% in the trash", View()),
                          ("category adoptive-cell-therapy", View(category="adoptive-cell-therapy")),
                          ("the watch's 5,000 (tag)", View(tag="bench"))):
-            others.append((label, median_ms(lambda v=v: chart.chart_data(lib, v)),
-                           chart.chart_data(lib, v).total))
+            fn = lambda v=v: chart.chart_data(lib, v)    # noqa: E731
+            others.append((label, median_ms(fn), CPU[fn], chart.chart_data(lib, v).total))
     finally:
         lib.articles.restore(trashed)
 
@@ -118,8 +118,8 @@ def main() -> int:
           f"three-panel figure, {bare_ms:.0f} ms); data + drawing {both_ms:.0f} ms "
           f"(target < 300 ms); CPU: data {CPU[whole]:.0f}, drawing {CPU[drawing]:.0f}, both "
           f"{CPU[both]:.0f} ms; load {os.getloadavg()[0]:.1f}")
-    for label, ms, total in others:
-        print(f"  chart data, {label} ({total:,} articles): {ms:.0f} ms")
+    for label, ms, cpu, total in others:
+        print(f"  chart data, {label} ({total:,} articles): {ms:.0f} ms (CPU {cpu:.0f} ms)")
     if not args.no_window:
         window(lib, view)
     lib.close()
