@@ -121,7 +121,7 @@ def names_room(ax, names: list[str], counts: list[str], size) -> Measure:
             room.right = max(_size(renderer, c, size)[0] for c in counts)
             _w, line, _d = renderer.get_text_width_height_descent(
                 "lp", FontProperties(size=size), ismath=False)
-            room.least = len(names) * line * 1.1
+            room.least = max(len(names), 4) * line * 1.1     # (the axis holds 4 rows at least)
         return room
     return measure
 
