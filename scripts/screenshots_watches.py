@@ -98,6 +98,8 @@ def main() -> int:
     dialog = win.watch_actions.chart()
     dialog.resize(1000, 860)
     settle(800)
+    while dialog.image is None or dialog.shown < dialog.gen:    # (drawn in its own thread)
+        settle(100)
     shot(dialog, "chart.png")
     dialog.close()
     win.close()

@@ -1,101 +1,19 @@
 """The field at a glance: chart numbers from a real library, `amlref chart` writing real SVG and
-PNG files, the window's chart dialog (offscreen), and the layout of the drawn figure measured
-with matplotlib's own renderer on a library of real PubMed records (the demo library plus the
-metapub efetch records: journals with long names, a few articles from the 1970s)."""
+PNG files, and the layout of the drawn figure measured with matplotlib's own renderer on a
+library of real PubMed records (tests/chart_support.py).  More: test_chart_numbers.py (every
+view against plain queries), test_chart_layout.py (a crowded chart), test_chart_window.py."""
 from __future__ import annotations
 
 import os
-import shutil
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZES = ((700, 620), (1000, 860), (1400, 1000))
-
-
-@pytest.fixture
-def demo(lib):
-    from amlref.gui.demo import load_demo
-    load_demo(lib)
-    return lib
-
-
-@pytest.fixture(scope="module")
-def pubmed_library(tmp_path_factory):
-    """Demo library + the real PubMed efetch records (imported and classified once)."""
-    from support import corpus
-    folder = corpus("pubmed", "metapub-pmid-xml")
-    files = [str(p) for p in sorted(folder.glob("*.xml"))
-             if "<PubmedArticle>" in p.read_text("utf-8")]
-    tmp = tmp_path_factory.mktemp("pubmed-lib")
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-            mp.setenv(var, str(tmp / var))
-        from amlref.gui.demo import load_demo
-        from amlref.services.importing import import_paths
-        from amlref.storage.library import Library
-        lib = Library.open(tmp / "pubmed.sqlite")
-        load_demo(lib)
-        import_paths(lib, files)
-        lib.close()
-    return tmp / "pubmed.sqlite"
-
-
-@pytest.fixture
-def pubmed(pubmed_library, tmp_path):
-    from amlref.storage.library import Library
-    path = tmp_path / "library.sqlite"
-    shutil.copy(pubmed_library, path)
-    library = Library.open(path)
-    yield library
-    library.close()
-
-
-def stamp(d: date | datetime) -> str:
-    if not isinstance(d, datetime):
-        d = datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-
-
-def drawn(data, size=(1000, 860), title="All articles"):
-    """The chart figure drawn with Agg at ``size`` pixels; (figure, renderer)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from amlref.services.chart import figure
-    fig = Figure(figsize=(size[0] / 100, size[1] / 100), dpi=100)
-    canvas = FigureCanvasAgg(fig)
-    figure(data, title, fig)
-    canvas.draw()
-    return fig, canvas.get_renderer()
-
-
-def extents(fig, renderer):
-    """What is drawn, as matplotlib measures it: each panel with its title, tick labels, axis
-    labels, legend and texts (ticks out of view and hidden axes left out), and the title."""
-    out = [(ax.get_title(loc="left"), ax.get_tightbbox(renderer)) for ax in fig.axes]
-    if fig._suptitle is not None:
-        out.append((fig._suptitle.get_text(), fig._suptitle.get_window_extent(renderer)))
-    return out
-
-
-def assert_inside(fig, renderer):
-    w, h = fig.bbox.width, fig.bbox.height
-    for what, box in extents(fig, renderer):
-        assert box.x0 >= -0.5 and box.y0 >= -0.5, (what, box, w, h)
-        assert box.x1 <= w + 0.5 and box.y1 <= h + 0.5, (what, box, w, h)
-
-
-def tick_labels(axis):
-    return [t for t in axis.get_majorticklabels() if t.get_visible() and t.get_text()]
-
-
-def assert_apart(labels, renderer):
-    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
-    for a, b in zip(boxes, boxes[1:]):
-        assert a.x1 <= b.x0 + 0.5, "tick labels overlap"
+from chart_support import (SIZES, assert_apart, assert_inside, demo, drawn,  # noqa: E402,F401
+                           pubmed, pubmed_library, stamp, tick_labels)
 
 
 # -- numbers -------------------------------------------------------------------------------------
@@ -208,7 +126,6 @@ def test_layout_keeps_every_text_inside_and_panels_apart(pubmed):
         assert years.get_legend().get_title().get_text() == (OVERLAP if several else "")
         # the panels do not overlap
         assert years.bbox.y0 > weeks.bbox.y1 and weeks.bbox.y0 > journals.bbox.y1
-
 
 def test_old_articles_are_summed_up_in_one_earlier_bar(pubmed):
     from amlref.services.chart import chart_data
@@ -359,21 +276,3 @@ def test_exports_of_a_real_library_decode(pubmed, tmp_path):
     from amlref.core.errors import UsageError
     with pytest.raises(UsageError, match=r"nosuchdir.*cannot write"):
         save(data, tmp_path / "nosuchdir" / "c.png")
-
-
-def test_chart_dialog_draws_and_exports(qtbot, pubmed, tmp_path):
-    pytest.importorskip("PySide6")
-    from amlref.gui.chart import ChartDialog
-    from amlref.services.views import View
-    d = ChartDialog(pubmed, View(), "All articles")
-    qtbot.addWidget(d)
-    d.show()
-    for width, height in ((700, 620), (1400, 1000)):
-        before = d.canvas.width()
-        d.resize(width, height)
-        qtbot.waitUntil(lambda: d.canvas.width() != before)
-        d.canvas.draw()
-        assert len(d.fig.axes) == 3 and d.fig.axes[0].collections
-        assert_inside(d.fig, d.canvas.get_renderer())
-    out = d.export(str(tmp_path / "x.svg"))
-    assert out and ET.parse(out).getroot().tag.endswith("svg")

@@ -5,7 +5,7 @@ laid out in services/chart_figure.py; :func:`save`: PNG or SVG, no display neede
 shows the same figure)."""
 from __future__ import annotations
 
-import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -45,19 +45,38 @@ class ChartData:
         return dict(self.__dict__)
 
 
-def _where(lib: Library, view: View) -> tuple[str, list]:
+BY_ID = "INDEXED BY articles_by_id"     # (id, year, deleted_at, container): schema step 7
+VIEW_IDS = "chart_view"                  # (a temporary table: a search's ids)
+
+
+@contextmanager
+def _view(lib: Library, view: View):
+    """(condition on articles ``a``, its params, how ``a`` is read) for the view, trash left
+    out.  A view narrowed by category, tag or search reads its articles by id from the
+    covering index ``articles_by_id``; a search's ids are put in a temporary table for the
+    time of the chart (once, instead of a JSON list parsed again by every query).  The whole
+    library reads the year and journal indexes: with an empty trash no condition at all, else
+    ``articles_live_year`` and ``articles_live_container`` (deleted_at first)."""
     cond, params = view_condition(lib, view)
-    if view.query:
-        ids = view_ids(lib, view)
-        cond, params = "a.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
-    where = cond or "1"
-    if view.trash:
-        where = f"a.deleted_at IS NOT NULL AND ({where})"
-    elif lib.execute("SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
-        where = f"a.deleted_at IS NULL AND ({where})"
-    # (an empty trash: no condition on deleted_at, so the year and journal counts of the whole
-    # library come from the indexes alone)
-    return where, params
+    made = False
+    try:
+        if view.query:
+            ids = view_ids(lib, view)
+            lib.execute(f"CREATE TEMP TABLE IF NOT EXISTS {VIEW_IDS}(id INTEGER PRIMARY KEY)")
+            made = True
+            lib.execute(f"DELETE FROM temp.{VIEW_IDS}")
+            lib.conn.executemany(f"INSERT OR IGNORE INTO temp.{VIEW_IDS}(id) VALUES (?)",
+                                 ((i,) for i in ids))
+            cond, params = f"a.id IN (SELECT id FROM temp.{VIEW_IDS})", []
+        conds = [f"({cond})"] if cond else []
+        if view.trash:
+            conds.insert(0, "a.deleted_at IS NOT NULL")
+        elif lib.execute("SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
+            conds.insert(0, "a.deleted_at IS NULL")
+        yield " AND ".join(conds) or "1", params, BY_ID if cond else ""
+    finally:
+        if made:
+            lib.execute(f"DROP TABLE IF EXISTS temp.{VIEW_IDS}")
 
 
 def this_monday(today: date | None = None) -> date:
@@ -73,33 +92,10 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
         tax = load()
     roots = tax.roots("category")
     pairs = [(s, r.slug) for r in roots for s in tax.descendants(r.slug)]
-    where, params = _where(lib, view)
-    out = ChartData()
-    out.total = lib.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
-    values = ",".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
-    flat = [x for p in pairs for x in p]
-    # one scan of the view for the totals per year and per journal; the categories from
-    # article_categories (a fraction of the articles) joined by id
-    per_year = {y: n for y, n in lib.execute(
-        f"SELECT a.year, count(*) FROM articles a WHERE {where} AND a.year IS NOT NULL "
-        "GROUP BY a.year", params)}
-    journals = lib.execute(
-        f"SELECT a.container, count(*) FROM articles a WHERE {where} AND a.container != '' "
-        f"GROUP BY a.container COLLATE NOCASE ORDER BY 2 DESC, 1 LIMIT {int(top)}",
-        params).fetchall()
-    counts: dict[tuple[int, str], int] = {}
-    covered: dict[int, set] = {}
-    for aid, year, root in lib.execute(
-            f"WITH top(slug, root) AS (VALUES {values}) "
-            "SELECT DISTINCT a.id, a.year, top.root FROM article_categories ac JOIN top ON "
-            "top.slug = ac.slug JOIN articles a ON a.id = ac.article_id WHERE ac.state = 1 AND "
-            f"a.year IS NOT NULL AND {where}", flat + params):
-        counts[(year, root)] = counts.get((year, root), 0) + 1
-        covered.setdefault(year, set()).add(aid)
-    for year, n in per_year.items():
-        rest = n - len(covered.get(year, ()))
-        if rest > 0:
-            counts[(year, NONE)] = rest
+    with _view(lib, view) as (where, params, read):
+        out = ChartData()
+        out.total, per_year, journals, counts = _numbers(lib, where, params, read, pairs, top)
+        _weeks(lib, out, where, params, weeks)
     years = sorted(per_year)
     if years:
         out.years = list(range(years[0], years[-1] + 1))
@@ -111,7 +107,6 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
         if any(row):
             out.by_year[label] = row
             out.colours[label] = colour
-    _weeks(lib, out, where, params, weeks)
     out.journals = [(j, n) for j, n in journals]
     for name, _n in journals:
         # (a few of the journal's articles: reading all of a big journal's rows costs ~50 ms)
@@ -121,6 +116,55 @@ def chart_data(lib: Library, view: View | None = None, tax=None, top: int = 10,
         if short and short != name:
             out.abbreviations[name] = short
     return out
+
+
+def _numbers(lib: Library, where: str, params: list, read: str, pairs, top: int):
+    """(articles, {year: articles}, [(journal, articles)], {(year, root slug or NONE):
+    articles}) of the view: grouped in SQL, from indexes only."""
+    total = lib.execute(f"SELECT count(*) FROM articles a {read} WHERE {where}",
+                        params).fetchone()[0]
+    per_year = dict(lib.execute(
+        f"SELECT a.year, count(*) FROM articles a {read} WHERE {where} AND a.year IS NOT NULL "
+        "GROUP BY a.year", params).fetchall())
+    journals = lib.execute(
+        f"SELECT a.container, count(*) FROM articles a {read} WHERE {where} AND "
+        f"a.container != '' GROUP BY a.container COLLATE NOCASE ORDER BY 2 DESC, 1 "
+        f"LIMIT {int(top)}", params).fetchall()
+    # an article in two top-level categories counts in both, and once among the articles
+    # with a category; each article's year from the covering index by id
+    values = ",".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
+    flat = [x for p in pairs for x in p]
+    tops = f"WITH top(slug, root) AS (VALUES {values}) "
+    if read and total < lib.execute(tops + "SELECT count(*) FROM article_categories WHERE "
+                                    "state = 1 AND slug IN (SELECT slug FROM top)",
+                                    flat).fetchone()[0]:
+        # a view smaller than the assignments: its articles' categories, by article id
+        by_root = ("SELECT a.year, top.root, count(DISTINCT a.id) FROM articles a "
+                   f"{BY_ID} CROSS JOIN article_categories ac ON ac.article_id = a.id CROSS "
+                   "JOIN top ON top.slug = ac.slug WHERE ac.state = 1 AND a.year IS NOT NULL "
+                   f"AND {where} GROUP BY 1, 2")
+        any_root = (f"SELECT a.year, count(*) FROM articles a {BY_ID} WHERE {where} AND "
+                    "a.year IS NOT NULL AND EXISTS (SELECT 1 FROM article_categories ac WHERE "
+                    "ac.article_id = a.id AND ac.state = 1 AND ac.slug IN (SELECT slug FROM "
+                    "top)) GROUP BY a.year")
+    else:
+        # the assignments (a fraction of the articles), each checked against the view ("+":
+        # the planner would otherwise probe them with the view's ids once per slug)
+        by_root = ("SELECT a.year, top.root, count(DISTINCT a.id) FROM article_categories ac "
+                   f"JOIN top ON top.slug = ac.slug JOIN articles a {BY_ID} ON a.id = "
+                   f"+ac.article_id WHERE ac.state = 1 AND a.year IS NOT NULL AND {where} "
+                   "GROUP BY 1, 2")
+        any_root = (f"SELECT a.year, count(*) FROM articles a {BY_ID} WHERE a.id IN (SELECT "
+                    "ac.article_id FROM article_categories ac WHERE ac.state = 1 AND ac.slug IN "
+                    f"(SELECT slug FROM top)) AND a.year IS NOT NULL AND {where} GROUP BY a.year")
+    counts: dict = {(year, root): n for year, root, n in lib.execute(tops + by_root,
+                                                                     flat + params)}
+    covered = dict(lib.execute(tops + any_root, flat + params).fetchall())
+    for year, n in per_year.items():
+        rest = n - covered.get(year, 0)
+        if rest > 0:
+            counts[(year, NONE)] = rest
+    return total, per_year, journals, counts
 
 
 def _weeks(lib: Library, out: ChartData, where: str, params: list, weeks: int) -> None:
@@ -133,7 +177,8 @@ def _weeks(lib: Library, out: ChartData, where: str, params: list, weeks: int) -
     out.watches = n
     found = dict(lib.execute(
         "SELECT date(i.added, 'weekday 0', '-6 days'), count(DISTINCT i.article_id) FROM inbox "
-        f"i JOIN articles a ON a.id = i.article_id WHERE {where} AND i.added >= ? GROUP BY 1",
+        f"i JOIN articles a {BY_ID} ON a.id = i.article_id WHERE {where} AND i.added >= ? "
+        "GROUP BY 1",
         params + [start.isoformat()]))
     if created:
         out.watched_since = this_monday(date.fromisoformat(created[:10])).isoformat()

@@ -1,7 +1,8 @@
 """Drawing the field at a glance (services/chart.py's numbers) with matplotlib: one figure,
-three sub-figures stacked, each with its own constrained layout, so the journals' long names
-widen only their own panel's left margin.  The same function draws the window's figure and
-`amlref chart`'s file; the layout is computed again at every draw, at the figure's size.
+three panels stacked, placed by services/chart_layout.py (margins measured from the texts
+once, the panels moved by arithmetic at every draw, so a resized window keeps every text
+inside); the journals' long names widen only their own panel's left margin.  The same
+function draws the window's figure and `amlref chart`'s file.
 
 - Articles per year, stacked by category: a category's colour is fixed (chart.PALETTE by its
   place in the taxonomy), "(no category)" light grey on top; the years before the range that
@@ -14,7 +15,8 @@ widen only their own panel's left margin.  The same function draws the window's 
 - Top journals: horizontal bars with their counts; a name longer than 40 characters is given
   as its NLM abbreviation when the library has one, cut with "…" otherwise.
 
-Bars are drawn as one PolyCollection per series (a Rectangle per bar costs ~0.6 ms to add).
+Bars are drawn as one PolyCollection per series (a Rectangle per bar costs ~0.6 ms to add),
+the journals' too.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import Formatter, Locator, MaxNLocator
 
 from amlref.services.chart import ChartData
+from amlref.services.chart_layout import Measure, PanelLayout, names_room, time_room
 
 SHARE = 0.95            # the year axis starts where this share of the dated articles begins
 MIN_YEARS = 5           # ... but shows at least this many years
@@ -36,7 +39,7 @@ MIN_COLLAPSED = 3       # ... and sums up the years before only when they are th
 TAIL = 0.3              # ... and at least this share of the years shown on their own
 MIN_WEEKS = 8
 NAME_CHARS = 40
-LEGEND_CHARS = 24
+LEGEND_CHARS = 28
 QUIET = "#666666"
 OVERLAP = "an article in two\ncategories counts in both"
 YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
@@ -46,15 +49,14 @@ WEEK_STEPS = (1, 2, 4, 8, 13, 26, 52, 104, 260, 520, 1040)     # (a quarter: 13 
 def draw(data: ChartData, title: str = "", fig: Figure | None = None) -> Figure:
     fig = fig or Figure(figsize=(10, 9))
     fig.clear()
-    fig.set_layout_engine("constrained", h_pad=0.06, w_pad=0.08, hspace=0.0, wspace=0.0)
     if title:
         fig.suptitle(title, fontweight="bold")
     rows = max(3, min(10, len(data.journals)))
-    years, weeks, journals = fig.subfigures(
-        3, 1, height_ratios=(3.2, 2.1 if data.weeks else 0.8, 0.9 + 0.2 * rows))
-    years_panel(years.add_subplot(), data)
-    weeks_panel(weeks.add_subplot(), data)
-    journals_panel(journals.add_subplot(), data)
+    years, weeks, journals = (fig.add_axes((0, 0, 1, 1)) for _ in range(3))
+    panels = [(years, years_panel(years, data)), (weeks, weeks_panel(weeks, data)),
+              (journals, journals_panel(journals, data))]
+    fig.set_layout_engine(PanelLayout(
+        panels, (3.2, 2.1 if data.weeks else 0.8, 0.9 + 0.2 * rows), aligned=(0, 1)))
     return fig
 
 
@@ -78,14 +80,14 @@ def year_range(years: list[int], per_year: list[int]) -> int | None:
     return first
 
 
-def years_panel(ax, data: ChartData) -> None:
+def years_panel(ax, data: ChartData) -> Measure:
     what = f"{data.total:,} in the view"
     if data.undated:
         what += f", {data.undated:,} without a year"
-    ax.set_title(f"Articles per year by category ({what})", loc="left")
+    ax.set_title(f"Articles per year by category ({what})", loc="left", y=1.0)
     if not data.years:
         _empty(ax, "no article in the view has a year")
-        return
+        return time_room(ax, 1)
     first = year_range(data.years, data.per_year)
     cut = data.years.index(first) if first is not None else 0
     shown = data.years[cut:]
@@ -122,6 +124,7 @@ def years_panel(ax, data: ChartData) -> None:
                   title=OVERLAP if several else None, title_fontsize="x-small")
         if several:
             ax.get_legend().get_title().set_color(QUIET)
+    return time_room(ax, 2 if earlier is not None else 1, ax.get_legend())
 
 
 class YearLabels(Formatter):
@@ -135,12 +138,12 @@ class YearLabels(Formatter):
 
 
 # -- new articles per week ---------------------------------------------------------------------
-def weeks_panel(ax, data: ChartData) -> None:
-    ax.set_title("New articles per week from the watches", loc="left")
+def weeks_panel(ax, data: ChartData) -> Measure:
+    ax.set_title("New articles per week from the watches", loc="left", y=1.0)
     if not data.weeks:
         _empty(ax, "no watch yet (Watches menu, or amlref watch add)" if not data.watches else
                "the watches brought no new article in the last weeks")
-        return
+        return time_room(ax, 1)
     n = len(data.weeks)
     x = list(range(n))
     _bars(ax, x, [0] * n, data.per_week, "#4c72b0", width=0.8)
@@ -159,6 +162,7 @@ def weeks_panel(ax, data: ChartData) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
     ax.set_ylabel("articles")
     ax.spines[["top", "right"]].set_visible(False)
+    return time_room(ax, 2)
 
 
 class WeekLabels(Formatter):
@@ -193,30 +197,36 @@ def journal_name(name: str, abbreviations: dict[str, str]) -> str:
     return name[:NAME_CHARS - 1].rstrip() + "…"
 
 
-def journals_panel(ax, data: ChartData) -> None:
-    ax.set_title("Top journals", loc="left")
+def journals_panel(ax, data: ChartData) -> Measure:
+    ax.set_title("Top journals", loc="left", y=1.0)
     if not data.journals:
         _empty(ax, "no journal names in the view")
-        return
+        return names_room(ax, [], [], "small")
     names = [journal_name(j, data.abbreviations) for j, _ in data.journals][::-1]
     counts = [n for _, n in data.journals][::-1]
     y = list(range(len(names)))
-    ax.barh(y, counts, height=0.7, color="#55a868")
-    for yi, n in zip(y, counts):
-        ax.text(n, yi, f" {n:,}", va="center", ha="left", fontsize="small", color=QUIET)
+    _bars(ax, y, [0] * len(y), counts, "#55a868", width=0.7, horizontal=True)
+    labels = [f" {n:,}" for n in counts]
+    for yi, n, label in zip(y, counts, labels):
+        ax.text(n, yi, label, va="center", ha="left", fontsize="small", color=QUIET)
     ax.set_yticks(y, names, fontsize="small")
     ax.set_ylim(len(names) - 0.4 - max(len(names), 4), len(names) - 0.4)  # (one: not fat)
     ax.set_xlim(0, max(counts) * 1.12)
     ax.xaxis.set_visible(False)               # (the counts are on the bars)
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "bottom"]].set_visible(False)
+    return names_room(ax, names, labels, "small")
 
 
 # -- shared pieces -----------------------------------------------------------------------------
-def _bars(ax, x, bottom, top, colour, width=0.85, **kw) -> PolyCollection:
+def _bars(ax, x, bottom, top, colour, width=0.85, horizontal=False, **kw) -> PolyCollection:
+    """Bars at ``x`` from ``bottom`` to ``top`` as one collection (``horizontal``: ``x`` are
+    the bars' places on the y axis)."""
     h = width / 2
     verts = [((xi - h, b), (xi - h, t), (xi + h, t), (xi + h, b))
              for xi, b, t in zip(x, bottom, top) if t > b]
+    if horizontal:
+        verts = [[(v, u) for u, v in bar] for bar in verts]
     bars = PolyCollection(verts, facecolors=colour, edgecolors=kw.pop("edgecolor", "none"),
                           **kw)
     ax.add_collection(bars, autolim=False)

@@ -319,6 +319,20 @@ MIGRATION_6 = [
     ) WITHOUT ROWID""",
 ]
 
+# The field at a glance of a big view (services/chart.py, docs/decisions/0072): the numbers from
+# indexes alone, never one page of the (large: abstracts) article table per article.
+# ``articles_by_id`` answers "year, trashed?, journal of article N" for a view's ids, a
+# category's or the Inbox's (the queries name it with INDEXED BY: without ANALYZE statistics
+# the planner prefers the row itself); ``articles_live_year`` and ``articles_live_container``
+# count the whole library's years and journals when the trash is not empty (in order: no
+# sorting), and replace ``articles_deleted`` (their first column).
+MIGRATION_7 = [
+    "CREATE INDEX articles_by_id ON articles(id, year, deleted_at, container COLLATE NOCASE)",
+    "CREATE INDEX articles_live_year ON articles(deleted_at, year)",
+    "CREATE INDEX articles_live_container ON articles(deleted_at, container COLLATE NOCASE)",
+    "DROP INDEX articles_deleted",
+]
+
 MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5,
-                               MIGRATION_6]
+                               MIGRATION_6, MIGRATION_7]
 LATEST = len(MIGRATIONS)
