@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget)
 
 from amlref.core.article import Person
+from amlref.core.identifiers import doi_url
 from amlref.formats.et_al import shown
 
 EDIT_FIELDS = [("citekey", "Key"), ("type", "Type"), ("title", "Title"), ("authors", "Authors"),
@@ -59,7 +60,7 @@ def text_to_value(name: str, text: str):
 def identifier_links(a) -> str:
     links = []
     if a.doi:
-        links.append(f'DOI&nbsp;<a href="https://doi.org/{html.escape(a.doi)}">{html.escape(a.doi)}</a>')
+        links.append(f'DOI&nbsp;<a href="{html.escape(doi_url(a.doi))}">{html.escape(a.doi)}</a>')
     if a.pmid:
         links.append(f'PMID&nbsp;<a href="https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/">{a.pmid}</a>')
     if a.pmcid:
