@@ -113,9 +113,12 @@ def test_et_al_in_html_takes_the_styles_formatting():
 def test_editors_cut_short():
     a = Article(citekey="e", type="chapter", title="Chapter", container="Book", issued="2021",
                 authors=[P("Lee", "Ann")], editors=[P("Kantarjian", "Hagop")])
+    assert "In: Kantarjian H, editor. Book." in csl.format_bibliography([a], "vancouver")
     a.extra[KEY] = ["editor"]
     out = csl.format_bibliography([a], "apa")
-    assert "Kantarjian" in out and "et al." in out and out.startswith("Lee, A. (2021)")
+    # more than one editor: the label is plural
+    assert out.startswith("Lee, A. (2021). Chapter. In H. Kantarjian et al. (eds.), Book.")
+    assert "In: Kantarjian H et al., editors. Book." in csl.format_bibliography([a], "vancouver")
 
 
 def test_old_library_author_others_shown_as_et_al(lib):

@@ -14,7 +14,8 @@ citeproc-py 0.11 has no notion of it; its ``Name.process`` reads the list from t
 and the options through ``get_option``, whose ``sort_options`` overrides the style.  So a cut
 list is a ``CutNames`` in the reference, and ``install()`` wraps ``Name.process`` once: for a
 ``CutNames`` it passes the list with a stand-in for the names not known (always cut off) and the
-options above.  Other lists go through untouched."""
+options above; its length counts the stand-in, so a label is plural ("eds.").  Other lists go
+through untouched."""
 from __future__ import annotations
 
 import threading
@@ -23,7 +24,16 @@ _LOCK = threading.Lock()
 
 
 class CutNames(list):
-    """A reference's name list that goes on after its last name."""
+    """A reference's name list that goes on after its last name.  Its length counts one name
+    more (citeproc-py asks ``len() > 1`` for a plural label: "eds." for "Kantarjian H et al.")."""
+
+    def __len__(self) -> int:
+        return list.__len__(self) + 1
+
+    @property
+    def given(self) -> int:
+        """How many names it holds."""
+        return list.__len__(self)
 
 
 class _Ref:
@@ -77,11 +87,11 @@ def install() -> None:
 
         def process(self, item, variable, context=None, sort_options=None, **kwargs):
             names = item.reference.get(variable, None)
-            if not isinstance(names, CutNames) or not names:
+            if not isinstance(names, CutNames) or not names.given:
                 return original(self, item, variable, context=context,
                                 sort_options=sort_options, **kwargs)
             opts = dict(sort_options or {})
-            opts.update(options(len(names),
+            opts.update(options(names.given,
                                 self.get_option("et-al-min", context, sort_options),
                                 self.get_option("et-al-use-first", context, sort_options)))
             longer = [*names, Person(family="\u2026")]
