@@ -138,3 +138,13 @@ def test_common_word_reads_its_doclist_only_up_to_the_threshold(records):
         lib.conn.set_trace_callback(None)
     assert any("OFFSET" in s and "MATCH" in s for s in seen)
     assert not any("articles_fts_vocab" in s for s in seen)
+
+
+def test_a_very_long_word(records):
+    """A pasted 300,000-letter "word" (the server takes request bodies up to 1 MB): the same
+    answer, after shorter prefixes of it were asked."""
+    lib = records
+    long = "leu" + "k" * 300_000
+    for q in ("leu", "leuk", "leukk", long):
+        pq = parse_query(q)
+        assert all_common(lib, pq, 2) == full_count(lib, pq, 2), q[:10]

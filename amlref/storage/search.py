@@ -150,6 +150,7 @@ _COUNTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _COUNTS_LOCK = threading.Lock()
 PREFIX_INDEX = 3      # articles_fts is made with prefix='3' (schema): "abc*" reads that index
 _KEEP_TERMS = 5000    # the terms of a prefix kept for a longer one, up to so many
+_KEEP_LISTS = 200     # and for so many prefixes
 
 
 def _fold(word: str) -> str:
@@ -230,16 +231,14 @@ def _prefix_common(lib, prefix: str, threshold: int, rows: int, known: dict) -> 
         if len(prefix) > PREFIX_INDEX and _reaches(lib, _quote(prefix), threshold):
             return True
     end = prefix + "\uffff"
-    for k in range(len(prefix) - 1, 0, -1):
-        seen = known.get(("terms", prefix[:k]))
-        if seen is None:
-            continue
-        terms, complete = seen
+    lists = known.setdefault("terms", {})      # prefix -> (its terms and counts, complete)
+    shorter = max((p for p in lists if prefix.startswith(p)), key=len, default=None)
+    if shorter is not None:
+        terms, complete = lists[shorter]
         if sum(d for t, d in terms if t.startswith(prefix)) >= threshold:
             return True
         if complete or (terms and terms[-1][0] >= end):
             return False        # every term of the prefix was among them
-        break
     total, terms, complete = 0, [], True
     cur = lib.execute("SELECT term, doc FROM articles_fts_vocab WHERE term >= ? AND term < ?",
                       (prefix, end))
@@ -252,6 +251,6 @@ def _prefix_common(lib, prefix: str, threshold: int, rows: int, known: dict) -> 
                 break
     finally:
         cur.close()
-    if len(terms) <= _KEEP_TERMS:
-        known[("terms", prefix)] = (terms, complete)
+    if len(terms) <= _KEEP_TERMS and len(lists) < _KEEP_LISTS:
+        lists[prefix] = (terms, complete)
     return total >= threshold
