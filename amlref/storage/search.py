@@ -224,7 +224,9 @@ def _prefix_common(lib, prefix: str, threshold: int, rows: int, known: dict) -> 
     three-letter prefix (it has its own FTS5 index), and those of the prefix as a whole word
     (a word typed out: "leukemia" in "leukemia*").  Then the terms of a shorter prefix read
     before (search as you type: "vene", "venet", "veneto"), else the vocabulary table, term by
-    term in order, stopping once the sum reaches it."""
+    term in order, stopping once the sum reaches it.  (The terms are those from the prefix up
+    to the prefix + U+FFFF, as ever; the prefix index also holds a term that goes on with a
+    character beyond U+FFFF, a mathematical letter, which that range leaves out.)"""
     if _one_token(prefix) and rows >= threshold:
         if len(prefix) == PREFIX_INDEX and _reaches(lib, _quote(prefix) + "*", threshold):
             return True
@@ -232,10 +234,11 @@ def _prefix_common(lib, prefix: str, threshold: int, rows: int, known: dict) -> 
             return True
     end = prefix + "\uffff"
     lists = known.setdefault("terms", {})      # prefix -> (its terms and counts, complete)
-    shorter = max((p for p in lists if prefix.startswith(p)), key=len, default=None)
+    shorter = max((p for p in lists if prefix.startswith(p) and end <= p + "\uffff"),
+                  key=len, default=None)     # a list whose range holds this one's
     if shorter is not None:
         terms, complete = lists[shorter]
-        if sum(d for t, d in terms if t.startswith(prefix)) >= threshold:
+        if sum(d for t, d in terms if prefix <= t < end) >= threshold:
             return True
         if complete or (terms and terms[-1][0] >= end):
             return False        # every term of the prefix was among them
