@@ -134,3 +134,14 @@ def test_doi_link_encodes_what_a_url_cannot_hold():
     assert doi_url(HASH.lower()) == ("https://doi.org/10.1002/(sici)1099-0690(199812)1998:12"
                                      "%3C2885::aid-ejoc2885%3E3.0.co;2-%23")
     assert doi_url("10.1182/blood.2020007732") == "https://doi.org/10.1182/blood.2020007732"
+
+
+def test_lines_joined_only_where_the_doi_goes_on():
+    """A DOI is joined over up to three lines when each line ends it cut ("-", "/", inside a
+    SICI); a DOI already joined after "doi:10" is not glued to a one-token line after it."""
+    assert [h.doi for h in dois_in_lines(["doi:10", ".1182/blood-", "2022-163754"])] == \
+        ["10.1182/blood-2022-163754"]
+    assert [h.doi for h in dois_in_lines(["doi:10", ".1182/blood.2020007732", "2021;137:751"])] \
+        == ["10.1182/blood.2020007732"]
+    assert [h.doi for h in dois_in_lines(["DOI: 10.1158/2159-", "8290.CD-23-", "0456"])] == \
+        ["10.1158/2159-8290.cd-23-0456"]

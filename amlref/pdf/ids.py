@@ -74,7 +74,7 @@ def dois_in_lines(lines: list[str]) -> list[Hit]:
         for m in _DOI.finditer(line):
             raw, rest = m.group(0), line[m.end():].strip()
             if not rest or _OPEN_TAIL.fullmatch(rest):    # the DOI ends the line (maybe in a SICI)
-                raw = _continued(raw + rest, lines, after)
+                raw = _continued(raw + rest, lines, after, one_token=after == i + 1)
             doi = clean_doi(raw)
             if doi and len(doi.split("/", 1)[1]) >= 2:
                 hits.append(Hit(doi, i, bool(_MARKER.search(line[max(0, m.start() - 40):m.start()])),
@@ -82,17 +82,18 @@ def dois_in_lines(lines: list[str]) -> list[Hit]:
     return hits
 
 
-def _continued(raw: str, lines: list[str], j: int) -> str:
+def _continued(raw: str, lines: list[str], j: int, one_token: bool = True) -> str:
     """A DOI ending a line, with what the next lines add to it: joined when it is cut at "/",
-    "-" or "_", inside a SICI's "<...>", or when the next line starts with a SICI's "<" or is
-    one token; a full stop there ends a sentence ("doi:10.1/x.").  At most two more lines."""
+    "-" or "_", inside a SICI's "<...>", or when the next line starts with a SICI's "<" or
+    (``one_token``: the DOI did not need joining already) is one token; a full stop there ends
+    a sentence ("doi:10.1/x.").  At most two more lines."""
     for k in range(j, min(j + 2, len(lines))):
         nxt_line = lines[k].strip()
         if not nxt_line:
             break
         token = nxt_line.split()[0]
         if not (raw.endswith(("/", "-", "_")) or _OPEN_SICI.search(raw) or token.startswith("<")
-                or (k == j and _single_token(nxt_line))) or _DOI.match(token):
+                or (k == j and one_token and _single_token(nxt_line))) or _DOI.match(token):
             break
         joined = raw + token
         m = _DOI.match(joined)
