@@ -10,7 +10,12 @@ _DOI_PREFIXES = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.org/|doi\.org/|doi:\s*|doi\s+|urn:doi:)",
     re.I)
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+# A SICI (ANSI/NISO Z39.56) inside a DOI: the item segment in angle brackets, then the control
+# segment "2.0.CO;2" or "3.0.CO;2-K" (Wiley's 10.1002/(SICI)..., AMS's 10.1175/...).  Crossref:
+# SICI DOIs need "<>#" beyond its recommended pattern.  "<" elsewhere ends a DOI in text (an
+# HTML tag, a <URL> wrapper).
+SICI_SEGMENT = r"<[^\s\"<>{}|\\^`]+>(?=\d\.\d\.[a-z]{2};\d)"
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/(?:[^\s\"<>]|" + SICI_SEGMENT + r")+)", re.I)
 _PMCID_RE = re.compile(r"^(?:PMC)?(\d{1,10})$", re.I)
 
 
@@ -67,7 +72,19 @@ def normalize_pmcid(value: str, strict: bool = True) -> str:
 def find_doi(text: str) -> str:
     """The first DOI inside free text, normalised, or ""."""
     m = _DOI_IN_TEXT.search(text or "")
-    return normalize_doi(m.group(1), strict=False) if m else ""
+    if not m:
+        return ""
+    d = m.group(1).rstrip(".,;:")
+    while d.endswith((")", "]")) and d.count(d[-1]) > d.count("(" if d[-1] == ")" else "["):
+        d = d[:-1].rstrip(".,;:")   # "(doi:10.1002/(SICI)...;2-K)": the bracket around it
+    return normalize_doi(d, strict=False)
+
+
+def doi_url(doi: str) -> str:
+    """The doi.org link of a DOI: "<", ">" and a SICI's "#" percent-encoded (a "#" would
+    start the link's fragment)."""
+    from urllib.parse import quote
+    return "https://doi.org/" + quote(doi, safe="/()[];:,.-_~'*!$&+=@")
 
 
 def classify_identifier(value: str) -> tuple[str, str]:

@@ -10,7 +10,9 @@ its own locale.  ``style`` may also be the path of a ``.csl`` file.  Articles be
 through ``csljson.article_to_item``.  Where citeproc-py departs from the CSL specification in
 ways that matter for journal articles, this module works around it (docs/decisions/0032):
 page ranges (``csl_pages.py``), localized date delimiters, the space after a
-``second-field-align`` number, HTML escaping and year suffixes."""
+``second-field-align`` number, HTML escaping and year suffixes.  A name list cut short
+(``extra['et_al']``, or an old library's last author "others") ends in "et al." whatever the
+style's et-al-min (``csl_et_al.py``, docs/decisions/0033)."""
 from __future__ import annotations
 
 import functools
@@ -22,6 +24,7 @@ from typing import Iterable
 
 from amlref.core.article import Article
 from amlref.core.resources import resource_path
+from amlref.formats import csl_et_al, et_al
 from amlref.formats.csljson import article_to_item
 from amlref.formats.csl_pages import format_pages
 
@@ -254,13 +257,17 @@ def to_item(a: Article, ident: str, page_format: str = "", html: bool = False) -
     from citeproc import VARIABLES
     known = {v.replace("_", "-") for v in VARIABLES} | {"type"}
     out: dict = {"id": ident}
+    cut = set(et_al.roles(a))
     for k, v in article_to_item(a).items():
         # only the variables citeproc-py knows (it warns of every other one, e.g.
         # citation-key; warnings.catch_warnings is not thread-safe for the server's threads)
         if k == "id" or v in (None, "", []) or k not in known:
             continue
         if k in _NAME_VARS:
-            names = [n for n in (_name(p) for p in (v if isinstance(v, list) else [v])) if n]
+            names, more = et_al.trailing(v if isinstance(v, list) else [v])
+            names = [n for n in (_name(p) for p in names) if n]
+            if more:  # an author "others" of a library imported before decision 0033
+                cut.add(k)
             if names:
                 out[k] = [{f: _text(x, html) for f, x in n.items()} for n in names]
         elif k in _DATE_VARS:
@@ -277,18 +284,30 @@ def to_item(a: Article, ident: str, page_format: str = "", html: bool = False) -
         out["title"] = re.sub(r"(?<!\.)\.\s*$", "", out["title"].strip())
     if out.get("page") and page_format:
         out["page"] = format_pages(out["page"], page_format)
+    cut = sorted(r for r in cut if out.get(r))
+    if cut:  # CSL-JSON's place for it; _source() reads it, citeproc-py is not shown it
+        out["custom"] = {et_al.CSL_CUSTOM: cut}
     return out
+
+
+def _source(items: list[dict]):
+    """citeproc-py's source of the items, lists cut short marked (csl_et_al)."""
+    from citeproc.source.json import CiteProcJSON
+    csl_et_al.install()
+    src = CiteProcJSON([{k: v for k, v in it.items() if k != "custom"} for it in items])
+    csl_et_al.mark(src, {it["id"]: it["custom"][et_al.CSL_CUSTOM]
+                         for it in items if "custom" in it})
+    return src
 
 
 # -- rendering --------------------------------------------------------------------------------
 def _render(articles: Iterable[Article], style: str, html: bool, numbered: bool = True):
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
     arts = list(articles)
     st = _load(style, numbered)
     items = [to_item(a, f"item{i}", st.page_range_format, html) for i, a in enumerate(arts)]
     _year_suffixes(st, items)
-    bib = CitationStylesBibliography(st, CiteProcJSON(items),
+    bib = CitationStylesBibliography(st, _source(items),
                                      formatter.html if html else formatter.plain)
     cit = Citation([CitationItem(it["id"]) for it in items])
     bib.register(cit)
@@ -301,7 +320,6 @@ def _year_suffixes(st, items: list[dict]) -> None:
     same, "(Smith, 2020)", get "2020a", "2020b" in the order of the reference list.
     citeproc-py does no disambiguation at all (decision 0032)."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
     el = st.root.find(_NS + "citation")
     if el is None or el.get("disambiguate-add-year-suffix") != "true" or len(items) < 2:
         return
@@ -316,7 +334,7 @@ def _year_suffixes(st, items: list[dict]) -> None:
             counts[key] = counts.get(key, 0) + 1
     if max(counts.values(), default=0) < 2:
         return
-    bib = CitationStylesBibliography(st, CiteProcJSON(items), formatter.plain)
+    bib = CitationStylesBibliography(st, _source(items), formatter.plain)
     bib.register(Citation([CitationItem(it["id"]) for it in items]))
     bib.sort()
     same: dict[str, list[str]] = {}

@@ -40,6 +40,31 @@ def roles(a: Article) -> list[str]:
     return list(a.extra.get(KEY) or ())
 
 
+def shown(a: Article, role: str = "author") -> tuple[list[Person], bool]:
+    """The people of a list as they are to be shown, and whether "et al." follows: the mark,
+    or (a library imported before decision 0033) a last name that is the words themselves."""
+    people = list(a.authors if role == "author" else a.editors if role == "editor" else [])
+    named, old = trailing(people)
+    return named, old or marked(a, role)
+
+
+def trailing(people: list) -> tuple[list, bool]:
+    """A list without the et-al words at its end (Person objects or CSL-JSON name dicts), and
+    whether they were there; only the end counts, as in BibTeX's ``format.names``."""
+    named = list(people)
+    while named and _words(named[-1]):
+        named.pop()
+    return named, len(named) < len(people)
+
+
+def _words(p) -> bool:
+    if isinstance(p, Person):
+        return person_is_et_al(p)
+    if isinstance(p, dict):
+        return not p.get("given") and is_et_al(str(p.get("literal") or p.get("family") or ""))
+    return isinstance(p, str) and is_et_al(p)
+
+
 def cut(people: list[Person]) -> tuple[list[Person], bool]:
     """The people without the et-al words another reader kept as names, and whether any were
     there."""

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget)
 
 from amlref.core.article import Person
+from amlref.core.identifiers import doi_url
+from amlref.formats.et_al import shown
 
 EDIT_FIELDS = [("citekey", "Key"), ("type", "Type"), ("title", "Title"), ("authors", "Authors"),
                ("container", "Journal"), ("container_short", "Journal abbr."),
@@ -58,7 +60,7 @@ def text_to_value(name: str, text: str):
 def identifier_links(a) -> str:
     links = []
     if a.doi:
-        links.append(f'DOI&nbsp;<a href="https://doi.org/{html.escape(a.doi)}">{html.escape(a.doi)}</a>')
+        links.append(f'DOI&nbsp;<a href="{html.escape(doi_url(a.doi))}">{html.escape(a.doi)}</a>')
     if a.pmid:
         links.append(f'PMID&nbsp;<a href="https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/">{a.pmid}</a>')
     if a.pmcid:
@@ -249,7 +251,9 @@ class DetailPane(QWidget):
             self.suggestions.show_suggestions(None, [], str)
             self.article_shown.emit(-1)
             return
-        who = html.escape(authors_to_text(a.authors[:6]) + (" et al." if len(a.authors) > 6 else ""))
+        people, more = shown(a, "author")   # "et al." also for a list cut short (0033)
+        who = html.escape(authors_to_text(people[:6])
+                          + (" et al." if people and (more or len(people) > 6) else ""))
         where = html.escape(" ".join(x for x in (a.container or a.container_short,
                                                     str(a.year or "")) if x))
         self.heading.setText(f"<b style='font-size:13pt'>{html.escape(a.title) or '(no title)'}</b>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from amlref.core.identifiers import doi_url
 from amlref.gui import queries, undo
 from amlref.gui.mime import make_mime
 from amlref.gui.workers import describe_error
@@ -168,7 +169,7 @@ class EditsMixin:
             m.addAction("Open in PubMed",
                         lambda: self.open_url(f"https://pubmed.ncbi.nlm.nih.gov/{a.pmid}/"))
         if a.doi:
-            m.addAction("Open DOI", lambda: self.open_url(f"https://doi.org/{a.doi}"))
+            m.addAction("Open DOI", lambda: self.open_url(doi_url(a.doi)))
         m.addAction("Refresh citations online", self.refresh_citations)
         m.addAction("Fetch metadata online", lambda: self.fetch_metadata(ids))
         if len(ids) > 1:

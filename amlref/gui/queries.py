@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from amlref.formats.et_al import trailing
 from amlref.services.views import View, view_condition, view_ids
 from amlref.storage.search import parse_query
 
@@ -109,9 +110,11 @@ def label(slug: str) -> str:
     return labels().get(slug, slug)
 
 
-def _authors_short(raw: str) -> str:
+def _authors_short(raw: str, cut_short: bool = False) -> str:
+    """"Smith J, Jones K, Lee A et al."; "et al." also after a list cut short (decision 0033:
+    the mark, or an old library's last author "others")."""
     try:
-        people = json.loads(raw or "[]")
+        people, old = trailing(json.loads(raw or "[]"))
     except ValueError:
         return ""
     names = []
@@ -122,7 +125,7 @@ def _authors_short(raw: str) -> str:
             given = "".join(w[0] for w in (p.get("given") or "").replace("-", " ").split() if w)
             names.append(f"{p.get('family', '')} {given}".strip())
     s = ", ".join(names)
-    if len(people) > 3:
+    if len(people) > 3 or (names and (old or cut_short)):
         s += " et al."
     return s
 
@@ -133,10 +136,11 @@ def rows_for(lib, ids: list[int]) -> dict[int, tuple]:
         return {}
     marks = ",".join("?" * len(ids))
     out: dict[int, list] = {}
-    for aid, authors, year, title, container, short, added in lib.execute(
-            f"SELECT id, authors, year, title, container, container_short, added FROM articles "
+    for aid, authors, year, title, container, short, added, cut in lib.execute(
+            f"SELECT id, authors, year, title, container, container_short, added, "
+            f"instr(json_extract(extra, '$.et_al'), '\"author\"') > 0 FROM articles "
             f"WHERE id IN ({marks})", ids):
-        out[aid] = [_authors_short(authors), year if year is not None else "", title,
+        out[aid] = [_authors_short(authors, bool(cut)), year if year is not None else "", title,
                     short or container, "", 0, (added or "")[:10]]
     for aid, slugs in lib.execute(
             f"SELECT article_id, group_concat(slug, ', ') FROM (SELECT article_id, slug FROM "

@@ -9,14 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from amlref.core.identifiers import SICI_SEGMENT, normalize_doi, normalize_pmcid, normalize_pmid
 from amlref.pdf.cleantext import for_ids
 
-_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}|\\^`]+", re.I)
+_CHAR = r"[^\s\"<>{}|\\^`]"
+# a SICI's "<...>" belongs to the DOI (10.1002/(SICI)1097-4636(199606)31:2<213::AID-JBM9>3.0.CO;2-K)
+_DOI = re.compile(r"10\.\d{4,9}/(?:" + _CHAR + "|" + SICI_SEGMENT + ")+", re.I)
 _BROKEN_PREFIX = re.compile(r"(?:(?:doi\.org/|doi\s*:?\s*)10(?:\.\d{0,9})?|\b10\.\d{4,9}/?)\s*$", re.I)
 _STAMP = re.compile(r"downloaded (?:from|by|via)|download date|this article is protected by copyright|"
                     r"for personal use only|preprint doi|the copyright holder for this", re.I)
-_CONTINUES = re.compile(r"^[^\s\"<>{}|\\^`]+")
+_CONTINUES = re.compile(r"^(?:" + _CHAR + "|" + SICI_SEGMENT + ")+", re.I)
+# a line ending inside a SICI ("...31:2<213::AID-", "...<213::AID-JBM9>"): the DOI goes on
+_OPEN_SICI = re.compile(r"10\.\d{4,9}/" + _CHAR + r"*<[^\s\"<>{}|\\^`]*>?$", re.I)
+_OPEN_TAIL = re.compile(r"<[^\s\"<>{}|\\^`]*>?")
+_SICI_CHECK_HASH = re.compile(r">\d\.\d\.[a-z]{2};\d-#$", re.I)   # a SICI's check character "#"
 _MARKER = re.compile(r"(?:doi|DOI|Doi)\s*:?\s*$|doi\.org/$|/doi/(?:abs/|full/|pdf/|epdf/)?$")
 _QUERY = re.compile(r"[?#&](?:[a-z_]+=|$).*$", re.I)
 _COMPONENT = re.compile(r"\.(?:[gts]\d{3}|sd\d{3})$")       # PLOS figure/table/supplement DOIs
@@ -34,7 +40,7 @@ ARCHIVE_PREFIXES = ("10.2307/",)      # JSTOR: the archive's DOI beside the publ
 
 def clean_doi(raw: str) -> str:
     """A DOI as matched in text, with what extraction glued to it taken off; "" if invalid."""
-    d = _QUERY.sub("", raw)
+    d = raw if _SICI_CHECK_HASH.search(raw) else _QUERY.sub("", raw)
     for _ in range(4):
         d = d.rstrip(".,;:'\u2019\u201d*")
         for op, cl in ("()", "[]", "{}"):
@@ -54,29 +60,51 @@ class Hit:
 
 
 def dois_in_lines(lines: list[str]) -> list[Hit]:
-    """Every DOI in the lines of one page, joining a DOI broken over two lines."""
+    """Every DOI in the lines of one page, joining a DOI broken over two or three lines (a SICI
+    is long: "10.1002/(SICI)1097-" / "4636(199606)31:2" / "<213::AID-JBM9>3.0.CO;2-K")."""
     hits = []
     for i, line in enumerate(lines):
+        after = i + 1                      # the first line a DOI at the end may go on to
         nxt_line = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if nxt_line and _BROKEN_PREFIX.search(line):
             nxt = _CONTINUES.match(nxt_line)
             if nxt:
                 line = line.rstrip() + nxt.group(0)
-                nxt_line = ""
+                after = i + 2
         for m in _DOI.finditer(line):
-            raw = m.group(0)
-            # joined with the next line when the DOI ends the line cut at "/", "-" or "_", or
-            # the next line is one token; a full stop there ends a sentence ("doi:10.1/x.")
-            if (nxt_line and not line[m.end():].strip()
-                    and (raw.endswith(("/", "-", "_")) or _single_token(nxt_line))):
-                nxt = _CONTINUES.match(nxt_line)
-                if nxt and not _DOI.match(nxt.group(0)):
-                    raw += nxt.group(0)
+            raw, rest = m.group(0), line[m.end():].strip()
+            if not rest or _OPEN_TAIL.fullmatch(rest):    # the DOI ends the line (maybe in a SICI)
+                raw = _continued(raw + rest, lines, after, one_token=after == i + 1)
             doi = clean_doi(raw)
             if doi and len(doi.split("/", 1)[1]) >= 2:
                 hits.append(Hit(doi, i, bool(_MARKER.search(line[max(0, m.start() - 40):m.start()])),
                                 bool(_STAMP.search(line))))
     return hits
+
+
+def _continued(raw: str, lines: list[str], j: int, one_token: bool = True) -> str:
+    """A DOI ending a line, with what the next lines add to it: joined when it is cut at "/",
+    "-" or "_", inside a SICI's "<...>", or when the next line starts with a SICI's "<" or
+    (``one_token``: the DOI did not need joining already) is one token; a full stop there ends
+    a sentence ("doi:10.1/x.").  At most two more lines."""
+    for k in range(j, min(j + 2, len(lines))):
+        nxt_line = lines[k].strip()
+        if not nxt_line:
+            break
+        token = nxt_line.split()[0]
+        if not (raw.endswith(("/", "-", "_")) or _OPEN_SICI.search(raw) or token.startswith("<")
+                or (k == j and one_token and _single_token(nxt_line))) or _DOI.match(token):
+            break
+        joined = raw + token
+        m = _DOI.match(joined)
+        if m is None or m.end() <= len(_DOI.match(raw).group(0)):
+            break
+        raw, tail = m.group(0), joined[m.end():]
+        if token != nxt_line or (tail and not _OPEN_TAIL.fullmatch(tail)):
+            break                           # the DOI ends on that line
+        raw = joined                        # (a SICI's "<..." may go on to the next line)
+    m = _DOI.match(raw)
+    return m.group(0) if m else raw
 
 
 def _single_token(line: str) -> bool:

@@ -50,11 +50,9 @@ def recognise(doc, path: str) -> PdfInfo:
     out.doi, out.id_source, out.other_dois = choice.doi, choice.source, choice.others
     _other_ids(out, pages, xmp, info_dict)
     # title, authors, year, abstract
-    out.meta_title = xmp.title or info_dict.get("Title", "")
+    out.meta_title, meta_ok, meta_agrees, from_info = _meta_title(xmp, info_dict, path, first_text)
     lines = page_lines(first_text, texts.get("sizes"))
     page_title, after = guess_title(lines, journal=xmp.journal)
-    meta_ok = bool(out.meta_title) and not useless_meta_title(out.meta_title, path)
-    meta_agrees = meta_ok and meta_title_printed(out.meta_title, first_text)
     no_text = not first_text.strip()
     if meta_agrees and not cut_short(out.meta_title, page_title):
         out.title = " ".join(out.meta_title.split())
@@ -66,13 +64,32 @@ def recognise(doc, path: str) -> PdfInfo:
     if printed:
         out.authors = printed
     elif meta_agrees or (meta_ok and no_text):
-        out.authors = xmp.creators or _split_authors(info_dict.get("Author", ""))
+        info_authors = _split_authors(info_dict.get("Author", ""))
+        out.authors = (info_authors or xmp.creators) if from_info else \
+            (xmp.creators or info_authors)
     out.first_page = page_text_clean(first_text)[:20_000]
     out.year = guess_year(lines, xmp.date)
     out.abstract = find_abstract([first_text])
     if not out.abstract and n > 1:
         out.abstract = find_abstract([text(1)])
     return out
+
+
+def _meta_title(xmp, info_dict, path: str, first_text: str) -> tuple[str, bool, bool, bool]:
+    """The metadata title to go by: XMP's dc:title, or document info's /Title when XMP's says
+    nothing ("untitled", "Microsoft Word - x.doc", "paper.dvi") or is not the one printed on
+    page 1 while /Title is (a producer that rewrote one of them).  Returns the title (the one
+    stored when neither is useful, for display), whether it is useful, whether page 1 prints
+    it, and whether it is document info's."""
+    found = [(t, src) for t, src in ((xmp.title, "xmp"), (info_dict.get("Title", ""), "info"))
+             if t and t.strip()]
+    useful = [(t, src) for t, src in found if not useless_meta_title(t, path)]
+    for t, src in useful:
+        if meta_title_printed(t, first_text):
+            return t, True, True, src == "info"
+    if useful:
+        return useful[0][0], True, False, useful[0][1] == "info"
+    return (found[0][0] if found else ""), False, False, False
 
 
 def _meta_dois(xmp, info_dict) -> list[tuple[str, str]]:

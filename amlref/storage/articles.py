@@ -13,7 +13,7 @@ from amlref.storage.article_rows import (  # noqa: F401  (re-exported: the row h
     COLUMNS, R_DOI, R_EXTRA, R_KEY, R_ORIGIN, R_PMCID, R_PMID, R_TITLE, R_TKEY, R_YEAR,
     _INSERT_COLS, _INSERT_SQL, _SELECT, article_from_prepared, article_from_row,
     normalize_identifiers, prepare, row_values)
-from amlref.storage.search import parse_query
+from amlref.storage.search import all_common, parse_query
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
@@ -352,25 +352,8 @@ class ArticleStore:
 COMMON_DOCS = 20_000
 
 
-def _fold(word: str) -> str:
-    import unicodedata
-    w = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in w if not unicodedata.combining(c))
-
-
 def _all_common_impl(lib, pq) -> bool:
-    if not pq.required:
-        return False
-    for word, is_prefix in pq.required:
-        w = _fold(word)
-        if is_prefix:
-            row = lib.execute("SELECT sum(doc) FROM articles_fts_vocab WHERE term >= ? AND "
-                              "term < ?", (w, w + "\uffff")).fetchone()
-        else:
-            row = lib.execute("SELECT doc FROM articles_fts_vocab WHERE term = ?", (w,)).fetchone()
-        if not row or (row[0] or 0) < COMMON_DOCS:
-            return False
-    return True
+    return all_common(lib, pq, COMMON_DOCS)
 
 
 class _KeySet(set):
