@@ -174,3 +174,12 @@ def test_bibtex_and_biber_print_et_al(tmp_path):
                         "\\printbibliography"), "biber")
     assert "\\true{moreauthor}" in bbl and "\\true{moreeditor}" in bbl   # biber's "et al."
     assert "{3}" in bbl.split("\\name{author}")[1][:5]     # three authors, none "others"
+
+
+def test_show_gives_an_old_librarys_author_others_as_et_al(cli, lib):
+    """A library imported before decision 0033 keeps a last author "others": `amlref show`
+    prints et al. in its place, as the window and the formatted references do."""
+    lib.articles.add(Article(title="Efficacy of nivolumab", issued="2019", citekey="daver2019",
+                             authors=[Person("Daver", "Naval"), Person(literal="others")]))
+    out = cli("show", "daver2019").out
+    assert "authors:  Daver, Naval; et al." in out and "others" not in out

@@ -110,3 +110,11 @@ def test_digest_of_a_watch_run_by_category_with_keys_titles_and_links(
     # the last hour: all of them (they came a moment ago)
     r = cli("digest", "--since", "1h")
     assert r.code == 0 and "10 article(s)." in r.out
+
+
+def test_a_sici_doi_links_with_its_brackets_encoded():
+    from amlref.services.digest import link_of
+    doi = "10.1002/(sici)1097-4636(199606)31:2<213::aid-jbm9>3.0.co;2-k"
+    link = link_of("", doi, "", "")
+    assert link.startswith("https://doi.org/10.1002/")
+    assert "<" not in link and ">" not in link and "%3C213" in link and "%3E3.0" in link

@@ -6,7 +6,7 @@ import sys
 from amlref.cli.main import catch_up, open_library, print_json
 from amlref.cli.progress import counter
 from amlref.core.errors import UsageError
-from amlref.formats.et_al import marked
+from amlref.formats.et_al import shown
 
 
 def register(sub) -> None:
@@ -224,9 +224,9 @@ def cmd_show(args) -> int:
         return 0
     print(f"{a.citekey}  [{a.type}]" + ("  (in the trash)" if a.deleted_at else ""))
     print(f"  title:    {a.title}")
-    if a.authors:
-        more = "; et al." if marked(a, "author") else ""
-        print(f"  authors:  {'; '.join(p.display() for p in a.authors)}{more}")
+    named, more = shown(a, "author")
+    if named or more:
+        print(f"  authors:  {'; '.join([p.display() for p in named] + ['et al.'] * more)}")
     for label, v in (("journal", a.container), ("issued", a.issued), ("volume", a.volume),
                      ("issue", a.issue), ("pages", a.pages), ("doi", a.doi), ("pmid", a.pmid),
                      ("pmcid", a.pmcid), ("url", a.url), ("keywords", "; ".join(a.keywords)),

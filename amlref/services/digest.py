@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from amlref.core.errors import UsageError
+from amlref.core.identifiers import doi_url
 from amlref.storage.library import Library
 
 OTHER = "(no category)"
@@ -62,7 +63,7 @@ def link_of(pmid: str, doi: str, pmcid: str, url: str) -> str:
     if pmid:
         return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
     if doi:
-        return f"https://doi.org/{doi}"
+        return doi_url(doi)
     if pmcid:
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
     return url or ""
