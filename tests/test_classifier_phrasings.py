@@ -110,3 +110,21 @@ def test_a_vaccine_that_induces_antigen_specific_t_cells_is_a_vaccine_only(clf):
 ])
 def test_antileukemic_effect_of_gvhd_is_gvl(clf, title, expected):
     assert ("allo-hsct-gvl" in assigned(clf, title)) is expected
+
+
+# -- an exclusion inside the longer words of a hit ---------------------------------------------
+
+def test_an_exclusion_inside_a_hit_describes_it(clf):
+    # "reduced intensity conditioning" names the transplant the relapse came after
+    title = ("Outcome of adults with relapsed AML after reduced intensity conditioning for "
+             "allogeneic stem cell transplantation")
+    assert "allo-hsct-gvl" in assigned(clf, title)
+    # ... while the same words as the subject still exclude
+    assert "allo-hsct-gvl" not in assigned(
+        clf, "Reduced intensity conditioning for allogeneic transplantation in AML")
+
+
+def test_an_exclusion_that_is_the_whole_hit_still_excludes(clf):
+    # alemtuzumab is matched by the INN stem *tuzumab and excluded as GVHD prophylaxis
+    title = "Three alemtuzumab schedules in unrelated donor transplantation for AML"
+    assert "antibody-therapy" not in assigned(clf, title)
