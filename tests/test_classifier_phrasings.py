@@ -128,3 +128,24 @@ def test_an_exclusion_that_is_the_whole_hit_still_excludes(clf):
     # alemtuzumab is matched by the INN stem *tuzumab and excluded as GVHD prophylaxis
     title = "Three alemtuzumab schedules in unrelated donor transplantation for AML"
     assert "antibody-therapy" not in assigned(clf, title)
+
+
+# -- a survey of immunotherapy in general: each modality it names stands for itself ----------
+
+def test_a_survey_names_antibodies_beside_checkpoint_inhibitors(clf):
+    title = "Recent advances in immunotherapy of myeloid leukemia: an overview"
+    abstract = ("Acute myeloid leukemia remains difficult to cure. We review the immune-based "
+                "approaches under study, including checkpoint inhibitors, monoclonal antibodies "
+                "against CD33 and CD123, and chimeric antigen receptor T cells. Challenges and "
+                "future directions are discussed.")
+    got = assigned(clf, title, abstract)
+    assert {"checkpoint-inhibitors", "antibody-therapy", "adoptive-cell-therapy"} <= got
+
+
+def test_a_checkpoint_antibody_paper_is_not_an_antibody_paper(clf):
+    # outside a survey the antibody words of a checkpoint inhibitor still yield to it
+    title = "Nivolumab, an anti-PD-1 monoclonal antibody, with azacitidine in relapsed AML"
+    abstract = ("Patients received the monoclonal antibody nivolumab with azacitidine. The "
+                "response rate was 33%.")
+    got = assigned(clf, title, abstract)
+    assert "checkpoint-inhibitors" in got and "antibody-therapy" not in got

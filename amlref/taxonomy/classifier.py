@@ -431,7 +431,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 others: list[str] | None = None, short: bool = False) -> None:
         hits = d.hits
         weak_counts = True
-        if rule.yield_to and others and any(o in rule.yield_to for o in others):
+        # (in a survey of immunotherapy in general each modality it names stands for itself:
+        # "checkpoint inhibitors, monoclonal antibodies and CAR T cells")
+        if rule.yield_to and others and not focus and any(o in rule.yield_to for o in others):
             keep = set(rule.yield_lists)
             kinds = R.list_kind
             hits = [h for h in hits if h.strong
