@@ -77,3 +77,17 @@ def test_titles_alone_macro_f1_floor(heldout):
     assert res["macro"] >= 0.85, res["macro"]
     for c, t in res["table"].items():
         assert t["precision"] >= 0.85, (c, t)
+
+
+def test_batch_4_is_a_measure_of_its_own(heldout):
+    # batch 4 (session 6, second round): collected and labelled before any result and before the
+    # errors of batches 2+3 were read; every category and the hard negatives are represented
+    recs, gold = heldout
+    b4 = [r for r in recs if r["batch"] == "4"]
+    assert len(b4) >= 120
+    counts = {c: sum(c in gold[r["record_id"]] for r in b4) for c in TOP_LEVEL}
+    assert all(n >= 12 for n in counts.values()), counts
+    assert sum(not gold[r["record_id"]] for r in b4) >= 25
+    # the bench keeps it apart: "new" is batches 2+3 only, b4 and H2+b4 are measured
+    text = (ROOT / "benchmarks" / "bench_heldout.py").read_text(encoding="utf-8")
+    assert 'r["batch"] in ("2", "3")' in text and '"H2+b4"' in text

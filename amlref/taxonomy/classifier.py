@@ -36,7 +36,7 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "8"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "9"  # bump when the rules below change: stored assignments are recomputed
 
 
 
@@ -278,8 +278,12 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
         kinds = R.hit_kinds
         # an exclusion in the title (a COVID-19 vaccine paper) rules out the article's other
         # words for this category (not a named drug)
+        # (an exclusion inside the longer words of a hit describes it and cancels nothing: "relapse
+        # after reduced-intensity conditioning allogeneic transplantation")
         ms = found.get((slug, "title"))
-        title_ex = [f.title[s:e] for g, s, e in ms if g == "exclude"] if ms else ()
+        own = [(s, e) for g, s, e in ms if g != "exclude" and g in groups] if ms else ()
+        title_ex = [f.title[s:e] for g, s, e in ms if g == "exclude"
+                    and not any(a <= s and e <= b and e - s < b - a for a, b in own)] if ms else ()
         for name in FIELD_NAMES:
             ms = found.get((slug, name))
             if not ms:
@@ -315,7 +319,8 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                         h.dropped = neg
                     elif excludes and group not in drugs:   # a named drug is never excluded
                         for es, ee in excludes:
-                            if bisect.bisect_right(starts, es) - 1 == sent:
+                            if bisect.bisect_right(starts, es) - 1 == sent and not (
+                                    start <= es and ee <= end and ee - es < end - start):   # (see above)
                                 h.dropped = f"excluded: {text[es:ee]}"
                                 break
                     if title_ex and not h.dropped and group not in drugs:   # a drug stays
@@ -341,8 +346,10 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 if spans and inside(spans, start, end, top, text, h):
                     append(h)
                     continue
-                if excludes and group not in drugs:
-                    h.dropped = f"excluded: {text[excludes[0][0]:excludes[0][1]]}"
+                out = [(s, e) for s, e in excludes
+                       if not (start <= s and e <= end and e - s < end - start)]
+                if out and group not in drugs:
+                    h.dropped = f"excluded: {text[out[0][0]:out[0][1]]}"
                 if title_ex and not h.dropped and group not in drugs:   # a named drug stays
                     h.dropped = f"excluded by the title: {title_ex[0]}"
                 append(h)
@@ -424,7 +431,9 @@ class ImmunotherapyClassifier(FacetRules, Classifier):
                 others: list[str] | None = None, short: bool = False) -> None:
         hits = d.hits
         weak_counts = True
-        if rule.yield_to and others and any(o in rule.yield_to for o in others):
+        # (in a survey of immunotherapy in general each modality it names stands for itself:
+        # "checkpoint inhibitors, monoclonal antibodies and CAR T cells")
+        if rule.yield_to and others and not focus and any(o in rule.yield_to for o in others):
             keep = set(rule.yield_lists)
             kinds = R.list_kind
             hits = [h for h in hits if h.strong
