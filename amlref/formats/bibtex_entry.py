@@ -185,6 +185,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if not a.url and "howpublished" in other:
         _url_from_howpublished(a, other, raw, names)
     _dates(a, date, year, month, day, other, raw)
+    if "subtitle" in other and a.title:
+        _subtitle(a, other["subtitle"], raw, vals["title"])
     if other:
         bt["fields"] = other
     if raw:
@@ -194,6 +196,24 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if bt:
         a.extra["bibtex"] = bt
     return a
+
+
+def with_subtitle(title: str, subtitle: str) -> str:
+    """biblatex's title and subtitle as one title, the way they print ("Title: Subtitle"; no
+    colon after a title that ends in a question mark or the like)."""
+    subtitle = subtitle.strip()
+    if not subtitle:
+        return title
+    return title + (" " if title.rstrip()[-1:] in "?!:.;" else ": ") + subtitle
+
+
+def _subtitle(a: Article, tex: str, raw: dict, title_tex: str) -> None:
+    """The title column holds the whole title; the entry's own title and subtitle fields are
+    kept for the export (which writes them apart while they still say that title)."""
+    sub = " ".join(to_unicode(tex).split())
+    if sub:
+        a.title = with_subtitle(a.title, sub)
+        raw["title"] = title_tex
 
 
 def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:

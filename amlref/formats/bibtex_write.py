@@ -6,9 +6,10 @@ import re
 from typing import Iterable
 
 from amlref.core import gcpause
-from amlref.core.article import Article
+from amlref.core.article import Article, Person
 from amlref.formats import bibtex_fields as F
-from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
+from amlref.formats.crosswalk import bibtex_from_csl, same_fields
+from amlref.formats.bibtex_entry import with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
 from amlref.formats.et_al import marked
@@ -68,6 +69,23 @@ class _Writer:
                 out = protect_case(out)
         return ascii_latex(out) if self.ascii else pdflatex_safe(out)
 
+    def title(self, title: str, raw: dict, other: dict, bibtex_origin: bool) -> str:
+        """The title field; with a biblatex ``subtitle`` kept, the entry's own title while
+        title and subtitle still say the whole title (else the whole title, no subtitle)."""
+        sub = other.get("subtitle")
+        if sub is not None:
+            r = raw.get("title")
+            if r is not None and _balanced(r) and _balanced(sub) and \
+                    with_subtitle(to_unicode(r), " ".join(to_unicode(sub).split())) == title:
+                if not self.biblatex:   # classic BibTeX styles know no subtitle: one title
+                    del other["subtitle"]
+                    sep = with_subtitle(to_unicode(r), "x")[len(to_unicode(r)):-1]
+                    r = r + sep + " ".join(sub.split())
+                return ascii_latex(r) if self.ascii else r
+            del other["subtitle"]       # the title was edited: it is the whole title now
+            raw = {k: v for k, v in raw.items() if k != "title"}
+        return self.tex("title", title, raw, bibtex_origin)
+
     def names(self, fld: str, people, raw: dict, more: bool = False) -> str:
         r = raw.get(fld)
         if r is not None and _balanced(r) and parse_name_list(r) == (people, more):
@@ -103,7 +121,7 @@ class _Writer:
         if a.editors:
             out.append(("editor", self.names("editors", a.editors, raw, marked(a, "editor"))))
         if a.title:
-            out.append(("title", self.tex("title", a.title, raw, from_bib)))
+            out.append(("title", self.title(a.title, raw, other, from_bib)))
         if a.container:
             name = fnames.get("container") or (
                 "booktitle" if a.type in F.CHAPTER_TYPES else
@@ -171,6 +189,9 @@ class _Writer:
                 v = escape(to_unicode(v))
             out.append((k, ascii_latex(v) if self.ascii else v))
             have.add(k)
+        csl = a.extra.get("csl")
+        if csl:
+            self.csl_fields(csl, out, have)
         key = a.citekey or f"id{a.id}"
         if _BAD_KEY.search(key):
             key = _BAD_KEY.sub("_", key)
@@ -184,6 +205,21 @@ class _Writer:
             lines.append(f"  {k} = {val}{',' if i < last else ''}")
         lines.append("}\n")
         return "\n".join(lines)
+
+    def csl_fields(self, csl: dict, out: list, have: set) -> None:
+        """The fields that a RIS or CSL-JSON import's CSL variables give (place, edition,
+        series, access date ...), where the entry has no such field yet."""
+        for k, v in bibtex_from_csl(csl, self.biblatex):
+            if any(f in have for f in same_fields(k)):
+                continue
+            if isinstance(v, list):
+                people = [Person.from_dict(p) for p in v]
+                val = names_to_bibtex(people, ascii_only=self.ascii)
+            else:
+                val = escape(v)
+                val = ascii_latex(val) if self.ascii else pdflatex_safe(val)
+            out.append((k, val))
+            have.add(k)
 
     @staticmethod
     def _id_equal(fld: str, raw: str, value: str) -> bool:
