@@ -196,3 +196,47 @@ def test_bibtex_and_biber_print_what_came_from_ris(tmp_path):
     assert "Portland, OR" in bbl and "\\field{edition}{3rd}" in bbl
     blg = (tmp_path / "biber" / "doc.blg").read_text()
     assert "WARN" not in blg, blg
+
+
+# a web page in classic BibTeX with \href and spaces between its arguments (zotero-better-bibtex,
+# test/fixtures/import/"Allow spaces between href arguments for import #2504.bib")
+HREF = r"""@misc{ GAP4.13dev,
+  title =            {{GAP} {\textendash} {G}roups, {A}lgorithms, and {P}rogramming, {V}ersion 4.13dev},
+  organization =     {The GAP {G}roup},
+  howpublished =     {\href {https://www.gap-system.org} {\texttt{https://www.gap-system.org}}},
+  key =              {GAP}
+}
+"""
+
+
+def test_href_in_howpublished_is_the_url_and_goes_back_as_written():
+    [a] = parse(HREF).articles
+    assert a.url == "https://www.gap-system.org"
+    assert a.title == "GAP – Groups, Algorithms, and Programming, Version 4.13dev"
+    out = export_bib([a], biblatex=False)
+    assert ("howpublished = {\\href {https://www.gap-system.org} "
+            "{\\texttt{https://www.gap-system.org}}}") in out
+    a.url = "https://example.org/gap"
+    out = export_bib([a], biblatex=False)
+    assert "howpublished = {\\url{https://example.org/gap}}" in out
+
+
+# BibDesk writes the label into the field (zotero-better-bibtex, test/fixtures/import/
+# "Crossrefd incollection items are missing date on import #3514.bib")
+BIBDESK_ISBN = """@book{Hauck_etal_2011,
+\tdate = {2011},
+\teditor = {Hauck, Jan David and Chiappini, Ligia and Timm, Liana},
+\tisbn = {ISBN 978-85-63994-24-0},
+\tissn = {ISSN: 0006-4971},
+\tlocation = {Porto Alegre},
+\tpublisher = {Territ{\\'o}rio das Artes},
+\ttitle = {{Fronteiras da integra{\\c{c}}{\\~a}o}}}
+"""
+
+
+def test_isbn_and_issn_without_their_label():
+    [a] = parse(BIBDESK_ISBN).articles
+    assert (a.isbn, a.issn) == ("978-85-63994-24-0", "0006-4971")
+    assert a.publisher == "Território das Artes" and a.title == "Fronteiras da integração"
+    out = export_bib([a], biblatex=True)
+    assert "isbn = {978-85-63994-24-0}" in out and "issn = {0006-4971}" in out

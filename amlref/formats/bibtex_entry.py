@@ -180,6 +180,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["keywords"] = k
         else:
             other[k] = v
+    if a.isbn or a.issn:
+        _number_labels(a, raw)
     if not a.pmid or not a.pmcid or not a.doi:
         _ids_from_other(a, other)
     if not a.url and "howpublished" in other:
@@ -240,6 +242,19 @@ def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
     other.update((k, v) for k, v in keep.items() if v)
 
 
+_LABEL = re.compile(r"^\s*(ISBN|ISSN|E-?ISSN)(?:-1[03])?\s*[:\-]?\s*(?=[\dXx])", re.I)
+
+
+def _number_labels(a: Article, raw: dict) -> None:
+    """``isbn = {ISBN 978-85-63994-24-0}`` (BibDesk, library catalogues): the number without
+    its label; the field as written is kept for the export."""
+    for fld in ("isbn", "issn"):
+        v = getattr(a, fld)
+        if v and _LABEL.match(v):
+            raw.setdefault(fld, v)
+            setattr(a, fld, _LABEL.sub("", v).strip())
+
+
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
     notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
@@ -269,13 +284,15 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
 
 
 _HOWPUBLISHED_URL = re.compile(r"\\url\s*\{\s*([^{}\s]+)\s*\}|((?:https?|ftp)://[^\s{}]+)")
+# \href{URL}{text}: the link is the URL
+_HREF = re.compile(r"\\href\s*\{\s*([^{}\s]+)\s*\}\s*\{(?:[^{}]|\{[^{}]*\})*\}")
 
 
 def _url_from_howpublished(a: Article, other: dict, raw: dict, names: dict) -> None:
-    """``howpublished = {\\url{https://...}}`` (web pages in classic BibTeX) is the URL; it is
-    written back under its own name, in ``\\url{}``."""
+    """``howpublished = {\\url{https://...}}`` or ``{\\href{https://...}{text}}`` (web pages in
+    classic BibTeX) is the URL; it is written back under its own name, as it was written."""
     hp = other["howpublished"]
-    m = _HOWPUBLISHED_URL.fullmatch(hp.strip())
+    m = _HREF.fullmatch(hp.strip()) or _HOWPUBLISHED_URL.fullmatch(hp.strip())
     if m is None:
         return
     url = m.group(1) or m.group(2)

@@ -226,6 +226,9 @@ class _Writer:
         v = raw.strip()
         if v.startswith("\\url"):
             v = v[4:].strip()
+        elif v.startswith("\\href"):       # \href{URL}{text}: the URL
+            m = re.match(r"\\href\s*\{\s*([^{}\s]+)\s*\}", v)
+            v = m.group(1) if m else v
         v = re.sub(r"\\([_%&#$~])", r"\1", v).replace("{", "").replace("}", "")
         if fld == "doi":
             v = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", v).lower()
