@@ -240,3 +240,28 @@ def test_isbn_and_issn_without_their_label():
     assert a.publisher == "Território das Artes" and a.title == "Fronteiras da integração"
     out = export_bib([a], biblatex=True)
     assert "isbn = {978-85-63994-24-0}" in out and "issn = {0006-4971}" in out
+
+
+# hand-kept .bib files comment fields out with % (biber and JabRef read % to the end of the
+# line as a comment inside an entry too); the first form is from a user's file in the shape of
+# zotero-better-bibtex's test/fixtures/import bug reports
+COMMENTED = """@article{a2,
+  title = {Second},
+  % a comment line inside an entry
+  year = 2002,
+  % doi = {10.1000/commented},
+  %   note = {no comma after a commented-out field}
+  volume = {3}
+}
+@article{a3, title = {Third}, year = 2003}
+"""
+
+
+def test_percent_comment_lines_inside_an_entry_are_comments():
+    res = parse(COMMENTED)
+    a, b = res.articles
+    assert (a.title, a.issued, a.volume, a.doi) == ("Second", "2002", "3", "")
+    assert "fields" not in a.extra.get("bibtex", {})
+    assert not res.warnings                  # no "missing comma" after a commented field
+    assert "%" not in export_bib([a], biblatex=False)
+    assert b.issued == "2003"

@@ -32,7 +32,7 @@ def parse_date(value: str) -> str:
             return f"{y}-{int(mo):02d}"
         if not mo and not d:
             rest = v[4:].strip(" /.,-")
-            mm = re.match(r"([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?", rest)
+            mm = re.match(r"([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2})(?!\d))?", rest)
             if mm and mm.group(1).lower() in _MONTHS:
                 mon = _MONTHS[mm.group(1).lower()]
                 if mm.group(2):
