@@ -8,7 +8,7 @@ from typing import Iterable
 from amlref.core import gcpause
 from amlref.core.article import Article, Person
 from amlref.formats import bibtex_fields as F
-from amlref.formats.crosswalk import bibtex_from_csl, same_fields
+from amlref.formats.crosswalk import bibtex_from_csl, csl_from_extra, same_fields
 from amlref.formats.bibtex_entry import with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
@@ -190,6 +190,8 @@ class _Writer:
             out.append((k, ascii_latex(v) if self.ascii else v))
             have.add(k)
         csl = a.extra.get("csl")
+        if "pubmed" in a.extra or "medline" in a.extra:     # a PubMed book's place ...
+            csl = {**csl_from_extra(a), **(csl or {})}
         if csl:
             self.csl_fields(csl, out, have)
         key = a.citekey or f"id{a.id}"

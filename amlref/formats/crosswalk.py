@@ -41,6 +41,33 @@ _SAME_FIELD = {"address": ("address", "location"), "location": ("address", "loca
                "annote": ("annote", "annotation")}
 
 
+# what the PubMed importers keep of a book (PubMed XML's <Publisher>, <CollectionTitle>; the
+# MEDLINE format's PL and EN, which are a book's place and edition, a journal's country)
+_PUBMED_XML = {"publisher_place": "publisher-place", "collection_title": "collection-title"}
+_MEDLINE_BOOK = {"PL": "publisher-place", "EN": "edition"}
+_BOOKS = ("book", "chapter")
+KEPT = ("bibtex", "pubmed", "medline")      # the extra keys whose fields this module reads
+
+
+def csl_from_extra(a: Article) -> dict:
+    """The CSL variables that the fields an import kept outside the columns give."""
+    extra = a.extra or {}
+    out: dict = {}
+    pm = extra.get("pubmed")
+    if isinstance(pm, dict):
+        out.update((var, pm[k]) for k, var in _PUBMED_XML.items()
+                   if isinstance(pm.get(k), str) and pm[k])
+    ml = extra.get("medline")
+    if isinstance(ml, dict) and a.type in _BOOKS:
+        for k, var in _MEDLINE_BOOK.items():
+            v = ml.get(k)
+            if isinstance(v, list) and v and isinstance(v[0], str) and v[0].strip():
+                out.setdefault(var, v[0].strip())
+    if extra.get("bibtex"):
+        out.update(csl_from_bibtex(a))
+    return out
+
+
 def csl_from_bibtex(a: Article) -> dict:
     """The CSL variables that the fields a BibTeX import kept give (LaTeX decoded)."""
     fields = ((a.extra or {}).get("bibtex") or {}).get("fields")

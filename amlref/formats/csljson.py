@@ -12,7 +12,7 @@ from typing import Iterable
 from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
 from amlref.core.errors import InputError
 from amlref.formats import et_al
-from amlref.formats.crosswalk import csl_from_bibtex
+from amlref.formats.crosswalk import KEPT, csl_from_extra
 from amlref.plugins.base import Importer, Exporter
 
 _SIMPLE = {  # CSL variable -> Article field
@@ -308,8 +308,8 @@ def article_to_item(a: Article) -> dict:
     for k, v in (a.extra.get("csl") or {}).items():
         if k != "markup":
             item.setdefault(k, v)
-    if a.extra.get("bibtex"):
-        for k, v in csl_from_bibtex(a).items():
+    if any(k in a.extra for k in KEPT):
+        for k, v in csl_from_extra(a).items():
             item.setdefault(k, v)
     cut_short = et_al.roles(a)
     if cut_short:   # the lists stay as they are; that they go on is said where CSL allows
