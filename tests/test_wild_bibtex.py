@@ -265,3 +265,45 @@ def test_percent_comment_lines_inside_an_entry_are_comments():
     assert not res.warnings                  # no "missing comma" after a commented field
     assert "%" not in export_bib([a], biblatex=False)
     assert b.issued == "2003"
+
+
+# TeX's own documentation bibliographies (texlive-doc: bibtex/base/btxdoc.bib,
+# latex/biblatex-bookinother/documentation/example-bookinthesis.bib): a month written as
+# "8~" # feb, the \BibTeX logo that only btxdoc.tex defines, a style package's own entry type
+TEXDOC = r"""@UNPUBLISHED{btxhak,
+   author = "Oren Patashnik",
+   title = "Designing {\BibTeX} Styles",
+   note = "The part of \BibTeX's documentation
+                                        that's not meant for general users",
+   month = "8~" # feb,
+   year = 1988 }
+
+@inphd{inphd:2015,
+  author = {Doe, Jane},
+  title = {A Chapter in a Thesis},
+  year = {2015}}
+"""
+
+
+@pytest.mark.latex
+def test_tex_documentation_bib_compiles_without_warnings(tmp_path):
+    need("pdflatex", "bibtex", "biber")
+    arts = parse(TEXDOC).articles
+    assert arts[0].issued == "1988-02-08"
+    bib = export_bib(arts, biblatex=False)
+    assert "@misc{inphd:2015," in bib                # no classic style knows @inphd
+    blx = export_bib(arts, biblatex=True)
+    assert "@inphd{inphd:2015," in blx and "month" not in blx   # the date says it
+    doc = "\\documentclass{article}%s\\begin{document}\\nocite{*}%s\\end{document}\n"
+    bbl = bbl_of(tmp_path / "bibtex", bib,
+                 doc % ("", "\\bibliographystyle{plain}\\bibliography{refs}"), "bibtex")
+    assert "Designing" in bbl
+    assert "Warning" not in (tmp_path / "bibtex" / "doc.blg").read_text()
+    assert "Undefined control" not in (tmp_path / "bibtex" / "doc.log").read_text()
+    bbl_of(tmp_path / "biber", blx,
+           doc % ("\\usepackage[backend=biber]{biblatex}\\addbibresource{refs.bib}",
+                  "\\printbibliography"), "biber")
+    assert "WARN" not in (tmp_path / "biber" / "doc.blg").read_text()
+    r = __import__("subprocess").run(["pdflatex", "-interaction=nonstopmode", "doc"],
+                                     cwd=tmp_path / "biber", capture_output=True, text=True)
+    assert r.returncode == 0 and "Undefined control" not in r.stdout

@@ -101,7 +101,9 @@ class _Writer:
             return orig or canon[1], extra_fields
         t = orig or canon[0]
         if t not in F.BIBTEX_TYPES:
-            t = F.BIBLATEX_TO_BIBTEX.get(t, t)
+            # a biblatex type by its classic counterpart; a type no classic style defines
+            # (a style package's own, "@setup") by the one its CSL type gives
+            t = F.BIBLATEX_TO_BIBTEX.get(t) or canon[0]
             if t == "phdthesis" and orig == "thesis":
                 ft = (bt.get("fields") or {}).get("type", "").lower()
                 if "master" in ft or ft in ("mathesis", "ma"):
@@ -259,6 +261,8 @@ class _Writer:
         else:
             out.append(("year", y))
         if self.biblatex and d:
+            for k in ("month", "day"):   # "8~" # feb: the date says it; biber would warn
+                other.pop(k, None)
             return [("date", iso)]
         if mo:
             out.append(("month", str(int(mo)) if self.biblatex else F.MONTHS[int(mo) - 1]))
@@ -303,6 +307,16 @@ _BIBLATEX_MACROS = {
     "adddot": r"\providecommand{\adddot}{.}",
 }
 _MACRO_USE = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![a-zA-Z])")
+# logos that .bib files of TeX documentation use and only their own documents define (btxdoc,
+# TUGboat): provided for both exports, so that a document compiles without them
+_LOGOS = {
+    "BibTeX": r"\providecommand{\BibTeX}{{\rmfamily B\kern-.05em{\scshape i\kern-.025em b}"
+              r"\kern-.08em T\kern-.1667em\lower.7ex\hbox{E}\kern-.125emX}}",
+    "AmS": r"\providecommand{\AmS}{AMS}", "MF": r"\providecommand{\MF}{Metafont}",
+    "METAFONT": r"\providecommand{\METAFONT}{METAFONT}", "XeTeX": r"\providecommand{\XeTeX}{XeTeX}",
+    "XeLaTeX": r"\providecommand{\XeLaTeX}{XeLaTeX}", "SliTeX": r"\providecommand{\SliTeX}{SliTeX}",
+}
+_LOGO_USE = re.compile(r"\\(" + "|".join(_LOGOS) + r")(?![a-zA-Z])")
 
 
 def export_bib(articles: Iterable[Article], biblatex: bool) -> str:
@@ -322,10 +336,14 @@ def _export_bib(articles: list[Article], biblatex: bool) -> str:
     for p in preambles:
         parts.append("@preamble{" + p + "}\n")
     body = [w.entry(a) for a in arts]
+    defs = []
     if not biblatex:
         used = sorted({m.group(1) for e in body if "\\" in e for m in _MACRO_USE.finditer(e)})
-        if used:
-            parts.append('@preamble{ "' + " ".join(_BIBLATEX_MACROS[u] for u in used) + '" }\n')
+        defs.extend(_BIBLATEX_MACROS[u] for u in used)
+    logos = sorted({m.group(1) for e in body if "\\" in e for m in _LOGO_USE.finditer(e)})
+    defs.extend(_LOGOS[u] for u in logos if not any("\\" + u in p for p in preambles))
+    if defs:
+        parts.append('@preamble{ "' + " ".join(defs) + '" }\n')
     return "\n".join(parts + body)
 
 
