@@ -307,3 +307,72 @@ def test_tex_documentation_bib_compiles_without_warnings(tmp_path):
     r = __import__("subprocess").run(["pdflatex", "-interaction=nonstopmode", "doc"],
                                      cwd=tmp_path / "biber", capture_output=True, text=True)
     assert r.returncode == 0 and "Undefined control" not in r.stdout
+
+
+# citation.js's BibLaTeX -> CSL mapping test (citation-js/citation-js,
+# packages/plugin-bibtex/test/mapping/biblatex-input.bib and biblatex-csl.json): what that
+# mapping expects of a number in a series, a law's number, a book subtitle, a range of dates
+CITATIONJS = r"""@inbook{renner:chapter,
+  booktitle = "Edward {Hopper}",
+  booksubtitle = "Transformaties van het werkelijke",
+  title = "Grensgebieden van de beschaving",
+  chapter = "3",
+  pages = "30--43",
+  author = "Rolf G{\"u}nter Renner",
+  publisher = "Taschen",
+  location = "K{\"o}ln, Germany",
+  date = "2010",
+  series = "De {Volkskrant} --- {Moderne} Meesters",
+  number = "4",
+}
+
+@legislation{sarbanes:act,
+  title = "Sarbanes-{Oxley} Act",
+  year = "2002",
+  month = "July 30th",
+  number = "107-204",
+  volume = "116 Stat. 745",
+}
+
+@inproceedings{swat4hcls:paper,
+  title = "Using Semantic Technologies to Enhance Metadata Submissions",
+  author = "Attila L. Egyedi",
+  booktitle = "Proceedings of SWAT4HCLS",
+  eventdate = "2018-12-03/2018-12-06",
+  number = "2275",
+}
+
+@book{gowers:book,
+  title = "Wiskunde",
+  author = "Timothy Gowers",
+  translator = "Joost Mulder",
+  date = "2014",
+  origtitle = "Mathematics: A Very Short Introduction",
+  pubstate = "inpress",
+}
+"""
+
+
+def test_citationjs_biblatex_mapping_expectations():
+    arts = {a.citekey: a for a in parse(CITATIONJS).articles}
+    items = {i["id"]: i for i in json.loads(CslJsonExporter().export(arts.values()))}
+    ch = items["renner:chapter"]
+    assert ch["container-title"] == "Edward Hopper: Transformaties van het werkelijke"
+    assert ch["collection-title"] == "De Volkskrant — Moderne Meesters"
+    assert ch["collection-number"] == "4" and "issue" not in ch
+    assert ch["chapter-number"] == "3" and ch["publisher-place"] == "Köln, Germany"
+    law = items["sarbanes:act"]
+    assert law["number"] == "107-204" and law["issued"] == {"date-parts": [[2002, 7, 30]]}
+    paper = items["swat4hcls:paper"]
+    assert paper["issue"] == "2275"          # a paper's number stays its issue (citation.js too)
+    assert paper["event-date"] == {"date-parts": [[2018, 12, 3], [2018, 12, 6]]}
+    book = items["gowers:book"]
+    assert book["original-title"] == "Mathematics: A Very Short Introduction"
+    assert book["status"] == "inpress"
+    # and the subtitle goes back where it came from
+    blx = export_bib([arts["renner:chapter"]], biblatex=True)
+    assert "booktitle = {Edward {Hopper}}" in blx
+    assert "booksubtitle = {Transformaties van het werkelijke}" in blx
+    bib = export_bib([arts["renner:chapter"]], biblatex=False)
+    assert "booktitle = {Edward {Hopper}: Transformaties van het werkelijke}" in bib
+    assert "booksubtitle" not in bib

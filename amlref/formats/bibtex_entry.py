@@ -188,7 +188,12 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
         _url_from_howpublished(a, other, raw, names)
     _dates(a, date, year, month, day, other, raw)
     if "subtitle" in other and a.title:
-        _subtitle(a, other["subtitle"], raw, vals["title"])
+        _subtitle(a, "title", other["subtitle"], raw, vals["title"])
+    sub = other.get("booksubtitle") or other.get("journalsubtitle")
+    if sub and a.container:
+        name = names.get("container") or ("booktitle" if chapterish else "journal")
+        if name in vals:
+            _subtitle(a, "container", sub, raw, vals[name])
     if other:
         bt["fields"] = other
     if raw:
@@ -209,13 +214,15 @@ def with_subtitle(title: str, subtitle: str) -> str:
     return title + (" " if title.rstrip()[-1:] in "?!:.;" else ": ") + subtitle
 
 
-def _subtitle(a: Article, tex: str, raw: dict, title_tex: str) -> None:
-    """The title column holds the whole title; the entry's own title and subtitle fields are
-    kept for the export (which writes them apart while they still say that title)."""
+def _subtitle(a: Article, fld: str, tex: str, raw: dict, title_tex: str) -> None:
+    """The title (container) column holds the whole title; the entry's own title and subtitle
+    fields are kept for the export (which writes them apart while they still say that title)."""
     sub = " ".join(to_unicode(tex).split())
-    if sub:
-        a.title = with_subtitle(a.title, sub)
-        raw["title"] = title_tex
+    # a title that says its subtitle already (a classic BibTeX export, whose crossref parent
+    # still gives the booksubtitle) is whole
+    if sub and not getattr(a, fld).endswith(sub):
+        setattr(a, fld, with_subtitle(getattr(a, fld), sub))
+        raw[fld] = title_tex
 
 
 def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:

@@ -69,22 +69,26 @@ class _Writer:
                 out = protect_case(out)
         return ascii_latex(out) if self.ascii else pdflatex_safe(out)
 
-    def title(self, title: str, raw: dict, other: dict, bibtex_origin: bool) -> str:
-        """The title field; with a biblatex ``subtitle`` kept, the entry's own title while
-        title and subtitle still say the whole title (else the whole title, no subtitle)."""
-        sub = other.get("subtitle")
+    def joined(self, fld: str, title: str, raw: dict, other: dict, bibtex_origin: bool) -> str:
+        """The title (container) field; with a biblatex ``subtitle`` (``booksubtitle``,
+        ``journalsubtitle``) kept, the entry's own title while title and subtitle still say the
+        whole title (else the whole title, no subtitle)."""
+        sub_name = "subtitle" if fld == "title" else next(
+            (k for k in ("booksubtitle", "journalsubtitle") if k in other), None)
+        sub = other.get(sub_name) if sub_name else None
         if sub is not None:
-            r = raw.get("title")
+            r = raw.get(fld)
             if r is not None and _balanced(r) and _balanced(sub) and \
                     with_subtitle(to_unicode(r), " ".join(to_unicode(sub).split())) == title:
                 if not self.biblatex:   # classic BibTeX styles know no subtitle: one title
-                    del other["subtitle"]
+                    del other[sub_name]
                     sep = with_subtitle(to_unicode(r), "x")[len(to_unicode(r)):-1]
                     r = r + sep + " ".join(sub.split())
                 return ascii_latex(r) if self.ascii else r
-            del other["subtitle"]       # the title was edited: it is the whole title now
-            raw = {k: v for k, v in raw.items() if k != "title"}
-        return self.tex("title", title, raw, bibtex_origin)
+            if fld == "title" or r is not None:
+                del other[sub_name]     # the title was edited: it is the whole title now
+                raw = {k: v for k, v in raw.items() if k != fld}
+        return self.tex(fld, title, raw, bibtex_origin)
 
     def names(self, fld: str, people, raw: dict, more: bool = False) -> str:
         r = raw.get(fld)
@@ -123,14 +127,14 @@ class _Writer:
         if a.editors:
             out.append(("editor", self.names("editors", a.editors, raw, marked(a, "editor"))))
         if a.title:
-            out.append(("title", self.title(a.title, raw, other, from_bib)))
+            out.append(("title", self.joined("title", a.title, raw, other, from_bib)))
         if a.container:
             name = fnames.get("container") or (
                 "booktitle" if a.type in F.CHAPTER_TYPES else
                 ("journaltitle" if self.biblatex else "journal"))
             if self.biblatex and name in ("journal", "fjournal"):
                 name = "journaltitle"
-            out.append((name, self.tex("container", a.container, raw, from_bib)))
+            out.append((name, self.joined("container", a.container, raw, other, from_bib)))
         if a.container_short:
             name = fnames.get("container_short", "shortjournal")
             if self.biblatex and name == "journal":    # fjournal/journal: journal was short

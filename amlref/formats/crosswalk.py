@@ -20,10 +20,11 @@ TEXT_TO_CSL = {
     "eventtitle": "event-title", "venue": "event-place", "type": "genre",
     "pagetotal": "number-of-pages", "volumes": "number-of-volumes", "version": "version",
     "origlocation": "original-publisher-place", "origpublisher": "original-publisher",
+    "origtitle": "original-title", "pubstate": "status",
 }
 # BibTeX/biblatex field -> CSL date variable
 DATE_TO_CSL = {"urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
-NAMES_TO_CSL = {"translator": "translator"}
+NAMES_TO_CSL = {"translator": "translator", "bookauthor": "container-author"}
 
 # CSL variable -> BibTeX field (biblatex name, classic BibTeX name)
 _CSL_TO_FIELD = {
@@ -35,6 +36,8 @@ _CSL_TO_FIELD = {
     "number-of-volumes": ("volumes", "volumes"), "version": ("version", "version"),
     "accessed": ("urldate", "urldate"), "event-date": ("eventdate", "eventdate"),
     "original-date": ("origdate", "origdate"), "translator": ("translator", "translator"),
+    "original-title": ("origtitle", "origtitle"), "status": ("pubstate", "pubstate"),
+    "container-author": ("bookauthor", "bookauthor"),
 }
 # fields that say the same thing: one of them is enough in an entry
 _SAME_FIELD = {"address": ("address", "location"), "location": ("address", "location"),
@@ -88,10 +91,11 @@ def csl_from_bibtex(a: Article) -> dict:
                     out[var] = text
             continue
         var = DATE_TO_CSL.get(k)
-        if var is not None:
-            iso = iso_from_date_field(v)
-            if iso:
-                out[var] = {"date-parts": [[int(x) for x in iso.split("-")]]}
+        if var is not None:       # a biblatex range "2018-12-03/2018-12-06": both ends
+            parts = [[int(x) for x in iso.split("-")] for iso in
+                     map(iso_from_date_field, v.split("/", 1)) if iso]
+            if parts:
+                out[var] = {"date-parts": parts}
             continue
         var = NAMES_TO_CSL.get(k)
         if var is not None:
@@ -99,6 +103,22 @@ def csl_from_bibtex(a: Article) -> dict:
             if people:
                 out[var] = [p.to_dict() for p in people]
     return out
+
+
+# a BibTeX ``number`` (the issue column) of a work in a series is its number in the series, of a
+# report, patent or law its own number (BibTeX's and biblatex's field descriptions)
+_SERIES_NUMBER = frozenset(("book", "chapter", "entry", "entry-encyclopedia", "entry-dictionary"))
+_OWN_NUMBER = frozenset(("report", "patent", "legislation", "bill", "thesis", "standard"))
+
+
+def number_variable(a: Article) -> str:
+    """The CSL variable for the issue column of an article from a .bib file."""
+    if a.origin == "bibtex":
+        if a.type in _SERIES_NUMBER:
+            return "collection-number"
+        if a.type in _OWN_NUMBER:
+            return "number"
+    return "issue"
 
 
 def bibtex_from_csl(csl: dict | None, biblatex: bool) -> list[tuple[str, object]]:

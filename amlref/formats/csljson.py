@@ -12,7 +12,7 @@ from typing import Iterable
 from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
 from amlref.core.errors import InputError
 from amlref.formats import et_al
-from amlref.formats.crosswalk import KEPT, csl_from_extra
+from amlref.formats.crosswalk import KEPT, csl_from_extra, number_variable
 from amlref.plugins.base import Importer, Exporter
 
 _SIMPLE = {  # CSL variable -> Article field
@@ -302,6 +302,10 @@ def article_to_item(a: Article) -> dict:
     d = iso_to_date(a.issued)
     if d:
         item["issued"] = d
+    if a.issue and a.origin == "bibtex":
+        var = number_variable(a)
+        if var != "issue" and var not in item:
+            item[var] = item.pop("issue")
     if a.keywords:  # "; " so that keywords holding commas come back whole
         item["keyword"] = "; ".join(a.keywords) + (";" if len(a.keywords) == 1 and
                                                    "," in a.keywords[0] else "")
