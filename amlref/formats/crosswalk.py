@@ -21,6 +21,7 @@ TEXT_TO_CSL = {
     "pagetotal": "number-of-pages", "volumes": "number-of-volumes", "version": "version",
     "origlocation": "original-publisher-place", "origpublisher": "original-publisher",
     "origtitle": "original-title", "pubstate": "status",
+    "howpublished": "publisher",      # how a booklet or misc work came out (citation.js, Zotero)
 }
 # BibTeX/biblatex field -> CSL date variable
 DATE_TO_CSL = {"urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
@@ -85,7 +86,7 @@ def csl_from_bibtex(a: Article) -> dict:
             continue
         var = TEXT_TO_CSL.get(k)
         if var is not None:
-            if var not in out:
+            if var not in out and not (var == "publisher" and a.publisher):
                 text = " ".join(to_unicode(v).split())
                 if text:
                     out[var] = text
