@@ -44,3 +44,25 @@ def test_dates_with_a_month_name_and_a_year_after_it():
     assert parse_date("2006 APR 2006") == "2006-04"
     assert parse_date("2006 APR 15 2006") == "2006-04-15"
     assert parse_date("2019 Sep 30") == "2019-09-30"
+
+
+# Zotero's RIS.js test cases (zotero/translators, RIS.js testCases): a Taylor & Francis record
+# with a Unicode line separator in its title, the deprecated Y1 before DA, Scopus's "PY  - 0000"
+ZOTERO_CASES = ("TY  - JOUR\nT1  - From Basic to Applied Research to Improve Outcomes: \u2028"
+                "Potential Contributions of Eye Tracking Research Methods\nAU  - Light, Janice\n"
+                "Y1  - 2014/06/01\nPY  - 2014\nDA  - 2014/06/01\nSP  - 99\nEP  - 105\nER  -\n\n"
+                "TY  - JOUR\nT1  - Deprecated tag test\nY1  - 1900/01/01\nDA  - 1950/01/01\n"
+                "ER  - \n\n"
+                "TY  - JOUR\r\nT2  - Prostate Cancer Mortality Statistics 2015\r\nPY  - 0000\r\n"
+                "N1  - Cited By :1\r\nER  - \r\n\r\n")
+
+
+def test_zotero_ris_cases():
+    a, b, c = RisImporter().parse(ZOTERO_CASES, "x.ris").articles
+    assert a.title == ("From Basic to Applied Research to Improve Outcomes: Potential "
+                       "Contributions of Eye Tracking Research Methods")
+    assert a.issued == "2014-06-01" and a.pages == "99-105"
+    assert b.issued == "1950-01-01"            # DA, not the deprecated Y1
+    assert b.extra["ris"]["Y1"] == ["1900/01/01"]   # kept, not lost
+    assert c.issued == "" and c.container == "Prostate Cancer Mortality Statistics 2015"
+    assert parse_date("0000") == "" and parse_date("0000///") == ""

@@ -22,10 +22,12 @@ def parse_date(value: str) -> str:
     if not v:
         return ""
     if len(v) == 4 and v.isdigit():
-        return v
+        return v if v != "0000" else ""
     m = _DATE_YMD.match(v)
     if m:
         y, mo, d = m.group(1), m.group(2), m.group(3)
+        if y == "0000":                 # "no year" (Scopus, Zotero's tests)
+            return ""
         if mo and 1 <= int(mo) <= 12:
             if d and 1 <= int(d) <= 31:
                 return f"{y}-{int(mo):02d}-{int(d):02d}"
