@@ -376,3 +376,24 @@ def test_citationjs_biblatex_mapping_expectations():
     bib = export_bib([arts["renner:chapter"]], biblatex=False)
     assert "booktitle = {Edward {Hopper}: Transformaties van het werkelijke}" in bib
     assert "booksubtitle" not in bib
+
+
+# zotero-better-bibtex, test/fixtures/import/"Better BibTeX.008.bib": a web page whose
+# howpublished repeats its URL
+WEB = """@misc{american_rights_at_work_public_2012,
+  title = {Public Service Research Foundation},
+  url = {http://www.americanrightsatwork.org/blogcategory-275/},
+  urldate = {2012-07-27},
+  author = {at Work, American Rights},
+  year = {2012},
+  howpublished = {http://www.americanrightsatwork.org/blogcategory-275/}
+}
+@booklet{b, title = {A Booklet}, howpublished = {Distributed at the ASH meeting}, year = 2019}
+"""
+
+
+def test_howpublished_is_a_publisher_only_when_it_is_no_link():
+    web, booklet = json.loads(CslJsonExporter().export(parse(WEB).articles))
+    assert "publisher" not in web and web["URL"].endswith("blogcategory-275/")
+    assert web["accessed"] == {"date-parts": [[2012, 7, 27]]}
+    assert booklet["publisher"] == "Distributed at the ASH meeting"

@@ -86,7 +86,9 @@ def csl_from_bibtex(a: Article) -> dict:
             continue
         var = TEXT_TO_CSL.get(k)
         if var is not None:
-            if var not in out and not (var == "publisher" and a.publisher):
+            if var == "publisher" and (a.publisher or "://" in v or "\\url" in v):
+                continue              # (a howpublished that is a link is no publisher)
+            if var not in out:
                 text = " ".join(to_unicode(v).split())
                 if text:
                     out[var] = text
