@@ -397,3 +397,28 @@ def test_howpublished_is_a_publisher_only_when_it_is_no_link():
     assert "publisher" not in web and web["URL"].endswith("blogcategory-275/")
     assert web["accessed"] == {"date-parts": [[2012, 7, 27]]}
     assert booklet["publisher"] == "Distributed at the ASH meeting"
+
+
+# zotero-better-bibtex, test/fixtures/import/"Double newlines means parbreak #2789.bib"
+PARBREAK = """@Article{Straube14infreqPerfEstImbal,
+  author    = {Straube, Sirko and Krell, Mario M},
+  title     = {How to evaluate an agent's behavior to infrequent events},
+  journal   = {Frontiers in computational neuroscience},
+  year      = {2014},
+  abstract  = {In everyday life, humans and animals often have to base decisions on
+infrequent relevant stimuli with respect to {\\"u}bliche ones.
+
+Keywords: metrics, decision making, confusion matrix},
+}
+"""
+
+
+def test_a_blank_line_in_an_abstract_is_a_paragraph_break():
+    [a] = parse(PARBREAK).articles
+    assert a.abstract == ("In everyday life, humans and animals often have to base decisions "
+                          "on infrequent relevant stimuli with respect to übliche ones.\n\n"
+                          "Keywords: metrics, decision making, confusion matrix")
+    out = export_bib([a], biblatex=False)
+    assert '{\\"u}bliche ones.\n\nKeywords' in out          # the user's LaTeX, as written
+    [b] = parse(out).articles
+    assert b.abstract == a.abstract

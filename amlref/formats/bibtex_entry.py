@@ -79,6 +79,18 @@ _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "journalabbreviation", "abbrev_source_title"}
 
 
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+
+
+def decode(fld: str, tex: str) -> str:
+    """A field's text; in an abstract a blank line stays a paragraph break, as in LaTeX
+    (zotero-better-bibtex #2789)."""
+    if fld == "abstract" and "\n" in tex and _PARAGRAPH.search(tex):
+        paras = [to_unicode(p) for p in _PARAGRAPH.split(tex)]
+        return "\n\n".join(p for p in paras if p)
+    return to_unicode(tex)
+
+
 def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], other: dict,
           raw: dict, names: dict) -> None:
     """A text field: the first field that fills ``fld`` gives its value (a second one stays as
@@ -87,7 +99,7 @@ def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], oth
     if getattr(a, fld):
         other[name] = tex
         return
-    val = to_unicode(tex)
+    val = decode(fld, tex)
     setattr(a, fld, val)
     if not _same(tex, val):
         raw[fld] = tex

@@ -9,7 +9,7 @@ from amlref.core import gcpause
 from amlref.core.article import Article, Person
 from amlref.formats import bibtex_fields as F
 from amlref.formats.crosswalk import bibtex_from_csl, csl_from_extra, same_fields
-from amlref.formats.bibtex_entry import with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
+from amlref.formats.bibtex_entry import decode, with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
 from amlref.formats.et_al import marked
@@ -58,7 +58,7 @@ class _Writer:
         else the value escaped (and case-protected in titles)."""
         r = raw.get(fld)
         if r is not None and _balanced(r):
-            dec = _dashes(to_unicode(r)) if fld == "pages" else to_unicode(r)
+            dec = _dashes(to_unicode(r)) if fld == "pages" else decode(fld, r)
             if dec == value:
                 return ascii_latex(r) if self.ascii else r
         if fld == "pages":
