@@ -66,3 +66,9 @@ def test_zotero_ris_cases():
     assert b.extra["ris"]["Y1"] == ["1900/01/01"]   # kept, not lost
     assert c.issued == "" and c.container == "Prostate Cancer Mortality Statistics 2015"
     assert parse_date("0000") == "" and parse_date("0000///") == ""
+
+
+def test_compact_dates_as_endnote_writes_access_dates():
+    # JabRef's Endnote.book.example.enw: "%[ 20151028" (access date)
+    assert parse_date("20151028") == "2015-10-28"
+    assert "-13" not in parse_date("20151328")          # no month 13

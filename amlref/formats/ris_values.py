@@ -23,6 +23,9 @@ def parse_date(value: str) -> str:
         return ""
     if len(v) == 4 and v.isdigit():
         return v if v != "0000" else ""
+    if len(v) == 8 and v.isdigit() and 1 <= int(v[4:6]) <= 12 and 1 <= int(v[6:]) <= 31 \
+            and v[:2] in ("19", "20"):          # 20151028 (EndNote's access dates)
+        return f"{v[:4]}-{v[4:6]}-{v[6:]}"
     m = _DATE_YMD.match(v)
     if m:
         y, mo, d = m.group(1), m.group(2), m.group(3)
