@@ -1,4 +1,4 @@
-"""Fields with no column of their own, carried from one format to the other.
+"""Fields with no column of their own, carried from one format to the other (decision 0073).
 
 A BibTeX import keeps fields such as ``address``/``location``, ``edition``, ``series`` or
 ``urldate`` in ``extra['bibtex']['fields']``; a RIS or CSL-JSON import keeps their CSL variables
