@@ -422,3 +422,24 @@ def test_a_blank_line_in_an_abstract_is_a_paragraph_break():
     assert '{\\"u}bliche ones.\n\nKeywords' in out          # the user's LaTeX, as written
     [b] = parse(out).articles
     assert b.abstract == a.abstract
+
+
+# citation.js's mapping test input (cdli:Born2019) writes "et al." into the last name
+ET_AL_IN_NAME = """@incollection{cdli:Born2019,
+  Author = {Born, L. et al.},
+  Booktitle = {Proceedings of the 3\\textsuperscript{rd} Joint SIGHUM Workshop},
+  Editor = {},
+  Address = {},
+  Title = {Sign Clustering and Topic Extraction in Proto-Elamite},
+  Urldate = {},
+  Year = {2019}
+}
+"""
+
+
+def test_et_al_written_into_the_last_name_means_the_list_goes_on():
+    [a] = parse(ET_AL_IN_NAME).articles
+    assert [(p.family, p.given) for p in a.authors] == [("Born", "L.")]
+    assert a.extra["et_al"] == ["author"] and not a.editors
+    assert a.container == "Proceedings of the 3rd Joint SIGHUM Workshop"
+    assert "author = {Born, L. and others}" in export_bib([a], biblatex=False)

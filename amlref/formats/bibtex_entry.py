@@ -79,6 +79,7 @@ _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "journalabbreviation", "abbrev_source_title"}
 
 
+_ET_AL = re.compile(r"[\s,]+et\s*al\.?$")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -134,6 +135,12 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             _take(a, fld, k, v, (fld,), other, raw, names)      # (biblatex langid: named)
         elif k == "author" or k == "editor":
             people, more = parse_name_list(v)
+            if people and _ET_AL.search(people[-1].given or people[-1].family):
+                # "Born, L. et al." (citation.js's mapping test): the list goes on
+                last = people[-1]
+                people[-1] = type(last)(family=_ET_AL.sub("", last.family),
+                                        given=_ET_AL.sub("", last.given), literal=last.literal)
+                more = True
             fld = "authors" if k == "author" else "editors"
             setattr(a, fld, people)
             if more:
