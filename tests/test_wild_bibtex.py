@@ -443,3 +443,38 @@ def test_et_al_written_into_the_last_name_means_the_list_goes_on():
     assert a.extra["et_al"] == ["author"] and not a.editors
     assert a.container == "Proceedings of the 3rd Joint SIGHUM Workshop"
     assert "author = {Born, L. and others}" in export_bib([a], biblatex=False)
+
+
+# zotero-better-bibtex, test/fixtures/import/"Import Jabref fileDirectory, unexpected reference
+# type #1058.bib" (Springer's old BibTeX export: the DOI as the note) and "Better BibTeX.010.bib"
+# (DBLP via BibSonomy: the DOI only as an ee link to a publisher's DOI resolver)
+DOI_ELSEWHERE = r"""% Encoding: UTF-8
+@ARTICLE{springerlink:10.1007/s10344-009-0327-7,
+  author = {Barrio, Isabel and Acevedo, Pelayo and Tortosa, Francisco},
+  title = {Assessment of methods for estimating wild rabbit population abundance
+	in agricultural landscapes},
+  journal = {European Journal of Wildlife Research},
+  year = {2010},
+  note = {10.1007/s10344-009-0327-7},
+  issue = {3},
+}
+@inproceedings{Hulse2009,
+  author = {Hulse, Jason Van and Khoshgoftaar, Taghi M.},
+  title = {Feature Selection with High-Dimensional Imbalanced Data\#},
+  booktitle = {ICDM Workshops},
+  ee = {http://doi.ieeecomputersociety.org/10.1109/ICDMW.2009.35},
+  url = {http://dblp.uni-trier.de/db/conf/icdm/icdmw2009.html#HulseKNW09}
+}
+@misc{w, title = {Web}, url = {https://doi.org/10.1182/blood.2020005555}}
+@misc{n, title = {Not a DOI link}, url = {https://example.org/10.1182/x}, note = {See 10.1/x}}
+"""
+
+
+def test_a_doi_given_only_as_a_note_or_a_resolver_link():
+    a, b, c, d = parse(DOI_ELSEWHERE).articles
+    assert a.doi == "10.1007/s10344-009-0327-7" and a.issue == "3"
+    assert b.doi == "10.1109/ICDMW.2009.35" and b.title.endswith("Data#")
+    assert c.doi == "10.1182/blood.2020005555"
+    assert d.doi == ""
+    [back] = parse(export_bib([a], biblatex=False)).articles
+    assert back.doi == a.doi

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
@@ -175,6 +176,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 val = re.sub(r"\\([_%&#$~])", r"\1", val).replace("{", "").replace("}", "")
             if k == "doi" and re.match(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", val):
                 val = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", val)
+            if k == "doi" and "%" in val:    # copied from a link: the DOI is the decoded text
+                val = unquote(val)
             if "\n" in val or "  " in val or "\t" in val:
                 val = " ".join(val.split())   # a list of URLs wrapped over lines
             setattr(a, fld, val)
@@ -281,6 +284,21 @@ def _number_labels(a: Article, raw: dict) -> None:
             setattr(a, fld, _LABEL.sub("", v).strip())
 
 
+# a link to a DOI resolver (doi.org, dx.doi.org, a publisher's doi.* host) in url or DBLP's
+# ee field; a note that is nothing but a DOI
+_DOI_LINK = re.compile(r"^\s*(?:\\url\{)?https?://(?:dx\.)?doi\.[\w.-]+/(10\.\d{4,9}/[^\s{}]+?)"
+                       r"\}?\s*$", re.I)
+_BARE_DOI = re.compile(r"^\s*10\.\d{4,9}/[^\s{}]+\s*$")
+
+
+def _doi_from_links(a: Article, other: dict[str, str]) -> None:
+    for link in (a.url, other.get("ee") or ""):
+        m = _DOI_LINK.match(link) if link else None
+        if m:
+            a.doi = unquote(re.sub(r"\\([_%&#$~])", r"\1", m.group(1)))
+            return
+
+
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
     notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
@@ -289,9 +307,14 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
     if fld and other.get("eprint") and not getattr(a, fld):
         setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
+    if not a.doi:
+        _doi_from_links(a, other)
     for name in _ID_NOTES:
         note = other.get(name)
         if not note:
+            continue
+        if not a.doi and _BARE_DOI.match(note):     # Springer's old export: the DOI as note
+            a.doi = note.strip()
             continue
         if not a.doi and ("DOI" in note or "doi" in note):
             m = _NOTE_DOI.search(note)
