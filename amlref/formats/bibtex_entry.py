@@ -101,7 +101,7 @@ def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], oth
     if getattr(a, fld):
         other[name] = tex
         return
-    val = decode(fld, tex)
+    val = decode(fld, tex) if fld == "abstract" else to_unicode(tex)
     setattr(a, fld, val)
     if not _same(tex, val):
         raw[fld] = tex
@@ -136,7 +136,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             _take(a, fld, k, v, (fld,), other, raw, names)      # (biblatex langid: named)
         elif k == "author" or k == "editor":
             people, more = parse_name_list(v)
-            if people and _ET_AL.search(people[-1].given or people[-1].family):
+            if people and (people[-1].given or people[-1].family).endswith(("al", "al.")) \
+                    and _ET_AL.search(people[-1].given or people[-1].family):
                 # "Born, L. et al." (citation.js's mapping test): the list goes on
                 last = people[-1]
                 people[-1] = type(last)(family=_ET_AL.sub("", last.family),
@@ -202,7 +203,7 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["keywords"] = k
         else:
             other[k] = v
-    if a.isbn or a.issn:
+    if (a.isbn and a.isbn[0] in _LABEL_START) or (a.issn and a.issn[0] in _LABEL_START):
         _number_labels(a, raw)
     if not a.pmid or not a.pmcid or not a.doi:
         _ids_from_other(a, other)
@@ -271,6 +272,7 @@ def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
     other.update((k, v) for k, v in keep.items() if v)
 
 
+_LABEL_START = "IiEe \t"
 _LABEL = re.compile(r"^\s*(ISBN|ISSN|E-?ISSN)(?:-1[03])?\s*[:\-]?\s*(?=[\dXx])", re.I)
 
 
@@ -279,7 +281,7 @@ def _number_labels(a: Article, raw: dict) -> None:
     its label; the field as written is kept for the export."""
     for fld in ("isbn", "issn"):
         v = getattr(a, fld)
-        if v and _LABEL.match(v):
+        if v and v[0] in _LABEL_START and _LABEL.match(v):
             raw.setdefault(fld, v)
             setattr(a, fld, _LABEL.sub("", v).strip())
 
@@ -307,13 +309,13 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
     if fld and other.get("eprint") and not getattr(a, fld):
         setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
-    if not a.doi:
+    if not a.doi and ((a.url and "doi." in a.url) or "ee" in other):
         _doi_from_links(a, other)
     for name in _ID_NOTES:
         note = other.get(name)
         if not note:
             continue
-        if not a.doi and _BARE_DOI.match(note):     # Springer's old export: the DOI as note
+        if not a.doi and "10." in note[:8] and _BARE_DOI.match(note):     # Springer's old export: the DOI as note
             a.doi = note.strip()
             continue
         if not a.doi and ("DOI" in note or "doi" in note):
