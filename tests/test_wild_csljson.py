@@ -63,3 +63,20 @@ def test_month_or_day_out_of_range_is_left_out():
                   {"type": "book", "title": "c", "issued": {"date-parts": [["2015", "4", "0"]]}},
                   {"type": "book", "title": "d", "issued": {"date-parts": [[2019, 5], [2020, 6]]}}])
     assert [a.issued for a in arts] == ["2015", "2015", "2015-04", "2019-05"]
+
+
+def test_zotero_item_uris_and_row_numbers_are_no_citation_keys(lib):
+    # Zotero's own CSL JSON export gives each item its URI as id; other tools number rows
+    items = [{"id": "http://zotero.org/users/local/AbC/items/XYZ12", "type": "article-journal",
+              "title": "Zotero item", "DOI": "10.1000/z1"},
+             {"id": 7, "type": "book", "title": "Numbered row"},
+             {"id": "smith2020", "type": "book", "title": "Keyed"},
+             {"id": "http://zotero.org/users/1/items/Q", "citation-key": "doe2021",
+              "type": "book", "title": "Better BibTeX key"}]
+    arts = parse(items)
+    assert [a.citekey for a in arts] == [None, None, "smith2020", "doe2021"]
+    assert arts[0].extra["csl"]["id"] == items[0]["id"]          # kept as written
+    report = import_text(lib, json.dumps(items), name="zotero.json")
+    keys = [lib.articles.get(i).citekey for i in report.added]
+    assert all(k and "/" not in k and not k.isdigit() for k in keys)
+    assert "smith2020" in keys and "doe2021" in keys

@@ -22,6 +22,7 @@ _SIMPLE = {  # CSL variable -> Article field
     "ISSN": "issn", "URL": "url", "language": "language",
     "publisher": "publisher",
 }
+_KEYLIKE = re.compile(r"[^\s/{}\\,#%\"'~]+")   # what can be a citation key as it is
 _RICH = frozenset(("title", "container-title", "container-title-short", "publisher"))
 _OUT = {"title": "title", "container": "container-title", "container_short": "container-title-short",
         "volume": "volume", "issue": "issue", "pages": "page", "doi": "DOI", "pmid": "PMID",
@@ -138,11 +139,18 @@ def item_to_article(item: dict) -> Article:
     extra: dict = {}
     for k, v in item.items():
         if k == "id":
-            a.citekey = str(v) if v not in (None, "") else None
+            key = str(v).strip() if v not in (None, "") else ""
+            if _KEYLIKE.fullmatch(key) and not key.isdigit():
+                a.citekey = a.citekey or key
+            elif key:
+                # Zotero's item URI ("http://zotero.org/users/local/x/items/ABCD"), a row
+                # number: no citation key (the library makes one); kept as written
+                extra["id"] = v
         elif v is None:       # a field written as null says nothing
             continue
         elif k == "citation-key":
             a.citekey = str(v)
+            extra.pop("id", None)
         elif k == "type":
             t = csl_type(v)
             a.type = t or "article"
