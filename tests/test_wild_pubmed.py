@@ -99,3 +99,18 @@ def test_a_pubmed_xml_book_keeps_its_place_and_series():
     assert item["collection-title"] == "NICE Clinical Guidelines"
     blx = export_bib([a], biblatex=True)
     assert "location = {London}" in blx and "series = {NICE Clinical Guidelines}" in blx
+
+
+# name suffixes as PubMed (FAU) and Scopus/Web of Science RIS write them: the suffix goes after
+# a comma in the given names, as the BibTeX and CSL-JSON readers put it
+def test_name_suffixes_in_full_names():
+    from amlref.formats.ris import RisImporter
+    text = ("PMID- 1\nTI  - T\nFAU - Costa, Paul T Jr\nAU  - Costa PT Jr\n"
+            "FAU - Smith, John V\nAU  - Smith JV\n\n")
+    [a] = MedlineImporter().parse(text, "x.nbib").articles
+    assert [(p.family, p.given) for p in a.authors] == [("Costa", "Paul T, Jr"),
+                                                        ("Smith", "John V")]
+    ris = "TY  - JOUR\nAU  - Costa Jr, PT\nAU  - Costa, P. T., Jr.\nTI  - T\nER  - \n"
+    [b] = RisImporter().parse(ris, "x.ris").articles
+    assert [(p.family, p.given) for p in b.authors] == [("Costa", "PT, Jr"),
+                                                        ("Costa", "P. T., Jr.")]

@@ -10,6 +10,7 @@ from amlref.core.article import Person
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _DATE_YMD = re.compile(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?")
+_SUFFIXES = frozenset(("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd", "4th"))
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
 _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
                         r"institute|network|collaborat\w*|investigators|council|agency|"
@@ -83,6 +84,9 @@ def _parse_name(value: str) -> Person | None:
         family, _, given = value.partition(",")
         family, given = family.strip(), given.strip(" ;")
         if family and given:
+            head, _, last = family.rpartition(" ")
+            if head and last in _SUFFIXES:        # "Costa Jr, PT" (Scopus, Web of Science)
+                return Person(family=head, given=f"{given}, {last}")
             return Person(family=family, given=given)
     v = " ".join((value or "").split()).strip(" ;,")
     if not v:
