@@ -80,3 +80,15 @@ def test_zotero_item_uris_and_row_numbers_are_no_citation_keys(lib):
     keys = [lib.articles.get(i).citekey for i in report.added]
     assert all(k and "/" not in k and not k.isdigit() for k in keys)
     assert "smith2020" in keys and "doe2021" in keys
+
+
+def test_a_name_suffix_goes_out_as_csl_suffix():
+    # the readers keep "Jr" after a comma in the given names (PubMed FAU, BibTeX "von Last, Jr,
+    # First", CSL "suffix"); CSL-JSON and so the formatted references get CSL's suffix back
+    [a] = parse([{"type": "article-journal", "title": "T",
+                  "author": [{"family": "Costa", "given": "Paul T", "suffix": "Jr."},
+                             {"family": "Doe", "given": "Jane, Ann"}]}])
+    assert a.authors[0].given == "Paul T, Jr."
+    out = json.loads(CslJsonExporter().export([a]))[0]["author"]
+    assert out == [{"family": "Costa", "given": "Paul T", "suffix": "Jr."},
+                   {"family": "Doe", "given": "Jane, Ann"}]

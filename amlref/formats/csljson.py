@@ -297,6 +297,21 @@ def _item_lines(text: str) -> list[int]:
     return lines
 
 
+_SUFFIX = re.compile(r"^(.*?),\s*(Jr\.?|Sr\.?|II|III|IV|2nd|3rd|4th)$")
+
+
+def _csl_name(p: Person) -> dict:
+    """A name as CSL-JSON has it: the suffix that the readers keep after a comma in the given
+    names ("Paul T, Jr") is CSL's ``suffix`` again."""
+    d = p.to_dict()
+    g = d.get("given")
+    if g and "," in g:
+        m = _SUFFIX.match(g)
+        if m:
+            d["given"], d["suffix"] = m.group(1), m.group(2)
+    return d
+
+
 def article_to_item(a: Article) -> dict:
     item: dict = {"id": a.citekey or str(a.id), "type": a.type or "article"}
     for fld, var in _OUT.items():
@@ -304,9 +319,9 @@ def article_to_item(a: Article) -> dict:
         if v:
             item[var] = v
     if a.authors:
-        item["author"] = [p.to_dict() for p in a.authors]
+        item["author"] = [_csl_name(p) for p in a.authors]
     if a.editors:
-        item["editor"] = [p.to_dict() for p in a.editors]
+        item["editor"] = [_csl_name(p) for p in a.editors]
     d = iso_to_date(a.issued)
     if d:
         item["issued"] = d
