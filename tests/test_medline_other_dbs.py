@@ -157,7 +157,8 @@ def test_ovid_tagged_medline_and_psycinfo():
     a, b = res.articles
     assert a.pmid == "31784343" and a.doi == "10.1182/blood.2019000001"
     assert a.title.startswith("Venetoclax combined") and a.title.endswith("myeloid leukemia.")
-    assert a.authors == [Person("Wei", "Andrew H"), Person("Strickland", "Stephen A Jr")]
+    # a suffix after a comma, as every reader writes it (FAU "Strickland, Stephen A Jr")
+    assert a.authors == [Person("Wei", "Andrew H"), Person("Strickland", "Stephen A, Jr")]
     assert (a.container, a.volume, a.issue, a.pages) == ("Blood", "135", "1", "12-20")
     assert a.issued == "2020-01-02" and a.issn == "0006-4971" and a.language == "English"
     assert a.mesh == ["*Leukemia, Myeloid, Acute/dt [Drug Therapy]"]

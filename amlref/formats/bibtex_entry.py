@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
@@ -79,6 +80,19 @@ _MAPPED = frozenset(_SIMPLE_TEXT) | frozenset(_IDS) | {
     "journalabbreviation", "abbrev_source_title"}
 
 
+_ET_AL = re.compile(r"[\s,]+et\s*al\.?$")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+
+
+def decode(fld: str, tex: str) -> str:
+    """A field's text; in an abstract a blank line stays a paragraph break, as in LaTeX
+    (zotero-better-bibtex #2789)."""
+    if fld == "abstract" and "\n" in tex and _PARAGRAPH.search(tex):
+        paras = [to_unicode(p) for p in _PARAGRAPH.split(tex)]
+        return "\n\n".join(p for p in paras if p)
+    return to_unicode(tex)
+
+
 def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], other: dict,
           raw: dict, names: dict) -> None:
     """A text field: the first field that fills ``fld`` gives its value (a second one stays as
@@ -87,7 +101,7 @@ def _take(a: Article, fld: str, name: str, tex: str, usual: tuple[str, ...], oth
     if getattr(a, fld):
         other[name] = tex
         return
-    val = to_unicode(tex)
+    val = decode(fld, tex) if fld == "abstract" else to_unicode(tex)
     setattr(a, fld, val)
     if not _same(tex, val):
         raw[fld] = tex
@@ -122,6 +136,13 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
             _take(a, fld, k, v, (fld,), other, raw, names)      # (biblatex langid: named)
         elif k == "author" or k == "editor":
             people, more = parse_name_list(v)
+            if people and (people[-1].given or people[-1].family).endswith(("al", "al.")) \
+                    and _ET_AL.search(people[-1].given or people[-1].family):
+                # "Born, L. et al." (citation.js's mapping test): the list goes on
+                last = people[-1]
+                people[-1] = type(last)(family=_ET_AL.sub("", last.family),
+                                        given=_ET_AL.sub("", last.given), literal=last.literal)
+                more = True
             fld = "authors" if k == "author" else "editors"
             setattr(a, fld, people)
             if more:
@@ -156,6 +177,8 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 val = re.sub(r"\\([_%&#$~])", r"\1", val).replace("{", "").replace("}", "")
             if k == "doi" and re.match(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", val):
                 val = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", val)
+            if k == "doi" and "%" in val:    # copied from a link: the DOI is the decoded text
+                val = unquote(val)
             if "\n" in val or "  " in val or "\t" in val:
                 val = " ".join(val.split())   # a list of URLs wrapped over lines
             setattr(a, fld, val)
@@ -180,11 +203,20 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
                 names["keywords"] = k
         else:
             other[k] = v
+    if (a.isbn and a.isbn[0] in _LABEL_START) or (a.issn and a.issn[0] in _LABEL_START):
+        _number_labels(a, raw)
     if not a.pmid or not a.pmcid or not a.doi:
         _ids_from_other(a, other)
     if not a.url and "howpublished" in other:
         _url_from_howpublished(a, other, raw, names)
     _dates(a, date, year, month, day, other, raw)
+    if "subtitle" in other and a.title:
+        _subtitle(a, "title", other["subtitle"], raw, vals["title"])
+    sub = other.get("booksubtitle") or other.get("journalsubtitle")
+    if sub and a.container:
+        name = names.get("container") or ("booktitle" if chapterish else "journal")
+        if name in vals:
+            _subtitle(a, "container", sub, raw, vals[name])
     if other:
         bt["fields"] = other
     if raw:
@@ -194,6 +226,26 @@ def entry_to_article(etype: str, key: str, vals: dict[str, str]) -> Article:
     if bt:
         a.extra["bibtex"] = bt
     return a
+
+
+def with_subtitle(title: str, subtitle: str) -> str:
+    """biblatex's title and subtitle as one title, the way they print ("Title: Subtitle"; no
+    colon after a title that ends in a question mark or the like)."""
+    subtitle = subtitle.strip()
+    if not subtitle:
+        return title
+    return title + (" " if title.rstrip()[-1:] in "?!:.;" else ": ") + subtitle
+
+
+def _subtitle(a: Article, fld: str, tex: str, raw: dict, title_tex: str) -> None:
+    """The title (container) column holds the whole title; the entry's own title and subtitle
+    fields are kept for the export (which writes them apart while they still say that title)."""
+    sub = " ".join(to_unicode(tex).split())
+    # a title that says its subtitle already (a classic BibTeX export, whose crossref parent
+    # still gives the booksubtitle) is whole
+    if sub and not getattr(a, fld).endswith(sub):
+        setattr(a, fld, with_subtitle(getattr(a, fld), sub))
+        raw[fld] = title_tex
 
 
 def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
@@ -220,6 +272,35 @@ def _dates(a: Article, date, year, month, day, other: dict, raw: dict) -> None:
     other.update((k, v) for k, v in keep.items() if v)
 
 
+_LABEL_START = "IiEe \t"
+_LABEL = re.compile(r"^\s*(ISBN|ISSN|E-?ISSN)(?:-1[03])?\s*[:\-]?\s*(?=[\dXx])", re.I)
+
+
+def _number_labels(a: Article, raw: dict) -> None:
+    """``isbn = {ISBN 978-85-63994-24-0}`` (BibDesk, library catalogues): the number without
+    its label; the field as written is kept for the export."""
+    for fld in ("isbn", "issn"):
+        v = getattr(a, fld)
+        if v and v[0] in _LABEL_START and _LABEL.match(v):
+            raw.setdefault(fld, v)
+            setattr(a, fld, _LABEL.sub("", v).strip())
+
+
+# a link to a DOI resolver (doi.org, dx.doi.org, a publisher's doi.* host) in url or DBLP's
+# ee field; a note that is nothing but a DOI
+_DOI_LINK = re.compile(r"^\s*(?:\\url\{)?https?://(?:dx\.)?doi\.[\w.-]+/(10\.\d{4,9}/[^\s{}]+?)"
+                       r"\}?\s*$", re.I)
+_BARE_DOI = re.compile(r"^\s*10\.\d{4,9}/[^\s{}]+\s*$")
+
+
+def _doi_from_links(a: Article, other: dict[str, str]) -> None:
+    for link in (a.url, other.get("ee") or ""):
+        m = _DOI_LINK.match(link) if link else None
+        if m:
+            a.doi = unquote(re.sub(r"\\([_%&#$~])", r"\1", m.group(1)))
+            return
+
+
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
     notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
@@ -228,9 +309,14 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
     if fld and other.get("eprint") and not getattr(a, fld):
         setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
+    if not a.doi and ((a.url and "doi." in a.url) or "ee" in other):
+        _doi_from_links(a, other)
     for name in _ID_NOTES:
         note = other.get(name)
         if not note:
+            continue
+        if not a.doi and "10." in note[:8] and _BARE_DOI.match(note):     # Springer's old export: the DOI as note
+            a.doi = note.strip()
             continue
         if not a.doi and ("DOI" in note or "doi" in note):
             m = _NOTE_DOI.search(note)
@@ -249,13 +335,15 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
 
 
 _HOWPUBLISHED_URL = re.compile(r"\\url\s*\{\s*([^{}\s]+)\s*\}|((?:https?|ftp)://[^\s{}]+)")
+# \href{URL}{text}: the link is the URL
+_HREF = re.compile(r"\\href\s*\{\s*([^{}\s]+)\s*\}\s*\{(?:[^{}]|\{[^{}]*\})*\}")
 
 
 def _url_from_howpublished(a: Article, other: dict, raw: dict, names: dict) -> None:
-    """``howpublished = {\\url{https://...}}`` (web pages in classic BibTeX) is the URL; it is
-    written back under its own name, in ``\\url{}``."""
+    """``howpublished = {\\url{https://...}}`` or ``{\\href{https://...}{text}}`` (web pages in
+    classic BibTeX) is the URL; it is written back under its own name, as it was written."""
     hp = other["howpublished"]
-    m = _HOWPUBLISHED_URL.fullmatch(hp.strip())
+    m = _HREF.fullmatch(hp.strip()) or _HOWPUBLISHED_URL.fullmatch(hp.strip())
     if m is None:
         return
     url = m.group(1) or m.group(2)

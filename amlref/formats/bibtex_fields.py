@@ -109,9 +109,9 @@ def iso_from_date_field(text: str) -> str:
     return out
 
 
-# "JAN 16" (Web of Science), "16 Jan", "January 16,"
-_MONTH_DAY = re.compile(r"^\W*(?:(\d{1,2})\.?[\s~]+([^\W\d_]+)\.?|([^\W\d_]+)\.?[\s~]+(\d{1,2}))"
-                        r"\W*$")
+# "JAN 16" (Web of Science), "16 Jan", "January 16,", "July 30th", "2nd March"
+_MONTH_DAY = re.compile(r"^\W*(?:(\d{1,2})(?:st|nd|rd|th)?\.?[\s~]+([^\W\d_]+)\.?|"
+                        r"([^\W\d_]+)\.?[\s~]+(\d{1,2})(?:st|nd|rd|th)?)\W*$")
 
 
 def month_and_day(text: str) -> tuple[int | None, str]:

@@ -69,14 +69,21 @@ class BibtexImporter(Importer):
             fields: dict[str, str] = {}
             key = e.key.strip()
             line = _line(e)
+            commented = False        # the previous field was a %-commented-out one
             for f in e.fields:
                 pairs = ((f.key, f.value, 0),) if type(e) is _FastEntry else \
                     unglue(f.key, f.value)
                 for name, value, offset in pairs:
-                    if offset:
+                    if "%" in name:
+                        name = _uncomment(name)
+                        if not name:       # "% doi = {...}": a field the user commented out
+                            commented = True
+                            continue
+                    if offset and not commented:
                         res.warnings.append(
                             f"{filename}:{_field_line(e, f.value, offset)}: entry {key!r}: no "
                             f"comma before field {name!r}; read as a field of its own")
+                    commented = False
                     k = name.strip().lower()
                     if k in fields:
                         if offset and dup_fields is not None:
@@ -181,6 +188,13 @@ class BibtexImporter(Importer):
             res.warnings.append(f"{filename}: no BibTeX entries found")
         return res
 
+
+
+def _uncomment(name: str) -> str:
+    """A field name with the ``%`` comment lines before it taken away (biber and JabRef read
+    ``%`` to the end of a line inside an entry as a comment); "" for a commented-out field."""
+    lines = [ln for ln in name.split("\n") if not ln.lstrip().startswith("%")]
+    return lines[-1].strip() if lines else ""
 
 
 def _defined_commands(preamble: str) -> list[str] | None:

@@ -28,6 +28,16 @@ _CHUNK_START = re.compile(r"^[ \t]*@", re.M)
 # a value that ends before the text does: the rest is the next field, its comma missing
 _GLUED = re.compile(r"(" + _VALUE + r")\s++([^\s=,{}\"#()]++)\s*+=\s*+(\S.*)", re.S)
 _SPECIAL_TYPES = ("string", "preamble", "comment")
+# an entry with no key, its first field right after the brace (EndNote's and some web sites'
+# BibTeX: ``@article{`` newline ``author = {...},``): read as an entry with an empty key
+_KEYLESS = re.compile(r"@[ \t]*+(?!(?i:string|preamble|comment)\b)[a-zA-Z][\w\-]*+[ \t]*+\{"
+                      r"(?=\s*+[^\s,{}\"#()=]++\s*+=)")
+
+
+def _keyless(chunk: str) -> str | None:
+    """``chunk`` with the comma of an empty key put in, when its entry has no key."""
+    m = _KEYLESS.match(chunk, chunk.index("@"))
+    return None if m is None else chunk[:m.end()] + "," + chunk[m.end():]
 
 
 class _Field:
@@ -97,14 +107,17 @@ def split_blocks(text: str, fast: bool = True) -> list:
     slow_line = 0
     line = text.count("\n", 0, starts[0]) if starts else 0
 
+    def slow(piece: str, first_line: int) -> None:
+        for b in Splitter(bibstr=piece).split().blocks:
+            if b.start_line is not None:
+                b._start_line_in_file = b.start_line + first_line
+            out.append(b)
+
     def flush_slow(end: int) -> None:
         nonlocal slow_from
         if slow_from is None:
             return
-        for b in Splitter(bibstr=text[slow_from:end]).split().blocks:
-            if b.start_line is not None:
-                b._start_line_in_file = b.start_line + slow_line
-            out.append(b)
+        slow(text[slow_from:end], slow_line)
         slow_from = None
 
     if starts and text[:starts[0]].find("@") >= 0:
@@ -113,6 +126,13 @@ def split_blocks(text: str, fast: bool = True) -> list:
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         chunk = text[start:end]
         fe = _fast_entry(chunk, line)
+        if fe is None and (keyless := _keyless(chunk)) is not None:
+            fe = _fast_entry(keyless, line)
+            if fe is None:              # a keyless entry of the slow kind: on its own
+                flush_slow(start)
+                slow(keyless, line)
+                line += chunk.count("\n")
+                continue
         if fe is None:
             if slow_from is None:
                 slow_from, slow_line = start, line

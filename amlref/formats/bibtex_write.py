@@ -6,9 +6,10 @@ import re
 from typing import Iterable
 
 from amlref.core import gcpause
-from amlref.core.article import Article
+from amlref.core.article import Article, Person
 from amlref.formats import bibtex_fields as F
-from amlref.formats.bibtex_entry import _keywords_tex, _pages_tex, _dashes, _publisher_field, \
+from amlref.formats.crosswalk import bibtex_from_csl, csl_from_extra, same_fields
+from amlref.formats.bibtex_entry import decode, with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
     _split_keywords
 from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
 from amlref.formats.et_al import marked
@@ -57,7 +58,7 @@ class _Writer:
         else the value escaped (and case-protected in titles)."""
         r = raw.get(fld)
         if r is not None and _balanced(r):
-            dec = _dashes(to_unicode(r)) if fld == "pages" else to_unicode(r)
+            dec = _dashes(to_unicode(r)) if fld == "pages" else decode(fld, r)
             if dec == value:
                 return ascii_latex(r) if self.ascii else r
         if fld == "pages":
@@ -67,6 +68,27 @@ class _Writer:
             if fld in _PROTECTED_FIELDS and not bibtex_origin:
                 out = protect_case(out)
         return ascii_latex(out) if self.ascii else pdflatex_safe(out)
+
+    def joined(self, fld: str, title: str, raw: dict, other: dict, bibtex_origin: bool) -> str:
+        """The title (container) field; with a biblatex ``subtitle`` (``booksubtitle``,
+        ``journalsubtitle``) kept, the entry's own title while title and subtitle still say the
+        whole title (else the whole title, no subtitle)."""
+        sub_name = "subtitle" if fld == "title" else next(
+            (k for k in ("booksubtitle", "journalsubtitle") if k in other), None)
+        sub = other.get(sub_name) if sub_name else None
+        if sub is not None:
+            r = raw.get(fld)
+            if r is not None and _balanced(r) and _balanced(sub) and \
+                    with_subtitle(to_unicode(r), " ".join(to_unicode(sub).split())) == title:
+                if not self.biblatex:   # classic BibTeX styles know no subtitle: one title
+                    del other[sub_name]
+                    sep = with_subtitle(to_unicode(r), "x")[len(to_unicode(r)):-1]
+                    r = r + sep + " ".join(sub.split())
+                return ascii_latex(r) if self.ascii else r
+            if fld == "title" or r is not None:
+                del other[sub_name]     # the title was edited: it is the whole title now
+                raw = {k: v for k, v in raw.items() if k != fld}
+        return self.tex(fld, title, raw, bibtex_origin)
 
     def names(self, fld: str, people, raw: dict, more: bool = False) -> str:
         r = raw.get(fld)
@@ -83,7 +105,9 @@ class _Writer:
             return orig or canon[1], extra_fields
         t = orig or canon[0]
         if t not in F.BIBTEX_TYPES:
-            t = F.BIBLATEX_TO_BIBTEX.get(t, t)
+            # a biblatex type by its classic counterpart; a type no classic style defines
+            # (a style package's own, "@setup") by the one its CSL type gives
+            t = F.BIBLATEX_TO_BIBTEX.get(t) or canon[0]
             if t == "phdthesis" and orig == "thesis":
                 ft = (bt.get("fields") or {}).get("type", "").lower()
                 if "master" in ft or ft in ("mathesis", "ma"):
@@ -103,14 +127,14 @@ class _Writer:
         if a.editors:
             out.append(("editor", self.names("editors", a.editors, raw, marked(a, "editor"))))
         if a.title:
-            out.append(("title", self.tex("title", a.title, raw, from_bib)))
+            out.append(("title", self.joined("title", a.title, raw, other, from_bib)))
         if a.container:
             name = fnames.get("container") or (
                 "booktitle" if a.type in F.CHAPTER_TYPES else
                 ("journaltitle" if self.biblatex else "journal"))
             if self.biblatex and name in ("journal", "fjournal"):
                 name = "journaltitle"
-            out.append((name, self.tex("container", a.container, raw, from_bib)))
+            out.append((name, self.joined("container", a.container, raw, other, from_bib)))
         if a.container_short:
             name = fnames.get("container_short", "shortjournal")
             if self.biblatex and name == "journal":    # fjournal/journal: journal was short
@@ -171,6 +195,11 @@ class _Writer:
                 v = escape(to_unicode(v))
             out.append((k, ascii_latex(v) if self.ascii else v))
             have.add(k)
+        csl = a.extra.get("csl")
+        if "pubmed" in a.extra or "medline" in a.extra:     # a PubMed book's place ...
+            csl = {**csl_from_extra(a), **(csl or {})}
+        if csl:
+            self.csl_fields(csl, out, have)
         key = a.citekey or f"id{a.id}"
         if _BAD_KEY.search(key):
             key = _BAD_KEY.sub("_", key)
@@ -185,11 +214,29 @@ class _Writer:
         lines.append("}\n")
         return "\n".join(lines)
 
+    def csl_fields(self, csl: dict, out: list, have: set) -> None:
+        """The fields that a RIS or CSL-JSON import's CSL variables give (place, edition,
+        series, access date ...), where the entry has no such field yet."""
+        for k, v in bibtex_from_csl(csl, self.biblatex):
+            if any(f in have for f in same_fields(k)):
+                continue
+            if isinstance(v, list):
+                people = [Person.from_dict(p) for p in v]
+                val = names_to_bibtex(people, ascii_only=self.ascii)
+            else:
+                val = escape(v)
+                val = ascii_latex(val) if self.ascii else pdflatex_safe(val)
+            out.append((k, val))
+            have.add(k)
+
     @staticmethod
     def _id_equal(fld: str, raw: str, value: str) -> bool:
         v = raw.strip()
         if v.startswith("\\url"):
             v = v[4:].strip()
+        elif v.startswith("\\href"):       # \href{URL}{text}: the URL
+            m = re.match(r"\\href\s*\{\s*([^{}\s]+)\s*\}", v)
+            v = m.group(1) if m else v
         v = re.sub(r"\\([_%&#$~])", r"\1", v).replace("{", "").replace("}", "")
         if fld == "doi":
             v = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", v).lower()
@@ -218,6 +265,8 @@ class _Writer:
         else:
             out.append(("year", y))
         if self.biblatex and d:
+            for k in ("month", "day"):   # "8~" # feb: the date says it; biber would warn
+                other.pop(k, None)
             return [("date", iso)]
         if mo:
             out.append(("month", str(int(mo)) if self.biblatex else F.MONTHS[int(mo) - 1]))
@@ -262,6 +311,16 @@ _BIBLATEX_MACROS = {
     "adddot": r"\providecommand{\adddot}{.}",
 }
 _MACRO_USE = re.compile(r"\\(" + "|".join(_BIBLATEX_MACROS) + r")(?![a-zA-Z])")
+# logos that .bib files of TeX documentation use and only their own documents define (btxdoc,
+# TUGboat): provided for both exports, so that a document compiles without them
+_LOGOS = {
+    "BibTeX": r"\providecommand{\BibTeX}{{\rmfamily B\kern-.05em{\scshape i\kern-.025em b}"
+              r"\kern-.08em T\kern-.1667em\lower.7ex\hbox{E}\kern-.125emX}}",
+    "AmS": r"\providecommand{\AmS}{AMS}", "MF": r"\providecommand{\MF}{Metafont}",
+    "METAFONT": r"\providecommand{\METAFONT}{METAFONT}", "XeTeX": r"\providecommand{\XeTeX}{XeTeX}",
+    "XeLaTeX": r"\providecommand{\XeLaTeX}{XeLaTeX}", "SliTeX": r"\providecommand{\SliTeX}{SliTeX}",
+}
+_LOGO_USE = re.compile(r"\\(" + "|".join(_LOGOS) + r")(?![a-zA-Z])")
 
 
 def export_bib(articles: Iterable[Article], biblatex: bool) -> str:
@@ -281,10 +340,14 @@ def _export_bib(articles: list[Article], biblatex: bool) -> str:
     for p in preambles:
         parts.append("@preamble{" + p + "}\n")
     body = [w.entry(a) for a in arts]
+    defs = []
     if not biblatex:
         used = sorted({m.group(1) for e in body if "\\" in e for m in _MACRO_USE.finditer(e)})
-        if used:
-            parts.append('@preamble{ "' + " ".join(_BIBLATEX_MACROS[u] for u in used) + '" }\n')
+        defs.extend(_BIBLATEX_MACROS[u] for u in used)
+    logos = sorted({m.group(1) for e in body if "\\" in e for m in _LOGO_USE.finditer(e)})
+    defs.extend(_LOGOS[u] for u in logos if not any("\\" + u in p for p in preambles))
+    if defs:
+        parts.append('@preamble{ "' + " ".join(defs) + '" }\n')
     return "\n".join(parts + body)
 
 

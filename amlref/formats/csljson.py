@@ -4,6 +4,7 @@ Export is standard CSL-JSON: ``id`` is the citation key; ``DOI``, ``PMID``, ``PM
 CSL variables with no Article field are kept in ``extra['csl']`` and written back."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Iterable
@@ -11,6 +12,7 @@ from typing import Iterable
 from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
 from amlref.core.errors import InputError
 from amlref.formats import et_al
+from amlref.formats.crosswalk import KEPT, csl_from_extra, number_variable
 from amlref.plugins.base import Importer, Exporter
 
 _SIMPLE = {  # CSL variable -> Article field
@@ -20,14 +22,70 @@ _SIMPLE = {  # CSL variable -> Article field
     "ISSN": "issn", "URL": "url", "language": "language",
     "publisher": "publisher",
 }
+_KEYLIKE = re.compile(r"[^\s/{}\\,#%\"'~]+")   # what can be a citation key as it is
+_RICH = frozenset(("title", "container-title", "container-title-short", "publisher"))
 _OUT = {"title": "title", "container": "container-title", "container_short": "container-title-short",
         "volume": "volume", "issue": "issue", "pages": "page", "doi": "DOI", "pmid": "PMID",
         "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN", "url": "URL", "abstract": "abstract",
         "language": "language", "publisher": "publisher"}
 
 
+# the type names of Crossref's and DataCite's metadata and of Zotero's item types, which CSL-JSON
+# files made from them carry, -> the CSL type (CSL 1.0.2 type list; Crossref's own mapping)
+_TYPE_ALIASES = {
+    "journal-article": "article-journal", "journalarticle": "article-journal",
+    "book-chapter": "chapter", "book-section": "chapter", "book-part": "chapter",
+    "book-track": "chapter", "booksection": "chapter", "proceedings-article": "paper-conference",
+    "conferencepaper": "paper-conference", "conference-paper": "paper-conference",
+    "posted-content": "article", "preprint": "article", "dissertation": "thesis",
+    "monograph": "book", "edited-book": "book", "reference-book": "book", "book-set": "book",
+    "book-series": "book", "proceedings": "book", "reference-entry": "entry-encyclopedia",
+    "encyclopediaarticle": "entry-encyclopedia", "dictionaryentry": "entry-dictionary",
+    "report-series": "report", "report-component": "report", "component": "article",
+    "peer-review": "review", "journal-issue": "periodical", "journal-volume": "periodical",
+    "journal": "periodical", "magazinearticle": "article-magazine",
+    "newspaperarticle": "article-newspaper", "blogpost": "post-weblog", "forumpost": "post",
+    "computerprogram": "software", "audiorecording": "song", "videorecording": "motion_picture",
+    "film": "motion_picture", "presentation": "speech", "email": "personal_communication",
+    "letter": "personal_communication", "statute": "legislation", "case": "legal_case",
+    "journal_article": "article-journal", "text": "article", "other": "document",
+}
+
+
+def csl_type(value) -> str | None:
+    """The CSL type a type name stands for, or None when it is none that is known."""
+    v = str(value).strip()
+    if v in CSL_TYPES:
+        return v
+    low = v.lower()
+    if low in CSL_TYPES:
+        return low
+    t = _TYPE_ALIASES.get(low) or _TYPE_ALIASES.get(low.replace("_", "-").replace(" ", "-"))
+    return t if t in CSL_TYPES else None
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)[^<>]*>")
+_SCRIPT = re.compile(r"<(sub|sup)>([^<>]*)</\1>", re.I)
+
+
+def plain(text: str) -> str:
+    """CSL-JSON rich text (``<i>``, ``<b>``, ``<sub>``, ``<sup>``, ``<span class="nocase">``,
+    and Crossref's ``<scp>``, ``<jats:...>``) and HTML entities -> plain text; a sub/superscript
+    as Unicode script characters where every character has one ("H₂O", "Ca²⁺")."""
+    if "<" not in text and "&" not in text:
+        return text
+    if "<" in text:
+        from amlref.formats.latex_math import SUBSCRIPTS, SUPERSCRIPTS, script
+        text = _SCRIPT.sub(lambda m: script(m.group(2), SUBSCRIPTS if m.group(1).lower() ==
+                                            "sub" else SUPERSCRIPTS), text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
 def date_to_iso(d) -> str:
-    """CSL date object -> ISO partial date."""
+    """CSL date object -> ISO partial date (a month or day out of range is left out)."""
     if not d:
         return ""
     if isinstance(d, str):
@@ -37,6 +95,10 @@ def date_to_iso(d) -> str:
         p = [int(x) for x in parts[0][:3] if str(x).strip().lstrip("-").isdigit()]
         if not p:
             return ""
+        if len(p) > 1 and not 1 <= p[1] <= 12:      # 0, or 13-16 (citeproc's seasons)
+            p = p[:1]
+        if len(p) > 2 and not 1 <= p[2] <= 31:
+            p = p[:2]
         return "-".join([f"{p[0]:04d}"] + [f"{x:02d}" for x in p[1:]])
     if isinstance(d, dict):
         for k in ("raw", "literal"):
@@ -77,21 +139,35 @@ def item_to_article(item: dict) -> Article:
     extra: dict = {}
     for k, v in item.items():
         if k == "id":
-            a.citekey = str(v) if v not in (None, "") else None
+            key = str(v).strip() if v not in (None, "") else ""
+            if _KEYLIKE.fullmatch(key) and not key.isdigit():
+                a.citekey = a.citekey or key
+            elif key:
+                # Zotero's item URI ("http://zotero.org/users/local/x/items/ABCD"), a row
+                # number: no citation key (the library makes one); kept as written
+                extra["id"] = v
         elif v is None:       # a field written as null says nothing
             continue
         elif k == "citation-key":
             a.citekey = str(v)
+            extra.pop("id", None)
         elif k == "type":
-            a.type = v if v in CSL_TYPES else "article"
-            if v not in CSL_TYPES:
+            t = csl_type(v)
+            a.type = t or "article"
+            if t != v:
                 extra["type"] = v
         elif k in _SIMPLE:
             if isinstance(v, list):
                 v = v[0] if v else ""
             cur = getattr(a, _SIMPLE[k])
             if not cur:
-                setattr(a, _SIMPLE[k], str(v).strip())
+                v = str(v).strip()
+                if k in _RICH:
+                    text = plain(v)
+                    if text != v:
+                        extra.setdefault("markup", {})[k] = v
+                    v = text
+                setattr(a, _SIMPLE[k], v)
         elif k == "author" or k == "editor":
             people, more = et_al.cut(_people(v))     # {"literal": "others"} is no person
             setattr(a, "authors" if k == "author" else "editors", people)
@@ -221,6 +297,21 @@ def _item_lines(text: str) -> list[int]:
     return lines
 
 
+_SUFFIX = re.compile(r"^(.*?),\s*(Jr\.?|Sr\.?|II|III|IV|2nd|3rd|4th)$")
+
+
+def _csl_name(p: Person) -> dict:
+    """A name as CSL-JSON has it: the suffix that the readers keep after a comma in the given
+    names ("Paul T, Jr") is CSL's ``suffix`` again."""
+    d = p.to_dict()
+    g = d.get("given")
+    if g and "," in g:
+        m = _SUFFIX.match(g)
+        if m:
+            d["given"], d["suffix"] = m.group(1), m.group(2)
+    return d
+
+
 def article_to_item(a: Article) -> dict:
     item: dict = {"id": a.citekey or str(a.id), "type": a.type or "article"}
     for fld, var in _OUT.items():
@@ -228,17 +319,25 @@ def article_to_item(a: Article) -> dict:
         if v:
             item[var] = v
     if a.authors:
-        item["author"] = [p.to_dict() for p in a.authors]
+        item["author"] = [_csl_name(p) for p in a.authors]
     if a.editors:
-        item["editor"] = [p.to_dict() for p in a.editors]
+        item["editor"] = [_csl_name(p) for p in a.editors]
     d = iso_to_date(a.issued)
     if d:
         item["issued"] = d
+    if a.issue and a.origin == "bibtex":
+        var = number_variable(a)
+        if var != "issue" and var not in item:
+            item[var] = item.pop("issue")
     if a.keywords:  # "; " so that keywords holding commas come back whole
         item["keyword"] = "; ".join(a.keywords) + (";" if len(a.keywords) == 1 and
                                                    "," in a.keywords[0] else "")
     for k, v in (a.extra.get("csl") or {}).items():
-        item.setdefault(k, v)
+        if k != "markup":
+            item.setdefault(k, v)
+    if any(k in a.extra for k in KEPT):
+        for k, v in csl_from_extra(a).items():
+            item.setdefault(k, v)
     cut_short = et_al.roles(a)
     if cut_short:   # the lists stay as they are; that they go on is said where CSL allows
         item["custom"] = {**(item.get("custom") or {}), et_al.CSL_CUSTOM: cut_short}
@@ -253,5 +352,13 @@ class CslJsonExporter(Exporter):
     extension = ".json"
 
     def export(self, articles: Iterable[Article], **options) -> str:
-        items = [article_to_item(a) for a in articles]
+        items = []
+        for a in articles:
+            item = article_to_item(a)
+            markup = (a.extra.get("csl") or {}).get("markup")
+            if isinstance(markup, dict):     # the rich text it came with, while it says the same
+                for var, v in markup.items():
+                    if isinstance(v, str) and item.get(var) and item[var] == plain(v):
+                        item[var] = v
+            items.append(item)
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

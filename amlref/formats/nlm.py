@@ -100,10 +100,15 @@ def parse_author(value: str) -> Person:
 
 
 def parse_full_name(value: str) -> Person:
-    """``FAU - Griffin, Darren K`` (family, given) -> Person."""
+    """``FAU - Griffin, Darren K`` (family, given) -> Person; ``Costa, Paul T Jr`` keeps its
+    suffix after a comma (``Paul T, Jr``), as the other readers do."""
     v = _ROLE.sub("", value or "").strip()
     fam, _, given = v.partition(",")
-    return Person(family=fam.strip(), given=given.strip())
+    given = given.strip()
+    words = given.rsplit(" ", 1)
+    if len(words) == 2 and words[1] in _SUFFIXES and words[1] != "V":   # (V: an initial)
+        given = f"{words[0].rstrip(',')}, {words[1]}"
+    return Person(family=fam.strip(), given=given)
 
 
 # ------------------------------------------------------------------------------ ISSN, ISBN

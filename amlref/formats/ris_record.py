@@ -137,6 +137,10 @@ def _titles(a: Article, d, ty: str, csl: dict, rest) -> None:
         a.title = d["ST"][0]
     used = {a.title, a.container, a.container_short, csl.get("collection-title"),
             csl.get("event-title")}
+    for fld in ("title", "container"):
+        v = getattr(a, fld)
+        if "  " in v or "\u2028" in v:   # a Unicode line separator (Taylor & Francis), runs
+            setattr(a, fld, " ".join(v.split()))   # of spaces: one space in a title
     for t in _TITLE_TAGS:
         vals = rest.get(t)
         if vals:
@@ -196,23 +200,20 @@ def _dates(a: Article, d, take) -> None:
         if a.issued and not date_other(v):
             take("PY", v)
         return
-    for t in ("PY", "Y1"):   # the first value that reads as a date
-        for v in d.get(t, ()):
-            py = parse_date(v)
-            if py:
-                break
-        if py:
-            break
+    py = _first_date(d.get("PY", ()))
+    y1 = _first_date(d.get("Y1", ()))    # the old specification's date: after PY and DA
+    year = py or y1
     for v in d.get("DA", ()):
         da = parse_date(v)
-        if not da and py and _MONTH_DAY.match(v):   # EndNote's "Dec 1": the year is PY's
-            da = parse_date(f"{py[:4]} {v}")
+        if not da and year and _MONTH_DAY.match(v):   # EndNote's "Dec 1": the year is PY's
+            da = parse_date(f"{year[:4]} {v}")
         if da:
             break
-    if py and da and da[:4] == py[:4] and len(da) > len(py):
-        a.issued = da
-    else:
-        a.issued = py or da
+    first = py or da or y1
+    for more in (da, y1):
+        if first and more and more[:4] == first[:4] and len(more) > len(first):
+            first = more
+    a.issued = first
     if not a.issued:
         return
     for t in _DATE_TAGS:
@@ -224,6 +225,14 @@ def _dates(a: Article, d, take) -> None:
                 iso = parse_date(f"{a.issued[:4]} {v}")
             if iso and a.issued.startswith(iso) and not date_other(v):
                 take(t, v)
+
+
+def _first_date(values) -> str:
+    for v in values:
+        iso = parse_date(v)
+        if iso:
+            return iso
+    return ""
 
 
 def _people(a: Article, d, ty: str, csl: dict, rest) -> None:

@@ -10,6 +10,7 @@ from amlref.core.article import Person
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _DATE_YMD = re.compile(r"^(\d{4})(?:[/\-.](\d{1,2})?(?:[/\-.](\d{1,2})?)?)?")
+_SUFFIXES = frozenset(("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd", "4th"))
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}")
 _CORPORATE = re.compile(r"\b(group|society|consortium|committee|organi[sz]ation|association|"
                         r"institute|network|collaborat\w*|investigators|council|agency|"
@@ -22,17 +23,22 @@ def parse_date(value: str) -> str:
     if not v:
         return ""
     if len(v) == 4 and v.isdigit():
-        return v
+        return v if v != "0000" else ""
+    if len(v) == 8 and v.isdigit() and 1 <= int(v[4:6]) <= 12 and 1 <= int(v[6:]) <= 31 \
+            and v[:2] in ("19", "20"):          # 20151028 (EndNote's access dates)
+        return f"{v[:4]}-{v[4:6]}-{v[6:]}"
     m = _DATE_YMD.match(v)
     if m:
         y, mo, d = m.group(1), m.group(2), m.group(3)
+        if y == "0000":                 # "no year" (Scopus, Zotero's tests)
+            return ""
         if mo and 1 <= int(mo) <= 12:
             if d and 1 <= int(d) <= 31:
                 return f"{y}-{int(mo):02d}-{int(d):02d}"
             return f"{y}-{int(mo):02d}"
         if not mo and not d:
             rest = v[4:].strip(" /.,-")
-            mm = re.match(r"([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?", rest)
+            mm = re.match(r"([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2})(?!\d))?", rest)
             if mm and mm.group(1).lower() in _MONTHS:
                 mon = _MONTHS[mm.group(1).lower()]
                 if mm.group(2):
@@ -78,6 +84,9 @@ def _parse_name(value: str) -> Person | None:
         family, _, given = value.partition(",")
         family, given = family.strip(), given.strip(" ;")
         if family and given:
+            head, _, last = family.rpartition(" ")
+            if head and last in _SUFFIXES:        # "Costa Jr, PT" (Scopus, Web of Science)
+                return Person(family=head, given=f"{given}, {last}")
             return Person(family=family, given=given)
     v = " ".join((value or "").split()).strip(" ;,")
     if not v:

@@ -10,6 +10,7 @@ import re
 
 from amlref.core.article import Article, Person
 from amlref.formats import ris_types as T
+from amlref.formats.crosswalk import KEPT, csl_from_extra
 from amlref.formats.et_al import marked
 from amlref.formats.ris_read import MULTILINE_TAGS
 from amlref.formats.ris_values import iso_to_ris
@@ -40,6 +41,8 @@ def article_to_lines(a: Article) -> list[str]:
     extra = a.extra or {}
     kept: dict[str, list[str]] = dict(extra.get("ris") or {})
     csl: dict = extra.get("csl") or {}
+    if any(k in extra for k in KEPT):
+        csl = {**csl_from_extra(a), **csl}
     ty = T.OUT_TYPES.get(a.type, "GEN")
     own = (kept.pop("TY", None) or [""])[0]
     if own and (T.TYPE_MAP.get(own.upper(), T.UNKNOWN_TYPE) == a.type or (
