@@ -318,6 +318,19 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
     such."""
     batches = [pmids[i:i + pm.EFETCH_BATCH] for i in range(0, len(pmids), pm.EFETCH_BATCH)]
     total = len(pmids) + len(articles)
+    # (each batch's reference stubs kept for the next: storage/citation_edges.KeptStubs)
+    with lib.citations.keep_stubs():
+        filed = _file_batches(lib, store, w, batches, articles, online, report, progress,
+                              cancel, readers, warm)
+    if filed:
+        link_known_citers(lib, filed)
+    progress(total, total, f"{w['name']}: {len(report.added)} new")
+
+
+def _file_batches(lib, store, w, batches, articles, online, report, progress, cancel, readers,
+                  warm) -> list[int]:
+    n = sum(map(len, batches))
+    total = n + len(articles)
     label = f"PubMed watch {w['name']}"
     done = 0
     filed: list[int] = []
@@ -327,7 +340,7 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
             for batch, part in fetched:
                 done += len(batch)
                 group.append(part)
-                if sum(len(p) for p in group) >= IMPORT_GROUP or done == len(pmids):
+                if sum(len(p) for p in group) >= IMPORT_GROUP or done == n:
                     check(cancel)
                     if warm is not None:
                         warm.join()     # (never two threads building the matchers)
@@ -340,9 +353,7 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
         check(cancel)
         filed += _file(lib, store, w, [ParseResult(articles=articles, format="openalex")],
                        report, f"OpenAlex watch {w['name']}", cancel)
-    if filed:
-        link_known_citers(lib, filed)
-    progress(total, total, f"{w['name']}: {len(report.added)} new")
+    return filed
 
 
 def _file(lib, store, w, group: list, report, label, cancel) -> list[int]:

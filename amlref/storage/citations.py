@@ -17,6 +17,7 @@ Note on indexes: the identifier indexes are partial (``WHERE doi != ''``); SQLit
 when the query repeats that term, so every lookup here says ``doi != '' AND doi = ?``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Iterable, TYPE_CHECKING
@@ -105,6 +106,22 @@ def _stub_edges_of(article_ids, where, params) -> tuple[list[str], list]:
 class CitationStore:
     def __init__(self, lib: "Library"):
         self.lib = lib
+        self.kept_stubs = None       # citation_edges.KeptStubs inside keep_stubs()
+
+    @contextlib.contextmanager
+    def keep_stubs(self):
+        """Inside: :meth:`add_many` keeps the stubs it read and made for the next call (a
+        watch run's batches), as long as nothing else changed them (citation_edges.KeptStubs)."""
+        if self.kept_stubs is not None:
+            yield self.kept_stubs
+            return
+        from amlref.storage.citation_edges import KeptStubs
+        kept = self.kept_stubs = KeptStubs(self.lib)
+        try:
+            yield kept
+        finally:
+            self.kept_stubs = None
+            kept.close()
 
     # -- stubs -----------------------------------------------------------------------------
     def _stub_rows(self, where: str, params) -> list[dict]:
