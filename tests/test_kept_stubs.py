@@ -145,12 +145,17 @@ def test_a_change_on_this_connection_between_batches_is_seen(made, tmp_path, cha
     assert dump(kept_lib) == dump(fresh_lib)
 
 
-def test_a_rollback_after_a_batch_is_seen(made, tmp_path):
-    """Batch 1's transaction is rolled back after add_many (its stubs are gone): batch 2, which
-    cites the same works, makes them again instead of pointing at stubs that are not there."""
+@pytest.mark.parametrize("first", [True, False])
+def test_a_rollback_after_a_batch_is_seen(made, tmp_path, first):
+    """A batch's transaction is rolled back after add_many (its stubs are gone): the next
+    batch, which cites the same works, makes them again instead of pointing at stubs that
+    are not there.  ``first``: the batch rolled back is the first one kept."""
     path, batches = made
     kept_lib, fresh_lib = copies(path, tmp_path, "kept", "fresh")
+    before = [] if first else [batches[3]]
     with kept_lib.citations.keep_stubs() as kept:
+        for b in before:
+            kept_lib.citations.add_many(b)
         with pytest.raises(OSError):
             with kept_lib.transaction():
                 kept_lib.citations.add_many(batches[0])
@@ -158,6 +163,8 @@ def test_a_rollback_after_a_batch_is_seen(made, tmp_path):
         kept_lib.citations.add_many(batches[0][:50] + batches[1])
         kept_lib.citations.add_many(batches[2])
         assert kept.reads == 2
+    for b in before:
+        fresh_lib.citations.add_many(b)
     fresh_lib.citations.add_many(batches[0][:50] + batches[1])
     fresh_lib.citations.add_many(batches[2])
     assert dump(kept_lib) == dump(fresh_lib)
