@@ -3,7 +3,8 @@ the ones before (services/watches.py).
 
 - One network thread asks ``efetch`` for the batches of 200 PMIDs, up to ``AHEAD`` batches in
   front of the filing, at the pace the shared NCBI rate limiter allows.  The HTTP client checks
-  each answer is whole (sources/http.py: a cut answer is an error, never cached).
+  each answer is whole (sources/http.py: a cut answer is an error); the answers are not kept in
+  the disk cache.
 - Worker processes (``spawn``, as many as core/workers.py gives, at most ``READERS``) read each
   answer: PubMed XML
   to articles, identifiers normalised, the row to insert (``storage.articles.prepare``) and the
@@ -134,9 +135,11 @@ class Efetches:
         is read here while the workers are still starting)."""
         src = self.online.pubmed
         what = f"PubMed efetch of {len(pmids)} PMID{'s' if len(pmids) > 1 else ''}"
+        # (not stored in the disk cache: a run never reads it (what is new is asked again),
+        # and no other lookup asks for the same list of PMIDs; 5 MB an answer of 200 records)
         text = src.client.get(src._url("efetch"),
                               src._params(db="pubmed", id=",".join(pmids), retmode="xml"),
-                              service="ncbi", what=what).text
+                              service="ncbi", what=what, use_cache=False).text
         args = (text, what, self.label, self.formula, now_iso())
         pool = self.pool
         if pool is not None and not first:
