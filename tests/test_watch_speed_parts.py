@@ -64,3 +64,105 @@ def test_a_runs_efetch_answers_are_not_cached(api, cli, lib_path, tmp_path, monk
     finally:
         lib.close()
     assert [b"<PubmedArticleSet" in p.read_bytes() for p in cache.rglob("*.body")] == [True]
+
+
+# -- one answer read by two readers, a half each ------------------------------------------------
+def answer(records: list[str], tail: str = "") -> str:
+    """An efetch answer as the local test server sends it (real records, NCBI's head)."""
+    from test_watches_support import _record
+    head = ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
+            '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n')
+    return (head + "<PubmedArticleSet>\n" + "".join(_record(p) if p.isdigit() else p
+                                                  for p in records)
+            + tail + "</PubmedArticleSet>\n")
+
+
+def book() -> str:
+    from conftest import corpus
+    return corpus("pubmed", "jabref-medline", "MedlineImporterTestPubmedBook.xml") \
+        .read_text("utf-8").strip() + "\n"
+
+
+def read(text):
+    from amlref.services.watch_fetch import read_efetch
+    return read_efetch(text, "PubMed efetch", "PubMed watch w", "{auth}{year}",
+                       "2026-01-01T00:00:00.000000Z")
+
+
+@pytest.mark.parametrize("kind", ["all", "books and a deletion list", "odd"])
+def test_two_halves_read_give_what_the_whole_answer_gives(kind):
+    from amlref.services.watch_fetch import Efetches, halves
+    pmids = metapub_pmids()
+    records, tail = list(pmids), ""
+    if kind == "books and a deletion list":
+        records = pmids[:40] + [book()] + pmids[40:80] + [book()]
+        tail = "<DeleteCitation><PMID Version=\"1\">12345</PMID></DeleteCitation>\n"
+    elif kind == "odd":
+        records = pmids[:21]
+    text = answer(records, tail)
+    whole = read(text)
+    a, b = halves(text)
+    assert a.count("\n") < text.count("\n") and b.count("\n") == text.count("\n")
+    ra, rb = read(a), read(b)
+    assert ra[0] and rb[0] and len(ra[0]) + len(rb[0]) == len(whole[0])
+    assert abs(len(a) - len(b)) < len(text) // 2     # (cut by size: the reading work)
+    joined = Efetches._joined([ra, rb])
+    assert joined == whole           # rows (with each record's line), links, problems, warnings
+    assert len(whole[1]) > 500 and (tail == "") == (whole[3] == [])
+
+
+def test_a_half_with_a_problem_is_read_whole():
+    """A record without PMID or title is a problem (with its line): the run reads such an
+    answer whole, so nothing depends on where it was cut."""
+    from amlref.services.watch_fetch import Efetches, halves
+    pmids = metapub_pmids()[:30]
+    bad = "<PubmedArticle><MedlineCitation><Article/></MedlineCitation></PubmedArticle>\n"
+    text = answer(pmids[:20] + [bad] + pmids[20:])
+    whole = read(text)
+    assert [p.line for p in whole[2]] and "without PMID or title" in str(whole[2][0])
+    results = [read(h) for h in halves(text)]
+    assert Efetches._joined(results) is None
+
+
+@pytest.mark.parametrize("text", [
+    answer(["11618220", "<!-- a comment -->\n", "24084238"]),
+    answer(["11618220", "24084238"]).replace("<PubmedArticleSet>\n", "<PubmedArticleSet>\n"
+                                             "<![CDATA[ x ]]>\n"),
+    answer(["11618220", "<?pi x?>\n", "24084238"]),
+    answer(["11618220"]),
+    answer([]),
+    '<?xml version="1.0" ?>\n<eFetchResult><ERROR>Empty id list</ERROR></eFetchResult>',
+])
+def test_answers_that_are_not_cut(text):
+    from amlref.services.watch_fetch import halves
+    assert halves(text) is None
+
+
+def test_a_run_with_answers_read_in_halves_gives_the_library_read_here(api, cli, lib_path,
+                                                                        tmp_path, monkeypatch):
+    import shutil
+    from amlref.services import watch_fetch
+    from amlref.storage.library import Library
+    from test_watch_batches import snapshot
+    monkeypatch.setattr(pubmed, "EFETCH_BATCH", 40)
+    pmids = metapub_pmids()
+    api.route("/eutils/esearch.fcgi", esearch_of(pmids))
+    api.route("/eutils/efetch.fcgi", efetch)
+    assert cli("watch", "add", "w", QUERY).code == 0
+    cut = []
+    real = watch_fetch.halves
+    monkeypatch.setattr(watch_fetch, "halves", lambda text: cut.append(1) or real(text))
+    got = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("AMLREF_WORKERS", workers)
+        path = tmp_path / f"w{workers}.sqlite"
+        shutil.copy(lib_path, path)
+        rep = run(path)
+        assert len(rep.added) == len(pmids) and rep.error == ""
+        lib = Library.open(path)
+        got[workers] = snapshot(lib)
+        lib.close()
+        if workers == "2":
+            assert len(cut) == 3     # (answers of 40, 40, 40, 40, 4: the first read here)
+    assert got["2"] == got["1"]
+    assert len(got["1"]["edges"]) > 3000

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import collections
 import logging
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterator
 
 from amlref.core import workers
 from amlref.core.article import Link, Reference
-from amlref.core.errors import NetworkError
+from amlref.core.errors import AmlrefError, NetworkError
 from amlref.services.parallel_parse import Part
 from amlref.storage.library import now_iso
 
@@ -78,6 +79,42 @@ def read_efetch(text: str, what: str, label: str, formula: str, now: str) -> tup
         links = [(ln.source, normalize_reference(ln.target) if isinstance(ln.target, Reference)
                   else ln.target, ln.kind, ln.origin) for ln in res.links]
     return prepared, links, res.problems, res.warnings
+
+
+_RECORD = re.compile(r"<(?:PubmedArticle|PubmedBookArticle)[\s>]")
+_BETWEEN = re.compile(r"</(?:PubmedArticle|PubmedBookArticle)>(?=\s*<(?:PubmedArticle|"
+                      r"PubmedBookArticle)[\s>])")
+HALVES_FROM = 20   # records in an answer from which two readers read a half each
+
+
+def halves(text: str) -> tuple[str, str] | None:
+    """An efetch answer as two answers of about half its records each, cut between two
+    records, or None where it cannot be cut safely (a comment, CDATA or processing instruction
+    could hide tags; anything but whitespace between the set's start tag and the first
+    record).  The second keeps the first's line count (newlines where the first half's records
+    were), so every record keeps its line number.  Two readers then read one answer in half
+    the time: the last answer of a run is read while the run waits for it."""
+    first = _RECORD.search(text)
+    if first is None:
+        return None
+    head = text[:first.start()]
+    if not head.rstrip().endswith("<PubmedArticleSet>") or "<!--" in text \
+            or "<![CDATA[" in text or "<?" in text[first.start():]:
+        return None
+    cut = _BETWEEN.search(text, len(head) + (len(text) - len(head)) // 2)
+    if cut is None:
+        return None
+    end = cut.end()
+    return (text[:end] + "</PubmedArticleSet>",
+            head + "\n" * text.count("\n", len(head), end) + text[end:])
+
+
+def _joined(a: tuple, b: tuple) -> tuple:
+    """Two halves' results as the whole answer's (record indexes of the second moved up)."""
+    n = len(a[0])
+    links = a[1] + [(src + n, tgt if isinstance(tgt, dict) else tgt + n, kind, origin)
+                    for src, tgt, kind, origin in b[1]]
+    return a[0] + b[0], links, a[2] + b[2], a[3] + b[3]
 
 
 def start_readers():
@@ -143,8 +180,11 @@ class Efetches:
         args = (text, what, self.label, self.formula, now_iso())
         pool = self.pool
         if pool is not None and not first:
+            cut = halves(text) if len(pmids) >= HALVES_FROM else None
             try:
-                return args, pool.submit(read_efetch, *args)
+                if cut is None:
+                    return args, [pool.submit(read_efetch, *args)]
+                return args, [pool.submit(read_efetch, half, *args[1:]) for half in cut]
             except RuntimeError:       # (shut down meanwhile, or broken)
                 pass
         return args, None
@@ -164,10 +204,23 @@ class Efetches:
             result = None
             if parsed is not None:
                 try:
-                    result = parsed.result()
+                    results = [f.result() for f in parsed]
+                    result = results[0] if len(results) == 1 else self._joined(results)
                 except (OSError, BrokenProcessPool) as exc:   # the worker died: read it here
                     log.warning("reading PubMed answers in this process (%s)", exc)
                     self.pool = None
+                except AmlrefError:
+                    if len(parsed) == 1:
+                        raise
+                    result = None        # (a half the whole would not give: read it whole)
             if result is None:
                 result = read_efetch(*args)
             yield pmids, _part(result)
+
+    @staticmethod
+    def _joined(results: list[tuple]) -> tuple | None:
+        """The halves' results joined, or None (read the whole answer) when a half has a
+        problem: a record cut off or unreadable reads differently in a half than whole."""
+        if any(r[2] for r in results):
+            return None
+        return _joined(*results)
