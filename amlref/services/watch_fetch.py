@@ -27,7 +27,6 @@ from amlref.core import workers
 from amlref.core.article import Link, Reference
 from amlref.core.errors import AmlrefError, NetworkError
 from amlref.services.parallel_parse import Part
-from amlref.storage.library import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +169,7 @@ class Efetches:
     def _fetch(self, pmids: list[str], first: bool) -> tuple:
         """In the network thread: the answer, handed to a worker at once (not the first: it
         is read here while the workers are still starting)."""
+        from amlref.storage.library import now_iso
         src = self.online.pubmed
         what = f"PubMed efetch of {len(pmids)} PMID{'s' if len(pmids) > 1 else ''}"
         # (not stored in the disk cache: a run never reads it (what is new is asked again),
