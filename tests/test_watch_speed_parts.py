@@ -163,7 +163,8 @@ def test_a_run_with_answers_read_in_halves_gives_the_library_read_here(api, cli,
         got[workers] = snapshot(lib)
         lib.close()
         if workers == "2":
-            assert len(cut) == 3     # (answers of 40, 40, 40, 40, 4: the first read here)
+            assert len(cut) in (3, 4)    # (40, 40, 40, 40, 4: the first read here unless
+            #  the readers came up before it was there)
     assert got["2"] == got["1"]
     assert len(got["1"]["edges"]) > 3000
 

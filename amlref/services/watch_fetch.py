@@ -5,12 +5,15 @@ the ones before (services/watches.py).
   front of the filing, at the pace the shared NCBI rate limiter allows.  The HTTP client checks
   each answer is whole (sources/http.py: a cut answer is an error); the answers are not kept in
   the disk cache.
-- Worker processes (``spawn``, as many as core/workers.py gives, at most ``READERS``) read each
-  answer: PubMed XML
-  to articles, identifiers normalised, the row to insert (``storage.articles.prepare``) and the
-  reference lists normalised (``storage.citations.normalize_reference``), all sent back as plain
-  tuples and dicts (a tenth of the cost of pickling Article and Reference objects).  The filing
-  process then only checks for duplicates, stores and links.
+- Worker processes (``spawn``, as many as core/workers.py gives, at most ``READERS``) start
+  when the search found more than one batch and import what reading takes; they read each
+  answer (of ``HALVES_FROM`` records or more: two halves, one each, so an answer is ready in
+  about half the time): PubMed XML to articles, identifiers normalised, the row to insert
+  (``storage.articles.prepare``) and the reference lists normalised
+  (``storage.citations.normalize_reference``), all sent back as plain tuples and dicts (a
+  tenth of the cost of pickling Article and Reference objects).  The filing process then only
+  checks for duplicates, stores and links; it reads the first answer itself if that comes
+  before the workers are up.
 - Where no worker process can start (a frozen app, ``AMLREF_WORKERS=1``, no semaphores) or one
   dies, the answers are read in the filing process, with the same function.
 
@@ -116,9 +119,18 @@ def _joined(a: tuple, b: tuple) -> tuple:
     return a[0] + b[0], links, a[2] + b[2], a[3] + b[3]
 
 
+def _come_up() -> bool:
+    """In a worker: import what reading takes (before the first answer is there)."""
+    import amlref.formats.pubmed_xml  # noqa: F401
+    import amlref.storage.articles  # noqa: F401
+    import amlref.storage.citations  # noqa: F401
+    return True
+
+
 def start_readers():
     """The worker processes that read answers (a pool), or None (read in this process).  They
-    take a second or two to come up: the first answer is read in this process meanwhile."""
+    start at once and import what they need (a few tenths of a second); the first answer is
+    read in this process if it comes before they are up."""
     n = min(READERS, workers.available())
     if n < 2:
         return None
@@ -126,10 +138,19 @@ def start_readers():
     from concurrent.futures import ProcessPoolExecutor
     try:
         # (not niced like the import's parsers: here the filing waits for them)
-        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
-    except (OSError, ImportError) as exc:
+        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+        pool.amlref_up = [pool.submit(_come_up) for _ in range(n)]   # (one process each)
+        return pool
+    except (OSError, ImportError, RuntimeError) as exc:
         log.warning("reading PubMed answers in this process (no worker: %s)", exc)
         return None
+
+
+def _up(pool) -> bool:
+    """Have the readers come up (each imported what reading takes)?"""
+    up = getattr(pool, "amlref_up", None)
+    return bool(up) and all(f.done() and not f.cancelled() and f.exception() is None
+                            for f in up)
 
 
 def _part(result: tuple) -> Part:
@@ -167,8 +188,8 @@ class Efetches:
             self.pool = None
 
     def _fetch(self, pmids: list[str], first: bool) -> tuple:
-        """In the network thread: the answer, handed to a worker at once (not the first: it
-        is read here while the workers are still starting)."""
+        """In the network thread: the answer, handed to the workers at once (the first only
+        when they are up already: else it is read here while they are starting)."""
         from amlref.storage.library import now_iso
         src = self.online.pubmed
         what = f"PubMed efetch of {len(pmids)} PMID{'s' if len(pmids) > 1 else ''}"
@@ -179,7 +200,7 @@ class Efetches:
                               service="ncbi", what=what, use_cache=False).text
         args = (text, what, self.label, self.formula, now_iso())
         pool = self.pool
-        if pool is not None and not first:
+        if pool is not None and (not first or _up(pool)):
             cut = halves(text) if len(pmids) >= HALVES_FROM else None
             try:
                 if cut is None:

@@ -251,7 +251,7 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
         todo = [p for p in pmids if f"pmid:{p}" not in seen]
         report.seen = len(pmids) - len(todo)
         if len(todo) > pm.EFETCH_BATCH:   # (a few records: not worth starting processes for)
-            readers = start_readers()     # (they come up while this process reads the first)
+            readers = start_readers()     # (they come up while the first answer is asked for)
         _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel, readers,
                         warm)
     finally:
