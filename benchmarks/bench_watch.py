@@ -1,6 +1,7 @@
 """A watch run that finds 2,000 new records vs the bare HTTP fetches of the same answers.
 
     .venv/bin/python benchmarks/bench_watch.py [N] [--runs R] [--library M] [--profile]
+                                               [--only paced|unpaced]
 
 A local server answers esearch (history server, one page) and efetch (batches of 200) with N
 (2,000) distinct records made from the 164 real PubMed records of ../shared/corpora (each copy
@@ -18,7 +19,8 @@ each, alternating, and the median reported:
 
 ``--library M`` fills each fresh library with M synthetic articles first (the duplicate check
 and the reference matching then work against a library of that size).  ``--profile`` prints a
-cProfile (CPU time of this process) of one unpaced run.
+cProfile (CPU time of this process) of one unpaced run (sorted by
+``$BENCH_PROFILE_SORT``, default cumulative; ``$BENCH_PROFILE_LINES`` lines, 35).
 
 Target: watch <= 1.5x bare at NCBI's pace.
 """
@@ -138,6 +140,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--library", type=int, default=0)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--only", choices=("paced", "unpaced"), help="measure one of the two")
     args = ap.parse_args()
     from pytest_httpserver import HTTPServer
     from werkzeug.wrappers import Response
@@ -176,6 +179,8 @@ def main() -> int:
         print(f"{n} records, {len(urls)} requests, library of {args.library} articles, "
               f"{args.runs} runs each (load average {os.getloadavg()[0]:.1f})")
         for rate, label in ((3.0, "at NCBI's 3 requests/s"), (0.0, "unpaced")):
+            if args.only and args.only != ("paced" if rate else "unpaced"):
+                continue
             bares, runs = [], []
             for _ in range(args.runs):
                 bares.append(bare_fetches(urls, rate))
