@@ -8,7 +8,7 @@ import pytest
 
 from amlref.core.article import Reference
 from amlref.sources import pubmed
-from amlref.storage.citations import normalize_reference
+from amlref.storage.reference_fields import normalize_reference
 from test_sources_support import FakeApi
 from test_watch_batches import QUERY, run
 from test_watches_support import configure, efetch, esearch_of, metapub_pmids

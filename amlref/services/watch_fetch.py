@@ -10,7 +10,7 @@ the ones before (services/watches.py).
   answer (of ``HALVES_FROM`` records or more: two halves, one each, so an answer is ready in
   about half the time): PubMed XML to articles, identifiers normalised, the row to insert
   (``storage.articles.prepare``) and the reference lists normalised
-  (``storage.citations.normalize_reference``), all sent back as plain tuples and dicts (a
+  (``storage.reference_fields.normalize_reference``), all sent back as plain tuples and dicts (a
   tenth of the cost of pickling Article and Reference objects).  The filing process then only
   checks for duplicates, stores and links; it reads the first answer itself if that comes
   before the workers are up.
@@ -66,7 +66,7 @@ def read_efetch(text: str, what: str, label: str, formula: str, now: str) -> tup
     from amlref.core import gcpause
     from amlref.formats.pubmed_xml import parse_pubmed_xml
     from amlref.storage.articles import normalize_identifiers, prepare
-    from amlref.storage.citations import normalize_reference
+    from amlref.storage.reference_fields import normalize_reference
     if _root_tag(text) != "PubmedArticleSet":
         from amlref.sources.xmlutil import parse_xml
         root = parse_xml(text, f"{what}: NCBI")
@@ -123,7 +123,7 @@ def _come_up() -> bool:
     """In a worker: import what reading takes (before the first answer is there)."""
     import amlref.formats.pubmed_xml  # noqa: F401
     import amlref.storage.articles  # noqa: F401
-    import amlref.storage.citations  # noqa: F401
+    import amlref.storage.reference_fields  # noqa: F401
     return True
 
 

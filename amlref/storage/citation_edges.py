@@ -16,9 +16,10 @@ import sqlite3
 from typing import TYPE_CHECKING, Iterable
 
 from amlref.core.article import Reference
-from amlref.storage.citations import (ID_COLUMNS, KINDS, STUB_COLUMNS, CitationStore,
-                                      compatible, normalize_reference, years_close)
-from amlref.storage.citations import confident_title as _confident_title
+from amlref.storage.citations import CitationStore
+from amlref.storage.reference_fields import (ID_COLUMNS, KINDS, STUB_COLUMNS, compatible,
+                                             normalize_reference, years_close)
+from amlref.storage.reference_fields import confident_title as _confident_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
