@@ -1,6 +1,7 @@
 """A watch run that finds 2,000 new records vs the bare HTTP fetches of the same answers.
 
     .venv/bin/python benchmarks/bench_watch.py [N] [--runs R] [--library M] [--profile]
+                                               [--only paced|unpaced]
 
 A local server answers esearch (history server, one page) and efetch (batches of 200) with N
 (2,000) distinct records made from the 164 real PubMed records of ../shared/corpora (each copy
@@ -13,12 +14,13 @@ each, alternating, and the median reported:
   without any pacing;
 - ``watch``: ``run_watch`` (what ``amlref watch run`` does) of a PubMed watch on a fresh library
   (fetched, merged, classified, tagged, in the Inbox; search index and all), with the same pacing
-  (the shared rate limiter) and without; also the CPU time of this process (the worker process
-  that reads the answers is not in it).
+  (the shared rate limiter) and without; also the CPU time of this process (the local server's
+  included: it runs in a thread here) and of the reader processes the run starts.
 
 ``--library M`` fills each fresh library with M synthetic articles first (the duplicate check
 and the reference matching then work against a library of that size).  ``--profile`` prints a
-cProfile (CPU time of this process) of one unpaced run.
+cProfile (CPU time of this process) of one unpaced run (sorted by
+``$BENCH_PROFILE_SORT``, default cumulative; ``$BENCH_PROFILE_LINES`` lines, 35).
 
 Target: watch <= 1.5x bare at NCBI's pace.
 """
@@ -37,18 +39,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-from pytest_httpserver import HTTPServer
-from werkzeug.wrappers import Response
+import multiprocessing
+import resource
 
+# (only the standard library at the top: the reader processes a run starts (``spawn``) import
+# this script again, as they import the ``amlref`` script in ``amlref watch run``; the HTTP
+# server, requests and amlref are imported where they are used)
 sys.path.insert(0, os.path.dirname(__file__))
-from synthetic import make_articles  # noqa: E402
-
-from amlref.services.online import Online  # noqa: E402
-from amlref.services.watches import add_query, run_watch  # noqa: E402
-from amlref.sources.http import RateLimiter, Settings  # noqa: E402
-from amlref.sources.pubmed import EFETCH_BATCH  # noqa: E402
-from amlref.storage.library import Library  # noqa: E402
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 
@@ -78,6 +75,8 @@ def make_records(n: int) -> dict[str, str]:
 
 
 def bare_fetches(urls, rate: float) -> float:
+    import requests
+    from amlref.sources.http import RateLimiter
     sess = requests.Session()
     lim = RateLimiter(rate) if rate else None
     t0 = time.perf_counter()
@@ -88,7 +87,18 @@ def bare_fetches(urls, rate: float) -> float:
     return time.perf_counter() - t0
 
 
+def _children_cpu() -> float:
+    """CPU time of the child processes that ended (the readers, once joined)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def watch_run(base: str, rate: float, library: int, profile: bool = False) -> dict:
+    from amlref.services.online import Online
+    from amlref.services.watches import add_query, run_watch
+    from amlref.sources.http import Settings
+    from amlref.storage.library import Library
+    from synthetic import make_articles
     tmp = tempfile.mkdtemp(prefix="amlref-bench-watch-")
     lib = Library.open(Path(tmp) / "bench.sqlite")
     if library:
@@ -97,6 +107,9 @@ def watch_run(base: str, rate: float, library: int, profile: bool = False) -> di
     online = Online.from_settings(Settings(eutils_url=base, cache_dir=tmp + "/cache",
                                            rate_ncbi=rate or 100000.0))
     prof = cProfile.Profile(time.process_time) if profile else None
+    for p in multiprocessing.active_children():
+        p.join()
+    k0 = _children_cpu()
     t0, c0 = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
@@ -104,13 +117,16 @@ def watch_run(base: str, rate: float, library: int, profile: bool = False) -> di
     if prof:
         prof.disable()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    for p in multiprocessing.active_children():     # (the readers end after the run)
+        p.join()
+    readers = _children_cpu() - k0
     inbox = lib.execute("SELECT count(*) FROM inbox WHERE state = 'new'").fetchone()[0]
     lib.close()
     if prof:
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(prof, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "35")))
         print(out.getvalue())
-    return {"wall": wall, "cpu": cpu, "added": len(rep.added), "inbox": inbox,
+    return {"wall": wall, "cpu": cpu, "readers": readers, "added": len(rep.added), "inbox": inbox,
             "categories": sum(rep.by_category.values())}
 
 
@@ -124,7 +140,11 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--library", type=int, default=0)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--only", choices=("paced", "unpaced"), help="measure one of the two")
     args = ap.parse_args()
+    from pytest_httpserver import HTTPServer
+    from werkzeug.wrappers import Response
+    from amlref.sources.pubmed import EFETCH_BATCH
     n = args.n
     if not CORPORA.exists():
         print("../shared/corpora not available")
@@ -159,18 +179,22 @@ def main() -> int:
         print(f"{n} records, {len(urls)} requests, library of {args.library} articles, "
               f"{args.runs} runs each (load average {os.getloadavg()[0]:.1f})")
         for rate, label in ((3.0, "at NCBI's 3 requests/s"), (0.0, "unpaced")):
+            if args.only and args.only != ("paced" if rate else "unpaced"):
+                continue
             bares, runs = [], []
             for _ in range(args.runs):
                 bares.append(bare_fetches(urls, rate))
                 runs.append(watch_run(base, rate, args.library))
             ratios = [r["wall"] / b for r, b in zip(runs, bares)]
             walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
+            readers = [r["readers"] for r in runs]
             last = runs[-1]
             print(f"{label}: bare {statistics.median(bares):.2f} s (runs {_fmt(bares)}); watch "
                   f"{statistics.median(walls):.2f} s (runs {_fmt(walls)}; this process's CPU "
                   f"{statistics.median(cpus):.2f} s, {statistics.median(cpus) / n * 1000:.2f} ms "
-                  f"a record) -> median ratio {statistics.median(ratios):.2f}x (runs "
-                  f"{_fmt(ratios)})" + ("  (target <= 1.5x)" if rate else ""))
+                  f"a record, the reader processes' {statistics.median(readers):.2f} s) -> "
+                  f"median ratio {statistics.median(ratios):.2f}x (runs {_fmt(ratios)})"
+                  + ("  (target <= 1.5x)" if rate else ""))
             print(f"   {last['added']} new, {last['inbox']} in the Inbox, "
                   f"{last['categories']} category assignments; load average "
                   f"{os.getloadavg()[0]:.1f}")

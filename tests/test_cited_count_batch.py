@@ -2,7 +2,8 @@
 new stub edges once (its ``citations_count_ai`` trigger dropped for the insert and made again):
 after each batch it equals a fresh count of the live citing articles, with edges that already
 existed, from a trashed article, after trash, restore and delete; an error leaves nothing and the
-trigger in place; a watch run gives the library the per-row trigger gives.  Real PubMed records
+trigger in place; a watch run gives the library the per-row trigger gives (and reading each
+batch's stubs afresh instead of keeping them gives).  Real PubMed records
 of ../shared/corpora, a real SQLite library, a local server for the watch run."""
 from __future__ import annotations
 
@@ -127,24 +128,46 @@ def api(httpserver, cli, tmp_path):
 
 def test_a_watch_run_gives_the_library_the_per_row_trigger_gives(api, cli, lib_path, tmp_path,
                                                                monkeypatch):
+    """... and the library reading each batch's stubs afresh gives (stubs kept from one batch
+    to the next: CitationStore.keep_stubs), the same stubs and edges with the same ids."""
+    import contextlib
+    from amlref.storage.citations import CitationStore
     monkeypatch.setattr(pubmed, "EFETCH_BATCH", 40)
     monkeypatch.setenv("AMLREF_WORKERS", "1")
     pmids = metapub_pmids()
     api.route("/eutils/esearch.fcgi", esearch_of(pmids))
     api.route("/eutils/efetch.fcgi", efetch)
     assert cli("watch", "add", "w", QUERY).code == 0
-    got = {}
-    for way, once_from in (("per row", 10 ** 9), ("per batch", citation_edges._COUNT_ONCE_FROM)):
+    keep = CitationStore.keep_stubs
+    reads = []
+    real_init = citation_edges._Stubs.__init__
+
+    def counted(self, lib):
+        reads.append(1)
+        real_init(self, lib)
+    monkeypatch.setattr(citation_edges._Stubs, "__init__", counted)
+    got, ids = {}, {}
+    for way, once_from, kept in (("per row", 10 ** 9, False),
+                                 ("per batch", citation_edges._COUNT_ONCE_FROM, False),
+                                 ("stubs kept", citation_edges._COUNT_ONCE_FROM, True)):
         monkeypatch.setattr(citation_edges, "_COUNT_ONCE_FROM", once_from)
+        monkeypatch.setattr(CitationStore, "keep_stubs", keep if kept else
+                            contextlib.contextmanager(lambda self: (yield None)))
         path = tmp_path / f"{way}.sqlite"
         shutil.copy(lib_path, path)
+        reads.clear()
         rep = run(path)
         assert len(rep.added) == len(pmids) and rep.error == ""
+        assert len(reads) == (1 if kept else 5)         # (5 batches of 40)
         lib = Library.open(path)
         got[way] = snapshot(lib)
+        ids[way] = [lib.execute("SELECT * FROM reference_stubs ORDER BY id").fetchall(),
+                    lib.execute("SELECT id, citing_id, cited_id, stub_id, kind, origin FROM "
+                                "citations ORDER BY id").fetchall()]
         assert stored_counts(lib) == fresh_counts(lib)
         lib.close()
-    assert got["per row"] == got["per batch"]
+    assert got["per row"] == got["per batch"] == got["stubs kept"]
+    assert ids["per row"] == ids["per batch"] == ids["stubs kept"]
     assert len(got["per batch"]["edges"]) > 3000
     assert len(got["per batch"]["tags"]) == len(pmids) == len(got["per batch"]["inbox"])
     assert sum(1 for s in got["per batch"]["stubs"] if s[-1] > 1) >= 20

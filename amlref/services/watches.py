@@ -260,7 +260,7 @@ def _run_pubmed(lib, store, w, online, report, progress, cancel, today, page) ->
         todo = [p for p in pmids if f"pmid:{p}" not in seen]
         report.seen = len(pmids) - len(todo)
         if len(todo) > pm.EFETCH_BATCH:   # (a few records: not worth starting processes for)
-            readers = start_readers()     # (they come up while this process reads the first)
+            readers = start_readers()     # (they come up while the first answer is asked for)
         _fetch_and_file(lib, store, w, todo, [], online, report, progress, cancel, readers,
                         warm)
     finally:
@@ -335,6 +335,19 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
     such."""
     batches = [pmids[i:i + pm.EFETCH_BATCH] for i in range(0, len(pmids), pm.EFETCH_BATCH)]
     total = len(pmids) + len(articles)
+    # (each batch's reference stubs kept for the next: storage/citation_edges.KeptStubs)
+    with lib.citations.keep_stubs():
+        filed = _file_batches(lib, store, w, batches, articles, online, report, progress,
+                              cancel, readers, warm)
+    if filed:
+        link_known_citers(lib, filed)
+    progress(total, total, f"{w['name']}: {len(report.added)} new")
+
+
+def _file_batches(lib, store, w, batches, articles, online, report, progress, cancel, readers,
+                  warm) -> list[int]:
+    n = sum(map(len, batches))
+    total = n + len(articles)
     label = f"PubMed watch {w['name']}"
     done = 0
     filed: list[int] = []
@@ -344,7 +357,7 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
             for batch, part in fetched:
                 done += len(batch)
                 group.append(part)
-                if sum(len(p) for p in group) >= IMPORT_GROUP or done == len(pmids):
+                if sum(len(p) for p in group) >= IMPORT_GROUP or done == n:
                     check(cancel)
                     if warm is not None:
                         warm.join()     # (never two threads building the matchers)
@@ -357,9 +370,7 @@ def _fetch_and_file(lib, store, w, pmids: list[str], articles: list, online, rep
         check(cancel)
         filed += _file(lib, store, w, [ParseResult(articles=articles, format="openalex")],
                        report, f"OpenAlex watch {w['name']}", cancel)
-    if filed:
-        link_known_citers(lib, filed)
-    progress(total, total, f"{w['name']}: {len(report.added)} new")
+    return filed
 
 
 def _file(lib, store, w, group: list, report, label, cancel) -> list[int]:

@@ -10,13 +10,16 @@ is the one-by-one result: the same stubs, merges and edges, in the same order.""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Iterable
 
 from amlref.core.article import Reference
-from amlref.storage.citations import (ID_COLUMNS, KINDS, STUB_COLUMNS, CitationStore,
-                                      compatible, normalize_reference, years_close)
-from amlref.storage.citations import confident_title as _confident_title
+from amlref.storage.citations import CitationStore
+from amlref.storage.reference_fields import (ID_COLUMNS, KINDS, STUB_COLUMNS, compatible,
+                                             normalize_reference, years_close)
+from amlref.storage.reference_fields import confident_title as _confident_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
@@ -54,30 +57,44 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
     fields = [normalize_reference(e[1]) if isinstance(e[1], Reference)
               else e[1] if isinstance(e[1], dict) else None for e in edges]
     with lib.transaction():
-        articles = _Articles(lib, [f for f in fields if f is not None])
-        known = [None if f is None else articles.match(f) for f in fields]
-        stubs = _Stubs(lib, [f for f, aid in zip(fields, known) if f is not None and aid is None])
-        rows: list[tuple] = []
-        touched: set[int] = set()
-        add, add_touched = rows.append, touched.add
-        for (citing, target, kind, origin), f, aid in zip(edges, fields, known):
-            if f is not None:
-                if not (f["raw"] or f["doi"] or f["pmid"] or f["pmcid"] or f["title_key"]):
-                    continue      # nothing to know the work by
-                if aid is None:   # a stub edge ('cited_by' kept as such)
-                    sid = stubs.stub_id(f, before_write=lambda: _flush(lib, rows, stubs))
-                    add((citing, None, sid, kind, origin, now))
-                    add_touched(citing)
-                    continue
-                target = aid
-            if target == citing:
+        kept = lib.citations.kept_stubs
+        stubs = kept.stubs() if kept is not None else _Stubs(lib)
+        try:
+            added = _add(lib, edges, fields, stubs, now)
+        except BaseException:
+            if kept is not None:
+                kept.forget()
+            raise
+        if kept is not None:
+            kept.synced()
+    return added
+
+
+def _add(lib: "Library", edges: list[tuple], fields: list, stubs: "_Stubs", now: str) -> int:
+    articles = _Articles(lib, [f for f in fields if f is not None])
+    known = [None if f is None else articles.match(f) for f in fields]
+    stubs.read([f for f, aid in zip(fields, known) if f is not None and aid is None])
+    rows: list[tuple] = []
+    touched: set[int] = set()
+    add, add_touched = rows.append, touched.add
+    for (citing, target, kind, origin), f, aid in zip(edges, fields, known):
+        if f is not None:
+            if not (f["raw"] or f["doi"] or f["pmid"] or f["pmcid"] or f["title_key"]):
+                continue      # nothing to know the work by
+            if aid is None:   # a stub edge ('cited_by' kept as such)
+                sid = stubs.stub_id(f, before_write=lambda: _flush(lib, rows, stubs))
+                add((citing, None, sid, kind, origin, now))
+                add_touched(citing)
                 continue
-            if kind == "cited_by":
-                citing, target, kind = target, citing, "cites"
-            add((citing, target, None, kind, origin, now))
-            touched.update((citing, target))
-        added = _flush(lib, rows, stubs)
-        lib.touched(*touched)
+            target = aid
+        if target == citing:
+            continue
+        if kind == "cited_by":
+            citing, target, kind = target, citing, "cites"
+        add((citing, target, None, kind, origin, now))
+        touched.update((citing, target))
+    added = _flush(lib, rows, stubs)
+    lib.touched(*touched)
     return added
 
 
@@ -172,27 +189,39 @@ class _Articles:
 
 class _Stubs:
     """The reference stubs a batch's references may match, read once and kept in step with
-    what :meth:`stub_id` makes, fills and merges (CitationStore.stub_id in memory)."""
+    what :meth:`stub_id` makes, fills and merges (CitationStore.stub_id in memory).  Kept from
+    one batch to the next by :class:`KeptStubs` (then only values not read before are read)."""
 
-    def __init__(self, lib: "Library", fields: list[dict]):
+    def __init__(self, lib: "Library"):
         self.lib = lib
         self.rows: dict[int, dict] = {}
         # new stubs wait here to be inserted together, with the ids SQLite would give them
         # one by one (max + 1 ...: this connection is the only writer in its transaction)
         self.new: dict[int, dict] = {}
+        self.next_id = 0
+        self.index: dict[str, dict[str, set[int]]] = {c: {} for c in _INDEXED}
+        # values whose stubs are all in ``rows`` (read, or made here since)
+        self.read_values: dict[str, set[str]] = {c: set() for c in _INDEXED}
+
+    def read(self, fields: list[dict]) -> None:
+        """Read the stubs these references may match that are not here yet."""
+        lib = self.lib
         self.next_id = (lib.execute("SELECT max(id) FROM reference_stubs").fetchone()[0] or 0) + 1
-        self.index: dict[str, dict[str, set[int]]] = {c: {} for c in ID_COLUMNS + ("title_key",)}
         conds, args = [], []
-        for col in self.index:
-            values = sorted({f[col] for f in fields if f[col]})
+        for col in _INDEXED:
+            done = self.read_values[col]
+            values = {f[col] for f in fields} - done
+            values.discard("")
             if values:
                 conds.append(f"({col} != '' AND {col} {_IN})")
-                args.append(json.dumps(values))
+                args.append(json.dumps(sorted(values)))
+                done.update(values)
         if conds:   # one query (SQLite looks each kind up in its index and unites the rows)
-            put = self._put
+            put, rows = self._put, self.rows
             for r in lib.execute(f"SELECT {', '.join(STUB_COLUMNS)} FROM reference_stubs "
                                  f"WHERE {' OR '.join(conds)}", args):
-                put(dict(zip(STUB_COLUMNS, r)))
+                if r[0] not in rows:      # (one kept from before is the same: see KeptStubs)
+                    put(dict(zip(STUB_COLUMNS, r)))
 
     def _put(self, s: dict) -> None:
         sid = s["id"]
@@ -285,3 +314,80 @@ class _Stubs:
                 self.lib.execute(f"UPDATE reference_stubs SET {sets} WHERE id = ?",
                                  tuple(changed.values()) + (keep["id"],))
         return keep["id"]
+
+
+# -- stubs kept from one batch to the next ---------------------------------------------------
+_MARK = "amlref_kept_stubs"          # a TEMP table and triggers: this connection only
+_MARK_SQL = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_MARK}(token INTEGER NOT NULL, dirty INTEGER NOT NULL)",
+    f"INSERT INTO temp.{_MARK} SELECT 0, 1 WHERE NOT EXISTS (SELECT 1 FROM temp.{_MARK})",
+    # any change to a stub but its cited_count (which the kept rows are never used for)
+    f"CREATE TEMP TRIGGER IF NOT EXISTS {_MARK}_i AFTER INSERT ON main.reference_stubs "
+    f"BEGIN UPDATE {_MARK} SET dirty = 1; END",
+    f"CREATE TEMP TRIGGER IF NOT EXISTS {_MARK}_d AFTER DELETE ON main.reference_stubs "
+    f"BEGIN UPDATE {_MARK} SET dirty = 1; END",
+    f"CREATE TEMP TRIGGER IF NOT EXISTS {_MARK}_u AFTER UPDATE OF "
+    f"{', '.join(c for c in STUB_COLUMNS if c not in ('id', 'cited_count'))}, id ON "
+    f"main.reference_stubs BEGIN UPDATE {_MARK} SET dirty = 1; END")
+_TOKENS = itertools.count(1)
+
+
+class KeptStubs:
+    """The stubs one ``add_edges`` read and made, kept for the next one on this connection (a
+    watch run's batches cite the same works again: each batch re-read the ~9,000 stubs the
+    ones before made), so that only values not read before are read.  Used only while the
+    table is still what ``add_edges`` left:
+
+    - no other connection committed since (``PRAGMA data_version``);
+    - the transaction that wrote last was not rolled back (a TEMP table row written with it
+      carries a token: a rollback takes the row back to an older token);
+    - nothing else on this connection inserted, deleted or changed a stub (TEMP triggers mark
+      the row dirty; ``add_edges`` clears the mark after its own writes): ``resolve_stubs``,
+      ``CitationStore.add``, a stub merge, a deleted article's ``resolved_id`` ...;
+    - ``add_edges`` ended without an error.
+
+    Otherwise the stubs are read again, as without keeping.  ``cited_count`` of kept rows is
+    not kept up to date (``add_edges`` never writes it from them)."""
+
+    def __init__(self, lib: "Library"):
+        self.lib = lib
+        self.kept: _Stubs | None = None
+        self.token = 0
+        self.version = -1
+        self.reads = 0            # times the stubs were read afresh (tests, benchmarks)
+
+    def stubs(self) -> _Stubs:
+        if self.kept is None or not self._valid():
+            self.kept = _Stubs(self.lib)
+            self.reads += 1
+        return self.kept
+
+    def _valid(self) -> bool:
+        conn = self.lib.conn
+        try:
+            row = conn.execute(f"SELECT token, dirty FROM temp.{_MARK}").fetchone()
+        except sqlite3.OperationalError:       # (made in a transaction rolled back since)
+            return False
+        return (row is not None and tuple(row) == (self.token, 0)
+                and conn.execute("PRAGMA data_version").fetchone()[0] == self.version)
+
+    def synced(self) -> None:
+        """``add_edges`` wrote what it kept (its transaction not committed yet)."""
+        conn = self.lib.conn
+        for sql in _MARK_SQL:
+            conn.execute(sql)
+        self.token = next(_TOKENS)
+        conn.execute(f"UPDATE temp.{_MARK} SET token = ?, dirty = 0", (self.token,))
+        self.version = conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def forget(self) -> None:
+        self.kept = None
+
+    def close(self) -> None:
+        self.kept = None
+        try:
+            for name in ("_i", "_d", "_u"):
+                self.lib.conn.execute(f"DROP TRIGGER IF EXISTS temp.{_MARK}{name}")
+            self.lib.conn.execute(f"DROP TABLE IF EXISTS temp.{_MARK}")
+        except sqlite3.Error:     # (a closed or broken connection: nothing is left to keep)
+            pass

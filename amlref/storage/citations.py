@@ -5,9 +5,8 @@ by description).  One stub stands for one work: references to the same DOI, PMID
 (confidently) the same title share a stub, and stubs found to describe the same work are merged.
 When a work enters the library, stubs that match it are resolved: their edges move to the article.
 
-A confident title match: normalised titles equal, at least 3 words and 21 characters, years
-within 1 when both are known, and no identifier that contradicts (both have a DOI, PMID or PMCID
-and they differ).
+When two descriptions are the same work, and the fields of a reference: storage/
+reference_fields.py.
 
 ``reference_stubs.cited_count`` (schema step 2) is the number of live articles that cite a stub,
 kept exact by triggers; the "missing key papers" ranking reads it through an index.
@@ -17,75 +16,19 @@ Note on indexes: the identifier indexes are partial (``WHERE doi != ''``); SQLit
 when the query repeats that term, so every lookup here says ``doi != '' AND doi = ?``."""
 from __future__ import annotations
 
+import contextlib
 import json
-import re
 from typing import Iterable, TYPE_CHECKING
 
-from amlref.core.article import Reference, title_key
-from amlref.core.identifiers import normalize_doi, normalize_pmid, normalize_pmcid, find_doi
+from amlref.core.article import Reference
+from amlref.storage.reference_fields import (  # noqa: F401  (re-exported: the stub fields)
+    ID_COLUMNS, KINDS, STUB_COLUMNS, compatible, confident_title, normalize_reference,
+    years_close)
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.storage.library import Library
 
-# 'cited_by' exists only towards a stub: "this article is cited by a work not in the library"
-# (PubMed "Cited by", E-utilities citedin, OpenAlex cites:).  The edge row keeps the article in
-# citing_id; when the work enters the library the edge becomes work -> article 'cites'.
-KINDS = ("cites", "similar", "cited_by")
-ID_COLUMNS = ("doi", "pmid", "pmcid")
-STUB_COLUMNS = ("id", "raw", "doi", "pmid", "pmcid", "title", "title_key", "year", "authors",
-                "container", "resolved_id", "cited_count")
-_PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
-_PMCID_IN_TEXT = re.compile(r"\b(PMC\d{3,9})\b")
 _CHUNK = 500
-
-
-def confident_title(tkey: str) -> bool:
-    """Is a normalised title specific enough to identify a work on its own?"""
-    return bool(tkey) and len(tkey) > 20 and tkey.count(" ") >= 2
-
-
-def compatible(a: dict, b: dict) -> bool:
-    """No identifier contradicts: for DOI, PMID and PMCID, not (both known and different)."""
-    return all(not (a.get(c) and b.get(c) and a[c] != b[c]) for c in ID_COLUMNS)
-
-
-def years_close(y1, y2) -> bool:
-    return y1 is None or y2 is None or abs(int(y1) - int(y2)) <= 1
-
-
-def normalize_reference(ref: Reference) -> dict:
-    """The stub fields of a reference: identifiers normalised (or found in the raw text),
-    title key computed."""
-    doi = normalize_doi(ref.doi, strict=False) or ""
-    pmid = normalize_pmid(ref.pmid, strict=False) or ""
-    pmcid = normalize_pmcid(ref.pmcid, strict=False) or ""
-    raw = ref.raw or ""
-    if raw and not doi:
-        doi = find_doi(raw) or ""
-    if raw and not pmid:
-        m = _PMID_IN_TEXT.search(raw)
-        pmid = (normalize_pmid(m.group(1), strict=False) or "") if m else ""
-    if raw and not pmcid:
-        m = _PMCID_IN_TEXT.search(raw)
-        pmcid = (normalize_pmcid(m.group(1), strict=False) or "") if m else ""
-    if not raw:   # an identifier that did not normalise is kept as text, never dropped
-        got = {"doi": doi, "pmid": pmid, "pmcid": pmcid}
-        raw = "; ".join(f"{c}: {getattr(ref, c)}" for c in ID_COLUMNS
-                        if getattr(ref, c) and not got[c])
-    year = ref.year
-    if year is not None:
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            year = None
-    authors = ref.authors
-    if isinstance(authors, (list, tuple)):
-        authors = "; ".join(map(str, authors))
-    return {"raw": raw, "doi": doi, "pmid": pmid, "pmcid": pmcid, "title": ref.title or "",
-            # a citation known only by its text is keyed by that text (an indexed look-up
-            # for the same citation again; it matches an article only if it is just the title)
-            "title_key": title_key(ref.title or "") or title_key(raw), "year": year,
-            "authors": authors or "", "container": ref.container or ""}
 
 
 def _stub_edges_of(article_ids, where, params) -> tuple[list[str], list]:
@@ -105,6 +48,22 @@ def _stub_edges_of(article_ids, where, params) -> tuple[list[str], list]:
 class CitationStore:
     def __init__(self, lib: "Library"):
         self.lib = lib
+        self.kept_stubs = None       # citation_edges.KeptStubs inside keep_stubs()
+
+    @contextlib.contextmanager
+    def keep_stubs(self):
+        """Inside: :meth:`add_many` keeps the stubs it read and made for the next call (a
+        watch run's batches), as long as nothing else changed them (citation_edges.KeptStubs)."""
+        if self.kept_stubs is not None:
+            yield self.kept_stubs
+            return
+        from amlref.storage.citation_edges import KeptStubs
+        kept = self.kept_stubs = KeptStubs(self.lib)
+        try:
+            yield kept
+        finally:
+            self.kept_stubs = None
+            kept.close()
 
     # -- stubs -----------------------------------------------------------------------------
     def _stub_rows(self, where: str, params) -> list[dict]:
