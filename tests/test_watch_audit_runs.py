@@ -298,13 +298,15 @@ def test_the_api_key_never_shows(api, cli, lib_path, tmp_path):
     assert cli("watch", "run", "w").code == 0
     sent = [a.get("api_key") for p, a in api.calls if p.startswith("/eutils/")]
     assert sent[-1] == [KEY]
+    assert cli("add", metapub_pmids()[2]).code == 0      # (an answer the cache keeps)
     listing = [cli("watch", "list").out, cli("watch", "list", "--json").out,
                cli("config", "list").out, cli("config", "list", "--json").out,
                cli("config", "get", "online.ncbi_api_key").out]
     assert "f3a9…" in listing[2]
     cache = [p.read_text("utf-8", errors="replace")
              for p in (tmp_path / "http-cache").rglob("*.json")]
-    assert any("/eutils/efetch.fcgi" in c for c in cache)      # (efetch answers are kept)
+    # (a watch run keeps no answer, decision 0071: what `amlref add` fetched is kept)
+    assert any("/eutils/efetch.fcgi" in c for c in cache)
     _hidden(*seen, *listing, *cache)
 
 

@@ -1,7 +1,7 @@
 """PubMed XML: E-utilities ``efetch`` ``PubmedArticleSet`` (journal articles and book
 articles), also a bare ``PubmedArticle``/``MedlineCitation``.
 
-Parsed with defusedxml: no entity expansion, no external entities, so a "billion laughs" file
+Parsed safely (core/xmlsafe: no entity expansion, no external entities), so a "billion laughs" file
 is refused with a clear InputError instead of eating the memory.  Structured abstracts become
 ``LABEL: text`` paragraphs; MeSH ``Heading/Subheading`` with ``*`` on major topics; the
 ``ReferenceList`` becomes ``cites`` links to reference stubs.
@@ -13,10 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from amlref.core.article import Article, Link, ParseResult, Person, Problem, Reference
 from amlref.core.errors import InputError
+from amlref.core.xmlsafe import fromstring
 from amlref.core.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from amlref.core.pages import expand_pages, is_article_number
 from amlref.formats.medline import mesh_term, parse_medline_date
@@ -35,6 +35,9 @@ def _text(el: ET.Element | None) -> str:
     """All text inside ``el`` (inline markup such as <i>, <sup>, MathML flattened)."""
     if el is None:
         return ""
+    if not len(el):       # no inline markup (most elements): its own text only
+        t = el.text
+        return " ".join(t.split()) if t else ""
     return " ".join("".join(el.itertext()).split())
 
 
@@ -102,8 +105,10 @@ def _ids(el: ET.Element | None) -> dict[str, str]:
         return out
     for i in el.findall("ArticleId"):
         kind = (i.get("IdType") or "").lower()
-        if kind and kind not in out and _text(i):
-            out[kind] = _text(i)
+        if kind and kind not in out:
+            t = _text(i)
+            if t:
+                out[kind] = t
     return out
 
 
@@ -132,6 +137,10 @@ def _keywords(parent: ET.Element) -> list[str]:
     return out
 
 
+_DOI_IN_CITATION = re.compile(r"\bdoi:?\s*(10\.\d{4,9}/\S+)", re.I)
+_YEAR_IN_CITATION = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
 def _references(data: ET.Element | None) -> list[Reference]:
     refs: list[Reference] = []
     if data is None:
@@ -145,10 +154,10 @@ def _references(data: ET.Element | None) -> list[Reference]:
                             doi=normalize_doi(ids.get("doi", ""), strict=False),
                             pmcid=normalize_pmcid(ids.get("pmc", ""), strict=False))
             if not ref.doi and raw:
-                m = re.search(r"\bdoi:?\s*(10\.\d{4,9}/\S+)", raw, re.I)
+                m = _DOI_IN_CITATION.search(raw)
                 if m:
                     ref.doi = normalize_doi(m.group(1), strict=False)
-            y = re.search(r"\b(1[89]\d\d|20\d\d)\b", raw)
+            y = _YEAR_IN_CITATION.search(raw)
             ref.year = int(y.group(1)) if y else None
             if raw or ref.pmid or ref.doi:
                 refs.append(ref)
