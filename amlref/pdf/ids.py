@@ -48,7 +48,19 @@ def clean_doi(raw: str) -> str:
                 d = d[:-1]
     if d.lower().endswith((".pdf", ".html", ".htm", ".full", ".abstract")):
         d = d.rsplit(".", 1)[0]
-    return normalize_doi(d, strict=False)
+    d = normalize_doi(d, strict=False)
+    return "" if d and placeholder_doi(d) else d
+
+
+_FILLER = re.compile(r"^(?:x{3,}|n{3,})$", re.I)          # "nnnnnnn", "xxxx"
+
+
+def placeholder_doi(doi: str) -> bool:
+    """A template's stand-in that a preprint kept (acmart "10.1145/nnnnnnn.nnnnnnn", Elsevier's
+    "10.1016/j.xxx.2024.xx.xxx", "10.1000/xxxxx"): a part of the suffix is only x or n, three
+    or more of them."""
+    suffix = doi.split("/", 1)[1] if "/" in doi else ""
+    return any(_FILLER.match(part) for part in re.split(r"[^0-9a-z]+", suffix, flags=re.I))
 
 
 @dataclass
