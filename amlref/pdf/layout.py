@@ -84,8 +84,9 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
         body = weights.most_common(1)[0][0]
         cands = []
         for k, ln in enumerate(top):
-            if (ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(k)
-                    and not (_names_line(ln.text) and _MARKERS.search(ln.text))):  # authors¹²
+            if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(k):
+                if _marked_authors(top, k):
+                    continue
                 i, j = _same_size_group(top, k)
                 # the title is the large type that the author names follow (a banner or a
                 # journal name in larger type is not), then the longer, then the larger
@@ -104,6 +105,19 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
                 group.append(top[i + 1].text)
             return tidy_title(_join(group)), i + len(group)
     return "", 0
+
+
+def _marked_authors(top: list[Line], k: int) -> bool:
+    """Line k is (the end of) an author list in large type, affiliation marks after the names
+    ("Maria Rossi,1,* Jonas Berg,2" / "and Aiko Tanaka1"; superscripts split the list)."""
+    text = top[k].text
+    if not _names_line(text) and not all(_name(p) is not None and _name(p) != ""
+                                          for p in _NAME_SPLIT.split(text) if p.strip()):
+        return False
+    for t in (text, (top[k - 1].text + " " + text) if k else text):
+        if _names_line(t) and len(_MARKERS.findall(t)) >= 2:
+            return True
+    return False
 
 
 def _same_size_group(top: list[Line], k: int) -> tuple[int, int]:
