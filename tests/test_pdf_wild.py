@@ -136,3 +136,32 @@ def test_scan_with_a_useless_metadata_title_gets_the_file_name(lib, tmp_path, me
     [o] = report.outcomes
     assert o.status == "needs-metadata" and o.reason == "no text layer (scanned?)"
     assert lib.articles.get(o.article_id).title == "rossi2023_dli"
+
+
+# -- a bare DOI after page 1 is a cited work's --------------------------------------------------
+
+def _two_pages(tmp_path, name: str, page1: str, page2: str):
+    from tests.pdfs import compile_tex
+    tex = (r"\documentclass[10pt]{article}\usepackage[T1]{fontenc}\usepackage[hidelinks]{hyperref}"
+           r"\begin{document}{\LARGE\bfseries " + TITLE + r"\par}\medskip"
+           r"{\large Maria Rossi, Jonas Berg and Aiko Tanaka\par}\medskip"
+           r"\textbf{Abstract} Donor lymphocyte infusion was given to 41 adults. " + page1
+           + r"\par\newpage " + page2 + r"\end{document}")
+    return compile_tex(tex, tmp_path, name)
+
+
+def test_bare_doi_on_a_later_page_is_not_the_papers(tmp_path):
+    """A listing or an in-text citation on page 2 ("url: 10.22331/q-2017-04-25-1" of a
+    bibliography demo, "note = {\\doi{10.1115/...}}" of a template): with nothing on page 1 it
+    was taken as the paper's own DOI."""
+    cited = "10.1200/jco.2019.37.15_suppl.7000"
+    from tests.pdfs import LOREM
+    pdf = _two_pages(tmp_path, "b", "", LOREM * 3 + r" Responses matched the phase 2 trial "
+                     r"(\nolinkurl{" + cited + r"}). " + LOREM * 3)
+    info = read_pdf(pdf)
+    assert info.doi == "" and cited in info.other_dois
+
+
+def test_bare_doi_on_page_one_is_still_taken(tmp_path):
+    pdf = _two_pages(tmp_path, "c", r"\nolinkurl{" + DOI + "}", "More results.")
+    assert read_pdf(pdf).doi == DOI.lower()

@@ -239,9 +239,10 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
     # 5. metadata alone
     if meta:
         return done(meta[0][0], meta[0][1])
-    # 6. a bare DOI in the text before the references
+    # 6. a bare DOI in the text of page 1 (on later pages a bare DOI, unmarked and outside the
+    #    header and footer, is a cited work's: an in-text or footnote citation, a listing)
     for p in pages:
-        if p.body and _front_matter(p):
+        if p.body and p.number == 1:
             return done(_pick(p.body), f"page {p.number}")
     return Choice("", "", sorted(everything))
 
