@@ -48,7 +48,19 @@ def clean_doi(raw: str) -> str:
                 d = d[:-1]
     if d.lower().endswith((".pdf", ".html", ".htm", ".full", ".abstract")):
         d = d.rsplit(".", 1)[0]
-    return normalize_doi(d, strict=False)
+    d = normalize_doi(d, strict=False)
+    return "" if d and placeholder_doi(d) else d
+
+
+_FILLER = re.compile(r"^(?:x{3,}|n{3,})$", re.I)          # "nnnnnnn", "xxxx"
+
+
+def placeholder_doi(doi: str) -> bool:
+    """A template's stand-in that a preprint kept (acmart "10.1145/nnnnnnn.nnnnnnn", Elsevier's
+    "10.1016/j.xxx.2024.xx.xxx", "10.1000/xxxxx"): a part of the suffix is only x or n, three
+    or more of them."""
+    suffix = doi.split("/", 1)[1] if "/" in doi else ""
+    return any(_FILLER.match(part) for part in re.split(r"[^0-9a-z]+", suffix, flags=re.I))
 
 
 @dataclass
@@ -227,9 +239,10 @@ def choose_doi(meta: list[tuple[str, str]], pages: list[PageIds], all_pages_read
     # 5. metadata alone
     if meta:
         return done(meta[0][0], meta[0][1])
-    # 6. a bare DOI in the text before the references
+    # 6. a bare DOI in the text of page 1 (on later pages a bare DOI, unmarked and outside the
+    #    header and footer, is a cited work's: an in-text or footnote citation, a listing)
     for p in pages:
-        if p.body and _front_matter(p):
+        if p.body and p.number == 1:
             return done(_pick(p.body), f"page {p.number}")
     return Choice("", "", sorted(everything))
 

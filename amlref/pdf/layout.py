@@ -28,10 +28,17 @@ def page_lines(text: str, sizes: list[float] | None = None) -> list[Line]:
     return out
 
 
-_NOT_TITLE = re.compile(r"doi|https?:|www\.|@|©|\(c\)|copyright|journal|volume|vol\.|issue|"
-                        r"received|accepted|published|downloaded|available online|licen[cs]e|"
-                        r"article|issn|pages?\s\d|^\s*page|^\d+$|contents lists|homepage|"
-                        r"elsevier|springer|wiley|taylor|arxiv", re.I)
+# whole words: "issue" is not "tissue", "article" not "nanoparticle", "doi" not "doing"
+_NOT_TITLE = re.compile(r"\bdoi\b|https?:|www\.|@|©|\(c\)|\bcopyright|\bjournal|\bvolume\b|"
+                        r"\bvol\.|\bissue\b|\breceived\b|\baccepted\b|\bpublished\b|"
+                        r"\bdownloaded\b|available online|\blicen[cs]e|\barticles?\b|\bissn\b|"
+                        r"\bpages?\s\d|^\s*page|^\d+$|contents lists|homepage|publication date|"
+                        r"advance access|\belsevier\b|\bspringer\b|\bwiley\b|\btaylor\b|\barxiv",
+                        re.I)
+# an affiliation or address line ("Department of Haematology, ...", "Institute for ...")
+_AFFIL_LINE = re.compile(r"^[\d\W]*(?:department|dept\.|division|school|faculty|institute|"
+                         r"laborator(?:y|ies)|university|centre|center|hospital)\s+(?:of|for)\b",
+                         re.I)
 _KIND_LINE = re.compile(r"^(?:original|research|review|brief|short|letter|editorial|commentary|"
                         r"perspective|case report|correspondence|clinical trial|regular)\b[\w\s]*$",
                         re.I)
@@ -42,7 +49,7 @@ def _titleish(line: str) -> bool:
     letters = sum(c.isalpha() for c in line)
     if len(words) < 2 or letters < 8 or letters < len(line) * 0.5:
         return False
-    if _NOT_TITLE.search(line) or _KIND_LINE.match(line):
+    if _NOT_TITLE.search(line) or _KIND_LINE.match(line) or _AFFIL_LINE.match(line):
         return False
     if line.isupper() and len(words) <= 3:
         return False
@@ -78,6 +85,8 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
         cands = []
         for k, ln in enumerate(top):
             if ln.size >= body * 1.15 and _titleish(ln.text) and not masthead(k):
+                if _marked_authors(top, k):
+                    continue
                 i, j = _same_size_group(top, k)
                 # the title is the large type that the author names follow (a banner or a
                 # journal name in larger type is not), then the longer, then the larger
@@ -87,7 +96,8 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
             *_, i, j = max(cands)
             return tidy_title(_join([ln.text for ln in top[i:j]])), j
     for i, ln in enumerate(top[:15]):
-        if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40 and not ln.text.endswith(".")
+        if (_titleish(ln.text) and 3 <= len(ln.text.split()) <= 40
+                and not ln.text.endswith((".", ","))      # a sentence; an address line
                 and not masthead(i) and not _names_line(ln.text)
                 and not (sized and ln.size < body)):
             group = [ln.text]
@@ -95,6 +105,19 @@ def guess_title(lines: list[Line], journal: str = "") -> tuple[str, int]:
                 group.append(top[i + 1].text)
             return tidy_title(_join(group)), i + len(group)
     return "", 0
+
+
+def _marked_authors(top: list[Line], k: int) -> bool:
+    """Line k is (the end of) an author list in large type, affiliation marks after the names
+    ("Maria Rossi,1,* Jonas Berg,2" / "and Aiko Tanaka1"; superscripts split the list)."""
+    text = top[k].text
+    if not _names_line(text) and not all(_name(p) is not None and _name(p) != ""
+                                          for p in _NAME_SPLIT.split(text) if p.strip()):
+        return False
+    for t in (text, (top[k - 1].text + " " + text) if k else text):
+        if _names_line(t) and len(_MARKERS.findall(t)) >= 2:
+            return True
+    return False
 
 
 def _same_size_group(top: list[Line], k: int) -> tuple[int, int]:
@@ -226,14 +249,16 @@ _USELESS = re.compile(r"^(?:untitled\d*|title|no title|paper|article|manuscript|
                       r".*\btemplate\b.*|.*\bguidelines? for (?:authors|submission).*|"
                       r"author guidelines.*|.*editorial system.*|.*manuscript draft|"
                       r"title of (?:the |your )?(?:paper|article|manuscript)|"
-                      r".*\.(?:dvi|pdf|docx?|tex|indd|qxd|qxp|ps|eps|rtf|odt|pages|fm|xml|html?))$",
+                      r"untitled (?:document|presentation|project)|(?:the |your )?title(?: here)?|"
+                      r".*\.(?:dvi|pdf|docx?|tex|indd|qxd|qxp|ps|eps|rtf|odt|pages|fm|xml|html?|"
+                      r"svg|ai|cdr|png|jpe?g|tiff?|gif|bmp|emf|wmf|pptx?|xlsx?))$",
                       re.I)
 
 
 def useless_meta_title(title: str, path: str = "") -> bool:
     """A document-info/XMP title that says nothing about the article: "paper.dvi", "untitled",
     "Microsoft Word - x.docx", the file name, one word, a journal name in capitals ..."""
-    t = " ".join((title or "").split())
+    t = " ".join((title or "").split()).strip("()[]<>\"' ")
     if not t or _USELESS.match(t):
         return True
     words = t.split()

@@ -84,7 +84,7 @@ class Document:
                 n = tp.count_chars()
                 text = tp.get_text_range(0, n) if n > 0 else ""
                 if layout:
-                    lay = _layout(raw, tp.raw, text, page.get_height()) if len(text) == n else PageLayout()
+                    lay = _layout(raw, tp.raw, text, page.get_height(), n)
             finally:
                 tp.close()
         finally:
@@ -164,10 +164,34 @@ class PageLayout:
     edges: set[int] = field(default_factory=set)        # lines in the top/bottom margin band
 
 
-def _layout(raw, handle, text: str, height: float) -> PageLayout:
+def _char_index(raw, handle, text: str, n: int):
+    """Position in ``text`` -> PDFium's character index.  They are the same unless the text is
+    shorter or longer than PDFium's character list: a character outside the BMP (XeTeX/LuaTeX
+    and Word math letters, emoji) is two UTF-16 units and two PDFium characters but one Python
+    character, and PDFium leaves some characters out of the text (or adds some).  Then the
+    UTF-16 offset goes through ``FPDFText_GetCharIndexFromTextIndex``; -1: no character."""
+    if len(text) == n:
+        return lambda pos: pos
+    first = 0                           # characters PDFium left out before the text (pypdfium2
+    while first < n and raw.FPDFText_GetTextIndexFromCharIndex(handle, first) < 0:   # skips them)
+        first += 1
+    base = raw.FPDFText_GetTextIndexFromCharIndex(handle, first) if first < n else 0
+    units, u = [], base
+    for c in text:
+        units.append(u)
+        u += 2 if ord(c) > 0xFFFF else 1
+
+    def index(pos: int) -> int:
+        i = raw.FPDFText_GetCharIndexFromTextIndex(handle, units[pos])
+        return i if 0 <= i < n else -1
+    return index
+
+
+def _layout(raw, handle, text: str, height: float, n: int | None = None) -> PageLayout:
     """Font size (median of three characters) and margin band of each line: a few PDFium calls
     per line, not one per character."""
     import ctypes
+    char_at = _char_index(raw, handle, text, len(text) if n is None else n)
     box = [ctypes.c_double() for _ in range(4)]
     refs = [ctypes.byref(b) for b in box]
     font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
@@ -190,9 +214,11 @@ def _layout(raw, handle, text: str, height: float) -> PageLayout:
         if body:
             first = pos + len(line) - len(line.lstrip())
             last = first + len(body) - 1
-            picks = sorted(size_of(handle, i) for i in {first, (first + last) // 2, last})
-            size = round(picks[len(picks) // 2], 1)
-            if raw.FPDFText_GetCharBox(handle, first, *refs):
+            chars = {char_at(p) for p in (first, (first + last) // 2, last)} - {-1}
+            picks = sorted(size_of(handle, i) for i in chars)
+            size = round(picks[len(picks) // 2], 1) if picks else 0.0
+            first = char_at(first)
+            if first >= 0 and raw.FPDFText_GetCharBox(handle, first, *refs):
                 bottom, top = box[2].value, box[3].value
                 if top < height * EDGE_BAND or bottom > height * (1 - EDGE_BAND):
                     out.edges.add(k)

@@ -28,7 +28,8 @@ from typing import Iterable, Sequence
 from amlref.core.article import Article, Link, ParseResult, Person, title_key
 from amlref.core.errors import AmlrefError, InputError, NetworkError, NotFound
 from amlref.core.progress import Cancelled, CancelToken, Progress, check, no_progress
-from amlref.pdf import PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches
+from amlref.pdf import (PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_pdf, title_matches,
+                        useless_meta_title)
 from amlref.pdf.layout import printed_as_title
 from amlref.services import attachments as files
 from amlref.storage.library import Library
@@ -304,7 +305,8 @@ def _people(names: list[str]) -> list[Person]:
 def _add_from_pdf(lib: Library, info: PdfInfo, path: str, reason: str, link: bool | None,
                   tags: Iterable[str]) -> int:
     from amlref.services.classify import classify_ids
-    title = info.title or info.meta_title or os.path.splitext(os.path.basename(path))[0]
+    meta = "" if useless_meta_title(info.meta_title, path) else info.meta_title
+    title = info.title or meta or os.path.splitext(os.path.basename(path))[0]
     a = Article(type="article-journal", title=title, authors=_people(info.authors),
                 issued=info.year if info.year.isdigit() else "", doi=info.doi, pmid=info.pmid,
                 pmcid=info.pmcid, abstract=info.abstract, origin="pdf",
