@@ -9,7 +9,8 @@ import json
 import re
 from typing import Iterable
 
-from amlref.core.article import Article, Person, ParseResult, Problem, CSL_TYPES
+from amlref.core.article import Article, Person, ParseResult, Problem
+from amlref.core.csl_types import csl_type
 from amlref.core.errors import InputError
 from amlref.formats import et_al
 from amlref.formats.crosswalk import KEPT, csl_from_extra, number_variable
@@ -30,38 +31,6 @@ _OUT = {"title": "title", "container": "container-title", "container_short": "co
         "language": "language", "publisher": "publisher"}
 
 
-# the type names of Crossref's and DataCite's metadata and of Zotero's item types, which CSL-JSON
-# files made from them carry, -> the CSL type (CSL 1.0.2 type list; Crossref's own mapping)
-_TYPE_ALIASES = {
-    "journal-article": "article-journal", "journalarticle": "article-journal",
-    "book-chapter": "chapter", "book-section": "chapter", "book-part": "chapter",
-    "book-track": "chapter", "booksection": "chapter", "proceedings-article": "paper-conference",
-    "conferencepaper": "paper-conference", "conference-paper": "paper-conference",
-    "posted-content": "article", "preprint": "article", "dissertation": "thesis",
-    "monograph": "book", "edited-book": "book", "reference-book": "book", "book-set": "book",
-    "book-series": "book", "proceedings": "book", "reference-entry": "entry-encyclopedia",
-    "encyclopediaarticle": "entry-encyclopedia", "dictionaryentry": "entry-dictionary",
-    "report-series": "report", "report-component": "report", "component": "article",
-    "peer-review": "review", "journal-issue": "periodical", "journal-volume": "periodical",
-    "journal": "periodical", "magazinearticle": "article-magazine",
-    "newspaperarticle": "article-newspaper", "blogpost": "post-weblog", "forumpost": "post",
-    "computerprogram": "software", "audiorecording": "song", "videorecording": "motion_picture",
-    "film": "motion_picture", "presentation": "speech", "email": "personal_communication",
-    "letter": "personal_communication", "statute": "legislation", "case": "legal_case",
-    "journal_article": "article-journal", "text": "article", "other": "document",
-}
-
-
-def csl_type(value) -> str | None:
-    """The CSL type a type name stands for, or None when it is none that is known."""
-    v = str(value).strip()
-    if v in CSL_TYPES:
-        return v
-    low = v.lower()
-    if low in CSL_TYPES:
-        return low
-    t = _TYPE_ALIASES.get(low) or _TYPE_ALIASES.get(low.replace("_", "-").replace(" ", "-"))
-    return t if t in CSL_TYPES else None
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)[^<>]*>")

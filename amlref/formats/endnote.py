@@ -106,6 +106,22 @@ def to_ris(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
+def add_record(res: ParseResult, ris_fields, filename: str, line: int | None) -> None:
+    """One EndNote record (tagged or XML), read as the RIS fields ``ris_fields()`` gives, into
+    ``res``: its article, or a problem naming the line (one broken record never stops the
+    rest)."""
+    try:
+        a = record_to_article(ris_fields(), line)
+    except Exception as exc:
+        res.problems.append(Problem(filename, line, f"cannot read EndNote record: {exc}"))
+        return
+    a.origin = "endnote"
+    if not (a.title or a.authors or a.doi or a.container):
+        res.problems.append(Problem(filename, line, "EndNote record without title, author or DOI"))
+        return
+    res.articles.append(a)
+
+
 class EndnoteImporter(Importer):
     name = "endnote"
     label = "EndNote tagged (.enw, %A/%T)"
@@ -118,18 +134,7 @@ class EndnoteImporter(Importer):
         res = ParseResult(format=self.name)
         with gcpause.paused():
             for line, pairs in iter_records(text.lstrip("\ufeff")):
-                try:
-                    a = record_to_article(to_ris(pairs), line)
-                except Exception as exc:  # one broken record never stops the rest
-                    res.problems.append(Problem(filename, line,
-                                                f"cannot read EndNote record: {exc}"))
-                    continue
-                a.origin = "endnote"
-                if not (a.title or a.authors or a.doi or a.container):
-                    res.problems.append(Problem(filename, line,
-                                                "EndNote record without title, author or DOI"))
-                    continue
-                res.articles.append(a)
+                add_record(res, lambda: to_ris(pairs), filename, line)
         if not res.articles and not res.problems:
             raise InputError("no EndNote records found (expected lines like '%0 Journal "
                              "Article' and '%T Title')", filename)

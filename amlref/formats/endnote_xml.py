@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from amlref.core import gcpause
-from amlref.core.article import ParseResult, Problem
+from amlref.core.article import ParseResult
 from amlref.core.errors import InputError
-from amlref.formats.endnote import TYPES
-from amlref.formats.ris_record import record_to_article
+from amlref.core.xmlsafe import fromstring
+from amlref.formats.endnote import TYPES, add_record
 from amlref.plugins.base import Importer
 
 # element path under <record> -> RIS tag of the same EndNote field
@@ -87,22 +86,16 @@ def parse_endnote_xml(text: str, filename: str) -> ParseResult:
         raise InputError(f"XML refused: {type(exc).__name__}", filename) from None
     except Exception as exc:     # expat's ParseError: "not well-formed (invalid token): line 3"
         raise InputError(f"not well-formed XML: {exc}", filename) from None
-    lines = [text.count("\n", 0, m.start()) + 1 for m in _RECORD.finditer(text)]
+    lines, pos, line = [], 0, 1
+    for m in _RECORD.finditer(text):     # (counted on from the last record: linear)
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
     records = root.findall(".//record")
     with gcpause.paused():
         for i, rec in enumerate(records):
-            line = lines[i] if i < len(lines) else None
-            try:
-                a = record_to_article(record_fields(rec), line)
-            except Exception as exc:  # one broken record never stops the rest
-                res.problems.append(Problem(filename, line, f"cannot read EndNote record: {exc}"))
-                continue
-            a.origin = "endnote"
-            if not (a.title or a.authors or a.doi or a.container):
-                res.problems.append(Problem(filename, line,
-                                            "EndNote record without title, author or DOI"))
-                continue
-            res.articles.append(a)
+            add_record(res, lambda rec=rec: record_fields(rec), filename,
+                       lines[i] if i < len(lines) else None)
     if not records:
         raise InputError("no EndNote XML records found (expected <records><record>)", filename)
     return res

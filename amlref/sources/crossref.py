@@ -8,21 +8,11 @@ from urllib.parse import quote
 
 from amlref.core.article import Article, Person, Reference
 from amlref.core.errors import NetworkError
+from amlref.core.csl_types import csl_type
 from amlref.core.identifiers import normalize_doi
 from amlref.plugins.base import Source
 from amlref.sources.http import HttpClient, Settings
 
-# Crossref work types -> CSL item types
-TYPES = {
-    "journal-article": "article-journal", "book-chapter": "chapter", "book-section": "chapter",
-    "book-part": "chapter", "book": "book", "edited-book": "book", "monograph": "book",
-    "reference-book": "book", "book-set": "book", "book-series": "book",
-    "proceedings-article": "paper-conference", "proceedings": "book",
-    "dissertation": "thesis", "report": "report", "report-series": "report",
-    "posted-content": "article", "dataset": "dataset", "standard": "standard",
-    "reference-entry": "entry-encyclopedia", "peer-review": "review", "component": "article",
-    "journal-issue": "periodical", "journal": "periodical", "other": "document",
-}
 # Crossref keys kept in extra["crossref"] (the rest is bookkeeping or lists we map)
 EXTRA_KEYS = ("subject", "funder", "license", "is-referenced-by-count", "reference-count",
               "subtitle", "short-title", "original-title", "alternative-id", "article-number",
@@ -72,7 +62,7 @@ def _people(items) -> list[Person]:
 def work_to_article(m: dict) -> Article:
     """A Crossref ``message`` (one work) as an Article (origin ``crossref``)."""
     a = Article(origin="crossref")
-    a.type = TYPES.get(m.get("type", ""), "article")
+    a.type = csl_type(m.get("type", "")) or "article"
     a.title = strip_markup(_first(m.get("title")))
     sub = _first(m.get("subtitle"))
     if sub and sub.lower() not in a.title.lower():
