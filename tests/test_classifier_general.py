@@ -8,32 +8,8 @@ import re
 
 import pytest
 
-from amlref.core.article import Article
-from amlref.taxonomy import model
-from amlref.taxonomy.classifier import ImmunotherapyClassifier
-from amlref.taxonomy.model import load
 from amlref.taxonomy.patterns import term_pattern
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    model.clear_cache()
-    yield
-    model.clear_cache()
-
-
-@pytest.fixture
-def clf():
-    return ImmunotherapyClassifier(load(user=False))
-
-
-def decisions(clf, title, abstract=""):
-    return {d.slug: d for d in clf.analyse(Article(title=title, abstract=abstract))}
-
-
-def assigned(clf, title, abstract="") -> set[str]:
-    return {r[0] for r in clf.classify(Article(title=title, abstract=abstract))
-            if len(r) == 3 and r[1] == "category"}
+from tests.classifier_support import _fresh_cache, assigned, clf, decisions  # noqa: F401
 
 
 # -- "=" terms in title case ------------------------------------------------------------------
@@ -118,7 +94,8 @@ def test_inside_works_in_the_abstract_too(clf):
 
 @pytest.mark.parametrize("title, slug", [
     # relapse after a transplant named with its donor and graft words
-    ("Outcomes of AML relapsing after HLA-matched unrelated donor transplantation", "allo-hsct-gvl"),
+    ("Outcomes of AML relapsing after HLA-matched unrelated donor transplantation",
+     "allo-hsct-gvl"),
     ("Relapse of acute myeloid leukemia after haploidentical and cord blood transplantation",
      "allo-hsct-gvl"),
     # maintenance named before the transplant it follows

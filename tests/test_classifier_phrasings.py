@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from amlref.core.article import Article
 from amlref.taxonomy import model
 from amlref.taxonomy.classifier import ImmunotherapyClassifier
 from amlref.taxonomy.model import load
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    model.clear_cache()
-    yield
-    model.clear_cache()
+from tests.classifier_support import _fresh_cache, assigned  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def clf():
     model.clear_cache()
     return ImmunotherapyClassifier(load(user=False))
-
-
-def assigned(clf, title, abstract="") -> set[str]:
-    return {r[0] for r in clf.classify(Article(title=title, abstract=abstract))
-            if len(r) == 3 and r[1] == "category"}
 
 
 # -- NK-cell therapy named as a modality ------------------------------------------------------

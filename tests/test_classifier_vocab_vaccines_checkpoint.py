@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from amlref.core.article import Article
 from amlref.taxonomy import model
 from amlref.taxonomy.classifier import ImmunotherapyClassifier
 from amlref.taxonomy.model import load
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    model.clear_cache()
-    yield
-    model.clear_cache()
+from tests.classifier_support import _fresh_cache, assigned, rows  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def clf():
     model.clear_cache()
     return ImmunotherapyClassifier(load(user=False))
-
-
-def rows(clf, title, abstract="", **kw):
-    return clf.classify(Article(title=title, abstract=abstract, **kw))
-
-
-def assigned(clf, title, abstract="", **kw) -> set[str]:
-    return {r[0] for r in rows(clf, title, abstract, **kw) if len(r) == 3 and r[1] == "category"}
 
 
 def reasons(clf, title, slug, abstract="", **kw) -> list[str]:

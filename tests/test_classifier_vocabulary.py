@@ -12,30 +12,7 @@ from amlref.taxonomy import model
 from amlref.taxonomy.classifier import Decision, ImmunotherapyClassifier
 from amlref.taxonomy.model import TOP_LEVEL, load
 from amlref.taxonomy.vocabulary import KINDS, files
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    model.clear_cache()
-    yield
-    model.clear_cache()
-
-
-@pytest.fixture
-def clf():
-    return ImmunotherapyClassifier(load(user=False))
-
-
-def rows(clf, title, abstract="", **kw):
-    return clf.classify(Article(title=title, abstract=abstract, **kw))
-
-
-def assigned(clf, title, abstract="", **kw) -> set[str]:
-    return {r[0] for r in rows(clf, title, abstract, **kw) if len(r) == 3 and r[1] == "category"}
-
-
-def suggested(clf, title, abstract="", **kw) -> set[str]:
-    return {r[0] for r in rows(clf, title, abstract, **kw) if len(r) == 4 and r[1] == "category"}
+from tests.classifier_support import _fresh_cache, assigned, clf, rows, suggested  # noqa: F401
 
 
 def test_every_list_names_its_category_kind_and_source():
