@@ -21,31 +21,15 @@ import statistics
 import sys
 import tempfile
 import time
-import unicodedata
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from synthetic import WORDS, make_articles  # noqa: E402
 
 from amlref.storage import search as S  # noqa: E402
 from amlref.storage.articles import COMMON_DOCS  # noqa: E402
 from amlref.storage.library import Library  # noqa: E402
-
-
-def full_count(lib, pq, threshold: int) -> bool:
-    """The check as it was: each word's count read in full."""
-    if not pq.required:
-        return False
-    for word, is_prefix in pq.required:
-        w = "".join(c for c in unicodedata.normalize("NFKD", word.lower())
-                    if not unicodedata.combining(c))
-        if is_prefix:
-            row = lib.execute("SELECT sum(doc) FROM articles_fts_vocab WHERE term >= ? AND "
-                              "term < ?", (w, w + "\uffff")).fetchone()
-        else:
-            row = lib.execute("SELECT doc FROM articles_fts_vocab WHERE term = ?", (w,)).fetchone()
-        if not row or (row[0] or 0) < threshold:
-            return False
-    return True
+from tests.search_support import full_count  # noqa: E402
 
 
 def measure(lib, queries: list[str], rounds: int) -> dict[str, list[float]]:

@@ -5,7 +5,6 @@ a library smaller than the threshold).  A real SQLite library of real PubMed and
 from __future__ import annotations
 
 import random
-import unicodedata
 
 import pytest
 
@@ -15,28 +14,11 @@ from amlref.storage import search as S
 from amlref.storage.library import Library
 from amlref.storage.search import all_common, parse_query
 from tests.conftest import corpus
+from tests.search_support import full_count
 
 FILES = [("ris", "vendor-dialects", "baseline_pubmed.ris"),
          ("pubmed", "nbib-holub008", "pubmed-balloongui-set.nbib"),
          ("ris", "asreview-demo-data", "baseline.ris")]
-
-
-def full_count(lib, pq, threshold: int) -> bool:
-    """The check as it was: each required word counted in full (``doc`` of the term, the sum
-    of ``doc`` over a prefix's terms)."""
-    if not pq.required:
-        return False
-    for word, is_prefix in pq.required:
-        w = "".join(c for c in unicodedata.normalize("NFKD", word.lower())
-                    if not unicodedata.combining(c))
-        if is_prefix:
-            row = lib.execute("SELECT sum(doc) FROM articles_fts_vocab WHERE term >= ? AND "
-                              "term < ?", (w, w + "\uffff")).fetchone()
-        else:
-            row = lib.execute("SELECT doc FROM articles_fts_vocab WHERE term = ?", (w,)).fetchone()
-        if not row or (row[0] or 0) < threshold:
-            return False
-    return True
 
 
 @pytest.fixture
