@@ -292,10 +292,7 @@ class _Stubs:
             return keep["id"]        # (the usual case: the same work again, nothing new)
         merged = dict(keep)
         CitationStore._fill(merged, f)
-        for other in stubs[1:]:
-            if other["resolved_id"] is not None or not compatible(merged, other):
-                continue
-            CitationStore._fill(merged, other)
+        for other in CitationStore._mergeable(merged, stubs[1:]):
             before_write()         # (the stubs and edges waiting: ``other`` may be one)
             self.lib.citations._merge_into(keep["id"], other["id"])
             self._drop(other["id"])

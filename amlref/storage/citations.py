@@ -108,10 +108,7 @@ class CitationStore:
             keep = stubs[0]
             merged = dict(keep)
             self._fill(merged, f)
-            for other in stubs[1:]:
-                if other["resolved_id"] is not None or not compatible(merged, other):
-                    continue
-                self._fill(merged, other)
+            for other in self._mergeable(merged, stubs[1:]):
                 self._merge_into(keep["id"], other["id"])
             if keep["resolved_id"] is not None:
                 # the article it was resolved to is gone (else the reference had matched it)
@@ -132,6 +129,15 @@ class CitationStore:
                 target[k] = source[k]
         if target.get("year") is None and source.get("year") is not None:
             target["year"] = source["year"]
+
+    @classmethod
+    def _mergeable(cls, merged: dict, others: list[dict]):
+        """The other stubs a reference also matched that describe the same work as ``merged``
+        (unresolved and compatible with it so far), each filled into ``merged`` as it comes."""
+        for other in others:
+            if other["resolved_id"] is None and compatible(merged, other):
+                cls._fill(merged, other)
+                yield other
 
     def _merge_into(self, keep: int, other: int) -> None:
         self.lib.execute(
