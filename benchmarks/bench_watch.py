@@ -41,6 +41,7 @@ from pathlib import Path
 
 import multiprocessing
 import resource
+import shutil
 
 # (only the standard library at the top: the reader processes a run starts (``spawn``) import
 # this script again, as they import the ``amlref`` script in ``amlref watch run``; the HTTP
@@ -122,6 +123,7 @@ def watch_run(base: str, rate: float, library: int, profile: bool = False) -> di
     readers = _children_cpu() - k0
     inbox = lib.execute("SELECT count(*) FROM inbox WHERE state = 'new'").fetchone()[0]
     lib.close()
+    shutil.rmtree(tmp, ignore_errors=True)    # (600 MB with a library of 100,000)
     if prof:
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "35")))

@@ -46,12 +46,12 @@ class New:
     records can merge into them.  They wait as prepared rows (an Article once something merged
     into it) and are stored in order by :meth:`flush`; ``ids``/``keys`` are the stored ones'."""
 
-    def __init__(self, lib: Library):
+    def __init__(self, lib: Library, adds: int | None = None):
         self.lib = lib
         self.waiting: list = []
         self.ids: list[int] = []
         self.keys: list[str] = []
-        self.taken = lib.articles.taken_keys()
+        self.taken = lib.articles.taken_keys(adds)   # (``adds``: how many records, at most)
 
     def append(self, prep: tuple) -> int:
         self.waiting.append(prep)

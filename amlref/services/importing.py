@@ -264,7 +264,7 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
     with lib.checkpoint_later(), lib.transaction(), lib.articles.bulk(defer_index), \
             gcpause.paused():
         index = _dedup_index(lib, sources)
-        new = New(lib)
+        new = New(lib, total)
         touched: list[int] = []
         files: list[tuple[str, str, list[Link], list[int]]] = []
         for src_no, src in enumerate(sources):
@@ -278,9 +278,12 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
                 base = len(final)
                 report.skipped.extend(part.problems)
                 report.warnings.extend(part.warnings)
-                links.extend(Link(ln.source + base, ln.target if _is_ref(ln.target)
-                                  else ln.target + base, ln.kind, ln.origin)
-                             for ln in part.links)
+                if base:
+                    links.extend(Link(ln.source + base, ln.target if _is_ref(ln.target)
+                                      else ln.target + base, ln.kind, ln.origin)
+                                 for ln in part.links)
+                else:      # (the first part: its indexes are the file's already)
+                    links.extend(part.links)
                 arts, preps = part.articles, part.prepared
                 for i in range(len(part)):
                     if done % 500 == 0:
@@ -313,17 +316,16 @@ def _import(lib: Library, sources: list[_Source], tags: Iterable[str] = (),
         edges = []     # (stored in one go: storage/citation_edges.py)
         for filename, fmt, links, final in files:
             final = [x if x > 0 else new.ids[-x - 1] for x in final]
+            n = len(final)
             for link in links:
-                src_id = final[link.source] if link.source < len(final) else None
-                if src_id is None:
+                if link.source >= n:
                     continue
-                if _is_ref(link.target):
-                    target = link.target
-                else:
-                    target = final[link.target] if link.target < len(final) else None
-                    if target is None:
+                target = link.target
+                if target.__class__ is int:   # (a record of the file, else a Reference/dict)
+                    if target >= n:
                         continue
-                edges.append((src_id, target, link.kind, link.origin or fmt))
+                    target = final[target]
+                edges.append((final[link.source], target, link.kind, link.origin or fmt))
         report.links += lib.citations.add_many(edges, now)
         check(cancel)
         progress(max(done, total), max(done, total), "linking references")

@@ -164,7 +164,9 @@ class DedupIndex:
                     "SELECT id, doi, pmid, pmcid, title_key, year, first_author, citekey, "
                     "CASE WHEN instr(extra, '_citekey\"') OR instr(extra, 'alias_keys') THEN "
                     "json_extract(extra, '$.alias_keys', '$.original_citekey') END, "
-                    "type, volume, pages, isbn FROM articles WHERE deleted_at IS NULL" +
+                    # (``+``: a few ids are looked up by rowid; without it SQLite walks the
+                    # index of live articles (schema step 7) past all 100,000 of them)
+                    "type, volume, pages, isbn FROM articles WHERE +deleted_at IS NULL" +
                     ("" if only is None else " AND id IN (SELECT value FROM json_each(?)) "
                      "ORDER BY id"), () if only is None else (json.dumps(only),)):
             keys = {key}

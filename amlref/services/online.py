@@ -183,9 +183,11 @@ def link_known_citers(lib: Library, ids: Iterable[int]) -> int:
     """Articles that an earlier refresh saw citing a library article from outside the library
     (``extra["cited_by_elsewhere"]``) become real links once they are added."""
     import json
+    from amlref.storage.schema import CITED_ELSEWHERE
     waiting: dict[str, list[int]] = {}
-    for cited, extra in lib.execute("SELECT id, extra FROM articles WHERE deleted_at IS NULL AND "
-                                    "extra LIKE '%cited_by_elsewhere%'"):
+    for cited, extra in lib.execute("SELECT id, extra FROM articles INDEXED BY "
+                                    f"articles_cited_elsewhere WHERE {CITED_ELSEWHERE} AND "
+                                    "deleted_at IS NULL"):
         try:
             keys = json.loads(extra).get("cited_by_elsewhere") or []
         except (ValueError, AttributeError):

@@ -418,10 +418,13 @@ def _tagged_not_filed(lib, w, pmids: list[str], dois: list[str]) -> set[int]:
     but are in none of its Inbox states: brought by a run that stopped before filing them."""
     if not pmids and not dois:
         return set()
+    # (from the batch's identifiers through their indexes: the watch's tag may be on tens of
+    # thousands of articles after a few years)
     return {r[0] for r in lib.execute(
-        "SELECT a.id FROM articles a JOIN article_tags at ON at.article_id = a.id AND "
-        "at.source = 'import' JOIN tags t ON t.id = at.tag_id AND t.name = ? "
-        "WHERE a.deleted_at IS NULL AND (a.pmid IN (SELECT value FROM json_each(?)) OR "
-        "a.doi IN (SELECT value FROM json_each(?))) AND NOT EXISTS (SELECT 1 FROM inbox i "
-        "WHERE i.watch_id = ? AND i.article_id = a.id)",
-        (w["name"], json.dumps(pmids), json.dumps(dois), w["id"]))}
+        "SELECT a.id FROM articles a WHERE a.id IN (SELECT id FROM articles WHERE pmid != '' "
+        "AND pmid IN (SELECT value FROM json_each(?)) UNION SELECT id FROM articles WHERE "
+        "doi != '' AND doi IN (SELECT value FROM json_each(?))) AND +a.deleted_at IS NULL "
+        "AND EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+        "WHERE at.article_id = a.id AND at.source = 'import' AND t.name = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.watch_id = ? AND i.article_id = a.id)",
+        (json.dumps(pmids), json.dumps(dois), w["name"], w["id"]))}

@@ -36,7 +36,8 @@ def _stub_edges_of(article_ids, where, params) -> tuple[list[str], list]:
     from the live articles of a set: ``article_ids``, or an SQL condition on ``a``."""
     conds = ["c.stub_id IS NOT NULL", "c.kind = 'cites'", "a.deleted_at IS NULL"]
     args: list = []
-    if article_ids is not None:
+    if article_ids is not None:   # (looked up by id, not by walking all live articles)
+        conds[2] = "+a.deleted_at IS NULL"
         conds.append("a.id IN (SELECT value FROM json_each(?))")
         args.append(json.dumps([int(i) for i in article_ids]))
     if where:

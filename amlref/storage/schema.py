@@ -333,6 +333,16 @@ MIGRATION_7 = [
     "DROP INDEX articles_deleted",
 ]
 
+# Articles an earlier citation refresh saw cited by works outside the library (their
+# ``extra`` keeps the citing works' identifiers: services/online.link_known_citers, run after
+# every online add and watch batch): found through this small partial index, not by reading
+# the ``extra`` of every article (0.12 s at 100,000).  Queries name the same condition
+# (``CITED_ELSEWHERE``) for SQLite to use it.
+CITED_ELSEWHERE = "instr(extra, 'cited_by_elsewhere') > 0"
+MIGRATION_8 = [
+    f"CREATE INDEX articles_cited_elsewhere ON articles(id) WHERE {CITED_ELSEWHERE}",
+]
+
 MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5,
-                               MIGRATION_6, MIGRATION_7]
+                               MIGRATION_6, MIGRATION_7, MIGRATION_8]
 LATEST = len(MIGRATIONS)
