@@ -5,8 +5,6 @@ grow with the library's size fails here (each of these walked all live articles 
 schema step 7's covering index on ``deleted_at`` drew the planner to it)."""
 from __future__ import annotations
 
-import json
-import sqlite3
 
 import pytest
 
