@@ -175,6 +175,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 _MARKUP = re.compile(r"<[^>]+>|[{}\\]")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _no_marks(m: re.Match) -> str:
+    return "".join(c for c in m.group() if not unicodedata.combining(c))
+
+
 @functools.lru_cache(maxsize=131072)   # an import asks for each title's key three times
 def title_key(title: str) -> str:
     """A normalised title for duplicate detection: ASCII letters/digits only, lower case."""
@@ -182,9 +189,8 @@ def title_key(title: str) -> str:
         return ""
     if title.isascii():   # fast path (same result): nothing to decompose
         t = title.lower()
-    else:
-        t = unicodedata.normalize("NFKD", title)
-        t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    else:   # combining marks dropped (only non-ASCII characters are looked at: a few a title)
+        t = _NON_ASCII.sub(_no_marks, unicodedata.normalize("NFKD", title)).lower()
     if "<" in t or "{" in t or "\\" in t or "}" in t:
         t = _MARKUP.sub("", t)
     return " ".join(_WORD.findall(t))
