@@ -5,8 +5,11 @@
 
 A local server answers esearch (history server, one page) and efetch (batches of 200) with N
 (2,000) distinct records made from the 164 real PubMed records of ../shared/corpora (each copy
-with its own PMID, DOI and title, so none merges with another; what they cite keeps its DOIs,
-as the papers of one field cite the same papers).  Measured in the same process, R (3) times
+with its own PMID, DOI and title, so none merges with another; what they cite keeps its DOIs
+and PMIDs, as the papers of one field cite the same papers, but the text of each citation is
+the copy's own, as each journal writes its references in its own style: a citation without an
+identifier is then a new reference stub, and nothing read once is read again from a cache.
+``--same-citations`` keeps the texts as they are (the figures of sessions 5 and 6)).  Measured in the same process, R (3) times
 each, alternating, and the median reported:
 
 - ``bare``: ``requests.get`` of the same esearch and efetch URLs, one after the other, at NCBI's
@@ -51,7 +54,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 
 
-def make_records(n: int) -> dict[str, str]:
+def make_records(n: int, vary: bool = True) -> dict[str, str]:
     real = []
     for p in sorted((CORPORA / "pubmed/metapub-pmid-xml").glob("*.xml")):
         m = re.search(r"<PubmedArticleSet>(.*)</PubmedArticleSet>", p.read_text("utf-8"), re.S)
@@ -68,6 +71,8 @@ def make_records(n: int) -> dict[str, str]:
         own, refs = (t.split("<ReferenceList", 1) + [""])[:2]
         own = re.sub(r'(IdType="doi"[^>]*>)([^<]+)<', lambda m: f"{m.group(1)}{m.group(2)}.{i}<",
                      own)
+        if vary:     # each paper writes its references in its own style (the identifiers
+            refs = refs.replace("</Citation>", f" [{i}]</Citation>")     # stay the same)
         t = own + ("<ReferenceList" + refs if refs else "")
         t = re.sub(r"(<ArticleTitle[^>]*>)", lambda m: f"{m.group(1)}[{i}] ", t, count=1)
         t = re.sub(r'IdType="pmc">PMC\d+<', 'IdType="pmc"><', t)
@@ -143,6 +148,8 @@ def main() -> int:
     ap.add_argument("--library", type=int, default=0)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--only", choices=("paced", "unpaced"), help="measure one of the two")
+    ap.add_argument("--same-citations", action="store_true",
+                    help="every copy cites with the same texts (the older, easier figure)")
     args = ap.parse_args()
     from pytest_httpserver import HTTPServer
     from werkzeug.wrappers import Response
@@ -151,7 +158,7 @@ def main() -> int:
     if not CORPORA.exists():
         print("../shared/corpora not available")
         return 0
-    records = make_records(n)
+    records = make_records(n, vary=not args.same_citations)
     ids = list(records)
     esearch = ('<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%d</Count>'
                '<RetMax>%d</RetMax><RetStart>0</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_1'
@@ -179,6 +186,7 @@ def main() -> int:
             watch_run(base, 0.0, args.library, profile=True)
             return 0
         print(f"{n} records, {len(urls)} requests, library of {args.library} articles, "
+              f"{'the same' if args.same_citations else 'own'} citation texts, "
               f"{args.runs} runs each (load average {os.getloadavg()[0]:.1f})")
         for rate, label in ((3.0, "at NCBI's 3 requests/s"), (0.0, "unpaced")):
             if args.only and args.only != ("paced" if rate else "unpaced"):

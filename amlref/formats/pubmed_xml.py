@@ -150,12 +150,14 @@ def _references(data: ET.Element | None) -> list[Reference]:
     if data is None:
         return refs
     for rl in data.iter("ReferenceList"):
-        for r in rl.iterfind("Reference"):
+        for r in rl.findall("Reference"):     # (findall of a plain tag stays in C)
             raw = _text(r.find("Citation"))
             pmid = doi = pmcid = ""
             idl = r.find("ArticleIdList")
             if idl is not None:
-                for i in idl.iterfind("ArticleId"):
+                for i in idl:
+                    if i.tag != "ArticleId":
+                        continue
                     t = _text(i)
                     if not t:
                         continue
@@ -170,7 +172,12 @@ def _references(data: ET.Element | None) -> list[Reference]:
                         pmcid = normalize_pmcid(t, strict=False) or "-"
                 # ("-": the first of its kind did not normalise; as _ids, a later one of the
                 # same kind is not tried)
-                pmid, doi, pmcid = (v if v != "-" else "" for v in (pmid, doi, pmcid))
+                if pmid == "-":
+                    pmid = ""
+                if doi == "-":
+                    doi = ""
+                if pmcid == "-":
+                    pmcid = ""
             if not doi and raw and "10." in raw:
                 m = _DOI_IN_CITATION.search(raw)
                 if m:

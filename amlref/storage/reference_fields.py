@@ -41,9 +41,9 @@ def years_close(y1, y2) -> bool:
 def normalize_reference(ref: Reference) -> dict:
     """The stub fields of a reference: identifiers normalised (or found in the raw text),
     title key computed."""
-    doi = normalize_doi(ref.doi, strict=False) or ""
-    pmid = normalize_pmid(ref.pmid, strict=False) or ""
-    pmcid = normalize_pmcid(ref.pmcid, strict=False) or ""
+    doi = (normalize_doi(ref.doi, strict=False) or "") if ref.doi else ""
+    pmid = (normalize_pmid(ref.pmid, strict=False) or "") if ref.pmid else ""
+    pmcid = (normalize_pmcid(ref.pmcid, strict=False) or "") if ref.pmcid else ""
     raw = ref.raw or ""
     # (each pattern is searched only where its literal start is in the text: the same result,
     # without three regex searches for every reference of an import)
