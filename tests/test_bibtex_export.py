@@ -308,3 +308,31 @@ def test_round_trip_of_glottolog():
     raw = gzip.decompress(corpus("large", "glottolog-all-69k.bib.gz").read_bytes())
     diffs = _large_round_trip(raw.decode("utf-8"))
     assert len(diffs["biblatex"]) <= 3 and len(diffs["bibtex"]) <= 6, diffs
+
+
+@pytest.mark.latex
+def test_works_without_author_or_editor_sort_without_a_bibtex_warning(tmp_path):
+    """plain.bst sorts by author: a report, web page or anonymous article gets BibTeX's
+    ``key`` field (its institution, else its title), never "to sort, need author or key"."""
+    need("pdflatex", "bibtex")
+    arts = [article(citekey="who", type="report", title="WHO classification of {AML}",
+                    issued="2022", publisher="World Health Organization", authors=[]),
+            article(citekey="web", type="webpage", title="Zanubrutinib & AML trials",
+                    issued="2021", url="https://example.org/a_b", authors=[]),
+            article(citekey="anon", title="Anonymous editorial on CAR-T", issued="2020",
+                    container="Blood", volume="1", pages="1-2", authors=[])]
+    bib = export_bib(arts, biblatex=False)
+    assert "key = {World Health Organization}" in bib
+    assert "key = {Zanubrutinib \\& {AML} trials}" in bib
+    (tmp_path / "refs.bib").write_text(bib, encoding="ascii")
+    (tmp_path / "doc.tex").write_text(
+        PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"
+        "\\bibliography{refs}\n\\end{document}\n")
+    assert run(PDFLATEX, tmp_path).returncode == 0
+    out = run(["bibtex", "doc"], tmp_path).stdout
+    assert "to sort" not in out and "error message" not in out, out
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="latin-1")
+    # sorted by the key: Anonymous, World Health Organization, Zanubrutinib
+    assert bbl.index("{anon}") < bbl.index("{who}") < bbl.index("{web}")
+    # biblatex needs none (biber sorts by title)
+    assert "key =" not in export_bib(arts, biblatex=True)

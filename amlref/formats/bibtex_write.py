@@ -200,6 +200,14 @@ class _Writer:
             csl = {**csl_from_extra(a), **(csl or {})}
         if csl:
             self.csl_fields(csl, out, have)
+        if not self.biblatex and not have & {"author", "editor", "key"}:
+            # BibTeX's styles sort (and alpha labels) by author; for a work without one they
+            # take ``key`` ("to sort, need author or key"): who issued it, else its title
+            named = dict(out)
+            sort = next((named[f] for f in ("organization", "institution", "title", "journal",
+                                            "booktitle") if named.get(f)), "")
+            if sort:
+                out.append(("key", sort))
         key = a.citekey or f"id{a.id}"
         if _BAD_KEY.search(key):
             key = _BAD_KEY.sub("_", key)
