@@ -17,11 +17,33 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from amlref.core.errors import LibraryError
 from amlref.core.events import Events
 from amlref.storage import schema
+
+
+
+def _import_sqlite_utils():
+    """sqlite_utils, imported without numpy and pandas: it imports them when they are installed
+    (matplotlib brings numpy) only to store their number types, which AMLRef never hands it;
+    numpy is 0.1 s of the start of every command (``amlref export --aux`` in a LaTeX build,
+    ``amlref watch run`` from cron).  They stay importable for whoever needs them later."""
+    import sys
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    blocked = [m for m in ("numpy", "pandas") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None      # (an import of it raises ImportError: sqlite_utils's "not here")
+    try:
+        import sqlite_utils
+    finally:
+        for m in blocked:
+            if m in sys.modules and sys.modules[m] is None:
+                del sys.modules[m]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_ID = 0x414D4C52  # "AMLR"
