@@ -6,6 +6,10 @@ Methods (params by position or by name, as BBT takes them):
     item.export(citekeys, translator[, libraryID]) the text our exporter writes
     item.citationkey(item_keys)                   {item key: citation key or null}
     item.bibliography(citekeys[, format])         format = {"id": style, "contentType": text|html}
+    item.attachments(citekey)                     [{"open": file URL, "path", "annotations"}]
+    item.notes(citekeys)                          {citation key: [note HTML]}
+    item.collections(citekeys[, includeParents])  {citation key: [{"key", "name"}]}: tags
+                                                  and categories
     user.groups()                                 the library as one group
 Errors: -32700 parse error, -32600 invalid request, -32601 method not found, -32602 invalid
 params (unknown keys, wrong types), -32603 internal error.  A batch (a JSON array) answers
@@ -15,9 +19,12 @@ the answer, so treating it as a JSON-RPC notification would break them.
 """
 from __future__ import annotations
 
+import html
 import inspect
 import json
 import logging
+import os
+from pathlib import Path
 
 from amlref import __version__
 from amlref.core.errors import AmlrefError, InputError
@@ -110,13 +117,64 @@ class Methods:
         html = (fmt.get("contentType") or "text") == "html"
         return formatted(self._articles(citekeys), "bibliography", style, html=html)
 
-    def user_groups(self):
+    def item_attachments(self, citekey, library=None):
+        """The files of one article as Better BibTeX lists an item's attachments: ``open`` (a
+        URL that opens it: here its file:// URL), ``path`` (in the local file system); a PDF's
+        ``annotations`` (AMLRef keeps none: an empty list)."""
+        if isinstance(citekey, list) and len(citekey) == 1:
+            citekey = citekey[0]
+        if not isinstance(citekey, str):
+            raise RpcError(INVALID_PARAMS, "citekey must be a citation key")
+        if library not in (None, LIBRARY_ID, self.lib.path.stem, "*"):
+            raise RpcError(INVALID_PARAMS, f"no library {library!r}")
+        (art,) = self._articles([citekey])
+        store = self.lib.attachments
+        out = []
+        for att in store.of(art.id):
+            path = store.resolve(att)
+            item = {"open": Path(path).as_uri() if os.path.isabs(path) else path, "path": path}
+            if att.kind == "pdf":
+                item["annotations"] = []
+            out.append(item)
+        return out
+
+    def item_notes(self, citekeys):
+        """{citation key: [its notes as HTML paragraphs]} (Better BibTeX gives Zotero's note
+        HTML; AMLRef's notes are plain text)."""
+        return {a.citekey: [_note_html(text) for _, text in self.lib.notes.of(a.id)]
+                for a in self._articles(citekeys)}
+
+    def item_collections(self, citekeys, includeParents=False):
+        """{citation key: [collections]}: AMLRef's collections are its tags and the categories an
+        article is in (``key`` "tag:NAME" or "category:SLUG"; a subcategory's parents with
+        ``includeParents``)."""
+        from amlref.taxonomy.model import load
+        tax = load()
+        out = {}
+        for a in self._articles(citekeys):
+            cols = [{"key": f"tag:{t}", "name": t} for t in self.lib.tags.of(a.id)]
+            slugs: list[str] = []
+            for c in self.lib.categories.of(a.id):
+                if c["kind"] == "category":
+                    slugs += [c["slug"]] + (tax.ancestors(c["slug"]) if includeParents else [])
+            for slug in dict.fromkeys(slugs):
+                node = tax.nodes.get(slug)
+                cols.append({"key": f"category:{slug}", "name": node.label if node else slug})
+            out[a.citekey] = cols
+        return out
+
+    def user_groups(self, includeCollections=False):
         return [{"id": LIBRARY_ID, "name": self.lib.path.stem}]
+
+
+def _note_html(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip()) \
+        or "<p></p>"
 
 
 # "item.search" -> Methods.item_search; BBT also answers "items.*"
 NAMES = {"api.ready", "item.search", "item.export", "item.citationkey", "item.bibliography",
-         "user.groups"}
+         "item.attachments", "item.notes", "item.collections", "user.groups"}
 
 
 def _error(code: int, message: str, rid=None) -> dict:
