@@ -36,6 +36,12 @@ POSITIVES = [
     ("A PD-1 x CTLA-4 bispecific antibody with azacitidine in higher-risk MDS",
      "checkpoint-inhibitors"),
     ("Volrustomig in advanced solid tumours: a first-in-human study", "checkpoint-inhibitors"),
+    # checkpoint antibodies of the later INN lists; inhibitory receptor blockade
+    ("Socazolimab with azacitidine in higher-risk myelodysplastic syndromes",
+     "checkpoint-inhibitors"),
+    ("Surzebiclimab in relapsed acute myeloid leukaemia: a phase I study", "checkpoint-inhibitors"),
+    ("Blockade of co-inhibitory receptors restores T-cell function in AML",
+     "checkpoint-inhibitors"),
     ("CD19 x CD47 bispecific antibodies in B-cell lymphoma: preclinical activity",
      "checkpoint-inhibitors"),
     # engager arm notation written with alpha / anti-
@@ -82,6 +88,7 @@ NEGATIVES = [
     # a target that is not a checkpoint receptor; a checkpoint receptor only measured
     ("CD70 is a promising target in acute myeloid leukemia", "checkpoint-inhibitors"),
     ("TIM-3 expression on leukemic stem cells predicts relapse", "checkpoint-inhibitors"),
+    ("Inhibitory receptor expression on NK cells of patients with AML", "checkpoint-inhibitors"),
     # an autologous transplant; a therapy before the allogeneic transplant
     ("Relapse after autologous hematopoietic cell transplantation for lymphoma", "allo-hsct-gvl"),
     ("Apamistamab-based targeted conditioning before allogeneic hematopoietic cell transplantation "
