@@ -89,6 +89,9 @@ NEGATIVES = [
     ("CD70 is a promising target in acute myeloid leukemia", "checkpoint-inhibitors"),
     ("TIM-3 expression on leukemic stem cells predicts relapse", "checkpoint-inhibitors"),
     ("Inhibitory receptor expression on NK cells of patients with AML", "checkpoint-inhibitors"),
+    # a receptor regulated by a microRNA or a transcription factor is not a therapy's target
+    ("CD47 is a target of microRNA-133a in leukemic cells", "checkpoint-inhibitors"),
+    ("PD-L1 is a target gene of STAT3 in myeloid leukemia", "checkpoint-inhibitors"),
     # an autologous transplant; a therapy before the allogeneic transplant
     ("Relapse after autologous hematopoietic cell transplantation for lymphoma", "allo-hsct-gvl"),
     ("Apamistamab-based targeted conditioning before allogeneic hematopoietic cell transplantation "
