@@ -36,12 +36,10 @@ POSITIVES = [
     ("A PD-1 x CTLA-4 bispecific antibody with azacitidine in higher-risk MDS",
      "checkpoint-inhibitors"),
     ("Volrustomig in advanced solid tumours: a first-in-human study", "checkpoint-inhibitors"),
-    # checkpoint antibodies of the later INN lists; inhibitory receptor blockade
+    # checkpoint antibodies of the later INN lists
     ("Socazolimab with azacitidine in higher-risk myelodysplastic syndromes",
      "checkpoint-inhibitors"),
     ("Surzebiclimab in relapsed acute myeloid leukaemia: a phase I study", "checkpoint-inhibitors"),
-    ("Blockade of co-inhibitory receptors restores T-cell function in AML",
-     "checkpoint-inhibitors"),
     ("CD19 x CD47 bispecific antibodies in B-cell lymphoma: preclinical activity",
      "checkpoint-inhibitors"),
     # engager arm notation written with alpha / anti-
@@ -88,7 +86,6 @@ NEGATIVES = [
     # a target that is not a checkpoint receptor; a checkpoint receptor only measured
     ("CD70 is a promising target in acute myeloid leukemia", "checkpoint-inhibitors"),
     ("TIM-3 expression on leukemic stem cells predicts relapse", "checkpoint-inhibitors"),
-    ("Inhibitory receptor expression on NK cells of patients with AML", "checkpoint-inhibitors"),
     # a receptor regulated by a microRNA or a transcription factor is not a therapy's target
     ("CD47 is a target of microRNA-133a in leukemic cells", "checkpoint-inhibitors"),
     ("PD-L1 is a target gene of STAT3 in myeloid leukemia", "checkpoint-inhibitors"),
