@@ -13,9 +13,12 @@ record's rarest category (bench_generalisation.halves): H1 is the half whose err
 (``--errors H1``), H2 is only measured.  Batches 2 and 3 (76 records) were collected and labelled after
 H1's errors had been read, from searches for the categories in general, to measure changes that
 touch no H2 record ("new"); in session 6's second round their errors were read (``--errors new``).
-Batch 4 (123 records) was collected and labelled before that, and is only measured ("b4"); with
-H2 it is "H2+b4", everything no change was built on.  A change that raises what was read and not
-H2+b4 is overfitting.
+Batch 4 (123 records) was collected and labelled before that, and was only measured in session 6
+("b4"); with H2 it is "H2+b4".  Batch 5 (184 records, session 7, extra weight on checkpoint
+inhibitors and hard negatives) was collected and labelled before the classifier ran on it and is
+only measured ("b5"); from session 7's improvement round on, the errors of H2 and batch 4 are read
+(``--errors H2+b4``), so b5 is everything no change was built on.  A change that raises what was
+read and not b5 is overfitting.
 
 Variants: ``title`` (the title alone: what a PubMed alert often is), and with ``--records``:
 ``full`` (title and the abstract where there is one), ``abstract-300`` (the abstract cut to 300
@@ -88,9 +91,9 @@ def with_abstracts(recs: list[dict], gold: dict[str, set[str]], path: Path) -> l
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--records", type=Path, help="JSON lines with the abstracts (not committed)")
-    ap.add_argument("--errors", choices=["H1", "new"],
-                    help="list the records that differ (H1 and batches 2+3 only: H2 and batch 4"
-                         " are measured, never read)")
+    ap.add_argument("--errors", choices=["H1", "new", "H2+b4"],
+                    help="list the records that differ (H1, batches 2+3, and since session 7 H2 and"
+                         " batch 4: batch 5 is measured, never read)")
     ap.add_argument("--variant", choices=["title", "full", "abstract-300"], action="append")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--quiet", action="store_true", help="only the macro-F1 table")
@@ -108,6 +111,10 @@ def main() -> None:
         # batch 4: collected before the errors of batches 2+3 were read; measured only
         parts["b4"] = b4
         parts["H2+b4"] = h2 + b4
+    b5 = [r for r in recs if r["batch"] == "5"]
+    if b5:
+        # batch 5: collected and labelled before the classifier ran on it; measured only
+        parts["b5"] = b5
     variants = args.variant or (["title", "full", "abstract-300"] if args.records else ["title"])
     full = with_abstracts(recs, gold, args.records) if args.records else None
     clf = ImmunotherapyClassifier(load(user=False))
@@ -132,9 +139,10 @@ def main() -> None:
     for variant in variants:
         print(f"  {variant:<16}" + "  ".join(f"{res['macro']:6.3f}" for v, n, res in summary
                                              if v == variant))
-    print("\nper category (all records): P/R")
+    shown = "b5" if "b5" in parts else "all"
+    print(f"\nper category ({shown}): P/R")
     for variant in variants:
-        res = next(r for v, n, r in summary if v == variant and n == "all")
+        res = next(r for v, n, r in summary if v == variant and n == shown)
         print(f"  {variant:<16}" + "  ".join(
             f"{c[:6]} {t['precision']:.2f}/{t['recall']:.2f}" for c, t in res["table"].items()))
 

@@ -91,3 +91,18 @@ def test_batch_4_is_a_measure_of_its_own(heldout):
     # the bench keeps it apart: "new" is batches 2+3 only, b4 and H2+b4 are measured
     text = (ROOT / "benchmarks" / "bench_heldout.py").read_text(encoding="utf-8")
     assert 'r["batch"] in ("2", "3")' in text and '"H2+b4"' in text
+
+
+def test_batch_5_is_a_measure_of_its_own(heldout):
+    # batch 5 (session 7): collected and labelled before the classifier ran on it, extra weight
+    # on checkpoint inhibitors and hard negatives; its errors are never listed
+    recs, gold = heldout
+    b5 = [r for r in recs if r["batch"] == "5"]
+    assert len(b5) >= 120
+    counts = {c: sum(c in gold[r["record_id"]] for r in b5) for c in TOP_LEVEL}
+    assert all(n >= 10 for n in counts.values()), counts
+    assert counts["checkpoint-inhibitors"] == max(counts.values())
+    assert sum(not gold[r["record_id"]] for r in b5) >= 40
+    text = (ROOT / "benchmarks" / "bench_heldout.py").read_text(encoding="utf-8")
+    assert 'parts["b5"] = b5' in text
+    assert 'choices=["H1", "new", "H2+b4"]' in text   # no --errors b5

@@ -36,7 +36,7 @@ __all__ = ["VERSION", "ImmunotherapyClassifier", "Decision", "Hit", "Rules", "ru
            "STRONG_LISTS", "FIELD_NAMES", "_Fields", "_rules_cache", "_scores",
            "_drop_abbreviations"]
 
-VERSION = "10"  # bump when the rules below change: stored assignments are recomputed
+VERSION = "11"  # bump when the rules below change: stored assignments are recomputed
 
 
 

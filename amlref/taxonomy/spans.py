@@ -26,7 +26,8 @@ def strong_spans(R, found: dict, owners: set) -> dict:
                 top = R.top[owner]
                 for group, start, end in found.get((owner, name), ()):
                     kind = kinds.get((owner, group))
-                    if kind is not None and kind[1]:
+                    # (an exclusion phrase is not a word of its category: it swallows nothing)
+                    if kind is not None and kind[1] and group != "exclude":
                         spans.append((start, end, top))
         out[name] = spans
     return out
