@@ -320,10 +320,13 @@ def test_works_without_author_or_editor_sort_without_a_bibtex_warning(tmp_path):
             article(citekey="web", type="webpage", title="Zanubrutinib & AML trials",
                     issued="2021", url="https://example.org/a_b", authors=[]),
             article(citekey="anon", title="Anonymous editorial on CAR-T", issued="2020",
-                    container="Blood", volume="1", pages="1-2", authors=[])]
+                    container="Blood", volume="1", pages="1-2", authors=[]),
+            article(citekey="zz_misc:1", type="document", title="", container="", issued="",
+                    authors=[])]
     bib = export_bib(arts, biblatex=False)
     assert "key = {World Health Organization}" in bib
     assert "key = {Zanubrutinib \\& {AML} trials}" in bib
+    assert "key = {zz misc 1}" in bib      # nothing else to sort by: the citation key
     (tmp_path / "refs.bib").write_text(bib, encoding="ascii")
     (tmp_path / "doc.tex").write_text(
         PREAMBLE + "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n"

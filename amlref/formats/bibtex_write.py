@@ -203,9 +203,11 @@ class _Writer:
         if not self.biblatex and not have & {"author", "editor", "key"}:
             # BibTeX's styles sort (and alpha labels) by author; for a work without one they
             # take ``key`` ("to sort, need author or key"): who issued it, else its title
+            # (else its citation key's letters and digits: a record with nothing else to go by)
             named = dict(out)
             sort = next((named[f] for f in ("organization", "institution", "title", "journal",
-                                            "booktitle") if named.get(f)), "")
+                                            "booktitle") if named.get(f)), "") \
+                or re.sub(r"[^A-Za-z0-9]+", " ", a.citekey or "").strip()
             if sort:
                 out.append(("key", sort))
         key = a.citekey or f"id{a.id}"
