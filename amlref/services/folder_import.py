@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from amlref.core.progress import CancelToken, Progress, no_progress
-from amlref.services.folder_scan import Found
+from amlref.services.folder_scan import Found, counted
 from amlref.services.importing import ImportReport
 from amlref.services.pdf_import import PdfImportReport, PdfOutcome
 from amlref.storage.library import Library
@@ -64,9 +64,8 @@ class FolderImportReport:
         if self.pdfs is not None:
             parts.append("PDFs: " + self.pdfs.summary())
         if self.found.skipped:
-            n = len(self.found.skipped)
-            parts.append(f"{n} {'file' if n == 1 else 'files'} not read (not a bibliography "
-                         "or PDF)")
+            parts.append(f"{counted(len(self.found.skipped), 'other file')} skipped (not a "
+                         "bibliography or PDF)")
         return "; ".join(parts)
 
     def details(self) -> list[str]:
@@ -74,7 +73,8 @@ class FolderImportReport:
         out = [c.summary() for c in self.found.folders]
         out += [f"skipped {s}" for s in self.found.skipped]
         if self.records is not None:
-            out += [f"{f['file']}: {f['records']} as {f['format']}" for f in self.records.files]
+            out += [f"{f['file']}: {counted(f['records'], 'record')} as {f['format']}"
+                    for f in self.records.files]
             out += [f"skipped {p}" for p in self.records.skipped]
         if self.pdfs is not None:
             out += [pdf_line(o) for o in self.pdfs.outcomes]

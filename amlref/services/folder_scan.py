@@ -79,13 +79,14 @@ class FolderCount:
                 "pdfs": self.pdfs, "skipped": self.skipped, "ignored": self.ignored}
 
     def summary(self) -> str:
-        s = (f"{self.folder}: {_n(self.references, 'bibliography file')}, "
-             f"{_n(self.pdfs, 'PDF')}, {_n(self.skipped, 'other file')} skipped")
+        s = (f"{self.folder}: {counted(self.references, 'bibliography file')}, "
+             f"{counted(self.pdfs, 'PDF')}, {counted(self.skipped, 'other file')} skipped")
         return s + (f", {self.ignored} hidden, backup or system files ignored"
                     if self.ignored else "")
 
 
-def _n(n: int, what: str) -> str:
+def counted(n: int, what: str) -> str:
+    """``1 PDF``, ``2 PDFs``."""
     return f"{n} {what}" + ("" if n == 1 else "s")
 
 
@@ -147,7 +148,7 @@ def _once(path: str, seen: set[str]) -> bool:
 def _nothing_readable(count: FolderCount) -> str:
     if not (count.files or count.ignored):
         return "the folder is empty: no bibliography files or PDFs in it"
-    return (f"no bibliography files or PDFs in this folder ({_n(count.skipped, 'other file')}"
+    return (f"no bibliography files or PDFs in this folder ({counted(count.skipped, 'other file')}"
             f", {count.ignored} hidden, backup or system files)")
 
 
