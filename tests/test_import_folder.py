@@ -277,12 +277,27 @@ def test_zotero_export_folder_with_its_files_subfolder(cli, lib_path, tmp_path):
 
 
 def test_latex_outputs_and_the_library_s_own_files_are_not_imported(cli, tmp_path):
-    """A thesis folder: thesis.pdf made from thesis.tex, biblatex's control file, .aux; and an
-    AMLRef library kept in the same folder with its stored copies and backups."""
+    """A thesis folder: thesis.pdf made from thesis.tex, its figures (PDFs it includes),
+    biblatex's control file, .aux; a published paper included whole (pdfpages) is a paper;
+    and an AMLRef library kept in the same folder with its stored copies and backups."""
     root = tmp_path / "thesis"
     copy(corpus("bibtex", "biblatex-examples.bib"), root / "refs.bib")
-    (root / "thesis.tex").write_text("\\documentclass{report}\\begin{document}x\\end{document}",
-                                     "utf-8")
+    (root / "thesis.tex").write_text(
+        "\\documentclass{report}\n\\usepackage{graphicx,pdfpages}\n\\begin{document}\n"
+        "\\includegraphics[width=\\linewidth]{figures/survival}\n"
+        "% \\includegraphics{figures/old-draft}\n"
+        "\\include{chapters/results}\n\\includepdf[pages=-]{papers/paper1.pdf}\n"
+        "\\end{document}\n", "utf-8")
+    (root / "chapters").mkdir()
+    (root / "chapters" / "results.tex").write_text(
+        "\\graphicspath{{img/}{../img/}}\n\\includegraphics*[scale=0.5]{ kaplan-meier.pdf }\n",
+        "utf-8")
+    survival = article_pdf(root / "figures" / "survival.pdf", doi="", title="Survival by arm")
+    draft = article_pdf(root / "figures" / "old-draft.pdf", doi="",
+                        title="An old draft of a figure, commented out")
+    km = article_pdf(root / "img" / "kaplan-meier.pdf", doi="", title="Kaplan Meier curves")
+    paper1 = article_pdf(root / "papers" / "paper1.pdf", doi="",
+                         title="CD123 CAR T cells in relapsed acute myeloid leukaemia")
     article_pdf(root / "thesis.pdf", doi="", title="Immunotherapy of acute myeloid leukaemia")
     (root / "thesis.aux").write_text("\\relax\n\\citation{knuth:ct}\n", "utf-8")
     (root / "thesis-blx.bib").write_text(
@@ -302,11 +317,14 @@ def test_latex_outputs_and_the_library_s_own_files_are_not_imported(cli, tmp_pat
     skipped = {Path(s["file"]).name: s["reason"] for s in d["skipped_files"]}
     assert skipped["thesis.pdf"] == skipped["thesis.aux"] == "made by LaTeX from thesis.tex"
     assert skipped["thesis-blx.bib"] == "made by LaTeX from thesis.tex"
+    assert skipped["survival.pdf"] == "a figure of thesis.tex"
+    assert skipped["kaplan-meier.pdf"] == "a figure of results.tex"
     assert "library.sqlite" in skipped and "SQLite" in skipped["library.sqlite"]
     assert not any("library.files" in s["file"] or "library.backups" in s["file"]
                    for s in d["skipped_files"])
-    assert d["added"] == 0 and d["merged"] == 92           # refs.bib again; nothing else
-    assert "pdfs" not in d or d["pdfs"] is None
+    assert (d["import"]["added"], d["import"]["merged"]) == (0, 92)    # refs.bib again
+    assert sorted(f["file"] for f in d["pdfs"]["files"]) == sorted([str(draft), str(paper1)])
+    assert str(survival) in str(d) and str(km) in str(d)
 
 
 def test_format_option_chooses_the_files_of_that_format(cli, tmp_path):

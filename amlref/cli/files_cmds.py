@@ -138,7 +138,7 @@ def cmd_import(args, base) -> int:
     of library_cmds (``base``: its report and exit status), the files their new records link
     to, and the PDFs (services/folder_import.py)."""
     from amlref.services.folder_scan import scan
-    found = scan(args.paths, fmt=args.format, progress=None if args.json else status_line)
+    found = scan(args.paths, fmt=args.format, progress=None if args.json else _progress_line)
     clear_status()
     if not args.json:
         for count in found.folders:
@@ -185,10 +185,7 @@ def _link_and_import_pdfs(args, found, new_ids):
     from amlref.services.folder_import import link_and_import_pdfs, linked_summary, pdf_line
     lib = open_library(args)
     with lib, _interrupt_cancels() as cancel:
-        progress = None
-        if sys.stderr.isatty() and not args.json:
-            def progress(done, total, message=""):
-                status_line(done, total, f"{message} ({done}/{total})" if total else message)
+        progress = _progress_line if sys.stderr.isatty() and not args.json else None
         linked, report = link_and_import_pdfs(
             lib, found, new_ids, tags=args.tag, offline=True if args.offline else None,
             link=True if args.link else None, progress=progress, cancel=cancel)
@@ -207,6 +204,10 @@ def _link_and_import_pdfs(args, found, new_ids):
             return 130, linked, report
         catch_up(lib)   # full text, search index, categories
     return (0 if report is None or report.ok else 1), linked, report
+
+
+def _progress_line(done: int, total: int, message: str = "") -> None:
+    status_line(done, total, f"{message} ({done}/{total})" if total else message)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ window): the folder is searched recursively and each file is
   ``.xml``, ``.json``, none) with content the importer is sure of (``FOLDER_MIN_SCORE``): a
   ``notes.txt`` that mentions a PMID, a ``package.json`` or a ``thesis.tex`` is not a
   bibliography;
-- skipped, with the reason (an image, a Word file, a LaTeX file or what LaTeX made from it ...);
+- skipped, with the reason (an image, a Word file, a LaTeX file, what LaTeX made from it and the
+  figures it includes: services/folder_latex.py ...);
 - ignored without a word: hidden files and folders, backups (``~``, ``.bak``), OS litter
   (``.DS_Store``, ``Thumbs.db``, ``desktop.ini``, ``__MACOSX``), database working files, and
   the ``.files``/``.backups`` folders of an AMLRef library found in the folder.
@@ -28,6 +29,7 @@ from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.formats.detect import GENERIC_EXTS, MIN_SCORE
 from amlref.pdf.sniff import what_is
+from amlref.services.folder_latex import figures, made_by_latex
 from amlref.plugins.registry import registry
 
 HEAD_BYTES = 65536            # read of a file to recognise it (detection looks at 16,384 chars)
@@ -38,10 +40,6 @@ LITTER = {".ds_store", "thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop
 LITTER_DIRS = {"__macosx", "$recycle.bin", "system volume information", "__pycache__"}
 BACKUP_ENDINGS = ("~", ".bak", ".orig", ".sav", ".swp", ".tmp", "-wal", "-shm", "-journal")
 UNFINISHED = (".part", ".crdownload", ".partial")     # downloads still running (or broken off)
-# what LaTeX and its tools make from X.tex beside it (X.pdf is the document, not a paper)
-LATEX_MADE = (".pdf", ".dvi", ".aux", ".log", ".bbl", ".blg", ".bcf", ".run.xml", ".toc",
-              ".lof", ".lot", ".out", ".fls", ".fdb_latexmk", ".synctex.gz", ".nav", ".snm",
-              ".vrb", "-blx.bib", ".xdv", ".idx", ".ind", ".ilg", ".glo", ".gls", ".ist")
 SQLITE = b"SQLite format 3\x00"
 
 PDF, REFERENCE, SKIP = "pdf", "reference", "skip"
@@ -104,12 +102,6 @@ class Found:
                 "skipped_files": [s.to_json() for s in self.skipped]}
 
 
-def needs_scan(paths: Iterable[str]) -> bool:
-    """Whether an import of ``paths`` is more than bibliography files: a folder or a PDF."""
-    from amlref.pdf import is_pdf
-    return any(p != "-" and (os.path.isdir(p) or is_pdf(p)) for p in paths)
-
-
 def scan(paths: Iterable[str], fmt: str | None = None, progress: Progress | None = None,
          cancel: CancelToken | None = None) -> Found:
     """Expand folders into the files AMLRef reads (see the module docstring).  Raises a
@@ -155,15 +147,16 @@ def _nothing_readable(count: FolderCount) -> str:
 def _scan_folder(root: str, found: Found, seen: set[str], fmt: str | None,
                  progress: Progress, cancel: CancelToken | None) -> FolderCount:
     count = FolderCount(root)
-    looked = 0
-    for path, made in walk(root, count, found.skipped):
-        looked += 1
+    files = list(walk(root, count, found.skipped))
+    graphics = figures([p for p, _ in files if p.lower().endswith(".tex")], root)
+    for looked, (path, made) in enumerate(files, 1):
         if looked % 50 == 0:
             check(cancel)
-            progress(looked, 0, f"looking at the files of {os.path.basename(root)}: {looked}")
+            progress(looked, len(files), f"looking at the files of {os.path.basename(root)}")
         if not _once(path, seen):
             count.repeated += 1
             continue
+        made = made or graphics.get(os.path.realpath(path), "")
         kind, what = (SKIP, made) if made else recognise(path, fmt)
         if kind == PDF:
             found.pdfs.append(path)
@@ -189,7 +182,7 @@ def walk(root: str, count: FolderCount | None = None, skipped: list[Skipped] | N
         kept = sorted(d for d in dirs if not _ignored_dir(d, libraries))
         count.ignored += len(dirs) - len(kept)
         dirs[:] = kept
-        made = _latex_made(names)
+        made = made_by_latex(names)
         for name in sorted(names):
             if _ignored_file(name):
                 count.ignored += 1
@@ -214,18 +207,6 @@ def _ignored_file(name: str) -> bool:
     low = name.lower()
     return (name.startswith((".", "~$")) or low in LITTER or low.endswith(BACKUP_ENDINGS)
             or (name.startswith("#") and name.endswith("#")))       # an editor's autosave
-
-
-def _latex_made(names: list[str]) -> dict[str, str]:
-    """The files of a folder that LaTeX made from a ``.tex`` beside them, with the reason."""
-    out = {}
-    stems = {n[:-4] for n in names if n.lower().endswith(".tex")}
-    if stems:
-        for n in names:
-            for end in LATEX_MADE:
-                if n.lower().endswith(end) and n[:-len(end)] in stems:
-                    out[n] = f"made by LaTeX from {n[:-len(end)]}.tex"
-    return out
 
 
 def file_ext(path: str) -> str:
