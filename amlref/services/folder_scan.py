@@ -249,6 +249,10 @@ def _bibliography(path: str, head: bytes, ext: str, owners: set[str],
         if not fmt:
             return _confident(text, ext, name, owners)
     except InputError:
+        if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"):
+            return SKIP, "empty file"
+        if owners and ext not in CONTAINER_EXTS:      # a .bib, .ris ... with no record in it
+            return SKIP, f"no records AMLRef recognises in it ({what_is(head)})"
         return SKIP, _not_ours(head, ext)
     if ext in getattr(registry.importer(fmt), "extensions", ()) or _sniff(fmt, text) > 0:
         return REFERENCE, fmt
