@@ -276,6 +276,32 @@ def test_zotero_export_folder_with_its_files_subfolder(cli, lib_path, tmp_path):
         assert lib.attachments.resolve(att) == str(pdf)
 
 
+def test_endnote_export_with_its_data_folder(cli, lib_path, tmp_path):
+    """EndNote's RIS export beside its library's .Data folder: ``L1  - internal-pdf://...``
+    points into .Data/PDF/; the library's own database files there are skipped."""
+    root = tmp_path / "EndNote"
+    data = root / "My EndNote Library.Data"
+    pdf = article_pdf(data / "PDF" / "0123456789" / "Daver-2019.pdf", doi="",
+                      title="Azacitidine and nivolumab in relapsed acute myeloid leukemia")
+    (data / "sdb").mkdir()
+    (data / "sdb" / "sdb.eni").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    (root / "My EndNote Library.enl").write_bytes(b"\x00\x01RSD\x00" + b"\x00" * 100)
+    (root / "export.txt").write_text(
+        "TY  - JOUR\nAU  - Daver, Naval\nTI  - Efficacy, safety, and biomarkers of response to "
+        "azacitidine and nivolumab in relapsed/refractory acute myeloid leukemia\nJO  - Cancer "
+        "Discov\nPY  - 2019\nL1  - internal-pdf://0123456789/Daver-2019.pdf\nER  - \n\n",
+        "utf-8")
+    r = cli("import", root, "--offline", "--json")
+    assert r.code == 0, r
+    d = r.json()
+    assert d["import"]["files"][0]["format"] == "ris" and d["linked_files"]["attached"] == 1
+    assert [(f["file"], f["status"]) for f in d["pdfs"]["files"]] == [(str(pdf), "attached")]
+    assert sorted(Path(s["file"]).name for s in d["skipped_files"]) == [
+        "My EndNote Library.enl", "sdb.eni"]
+    with Library.open(lib_path) as lib:
+        assert lib.articles.count() == 1 and len(lib.attachments.all()) == 1
+
+
 def test_latex_outputs_and_the_library_s_own_files_are_not_imported(cli, tmp_path):
     """A thesis folder: thesis.pdf made from thesis.tex, its figures (PDFs it includes),
     biblatex's control file, .aux; a published paper included whole (pdfpages) is a paper;
