@@ -156,7 +156,8 @@ def _scan_folder(root: str, found: Found, seen: set[str], fmt: str | None,
         if not _once(path, seen):
             count.repeated += 1
             continue
-        made = made or graphics.get(os.path.realpath(path), "")
+        if graphics and not made:
+            made = graphics.get(os.path.realpath(path), "")
         kind, what = (SKIP, made) if made else recognise(path, fmt)
         if kind == PDF:
             found.pdfs.append(path)
