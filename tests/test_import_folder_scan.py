@@ -123,3 +123,20 @@ def test_symlinked_folders_are_not_followed_and_nothing_is_taken_twice(tmp_path)
     assert not any("loop" in p for p in found.references)
     assert [p for p in found.references if p.endswith(("again.ris", "example_basic.ris"))] \
         == [str(root / "again.ris")]               # (the first of the two in name order)
+
+
+def test_a_pipe_and_a_dangling_link_in_the_folder_are_skipped(tmp_path):
+    import threading
+    root = tmp_path / "refs"
+    shutil.copytree(corpus("ris", "rispy-tests"), root)
+    os.mkfifo(root / "fifo.ris")             # reading it would wait for a writer for ever
+    os.mkfifo(root / "fifo.pdf")
+    (root / "gone.ris").symlink_to(tmp_path / "nowhere.ris")
+    out = []
+    t = threading.Thread(target=lambda: out.append(scan([str(root)])), daemon=True)
+    t.start()
+    t.join(30)
+    assert out, "the scan blocked on a named pipe"
+    reasons = {Path(s.path).name: s.reason for s in out[0].skipped}
+    assert reasons["fifo.ris"] == reasons["fifo.pdf"] == "not a regular file"
+    assert reasons["gone.ris"] == "cannot read: No such file or directory"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import stat
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -28,9 +29,9 @@ from typing import Iterable
 from amlref.core.errors import InputError
 from amlref.core.progress import CancelToken, Progress, check, no_progress
 from amlref.formats.detect import GENERIC_EXTS, MIN_SCORE
-from amlref.pdf.sniff import what_is
-from amlref.services.folder_latex import figures, made_by_latex
+from amlref.pdf.sniff import is_pdf, what_is
 from amlref.plugins.registry import registry
+from amlref.services.folder_latex import figures, made_by_latex
 
 HEAD_BYTES = 65536            # read of a file to recognise it (detection looks at 16,384 chars)
 FOLDER_MIN_SCORE = 0.7        # a generic file's content must score this much (MIN_SCORE: 0.3)
@@ -107,7 +108,6 @@ def scan(paths: Iterable[str], fmt: str | None = None, progress: Progress | None
     """Expand folders into the files AMLRef reads (see the module docstring).  Raises a
     one-line InputError for a path that does not exist or cannot be read, and for a folder with
     nothing readable in it; nothing is imported then."""
-    from amlref.pdf import is_pdf
     from amlref.services.importing import check_input
     progress = progress or no_progress
     found = Found()
@@ -225,6 +225,11 @@ def recognise(path: str, fmt: str | None = None) -> tuple[str, str]:
     ``fmt``: the format the user chose (``--format``): a bibliography must be that one."""
     ext = file_ext(path)
     gz = path.lower().endswith(".gz")
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):    # a pipe or a device would block a read
+            return SKIP, "not a regular file"
+    except OSError as exc:                              # (a link to nowhere)
+        return SKIP, f"cannot read: {exc.strerror}"
     if ext == ".pdf" and not gz:
         return PDF, ""
     if path.lower().endswith(UNFINISHED):

@@ -112,3 +112,18 @@ def test_bibliography_and_its_pdf_dropped_together_are_one_import(qtbot, offline
     assert what == "folder-import"
     assert [o.status for o in report.pdfs.outcomes] == ["attached"]
     assert offline.articles.count() == 10
+
+
+def test_cancel_while_the_references_come_in_leaves_nothing(qtbot, offline, make_window,
+                                                            tmp_path):
+    root = folder(tmp_path / "refs")
+    w = make_window(offline)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)
+
+    def drop_and_cancel():
+        drop(w, file_mime(root))
+        for job in w.runner.jobs:        # the Cancel button of the progress dialog does this
+            job.cancel.cancel()
+    what, message = wait_job(qtbot, w, drop_and_cancel, timeout=60000)
+    assert (what, message) == ("error", "cancelled: nothing was changed")
+    assert offline.articles.count() == 0 and offline.attachments.all() == []
