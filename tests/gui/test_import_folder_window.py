@@ -127,3 +127,15 @@ def test_cancel_while_the_references_come_in_leaves_nothing(qtbot, offline, make
     what, message = wait_job(qtbot, w, drop_and_cancel, timeout=60000)
     assert (what, message) == ("error", "cancelled: nothing was changed")
     assert offline.articles.count() == 0 and offline.attachments.all() == []
+
+
+def test_open_with_amlref_on_a_folder_imports_it(qtbot, offline, make_window, tmp_path):
+    """``amlref gui FOLDER`` / a file manager's "Open with AMLRef" on a folder."""
+    from amlref.gui.open_files import open_files
+    root = folder(tmp_path / "refs")
+    w = make_window(offline)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)
+    with qtbot.waitSignal(w.job_finished, timeout=60000) as blocker:
+        assert open_files(w, [str(root)]) == "import-folder"
+    what, report = blocker.args
+    assert what == "folder-import" and offline.articles.count() == 11
