@@ -184,11 +184,12 @@ def _link_and_import_pdfs(args, found, new_ids):
     --json).  Ctrl+C stops between two PDFs (a second one at once): what is in stays."""
     from amlref.services.folder_import import link_and_import_pdfs, linked_summary, pdf_line
     lib = open_library(args)
-    with lib, _interrupt_cancels() as cancel:
-        progress = _progress_line if sys.stderr.isatty() and not args.json else None
-        linked, report = link_and_import_pdfs(
-            lib, found, new_ids, tags=args.tag, offline=True if args.offline else None,
-            link=True if args.link else None, progress=progress, cancel=cancel)
+    with lib:
+        with _interrupt_cancels() as cancel:
+            progress = _progress_line if sys.stderr.isatty() and not args.json else None
+            linked, report = link_and_import_pdfs(
+                lib, found, new_ids, tags=args.tag, offline=True if args.offline else None,
+                link=True if args.link else None, progress=progress, cancel=cancel)
         clear_status()
         if not args.json:
             if linked["attached"] or linked["missing"]:
@@ -202,7 +203,12 @@ def _link_and_import_pdfs(args, found, new_ids):
             sys.stderr.write("amlref: interrupted: the PDFs listed are in, the others were not "
                              "imported\n")
             return 130, linked, report
-        catch_up(lib)   # full text, search index, categories
+        try:
+            catch_up(lib)   # full text, search index, categories
+        except KeyboardInterrupt:
+            sys.stderr.write("amlref: interrupted while indexing: the imported articles are "
+                             "kept; indexing goes on with the next command\n")
+            return 130, linked, report
     return (0 if report is None or report.ok else 1), linked, report
 
 
