@@ -256,6 +256,12 @@ class DropsMixin:
             if pdfs:
                 self.import_pdfs(pdfs)
 
+    def import_folder_dialog(self) -> None:
+        """Every file AMLRef reads in a folder the user picks (as a dropped folder)."""
+        folder = QFileDialog.getExistingDirectory(self, "Import every file AMLRef reads in")
+        if folder:
+            self.import_folder([folder])
+
     def add_dialog(self) -> None:
         from amlref.gui.dialogs import AddIdentifierDialog
         d = AddIdentifierDialog(self)

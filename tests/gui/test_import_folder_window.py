@@ -115,15 +115,27 @@ def test_bibliography_and_its_pdf_dropped_together_are_one_import(qtbot, offline
 
 
 def test_cancel_while_the_references_come_in_leaves_nothing(qtbot, offline, make_window,
-                                                            tmp_path):
+                                                            tmp_path, monkeypatch):
+    import threading
+    from amlref.services import import_place, importing
     root = folder(tmp_path / "refs")
     w = make_window(offline)
     qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)
+    inside, go_on = threading.Event(), threading.Event()
+    real = import_place.place
+
+    def place(*args, **kw):          # the first record waits, inside the transaction, for the
+        inside.set()                 # Cancel button
+        go_on.wait(20)
+        return real(*args, **kw)
+    monkeypatch.setattr(importing, "place", place)
 
     def drop_and_cancel():
         drop(w, file_mime(root))
+        qtbot.waitUntil(inside.is_set, timeout=20000)
         for job in w.runner.jobs:        # the Cancel button of the progress dialog does this
             job.cancel.cancel()
+        go_on.set()
     what, message = wait_job(qtbot, w, drop_and_cancel, timeout=60000)
     assert (what, message) == ("error", "cancelled: nothing was changed")
     assert offline.articles.count() == 0 and offline.attachments.all() == []
@@ -138,4 +150,18 @@ def test_open_with_amlref_on_a_folder_imports_it(qtbot, offline, make_window, tm
     with qtbot.waitSignal(w.job_finished, timeout=60000) as blocker:
         assert open_files(w, [str(root)]) == "import-folder"
     what, report = blocker.args
+    assert what == "folder-import" and offline.articles.count() == 11
+
+
+def test_file_menu_imports_a_folder_the_user_picks(qtbot, offline, make_window, tmp_path,
+                                                   monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    root = folder(tmp_path / "refs")
+    w = make_window(offline)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=30000)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(root))
+    (menu,) = [a.menu() for a in w.menuBar().actions() if a.text() == "&File"]
+    (act,) = [a for a in menu.actions() if a.text() == "Import a f&older…"]
+    assert act.shortcut().toString() == "Ctrl+Shift+I"
+    what, report = wait_job(qtbot, w, act.trigger, timeout=60000)
     assert what == "folder-import" and offline.articles.count() == 11
