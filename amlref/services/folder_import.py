@@ -42,16 +42,12 @@ class FolderImportReport:
     def ok(self) -> bool:
         return (self.records is None or self.records.ok) and (self.pdfs is None or self.pdfs.ok)
 
-    @property
-    def cancelled(self) -> bool:
-        return bool(self.pdfs and self.pdfs.cancelled)
-
     def article_ids(self) -> list[int]:
         ids = []
-        if self.records:
+        if self.records is not None:
             ids += (self.records.added + [m["id"] for m in self.records.merged]
                     + self.records.unchanged)
-        if self.pdfs:
+        if self.pdfs is not None:
             ids += [o.article_id for o in self.pdfs.outcomes if o.article_id]
         return list(dict.fromkeys(ids))
 
