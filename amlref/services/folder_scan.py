@@ -234,16 +234,18 @@ def recognise(path: str, fmt: str | None = None) -> tuple[str, str]:
         return PDF, ""
     if path.lower().endswith(UNFINISHED):
         return SKIP, "an unfinished download"
-    try:
-        head = _head(path, gz)
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        return SKIP, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
-    if b"%PDF-" in head[:1024] and not gz:
-        return PDF, ""
     owners = {n for n, imp in registry.importers().items()
               if ext in getattr(imp, "extensions", ())}
-    if not owners and ext not in CONTAINER_EXTS:
-        return SKIP, _not_ours(head, ext)
+    try:
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+            head = fh.read(1024)           # a PDF's mark, or what the file is
+            if b"%PDF-" in head and not gz:
+                return PDF, ""
+            if not owners and ext not in CONTAINER_EXTS:
+                return SKIP, _not_ours(head, ext)
+            head += fh.read(HEAD_BYTES - len(head))
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return SKIP, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
     return _bibliography(path, head, ext, owners, fmt)
 
 
@@ -283,14 +285,6 @@ def _sniff(name: str, text: str) -> float:
         return float(registry.importer(name).sniff(text[:16384].lstrip("\ufeff")))
     except Exception:    # a plugin's recogniser must not break the scan
         return 0.0
-
-
-def _head(path: str, gz: bool) -> bytes:
-    if gz:
-        with gzip.open(path, "rb") as fh:
-            return fh.read(HEAD_BYTES)
-    with open(path, "rb") as fh:
-        return fh.read(HEAD_BYTES)
 
 
 def _whole_chars(head: bytes) -> bytes:
