@@ -77,8 +77,9 @@ def test_bad_inputs_one_line_exit_2_library_unchanged(cli, csl_file, tmp_path, l
     before = sqlite3.connect(lib_path).execute("SELECT count(*), max(modified) FROM articles").fetchone()
     if case == "missing":
         path = tmp_path / "nope.bib"
-    elif case == "folder":
-        path = tmp_path
+    elif case == "folder":            # (a folder with nothing AMLRef reads in it)
+        path = tmp_path / "empty"
+        path.mkdir()
     elif case == "unreadable":
         path = tmp_path / "secret.ris"
         path.write_text("TY  - JOUR\nER  -\n")

@@ -1,9 +1,11 @@
 """Files of articles: ``amlref attach KEY FILE...``, ``amlref files check|relink FOLDER``, and
 the PDF side of other commands:
 
-- ``amlref import`` also takes PDFs and folders (``--offline``, ``--link``): they go through
-  services/pdf_import.py; bibliography files go to the usual import, after which the files
-  their records link to (BibTeX ``file``, RIS ``L1``/``L4``) are attached;
+- ``amlref import`` also takes PDFs and folders (``--offline``, ``--link``): a folder is
+  expanded into the bibliography files and PDFs in it (services/folder_scan.py); bibliography
+  files go to the usual import, after which the files their records link to (BibTeX ``file``,
+  RIS ``L1``/``L4``) are attached, then the PDFs go through services/pdf_import.py
+  (services/folder_import.py);
 - ``amlref add --update KEY [ID]`` completes an article made from a PDF alone;
 - ``amlref trash empty`` also deletes the stored copies of the trashed articles' files.
 
@@ -18,6 +20,7 @@ import os
 import sys
 
 from amlref.cli.main import catch_up, open_library, print_json
+from amlref.cli.progress import clear_status, status_line
 from amlref.core.errors import UsageError
 
 
@@ -49,9 +52,17 @@ def _extend(sub) -> None:
         imp.add_argument("--link", action="store_true", help="PDFs: link in place, not copy")
         base = imp.get_default("func")
         imp.set_defaults(func=lambda args: cmd_import(args, base))
-        imp.description = ("Import bibliography files, PDFs and folders of PDFs.  A PDF is "
-                           "matched by its DOI/PMID/PMCID (or title) to an article of the "
-                           "library, else looked up online, else added as 'needs metadata'.")
+        imp.description = (
+            "Import bibliography files (BibTeX, RIS, MEDLINE/.nbib, PubMed XML, CSL-JSON, "
+            "EndNote), PDFs and folders.  A folder is searched (sub-folders too) for every "
+            "file AMLRef reads; hidden files, backups and other files are skipped and listed. "
+            "The bibliography files come in first, in one import (a file that cannot be read "
+            "stops it: nothing is stored), then the PDFs: a PDF is matched by its "
+            "DOI/PMID/PMCID (or title) to an article of the library or of the import, else "
+            "looked up online, else added as 'needs metadata'.")
+        for action in imp._actions:
+            if action.dest == "paths":
+                action.help = "files and folders to import ('-' for stdin)"
     add = sub.choices.get("add")
     if add is not None:
         add.add_argument("--update", action="store_true", help="complete the article KEY "
@@ -122,41 +133,38 @@ def cmd_files(args) -> int:
 
 # -- import (PDFs, folders, file links) -----------------------------------------------------------
 def cmd_import(args, base) -> int:
-    from amlref.core.errors import InputError
-    from amlref.services.pdf_import import collect_pdfs, is_pdf_input
-    paths = list(args.paths)
-    pdfs = [p for p in paths if p != "-" and is_pdf_input(p)]
-    for p in pdfs:     # every input is checked before the library is touched
-        if os.path.isdir(p) and not collect_pdfs([p])[0]:
-            raise InputError("is a folder with no PDFs in it", p)
-    rest = [p for p in paths if p not in pdfs]
-    code = 0
-    if rest:
-        from amlref.services.importing import check_input
-        for p in rest:
-            if p != "-":
-                check_input(p)
+    """Folders expanded into the files AMLRef reads (services/folder_scan.py), every input
+    checked before the library is touched; then the bibliography files imported by the import
+    of library_cmds (``base``: its report and exit status), the files their new records link
+    to, and the PDFs (services/folder_import.py)."""
+    from amlref.services.folder_scan import scan
+    found = scan(args.paths, fmt=args.format, progress=None if args.json else _progress_line)
+    clear_status()
+    if not args.json:
+        for count in found.folders:
+            print(count.summary())
+        for s in found.skipped:
+            print(f"  skipped {s}", file=sys.stderr)
+        sys.stdout.flush()
+    code, records, new_ids = 0, None, []
+    if found.references:
         before = _max_id(args)
-        args.paths = rest
-        if args.json and pdfs:       # one JSON document: {"import": ..., "pdfs": ...}
+        args.paths = found.references
+        if args.json:       # one JSON document in the end
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
                 code = base(args)
-            out = {"import": json.loads(buf.getvalue() or "null")}
+            records = json.loads(buf.getvalue() or "null")
         else:
             code = base(args)
-        _attach_links(args, before, [os.path.dirname(os.path.abspath(p))
-                                     for p in rest if p != "-"])
-    if pdfs:
-        if rest and args.json:
-            buf = io.StringIO()
-            with contextlib.redirect_stdout(buf):
-                code = max(code, _import_pdfs(args, pdfs))
-            out["pdfs"] = json.loads(buf.getvalue())
-            print_json(out)
-        else:
-            code = max(code, _import_pdfs(args, pdfs))
-    return code
+        if code == 130:     # interrupted while indexing: the PDFs are not started
+            return code
+        new_ids = _new_ids(args, before)
+    pdf_code, linked, pdfs = _link_and_import_pdfs(args, found, new_ids)
+    if args.json:
+        from amlref.services.folder_import import report_json
+        print_json(report_json(records, pdfs, found, linked))
+    return max(code, pdf_code)
 
 
 def _max_id(args) -> int:
@@ -165,44 +173,71 @@ def _max_id(args) -> int:
         return lib.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
 
 
-def _attach_links(args, before: int, bases: list[str]) -> None:
-    from amlref.services.attachments import attach_links
+def _new_ids(args, before: int) -> list[int]:
     lib = open_library(args)
     with lib:
-        ids = [r[0] for r in lib.execute("SELECT id FROM articles WHERE id > ? AND extra != '{}'",
-                                         (before,))]
-        counts = attach_links(lib, ids, bases or [os.getcwd()])
-        catch_up(lib)
-    if counts["attached"] or counts["missing"]:
-        print(f"files linked by the records: {counts['attached']} attached, "
-              f"{counts['missing']} missing", file=sys.stderr)
+        return [r[0] for r in lib.execute("SELECT id FROM articles WHERE id > ?", (before,))]
 
 
-def _import_pdfs(args, pdfs: list[str]) -> int:
-    from amlref.services.pdf_import import import_pdfs
+def _link_and_import_pdfs(args, found, new_ids):
+    """The files the new records link to, then the other PDFs; prints their report (not with
+    --json).  Ctrl+C stops between two PDFs (a second one at once): what is in stays."""
+    from amlref.services.folder_import import link_and_import_pdfs, linked_summary, pdf_line
     lib = open_library(args)
     with lib:
-        progress = None
-        if sys.stderr.isatty() and not args.json:
-            def progress(done, total, message=""):
-                sys.stderr.write(f"\r\x1b[K{message} ({done}/{total})")
-        report = import_pdfs(lib, pdfs, offline=True if args.offline else None,
-                             link=True if args.link else None, progress=progress,
-                             tags=args.tag)
-        if progress:
-            sys.stderr.write("\r\x1b[K")
-        if args.json:
-            print_json(report.to_json())
-        else:
-            for o in report.outcomes:
-                what = {"attached": "attached to", "new": "new", "needs-metadata":
-                        "needs metadata", "refused": "refused"}[o.status]
-                line = f"{o.path}: {what}" + (f" {o.citekey}" if o.citekey else "")
-                print(line + (f": {o.reason}" if o.reason else ""))
-            print(report.summary())
-        sys.stdout.flush()
-        catch_up(lib)   # full text, search index, categories
-    return 0 if report.ok else 1
+        with _interrupt_cancels() as cancel:
+            progress = _progress_line if sys.stderr.isatty() and not args.json else None
+            linked, report = link_and_import_pdfs(
+                lib, found, new_ids, tags=args.tag, offline=True if args.offline else None,
+                link=True if args.link else None, progress=progress, cancel=cancel)
+        clear_status()
+        if not args.json:
+            if linked["attached"] or linked["missing"]:
+                print(linked_summary(linked), file=sys.stderr)
+            if report is not None:
+                for o in report.outcomes:
+                    print(pdf_line(o))
+                print(report.summary())
+            sys.stdout.flush()
+        if report is not None and report.cancelled:
+            sys.stderr.write("amlref: interrupted: the PDFs listed are in, the others were not "
+                             "imported\n")
+            return 130, linked, report
+        try:
+            catch_up(lib)   # full text, search index, categories
+        except KeyboardInterrupt:
+            sys.stderr.write("amlref: interrupted while indexing: the imported articles are "
+                             "kept; indexing goes on with the next command\n")
+            return 130, linked, report
+    return (0 if report is None or report.ok else 1), linked, report
+
+
+def _progress_line(done: int, total: int, message: str = "") -> None:
+    status_line(done, total, f"{message} ({done}/{total})" if total else message)
+
+
+@contextlib.contextmanager
+def _interrupt_cancels():
+    """A cancel token that Ctrl+C sets (the current PDF is finished first); a second Ctrl+C
+    interrupts at once (that PDF's transaction is rolled back)."""
+    import signal
+    import threading
+    from amlref.core.progress import CancelToken
+    token = CancelToken()
+    if threading.current_thread() is not threading.main_thread():
+        yield token
+        return
+
+    def on_interrupt(signum, frame):
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        sys.stderr.write("\namlref: stopping after this PDF (Ctrl+C again to stop at once)\n")
+    old = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield token
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 # -- add --update -------------------------------------------------------------------------------

@@ -59,9 +59,10 @@ class DropsMixin:
 
     def handle_mime(self, node, md, target_id: int | None = None, link: bool | None = None) -> str:
         """Do what a drop or paste means; returns what was done ("assign", "import-files",
-        "import-pdfs", "add-identifiers", "import-text" or "").  PDFs and folders with PDFs
-        go to the PDF import (attached to ``target_id`` when dropped on a row; ``link``: link
-        in place instead of copying)."""
+        "import-pdfs", "import-folder", "add-identifiers", "import-text" or "").  Folders, and
+        bibliography files dropped with PDFs, go to the folder import (import_folder); PDFs to
+        the PDF import (attached to ``target_id`` when dropped on a row, folders' PDFs too;
+        ``link``: link in place instead of copying)."""
         d = read_mime(md)
         node = tuple(node) if node else None
         if d.ids:
@@ -69,6 +70,10 @@ class DropsMixin:
                 self.assign(node, d.ids)
                 return "assign"
             return ""
+        paths = _local_paths(md)
+        if target_id is None and (any(os.path.isdir(p) for p in paths) or _mixed(paths)):
+            self.import_folder(paths, node, link=link)
+            return "import-folder"
         pdfs, covered = _pdf_inputs(md)
         if pdfs:
             rest = [f for f in d.files if f not in covered and
@@ -244,16 +249,56 @@ class DropsMixin:
             from amlref.services.pdf_import import is_pdf_input
             pdfs = [p for p in paths if is_pdf_input(p)]
             rest = [p for p in paths if p not in pdfs]
-            if rest:
+            if pdfs and rest:
+                self.import_folder(paths)
+            elif rest:
                 self.import_files(rest)
             if pdfs:
                 self.import_pdfs(pdfs)
+
+    def import_folder_dialog(self) -> None:
+        """Every file AMLRef reads in a folder the user picks (as a dropped folder)."""
+        folder = QFileDialog.getExistingDirectory(self, "Import every file AMLRef reads in")
+        if folder:
+            self.import_folder([folder])
 
     def add_dialog(self) -> None:
         from amlref.gui.dialogs import AddIdentifierDialog
         d = AddIdentifierDialog(self)
         if d.exec() == AddIdentifierDialog.Accepted and d.identifiers():
             self.add_identifiers(d.identifiers())
+
+    def import_folder(self, paths: list[str], node=None, link: bool | None = None) -> None:
+        """Folders, and bibliography files with PDFs, in the worker (progress, cancel): the
+        folders' readable files found, the bibliography files imported, then the files their
+        records link to and the PDFs (services/folder_import.py, as ``amlref import``)."""
+        from amlref.services.folder_import import import_found
+        from amlref.services.folder_scan import scan
+        tags = [node[1]] if node and node[0] == "tag" else []
+        names = ", ".join(os.path.basename(p.rstrip(os.sep)) for p in paths[:3]) + \
+            (" …" if len(paths) > 3 else "")
+
+        def job(lib, progress, cancel):
+            found = scan(paths, progress=progress, cancel=cancel)
+            return import_found(lib, found, tags=tags, link=link, progress=progress,
+                                cancel=cancel)
+        self.runner.start(job, f"Importing {names}",
+                          lambda r: self._after_folder_import(r, node, names),
+                          self._job_error("Import failed"), parent=self)
+
+    def _after_folder_import(self, report, node, what: str) -> None:
+        self.last_report = report
+        ids = report.article_ids()
+        if node and ids and node[0] in ("category", "facet"):
+            self.set_category(ids, node[1], True, kind=node[0])
+        self._pending_select = ids[:1000] or None
+        self._detail_dirty = True
+        self.refresh()
+        if ids:
+            self.schedule_auto_export()
+        self.show_message("info" if report.ok else "error", f"Import: {what}",
+                          f"Import finished: {report.summary()}.", "\n".join(report.details()))
+        self.index_pending(lambda: self.job_finished.emit("folder-import", report))
 
     # == PDFs ===================================================================================
     def import_pdfs(self, paths: list[str], node=None, target_id: int | None = None,
@@ -346,6 +391,17 @@ class DropsMixin:
                 self.error(describe_error(exc))
             self._detail_dirty = True
             self.refresh()
+
+
+def _local_paths(md) -> list[str]:
+    return [u.toLocalFile() for u in md.urls() if u.isLocalFile()] if md.hasUrls() else []
+
+
+def _mixed(paths: list[str]) -> bool:
+    """Bibliography files and PDFs dropped together (imported in that order, as one)."""
+    from amlref.services.pdf_import import is_pdf_input
+    pdf = [is_pdf_input(p) for p in paths if os.path.isfile(p)]
+    return any(pdf) and not all(pdf)
 
 
 def _pdf_inputs(md) -> tuple[list[str], set[str]]:

@@ -170,6 +170,7 @@ class MainWindow(DropsMixin, EditsMixin, LibraryJobsMixin, AutoExportMixin, QMai
         mb = self.menuBar()
         f = mb.addMenu("&File")
         self.act_import = self._action("&Import files…", self.import_dialog, "Ctrl+I", f)
+        self._action("Import a f&older…", self.import_folder_dialog, "Ctrl+Shift+I", f)
         self.act_add = self._action("&Add by identifier…", self.add_dialog, "Ctrl+N", f)
         self._action("&Paste references / identifiers", self.paste, None, f)
         f.addSeparator()

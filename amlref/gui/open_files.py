@@ -1,5 +1,5 @@
 """``amlref FILE...`` and a desktop's "Open with AMLRef": the files are imported exactly as if
-they were dropped on the window (bibliography files, PDFs, folders of PDFs)."""
+they were dropped on the window (bibliography files, PDFs, folders)."""
 from __future__ import annotations
 
 import os

@@ -32,6 +32,7 @@ from amlref.pdf import (PdfError, PdfInfo, PdfWorker, is_pdf, page_texts, read_p
                         useless_meta_title)
 from amlref.pdf.layout import printed_as_title
 from amlref.services import attachments as files
+from amlref.services.folder_scan import walk
 from amlref.storage.library import Library
 
 NEEDS_METADATA = "needs metadata"        # the tag (a sidebar view) of articles made from a PDF alone
@@ -72,7 +73,13 @@ class PdfImportReport:
         return s + (" (cancelled)" if self.cancelled else "")
 
     def to_json(self) -> dict:
-        return {"attached": len(self.of("attached")), "new": len(self.of("new")),
+        """The PDF import's counts, and those of ``import --json`` (DESIGN.md): added (new
+        articles), merged (attached to an article), skipped and errors (refused)."""
+        refused = self.of("refused")
+        return {"added": len(self.of("new")) + len(self.of("needs-metadata")),
+                "merged": len(self.of("attached")), "skipped": len(refused),
+                "errors": [{"file": o.path, "line": None, "message": o.reason} for o in refused],
+                "attached": len(self.of("attached")), "new": len(self.of("new")),
                 "needs_metadata": len(self.of("needs-metadata")),
                 "refused": len(self.of("refused")), "cancelled": self.cancelled,
                 "files": [o.to_json() for o in self.outcomes]}
@@ -80,20 +87,15 @@ class PdfImportReport:
 
 # -- which files ------------------------------------------------------------------------------
 def collect_pdfs(paths: Iterable[str]) -> tuple[list[str], list[PdfOutcome]]:
-    """The PDFs to import: files as given, folders searched (recursively) for ``*.pdf`` and for
-    files that are PDFs by their first bytes.  Unreadable paths come back as refusals."""
+    """The PDFs to import: files as given, folders searched (recursively, hidden files, backups
+    and litter left out: services/folder_scan.py) for ``*.pdf`` and for files that are PDFs by
+    their first bytes.  Unreadable paths come back as refusals."""
     out: list[str] = []
     refused: list[PdfOutcome] = []
     for p in paths:
         p = str(p)
         if os.path.isdir(p):
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for n in sorted(names):
-                    full = os.path.join(root, n)
-                    if not n.startswith(".") and (n.lower().endswith(".pdf") or
-                                                  (not os.path.splitext(n)[1] and is_pdf(full))):
-                        out.append(full)
+            out += [f for f, _ in walk(p) if f.lower().endswith(".pdf") or is_pdf(f)]
         elif os.path.isfile(p):
             out.append(p)
         else:

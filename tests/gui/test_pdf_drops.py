@@ -96,7 +96,8 @@ def test_folder_drop_reports_refusals_and_keeps_the_rest(qtbot, offline, make_wi
     what, report = wait_job(qtbot, w, lambda: (drop(w, file_mime(folder)),
                                                started.append(w.runner.busy)), timeout=60000)
     assert started == [True]          # the import runs in the worker; the drop returned at once
-    assert what == "pdf-import"
+    assert what == "folder-import"    # (services/folder_import.py: its PDFs' report)
+    report = report.pdfs
     assert (len(report.of("needs-metadata")), len(report.of("refused"))) == (1, 2)
     assert sorted(o.reason for o in report.of("refused")) == [
         "encrypted: needs a password", "not a PDF (PNG image)"]
@@ -202,7 +203,9 @@ def test_cancel_a_folder_drop(qtbot, offline, make_window, paper, tmp_path):
         for job in w.runner.jobs:        # the Cancel button of the progress dialog does this
             job.cancel.cancel()
     what, report = wait_job(qtbot, w, drop_and_cancel, timeout=60000)
-    assert what == "pdf-import" and report.cancelled and len(report.outcomes) < 4
+    assert what == "folder-import"
+    report = report.pdfs
+    assert report.cancelled and len(report.outcomes) < 4
     # what came in before the cancel stays, and nothing else
     assert "(cancelled)" in w.messages[-1][1]
     assert offline.articles.count() == len(report.outcomes)
