@@ -133,6 +133,8 @@ def _sub_cmd(m: re.Match) -> str:
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
+    if ch in _ACCENTS and (m.end() >= len(m.string) or not m.string[m.end()].isalpha()):
+        return _accent(ch, "")   # an accent on nothing (BibTeX.js: "tilde operator: \~")
     if ch.isascii() and not ch.isalpha() and ch not in "[]()`'^\"~=.":
         return ch                # an escaped digit or sign (Lao\2, 1 \> 2): the sign itself
     if unicodedata.combining(ch):
