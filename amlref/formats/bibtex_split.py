@@ -28,6 +28,11 @@ _CHUNK_START = re.compile(r"^[ \t]*@", re.M)
 # a value that ends before the text does: the rest is the next field, its comma missing
 _GLUED = re.compile(r"(" + _VALUE + r")\s++([^\s=,{}\"#()]++)\s*+=\s*+(\S.*)", re.S)
 _SPECIAL_TYPES = ("string", "preamble", "comment")
+# an escaped backslash before a brace (``\\{}``: a line break, then a group): bibtexparser's
+# splitter takes the brace for an escaped one and ends the value too early (the entry's later
+# fields were lost: zotero-better-bibtex's escape test).  BibTeX and biber count every brace,
+# backslash or not, as the fast path's pattern does, so such an entry is read there when it can.
+_BACKSLASH_BRACE = re.compile(r"(?<!\\)(?:\\\\)++[{}]")
 # an entry with no key, its first field right after the brace (EndNote's and some web sites'
 # BibTeX: ``@article{`` newline ``author = {...},``): read as an entry with an empty key
 _KEYLESS = re.compile(r"@[ \t]*+(?!(?i:string|preamble|comment)\b)[a-zA-Z][\w\-]*+[ \t]*+\{"
@@ -61,8 +66,10 @@ def _fast_entry(chunk: str, line: int):
     if m is None or "@" in chunk[m.end():]:
         return None
     etype = m.group(1).lower()
-    if etype in _SPECIAL_TYPES or "\\{" in chunk or "\\}" in chunk:
+    if etype in _SPECIAL_TYPES:
         return None
+    if ("\\{" in chunk or "\\}" in chunk) and _BACKSLASH_BRACE.search(chunk) is None:
+        return None         # escaped braces alone: bibtexparser's splitter reads them well
     body = m.group(3)
     pairs = _FIELD_RE.findall(body) if body else []
     fields = {_intern(k.lower()): v for k, v in pairs}   # shared field names: less memory
