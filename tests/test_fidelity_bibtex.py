@@ -55,3 +55,39 @@ def test_escaped_braces_alone_read_as_before():
     res = parse("@article{k,\n  title = {Braces \\{escaped\\} here},\n  year = {2001}\n}\n")
     assert res.articles[0].title == "Braces {escaped} here"
     assert res.articles[0].issued == "2001"
+
+
+# zotero-better-bibtex test/fixtures/import/"Import location to event-place for conference
+# papers.bib" (the ACM Digital Library's BibTeX export; citation.js's plugin-bibtex test "with
+# whitespace and unknown fields" has the same form): both ``location`` (the conference's) and
+# ``address`` (the publisher's); ``numpages``.  Both tools expect publisher-place = address and
+# the location as the event's place; citation.js reads numpages as number-of-pages.
+ACM = """@inproceedings{Mostafa:2009:TPA:1596655.1596682,
+ author = {Mostafa, Nagy and Krintz, Chandra},
+ title = {Tracking Performance Across Software Revisions},
+ booktitle = {Proceedings of the 7th International Conference on Principles and Practice of Programming in Java},
+ series = {PPPJ '09},
+ year = {2009},
+ location = {Calgary, Alberta, Canada},
+ pages = {162--171},
+ numpages = {10},
+ publisher = {ACM},
+ address = {New York, NY, USA},
+}
+"""
+
+
+def test_acm_location_is_the_event_place_when_address_is_given():
+    from amlref.formats.csljson import article_to_item
+    a = parse(ACM).articles[0]
+    item = article_to_item(a)
+    assert item["publisher-place"] == "New York, NY, USA"
+    assert item["event-place"] == "Calgary, Alberta, Canada"
+    assert item["number-of-pages"] == "10"
+    assert item["collection-title"] == "PPPJ '09"
+    # one of them alone is the place of publication (biblatex's location = BibTeX's address)
+    alone = parse(ACM.replace(" address = {New York, NY, USA},\n", "")).articles[0]
+    assert article_to_item(alone)["publisher-place"] == "Calgary, Alberta, Canada"
+    assert "event-place" not in article_to_item(alone)
+    same = parse(ACM.replace("New York, NY, USA", "Calgary, Alberta, Canada")).articles[0]
+    assert "event-place" not in article_to_item(same)
