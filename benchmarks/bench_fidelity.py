@@ -160,7 +160,8 @@ def bib_name(n: str) -> dict:
 # ---------------------------------------------------------------- normalising
 LANG = {"eng": "en", "english": "en", "ger": "de", "deu": "de", "german": "de", "fre": "fr",
         "fra": "fr", "french": "fr", "spa": "es", "spanish": "es", "ita": "it", "jpn": "ja",
-        "chi": "zh", "zho": "zh", "dut": "nl", "nld": "nl", "por": "pt", "rus": "ru"}
+        "chi": "zh", "zho": "zh", "dut": "nl", "nld": "nl", "por": "pt", "rus": "ru",
+        "portuguese": "pt", "italian": "it", "dutch": "nl", "japanese": "ja", "chinese": "zh"}
 
 
 def _fold(s: str) -> str:

@@ -91,3 +91,30 @@ def test_acm_location_is_the_event_place_when_address_is_given():
     assert "event-place" not in article_to_item(alone)
     same = parse(ACM.replace("New York, NY, USA", "Calgary, Alberta, Canada")).articles[0]
     assert "event-place" not in article_to_item(same)
+
+
+# JabRef's BibtexParserTest "parseRecognizesEntryWithNewlines": the brace on the line after the
+# entry type.  BibTeX and biber skip the white space; the entry was lost without a word.
+def test_brace_on_the_line_after_the_entry_type():
+    res = parse("@article\n{\ntest,author={Ed von Test}}")
+    (a,) = res.articles
+    assert (a.citekey, a.authors[0].given) == ("test", "Ed") and a.line == 1
+    # the same with an escaped brace in a field (read by bibtexparser's splitter): line kept
+    res = parse("@comment{x}\n\n@article\n{k,\n title = {T \\{x\\}},\n year = {2001}\n}\n"
+                "@book{b, title = {B}}\n")
+    (a, b) = res.articles
+    assert (a.title, a.issued, a.line, b.line) == ("T {x}", "2001", 3, 8)
+
+
+# JabRef's BibtexParserTest "parseRecognizesEntryPrecedingComment": entries written inside a
+# @comment{...} are commented out (biber and JabRef skip the whole balanced body); they were
+# imported, and the comment reported as a broken entry.
+def test_entries_inside_a_comment_are_not_imported():
+    text = ("@Comment{@article{myarticle,}\n"
+            "@inproceedings{blabla, title={the proceedings of bl@bl@}; }\n"
+            "}\n"
+            "@article{test,author={Ed von T@st}}")
+    res = parse(text)
+    assert [a.citekey for a in res.articles] == ["test"]
+    assert res.articles[0].authors[0].family == "von T@st" and res.articles[0].line == 4
+    assert not res.warnings

@@ -39,6 +39,40 @@ _KEYLESS = re.compile(r"@[ \t]*+(?!(?i:string|preamble|comment)\b)[a-zA-Z][\w\-]
                       r"(?=\s*+[^\s,{}\"#()=]++\s*+=)")
 
 
+# whitespace with a line break between an entry's type and its brace (``@article`` newline
+# ``{``): BibTeX and biber skip it; bibtexparser's splitter took the entry for a comment and it
+# was lost without a word.  The line breaks are moved after the brace (line numbers unchanged).
+_TYPE_BREAK = re.compile(r"([ \t]*+@[ \t]*+[a-zA-Z][\w\-]*+)([ \t]*+\n\s*+)([{(])")
+# ``@comment{...}`` with its braces balanced: biber and JabRef skip the whole body, entries
+# written inside it too (a commented-out entry); bibtexparser's splitter stopped at the first
+# line-start ``@`` inside it, reported the comment as broken and imported the entries in it.
+_COMMENT_START = re.compile(r"[ \t]*+@[ \t]*+comment\s*+\{", re.I)
+
+
+def _type_break(chunk: str) -> str | None:
+    """``chunk`` with the line breaks between its entry type and brace moved after the brace."""
+    m = _TYPE_BREAK.match(chunk)
+    if m is None:
+        return None
+    return m.group(1) + m.group(3) + m.group(2) + chunk[m.end():]
+
+
+def _comment_end(text: str, start: int) -> int:
+    """The end of a ``@comment{...}`` starting at ``start`` (after its closing brace), or -1."""
+    m = _COMMENT_START.match(text, start)
+    if m is None:
+        return -1
+    depth = 1       # (looked for within 256 kB: an unclosed comment costs no more than that)
+    for b in _BRACES.finditer(text, m.end(), min(len(text), m.end() + 262144)):
+        depth += 1 if b.group() == "{" else -1
+        if depth == 0:
+            return b.end()
+    return -1
+
+
+_BRACES = re.compile(r"[{}]")
+
+
 def _keyless(chunk: str) -> str | None:
     """``chunk`` with the comma of an empty key put in, when its entry has no key."""
     m = _KEYLESS.match(chunk, chunk.index("@"))
@@ -129,10 +163,26 @@ def split_blocks(text: str, fast: bool = True) -> list:
 
     if starts and text[:starts[0]].find("@") >= 0:
         slow_from, slow_line = 0, 0
+    skip_to = 0                 # the end of a @comment{...} that spans several chunks
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         chunk = text[start:end]
+        if start < skip_to:
+            line += chunk.count("\n")
+            continue
         fe = _fast_entry(chunk, line)
+        if fe is None and (close := _comment_end(text, start)) > end:
+            flush_slow(start)   # a comment holding line-start @s: skipped whole, as biber does
+            skip_to = close
+            line += chunk.count("\n")
+            continue
+        if fe is None and (moved := _type_break(chunk)) is not None:
+            fe = _fast_entry(moved, line)
+            if fe is None:              # the brace on the next line, an entry of the slow kind
+                flush_slow(start)
+                slow(moved, line)
+                line += chunk.count("\n")
+                continue
         if fe is None and (keyless := _keyless(chunk)) is not None:
             fe = _fast_entry(keyless, line)
             if fe is None:              # a keyless entry of the slow kind: on its own
