@@ -118,3 +118,43 @@ def test_entries_inside_a_comment_are_not_imported():
     assert [a.citekey for a in res.articles] == ["test"]
     assert res.articles[0].authors[0].family == "von T@st" and res.articles[0].line == 4
     assert not res.warnings
+
+
+# JabRef's BibtexParserTest "parseRecognizesFinalSlashAsSlash": a backslash at the end of a value.
+# BibTeX counts the brace after it like any other; bibtexparser's splitter took "\}" for an
+# escaped brace, found no end and the entry was lost.
+def test_backslash_at_the_end_of_a_value():
+    res = parse("@misc{,\n  test = {wired\\},\n  title = {Wired}\n}\n")
+    (a,) = res.articles
+    assert a.title == "Wired" and a.extra["bibtex"]["fields"]["test"] == "wired\\"
+    # braces escaped LaTeX's way and balanced: read as before
+    res = parse("@article{k, title = {Set \\{1, 2\\} and \\{3\\}}, year = {2004}}")
+    assert (res.articles[0].title, res.articles[0].issued) == ("Set {1, 2} and {3}", "2004")
+
+
+# JabRef's BibtexParserTest "parseCombinesMultipleAuthorFields", "...EditorFields",
+# "...KeywordsFields": a list given in several fields is one list (BibTeX would keep the first;
+# the others were dropped with a warning)
+def test_a_list_given_in_several_fields_is_one_list():
+    res = parse("@article{test,author={Ed von Test},author={Second Author},"
+                "author={Third Author},editor={E. One},editor={E. Two},"
+                "Keywords={Test},Keywords={Second Keyword},Keywords={Third Keyword},"
+                "title={T},title={Other}}")
+    (a,) = res.articles
+    assert [p.family for p in a.authors] == ["von Test", "Author", "Author"]
+    assert [p.given for p in a.authors] == ["Ed", "Second", "Third"]
+    assert [p.family for p in a.editors] == ["One", "Two"]
+    assert a.keywords == ["Test", "Second Keyword", "Third Keyword"]
+    assert a.title == "T"            # any other field: the first, as BibTeX reads it
+    assert res.warnings == ["f.bib:1: entry 'test' repeats field(s) title; the first value is kept"]
+
+
+# JabRef's BibtexParserTest "parseRetainsLineLeadingBibtexLikeTextInBracedField": a line of a
+# braced value that starts with "@" is text of the value, not a new entry (the entry was reported
+# broken and "@foo{bar}" imported as an entry of its own)
+def test_at_sign_starting_a_line_inside_a_value():
+    res = parse("@article{test,\n  title = {prefix\n@foo{bar}\nsuffix},\n  year = {1999}\n}\n"
+                "@book{next, title = {Next}}\n")
+    assert [(a.citekey, a.title, a.line) for a in res.articles] == [
+        ("test", "prefix @foobar suffix", 1), ("next", "Next", 7)]
+    assert res.articles[0].issued == "1999" and not res.warnings

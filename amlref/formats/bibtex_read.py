@@ -31,6 +31,11 @@ def _field_line(block, value: str, offset: int) -> int | None:
     return line + raw.count("\n", 0, at + offset)
 
 
+
+# fields that hold a list: given several times in one entry, they are one list (JabRef's
+# BibtexParserTest "parseCombinesMultiple...Fields"); joined with BibTeX's own concatenation
+_LIST_FIELDS = {"author": '{ and }', "editor": '{ and }', "keywords": '{, }'}
+
 class BibtexImporter(Importer):
     name = "bibtex"
     label = "BibTeX / biblatex (.bib)"
@@ -86,6 +91,12 @@ class BibtexImporter(Importer):
                     commented = False
                     k = name.strip().lower()
                     if k in fields:
+                        if k in _LIST_FIELDS:     # one list given in several fields
+                            if value != fields[k]:
+                                fields[k] = f"{fields[k]} # {_LIST_FIELDS[k]} # {value}"
+                            if dup_fields:
+                                dup_fields.discard(name)
+                            continue
                         if offset and dup_fields is not None:
                             dup_fields.add(name)
                         continue   # BibTeX uses the first occurrence

@@ -1,9 +1,12 @@
 """Splitting a .bib text into entries.
 
 A fast path for the common, well-formed entry (one regex match with possessive quantifiers, so no
-catastrophic backtracking); everything else (``@string``, ``@preamble``, ``@comment``,
-parenthesised or broken entries, escaped braces) goes to bibtexparser's splitter, which also
-reports errors with line numbers.  Both paths recover a missing comma between two fields (as
+catastrophic backtracking); it counts every brace, backslash or not, as BibTeX and biber do, so
+``{wired\\}`` and ``\\\\{}`` end where they should (bibtexparser's splitter takes ``\\{``/``\\}``
+for escaped braces and lost the rest of such entries: JabRef's and zotero-better-bibtex's tests).
+Everything else (``@string``, ``@preamble``, ``@comment``, parenthesised or broken entries, braces
+escaped LaTeX's way and unbalanced) goes to bibtexparser's splitter, which also reports errors with
+line numbers.  Both paths recover a missing comma between two fields (as
 Mendeley writes them: ``title = {X}`` newline ``year = {2020},``) as two fields, with a warning.
 """
 from __future__ import annotations
@@ -28,11 +31,6 @@ _CHUNK_START = re.compile(r"^[ \t]*@", re.M)
 # a value that ends before the text does: the rest is the next field, its comma missing
 _GLUED = re.compile(r"(" + _VALUE + r")\s++([^\s=,{}\"#()]++)\s*+=\s*+(\S.*)", re.S)
 _SPECIAL_TYPES = ("string", "preamble", "comment")
-# an escaped backslash before a brace (``\\{}``: a line break, then a group): bibtexparser's
-# splitter takes the brace for an escaped one and ends the value too early (the entry's later
-# fields were lost: zotero-better-bibtex's escape test).  BibTeX and biber count every brace,
-# backslash or not, as the fast path's pattern does, so such an entry is read there when it can.
-_BACKSLASH_BRACE = re.compile(r"(?<!\\)(?:\\\\)++[{}]")
 # an entry with no key, its first field right after the brace (EndNote's and some web sites'
 # BibTeX: ``@article{`` newline ``author = {...},``): read as an entry with an empty key
 _KEYLESS = re.compile(r"@[ \t]*+(?!(?i:string|preamble|comment)\b)[a-zA-Z][\w\-]*+[ \t]*+\{"
@@ -73,6 +71,19 @@ def _comment_end(text: str, start: int) -> int:
 _BRACES = re.compile(r"[{}]")
 
 
+def _joined(text: str, starts: list[int], i: int, most: int = 16) -> tuple[str | None, int]:
+    """The chunk at ``starts[i]`` with the following ones up to the first where its braces are
+    balanced (at most ``most``), and where that ends; (None, 0) when they never balance."""
+    depth = 0
+    for j in range(i, min(len(starts), i + most)):
+        end = starts[j + 1] if j + 1 < len(starts) else len(text)
+        piece = text[starts[j]:end]
+        depth += piece.count("{") - piece.count("}")
+        if depth <= 0:
+            return text[starts[i]:end], end
+    return None, 0
+
+
 def _keyless(chunk: str) -> str | None:
     """``chunk`` with the comma of an empty key put in, when its entry has no key."""
     m = _KEYLESS.match(chunk, chunk.index("@"))
@@ -102,21 +113,18 @@ def _fast_entry(chunk: str, line: int):
     etype = m.group(1).lower()
     if etype in _SPECIAL_TYPES:
         return None
-    if ("\\{" in chunk or "\\}" in chunk) and _BACKSLASH_BRACE.search(chunk) is None:
-        return None         # escaped braces alone: bibtexparser's splitter reads them well
     body = m.group(3)
     pairs = _FIELD_RE.findall(body) if body else []
     fields = {_intern(k.lower()): v for k, v in pairs}   # shared field names: less memory
     dups = None
-    if len(fields) != len(pairs):          # a repeated field: BibTeX keeps the first
-        fields, dups = {}, set()
-        for k, v in pairs:
-            if k.lower() in fields:
+    if len(fields) != len(pairs):          # a repeated field: the reader decides (all pairs)
+        seen, dups = set(), set()
+        for k, _ in pairs:
+            if k.lower() in seen:
                 dups.add(k)
-            else:
-                fields[k.lower()] = v
+            seen.add(k.lower())
     if dups:
-        return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in fields.items()], line, dups)
+        return _FastEntry(etype, m.group(2), [_Field(k, v) for k, v in pairs], line, dups)
     return _FastEntry(etype, m.group(2), fields, line, None)
 
 
@@ -176,6 +184,16 @@ def split_blocks(text: str, fast: bool = True) -> list:
             skip_to = close
             line += chunk.count("\n")
             continue
+        if fe is None and chunk.count("{") > chunk.count("}") and i + 1 < len(starts):
+            # a line in a braced value that starts with @ ("prefix\n@foo{bar}\nsuffix"): text
+            # of the value for BibTeX, not an entry; the chunks that close the braces are one
+            joined, stop = _joined(text, starts, i)
+            if joined is not None and (fe := _fast_entry(joined, line)) is not None:
+                flush_slow(start)
+                out.append(fe)
+                skip_to = stop
+                line += chunk.count("\n")
+                continue
         if fe is None and (moved := _type_break(chunk)) is not None:
             fe = _fast_entry(moved, line)
             if fe is None:              # the brace on the next line, an entry of the slow kind
