@@ -158,3 +158,17 @@ def test_at_sign_starting_a_line_inside_a_value():
     assert [(a.citekey, a.title, a.line) for a in res.articles] == [
         ("test", "prefix @foobar suffix", 1), ("next", "Next", 7)]
     assert res.articles[0].issued == "1999" and not res.warnings
+
+
+# JabRef's BibtexParserTest "parseIgnoresTextBeforeEntry": text, then an entry on the same line.
+# BibTeX skips text outside entries; the .bib file was refused as an unknown format.
+def test_entry_after_text_on_its_line_in_a_bib_file(tmp_path):
+    from amlref.services.importing import parse_data
+    data = b"comment{some text and \\latex@article{test,author={Ed von Test}, title={T}}"
+    res = parse_data(data, str(tmp_path / "x.bib"))
+    assert [(a.citekey, a.title) for a in res.articles] == [("test", "T")]
+    # without the .bib name such text is not taken for BibTeX
+    import pytest
+    from amlref.core.errors import InputError
+    with pytest.raises(InputError, match="unknown format"):
+        parse_data(data, str(tmp_path / "x.txt"))

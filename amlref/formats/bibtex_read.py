@@ -42,13 +42,17 @@ class BibtexImporter(Importer):
     extensions = (".bib", ".bibtex", ".biblatex")
 
     _SNIFF = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.M)
+    _SNIFF_INLINE = re.compile(r"@[a-zA-Z]+\s*[{(][^\s,{}()=]*,\s*[a-zA-Z][\w-]*\s*=")
 
     def sniff(self, head: str) -> float:
         if "\r" in head:
             head = head.replace("\r\n", "\n").replace("\r", "\n")   # old Mac line ends
         m = self._SNIFF.search(head)
         if not m:
-            return 0.0
+            # an entry after other text on its line (JabRef's BibtexParserTest "parseIgnores
+            # TextBeforeEntry"): BibTeX skips text outside entries; too weak alone, enough with
+            # a .bib name
+            return 0.2 if self._SNIFF_INLINE.search(head) else 0.0
         return 0.9 if re.search(r"^\s*@\s*[a-zA-Z]+\s*[{(][^,\n]*,", head, re.M) else 0.6
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
