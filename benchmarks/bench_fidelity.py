@@ -315,7 +315,23 @@ CONVENTIONS = [
      "EndNote %[ 12/7/2023: day/month order unknown, kept as written"),
     ("ISSN", lambda w, h, c: len(norm_ids(w)) > 1 and bool(h),
      "AMLRef keeps one ISSN in its column, the others in the record's MEDLINE fields"),
+    ("title", lambda w, h, c: "$" in str(w), "the expected value keeps a stray $ (the other "
+     "tool's LaTeX math conversion)"),
+    ("container-title", lambda w, h, c: "$" in str(w), "the expected value keeps a stray $ "
+     "(the other tool's LaTeX math conversion)"),
+    ("type", lambda w, h, c: w == "book" and h == "document",
+     "BibTeX @misc: Zotero's book, CSL's document"),
+    ("author", lambda w, h, c: _same_words(w, h),
+     "a lowercase particle (von, de, at) put with the given name or with the family name"),
 ]
+
+
+def _same_words(want, have) -> bool:
+    """The same names word for word, a particle only put in another part."""
+    def words(v):
+        return [" ".join(_fold(f"{p.get('given', '')} {p.get('family', '')} "
+                               f"{p.get('literal', '')}").split()) for p in v or []]
+    return bool(have) and words(want) == words(have)
 
 
 def convention(var: str, want, have, case: str) -> str | None:

@@ -172,3 +172,24 @@ def test_entry_after_text_on_its_line_in_a_bib_file(tmp_path):
     from amlref.core.errors import InputError
     with pytest.raises(InputError, match="unknown format"):
         parse_data(data, str(tmp_path / "x.txt"))
+
+
+# zotero/translators BibTeX.js testCases "sasson_increasing_2013": Zotero's own BibTeX export
+# writes the record's Extra as a note with the label's case protected, note = {{PMID:} 23439512};
+# Zotero reads the PMID back (the braces hid it)
+def test_pmid_in_a_zotero_note_with_a_protected_label():
+    a = parse("@article{sasson_increasing_2013, title = {Increasing CPR provision},\n"
+              "\tjournal = {Circulation}, note = {{PMID:} 23439512},\n"
+              "\tyear = {2013}}").articles[0]
+    assert a.pmid == "23439512"
+    b = parse("@article{k, title = {T}, note = {{PMID:} 1 {PMCID:} PMC123456 {DOI:} "
+              "10.1000/xyz}}").articles[0]
+    assert (b.pmid, b.pmcid, b.doi) == ("1", "PMC123456", "10.1000/xyz")
+
+
+# zotero/translators BibTeX.js: "lastchecked" (as "urldate") is the date a web page was seen
+def test_lastchecked_is_the_access_date():
+    from amlref.formats.csljson import article_to_item
+    a = parse("@misc{w, title = {A page}, url = {https://example.org/}, "
+              "lastchecked = {2012-07-27}}").articles[0]
+    assert article_to_item(a)["accessed"] == {"date-parts": [[2012, 7, 27]]}

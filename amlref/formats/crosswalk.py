@@ -25,7 +25,8 @@ TEXT_TO_CSL = {
     "howpublished": "publisher",      # how a booklet or misc work came out (citation.js, Zotero)
 }
 # BibTeX/biblatex field -> CSL date variable
-DATE_TO_CSL = {"urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
+DATE_TO_CSL = {"urldate": "accessed", "lastchecked": "accessed",   # (lastchecked: Zotero)
+               "eventdate": "event-date", "origdate": "original-date"}
 NAMES_TO_CSL = {"translator": "translator", "bookauthor": "container-author"}
 
 # CSL variable -> BibTeX field (biblatex name, classic BibTeX name)
