@@ -151,10 +151,14 @@ def read_bib(text: str) -> list[dict]:
 
 
 def bib_name(n: str) -> dict:
+    """A BibTeX name: "Last, First" or "First Last" (the last word the family name)."""
     if "," in n:
         fam, giv = n.split(",", 1)
         return {"family": fam.strip(), "given": giv.strip()}
-    return {"literal": n.strip()}
+    if n.strip().startswith("{"):
+        return {"literal": n.strip()}
+    *giv, fam = n.split()
+    return {"family": fam, "given": " ".join(giv)} if giv else {"literal": fam}
 
 
 # ---------------------------------------------------------------- normalising
@@ -164,8 +168,12 @@ LANG = {"eng": "en", "english": "en", "ger": "de", "deu": "de", "german": "de", 
         "portuguese": "pt", "italian": "it", "dutch": "nl", "japanese": "ja", "chinese": "zh"}
 
 
+_TEX_SCRIPT = re.compile(r"\$[_^]\{?([^${}]*)\}?\$")   # LiNbO$_3$ (JabRef) = LiNbO₃
+
+
 def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKC", str(s)).replace("{", "").replace("}", "")
+    s = _TEX_SCRIPT.sub(r"\1", str(s)) if "$" in str(s) else str(s)
+    s = unicodedata.normalize("NFKC", s).replace("{", "").replace("}", "")
     s = s.replace("\u223c", "~")           # Zotero writes a lone tilde as the operator
     if "<" in s:                              # rich text (<i>, <span class="nocase">)
         s = re.sub(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^>]*)?>", "", s)
@@ -316,10 +324,10 @@ CONVENTIONS = [
      "EndNote %[ 12/7/2023: day/month order unknown, kept as written"),
     ("ISSN", lambda w, h, c: len(norm_ids(w)) > 1 and bool(h),
      "AMLRef keeps one ISSN in its column, the others in the record's MEDLINE fields"),
-    ("title", lambda w, h, c: "$" in str(w), "the expected value keeps a stray $ (the other "
-     "tool's LaTeX math conversion)"),
-    ("container-title", lambda w, h, c: "$" in str(w), "the expected value keeps a stray $ "
+    ("title", lambda w, h, c: str(w).count("$") % 2 == 1, "the expected value keeps a stray $ "
      "(the other tool's LaTeX math conversion)"),
+    ("container-title", lambda w, h, c: str(w).count("$") % 2 == 1, "the expected value keeps "
+     "a stray $ (the other tool's LaTeX math conversion)"),
     ("type", lambda w, h, c: w == "book" and h == "document",
      "BibTeX @misc: Zotero's book, CSL's document"),
     ("author", lambda w, h, c: _same_words(w, h),
