@@ -193,3 +193,11 @@ def test_lastchecked_is_the_access_date():
     a = parse("@misc{w, title = {A page}, url = {https://example.org/}, "
               "lastchecked = {2012-07-27}}").articles[0]
     assert article_to_item(a)["accessed"] == {"date-parts": [[2012, 7, 27]]}
+
+
+# TeX Live's beebe/texbook1.bib: "Anima Ltd, Gda\'{nsk}", "Journ\'{ees}": an accent over a group
+# of letters is meant for the first one (was read as "Gdańśḱ", every letter accented)
+def test_accent_over_a_group_of_letters():
+    assert to_unicode("Anima Ltd, Gda\\'{nsk}") == "Anima Ltd, Gdańsk"
+    assert to_unicode("Actes des Journ\\'{ees}") == "Actes des Journées"
+    assert to_unicode("\\\"{}") == "\u00a8" and to_unicode("\\'{\\i}") == "\u00ed"
