@@ -35,7 +35,7 @@ EF"""
 
 def test_wos_publication_month_with_its_year_is_no_day():
     a, b = RisImporter().parse(WOS, "savedrecs.txt").articles
-    assert a.title == "Optical properties of MgO doped LiNbO/sub 3/ single crystals"
+    assert a.title == "Optical properties of MgO doped LiNbO\u2083 single crystals"  # /sub 3/
     assert a.issued == "2006-04"              # was 2006-04-20: "20" of "2006" read as a day
     assert b.issued == "2019-06-08"
 

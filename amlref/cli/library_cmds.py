@@ -100,8 +100,7 @@ def cmd_import(args) -> int:
             print_json(report.to_json())
         else:
             for f in report.files:
-                enc = f" ({f['encoding']})" if f.get("encoding") else ""
-                print(f"{f['file']}: {f['records']} records as {f['format']}{enc}")
+                print(report.file_line(f))
             print(report.summary())
             for m in report.merged:
                 print(f"  merged into {m['citekey']}: {m['title']}")

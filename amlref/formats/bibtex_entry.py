@@ -315,6 +315,8 @@ def _ids_from_other(a: Article, other: dict[str, str]) -> None:
         note = other.get(name)
         if not note:
             continue
+        if "{" in note:   # Zotero protects the label's case: note = {{PMID:} 23439512}
+            note = note.replace("{", "").replace("}", "")
         if not a.doi and "10." in note[:8] and _BARE_DOI.match(note):     # Springer's old export: the DOI as note
             a.doi = note.strip()
             continue

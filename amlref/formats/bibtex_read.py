@@ -31,19 +31,28 @@ def _field_line(block, value: str, offset: int) -> int | None:
     return line + raw.count("\n", 0, at + offset)
 
 
+
+# fields that hold a list: given several times in one entry, they are one list (JabRef's
+# BibtexParserTest "parseCombinesMultiple...Fields"); joined with BibTeX's own concatenation
+_LIST_FIELDS = {"author": '{ and }', "editor": '{ and }', "keywords": '{, }'}
+
 class BibtexImporter(Importer):
     name = "bibtex"
     label = "BibTeX / biblatex (.bib)"
     extensions = (".bib", ".bibtex", ".biblatex")
 
     _SNIFF = re.compile(r"^\s*@\s*[a-zA-Z]+\s*[{(]", re.M)
+    _SNIFF_INLINE = re.compile(r"@[a-zA-Z]+\s*[{(][^\s,{}()=]*,\s*[a-zA-Z][\w-]*\s*=")
 
     def sniff(self, head: str) -> float:
         if "\r" in head:
             head = head.replace("\r\n", "\n").replace("\r", "\n")   # old Mac line ends
         m = self._SNIFF.search(head)
         if not m:
-            return 0.0
+            # an entry after other text on its line (JabRef's BibtexParserTest "parseIgnores
+            # TextBeforeEntry"): BibTeX skips text outside entries; too weak alone, enough with
+            # a .bib name
+            return 0.2 if self._SNIFF_INLINE.search(head) else 0.0
         return 0.9 if re.search(r"^\s*@\s*[a-zA-Z]+\s*[{(][^,\n]*,", head, re.M) else 0.6
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
@@ -86,6 +95,12 @@ class BibtexImporter(Importer):
                     commented = False
                     k = name.strip().lower()
                     if k in fields:
+                        if k in _LIST_FIELDS:     # one list given in several fields
+                            if value != fields[k]:
+                                fields[k] = f"{fields[k]} # {_LIST_FIELDS[k]} # {value}"
+                            if dup_fields:
+                                dup_fields.discard(name)
+                            continue
                         if offset and dup_fields is not None:
                             dup_fields.add(name)
                         continue   # BibTeX uses the first occurrence

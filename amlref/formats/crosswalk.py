@@ -18,13 +18,15 @@ TEXT_TO_CSL = {
     "edition": "edition", "series": "collection-title", "chapter": "chapter-number",
     "note": "note", "annote": "annote", "annotation": "annote", "shorttitle": "title-short",
     "eventtitle": "event-title", "venue": "event-place", "type": "genre",
-    "pagetotal": "number-of-pages", "volumes": "number-of-volumes", "version": "version",
+    "pagetotal": "number-of-pages", "numpages": "number-of-pages",   # (ACM's name for it)
+    "volumes": "number-of-volumes", "version": "version",
     "origlocation": "original-publisher-place", "origpublisher": "original-publisher",
     "origtitle": "original-title", "pubstate": "status",
     "howpublished": "publisher",      # how a booklet or misc work came out (citation.js, Zotero)
 }
 # BibTeX/biblatex field -> CSL date variable
-DATE_TO_CSL = {"urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
+DATE_TO_CSL = {"urldate": "accessed", "lastchecked": "accessed",   # (lastchecked: Zotero)
+               "eventdate": "event-date", "origdate": "original-date"}
 NAMES_TO_CSL = {"translator": "translator", "bookauthor": "container-author"}
 
 # CSL variable -> BibTeX field (biblatex name, classic BibTeX name)
@@ -81,8 +83,17 @@ def csl_from_bibtex(a: Article) -> dict:
     from amlref.formats.bibtex_names import parse_name_list
     from amlref.formats.latex import to_unicode
     out: dict = {}
+    # both given and not the same: ``address`` is where the publisher is (BibTeX's meaning) and
+    # ``location`` where the event was (the ACM Digital Library's export writes both; citation.js
+    # reads them so); one alone is the place of publication (biblatex's alias)
+    venue = _event_location(fields)
     for k, v in fields.items():
         if not isinstance(v, str) or not v.strip():
+            continue
+        if k == "location" and venue:
+            var = "event-place"
+            if var not in out and "venue" not in fields:
+                out[var] = venue
             continue
         var = TEXT_TO_CSL.get(k)
         if var is not None:
@@ -106,6 +117,16 @@ def csl_from_bibtex(a: Article) -> dict:
             if people:
                 out[var] = [p.to_dict() for p in people]
     return out
+
+
+def _event_location(fields: dict) -> str:
+    """The event's place when an entry gives both ``address`` and a different ``location``."""
+    addr, loc = fields.get("address"), fields.get("location")
+    if not (isinstance(addr, str) and isinstance(loc, str) and addr.strip() and loc.strip()):
+        return ""
+    from amlref.formats.latex import to_unicode
+    loc_text = " ".join(to_unicode(loc).split())
+    return "" if loc_text == " ".join(to_unicode(addr).split()) else loc_text
 
 
 # a BibTeX ``number`` (the issue column) of a work in a series is its number in the series, of a

@@ -92,6 +92,9 @@ def _accent(acc: str, letter: str) -> str:
     return unicodedata.normalize("NFC", letter + _ACCENTS[acc])
 
 
+# \'{nsk} (Beebe's bibliographies: "Gda\'{nsk}", "Journ\'{ees}"): TeX sets the accent over the
+# whole group; what is meant is the first letter (pylatexenc put it on every letter)
+_ACCENT_GROUP = re.compile(r"\\([`'^\"~=.])\s*\{([a-zA-Z])([a-zA-Z]+)\}")
 _NESTED_ACC = re.compile(r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))\s*\{?\s*"
                          r"\\(?:[`'^\"~=.]|[uvHckrbdtGU](?![a-zA-Z]))")
 _INNER_ACC = re.compile(r"\\([`'^\"~=.])\s*(?:\{\s*([^\W\d_])\s*\}|([^\W\d_]))"
@@ -133,6 +136,9 @@ def _sub_cmd(m: re.Match) -> str:
     ch = m.group(8)
     if ch in _CTRL_SYM:
         return _CTRL_SYM[ch]
+    if ch in _ACCENTS and (m.end() >= len(m.string) or not m.string[m.end()].isalpha()
+                           and m.string[m.end()] != "{"):
+        return _accent(ch, "")   # an accent on nothing (BibTeX.js: "tilde operator: \~")
     if ch.isascii() and not ch.isalpha() and ch not in "[]()`'^\"~=.":
         return ch                # an escaped digit or sign (Lao\2, 1 \> 2): the sign itself
     if unicodedata.combining(ch):
@@ -242,6 +248,8 @@ def _decode(text: str) -> str:
     if "\\" in text:
         if text[-1] == "\\" and text[-2:] != "\\\\":
             text = text[:-1]     # a control space cut at its space (a name part "L.\\")
+        if "{" in text:          # an accent on a group of letters: on its first (Gda\'{nsk})
+            text = _ACCENT_GROUP.sub(r"\\\1{\2}\3", text)
         text = _CMD.sub(_sub_cmd, text)
     if "--" in text:
         text = text.replace("---", "—").replace("--", "–")

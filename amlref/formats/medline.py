@@ -221,7 +221,11 @@ def _pmid(r: _Record, tag: str, val: str, _full: bool):
 
 def _title(r: _Record, tag: str, val: str, _full: bool):
     val = _OVID_TITLE_LABEL.sub("", val) if "VN" in r.tags else val
-    r.a.title = f"{r.a.title} {val}".strip() if r.a.title else val
+    if r.a.title:     # TI given again: the title goes on, as a subtitle prints (JabRef's test)
+        from amlref.formats.bibtex_entry import with_subtitle
+        r.a.title = with_subtitle(r.a.title, val)
+    else:
+        r.a.title = val
 
 
 def _book_title(r: _Record, tag: str, val: str, _full: bool):

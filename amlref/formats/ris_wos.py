@@ -71,6 +71,37 @@ def parse_wos(text: str, filename: str) -> ParseResult:
     return res
 
 
+# ISI/INSPEC write sub- and superscripts as "/sub 3/", "/sup +/" (LiNbO/sub 3/): as Unicode
+# script characters where every character has one, else as plain text (JabRef's IsiImporter
+# test reads them as LaTeX $_3$)
+_SUBSUP = re.compile(r"/(sub|sup)\s+([^/]*?)\s*/")
+# a numeric publication date (INSPEC and older ISI files): "06", "04 2006", "2006 06-07",
+# "2006 07 03" - month first unless a year leads; a month range keeps its first month
+_NUMERIC_PD = re.compile(r"(?:(\d{4})\s+)?(\d{1,2})(?:-\d{1,2})?(?:\s+(\d{1,2}))?"
+                         r"(?:\s+(\d{4}))?")
+
+
+def _subsup(text: str) -> str:
+    if "/su" not in text:
+        return text
+    from amlref.formats.latex_math import SUBSCRIPTS, SUPERSCRIPTS, script
+    return _SUBSUP.sub(lambda m: script(m.group(2), SUBSCRIPTS if m.group(1) == "sub"
+                                        else SUPERSCRIPTS), text)
+
+
+def _wos_date(year: str, pd: str) -> str:
+    """The date of PY and PD (``PD APR 2006``, ``JUL 15``, ``04 2006``, ``2006 06-07``)."""
+    m = _NUMERIC_PD.fullmatch(pd.strip()) if pd and pd[:1].isdigit() else None
+    if m and 1 <= int(m.group(2)) <= 12:
+        y = year or m.group(1) or m.group(4)
+        if y and y.isdigit() and len(y) == 4:
+            day = m.group(3)
+            if day and 1 <= int(day) <= 31:
+                return f"{y}-{int(m.group(2)):02d}-{int(day):02d}"
+            return f"{y}-{int(m.group(2)):02d}"
+    return parse_date(f"{year} {pd}".strip()) if year else parse_date(pd)
+
+
 def _wos_article(fields: list[tuple[str, str]], line: int):
     d: dict[str, list[str]] = {}
     for t, v in fields:
@@ -80,7 +111,7 @@ def _wos_article(fields: list[tuple[str, str]], line: int):
     a.type = _WOS_TYPES.get(g("PT"), "article-journal")
     if "Proceedings Paper" in g("DT"):
         a.type = "paper-conference"
-    a.title = g("TI")
+    a.title = _subsup(g("TI"))
     a.container = g("SO")
     if a.container.isupper():
         a.container = a.container.title().replace(" Of ", " of ").replace(" And ", " and ") \
@@ -90,15 +121,14 @@ def _wos_article(fields: list[tuple[str, str]], line: int):
     people = d.get("AF") or d.get("AU") or []
     a.authors = [p for p in (parse_name(x) for x in people) if p]
     a.editors = [p for p in (parse_name(x) for x in d.get("BE", [])) if p]
-    year = g("PY")
-    a.issued = parse_date(f"{year} {g('PD')}".strip()) if year else parse_date(g("PD"))
+    a.issued = _wos_date(g("PY"), g("PD"))
     a.volume, a.issue = g("VL"), g("IS")
     bp, ep = g("BP"), g("EP")
     a.pages = f"{bp}-{ep}" if bp and ep and ep != bp else (bp or g("AR"))
     a.doi = normalize_doi(g("DI"), strict=False)
     pm = g("PM")
     a.pmid = pm if pm.isdigit() else ""
-    a.abstract = g("AB")
+    a.abstract = _subsup(g("AB"))
     a.keywords = [k.strip() for v in d.get("DE", []) for k in v.split(";") if k.strip()]
     a.language = g("LA")
     a.publisher = g("PU")

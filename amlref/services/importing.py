@@ -64,6 +64,12 @@ class ImportReport:
             "warnings": self.warnings,
         }
 
+    @staticmethod
+    def file_line(f: dict) -> str:
+        """One input's line of the summary: "a.enw: 1 record as endnote (utf-8)"."""
+        enc = f" ({f['encoding']})" if f.get("encoding") else ""
+        return f"{f['file']}: {_count(f['records'], 'record')} as {f['format']}{enc}"
+
     def summary(self) -> str:
         n_merged = len(self.merged) + len(self.unchanged)
         s = f"{len(self.added)} added, {n_merged} merged"
@@ -72,11 +78,15 @@ class ImportReport:
             s += f" ({n_same} the same as an earlier record of the import)"
         s += f", {len(self.skipped)} skipped"
         if self.links:
-            s += f", {self.links} links"
+            s += f", {_count(self.links, 'link')}"
         if self.apart:
             s += (f"; {len(self.apart)} kept apart from a look-alike record of the same file "
                   "(listed as possible duplicates)")
         return s
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def check_input(path: str) -> None:
