@@ -201,3 +201,16 @@ def test_accent_over_a_group_of_letters():
     assert to_unicode("Anima Ltd, Gda\\'{nsk}") == "Anima Ltd, Gdańsk"
     assert to_unicode("Actes des Journ\\'{ees}") == "Actes des Journées"
     assert to_unicode("\\\"{}") == "\u00a8" and to_unicode("\\'{\\i}") == "\u00ed"
+
+
+def test_biblatex_control_file_is_no_work():
+    """biblatex writes ``doc-blx.bib`` beside a document using the BibTeX backend: comments
+    and one ``@Control`` entry of its settings (form of biblatex 3.x's file)."""
+    text = ("@Comment{$ biblatex control file $}\n@Comment{$ biblatex bcf format version 3.10 $}\n"
+            "  Do not modify this file!\n\n  This is an auxiliary file used by the 'biblatex' "
+            "package.\n\n@Control{biblatex-control,\n  options = {3.10:0:0:1:0:1:1:0:0:1:0:1},\n}\n"
+            "@article{real, title = {A real work}, year = 2020}\n")
+    res = BibtexImporter().parse(text, "doc-blx.bib")
+    assert [a.citekey for a in res.articles] == ["real"]
+    assert any("control entry 'biblatex-control'" in w and "doc-blx.bib:7" in w
+               for w in res.warnings), res.warnings

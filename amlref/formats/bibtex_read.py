@@ -168,7 +168,11 @@ class BibtexImporter(Importer):
         evaluated.reverse()
         while evaluated:
             etype, key, vals, line = evaluated.pop()
-            if etype in ("xdata",):
+            if etype == "xdata":
+                continue
+            if etype == "control":     # biblatex's settings for BibTeX (its -blx.bib file)
+                res.warnings.append(f"{filename}:{line}: biblatex control entry {key!r} is "
+                                    "not a work; skipped")
                 continue
             if "xdata" in vals:
                 _inherit_xdata(vals, by_key, res, filename, line, key)
