@@ -140,3 +140,21 @@ def test_a_pipe_and_a_dangling_link_in_the_folder_are_skipped(tmp_path):
     reasons = {Path(s.path).name: s.reason for s in out[0].skipped}
     assert reasons["fifo.ris"] == reasons["fifo.pdf"] == "not a regular file"
     assert reasons["gone.ris"] == "cannot read: No such file or directory"
+
+
+def test_a_file_too_big_to_import_or_of_zeros_is_skipped_saying_so(tmp_path):
+    from amlref.services.importing import MAX_FILE_BYTES
+    root = tmp_path / "refs"
+    shutil.copytree(corpus("ris", "rispy-tests"), root)
+    with open(root / "huge.bib", "wb") as fh:      # sparse: no disk used
+        fh.truncate(MAX_FILE_BYTES + 1)
+    with open(root / "zeros.ris", "wb") as fh:
+        fh.truncate(200_000)
+    (root / "nothing.bib").write_bytes(b"")
+    got = scan([str(root)])
+    reasons = {Path(s.path).name: s.reason for s in got.skipped}
+    assert reasons["huge.bib"] == f"too large to import ({MAX_FILE_BYTES // 1048576} MB; " \
+                                  f"limit {MAX_FILE_BYTES // 1048576} MB)"
+    assert reasons["zeros.ris"] == "binary zeros, not text"
+    assert reasons["nothing.bib"] == "empty file"
+    assert got.references       # the real files are still taken

@@ -226,10 +226,15 @@ def recognise(path: str, fmt: str | None = None) -> tuple[str, str]:
     ext = file_ext(path)
     gz = path.lower().endswith(".gz")
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):    # a pipe or a device would block a read
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):    # a pipe or a device would block a read
             return SKIP, "not a regular file"
     except OSError as exc:                              # (a link to nowhere)
         return SKIP, f"cannot read: {exc.strerror}"
+    from amlref.services.importing import MAX_FILE_BYTES
+    if st.st_size > MAX_FILE_BYTES and ext != ".pdf":   # (as naming it would refuse it)
+        return SKIP, (f"too large to import ({st.st_size // 1048576} MB; limit "
+                      f"{MAX_FILE_BYTES // 1048576} MB)")
     if ext == ".pdf" and not gz:
         return PDF, ""
     if path.lower().endswith(UNFINISHED):
@@ -258,7 +263,8 @@ def _bibliography(path: str, head: bytes, ext: str, owners: set[str],
             return _confident(text, ext, name, owners)
     except InputError:
         if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"):
-            return SKIP, "empty file"
+            return SKIP, "binary zeros, not text" if head.count(b"\x00") > len(head) // 2 \
+                else "empty file"
         if owners and ext not in CONTAINER_EXTS:      # a .bib, .ris ... with no record in it
             return SKIP, f"no records AMLRef recognises in it ({what_is(head)})"
         return SKIP, _not_ours(head, ext)
