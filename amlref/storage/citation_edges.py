@@ -161,11 +161,11 @@ class _Articles:
         ex = lib.execute
         self.by: dict[str, dict[str, int]] = {}
         for col in ID_COLUMNS:
-            values = sorted({f[col] for f in fields if f[col]})
+            values = list({f[col] for f in fields} - {""})   # (IN needs no order)
             self.by[col] = dict(ex(
                 f"SELECT {col}, min(id) FROM articles WHERE {col} != '' AND {col} {_IN} AND "
                 f"+deleted_at IS NULL GROUP BY {col}", (json.dumps(values),))) if values else {}
-        tkeys = sorted({f["title_key"] for f in fields if confident_title(f["title_key"])})
+        tkeys = [k for k in {f["title_key"] for f in fields} if confident_title(k)]
         self.titles: dict[str, list[tuple]] = {}
         if tkeys:
             for row in ex(f"SELECT title_key, id, doi, pmid, pmcid, year FROM articles WHERE "
@@ -214,7 +214,7 @@ class _Stubs:
             values.discard("")
             if values:
                 conds.append(f"({col} != '' AND {col} {_IN})")
-                args.append(json.dumps(sorted(values)))
+                args.append(json.dumps(list(values)))
                 done.update(values)
         if conds:   # one query (SQLite looks each kind up in its index and unites the rows)
             put, rows = self._put, self.rows
