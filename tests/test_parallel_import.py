@@ -292,3 +292,52 @@ def test_lookalikes_within_the_file_are_kept_apart_alike_in_parallel(tmp_path, s
     finally:
         one.close()
         par.close()
+
+
+def _pubmed_set(n_copies: int) -> str:
+    """Real PubMed records (with their reference lists), copied with new PMIDs and titles."""
+    import re
+    recs = []
+    for p in sorted((CORPORA / "pubmed" / "metapub-pmid-xml").glob("*.xml"))[:40]:
+        recs += re.findall(r"<PubmedArticle>.*?</PubmedArticle>", p.read_text("utf-8"), re.S)
+    out = []
+    for i in range(n_copies):
+        for j, r in enumerate(recs):
+            k = i * len(recs) + j
+            r = re.sub(r"(<PMID[^>]*>)\d+<", lambda m: f"{m.group(1)}{90_000_000 + k}<", r,
+                       count=1)
+            out.append(re.sub(r"(<ArticleTitle[^>]*>)", lambda m: f"{m.group(1)}[{k}] ", r,
+                              count=1))
+    return ('<?xml version="1.0" ?>\n<PubmedArticleSet>\n' + "\n".join(out)
+            + "\n</PubmedArticleSet>\n")
+
+
+def test_parts_from_the_workers_keep_their_links_problems_and_warnings(tmp_path, small_parts,
+                                                                      monkeypatch):
+    """(A worker's part was once taken apart in the wrong order: its references became
+    nothing, its problems links and its warnings skipped records.)"""
+    xml = tmp_path / "big.xml"
+    xml.write_text(_pubmed_set(2), encoding="utf-8")
+    big = tmp_path / "big.ris"
+    write_ris(big, 300)
+    text = big.read_text(encoding="utf-8").split("\n")
+    cut = len(text) * 3 // 4        # an empty record and one without ER, far in the file
+    cut = next(i for i in range(cut, len(text)) if text[i] == "TY  - JOUR")
+    text[cut:cut] = ["TY  - JOUR", "ER  - ", "", "TY  - JOUR", "TI  - No end"]
+    big.write_text("\n".join(text), encoding="utf-8")
+    reports, libs = [], []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("AMLREF_WORKERS", workers)
+        lib = Library.open(tmp_path / f"w{workers}.sqlite")
+        libs.append(lib)
+        reports.append(import_paths(lib, [str(xml), str(big)], defer_index=True))
+    try:
+        one, par = reports
+        assert par.to_json() == one.to_json()
+        assert one.links > 1000 and one.skipped and one.warnings
+        edges = ["SELECT count(*) FROM citations", "SELECT count(*) FROM reference_stubs"]
+        assert [libs[1].execute(q).fetchone() for q in edges] == \
+               [libs[0].execute(q).fetchone() for q in edges]
+    finally:
+        for lib in libs:
+            lib.close()

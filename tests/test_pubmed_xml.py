@@ -186,3 +186,68 @@ def test_declared_encoding_of_decoded_text(lib):
     assert parse_pubmed_xml(xml, "e.xml").articles[0].title == "Müller’s β-cells"
     rep = import_text(lib, xml, name="e.xml")  # bytes path: decoded then parsed
     assert lib.articles.get(rep.added[0]).title == "Müller’s β-cells"
+
+
+def _set_of_real_records() -> str:
+    import re
+    recs = []
+    for p in sorted(corpus("pubmed", "metapub-pmid-xml").glob("*.xml")):
+        recs += re.findall(r"<PubmedArticle>.*?</PubmedArticle>", p.read_text("utf-8"), re.S)
+    return ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+            'PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
+            'pubmed_250101.dtd">\n<PubmedArticleSet>\n' + "\n".join(recs)
+            + "\n<!-- a comment with </PubmedArticle> <PubmedArticle> in it -->\n"
+            "<DeleteCitation><PMID Version=\"1\">123</PMID></DeleteCitation>\n"
+            "</PubmedArticleSet>\n")
+
+
+def _in_parts(text: str, size: int):
+    imp = PubmedXmlImporter()
+    parts = imp.split(text, size)
+    arts, links, problems, warnings = [], [], [], []
+    for part, line in parts:
+        r = imp.parse_part(part, "big.xml", line)
+        base = len(arts)
+        arts += [a.to_dict() for a in r.articles]
+        links += [(ln.source + base, ln.target, ln.kind) for ln in r.links]
+        problems += [(p.line, p.message) for p in r.problems]
+        warnings += r.warnings
+    return parts, (arts, links, problems, warnings)
+
+
+@pytest.mark.parametrize("size", [3000, 40000, 10**6])
+def test_a_big_file_read_in_parts_reads_as_the_whole(size):
+    """A PubMed baseline file (230 MB) is cut between records for the import's worker
+    processes: each part is a set of its own; together they read exactly as the whole."""
+    text = _set_of_real_records()
+    whole = PubmedXmlImporter().parse(text, "big.xml")
+    parts, got = _in_parts(text, size)
+    assert len(parts) > 1 if size < 10**6 else True
+    assert all(p.startswith(("<?xml", "<PubmedArticleSet>")) and
+               p.rstrip().endswith("</PubmedArticleSet>") for p, _ in parts)
+    assert got == ([a.to_dict() for a in whole.articles],
+                   [(ln.source, ln.target, ln.kind) for ln in whole.links],
+                   [(p.line, p.message) for p in whole.problems], whole.warnings)
+    assert len(got[0]) > 100 and got[3] and "deleted citation" in got[3][0]
+
+
+def test_a_download_cut_in_its_last_record_reads_the_same_in_parts():
+    text = _set_of_real_records()
+    cut = text[:text.rindex("<PubmedArticle>", 0, text.index("<!--")) + 900]
+    whole = PubmedXmlImporter().parse(cut, "cut.xml")
+    parts, got = _in_parts(cut, 3000)
+    assert got[0] == [a.to_dict() for a in whole.articles]
+    # (the same problems; an XML error on a part's first line is told with its column in the
+    # part, after the set's start tag put before it)
+    drop_col = lambda ps: sorted((line, re.sub(r", column \d+", "", m)) for line, m in ps)  # noqa: E731
+    assert drop_col(got[2]) == drop_col((p.line, p.message) for p in whole.problems)
+    assert any("not well-formed XML" in m for _, m in got[2])
+
+
+def test_files_a_cut_could_change_are_not_split():
+    imp = PubmedXmlImporter()
+    text = _set_of_real_records()
+    assert imp.split(text.replace("<PubmedArticleSet>", "<eFetchResult><PubmedArticleSet>", 1),
+                     3000) is None
+    assert imp.split(text.replace('.dtd">', '.dtd" [<!ENTITY x "y">]>', 1), 3000) is None
+    assert imp.split(text, len(text)) is None           # small enough to read whole

@@ -131,7 +131,9 @@ class WorkerParts:
             while self.pool is not None and self.queue:
                 result = self.queue.pop(0).result()
                 self._submit()
-                yield Part(*result)
+                prepared, links, problems, warnings = result
+                yield Part(prepared=prepared, links=links, problems=problems,
+                           warnings=warnings)
                 done += 1
         except (OSError, BrokenProcessPool) as exc:   # a worker died: do the rest ourselves
             log.warning("parsing in this process (workers stopped: %s)", exc)
