@@ -326,6 +326,55 @@ def _fuller(new: list, old: list) -> bool:
     return same and sum(bool(p.given) for p in new) > sum(bool(p.given) for p in old)
 
 
+# hyphens LaTeX cannot set (U+2010 hyphen, U+2011 non-breaking, U+2212 minus ...): AMLRef's
+# BibTeX export writes them as "-"
+_HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2043\u2212\ufe63\uff0d"})
+
+
+def _plain(text: str) -> str:
+    """A value as compared on merging: spaces, case and the kind of hyphen do not count."""
+    return " ".join(text.split()).lower().translate(_HYPHENS)
+
+
+def _news_of(key: str, value, existing: Article):
+    """What an imported record's format-kept ``extra`` adds to ``existing``, or None for
+    nothing: a RIS ``ID`` that is the article's own citation key (AMLRef's RIS export writes
+    it), BibTeX source text (``bibtex.raw``) that reads as the article's value already (its
+    TeX form in AMLRef's BibTeX export).  Re-importing one's own export changes nothing."""
+    if key == "ris" and isinstance(value, dict) and "ID" in value:
+        own = {existing.citekey, *existing.extra.get("alias_keys", ())}
+        if all(i in own for i in value["ID"] or ()):
+            value = {t: v for t, v in value.items() if t != "ID"}
+    elif key == "bibtex" and isinstance(value, dict) and isinstance(value.get("raw"), dict):
+        from amlref.formats.latex import to_unicode
+        raw = {f: tex for f, tex in value["raw"].items()
+               if not isinstance(tex, str) or _plain(to_unicode(tex)) != _plain(_as_text(existing, f))}
+        value = {**value, "raw": raw} if raw else {k: v for k, v in value.items() if k != "raw"}
+        fields = value.get("fields")
+        if isinstance(fields, dict) and isinstance(fields.get("key"), str):
+            # the sort key AMLRef's BibTeX export gives a work without author (bibtex_write)
+            own = {_plain(x) for x in (existing.publisher, existing.title, existing.container,
+                                       re.sub(r"[^A-Za-z0-9]+", " ", existing.citekey or ""))}
+            if _plain(to_unicode(fields["key"])) in own:
+                rest = {k: v for k, v in fields.items() if k != "key"}
+                value = {**value, "fields": rest} if rest else \
+                    {k: v for k, v in value.items() if k != "fields"}
+    return value if value else None
+
+
+def _as_text(a: Article, field: str) -> str:
+    """A field of an article as BibTeX writes it (names "Family, Given and ...", keywords
+    joined by commas), to compare with the TeX an entry kept of it."""
+    if field == "date":
+        return a.issued
+    if field in ("authors", "editors"):
+        return " and ".join(f"{p.family}, {p.given}" if p.family and p.given else
+                            p.family or p.literal or p.given for p in getattr(a, field))
+    if field == "keywords":
+        return ", ".join(a.keywords)
+    return str(getattr(a, field, "") or "")
+
+
 def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
     """Changes to apply to ``existing`` so it holds what ``incoming`` adds.  Missing fields are
     filled, lists united, the user's edits win, and a differing value that cannot be merged is
@@ -340,7 +389,7 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
             continue
         if not old and f not in edited:
             changes[f] = new
-        elif old.strip().lower() != str(new).strip().lower():
+        elif _plain(old) != _plain(str(new)):      # (not a difference of spaces or case)
             if new not in alts.get(f, []):
                 alts.setdefault(f, []).append(new)
     if incoming.authors and not existing.authors and "authors" not in edited:
@@ -354,7 +403,10 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         changes["editors"] = incoming.editors
     for f in ("keywords", "mesh", "pub_types"):
         old = list(getattr(existing, f))
-        add = [x for x in getattr(incoming, f) if x not in old]
+        # (RIS and EndNote files carry MeSH headings as keywords: one of the article's own is
+        # not a new keyword)
+        have = {_plain(x) for x in (old + existing.mesh if f == "keywords" else old)}
+        add = [x for x in getattr(incoming, f) if _plain(x) not in have]
         if add and f not in edited:
             changes[f] = old + add
     if existing.type in ("article", "document", "") and incoming.type not in ("article", "document", ""):
@@ -363,6 +415,10 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
     for k, v in incoming.extra.items():
         if k == et_al.KEY:
             continue          # (follows the name lists taken, below)
+        if extra.get(k) != v:
+            v = _news_of(k, v, existing)    # (less what the article has in another form)
+            if v is None or extra.get(k) == v:
+                continue
         if k not in extra:
             extra[k] = v
         elif extra[k] != v and k != "alternatives":
@@ -374,10 +430,6 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         keys = extra.setdefault("alias_keys", [])
         if incoming.citekey not in keys:
             keys.append(incoming.citekey)
-    if incoming.origin and incoming.origin != existing.origin:
-        origins = extra.setdefault("merged_from", [])
-        if incoming.origin not in origins:
-            origins.append(incoming.origin)
     cut_short = et_al.follow(existing, incoming, {"author": "authors" in changes,
                                                   "editor": "editors" in changes})
     extra.pop(et_al.KEY, None)
@@ -385,6 +437,11 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         extra[et_al.KEY] = cut_short
     if alts:
         extra["alternatives"] = alts
+    if incoming.origin and incoming.origin != existing.origin and (changes
+                                                                 or extra != existing.extra):
+        origins = extra.setdefault("merged_from", [])   # (where what was added came from)
+        if incoming.origin not in origins:
+            origins.append(incoming.origin)
     if extra != existing.extra:
         changes["extra"] = extra
     return changes, bool(changes)
