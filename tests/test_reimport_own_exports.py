@@ -46,3 +46,18 @@ def test_a_real_change_in_the_export_is_still_taken(lib, tmp_path):
     assert [m["id"] for m in again.merged] == [first.id]
     a = lib.articles.get(first.id)
     assert a.keywords[-1] == "my own keyword" and a.extra.get("merged_from") == ["ris"]
+
+
+def test_a_keyword_written_as_several_is_not_new_in_its_parts(lib, tmp_path):
+    from amlref.core.article import Article, Person
+    a = Article(title="Antifungalmycin N2, a new polyene macrolide", issued="2018",
+                authors=[Person("Xu", "L")], container="Molecules",
+                keywords=["antibacterial activity", "cytotoxic activity; Streptomyces sp. N2"],
+                mesh=["Humans", "Streptomyces/*metabolism"])
+    lib.articles.add(a)
+    before = _rows(lib)
+    out = tmp_path / "one.ris"
+    out.write_text(export_articles([lib.articles.get(a.id)], "ris"), encoding="utf-8")
+    again = import_paths(lib, [str(out)])
+    assert again.merged == [] and again.unchanged == [a.id]
+    assert _rows(lib) == before

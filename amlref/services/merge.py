@@ -406,6 +406,9 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         # (RIS and EndNote files carry MeSH headings as keywords: one of the article's own is
         # not a new keyword)
         have = {_plain(x) for x in (old + existing.mesh if f == "keywords" else old)}
+        if f == "keywords":   # (a keyword a publisher wrote as "a; b": its parts are not new)
+            have |= {_plain(p) for x in old if ";" in x or "," in x
+                     for p in re.split(r"[;,]", x) if p.strip()}
         add = [x for x in getattr(incoming, f) if _plain(x) not in have]
         if add and f not in edited:
             changes[f] = old + add
