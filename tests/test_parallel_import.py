@@ -341,3 +341,40 @@ def test_parts_from_the_workers_keep_their_links_problems_and_warnings(tmp_path,
     finally:
         for lib in libs:
             lib.close()
+
+
+def _medline_files() -> list[Path]:
+    from amlref.formats.medline import MedlineImporter
+    out = []
+    for p in sorted((CORPORA / "pubmed").rglob("*")):
+        if p.suffix in (".nbib", ".txt") and p.is_file():
+            text = read_text(str(p))[0]
+            if MedlineImporter().sniff(text[:4096]) >= 0.9:
+                out.append(p)
+    return out
+
+
+@pytest.mark.parametrize("size", [400, 4000, 40000])
+def test_medline_parts_read_exactly_as_the_whole_file(size):
+    """PubMed's "Save as PubMed format" (up to 10,000 records a file) is cut at a blank line
+    before a PMID line: the parts read as the whole, line numbers, problems and warnings too
+    (CR LF line ends and form feeds included)."""
+    from amlref.formats.medline import MedlineImporter
+    imp = MedlineImporter()
+    files = _medline_files()
+    assert len(files) >= 5
+    whole_text = "\n\n".join(read_text(str(p))[0] for p in files)
+    for text in (whole_text, whole_text.replace("\n", "\r\n"),
+                 whole_text.replace("\nAB  -", "\n\x0cAB  -", 3) + "\nnot a line\n"):
+        parts = imp.split(text, size)
+        assert parts and len(parts) >= 2
+        got = ([], [], [])
+        for part, line in parts:
+            r = imp.parse_part(part, "big.nbib", line)
+            got[0].extend(dataclasses.asdict(a) for a in r.articles)
+            got[1].extend(str(p) for p in r.problems)
+            got[2].extend(r.warnings)
+        whole = imp.parse(text, "big.nbib")
+        assert got == ([dataclasses.asdict(a) for a in whole.articles],
+                       [str(p) for p in whole.problems], whole.warnings)
+        assert len(got[0]) > 50

@@ -106,20 +106,22 @@ def parse_mh(value: str) -> list[str]:
 
 
 _RECORD_MARK = re.compile(r"^\s*<\s*\d+\s*\.?\s*>\s*$")   # Ovid: "<1. >", "<12>"
+_CUT = re.compile(r"\n[ \t]*\r?\n(?=PMID- ?\d)")     # a blank line, then a PubMed record
 _STARTS_RECORD = ("PMID", "OWN", "VN")   # once per record: seen again, a new record began
 
 
-def iter_records(text: str, warnings: list[str] | None = None
+def iter_records(text: str, warnings: list[str] | None = None, first_line: int = 1
                  ) -> Iterable[tuple[int, list[tuple[str, str]]]]:
     """Yield (first line, [(tag, value)]) per record; continuation lines are joined.  A record
     ends at a blank line, at an Ovid record number line (``<1. >``), or where a tag that comes
-    once per record (``PMID``, ERIC's ``OWN``, Ovid's ``VN``) comes again."""
+    once per record (``PMID``, ERIC's ``OWN``, Ovid's ``VN``) comes again.  ``first_line``:
+    the line of the file where ``text`` begins (a part of a big file)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     fields: list[tuple[str, str]] = []
     seen: set[str] = set()
     start = 0
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), first_line):
         if not line.strip() or _RECORD_MARK.match(line):
             if fields:  # a blank line ends a record
                 yield start, fields
@@ -412,18 +414,43 @@ class MedlineImporter(Importer):
         return sniff_medline(head)
 
     def parse(self, text: str, filename: str = "<text>") -> ParseResult:
-        res = ParseResult(format=self.name)
-        warns: list[str] = []
-        with gcpause.paused():  # no reference cycles are made: skip the collector's passes
-            self._read(res, text, filename, warns)
-        res.warnings.extend(f"{filename}: {w}" for w in warns)
+        res = self.parse_part(text, filename, 1)
         if not res.articles and not res.problems:
             raise InputError("no MEDLINE records found (expected lines like 'PMID- 12345')",
                              filename)
         return res
 
-    def _read(self, res: ParseResult, text: str, filename: str, warns: list[str]) -> None:
-        for line, fields in iter_records(text, warns):
+    def split(self, text: str, size: int) -> list[tuple[str, int]] | None:
+        """Cut at a blank line before a ``PMID-`` line about every ``size`` characters (PubMed's
+        "Save as PubMed format" holds up to 10,000 records): a record ends at a blank line, so
+        each part reads as it would in the whole."""
+        cuts = [0]
+        while len(text) - cuts[-1] > size * 3 // 2:
+            m = _CUT.search(text, cuts[-1] + size)
+            if m is None:
+                break
+            cuts.append(m.end())
+        if len(cuts) < 2:
+            return None
+        cuts.append(len(text))
+        parts, line = [], 1
+        for a, b in zip(cuts, cuts[1:]):
+            part = text[a:b]
+            parts.append((part, line))
+            line += len(part.splitlines())    # (lines as the reader counts them)
+        return parts
+
+    def parse_part(self, text: str, filename: str, first_line: int) -> ParseResult:
+        res = ParseResult(format=self.name)
+        warns: list[str] = []
+        with gcpause.paused():  # no reference cycles are made: skip the collector's passes
+            self._read(res, text, filename, warns, first_line)
+        res.warnings.extend(f"{filename}: {w}" for w in warns)
+        return res
+
+    def _read(self, res: ParseResult, text: str, filename: str, warns: list[str],
+              first_line: int = 1) -> None:
+        for line, fields in iter_records(text, warns, first_line):
             try:
                 a = record_to_article(fields, line)
             except Exception as exc:  # one broken record never stops the rest
