@@ -290,13 +290,7 @@ def article_from_pubmed(el: ET.Element) -> tuple[Article, list[Reference]]:
     if any(chems):
         extra["chemicals"] = [c for c in chems if c]
     data = el.find("PubmedData")
-    if data is not None:
-        _apply_ids(a, _ids(data.find("ArticleIdList")), extra)
-        status = _text(data.find("PublicationStatus"))
-        if status:
-            extra["publication_status"] = status
-    if extra:
-        a.extra["pubmed"] = extra
+    _finish(a, data, extra)
     return a, _references(data)
 
 
@@ -363,6 +357,13 @@ def article_from_book(el: ET.Element) -> tuple[Article, list[Reference]]:
         extra["sections"] = [s for s in sections if s]
     _apply_ids(a, _ids(bd.find("ArticleIdList")), extra)
     data = el.find("PubmedBookData")
+    _finish(a, data, extra)
+    return a, _references(bd) + _references(data)
+
+
+def _finish(a: Article, data: ET.Element | None, extra: dict) -> None:
+    """A record's PubmedData (or PubmedBookData): its identifiers and publication status; what
+    has no field of its own kept in ``extra["pubmed"]``."""
     if data is not None:
         _apply_ids(a, _ids(data.find("ArticleIdList")), extra)
         status = _text(data.find("PublicationStatus"))
@@ -370,4 +371,3 @@ def article_from_book(el: ET.Element) -> tuple[Article, list[Reference]]:
             extra["publication_status"] = status
     if extra:
         a.extra["pubmed"] = extra
-    return a, _references(bd) + _references(data)
