@@ -180,3 +180,47 @@ def test_scopus_c2_is_the_pmid(parsed):
     assert len(with_pmid) >= 4
     c2 = [a.extra["ris"]["C2"][0] for a in with_pmid]
     assert [a.pmid for a in with_pmid] == c2
+
+
+# A Scopus export written again by R's synthesisr/revtools (CiteSource issue 27): each record's
+# tags begin before its TY, missing values are "NA".
+R_WRITTEN = """DB  - Scopus
+C8  - 
+TI  - Population structure and habitat use of baboons in the Blyde Canyon Nature Reserve
+SP  - 67-76
+AB  - NA
+TY  - JOUR
+SO  - Koedoe
+VL  - 49
+AU  - Marais, A. J.
+AU  - Brown, L. R.
+JO  - Koedoe
+ER  - 
+
+DB  - WoS
+AB  - NA
+TY  - JOUR
+TI  - CD33-directed CAR T cells in relapsed AML
+AU  - Smith, J.
+PY  - 2021
+ER  - 
+"""
+
+
+def test_records_whose_tags_begin_before_their_ty():
+    from amlref.formats.ris import RisImporter
+    from amlref.formats.ris_read import tags_before_ty
+    res = RisImporter().parse(R_WRITTEN, "r.ris")
+    assert [(a.title[:24], a.container, a.volume, a.pages, [p.family for p in a.authors])
+            for a in res.articles] == [
+        ("Population structure and", "Koedoe", "49", "67-76", ["Marais", "Brown"]),
+        ("CD33-directed CAR T cell", "", "", "", ["Smith"])]
+    assert [a.line for a in res.articles] == [1, 14]
+    assert all(not a.abstract for a in res.articles)        # "NA" is R's missing value
+    assert res.warnings == [] and res.problems == []
+    assert tags_before_ty(R_WRITTEN)
+    # the usual layouts are not taken for it: TY first, Ovid's NL after ER, no TY at all
+    assert not tags_before_ty("TY  - JOUR\nTI  - a\nER  - \nNL  - x\nTY  - JOUR\nER  - \n")
+    assert not tags_before_ty("Header line\n\nTY  - JOUR\nTI  - a\nER  - \n")
+    assert not tags_before_ty("TI  - a\nAU  - b\nER  - \nTI  - c\nER  - \n")
+    assert RisImporter().split(R_WRITTEN * 50, 200) is None    # never cut before a TY there

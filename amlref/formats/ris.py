@@ -13,7 +13,7 @@ from typing import Iterable
 
 from amlref.core import gcpause
 from amlref.core.article import Article, ParseResult, Problem
-from amlref.formats.ris_read import SNIFF_TAG, TY_LINE, iter_records
+from amlref.formats.ris_read import SNIFF_TAG, TY_LINE, iter_records, tags_before_ty
 from amlref.formats.ris_record import record_to_article
 from amlref.formats.ris_types import OUT_TYPES, TYPE_MAP
 from amlref.formats.ris_values import parse_date, parse_name
@@ -60,7 +60,8 @@ class RisImporter(Importer):
         """Cut before a ``TY`` line about every ``size`` characters: a record ends at ``ER``
         or at the next ``TY``, so each part reads as it would in the whole."""
         head = text[:20000]
-        if ("\r" in head and "\n" not in head) or is_wos(head.lstrip("\ufeff")[:4096]):
+        if ("\r" in head and "\n" not in head) or is_wos(head.lstrip("\ufeff")[:4096]) \
+                or tags_before_ty(head):     # (a record's tags begin before its TY)
             return None
         cuts = [0]
         while len(text) - cuts[-1] > size * 3 // 2:

@@ -8,11 +8,13 @@ files do differently, and how it is read:
 - a record starts at ``TY`` and ends at ``ER`` or at the next ``TY``; a BOM (also inside joined
   files), headers before the first record, blank lines, CRLF or CR line ends, a missing final
   ``ER``, ``TY  -  JOUR`` with extra spaces or ``TY - JOUR`` with one, tags after ``ER`` (Ovid's
-  ``NL``), records without ``TY`` ended by ``ER``, ``TY  -JOUR`` with no space after the dash
-  (what is and is not a tag line: _TAG_LINE);
+  ``NL``), records without ``TY`` ended by ``ER``, records whose tags begin before their ``TY``
+  (R's packages write ``DB`` first: :func:`tags_before_ty`), ``TY  -JOUR`` with no space after
+  the dash (what is and is not a tag line: _TAG_LINE);
 - values continued on untagged lines: further list items (EndNote writes one keyword or name
   per line), or more of the value (on a new line in abstracts and notes);
-- authors on ``AU`` and ``A1`` lines are one list in line order.
+- authors on ``AU`` and ``A1`` lines are one list in line order;
+- a value ``NA`` (R's missing value: revtools, synthesisr) is no value.
 
 Step 2, one record -> Article, is ris_record.py."""
 from __future__ import annotations
@@ -31,6 +33,7 @@ _TAG_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]([^\n]*)"
                        r"|(?<=^[A-Z][A-Z0-9]  -)([^ \t\r\n][^\n]*))?\r?$\n?", re.M)
 TY_LINE = re.compile(r"^(?:[ \t]{0,3}TY[ \t]{1,4}-(?:[ \t][^\n]*)?|TY  -[^ \t\r\n][^\n]*)\r?$",
                      re.M)  # parts are cut before these
+_ER_LINE = re.compile(r"^[ \t]{0,3}ER[ \t]{1,4}-", re.M)
 SNIFF_TAG = re.compile(r"^[A-Z][A-Z0-9](?:  ?- |  -(?=[^ \t\r\n]))", re.M)   # for sniffing
 ALIASES = {"A1": "AU"}   # one list, so that the line order of the authors is kept
 
@@ -55,6 +58,7 @@ def iter_records(text: str, first_line: int = 1
         text = text.replace("\u2028", " ").replace("\u2029", " ")
     if "\r" in text[:20000] and "\n" not in text[:20000]:
         text = text.replace("\r", "\n")  # old Mac line ends
+    leading = tags_before_ty(text)
     rec: dict[str, list[str]] | None = None
     start = 0
     last: list[str] | None = None   # the value list of the last tag (continuations go there)
@@ -76,10 +80,17 @@ def iter_records(text: str, first_line: int = 1
         if val2 is not None:   # ``XX  -value``
             val = val2
         val = val.strip() if val else ""
+        if val == "NA":   # R's missing value, as its bibliographic packages write it
+            val = ""
         if tag == "A1":   # (ALIASES, inline: this runs for every line)
             tag = "AU"
-        # after ER, a tag the record already has starts the next record (files without TY)
-        again = closed and tag != "ER" and tag in rec
+        # after ER, a tag the record already has starts the next record (files without TY),
+        # and so does any tag in a file whose records write tags before their TY
+        again = closed and tag != "ER" and (leading or tag in rec)
+        if tag == "TY" and leading and rec is not None and not closed and rec["TY"] == [""]:
+            rec["TY"] = last = [val]     # (the TY of a record begun by the tags before it)
+            last_tag = "TY"
+            continue
         if tag == "TY" or rec is None or again:
             line += count("\n", prev, ms)
             prev = ms
@@ -116,6 +127,18 @@ def iter_records(text: str, first_line: int = 1
         if not closed:
             warns.append(f"line {start}: record has no ER line")
         yield start, rec, warns
+
+
+def tags_before_ty(text: str) -> bool:
+    """Does the file write tags before a record's ``TY`` (the first tag line is not ``TY``, and
+    a ``TY`` comes before the first ``ER``)?  Some tools do, R's bibliographic packages for one
+    (``DB  - Scopus`` first): such a record runs from the line after an ``ER`` to its ``ER``."""
+    first = _TAG_LINE.search(text)
+    if first is None or first.group(1) in ("TY", "ER"):
+        return False
+    ty = TY_LINE.search(text, first.start())
+    er = _ER_LINE.search(text, first.start())
+    return ty is not None and (er is None or ty.start() < er.start())
 
 
 def _continue(values: list[str], last_tag: str, gap: str) -> None:
