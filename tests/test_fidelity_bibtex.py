@@ -214,3 +214,56 @@ def test_biblatex_control_file_is_no_work():
     assert [a.citekey for a in res.articles] == ["real"]
     assert any("control entry 'biblatex-control'" in w and "doc-blx.bib:7" in w
                for w in res.warnings), res.warnings
+
+
+# Users' entries from bug reports of other tools (Docear #416: a Zotero export with a line of
+# text typed into an entry; BiblioJSON #2: a key with an apostrophe and a blank line inside;
+# Zotero #1174: quoted values over two lines, a year without delimiters)
+USERS = r"""@article{horn_spectral_1986,
+    title = {Spectral transmission characteristics of shocked optical fibers},
+    volume = {25},
+    doi = {10.1364/AO.25.003430},
+    number = {19},
+    journal = {Applied Optics},
+    author = {Horn, Paul D. and Gupta, Yogendra M.},
+    month = oct,
+    year = {1986},
+    pages = {3430--3434},
+Axial impact of silica and sapphire fibers (with horizontal constraint).},
+}
+
+@Article{Dobrovol'skii_1963,
+  Title                    = {Use of the {H}all current for investigation of carrier scattering},
+  Author                   = {Dobrovol'skii, V. N. and Gritsenko, Yu. I.},
+  Journal                  = {Soviet Physics - Solid State},
+  Year                     = {1963},
+
+  Comment                  = {SBB},
+}
+
+@Book{abramowitz+stegun,
+ author    = "Milton {Abramowitz} and Irene A. {Stegun}",
+ title     = "Handbook of Mathematical Functions with
+              Formulas, Graphs, and Mathematical Tables",
+ year      =  1964,
+}
+"""
+
+
+def test_entries_from_users_bug_reports():
+    res = BibtexImporter().parse(USERS, "users.bib")
+    by = {a.citekey: a for a in res.articles}
+    assert list(by) == ["horn_spectral_1986", "Dobrovol'skii_1963", "abramowitz+stegun"]
+    horn = by["horn_spectral_1986"]
+    assert (horn.title, horn.pages, horn.issued, horn.doi.lower()) == (
+        "Spectral transmission characteristics of shocked optical fibers", "3430-3434",
+        "1986-10", "10.1364/ao.25.003430")
+    # the stray line: kept as the entry's annotation, and said where it was
+    assert horn.extra["bibtex"]["fields"]["annotation"].startswith("Axial impact of silica")
+    assert res.problems == [] and any(w.startswith("users.bib:11: text that is no field")
+                                      for w in res.warnings), res.warnings
+    assert [p.family for p in by["Dobrovol'skii_1963"].authors] == ["Dobrovol'skii", "Gritsenko"]
+    book = by["abramowitz+stegun"]
+    assert book.title == ("Handbook of Mathematical Functions with Formulas, Graphs, and "
+                          "Mathematical Tables") and book.issued == "1964"
+    assert [p.family for p in book.authors] == ["Abramowitz", "Stegun"]

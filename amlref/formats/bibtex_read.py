@@ -21,6 +21,42 @@ def _line(block) -> int | None:
     return block.start_line + 1 if block.start_line is not None else None
 
 
+_STRAY = re.compile(r"Expected a `=` after entry key `([^`\n]{8,})`", re.S)
+
+
+def _without_stray_text(block, msg: str):
+    """A broken entry whose only fault is a line of text that is no field (a user's note typed
+    into the entry, as in a Zotero export Docear could not read), read with that text as its
+    ``annotation`` (biblatex's field for notes on an entry): (entry, the text's line, the
+    text), or None."""
+    m = _STRAY.search(msg)
+    raw = getattr(block, "raw", None) or ""
+    if m is None or block.start_line is None:
+        return None
+    stray = m.group(1).strip()
+    at = raw.find(stray)
+    if at < 0 or raw.rfind("\n", 0, at) < 0 or raw[raw.rfind("\n", 0, at):at].strip():
+        return None        # (only a text that is a line of its own)
+    end = raw.find("\n", at)
+    end = len(raw) if end < 0 else end
+    rest = raw[at + len(stray):end].strip()
+    if rest not in ("", ",", "},", "}"):
+        return None
+    fixed = raw[:at] + ("}" if rest.startswith("}") and raw[end:].strip() == "" else "") + raw[end:]
+    from bibtexparser import model as M
+    from bibtexparser.splitter import Splitter
+    blocks = Splitter(bibstr=fixed).split().blocks      # (as the slow path reads an entry)
+    if len(blocks) != 1 or type(blocks[0]) is not M.Entry:
+        return None
+    e = blocks[0]
+    fields = list(e.fields)
+    if not any(f.key.strip().lower() == "annotation" for f in fields) \
+            and stray.count("{") == stray.count("}"):
+        fields.append(M.Field("annotation", "{" + stray + "}"))   # (kept: biblatex's note field)
+    entry = M.Entry(e.entry_type, e.key, fields, start_line=block.start_line, raw=fixed)
+    return entry, block.start_line + 1 + raw.count("\n", 0, at), stray
+
+
 def _field_line(block, value: str, offset: int) -> int | None:
     """The line of the text at ``offset`` in a field value of a bibtexparser block."""
     line = _line(block)
@@ -135,6 +171,14 @@ class BibtexImporter(Importer):
             elif isinstance(b, M.ParsingFailedBlock):
                 err = b.error
                 msg = getattr(err, "abort_reason", None) or str(err)
+                kept = _without_stray_text(b, msg)
+                if kept is not None:
+                    entry, at, stray = kept
+                    res.warnings.append(f"{filename}:{at}: text that is no field in entry "
+                                        f"{entry.key.strip()!r}, kept as its annotation: "
+                                        f"{stray[:60]!r}")
+                    add_entry(entry)
+                    continue
                 first = (b.raw or "").strip().splitlines()[:1]
                 what = f" in {first[0][:60]!r}" if first else ""
                 res.problems.append(Problem(filename, _line(b), f"broken entry{what}: {msg}"))
