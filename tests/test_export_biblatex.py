@@ -155,3 +155,31 @@ def test_exports_of_ris_pubmed_and_csl_json_pass_biber_datamodel_validation(tmp_
     # the one left: a PMCID beside a PMID (no biblatex field for it)
     assert [w for w in warns if "'pmcid'" not in w] == []
     assert len(warns) == 2
+
+
+# a legacy month naming two months, as in BibTeX's own xampl.bib and Beebe's bibliographies
+MONTH_RANGES = r"""@article{two, author = {A, B}, title = {T}, journal = {J}, year = 1986,
+  month = "April-May"}
+@article{wrap, author = {A, B}, title = {T}, journal = {J}, year = 1988, month = dec # "--" # jan}
+@article{list, author = {A, B}, title = {T}, journal = {J}, year = 1988, month = {November, December}}
+@article{season, author = {A, B}, title = {T}, journal = {J}, year = 1988, month = {Spring}}
+@article{other, author = {A, B}, title = {T}, journal = {J}, year = 1988, month = {Issue 3}}
+"""
+
+
+def test_a_month_range_becomes_a_biblatex_date_range():
+    arts = parse(MONTH_RANGES, "xampl.bib")
+    out = export_bib(arts, biblatex=True)
+    assert "date = {1986-04/1986-05}" in out and "date = {1988-12/1989-01}" in out
+    assert "date = {1988-11/1988-12}" in out
+    assert "date = {1988-21}" in out            # spring: ISO 8601-2's season 21
+    assert 'month = {April-May}' in export_bib(arts, biblatex=False)   # classic styles print it
+    back = {b.citekey: b for b in parse(out, "out.bib")}
+    assert back["two"].issued == "1986-04" and back["wrap"].issued == "1988-12"
+
+
+@pytest.mark.latex
+def test_month_ranges_pass_biber_validation(tmp_path):
+    warns = validate(tmp_path, export_bib(parse(MONTH_RANGES, "xampl.bib"), biblatex=True))
+    # only the month that names no month (the data's)
+    assert all("'other'" in w for w in warns) and warns

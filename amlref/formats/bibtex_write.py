@@ -295,6 +295,12 @@ class _Writer:
         if not m:
             return [("year", escape(iso))]
         y, mo, d = m.group(1), m.group(2), m.group(3)
+        if self.biblatex and not mo and other.get("month"):
+            span = _month_date(y, to_unicode(other["month"]))
+            if span:          # "June-August", "Spring": a date range, a season (biblatex's date)
+                for k in ("year", "month"):
+                    other.pop(k, None)
+                return [("date", span)]
         rdate = raw.get("date")
         if rdate is not None and F.iso_from_date_field(rdate) == iso and _balanced(rdate):
             if self.biblatex:
@@ -319,6 +325,30 @@ class _Writer:
                 out.append(("day", str(int(d))))
                 other.pop("day", None)
         return out
+
+
+_RANGE_SEP = re.compile(r"\s*(?:--?|–|—|/|,|&|\band\b)\s*")
+
+
+_SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+
+
+def _month_date(year: str, month: str) -> str:
+    """A legacy ``month`` naming two months ("April-May", "Nov/Dec", "November, December") or a
+    season as a biblatex date: a range ("1986-04/1986-05"), a season by its ISO 8601-2 number
+    ("1988-21", spring; the manual's 2.3.8); "" for anything else (biber would warn "legacy month
+    field ... is not an integer" and sort it wrongly)."""
+    season = _SEASONS.get(month.strip().strip(".").lower())
+    if season:
+        return f"{year}-{season}"
+    parts = [p for p in _RANGE_SEP.split(month.strip().strip(".")) if p]
+    if len(parts) != 2:
+        return ""
+    m1, m2 = (F.month_number(p) for p in parts)
+    if not m1 or not m2 or m1 == m2:
+        return ""
+    y2 = int(year) + (1 if m2 < m1 else 0)   # "December-January": into the next year
+    return f"{year}-{m1:02d}/{y2:04d}-{m2:02d}"
 
 
 def _order(articles: list[Article]) -> list[Article]:
