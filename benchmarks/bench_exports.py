@@ -225,6 +225,9 @@ def _norm(fld: str, v):
         return sorted(v or [])
     if fld in ("doi",):
         return (v or "").lower()
+    if fld == "pages":            # "14-14" is page 14 (RIS writes it as SP 14, EP 14)
+        m = re.fullmatch(r"(\w+)\s*-+\s*(\w+)", v or "")
+        return m.group(1) if m and m.group(1) == m.group(2) else (v or "")
     return v or ""
 
 

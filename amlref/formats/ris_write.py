@@ -82,8 +82,9 @@ def article_to_lines(a: Article) -> list[str]:
             put("DA", iso_to_ris(a.issued))
     if ty not in T.VL_KEPT and (T.csl_var(ty, "VL") is None or csl.get("number")):
         put("VL", a.volume)
-    if T.csl_var(ty, "IS") is None:
-        put("IS", a.issue)
+    is_var = T.csl_var(ty, "IS")
+    if is_var is None or is_var not in csl:
+        put("IS", a.issue)      # (a patent's IS is its number: what its issue column holds)
     if a.pages:
         sp, _, ep = a.pages.partition("-")
         put("SP", sp.strip())
