@@ -220,7 +220,14 @@ def check_ris(text: str, n: int) -> dict:
 
 def _norm(fld: str, v):
     if fld in ("authors", "editors"):
-        return [(p.family or "", p.given or "", p.literal or "") for p in v or []]
+        out = []
+        for p in v or []:
+            fam, given = p.family or "", p.given or ""
+            m = re.match(r"^(.*?), *(Jr\.?|Sr\.?|II|III|IV)$", fam)
+            if m and given:     # "{Baldwin, Jr.}, Harry L." is "Baldwin, Harry L., Jr."
+                fam, given = m.group(1), f"{given}, {m.group(2)}"
+            out.append((fam, given, p.literal or ""))
+        return out
     if fld == "keywords":
         return sorted(v or [])
     if fld in ("doi",):

@@ -92,3 +92,13 @@ def test_a_patent_keeps_its_number():
     assert "TY  - PAT" in out and "IS  - 9500261" in out
     [b] = parse_data(out.encode(), "out.ris").articles
     assert (b.extra.get("csl") or {}).get("number") == "9500261" or b.issue == "9500261"
+
+
+def test_a_suffix_goes_where_ris_has_it():
+    [a] = parse_data(rb"@article{b, author = {Harry L. {Baldwin, Jr.} and Jones, Jr., Tom},"
+                     rb" title = {T}, year = 2000}", "refs.bib").articles
+    out = RisExporter().export([a])
+    assert "AU  - Baldwin, Harry L., Jr.\nAU  - Jones, Tom, Jr.\n" in out
+    [b] = parse_data(out.encode(), "out.ris").articles
+    assert [(p.family, p.given) for p in b.authors] == [("Baldwin", "Harry L., Jr."),
+                                                        ("Jones", "Tom, Jr.")]

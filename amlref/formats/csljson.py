@@ -278,6 +278,11 @@ def _csl_name(p: Person) -> dict:
         m = _SUFFIX.match(g)
         if m:
             d["given"], d["suffix"] = m.group(1), m.group(2)
+    f = d.get("family")
+    if f and "," in f and "suffix" not in d:   # BibTeX's "Harry L. {Baldwin, Jr.}"
+        m = _SUFFIX.match(f)
+        if m:
+            d["family"], d["suffix"] = m.group(1), m.group(2)
     return d
 
 
