@@ -239,9 +239,10 @@ class _Writer:
     def pubmed_ids(self, a: Article, other: dict, from_bib: bool) -> list[tuple[str, str]]:
         """PMID and PMCID: classic BibTeX's ``pmid``/``pmcid`` fields (styles ignore them);
         biblatex's ``eprint`` with ``eprinttype = {pubmed}`` (the manual, 3.14.7: printed as
-        "PMID: ..." and linked), or the PMCID there when there is no PMID; a PMCID beside a PMID
-        keeps its field (biblatex has one eprint and no PMCID field).  A .bib file's own fields
-        stay as they were."""
+        "PMID: ..." and linked), or the PMCID there when there is no PMID.  A PMCID beside a
+        PMID is not written to biblatex: its data model has one eprint and no PMCID field, so
+        biber would drop it with a warning (the library, RIS, CSL-JSON and BibTeX keep it).
+        A .bib file's own fields stay as they were."""
         out = []
         ids = [(fld, getattr(a, fld)) for fld in ("pmid", "pmcid") if getattr(a, fld)]
         if self.biblatex and other.get("eprint"):     # the file's own eprint says it already
@@ -252,6 +253,7 @@ class _Writer:
                     ("eprinttype", "pubmed" if fld == "pmid" else "pmcid")]
             other.pop("eprinttype", None)
             other.pop("archiveprefix", None)
+            return out
         out += [(fld, _verbatim(v, self.ascii)) for fld, v in ids]
         return out
 
