@@ -106,3 +106,48 @@ def test_citeproc_py_renders_every_exported_item():
         assert len(out) == 4 and all(out)
         text = "\n".join(out)
         assert "Baldwin" in text and ("Frontiers" in text or "Front Oncol" in text)
+
+
+# a work as Crossref's REST API gives it (https://api.crossref.org/works/DOI, "message"), the
+# shape of records fetched by DOI: keys that are no CSL variables, lists for text, an event
+# object, dates with date-time and timestamp, names with ORCID and affiliation
+CROSSREF = """{"status": "ok", "message-type": "work", "message": {
+ "indexed": {"date-parts": [[2024, 3, 1]], "date-time": "2024-03-01T10:00:00Z", "timestamp": 1},
+ "reference-count": 42, "publisher": "Elsevier BV", "issue": "7",
+ "license": [{"URL": "http://www.elsevier.com/tdm/userlicense/1.0/", "content-version": "tdm"}],
+ "content-domain": {"domain": ["elsevier.com"], "crossmark-restriction": true},
+ "short-container-title": ["Blood"], "DOI": "10.1182/blood.2023000001", "type": "journal-article",
+ "created": {"date-parts": [[2023, 5, 2]], "date-time": "2023-05-02T00:00:00Z"},
+ "page": "701-712", "source": "Crossref", "is-referenced-by-count": 12,
+ "title": ["Flotetuzumab for relapsed AML"], "prefix": "10.1182", "volume": "142",
+ "author": [{"given": "Geoffrey L.", "family": "Uy", "sequence": "first",
+             "ORCID": "http://orcid.org/0000-0001-2345-6789", "affiliation": [{"name": "WashU"}]}],
+ "translator": [{"given": "A.", "family": "B", "sequence": "additional", "affiliation": []}],
+ "member": "78", "container-title": ["Blood"], "original-title": [], "subtitle": [],
+ "archive": ["Portico"], "event": {"name": "ASH Annual Meeting", "location": "Orlando, FL"},
+ "issued": {"date-parts": [[2023, 8, 17]]}, "accessed": {"date-parts": [[null]]},
+ "link": [{"URL": "https://example.org/pdf", "content-type": "application/pdf"}],
+ "subject": ["Hematology"], "ISSN": ["0006-4971", "1528-0020"], "issn-type": [],
+ "published": {"date-parts": [[2023, 8, 17]]}}}
+"""
+
+
+def test_a_crossref_record_exports_as_valid_csl_json():
+    res = parse_data(CROSSREF.encode(), "works.json")
+    assert not res.problems
+    text = CslJsonExporter().export(res.articles)
+    [item] = json.loads(text)
+    assert list(jsonschema.Draft7Validator(SCHEMA).iter_errors([item])) == []
+    assert item["archive"] == "Portico"
+    assert (item["event-title"], item["event-place"]) == ("ASH Annual Meeting", "Orlando, FL")
+    assert item["translator"] == [{"given": "A.", "family": "B"}]
+    assert "accessed" not in item and "original-title" not in item
+    assert item["custom"]["subject"] == ["Hematology"] and item["custom"]["member"] == "78"
+    assert "indexed" in item["custom"] and "link" in item["custom"]
+    # read back: the same work, and the custom pairs stay kept
+    [b] = parse_data(text.encode(), "out.json").articles
+    a = res.articles[0]
+    assert (b.title, b.container, b.doi, b.issued, b.volume, b.issue, b.pages) == \
+        (a.title, a.container, a.doi, a.issued, a.volume, a.issue, a.pages)
+    [again] = json.loads(CslJsonExporter().export([b]))
+    assert again["custom"] == item["custom"]
