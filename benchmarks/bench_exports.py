@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import re
 import subprocess
 import sys
@@ -145,8 +144,7 @@ def check_csljson(text: str) -> dict:
         where = re.sub(r"/\d+", "/N", where)
         problems.append(f"{where}: {e.validator} {e.message[:90]}")
     rendered, errors = 0, []
-    from citeproc import (Citation, CitationItem, CitationStylesBibliography,
-                          CitationStylesStyle, formatter)
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
     from amlref.formats.csl import _load
     style = _load("vancouver")        # the medical default, its parent resolved
@@ -264,7 +262,7 @@ def roundtrip(arts, fmt: str, text: str) -> tuple[collections.Counter, int, int]
 # -- one file -------------------------------------------------------------------------------------
 
 def one(path: Path, latex: bool, keep: str | None = None) -> dict:
-    from amlref.services.exporting import export_articles, export_view
+    from amlref.services.exporting import export_view
     from amlref.services.importing import import_results, parse_data, read_input
     from amlref.storage.library import Library
     rec: dict = {"file": str(path)}

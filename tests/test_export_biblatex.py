@@ -74,7 +74,7 @@ def parse(text: str, name: str):
     return res.articles
 
 
-def entry(out: str, key_start: str = "@") -> dict[str, str]:
+def entry(out: str) -> dict[str, str]:
     """The fields of the first entry of an export (one per line, as the exporter writes)."""
     fields = {}
     for line in out.splitlines()[1:]:
