@@ -47,7 +47,7 @@ def test_import_search_show_export(cli, csl_file):
     r = cli("export", "-f", "csljson")
     items = json.loads(r.out)
     assert [i["id"] for i in items] == ["bawek2024updates", "x2021car"]
-    assert items[0]["PMID"] == "39697225" and items[0]["custom-field"] == {"kept": True}
+    assert items[0]["PMID"] == "39697225" and items[0]["custom"]["custom-field"] == {"kept": True}
     assert items[0]["issued"] == {"date-parts": [[2024, 12, 4]]}
 
 

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from amlref.core import gcpause
 from amlref.core.article import Article, Person
+from amlref.formats import biblatex_model as M
 from amlref.formats import bibtex_fields as F
 from amlref.formats.crosswalk import bibtex_from_csl, csl_from_extra, same_fields
 from amlref.formats.bibtex_entry import decode, with_subtitle, _keywords_tex, _pages_tex, _dashes, _publisher_field, \
@@ -101,8 +102,15 @@ class _Writer:
         extra_fields: list[tuple[str, str]] = []
         canon = F.CSL_TO_TYPE.get(a.type, ("misc", "misc"))
         if self.biblatex:
-            # biber maps the BibTeX aliases (phdthesis, techreport, www ...) itself
-            return orig or canon[1], extra_fields
+            # biber maps the BibTeX aliases (phdthesis, techreport, www ...) itself; a type the
+            # standard styles do not support (@review, @jurisdiction ...: no title or author in
+            # the data model) only where the user's own file had it
+            if orig:
+                return orig, extra_fields
+            t = canon[1]
+            if t in M.UNSUPPORTED and a.origin != "bibtex":
+                t = "article" if a.type in ("review", "review-book") and a.container else "misc"
+            return t, extra_fields
         t = orig or canon[0]
         if t not in F.BIBTEX_TYPES:
             # a biblatex type by its classic counterpart; a type no classic style defines
@@ -151,9 +159,10 @@ class _Writer:
             name = fnames.get("publisher") or _publisher_field(a.type, etype, self.biblatex)
             if self.biblatex and name == "school":
                 name = "institution"
-            out.append((name, self.tex("publisher", a.publisher, raw, from_bib)))
+            if self.fits(etype, name, from_bib):
+                out.append((name, self.tex("publisher", a.publisher, raw, from_bib)))
         for fld in ("isbn", "issn"):
-            if getattr(a, fld):
+            if getattr(a, fld) and self.fits(etype, fld, from_bib):
                 out.append((fld, self.tex(fld, getattr(a, fld), raw, from_bib)))
         for fld in ("doi", "url"):
             v = getattr(a, fld)
@@ -166,10 +175,7 @@ class _Writer:
                     out.append((name, "\\url{" + _verbatim(v, self.ascii) + "}"))
                 else:
                     out.append((name, _verbatim(v, self.ascii)))
-        for fld in ("pmid", "pmcid"):
-            v = getattr(a, fld)
-            if v:
-                out.append((fld, _verbatim(v, self.ascii)))
+        out.extend(self.pubmed_ids(a, other, from_bib))
         if a.keywords:
             r = raw.get("keywords")
             if r is not None and _balanced(r) and _split_keywords(to_unicode(r)) == a.keywords:
@@ -178,7 +184,7 @@ class _Writer:
                 val = _keywords_tex(a.keywords)
                 val = ascii_latex(val) if self.ascii else val
             out.append((fnames.get("keywords", "keywords"), val))
-        if a.language:
+        if a.language and self.fits(etype, fnames.get("language", "language"), from_bib):
             out.append((fnames.get("language", "language"),
                         self.tex("language", a.language, raw, from_bib)))
         if a.abstract:
@@ -199,7 +205,7 @@ class _Writer:
         if "pubmed" in a.extra or "medline" in a.extra:     # a PubMed book's place ...
             csl = {**csl_from_extra(a), **(csl or {})}
         if csl:
-            self.csl_fields(csl, out, have)
+            self.csl_fields(csl, out, have, etype if self.biblatex and not from_bib else "")
         if not self.biblatex and not have & {"author", "editor", "key"}:
             # BibTeX's styles sort (and alpha labels) by author; for a work without one they
             # take ``key`` ("to sort, need author or key"): who issued it, else its title
@@ -224,11 +230,41 @@ class _Writer:
         lines.append("}\n")
         return "\n".join(lines)
 
-    def csl_fields(self, csl: dict, out: list, have: set) -> None:
+    def fits(self, etype: str, name: str, from_bib: bool) -> bool:
+        """Whether a field the export derives goes into the entry: in biblatex only where the
+        data model gives the type that field (an article has no publisher, place or edition:
+        ``biber --validate-datamodel`` warns of them); a field of the user's .bib file always."""
+        return from_bib or not self.biblatex or M.has_field(etype, name)
+
+    def pubmed_ids(self, a: Article, other: dict, from_bib: bool) -> list[tuple[str, str]]:
+        """PMID and PMCID: classic BibTeX's ``pmid``/``pmcid`` fields (styles ignore them);
+        biblatex's ``eprint`` with ``eprinttype = {pubmed}`` (the manual, 3.14.7: printed as
+        "PMID: ..." and linked), or the PMCID there when there is no PMID.  A PMCID beside a
+        PMID is not written to biblatex: its data model has one eprint and no PMCID field, so
+        biber would drop it with a warning (the library, RIS, CSL-JSON and BibTeX keep it).
+        A .bib file's own fields stay as they were."""
+        out = []
+        ids = [(fld, getattr(a, fld)) for fld in ("pmid", "pmcid") if getattr(a, fld)]
+        if self.biblatex and other.get("eprint"):     # the file's own eprint says it already
+            ids = [(f, v) for f, v in ids if v.lower() not in other["eprint"].lower()]
+        if self.biblatex and ids and not from_bib and not other.get("eprint"):
+            fld, v = ids.pop(0)
+            out += [("eprint", _verbatim(v, False)),
+                    ("eprinttype", "pubmed" if fld == "pmid" else "pmcid")]
+            other.pop("eprinttype", None)
+            other.pop("archiveprefix", None)
+            return out
+        out += [(fld, _verbatim(v, self.ascii)) for fld, v in ids]
+        return out
+
+    def csl_fields(self, csl: dict, out: list, have: set, etype: str = "") -> None:
         """The fields that a RIS or CSL-JSON import's CSL variables give (place, edition,
-        series, access date ...), where the entry has no such field yet."""
+        series, access date ...), where the entry has no such field yet (and, with ``etype``,
+        where biblatex's data model gives that type the field)."""
         for k, v in bibtex_from_csl(csl, self.biblatex):
             if any(f in have for f in same_fields(k)):
+                continue
+            if etype and not M.has_field(etype, k):
                 continue
             if isinstance(v, list):
                 people = [Person.from_dict(p) for p in v]
@@ -261,6 +297,12 @@ class _Writer:
         if not m:
             return [("year", escape(iso))]
         y, mo, d = m.group(1), m.group(2), m.group(3)
+        if self.biblatex and not mo and other.get("month"):
+            span = _month_date(y, to_unicode(other["month"]))
+            if span:          # "June-August", "Spring": a date range, a season (biblatex's date)
+                for k in ("year", "month"):
+                    other.pop(k, None)
+                return [("date", span)]
         rdate = raw.get("date")
         if rdate is not None and F.iso_from_date_field(rdate) == iso and _balanced(rdate):
             if self.biblatex:
@@ -285,6 +327,30 @@ class _Writer:
                 out.append(("day", str(int(d))))
                 other.pop("day", None)
         return out
+
+
+_RANGE_SEP = re.compile(r"\s*(?:--?|–|—|/|,|&|\band\b)\s*")
+
+
+_SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+
+
+def _month_date(year: str, month: str) -> str:
+    """A legacy ``month`` naming two months ("April-May", "Nov/Dec", "November, December") or a
+    season as a biblatex date: a range ("1986-04/1986-05"), a season by its ISO 8601-2 number
+    ("1988-21", spring; the manual's 2.3.8); "" for anything else (biber would warn "legacy month
+    field ... is not an integer" and sort it wrongly)."""
+    season = _SEASONS.get(month.strip().strip(".").lower())
+    if season:
+        return f"{year}-{season}"
+    parts = [p for p in _RANGE_SEP.split(month.strip().strip(".")) if p]
+    if len(parts) != 2:
+        return ""
+    m1, m2 = (F.month_number(p) for p in parts)
+    if not m1 or not m2 or m1 == m2:
+        return ""
+    y2 = int(year) + (1 if m2 < m1 else 0)   # "December-January": into the next year
+    return f"{year}-{m1:02d}/{y2:04d}-{m2:02d}"
 
 
 def _order(articles: list[Article]) -> list[Article]:

@@ -14,6 +14,7 @@ from amlref.core.csl_types import csl_type
 from amlref.core.errors import InputError
 from amlref.formats import et_al
 from amlref.formats.crosswalk import KEPT, csl_from_extra, number_variable
+from amlref.formats.csl_schema import fit
 from amlref.plugins.base import Importer, Exporter
 
 _SIMPLE = {  # CSL variable -> Article field
@@ -278,6 +279,11 @@ def _csl_name(p: Person) -> dict:
         m = _SUFFIX.match(g)
         if m:
             d["given"], d["suffix"] = m.group(1), m.group(2)
+    f = d.get("family")
+    if f and "," in f and "suffix" not in d:   # BibTeX's "Harry L. {Baldwin, Jr.}"
+        m = _SUFFIX.match(f)
+        if m:
+            d["family"], d["suffix"] = m.group(1), m.group(2)
     return d
 
 
@@ -329,5 +335,6 @@ class CslJsonExporter(Exporter):
                 for var, v in markup.items():
                     if isinstance(v, str) and item.get(var) and item[var] == plain(v):
                         item[var] = v
-            items.append(item)
+            # what the import kept goes out in the schema's shapes, the rest in "custom"
+            items.append(fit(item))
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

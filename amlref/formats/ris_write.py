@@ -19,6 +19,18 @@ _LOOKS_LIKE_TAG = re.compile(r"^[A-Z][A-Z0-9][ \t]{1,4}-(?:[ \t]|$)")
 _JOURNALS = frozenset(("JOUR", "EJOUR", "ABST", "INPR", "MGZN", "NEWS", "JFULL"))
 
 
+_SUFFIX = re.compile(r"^(.*?),\s*(Jr\.?|Sr\.?|II|III|IV|2nd|3rd|4th)$")
+
+
+def ris_name(p: Person) -> str:
+    """RIS's ``Lastname, Firstname, Suffix``: a suffix kept with the family name (BibTeX's
+    ``Harry L. {Baldwin, Jr.}``) goes after the given names, where RIS readers look for it."""
+    m = _SUFFIX.match(p.family) if p.given and "," in p.family and not p.literal else None
+    if m:
+        return f"{m.group(1)}, {p.given}, {m.group(2)}"
+    return p.display()
+
+
 def article_to_lines(a: Article) -> list[str]:
     lines: list[str] = []
 
@@ -52,14 +64,14 @@ def article_to_lines(a: Article) -> list[str]:
     ty = ty.upper()
     put("TI", a.title)
     for p in a.authors:
-        put("AU", p.display())
+        put("AU", ris_name(p))
     if a.authors and marked(a, "author"):
         put("AU", "et al.")     # the list was cut short (BibTeX "and others")
     editor_tag = T.name_tag(ty, "editor")
     if ty in T.EDITED_BOOKS and ty != "EDBOOK" and not csl.get("collection-editor"):
         editor_tag = "A2"   # a book's A2 with no A3 reads as its editors
     for p in a.editors:
-        put(editor_tag, p.display())
+        put(editor_tag, ris_name(p))
     if a.editors and marked(a, "editor"):
         put(editor_tag, "et al.")
     for role, people in csl.items():
@@ -68,7 +80,7 @@ def article_to_lines(a: Article) -> list[str]:
             if tag:
                 for p in people:
                     if isinstance(p, dict):
-                        put(tag, Person.from_dict(p).display())
+                        put(tag, ris_name(Person.from_dict(p)))
     if a.container:
         if csl.get("event-title") and ty in ("CONF", "CPAPER"):
             put("C3", a.container)       # the proceedings; T2 is the conference
@@ -82,8 +94,9 @@ def article_to_lines(a: Article) -> list[str]:
             put("DA", iso_to_ris(a.issued))
     if ty not in T.VL_KEPT and (T.csl_var(ty, "VL") is None or csl.get("number")):
         put("VL", a.volume)
-    if T.csl_var(ty, "IS") is None:
-        put("IS", a.issue)
+    is_var = T.csl_var(ty, "IS")
+    if is_var is None or is_var not in csl:
+        put("IS", a.issue)      # (a patent's IS is its number: what its issue column holds)
     if a.pages:
         sp, _, ep = a.pages.partition("-")
         put("SP", sp.strip())
