@@ -303,12 +303,17 @@ def _doi_from_links(a: Article, other: dict[str, str]) -> None:
 
 def _ids_from_other(a: Article, other: dict[str, str]) -> None:
     """PMID/PMCID from biblatex ``eprint`` + ``eprinttype = {pubmed}`` and PMID/PMCID/DOI from
-    notes (``note = {PMID: 12345678}``, as Zotero and others write them); the fields stay as
-    they are."""
+    notes (``note = {PMID: 12345678}``, as Zotero and others write them); the notes stay as
+    they are, an eprint that became the PMID/PMCID is that field now."""
     etype = (other.get("eprinttype") or other.get("archiveprefix") or "").strip().strip("{}")
     fld = _EPRINT_IDS.get(etype.lower().replace(" ", ""))
-    if fld and other.get("eprint") and not getattr(a, fld):
-        setattr(a, fld, _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"]))
+    if fld and other.get("eprint"):
+        value = _pmid(other["eprint"]) if fld == "pmid" else _pmcid(other["eprint"])
+        if not getattr(a, fld):
+            setattr(a, fld, value)
+        if value and getattr(a, fld) == value and "eprinttype" in other:
+            # (the identifier is the article's own: the export writes it as eprint again)
+            del other["eprint"], other["eprinttype"]
     if not a.doi and ((a.url and "doi." in a.url) or "ee" in other):
         _doi_from_links(a, other)
     for name in _ID_NOTES:
