@@ -22,6 +22,7 @@ from amlref.storage.reference_fields import (ID_COLUMNS, KINDS, STUB_COLUMNS, co
 from amlref.storage.reference_fields import confident_title as _confident_title
 
 if TYPE_CHECKING:  # pragma: no cover
+    from amlref.storage.article_titles import ArticleTitles
     from amlref.storage.library import Library
 
 _IN = "IN (SELECT value FROM json_each(?))"
@@ -60,7 +61,8 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
         kept = lib.citations.kept_stubs
         stubs = kept.stubs() if kept is not None else _Stubs(lib)
         try:
-            added = _add(lib, edges, fields, stubs, now)
+            added = _add(lib, edges, fields, stubs, now,
+                         kept.titles if kept is not None else None)
         except BaseException:
             if kept is not None:
                 kept.forget()
@@ -70,8 +72,9 @@ def add_edges(lib: "Library", edges: Iterable[tuple], now: str | None = None) ->
     return added
 
 
-def _add(lib: "Library", edges: list[tuple], fields: list, stubs: "_Stubs", now: str) -> int:
-    articles = _Articles(lib, [f for f in fields if f is not None])
+def _add(lib: "Library", edges: list[tuple], fields: list, stubs: "_Stubs", now: str,
+         titles: "ArticleTitles | None" = None) -> int:
+    articles = _Articles(lib, [f for f in fields if f is not None], titles)
     known = [None if f is None else articles.match(f) for f in fields]
     stubs.read([f for f, aid in zip(fields, known) if f is not None and aid is None])
     rows: list[tuple] = []
@@ -157,7 +160,8 @@ class _Articles:
     """The live library articles a batch's references may describe (CitationStore.match_article
     over rows read once)."""
 
-    def __init__(self, lib: "Library", fields: list[dict]):
+    def __init__(self, lib: "Library", fields: list[dict],
+                 titles: "ArticleTitles | None" = None):
         ex = lib.execute
         self.by: dict[str, dict[str, int]] = {}
         for col in ID_COLUMNS:
@@ -166,6 +170,8 @@ class _Articles:
                 f"SELECT {col}, min(id) FROM articles WHERE {col} != '' AND {col} {_IN} AND "
                 f"+deleted_at IS NULL GROUP BY {col}", (json.dumps(values),))) if values else {}
         tkeys = [k for k in {f["title_key"] for f in fields} if confident_title(k)]
+        if titles is not None:     # (only keys some article has: most are citation texts)
+            tkeys = titles.present(tkeys)
         self.titles: dict[str, list[tuple]] = {}
         if tkeys:
             for row in ex(f"SELECT title_key, id, doi, pmid, pmcid, year FROM articles WHERE "
@@ -347,8 +353,10 @@ class KeptStubs:
     not kept up to date (``add_edges`` never writes it from them)."""
 
     def __init__(self, lib: "Library"):
+        from amlref.storage.article_titles import ArticleTitles
         self.lib = lib
         self.kept: _Stubs | None = None
+        self.titles = ArticleTitles(lib)     # (the articles' title keys, for the same run)
         self.token = 0
         self.version = -1
         self.reads = 0            # times the stubs were read afresh (tests, benchmarks)
@@ -382,6 +390,7 @@ class KeptStubs:
 
     def close(self) -> None:
         self.kept = None
+        self.titles.close()
         try:
             for name in ("_i", "_d", "_u"):
                 self.lib.conn.execute(f"DROP TRIGGER IF EXISTS temp.{_MARK}{name}")
