@@ -25,7 +25,7 @@ from amlref.core.pages import expand_pages, is_article_number
 from amlref.formats.et_al import mark
 from amlref.formats.nlm import (csl_type, parse_author, parse_full_name, parse_source, read_isbn,
                                 read_issn, split_journal_title)
-from amlref.plugins.base import Importer
+from amlref.plugins.base import Importer, parts_at
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$")
 _MONTHS = {m: i for i, m in enumerate(
@@ -424,21 +424,9 @@ class MedlineImporter(Importer):
         """Cut at a blank line before a ``PMID-`` line about every ``size`` characters (PubMed's
         "Save as PubMed format" holds up to 10,000 records): a record ends at a blank line, so
         each part reads as it would in the whole."""
-        cuts = [0]
-        while len(text) - cuts[-1] > size * 3 // 2:
-            m = _CUT.search(text, cuts[-1] + size)
-            if m is None:
-                break
-            cuts.append(m.end())
-        if len(cuts) < 2:
-            return None
-        cuts.append(len(text))
-        parts, line = [], 1
-        for a, b in zip(cuts, cuts[1:]):
-            part = text[a:b]
-            parts.append((part, line))
-            line += len(part.splitlines())    # (lines as the reader counts them)
-        return parts
+        # (lines counted as the reader counts them)
+        return parts_at(text, size, lambda t, at: (m := _CUT.search(t, at)) and m.end(),
+                        lambda part: len(part.splitlines()))
 
     def parse_part(self, text: str, filename: str, first_line: int) -> ParseResult:
         res = ParseResult(format=self.name)

@@ -19,7 +19,7 @@ from amlref.core.article import Link, ParseResult, Problem
 from amlref.core.errors import InputError
 from amlref.core.xmlsafe import fromstring
 from amlref.formats.pubmed_record import ORIGIN, _text, article_from_book, article_from_pubmed
-from amlref.plugins.base import Importer
+from amlref.plugins.base import Importer, parts_at
 
 __all__ = ["ORIGIN", "PubmedXmlImporter", "article_from_book", "article_from_pubmed",
            "parse_pubmed_xml"]
@@ -171,27 +171,21 @@ class PubmedXmlImporter(Importer):
         hidden = [(m.start(), m.end()) for m in _HIDDEN.finditer(text, first.start())] \
             if "<!--" in text or "<![CDATA[" in text or text.find("<?", first.start()) != -1 \
             else []
-        cuts = [0]
-        at = first.start() + size
-        while len(text) - cuts[-1] > size * 3 // 2:
-            m = _BETWEEN.search(text, at)
-            if m is None:
-                break
-            inside = next((b for a, b in hidden if a < m.end() and m.start() < b), None)
-            if inside is not None:
+
+        def next_cut(t: str, at: int) -> int | None:
+            while (m := _BETWEEN.search(t, max(at, first.start()))) is not None:
+                inside = next((b for a, b in hidden if a < m.end() and m.start() < b), None)
+                if inside is None:
+                    return m.end()          # where the next record begins
                 at = inside
-                continue
-            cuts.append(m.end())        # where the next record begins
-            at = m.end() + size
-        if len(cuts) < 2:
             return None
-        cuts.append(len(text))
-        parts, line = [], 1
-        for a, b in zip(cuts, cuts[1:]):
-            body = text[a:b] if a == 0 else "<PubmedArticleSet>" + text[a:b]
-            parts.append((body if b == len(text) else body + "</PubmedArticleSet>", line))
-            line += text.count("\n", a, b)
-        return parts
+        parts = parts_at(text, size, next_cut)
+        if parts is None:
+            return None
+        last = len(parts) - 1           # each part a set: the start and end tags it lacks
+        return [(("<PubmedArticleSet>" if i else "") + part
+                 + ("</PubmedArticleSet>" if i < last else ""), line)
+                for i, (part, line) in enumerate(parts)]
 
     def parse_part(self, text: str, filename: str, first_line: int) -> ParseResult:
         return parse_pubmed_xml(text, filename, first_line)

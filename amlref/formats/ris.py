@@ -19,7 +19,7 @@ from amlref.formats.ris_types import OUT_TYPES, TYPE_MAP
 from amlref.formats.ris_values import parse_date, parse_name
 from amlref.formats.ris_wos import is_wos, parse_wos
 from amlref.formats.ris_write import article_to_lines
-from amlref.plugins.base import Exporter, Importer
+from amlref.plugins.base import Exporter, Importer, parts_at
 
 __all__ = ["RisImporter", "RisExporter", "iter_records", "record_to_article", "article_to_lines",
            "parse_date", "parse_name", "is_wos", "parse_wos", "TYPE_MAP", "OUT_TYPES"]
@@ -63,20 +63,7 @@ class RisImporter(Importer):
         if ("\r" in head and "\n" not in head) or is_wos(head.lstrip("\ufeff")[:4096]) \
                 or tags_before_ty(head):     # (a record's tags begin before its TY)
             return None
-        cuts = [0]
-        while len(text) - cuts[-1] > size * 3 // 2:
-            m = TY_LINE.search(text, cuts[-1] + size)
-            if m is None:
-                break
-            cuts.append(m.start())
-        if len(cuts) < 2:
-            return None
-        cuts.append(len(text))
-        parts, line = [], 1
-        for a, b in zip(cuts, cuts[1:]):
-            parts.append((text[a:b], line))
-            line += text.count("\n", a, b)
-        return parts
+        return parts_at(text, size, lambda t, at: (m := TY_LINE.search(t, at)) and m.start())
 
     def parse_part(self, text: str, filename: str, first_line: int) -> ParseResult:
         res = ParseResult(format=self.name)

@@ -11,7 +11,7 @@ The window's groups (actions, detail tabs, columns, sidebar nodes) are in
 """
 from __future__ import annotations
 
-from typing import Iterable, TYPE_CHECKING
+from typing import Callable, Iterable, TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from amlref.core.article import Article, ParseResult
@@ -51,6 +51,30 @@ class Importer:
         result = self.parse(text, filename)
         result.encoding = result.encoding or enc
         return result
+
+
+def parts_at(text: str, size: int, next_cut: Callable[[str, int], "int | None"],
+             lines: Callable[[str], int] = lambda part: part.count("\n")
+             ) -> "list[tuple[str, int]] | None":
+    """For :meth:`Importer.split`: ``text`` cut about every ``size`` characters where
+    ``next_cut(text, at)`` says (the first place a part may begin at or after ``at``, or
+    None), as (part, number of its first line; ``lines`` counts a part's lines as the reader
+    does); None when it is not worth cutting (no cut, or the text is small)."""
+    cuts = [0]
+    while len(text) - cuts[-1] > size * 3 // 2:
+        cut = next_cut(text, cuts[-1] + size)
+        if cut is None:
+            break
+        cuts.append(cut)
+    if len(cuts) < 2:
+        return None
+    cuts.append(len(text))
+    parts, line = [], 1
+    for a, b in zip(cuts, cuts[1:]):
+        part = text[a:b]
+        parts.append((part, line))
+        line += lines(part)
+    return parts
 
 
 class Exporter:
