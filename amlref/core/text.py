@@ -87,3 +87,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def read_text(path: str) -> tuple[str, str]:
     with open(path, "rb") as fh:
         return decode_bytes(fh.read())
+
+
+# hyphens LaTeX cannot set (U+2010 hyphen, U+2011 non-breaking, U+2212 minus ...): AMLRef's
+# BibTeX export writes them as "-"
+_HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2043\u2212\ufe63\uff0d"})
+
+
+def same_form(text: str) -> str:
+    """A value as two records of one work are compared (merging): spaces, case and the kind
+    of hyphen do not count."""
+    return " ".join(text.split()).lower().translate(_HYPHENS)

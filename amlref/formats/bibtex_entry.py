@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from amlref.core.article import Article
 from amlref.core.identifiers import normalize_pmcid, normalize_pmid
+from amlref.core.text import same_form
 from amlref.formats import bibtex_fields as F
 from amlref.formats import et_al
 from amlref.formats.bibtex_names import names_to_bibtex, parse_name_list
@@ -366,3 +367,35 @@ def _publisher_field(csl: str, etype: str, biblatex: bool) -> str:
     if csl == "report":
         return "institution"
     return "publisher"
+
+
+def stored_news(value: dict, a: Article) -> dict:
+    """What an entry's ``extra["bibtex"]`` adds to article ``a`` (merging a re-imported
+    record): less the source text (``raw``) that reads as ``a``'s value already and the sort
+    ``key`` AMLRef's BibTeX export gives a work without author (bibtex_write)."""
+    if isinstance(value.get("raw"), dict):
+        raw = {f: tex for f, tex in value["raw"].items()
+               if not isinstance(tex, str) or same_form(to_unicode(tex)) != same_form(_as_text(a, f))}
+        value = {**value, "raw": raw} if raw else {k: v for k, v in value.items() if k != "raw"}
+    fields = value.get("fields")
+    if isinstance(fields, dict) and isinstance(fields.get("key"), str):
+        own = {same_form(x) for x in (a.publisher, a.title, a.container,
+                                      re.sub(r"[^A-Za-z0-9]+", " ", a.citekey or ""))}
+        if same_form(to_unicode(fields["key"])) in own:
+            rest = {k: v for k, v in fields.items() if k != "key"}
+            value = {**value, "fields": rest} if rest else \
+                {k: v for k, v in value.items() if k != "fields"}
+    return value
+
+
+def _as_text(a: Article, field: str) -> str:
+    """A field of an article as BibTeX writes it (names "Family, Given and ...", keywords
+    joined by commas), to compare with the TeX an entry kept of it."""
+    if field == "date":
+        return a.issued
+    if field in ("authors", "editors"):
+        return " and ".join(f"{p.family}, {p.given}" if p.family and p.given else
+                            p.family or p.literal or p.given for p in getattr(a, field))
+    if field == "keywords":
+        return ", ".join(a.keywords)
+    return str(getattr(a, field, "") or "")

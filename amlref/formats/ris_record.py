@@ -336,3 +336,12 @@ def _csl_tags(d, ty: str, csl: dict, rest) -> None:
         else:
             csl[var] = v
         rest[tag] = vals[1:]
+
+
+def stored_news(value: dict, a: Article) -> dict:
+    """What a record's ``extra["ris"]`` adds to article ``a`` (merging a re-imported record):
+    less an ``ID`` that is ``a``'s citation key (AMLRef's RIS export writes it)."""
+    if "ID" in value and all(i in {a.citekey, *a.extra.get("alias_keys", ())}
+                             for i in value["ID"] or ()):
+        return {t: v for t, v in value.items() if t != "ID"}
+    return value

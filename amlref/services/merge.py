@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from amlref.core.article import Article, LIST_FIELDS, TEXT_FIELDS, title_key
 from amlref.core.citekeys import ascii_fold
+from amlref.core.text import same_form
 from amlref.formats import et_al
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -326,53 +327,14 @@ def _fuller(new: list, old: list) -> bool:
     return same and sum(bool(p.given) for p in new) > sum(bool(p.given) for p in old)
 
 
-# hyphens LaTeX cannot set (U+2010 hyphen, U+2011 non-breaking, U+2212 minus ...): AMLRef's
-# BibTeX export writes them as "-"
-_HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2043\u2212\ufe63\uff0d"})
-
-
-def _plain(text: str) -> str:
-    """A value as compared on merging: spaces, case and the kind of hyphen do not count."""
-    return " ".join(text.split()).lower().translate(_HYPHENS)
-
-
 def _news_of(key: str, value, existing: Article):
     """What an imported record's format-kept ``extra`` adds to ``existing``, or None for
-    nothing: a RIS ``ID`` that is the article's own citation key (AMLRef's RIS export writes
-    it), BibTeX source text (``bibtex.raw``) that reads as the article's value already (its
-    TeX form in AMLRef's BibTeX export).  Re-importing one's own export changes nothing."""
-    if key == "ris" and isinstance(value, dict) and "ID" in value:
-        own = {existing.citekey, *existing.extra.get("alias_keys", ())}
-        if all(i in own for i in value["ID"] or ()):
-            value = {t: v for t, v in value.items() if t != "ID"}
-    elif key == "bibtex" and isinstance(value, dict) and isinstance(value.get("raw"), dict):
-        from amlref.formats.latex import to_unicode
-        raw = {f: tex for f, tex in value["raw"].items()
-               if not isinstance(tex, str) or _plain(to_unicode(tex)) != _plain(_as_text(existing, f))}
-        value = {**value, "raw": raw} if raw else {k: v for k, v in value.items() if k != "raw"}
-        fields = value.get("fields")
-        if isinstance(fields, dict) and isinstance(fields.get("key"), str):
-            # the sort key AMLRef's BibTeX export gives a work without author (bibtex_write)
-            own = {_plain(x) for x in (existing.publisher, existing.title, existing.container,
-                                       re.sub(r"[^A-Za-z0-9]+", " ", existing.citekey or ""))}
-            if _plain(to_unicode(fields["key"])) in own:
-                rest = {k: v for k, v in fields.items() if k != "key"}
-                value = {**value, "fields": rest} if rest else \
-                    {k: v for k, v in value.items() if k != "fields"}
+    nothing (each format says what of its store the article holds already: AMLRef's own
+    exports write it that way, and re-importing one's own export changes nothing)."""
+    if key in ("bibtex", "ris") and isinstance(value, dict):
+        from amlref.formats import bibtex_entry, ris_record
+        value = (bibtex_entry if key == "bibtex" else ris_record).stored_news(value, existing)
     return value if value else None
-
-
-def _as_text(a: Article, field: str) -> str:
-    """A field of an article as BibTeX writes it (names "Family, Given and ...", keywords
-    joined by commas), to compare with the TeX an entry kept of it."""
-    if field == "date":
-        return a.issued
-    if field in ("authors", "editors"):
-        return " and ".join(f"{p.family}, {p.given}" if p.family and p.given else
-                            p.family or p.literal or p.given for p in getattr(a, field))
-    if field == "keywords":
-        return ", ".join(a.keywords)
-    return str(getattr(a, field, "") or "")
 
 
 def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
@@ -389,7 +351,7 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
             continue
         if not old and f not in edited:
             changes[f] = new
-        elif _plain(old) != _plain(str(new)):      # (not a difference of spaces or case)
+        elif same_form(old) != same_form(str(new)):      # (not a difference of spaces or case)
             if new not in alts.get(f, []):
                 alts.setdefault(f, []).append(new)
     if incoming.authors and not existing.authors and "authors" not in edited:
@@ -405,11 +367,11 @@ def merge_articles(existing: Article, incoming: Article) -> tuple[dict, bool]:
         old = list(getattr(existing, f))
         # (RIS and EndNote files carry MeSH headings as keywords: one of the article's own is
         # not a new keyword)
-        have = {_plain(x) for x in (old + existing.mesh if f == "keywords" else old)}
+        have = {same_form(x) for x in (old + existing.mesh if f == "keywords" else old)}
         if f == "keywords":   # (a keyword a publisher wrote as "a; b": its parts are not new)
-            have |= {_plain(p) for x in old if ";" in x or "," in x
+            have |= {same_form(p) for x in old if ";" in x or "," in x
                      for p in re.split(r"[;,]", x) if p.strip()}
-        add = [x for x in getattr(incoming, f) if _plain(x) not in have]
+        add = [x for x in getattr(incoming, f) if same_form(x) not in have]
         if add and f not in edited:
             changes[f] = old + add
     if existing.type in ("article", "document", "") and incoming.type not in ("article", "document", ""):
