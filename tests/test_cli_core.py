@@ -207,3 +207,13 @@ def test_biblatex_examples_92(cli):
     assert [h["citekey"] for h in hits] == ["sigfridsson"]
     assert "partial" not in hits[0]["title"].lower()
     assert cli("search", "abstract:TCP", "--json").json()["count"] == 1
+
+
+@pytest.mark.parametrize("args", [["export", "--category", "checkpoint"],
+                                  ["export", "-f", "ris", "--facet", "reveiw"],
+                                  ["citations", "missing", "--category", "car-tt"]])
+def test_a_mistyped_category_is_one_line_not_an_empty_export(cli, args):
+    r = cli(*args)
+    assert r.code == 2 and r.out == ""
+    assert r.err.count("\n") == 1 and "unknown category or facet" in r.err, r.err
+    assert cli("export", "--category", "checkpoint-inhibitors").code == 0

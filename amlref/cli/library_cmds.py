@@ -125,6 +125,10 @@ def view_from_args(lib, args):
         v = saved_view(lib, args.saved)
     else:
         v = View()
+    from amlref.cli.taxonomy_cmds import _check_slug
+    for slug in [getattr(args, "category", None)] + list(getattr(args, "facet", []) or []):
+        if slug:
+            _check_slug(slug)    # a typo: one line naming it, not an empty export
     v.category = getattr(args, "category", None) or v.category
     v.facets = list(v.facets) + list(getattr(args, "facet", []) or [])
     v.tag = getattr(args, "tag", None) or v.tag
