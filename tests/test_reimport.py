@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from amlref.core.errors import InputError
-from amlref.services.importing import _detect, import_paths, read_input
+from amlref.services.importing import decode_and_detect, import_paths, read_input
 from amlref.storage.library import Library
 from tests.support import CORPORA
 
@@ -87,7 +87,7 @@ def _twice(path: Path, tmp: Path) -> tuple[str, str, int | None] | None:
     """Import ``path`` twice into a fresh library; None if it is not importable.  Returns
     (format, a description of what went wrong or "", records counted in the file)."""
     try:
-        text, _enc, fmt = _detect(read_input(str(path))[0], str(path), None)
+        text, _enc, fmt = decode_and_detect(read_input(str(path))[0], str(path), None)
     except InputError:
         return None
     lib = Library.open(tmp / f"{abs(hash(str(path)))}.sqlite")

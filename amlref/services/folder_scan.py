@@ -256,9 +256,9 @@ def recognise(path: str, fmt: str | None = None) -> tuple[str, str]:
 
 def _bibliography(path: str, head: bytes, ext: str, owners: set[str],
                   fmt: str | None) -> tuple[str, str]:
-    from amlref.services.importing import _detect     # the detection of a single file
+    from amlref.services.importing import decode_and_detect   # (as a single file is detected)
     try:
-        text, _, name = _detect(_whole_chars(head), path, fmt)
+        text, _, name = decode_and_detect(_whole_chars(head), path, fmt)
         if not fmt:
             return _confident(text, ext, name, owners)
     except InputError:

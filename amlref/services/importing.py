@@ -123,7 +123,7 @@ def read_input(path: str) -> tuple[bytes, str]:
     return data, path
 
 
-def _detect(data: bytes, filename: str, fmt: str | None) -> tuple[str, str, str]:
+def decode_and_detect(data: bytes, filename: str, fmt: str | None) -> tuple[str, str, str]:
     """Decode and detect: (text, encoding, format), or a one-line InputError."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
             and data[:4096].count(b"\x00") < len(data[:4096]) // 4:
@@ -144,7 +144,7 @@ def _unreadable(exc: Exception, fmt: str, filename: str) -> InputError:
 
 def parse_data(data: bytes, filename: str, fmt: str | None = None) -> ParseResult:
     """Decode, detect and parse one input.  Raises InputError for unusable input."""
-    text, encoding, fmt = _detect(data, filename, fmt)
+    text, encoding, fmt = decode_and_detect(data, filename, fmt)
     return _parse_text(text, encoding, fmt, filename)
 
 
@@ -188,7 +188,7 @@ def import_paths(lib: Library, paths: Sequence[str], fmt: str | None = None,
         check(cancel)
         progress(i, len(paths), f"reading {os.path.basename(p)}")
         data, _ = read_input(p)
-        inputs.append((p, *_detect(data, p, fmt)))
+        inputs.append((p, *decode_and_detect(data, p, fmt)))
         del data
     sources: list[_Source] = []
     now = now_iso()   # one "added" time for every record, whichever process prepared it
